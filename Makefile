@@ -1,0 +1,41 @@
+# Two commands on a fresh machine (python3 3.11, pip, make):
+#   make reports   set up .venv, install, run the bundled scenarios into reports/
+#   make test      set up .venv with the dev extra, run the whole suite (notebooks included)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: reports test lab lint schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,dask]'
+	touch $@ $(STAMP)
+
+reports: $(STAMP)
+	$(BIN)/ccgmodels run $$($(BIN)/ccgmodels list) --out reports
+
+test: $(DEVSTAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check ccgmodels tests
+
+schema: $(STAMP)
+	$(BIN)/ccgmodels schema > ccgmodels/data/scenario.schema.json
+	$(BIN)/ccgmodels catalogue > docs/measures.md
+
+clean:
+	rm -rf $(VENV) reports/*/ .pytest_cache
