@@ -1,0 +1,205 @@
+"""Command-line entry points: ``ccgmodels validate | run | schema | catalogue | list``.
+
+Input problems exit with status 2 and one line per problem (file, field path, value, what is
+allowed), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__
+
+EXIT_INPUT = 2
+
+
+def _print_problems(problems) -> None:
+    for p in problems:
+        print(str(p), file=sys.stderr)
+    n = len(problems)
+    print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+
+
+def _overrides(items: list[str]) -> dict:
+    from .validation import parse_override
+
+    out = {}
+    for text in items or []:
+        path, value = parse_override(text)
+        out[path] = value
+    return out
+
+
+def cmd_validate(args) -> int:
+    from .validation import check
+
+    try:
+        overrides = _overrides(args.set)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    problems = []
+    for source in args.scenarios:
+        scenario, _, found = check(source, overrides)
+        problems.extend(found)
+        if not found:
+            print(f"{source}: ok ({scenario.name}, {scenario.base_year} to {scenario.end_year})")
+    if problems:
+        _print_problems(problems)
+        return EXIT_INPUT
+    return 0
+
+
+def git_state(folder: Path) -> dict:
+    """Git commit and dirtiness of ``folder``'s checkout, or nulls outside one."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True,
+                                text=True, check=True, timeout=10).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=folder,
+                                    capture_output=True, text=True, check=True,
+                                    timeout=10).stdout.strip())
+        return {"git_commit": commit, "git_dirty": dirty}
+    except (OSError, subprocess.SubprocessError):
+        return {"git_commit": None, "git_dirty": None}
+
+
+def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None) -> Path:
+    """Write ``results.csv`` and ``manifest.json`` for one scenario into ``out/<name>/``.
+
+    Files are written to a temporary folder beside the target and moved into place when
+    complete, so an interrupted run never leaves a half-written result.
+    """
+    target = out / scenario.name
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{scenario.name}-", dir=out))
+    tmp.chmod(0o755)
+    try:
+        cols = ["scenario", "org", "year", "measure", "item", "value", "unit"]
+        df[cols].to_csv(tmp / "results.csv", index=False, float_format="%.6f")
+        manifest = {
+            "package": "ccgmodels",
+            "version": __version__,
+            **git_state(Path(__file__).resolve().parent),
+            "scenario": scenario.name,
+            "scenario_sha256": hashlib.sha256(text).hexdigest(),
+            "assumptions": scenario.model_dump(mode="json"),
+            "seed": seed,
+            "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+            "rows": int(len(df)),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+        if target.exists():
+            old = out / f".{scenario.name}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(target, old)
+            os.replace(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def cmd_run(args) -> int:
+    from .model import run_scenario
+    from .validation import check, resolve
+
+    try:
+        overrides = _overrides(args.set)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    checked, problems = [], []
+    for source in args.scenarios:  # validate everything before running anything
+        scenario, data, found = check(source, overrides)
+        problems.extend(found)
+        if scenario is not None:
+            _, file = resolve(source)
+            checked.append((scenario, data, file.read_bytes()))
+    names = [s.name for s, _, _ in checked]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        print(f"two scenarios share the name {dupes}: their outputs would overwrite each "
+              "other", file=sys.stderr)
+        return EXIT_INPUT
+    if problems:
+        _print_problems(problems)
+        return EXIT_INPUT
+    out = Path(args.out)
+    for scenario, data, text in checked:
+        df = run_scenario(scenario)
+        target = write_run(scenario, data, text, df, out)
+        print(f"{scenario.name}: {len(df)} rows -> {target / 'results.csv'}")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .scenario import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    return 0
+
+
+def cmd_catalogue(args) -> int:
+    from .results import catalogue_markdown
+
+    sys.stdout.write(catalogue_markdown())
+    return 0
+
+
+def cmd_list(args) -> int:
+    from .validation import bundled_scenarios
+
+    for name in sorted(bundled_scenarios()):
+        print(name)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ccgmodels", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"ccgmodels {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    setter = {"action": "append", "default": [], "metavar": "PATH=VALUE",
+              "help": "override an assumption, e.g. "
+                      "organisations.cpr_ccg.allocation.growth.programme=0.03"}
+
+    v = sub.add_parser("validate", help="check scenario files without running them")
+    v.add_argument("scenarios", nargs="+", help="YAML files or bundled scenario names")
+    v.add_argument("--set", **setter)
+    v.set_defaults(func=cmd_validate)
+
+    r = sub.add_parser("run", help="run scenarios and write results.csv and manifest.json")
+    r.add_argument("scenarios", nargs="+", help="YAML files or bundled scenario names")
+    r.add_argument("--out", default="reports", help="output folder (default: reports)")
+    r.add_argument("--set", **setter)
+    r.set_defaults(func=cmd_run)
+
+    sub.add_parser("schema", help="print the scenario JSON Schema").set_defaults(
+        func=cmd_schema)
+    sub.add_parser("catalogue", help="print the measure catalogue (Markdown)").set_defaults(
+        func=cmd_catalogue)
+    sub.add_parser("list", help="list bundled scenarios").set_defaults(func=cmd_list)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted; completed outputs are intact", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
