@@ -322,7 +322,9 @@ def _message(err: dict, loc: tuple) -> str:
         msg = "required field is missing"
     elif kind == "finite_number":
         msg = "must be a finite number, not NaN or infinity"
-    elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+    elif kind in ("float_parsing", "int_parsing"):
+        msg = "not a number: expected a number"
+    elif kind in ("float_type", "int_type"):
         msg = f"{msg} (expected a number)"
     return msg
 
@@ -337,6 +339,17 @@ def problems_from_validation(exc: ValidationError, data: Any, name: str) -> list
             continue
         loc = tuple(err["loc"])
         path, model_loc = _display_path(loc, data)
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            # name the tag field itself, and show the bad tag rather than the whole block
+            ctx = err.get("ctx") or {}
+            tag = ctx.get("discriminator", "'kind'").strip("'")
+            if err["type"] == "union_tag_invalid":
+                out.append(Problem(name, f"{path}.{tag}", ctx.get("tag", _ABSENT),
+                                   f"unknown {tag}; allowed: {ctx.get('expected_tags', '')}"))
+            else:
+                out.append(Problem(name, f"{path}.{tag}", _ABSENT,
+                                   "required field is missing"))
+            continue
         value = err.get("input", _ABSENT) if err["type"] != "missing" else _ABSENT
         out.append(Problem(name, path, value, _message(err, model_loc)))
     return out
@@ -398,6 +411,10 @@ def semantic_problems(s: Scenario) -> list[tuple[str, Any, str]]:
                 out.append((f"{where}.mode", d.mode, f"mode must lie within {d.low}..{d.high}"))
         elif d.mode is not None:
             out.append((f"{where}.mode", d.mode, "mode is only for a triangular range"))
+    if s.uncertainty:  # low, mode and high within the field's bounds (a rate in 0..1, ...)
+        from .uncertainty import bound_problems
+
+        out.extend(bound_problems(s))
     for path in s.sources:
         try:
             get_path(plain, path)
@@ -584,8 +601,10 @@ def expand(data: dict, name: str, here: Path | None, seen: tuple[str, ...] = ()
         return None, problems
     merged = {**base, **data}
     merged, problems = apply_overrides(merged, overrides, name)
-    return merged, [Problem(p.file, f"overrides.{p.path}", p.value, p.message)
-                    for p in problems]
+    if problems:  # a bad override path must stop the file, not be dropped
+        return None, [Problem(p.file, f"overrides.{p.path}", p.value, p.message)
+                      for p in problems]
+    return merged, []
 
 
 def check(

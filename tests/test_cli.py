@@ -1,0 +1,239 @@
+"""The command line (``python -m ccgmodels``): run outputs, manifest, schema and catalogue.
+
+Commands run as subprocesses, as a user would run them; each test asserts on files written into
+``tmp_path`` or on the committed schema and measure catalogue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ccgmodels import __version__
+from ccgmodels.model import run_scenario
+from ccgmodels.results import COLUMNS, MEASURES, catalogue_markdown, compare
+from ccgmodels.scenario import Scenario
+from ccgmodels.validation import bundled_scenarios, load_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIOS = REPO / "ccgmodels" / "data" / "scenarios"
+SCHEMA = REPO / "ccgmodels" / "data" / "scenario.schema.json"
+MEASURES_DOC = REPO / "docs" / "measures.md"
+BAD = Path(__file__).parent / "bad_scenarios"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ccgmodels", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def read_results(folder: Path) -> pd.DataFrame:
+    # keep_default_na=False: an empty item stays "" rather than NaN
+    return pd.read_csv(folder / "results.csv", keep_default_na=False,
+                       dtype={"item": str, "year": str})
+
+
+@pytest.fixture(scope="module")
+def cpr_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("run")
+    r = run_cli("run", "cpr_2019_20", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return out / "cpr_2019_20"
+
+
+@pytest.fixture(scope="module")
+def bundled_runs() -> dict[str, pd.DataFrame]:
+    return {name: run_scenario(name) for name in sorted(bundled_scenarios())}
+
+
+# --- run: results.csv and manifest.json --------------------------------------------------------
+
+
+def test_results_csv_columns_exactly(cpr_run):
+    header = (cpr_run / "results.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",") == ["scenario", "org", "year", "measure", "item", "value", "unit"]
+    assert COLUMNS == header.split(",")
+
+
+def test_results_item_empty_where_no_breakdown(cpr_run):
+    df = read_results(cpr_run)
+    # surplus has no breakdown (results.MEASURES['surplus'].items == "")
+    assert set(df.loc[df["measure"] == "surplus", "item"]) == {""}
+    assert "" not in set(df.loc[df["measure"] == "allocation", "item"])
+    assert set(df["scenario"]) == {"cpr_2019_20"}
+    assert set(df["org"]) == {"cpr_ccg", "footprint"}
+
+
+def test_results_values_match_plan(cpr_run):
+    df = read_results(cpr_run)
+    row = df.query("org == 'cpr_ccg' and measure == 'allocation' and item == 'programme' "
+                   "and year == '2019/20'")
+    assert row["value"].item() == pytest.approx(247026)  # 000:L1981, 19/20 programme
+    assert row["unit"].item() == "£k"
+
+
+def test_manifest_records_version_hash_assumptions_seed_time(cpr_run):
+    m = json.loads((cpr_run / "manifest.json").read_text(encoding="utf-8"))
+    assert m["version"] == __version__
+    assert "git_commit" in m  # a commit id inside a checkout, null outside one
+    if m["git_commit"] is not None:
+        assert re.fullmatch(r"[0-9a-f]{40}", m["git_commit"])
+    text = (SCENARIOS / "cpr_2019_20.yaml").read_bytes()
+    assert m["scenario_sha256"] == hashlib.sha256(text).hexdigest()
+    assert m["assumptions"] == load_scenario("cpr_2019_20").model_dump(mode="json")
+    assert "seed" in m
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", m["timestamp"])
+    assert m["rows"] == len(read_results(cpr_run))
+
+
+def test_bundled_name_and_file_path_give_same_results(cpr_run, tmp_path):
+    r = run_cli("run", str(SCENARIOS / "cpr_2019_20.yaml"), "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    by_path = read_results(tmp_path / "cpr_2019_20")
+    by_name = read_results(cpr_run)
+    assert len(by_path) == len(by_name)
+    assert compare(by_path, by_name, tol=0).empty
+    m_path = json.loads((tmp_path / "cpr_2019_20" / "manifest.json").read_text())
+    m_name = json.loads((cpr_run / "manifest.json").read_text())
+    assert m_path["scenario_sha256"] == m_name["scenario_sha256"]
+
+
+def test_bad_scenario_among_good_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    r = run_cli("run", "cpr_2019_20", str(BAD / "percent_rate.yaml"), "southend_2019_20",
+                "--out", str(out))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert "qipp.rate" in r.stderr
+    assert not out.exists()
+
+
+def test_bad_set_on_run_exit_2_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    r = run_cli("run", "cpr_2019_20", "--out", str(out), "--set", "name")
+    assert r.returncode == 2
+    assert "expected path=value" in r.stderr
+    assert not out.exists()
+
+
+# --- schema ------------------------------------------------------------------------------------
+
+
+def test_schema_command_prints_model_schema():
+    r = run_cli("schema")
+    assert r.returncode == 0
+    assert json.loads(r.stdout) == Scenario.model_json_schema()
+
+
+def test_committed_schema_is_current():
+    committed = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert committed == Scenario.model_json_schema(), (
+        "regenerate: .venv/bin/ccgmodels schema > ccgmodels/data/scenario.schema.json")
+
+
+def _types(prop: dict) -> set[str]:
+    """Every JSON type a property (or its union, list items, dict values) can take."""
+    out = {prop["type"]} if isinstance(prop.get("type"), str) else set(prop.get("type", []))
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in prop.get(key, []):
+            out |= _types(sub)
+    for key in ("items", "additionalProperties"):
+        if isinstance(prop.get(key), dict):
+            out |= _types(prop[key])
+    return out
+
+
+def _properties() -> list[tuple[str, str, dict]]:
+    schema = Scenario.model_json_schema()
+    models = {**schema["$defs"], "Scenario": schema}
+    return [(model, name, prop) for model, d in models.items()
+            for name, prop in d.get("properties", {}).items()]
+
+
+def test_schema_walks_every_model():
+    models = {m for m, _, _ in _properties()}
+    assert {"Scenario", "Commissioner", "Provider", "SocialCare", "Scheme", "BridgeYear",
+            "Distribution"} <= models
+    assert len(_properties()) > 80
+
+
+def test_every_property_has_a_description():
+    missing = [f"{m}.{n}" for m, n, p in _properties() if not p.get("description")]
+    assert missing == []
+
+
+UNIT = re.compile(r"\[[^\]]+\]")
+
+
+def test_every_numeric_property_gives_a_unit():
+    missing = [f"{m}.{n}" for m, n, p in _properties()
+               if _types(p) & {"number", "integer"} and not UNIT.search(p["description"])]
+    assert missing == []
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+def test_catalogue_command_matches_committed_docs():
+    r = run_cli("catalogue")
+    assert r.returncode == 0
+    assert r.stdout == catalogue_markdown()
+    assert MEASURES_DOC.read_text(encoding="utf-8") == catalogue_markdown(), (
+        "regenerate: .venv/bin/ccgmodels catalogue > docs/measures.md")
+
+
+def test_every_emitted_measure_is_catalogued(bundled_runs):
+    for name, df in bundled_runs.items():
+        emitted = set(df["measure"])
+        assert emitted <= set(MEASURES), f"{name}: {sorted(emitted - set(MEASURES))}"
+        units = df.groupby("measure")["unit"].unique()
+        for measure, found in units.items():
+            assert list(found) == [MEASURES[measure].unit], (name, measure)
+
+
+REQUIRED = {
+    "activity": None,
+    "activity_cost": None,
+    "allocation": None,
+    "expenditure": None,
+    "surplus": None,
+    "do_nothing_surplus": None,
+    "do_nothing_cumulative_surplus": None,
+    "solutions": {"efficiency", "demand_mitigation", "schemes", "stf", "social_care", "total"},
+    "do_something_surplus": None,
+    "pc_bridge": {"income", "expenditure", "in_year_position", "workforce", "estates",
+                  "other_enablers", "future_model", "baseline_funding", "stf", "end_state"},
+    "qipp": {"target", "identified", "risk_adjusted", "unidentified", "headroom_target",
+             "pipeline_target"},
+    "qipp_scheme": None,
+}
+
+
+@pytest.mark.parametrize("measure", sorted(REQUIRED))
+def test_required_measures_in_a_bundled_run(bundled_runs, measure):
+    df = bundled_runs["cpr_2019_20"]
+    rows = df[(df["measure"] == measure) & (df["org"] == "cpr_ccg")]
+    assert len(rows), f"{measure} missing from the cpr_2019_20 run"
+    assert measure in MEASURES
+    items = REQUIRED[measure]
+    if items is not None:
+        assert items <= set(rows["item"]), sorted(items - set(rows["item"]))
+
+
+def test_qipp_scheme_rows_name_every_scheme(bundled_runs):
+    df = bundled_runs["cpr_2019_20"]
+    schemes = {s.id for s in load_scenario("cpr_2019_20").org("cpr_ccg").qipp.schemes}
+    assert set(df.loc[df["measure"] == "qipp_scheme", "item"]) == schemes  # 26 schemes
+
+
+def test_list_names_bundled_scenarios():
+    r = run_cli("list")
+    assert r.stdout.split() == sorted(bundled_scenarios())
+    assert {"cpr_2019_20", "southend_2019_20", "footprint_2019_20"} <= set(r.stdout.split())
