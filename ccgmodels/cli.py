@@ -72,8 +72,12 @@ def git_state(folder: Path) -> dict:
         return {"git_commit": None, "git_dirty": None}
 
 
-def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None) -> Path:
+def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None, runs: int = 0,
+              extra: dict | None = None) -> Path:
     """Write ``results.csv`` and ``manifest.json`` for one scenario into ``out/<name>/``.
+
+    ``extra`` maps further file names to tables written beside them (``uncertainty.csv`` of a
+    Monte Carlo run of ``runs`` runs with ``seed``).
 
     Files are written to a temporary folder beside the target and moved into place when
     complete, so an interrupted run never leaves a half-written result.
@@ -85,6 +89,8 @@ def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None) -> Pa
     try:
         cols = ["scenario", "org", "year", "measure", "item", "value", "unit"]
         df[cols].to_csv(tmp / "results.csv", index=False, float_format="%.6f")
+        for name, frame in (extra or {}).items():
+            frame.to_csv(tmp / name, index=False, float_format="%.6f")
         manifest = {
             "package": "ccgmodels",
             "version": __version__,
@@ -93,6 +99,7 @@ def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None) -> Pa
             "scenario_sha256": hashlib.sha256(text).hexdigest(),
             "assumptions": scenario.model_dump(mode="json"),
             "seed": seed,
+            "runs": runs,
             "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
             "rows": int(len(df)),
         }
@@ -138,8 +145,17 @@ def cmd_run(args) -> int:
     out = Path(args.out)
     for scenario, data, text in checked:
         df = run_scenario(scenario)
-        target = write_run(scenario, data, text, df, out)
-        print(f"{scenario.name}: {len(df)} rows -> {target / 'results.csv'}")
+        seed, extra = args.seed, {}
+        if args.runs > 0:
+            from .uncertainty import simulate, summarise
+
+            sim = simulate(scenario, args.runs, args.seed, workers=args.workers,
+                           scheduler=args.scheduler)
+            seed, extra = sim.seed, {"uncertainty.csv": summarise(sim)}
+        target = write_run(scenario, data, text, df, out, seed=seed, runs=args.runs,
+                           extra=extra)
+        print(f"{scenario.name}: {len(df)} rows -> {target / 'results.csv'}"
+              + (f" (+ uncertainty.csv, {args.runs} runs, seed {seed})" if extra else ""))
     return 0
 
 
@@ -182,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("scenarios", nargs="+", help="YAML files or bundled scenario names")
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
     r.add_argument("--set", **setter)
+    r.add_argument("--runs", type=int, default=0,
+                   help="Monte Carlo runs over the scenario's uncertainty block; writes "
+                        "uncertainty.csv (default 0: none)")
+    r.add_argument("--seed", type=int, default=None, help="random seed of the Monte Carlo runs")
+    r.add_argument("--workers", type=int, default=None,
+                   help="spread runs over a local dask cluster of this many processes")
+    r.add_argument("--scheduler", default=None, help="address of a dask scheduler to use")
     r.set_defaults(func=cmd_run)
 
     sub.add_parser("schema", help="print the scenario JSON Schema").set_defaults(

@@ -120,7 +120,10 @@ def project_pods(
             non_demo = residual_growth(table[pod], demo)
         growth = combine_growth(demo, non_demo)
         activity = p.activity * growth_index(growth, n_years)
-        unit_cost = line_base[line] * p.cost_share / p.activity if p.activity else 0.0
+        unit_cost = np.divide(np.multiply(line_base[line], p.cost_share), p.activity,
+                              out=np.zeros(np.broadcast_shapes(np.shape(line_base[line]),
+                                                               np.shape(p.activity))),
+                              where=np.asarray(p.activity) > 0)
         price = price_index(inflation[line], demand.tariff_efficiency, n_years)
         cost = activity * unit_cost * price
         base_volume_cost = p.activity * unit_cost * price

@@ -24,7 +24,8 @@ net off (``gross = plan + scheme effect in the base year``) and grow with volume
 Solutions, each its own line (004:L66-67)::
 
     efficiency[t]        = (cost base - mitigation)[t] * (1 - (1 - e) ** t)    provider lines
-    demand_mitigation[t] = d * (spend[t] - spend at base-year volumes[t])       activity growth
+    demand_mitigation[t] = d * sum_l max(spend_l[t] - spend_l at base volumes[t], 0)
+                                                         (growth only: never a cost)
     schemes[t]           = sum_s p(status_s) * effect_s[t] + p(unidentified) * unidentified[0]
     stf[t]               = transformation funding received
     social_care[t]       = cumulative recurrent social care savings (councils)
@@ -85,6 +86,7 @@ def commissioner(
     years: Sequence[str],
     growth_table: Mapping[str, float | None] | None = None,
     delivery: np.ndarray | None = None,
+    gap_delivery=None,
 ) -> dict[tuple[str, str], np.ndarray]:
     """Every measure of one commissioner, keyed ``(measure, item)`` [£k unless stated].
 
@@ -98,6 +100,9 @@ def commissioner(
     delivery : array, optional
         Delivery factor of each scheme, shape ``(..., S)`` [fraction]; defaults to the
         probability of its status (the expected value).
+    gap_delivery : float or array, optional
+        Delivery factor of the unidentified QIPP gap, e.g. shape ``(R, 1)`` [fraction];
+        defaults to ``qipp.delivery_probability['unidentified']``.
     """
     n = len(years)
     out: dict[tuple[str, str], np.ndarray] = {}
@@ -113,7 +118,7 @@ def commissioner(
     categories = [s.category for s in q.schemes]
     effect_by_line = sch.group_sum(categories, effect)
 
-    plan_lines = o.expenditure.base.model_dump()
+    plan_lines = {line: getattr(o.expenditure.base, line) for line in SERVICE_LINES}
     gross = {line: plan_lines[line] + effect_by_line.get(line, np.zeros(n))[0]
              for line in SERVICE_LINES}
     inflation = line_inflation(o)
@@ -136,8 +141,8 @@ def commissioner(
         out[("activity_cost", pp.pod)] = pp.cost
         out[("unit_cost", pp.pod)] = np.divide(
             pp.cost, pp.activity, out=np.zeros(np.shape(pp.cost)), where=pp.activity > 0)
-        out[("growth_demographic", pp.pod)] = np.broadcast_to(pp.demographic, (n,)) * 1.0
-        out[("growth_non_demographic", pp.pod)] = np.broadcast_to(pp.non_demographic, (n,)) * 1.0
+        out[("growth_demographic", pp.pod)] = np.asarray(pp.demographic) * np.ones(n)
+        out[("growth_non_demographic", pp.pod)] = np.asarray(pp.non_demographic) * np.ones(n)
 
     contingency = o.contingency_rate * alloc["total"]
     dn_spend = sum(spend.values()) + contingency
@@ -151,11 +156,15 @@ def commissioner(
     identified = contrib.sum(axis=0) if q.schemes else np.zeros(n)
     risk_adjusted = (p[..., :, None] * contrib).sum(axis=-2) if q.schemes else np.zeros(n)
     qipp = sch.summary(target, identified, risk_adjusted, q.headroom_rate)
-    unidentified0 = q.unidentified if q.unidentified is not None else qipp["unidentified"][0]
+    # base-year gap, keeping a trailing axis so that it broadcasts against years (and runs)
+    unidentified0 = (np.asarray(q.unidentified, dtype=float) if q.unidentified is not None
+                     else qipp["unidentified"][..., :1])
     if q.unidentified is not None:  # a stated gap with no scheme list: base target unknown
+        shape = np.broadcast_shapes(np.shape(qipp["target"]), np.shape(unidentified0) or (1,))
         for k in qipp:
-            qipp[k] = np.array(qipp[k], dtype=float)
-            qipp[k][..., 0] = q.unidentified if k == "unidentified" else np.nan
+            qipp[k] = np.array(np.broadcast_to(qipp[k], shape), dtype=float)
+            qipp[k][..., 0] = (np.broadcast_to(unidentified0, shape[:-1] + (1,))[..., 0]
+                               if k == "unidentified" else np.nan)
     for k, v in qipp.items():
         out[("qipp", k)] = v
     for s, row in zip(q.schemes, contrib, strict=True):
@@ -176,14 +185,17 @@ def commissioner(
 
     # Solutions
     sol = o.solutions
-    volume_cost = sum(spend[line] - base_volume[line] for line in SERVICE_LINES)
-    mitigation = sol.demand_mitigation_rate * volume_cost
+    # cost of each line's activity growth; a shrinking line has no growth to mitigate, so
+    # mitigation never adds cost (a higher rate never lowers do-something)
+    growth_cost = {line: np.maximum(spend[line] - base_volume[line], 0.0)
+                   for line in SERVICE_LINES}
+    mitigation = sol.demand_mitigation_rate * sum(growth_cost.values())
     cost_base = sum(
-        spend[line] * (1 - sol.demand_mitigation_rate)
-        + base_volume[line] * sol.demand_mitigation_rate
+        spend[line] - sol.demand_mitigation_rate * growth_cost[line]
         for line in sol.efficiency_lines
     ) if sol.efficiency_lines else np.zeros(n)
-    p_unidentified = q.delivery_probability.get("unidentified", 0.0)
+    p_unidentified = (q.delivery_probability.get("unidentified", 0.0) if gap_delivery is None
+                      else gap_delivery)
     schemes_saving = (p[..., :, None] * effect).sum(axis=-2) if q.schemes else np.zeros(n)
     solutions = {
         "efficiency": efficiency_saving(cost_base, sol.efficiency_rate, n),

@@ -21,10 +21,13 @@ class IdentityError(AssertionError):
     """An identity of the model failed: a bug, never bad input."""
 
 
-def evaluate(s: Scenario) -> list[tuple[str, str, list[str], dict]]:
+def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = None
+             ) -> list[tuple[str, str, list[str], dict]]:
     """Every organisation's measures as arrays: ``(org, kind, years, {(measure, item): array})``.
 
-    Bridge measures come with their own years.
+    Bridge measures come with their own years. ``delivery`` maps a commissioner id to keyword
+    arguments of :func:`ccgmodels.finance.commissioner` (``delivery``, ``gap_delivery``: one
+    delivery factor per run, used by :mod:`ccgmodels.uncertainty`).
     """
     years = s.years
     out = []
@@ -32,7 +35,8 @@ def evaluate(s: Scenario) -> list[tuple[str, str, list[str], dict]]:
         if isinstance(o, Commissioner):
             table = (refdata.activity_growth(o.demand.growth_table, "2019/20")
                      if o.demand is not None and o.demand.growth_table else None)
-            out.append((o.id, o.kind, years, finance.commissioner(o, years, table)))
+            out.append((o.id, o.kind, years,
+                        finance.commissioner(o, years, table, **(delivery or {}).get(o.id, {}))))
             if o.primary_care_bridge is not None:
                 lines = primary_care.bridge(o.primary_care_bridge,
                                             o.allocation.growth.primary_care_cocommissioning)

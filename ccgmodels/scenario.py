@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -393,7 +393,7 @@ class SocialCare(Strict):
     )
 
 
-Organisation = Annotated[Union[Commissioner, Provider, SocialCare], Field(discriminator="kind")]
+Organisation = Annotated[Commissioner | Provider | SocialCare, Field(discriminator="kind")]
 
 
 # --- uncertainty -----------------------------------------------------------------------------
@@ -404,9 +404,11 @@ class Distribution(Strict):
         description="normal80: normal with low and high as its 10th and 90th percentiles; "
         "triangular: low, mode, high; uniform: low to high"
     )
-    low: Finite = Field(description="Low value, in the unit of the assumption")
-    high: Finite = Field(description="High value, in the unit of the assumption")
-    mode: Finite | None = Field(None, description="Most likely value (triangular only)")
+    low: Finite = Field(description="Low value [unit of the assumption]")
+    high: Finite = Field(description="High value [unit of the assumption]")
+    mode: Finite | None = Field(
+        None, description="Most likely value, triangular only [unit of the assumption]"
+    )
 
 
 class Scenario(Strict):

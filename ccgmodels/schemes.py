@@ -64,8 +64,16 @@ def qipp_contributions(schemes: Sequence[Scheme], effect: np.ndarray) -> np.ndar
 
 
 def delivery_probabilities(qipp: Qipp) -> np.ndarray:
-    """Delivery probability of each scheme from its status, shape ``(S,)`` [fraction]."""
-    return np.array([qipp.delivery_probability.get(s.status, 0.0) for s in qipp.schemes])
+    """Delivery probability of each scheme from its status, shape ``(S,)`` [fraction].
+
+    A probability given per run as shape ``(R, 1)`` gives shape ``(R, S)``.
+    """
+    probs = [np.asarray(qipp.delivery_probability.get(s.status, 0.0), dtype=float)
+             for s in qipp.schemes]
+    shape = np.broadcast_shapes(*(p.shape for p in probs)) if probs else ()
+    if not shape:
+        return np.array(probs, dtype=float)
+    return np.concatenate([np.broadcast_to(p, shape) for p in probs], axis=-1)
 
 
 def targets(qipp: Qipp, allocation_total) -> np.ndarray:
@@ -77,9 +85,11 @@ def targets(qipp: Qipp, allocation_total) -> np.ndarray:
         Total allocation by year, year axis last [£k].
     """
     target = qipp.rate * np.asarray(allocation_total, dtype=float)
-    if qipp.target is not None:
-        target = target.copy()
-        target[..., 0] = qipp.target
+    if qipp.target is not None:  # may be one value per run, shape (R, 1)
+        stated = np.asarray(qipp.target, dtype=float)
+        target = np.array(np.broadcast_to(target, np.broadcast_shapes(target.shape,
+                                                                      stated.shape)))
+        target[..., 0] = stated[..., 0] if stated.ndim else stated
     return target
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -258,7 +259,7 @@ def _fields_at(loc: tuple) -> list[str]:
             tp = args[0]
         elif origin is dict:
             tp = args[1]
-        elif origin is Union or str(origin) == "types.UnionType":
+        elif origin in (Union, types.UnionType):
             models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
             match = [m for m in models if "kind" in m.model_fields
                      and part in get_args(m.model_fields["kind"].annotation)]
@@ -274,7 +275,7 @@ def _fields_at(loc: tuple) -> list[str]:
         else:
             return []
     tp = _unwrap(tp)
-    if get_origin(tp) is Union or str(get_origin(tp)) == "types.UnionType":
+    if get_origin(tp) in (Union, types.UnionType):
         models = [a for a in get_args(tp) if isinstance(a, type) and issubclass(a, BaseModel)]
         tp = models[0] if len(models) == 1 else tp
     if isinstance(tp, type) and issubclass(tp, BaseModel):
