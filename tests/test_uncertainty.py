@@ -234,3 +234,18 @@ def test_dask_local_cluster_gives_identical_numbers():
         np.testing.assert_array_equal(single.values[key], spread.values[key], err_msg=key)
     for path in single.draws:
         np.testing.assert_array_equal(single.draws[path], spread.draws[path])
+
+
+def test_range_on_unsupported_field_is_a_clear_validation_problem():
+    # By-year amounts, scheme savings and bridge rows are not vectorised: a range there must be
+    # refused at validation, naming the path, not fail later inside the model.
+    from ccgmodels.validation import check, validate_data
+
+    _, data, _ = check("cpr_2019_20")
+    data = dict(data)
+    path = "organisations.cpr_ccg.qipp.schemes.avastin.net_saving"
+    data["uncertainty"] = {**data["uncertainty"], path: {"dist": "uniform", "low": 50, "high": 90}}
+    scenario, problems = validate_data(data, "x.yaml")
+    assert scenario is None
+    assert [p.path for p in problems] == [f"uncertainty.{path}"]
+    assert "not supported" in problems[0].message
