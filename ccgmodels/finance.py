@@ -25,7 +25,8 @@ Solutions, each its own line (004:L66-67)::
 
     efficiency[t]        = (cost base - mitigation)[t] * (1 - (1 - e) ** t)    provider lines
     demand_mitigation[t] = d * sum_l max(spend_l[t] - spend_l at base volumes[t], 0)
-                                                         (growth only: never a cost)
+                           over mitigation_lines (patient activity: not BCF, other
+                           programme or running costs); growth only, never a cost
     schemes[t]           = sum_s p(status_s) * effect_s[t] + p(unidentified) * unidentified[0]
     stf[t]               = transformation funding received
     social_care[t]       = cumulative recurrent social care savings (councils)
@@ -188,7 +189,7 @@ def commissioner(
     # cost of each line's activity growth; a shrinking line has no growth to mitigate, so
     # mitigation never adds cost (a higher rate never lowers do-something)
     growth_cost = {line: np.maximum(spend[line] - base_volume[line], 0.0)
-                   for line in SERVICE_LINES}
+                   if line in sol.mitigation_lines else np.zeros(n) for line in SERVICE_LINES}
     mitigation = sol.demand_mitigation_rate * sum(growth_cost.values())
     cost_base = sum(
         spend[line] - sol.demand_mitigation_rate * growth_cost[line]

@@ -308,6 +308,12 @@ class Solutions(Strict):
         description="Share of each year's activity growth avoided; ASSUMPTION (004:L66 leaves it "
         "as X%) [fraction]",
     )
+    mitigation_lines: list[ServiceLine] = Field(
+        default=["acute", "ambulance", "mental_health", "community", "continuing_care",
+                 "prescribing", "primary_care_cocommissioning", "other_primary_care"],
+        description="Service lines whose growth is patient activity, which demand mitigation "
+        "avoids (not BCF, other programme or running costs)",
+    )
     stf: dict[FinancialYear, Money] = Field(
         default_factory=dict,
         description="Sustainability and transformation funding received, by year [£k]",
