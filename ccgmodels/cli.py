@@ -30,7 +30,7 @@ def _print_problems(problems) -> None:
 
 
 def _overrides(items: list[str]) -> dict:
-    from .validation import parse_override
+    from .paths import parse_override
 
     out = {}
     for text in items or []:
