@@ -22,7 +22,7 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP)
 
 reports: $(STAMP)
-	$(BIN)/ccgmodels run $$($(BIN)/ccgmodels list) --out reports
+	$(BIN)/ccgmodels run $$($(BIN)/ccgmodels list) --out reports --runs 2000 --seed 20190401
 
 test: $(DEVSTAMP)
 	$(BIN)/python -m pytest
