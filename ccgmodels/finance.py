@@ -253,29 +253,30 @@ def business_rules(o: Commissioner, alloc_total, plan_spend, surplus) -> dict:
     return out
 
 
+def income_less_cost(income, cost) -> dict[tuple[str, str], np.ndarray]:
+    """Do-nothing measures of an organisation whose position is income less cost [£k]."""
+    dn = income - cost
+    return {("income", "total"): income, ("do_nothing_expenditure", "total"): cost,
+            ("do_nothing_surplus", ""): dn, ("do_nothing_cumulative_surplus", ""): cumulative(dn)}
+
+
 def provider(p: Provider, years: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
     """Do nothing and do something of an NHS provider [£k]."""
     n = len(years)
-    income = grow(p.income, p.income_growth, n)
-    cost = grow(p.cost, p.cost_growth, n)
-    dn = income - cost
-    out = {("income", "total"): income, ("do_nothing_expenditure", "total"): cost,
-           ("do_nothing_surplus", ""): dn, ("do_nothing_cumulative_surplus", ""): cumulative(dn)}
-    add_solutions(out, dn, {"efficiency": efficiency_saving(cost, p.efficiency_rate, n),
-                            "stf": np.array([p.stf.get(y, 0.0) for y in years])})
+    out = income_less_cost(grow(p.income, p.income_growth, n), grow(p.cost, p.cost_growth, n))
+    cost = out[("do_nothing_expenditure", "total")]
+    add_solutions(out, out[("do_nothing_surplus", "")],
+                  {"efficiency": efficiency_saving(cost, p.efficiency_rate, n),
+                   "stf": np.array([p.stf.get(y, 0.0) for y in years])})
     return out
 
 
 def social_care(sc: SocialCare, years: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
     """Do nothing and do something of a council's social care [£k]."""
     n = len(years)
-    budget = grow(sc.budget, sc.budget_growth, n)
-    cost = grow(sc.cost, sc.cost_growth, n)
-    dn = budget - cost
+    out = income_less_cost(grow(sc.budget, sc.budget_growth, n), grow(sc.cost, sc.cost_growth, n))
     savings = cumulative(np.array([sc.savings.get(y, 0.0) for y in years]))
-    out = {("income", "total"): budget, ("do_nothing_expenditure", "total"): cost,
-           ("do_nothing_surplus", ""): dn, ("do_nothing_cumulative_surplus", ""): cumulative(dn)}
-    add_solutions(out, dn, {"social_care": savings})
+    add_solutions(out, out[("do_nothing_surplus", "")], {"social_care": savings})
     return out
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from ccgmodels import refdata
+from ccgmodels.scenario import SERVICE_LINES
 
 REPO = Path(__file__).resolve().parents[1]
 FY = re.compile(r"^\d{4}/\d{2}$")
@@ -188,21 +189,7 @@ def test_cpr_pccc_growth_printed_as_point_one_percent_is_the_exception():
 
 
 # ----------------------------------------------------------------------------- expenditure
-LINES_19_20 = [
-    "acute",
-    "ambulance",
-    "mental_health",
-    "community",
-    "continuing_care",
-    "prescribing",
-    "other_primary_care",
-    "primary_care_cocommissioning",
-    "bcf",
-    "other_programme",
-    "running_costs",
-    "contingency_reserve",
-    "unidentified_qipp",
-]
+LINES_19_20 = [*SERVICE_LINES, "contingency_reserve", "unidentified_qipp"]
 
 
 @pytest.mark.parametrize(
