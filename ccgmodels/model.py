@@ -76,9 +76,12 @@ def run_scenario(
         QIPP gap).
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
+    evaluated = evaluate(s)
     frames = [results.tidy(s.name, org, years, series, kind)
-              for org, kind, years, series in evaluate(s)]
-    df = results.add_footprint(pd.concat(frames, ignore_index=True))
+              for org, kind, years, series in evaluated]
+    frames += [results.tidy(s.name, results.FOOTPRINT, years, series, "footprint")
+               for years, series in results.footprint_series(evaluated)]
+    df = pd.concat(frames, ignore_index=True)
     bad = results.check_identities(df)
     if len(bad):
         raise IdentityError(f"{len(bad)} rows break the model's identities:\n{bad.head(20)}")

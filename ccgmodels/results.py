@@ -97,19 +97,28 @@ def tidy(scenario: str, org: str, years, series: dict, kind: str = "") -> pd.Dat
 
     NaN values (a figure that does not exist, e.g. a growth rule in the base year) are dropped.
     """
-    frames = []
-    for (measure, item), values in series.items():
-        v = np.asarray(values, dtype=float)
-        if v.ndim != 1 or len(v) != len(years):
+    n = len(years)
+    measures, items, values = [], [], []
+    for (measure, item), v in series.items():
+        v = np.asarray(v, dtype=float)
+        if v.shape != (n,):
             raise ValueError(f"{org} {measure}[{item}]: expected one value per year, got shape "
                              f"{v.shape}")
-        frames.append(pd.DataFrame({"measure": measure, "item": item, "year": list(years),
-                                    "value": v}))
-    df = pd.concat(frames, ignore_index=True)
-    df = df[np.isfinite(df["value"])]
-    df["scenario"], df["org"], df["kind"] = scenario, org, kind
-    df["unit"] = df["measure"].map(lambda m: MEASURES[m].unit)
-    return df[[*COLUMNS, "kind"]]
+        measures.append(measure)
+        items.append(item)
+        values.append(v)
+    value = np.concatenate(values) if values else np.zeros(0)
+    df = pd.DataFrame({
+        "scenario": scenario,
+        "org": org,
+        "year": np.tile(np.asarray(years, dtype=object), len(values)),
+        "measure": np.repeat(np.asarray(measures, dtype=object), n),
+        "item": np.repeat(np.asarray(items, dtype=object), n),
+        "value": value,
+        "unit": np.repeat(np.asarray([MEASURES[m].unit for m in measures], dtype=object), n),
+        "kind": kind,
+    })
+    return df[np.isfinite(value)].reset_index(drop=True)
 
 
 def footprint_sum(df: pd.DataFrame) -> pd.DataFrame:
@@ -122,15 +131,47 @@ def footprint_sum(df: pd.DataFrame) -> pd.DataFrame:
     summed = [m.name for m in MEASURES.values() if m.summed]
     part = df[df["measure"].isin(summed) & (df["org"] != FOOTPRINT)]
     keys = ["scenario", "year", "measure", "item", "unit"]
-    fp = part.groupby(keys, as_index=False, sort=False).agg(
-        value=("value", "sum"), n=("org", "nunique"))
+    grouped = part.groupby(keys, sort=False)["value"]
+    fp = pd.concat([grouped.sum(), grouped.size().rename("n")], axis=1).reset_index()
     orgs = part.groupby(["scenario", "year", "measure"])["org"].nunique().rename("n_all")
     fp = fp.join(orgs, on=["scenario", "year", "measure"])
     return fp[fp["n"] == fp["n_all"]].drop(columns=["n", "n_all"])
 
 
+def footprint_series(evaluated) -> list[tuple[list[str], dict]]:
+    """The footprint's ``(years, {(measure, item): array})`` from the organisations' arrays.
+
+    Same rule as :func:`footprint_sum` (a year's figure only where every organisation reporting
+    the measure that year reports the item), computed on arrays: the tidy-table version
+    checks it independently in :func:`check_identities`.
+    """
+    summed = {m.name for m in MEASURES.values() if m.summed}
+    sums: dict[tuple, dict] = {}  # years -> (measure, item) -> (total, organisations counted)
+    reporting: dict[tuple, dict] = {}  # years -> measure -> organisations reporting it
+    for _org, _kind, years, series in evaluated:
+        group = sums.setdefault(tuple(years), {})
+        counts = reporting.setdefault(tuple(years), {})
+        seen: dict[str, np.ndarray] = {}
+        for (measure, item), v in series.items():
+            if measure not in summed:
+                continue
+            v = np.asarray(v, dtype=float)
+            ok = np.isfinite(v)
+            seen[measure] = seen.get(measure, False) | ok
+            total, count = group.get((measure, item), (0.0, 0))
+            group[(measure, item)] = (total + np.where(ok, v, 0.0), count + ok)
+        for measure, ok in seen.items():
+            counts[measure] = counts.get(measure, 0) + ok
+    out = []
+    for years, group in sums.items():
+        series = {key: np.where(count == reporting[years][key[0]], total, np.nan)
+                  for key, (total, count) in group.items()}
+        out.append((list(years), series))
+    return out
+
+
 def add_footprint(df: pd.DataFrame) -> pd.DataFrame:
-    """Append org ``footprint``: see :func:`footprint_sum`."""
+    """Append org ``footprint`` to a tidy table: see :func:`footprint_sum`."""
     fp = footprint_sum(df)
     fp["org"], fp["kind"] = FOOTPRINT, "footprint"
     return pd.concat([df, fp[df.columns]], ignore_index=True)
@@ -147,12 +188,6 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, tol: float = 1e-6,
     return m[bad]
 
 
-def _pivot(df: pd.DataFrame, measure: str) -> pd.DataFrame:
-    sel = df[df["measure"] == measure]
-    return sel.pivot_table(index=["org", "year"], columns="item", values="value",
-                           aggfunc="sum")
-
-
 def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     """Rows that break the model's identities; empty when all hold.
 
@@ -161,39 +196,48 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     in-year + future model + baseline + STF; QIPP unidentified = target - identified.
     """
     problems = []
+    keys = ["scenario", "year", "measure", "item", "unit"]
     orgs = df[df["org"] != FOOTPRINT]
     fp = df[df["org"] == FOOTPRINT]
     if len(fp):
-        keys = ["scenario", "year", "measure", "item", "unit"]
-        diff = compare(footprint_sum(orgs), fp, tol, keys)
-        if len(diff):
-            problems.append(diff.assign(identity="footprint = sum of organisations"))
+        expect = footprint_sum(orgs).set_index(keys)["value"]
+        got = fp.set_index(keys)["value"]
+        both = pd.concat([expect.rename("value_a"), got.rename("value_b")], axis=1)
+        bad = both[~((both["value_a"] - both["value_b"]).abs() <= tol)]
+        if len(bad):
+            problems.append(bad.reset_index().assign(identity="footprint = sum of organisations"))
+
+    wide = df[df["measure"].isin(_CHECKED)].set_index(["org", "year", "measure", "item"])[
+        "value"].unstack(["measure", "item"])
+
+    def col(measure: str, item: str = "") -> pd.Series:
+        return wide[(measure, item)] if (measure, item) in wide.columns else pd.Series(
+            np.nan, index=wide.index)
 
     def residual(name: str, lhs: pd.Series, rhs: pd.Series) -> None:
-        joined = pd.concat([lhs.rename("lhs"), rhs.rename("rhs")], axis=1).dropna()
-        bad = joined[(joined["lhs"] - joined["rhs"]).abs() > tol]
+        gap = (lhs - rhs).abs()
+        bad = gap[gap > tol]
         if len(bad):
-            problems.append(bad.reset_index().assign(identity=name))
+            problems.append(pd.DataFrame({"lhs": lhs[bad.index], "rhs": rhs[bad.index]})
+                            .reset_index().assign(identity=name))
 
-    ds = df[df["measure"] == "do_something_surplus"].set_index(["org", "year"])["value"]
-    dn = df[df["measure"] == "do_nothing_surplus"].set_index(["org", "year"])["value"]
-    sol = _pivot(df, "solutions")
-    if len(sol):
-        residual("do_something = do_nothing + solutions", ds, dn + sol["total"])
-        parts = sol.drop(columns="total").sum(axis=1)
-        residual("solutions total = sum of lines", sol["total"], parts)
-    br = _pivot(df, "pc_bridge")
-    if len(br):
-        residual("future_model = workforce + estates + other_enablers", br["future_model"],
-                 br["workforce"] + br["estates"] + br["other_enablers"])
-        residual("end_state = in_year + future_model + baseline + stf", br["end_state"],
-                 br["in_year_position"] + br["future_model"] + br["baseline_funding"]
-                 + br["stf"])
-    qp = _pivot(df, "qipp")
-    if len(qp) and {"target", "identified", "unidentified"} <= set(qp.columns):
-        residual("qipp unidentified = target - identified", qp["unidentified"],
-                 qp["target"] - qp["identified"])
+    total = col("solutions", "total")
+    residual("do_something = do_nothing + solutions", col("do_something_surplus"),
+             col("do_nothing_surplus") + total)
+    lines = [c for c in wide.columns if c[0] == "solutions" and c[1] != "total"]
+    residual("solutions total = sum of lines", total, wide[lines].sum(axis=1, min_count=1))
+    residual("future_model = workforce + estates + other_enablers",
+             col("pc_bridge", "future_model"), col("pc_bridge", "workforce")
+             + col("pc_bridge", "estates") + col("pc_bridge", "other_enablers"))
+    residual("end_state = in_year + future_model + baseline + stf", col("pc_bridge", "end_state"),
+             col("pc_bridge", "in_year_position") + col("pc_bridge", "future_model")
+             + col("pc_bridge", "baseline_funding") + col("pc_bridge", "stf"))
+    residual("qipp unidentified = target - identified", col("qipp", "unidentified"),
+             col("qipp", "target") - col("qipp", "identified"))
     return pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
+
+
+_CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp")
 
 
 def catalogue_markdown() -> str:
