@@ -29,12 +29,19 @@ def _print_problems(problems) -> None:
     print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
 
 
+class InputError(Exception):
+    """A command-line input problem: printed as is, exit status 2."""
+
+
 def _overrides(items: list[str]) -> dict:
     from .paths import parse_override
 
     out = {}
     for text in items or []:
-        path, value = parse_override(text)
+        try:
+            path, value = parse_override(text)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
         out[path] = value
     return out
 
@@ -42,11 +49,7 @@ def _overrides(items: list[str]) -> dict:
 def cmd_validate(args) -> int:
     from .validation import check
 
-    try:
-        overrides = _overrides(args.set)
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_INPUT
+    overrides = _overrides(args.set)
     problems = []
     for source in args.scenarios:
         scenario, _, found = check(source, overrides)
@@ -121,11 +124,7 @@ def cmd_run(args) -> int:
     from .model import run_scenario
     from .validation import check, resolve
 
-    try:
-        overrides = _overrides(args.set)
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_INPUT
+    overrides = _overrides(args.set)
     checked, problems = [], []
     for source in args.scenarios:  # validate everything before running anything
         scenario, data, found = check(source, overrides)
@@ -219,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except InputError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted; completed outputs are intact", file=sys.stderr)
         return 130

@@ -237,3 +237,15 @@ def test_list_names_bundled_scenarios():
     r = run_cli("list")
     assert r.stdout.split() == sorted(bundled_scenarios())
     assert {"cpr_2019_20", "southend_2019_20", "footprint_2019_20"} <= set(r.stdout.split())
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_malformed_set_exits_2_with_the_expected_form(command, tmp_path):
+    # "--set nonsense" has no "=": a usage problem, reported in one line, nothing written
+    proc = subprocess.run(
+        [sys.executable, "-m", "ccgmodels", command, "cpr_2019_20", "--set", "nonsense",
+         *(["--out", str(tmp_path / "out")] if command == "run" else [])],
+        capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert "expected path=value" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
