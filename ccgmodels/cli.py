@@ -1,4 +1,4 @@
-"""Command-line entry points: ``ccgmodels validate | run | schema | catalogue | list``.
+"""Command-line entry points: ``ccgmodels validate | run | report | schema | catalogue | list``.
 
 Input problems exit with status 2 and one line per problem (file, field path, value, what is
 allowed), never a traceback.
@@ -158,6 +158,22 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from .reports import TEMPLATE, ReportError, run_batch
+
+    try:
+        summary = run_batch(
+            args.scenarios, args.out, overrides=_overrides(args.set), runs=args.runs,
+            seed=args.seed, org=args.org, workers=args.workers, engine=args.engine,
+            scheduler=args.scheduler, force=args.force, baseline=args.baseline,
+            template=args.template or TEMPLATE, timeout=args.timeout or None,
+            log=lambda line: print(line, file=sys.stderr))
+    except ReportError as exc:
+        raise InputError(str(exc)) from None
+    print(summary.line())
+    return summary.exit_code
+
+
 def cmd_schema(args) -> int:
     from .scenario import Scenario
 
@@ -205,6 +221,40 @@ def build_parser() -> argparse.ArgumentParser:
                    help="spread runs over a local dask cluster of this many processes")
     r.add_argument("--scheduler", default=None, help="address of a dask scheduler to use")
     r.set_defaults(func=cmd_run)
+
+    b = sub.add_parser(
+        "report", help="run the report notebook per scenario into HTML, Excel and CSV, with an "
+        "index and a comparison page",
+        description="Execute notebooks/scenario_report.ipynb once per scenario with papermill, "
+        "in parallel, into OUT/<scenario>/ (report.html, report.xlsx, results.csv, "
+        "report.ipynb, manifest.json) plus OUT/index.html and OUT/compare.html. Every "
+        "scenario is validated before any kernel starts. Exit status: 0 all reports made or "
+        "current, 1 a notebook failed, 2 a scenario is invalid, 130 interrupted.")
+    b.add_argument("scenarios", nargs="+",
+                   help="YAML files, folders of them, globs, or bundled scenario names")
+    b.add_argument("--out", default="reports", help="output folder (default: reports)")
+    b.add_argument("--set", **setter)
+    b.add_argument("--runs", type=int, default=0,
+                   help="Monte Carlo runs per scenario; writes uncertainty.csv (default 0)")
+    b.add_argument("--seed", type=int, default=20190401,
+                   help="random seed of the Monte Carlo runs (default 20190401)")
+    b.add_argument("--org", default="footprint",
+                   help="organisation the report is about (default: footprint)")
+    b.add_argument("--workers", type=int, default=None,
+                   help="kernels in parallel (default: one per CPU)")
+    b.add_argument("--engine", choices=("process", "dask"), default="process",
+                   help="process pool (default) or dask.distributed")
+    b.add_argument("--scheduler", default=None,
+                   help="address of a dask scheduler (implies --engine dask)")
+    b.add_argument("--force", action="store_true",
+                   help="remake reports whose inputs are unchanged")
+    b.add_argument("--baseline", default=None,
+                   help="scenario the comparison page measures differences from "
+                        "(default: the first)")
+    b.add_argument("--template", default=None, help="report notebook to execute")
+    b.add_argument("--timeout", type=int, default=600,
+                   help="seconds a notebook cell may run (default 600; 0: no limit)")
+    b.set_defaults(func=cmd_report)
 
     sub.add_parser("schema", help="print the scenario JSON Schema").set_defaults(
         func=cmd_schema)

@@ -1,0 +1,711 @@
+"""Batch scenario reports: the report notebook executed once per scenario, in parallel.
+
+``ccgmodels report SCENARIO... --out reports/`` validates every scenario first, then runs
+``notebooks/scenario_report.ipynb`` with papermill once per scenario on a pool of worker
+processes (or a dask.distributed cluster), each worker keeping one Jupyter kernel that is reset
+between reports. Per scenario it writes ``out/<name>/``::
+
+    report.ipynb    the executed notebook (its metadata carries the run id)
+    report.html     the notebook without code cells, self-contained (no network)
+    report.xlsx     the report's tables, one sheet each, £k number format, frozen headers
+    results.csv     the tidy results; uncertainty.csv when Monte Carlo runs were asked for
+    scenario.yaml   the resolved assumptions the notebook ran on
+    manifest.json   provenance: version, git commit and dirtiness, hashes, seed, times, run id
+
+and ``out/index.html`` and ``out/compare.html`` (:mod:`ccgmodels.pages`).
+
+Nothing is lost: a report is built in ``out/.staging/`` and moved into place only when
+complete; a failing scenario's partial outputs go to ``out/_failed/<name>/`` and leave any
+earlier complete report where it was; the index is rebuilt from what is on disk after every
+report, so it is consistent even when the run is interrupted. A re-run skips a scenario whose
+inputs (resolved assumptions, runs, seed, org, package code and version, template) are unchanged
+since its report was made, unless ``force``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATE = PACKAGE_DIR.parent / "notebooks" / "scenario_report.ipynb"
+HTML_TEMPLATES = PACKAGE_DIR / "data" / "templates"
+STAGING, FAILED, LOCK = ".staging", "_failed", ".lock"
+#: environment of every report kernel: one thread per kernel, the pool gives the parallelism
+KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "NUMEXPR_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+              "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class ReportError(Exception):
+    """A problem with the command's own input (no scenarios, busy output folder): exit 2."""
+
+
+# --- provenance ------------------------------------------------------------------------------
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def git_state(folder: Path) -> dict:
+    """Git commit and dirtiness of ``folder``'s checkout, or nulls outside one."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True,
+                                text=True, check=True, timeout=10).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=folder,
+                                    capture_output=True, text=True, check=True,
+                                    timeout=10).stdout.strip())
+        return {"git_commit": commit, "git_dirty": dirty}
+    except (OSError, subprocess.SubprocessError):
+        return {"git_commit": None, "git_dirty": None}
+
+
+def package_fingerprint() -> str:
+    """sha256 over the package's code and data, so an edited model never reuses a report."""
+    h = hashlib.sha256()
+    for f in sorted(PACKAGE_DIR.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(f.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def install_folder(tmp: Path, target: Path) -> Path:
+    """Move the complete folder ``tmp`` to ``target``, replacing what was there.
+
+    Both are renames inside one file system; ``target`` is never half-written.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        old = tmp.parent / f"{tmp.name}.old"
+        os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, target)
+    return target
+
+
+# --- planning: sources, validation, skip --------------------------------------------------
+
+
+def expand_sources(items: list[str]) -> list[str]:
+    """Scenario arguments as a list of sources: files, folders (their ``*.yaml``/``*.yml``),
+    globs and bundled scenario names, in the order given, duplicates removed.
+
+    A glob that matches nothing is kept as is, so validation reports it as a missing file.
+    """
+    out: list[str] = []
+    for item in items:
+        if any(c in item for c in "*?["):
+            found = sorted(glob.glob(item, recursive=True))
+            found = [f for f in found if f.endswith((".yaml", ".yml"))] or [item]
+        elif Path(item).is_dir():
+            found = sorted(str(p) for p in Path(item).iterdir()
+                           if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                found = [item]
+        else:
+            found = [item]
+        out.extend(f for f in found if f not in out)
+    return out
+
+
+def safe_key(text: str) -> str:
+    """A folder name for a scenario that has no valid name: a slug of ``text`` and a hash."""
+    stem = re.sub(r"[^a-z0-9_]+", "_", Path(text).stem.lower()).strip("_")[:40] or "scenario"
+    return f"{stem}_{sha256(text.encode())[:8]}"
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs to make one report (plain data: picklable for any engine)."""
+
+    name: str
+    title: str
+    source: str
+    assumptions: dict
+    overrides: dict
+    runs: int
+    seed: int
+    org: str
+    template: str
+    out: str
+    input_key: str
+    run_id: str
+    timeout: int | None
+    provenance: dict = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    tasks: list[Task]
+    invalid: list[dict]  # index records of scenarios that failed validation
+    unchanged: list[str]  # names whose complete report is current
+    order: list[str]  # every scenario name or key, in the order given
+    valid_sources: list[str] = field(default_factory=list)
+
+
+def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: str,
+              template_sha: str) -> str:
+    """Hash of everything a report depends on; equal keys give the same report."""
+    blob = json.dumps({"assumptions": assumptions, "runs": runs, "seed": seed, "org": org,
+                       "version": __version__, "package": fingerprint,
+                       "template": template_sha}, sort_keys=True, default=str)
+    return sha256(blob.encode())
+
+
+def _invalid(source: str, problems: list[str]) -> dict:
+    return {"name": source, "key": safe_key(source), "title": None, "source": source,
+            "status": "invalid", "report": None, "partial": None, "headline": None,
+            "error": {"problems": problems}, "finished": now(), "runs": 0, "seed": None}
+
+
+def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None = None,
+         runs: int = 0, seed: int = 20190401, org: str = "footprint",
+         template: Path = TEMPLATE, force: bool = False, timeout: int | None = 600) -> Plan:
+    """Validate every scenario (no kernel starts) and decide which reports to make.
+
+    Returns the tasks to run, the invalid scenarios as index records, and the names whose
+    complete report in ``out`` was made from the same inputs (skipped unless ``force``).
+    """
+    from .validation import check, resolve
+
+    if not sources:
+        raise ReportError("no scenarios given")
+    template = Path(template)
+    if not template.is_file():
+        raise ReportError(f"report template {template} not found: pass --template")
+    template_sha = sha256(template.read_bytes())
+    fingerprint = package_fingerprint()
+    git = git_state(PACKAGE_DIR)
+    found: list[tuple[str, Any, bytes]] = []
+    invalid: list[dict] = []
+    for source in sources:
+        scenario, _, problems = check(source, overrides)
+        if problems:
+            invalid.append(_invalid(source, [str(p) for p in problems]))
+        else:
+            found.append((source, scenario, resolve(source)[1].read_bytes()))
+    names = Counter(s.name for _, s, _ in found)
+    tasks, unchanged, order = [], [], []
+    for source, s, text in found:
+        if names[s.name] > 1:
+            invalid.append(_invalid(source, [
+                f"{source}: name: {s.name!r}: another scenario in this run has the same name; "
+                "their reports would overwrite each other"]))
+            continue
+        assumptions = s.model_dump(mode="json")
+        key = input_key(assumptions, runs, seed, org, fingerprint, template_sha)
+        order.append(s.name)
+        if not force and _manifest(out / s.name).get("input_key") == key:
+            unchanged.append(s.name)
+            continue
+        tasks.append(Task(
+            name=s.name, title=s.title, source=source, assumptions=assumptions,
+            overrides=dict(overrides or {}), runs=runs, seed=seed, org=org,
+            template=str(template.resolve()), out=str(out.resolve()), input_key=key,
+            run_id=uuid.uuid4().hex, timeout=timeout,
+            provenance={"package": "ccgmodels", "version": __version__,
+                        "package_sha256": fingerprint, **git,
+                        "scenario_file": source, "scenario_sha256": sha256(text),
+                        "template": str(template), "template_sha256": template_sha}))
+    order += [r["key"] for r in invalid]
+    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found])
+
+
+def _manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+# --- one report, in a worker ---------------------------------------------------------------
+
+_KERNELS: dict[int, Any] = {}
+_RESET = """\
+get_ipython().reset(new_session=True)
+import os as _os, matplotlib.pyplot as _plt
+_plt.close("all")
+_os.chdir({folder!r})
+del _os, _plt
+"""
+
+
+def _kernel():
+    """This thread's kernel, started on first use and reused for the next report."""
+    from jupyter_client.manager import KernelManager
+
+    km = _KERNELS.get(threading.get_ident())
+    if km is not None and km.is_alive():
+        return km
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL)
+    _KERNELS[threading.get_ident()] = km
+    return km
+
+
+def _discard_kernel() -> None:
+    km = _KERNELS.pop(threading.get_ident(), None)
+    if km is not None:
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - a dead kernel cannot be shut down twice
+            pass
+
+
+@atexit.register
+def _shutdown_kernels() -> None:
+    for km in list(_KERNELS.values()):
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001
+            pass
+    _KERNELS.clear()
+
+
+def _prepare(km, folder: Path, timeout: float = 60) -> None:
+    """Clear the kernel's namespace and figures and move it into ``folder``."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+        reply = kc.execute_interactive(_RESET.format(folder=str(folder)), silent=True,
+                                       store_history=False, timeout=timeout)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
+    finally:
+        kc.stop_channels()
+
+
+def html_report(nb) -> str:
+    """The executed notebook as HTML without code cells or prompts, with no external scripts."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="ccgmodels_report",
+                            extra_template_basedirs=[str(HTML_TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _error_of(exc: BaseException) -> dict:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return {"cell": exc.exec_count, "source": exc.source, "ename": exc.ename,
+                "evalue": exc.evalue}
+    return {"cell": None, "source": "", "ename": type(exc).__name__, "evalue": str(exc)}
+
+
+def _expected(task: Task) -> list[str]:
+    files = ["report.ipynb", "results.csv", "report.xlsx"]
+    return files + (["uncertainty.csv"] if task.runs > 0 else [])
+
+
+def execute(task: Task) -> dict:
+    """Make one report: execute the notebook in a staging folder, export it, write the
+    manifest, and move the folder into ``out/<name>`` (or ``out/_failed/<name>``).
+
+    Returns the index record of the scenario. Never raises for a failing notebook.
+    """
+    import nbformat
+    import papermill as pm
+    import yaml
+
+    out = Path(task.out)
+    staging = out / STAGING / f"{task.name}-{task.run_id}"
+    target = out / task.name
+    if target.resolve().parent != out.resolve():  # names are slugs; never write outside out
+        raise ValueError(f"unsafe scenario name {task.name!r}")
+    started, t0 = now(), time.perf_counter()
+    error = None
+    staging.mkdir(parents=True)
+    try:
+        (staging / "scenario.yaml").write_text(
+            yaml.safe_dump(task.assumptions, sort_keys=False, allow_unicode=True),
+            encoding="utf-8")
+        try:
+            km = _kernel()
+            _prepare(km, staging)
+            pm.execute_notebook(
+                task.template, str(staging / "report.ipynb"), km=km, kernel_name="python3",
+                parameters={"scenario": "scenario.yaml", "overrides": {}, "org": task.org,
+                            "runs": task.runs, "seed": task.seed, "output_dir": "."},
+                progress_bar=False, log_output=False, execution_timeout=task.timeout)
+        except Exception as exc:  # noqa: BLE001 - any failure is reported in the index
+            error = _error_of(exc)
+            _discard_kernel()  # a failed report never leaves state for the next one
+        nb_path = staging / "report.ipynb"
+        nb = nbformat.read(nb_path, as_version=4) if nb_path.exists() else None
+        if nb is not None:
+            nb.metadata["ccgmodels"] = {"run_id": task.run_id, "input_key": task.input_key}
+            nbformat.write(nb, nb_path)
+        missing = [f for f in _expected(task) if not (staging / f).exists()]
+        if error is None and missing:
+            error = {"cell": None, "source": "", "ename": "MissingOutput",
+                     "evalue": f"the notebook did not write {', '.join(missing)}"}
+        if nb is not None:
+            (staging / "report.html").write_text(html_report(nb), encoding="utf-8")
+        record = _record(task, staging, error, started, time.perf_counter() - t0)
+        if error is None:
+            install_folder(staging, target)
+            shutil.rmtree(out / FAILED / task.name, ignore_errors=True)
+        else:
+            (staging / "failure.json").write_text(json.dumps(record, indent=2, default=str))
+            install_folder(staging, out / FAILED / task.name)
+        return record
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _record(task: Task, folder: Path, error: dict | None, started: str, seconds: float
+            ) -> dict:
+    headline = None
+    if (folder / "results.csv").exists():
+        import pandas as pd
+
+        from .tables import headline_figures
+
+        try:
+            headline = headline_figures(pd.read_csv(folder / "results.csv",
+                                                    dtype={"item": str}).fillna({"item": ""}),
+                                        task.org)
+        except Exception:  # noqa: BLE001 - a partial results file has no headline
+            headline = None
+    record = {"name": task.name, "title": task.title, "source": task.source,
+              "status": "failed" if error else "ok",
+              "report": None if error else task.name,
+              "partial": f"{FAILED}/{task.name}" if error else None,
+              "headline": headline, "error": error, "finished": now(),
+              "runs": task.runs, "seed": task.seed}
+    if error is None:
+        import papermill
+
+        files = {f.name: sha256(f.read_bytes()) for f in sorted(folder.iterdir()) if f.is_file()}
+        manifest = {**task.provenance, "scenario": task.name, "title": task.title,
+                    "overrides": task.overrides, "assumptions": task.assumptions,
+                    "org": task.org, "runs": task.runs, "seed": task.seed,
+                    "input_key": task.input_key, "papermill_run_id": task.run_id,
+                    "papermill_version": papermill.__version__,
+                    "started": started, "finished": record["finished"],
+                    "duration_s": round(seconds, 3),
+                    "host": socket.gethostname(), "pid": os.getpid(),
+                    "files_sha256": files, "index": record}
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+    return record
+
+
+# --- engines -------------------------------------------------------------------------------
+
+Done = Callable[[dict], None]
+
+
+def _failed(task: Task, ename: str, evalue: str) -> dict:
+    return {"name": task.name, "title": task.title, "source": task.source, "status": "failed",
+            "report": None, "partial": None, "headline": None,
+            "error": {"cell": None, "source": "", "ename": ename, "evalue": evalue},
+            "finished": now(), "runs": task.runs, "seed": task.seed}
+
+
+def _worker_init() -> None:
+    """Pool workers leave Ctrl-C to the parent, and unwind (cleaning up) on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def run_processes(tasks: list[Task], workers: int, done: Done) -> None:
+    """Run ``tasks`` on a pool of ``workers`` processes, at most one report per worker.
+
+    A worker that dies (killed, out of memory) breaks the pool: the reports it and its
+    neighbours were making are retried once on a fresh pool, then reported failed.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    queue, attempts = deque(tasks), Counter()
+    ctx = multiprocessing.get_context("spawn")
+    while queue:
+        ex = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
+        running: dict = {}
+        broken = False
+        try:
+            while queue or running:
+                while queue and not broken and len(running) < workers:
+                    task = queue.popleft()
+                    running[ex.submit(execute, task)] = task
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    task = running.pop(fut)
+                    try:
+                        done(fut.result())
+                    except BrokenProcessPool:
+                        broken = True
+                        attempts[task.name] += 1
+                        shutil.rmtree(Path(task.out) / STAGING / f"{task.name}-{task.run_id}",
+                                      ignore_errors=True)
+                        if attempts[task.name] < 2:
+                            queue.appendleft(replace(task, run_id=uuid.uuid4().hex))
+                        else:
+                            done(_failed(task, "WorkerDied", "the worker process making this "
+                                         "report died twice (killed or out of memory)"))
+                    except Exception as exc:  # noqa: BLE001
+                        done(_failed(task, type(exc).__name__, str(exc)))
+                if broken and not running:
+                    break
+        except BaseException:
+            for proc in list((getattr(ex, "_processes", None) or {}).values()):
+                proc.terminate()  # SIGTERM: the worker removes its staging folder and kernel
+            ex.shutdown(wait=True, cancel_futures=True)
+            raise
+        ex.shutdown(wait=True)
+
+
+def run_dask(tasks: list[Task], workers: int, done: Done, scheduler: str | None = None
+             ) -> None:
+    """Run ``tasks`` on a dask.distributed cluster: the one at ``scheduler``, or a local
+    cluster of ``workers`` single-threaded processes. Workers must see ``out`` at the same
+    path (a shared file system)."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ReportError("the dask engine needs dask.distributed: pip install "
+                          "'ccgmodels[dask]'") from None
+    cluster = None
+    if scheduler:
+        client = Client(scheduler, timeout=30)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    futures = {client.submit(execute, t, key=f"ccgmodels-report-{t.name}-{t.run_id}",
+                             pure=False): t for t in tasks}
+    try:
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                done(fut.result())
+            except Exception as exc:  # noqa: BLE001 - KilledWorker and the like
+                done(_failed(task, type(exc).__name__, str(exc)))
+    finally:
+        client.cancel(list(futures))
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# --- the index and the batch ---------------------------------------------------------------
+
+
+def collect(out: Path, current: Mapping[str, dict] | None = None,
+            order: list[str] | None = None) -> list[dict]:
+    """The index records of ``out`` from what is on disk, ``current`` statuses on top.
+
+    A complete report gives an ``ok`` row; a failure record in ``_failed`` overrides it
+    (keeping the report as the previous good one). Rows of ``order`` come first.
+    """
+    rows: dict[str, dict] = {}
+    if out.is_dir():
+        for d in sorted(out.iterdir()):
+            if d.is_dir() and not d.name.startswith((".", "_")):
+                m = _manifest(d)
+                if m.get("index"):
+                    rows[d.name] = {**m["index"], "status": "ok", "report": d.name}
+        for f in sorted((out / FAILED).glob("*/failure.json")):
+            try:
+                rec = json.loads(f.read_text())
+            except (OSError, ValueError):
+                continue
+            key = rec.get("key") or rec["name"]
+            prev = rows.get(key)
+            rows[key] = {**rec, "report": prev["report"] if prev else None}
+    for key, rec in (current or {}).items():
+        if rec.get("status") == "unchanged" and key in rows:
+            rows[key] = {**rows[key], "status": "unchanged"}
+        elif rec.get("status") in ("interrupted", "pending"):
+            prev = rows.get(key)
+            rows[key] = {**rec, "report": prev["report"] if prev else None}
+    first = [k for k in (order or []) if k in rows]
+    return [rows[k] for k in first] + [rows[k] for k in sorted(rows) if k not in first]
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold ``out/.lock`` so two batch runs never write one folder; clear stale staging."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ReportError(f"{out}: another 'ccgmodels report' is writing to this "
+                              "folder") from None
+        shutil.rmtree(out / STAGING, ignore_errors=True)
+        try:
+            yield
+        finally:
+            shutil.rmtree(out / STAGING, ignore_errors=True)
+
+
+@dataclass
+class Summary:
+    counts: Counter
+    seconds: float
+    index: Path
+    records: list[dict]
+
+    @property
+    def exit_code(self) -> int:
+        if self.counts["interrupted"]:
+            return EXIT_INTERRUPTED
+        if self.counts["failed"]:
+            return EXIT_FAILED
+        return EXIT_INPUT if self.counts["invalid"] else EXIT_OK
+
+    def line(self) -> str:
+        c = self.counts
+        total = sum(c.values())
+        return (f"{total} scenario{'s' if total != 1 else ''} in {self.seconds:.1f} s: "
+                f"{c['ok']} made, {c['unchanged']} unchanged, {c['failed']} failed, "
+                f"{c['invalid']} invalid"
+                + (f", {c['interrupted']} interrupted" if c["interrupted"] else "")
+                + f"; index: {self.index}")
+
+
+def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None = None,
+              runs: int = 0, seed: int = 20190401, org: str = "footprint",
+              workers: int | None = None, engine: str = "process",
+              scheduler: str | None = None, force: bool = False,
+              baseline: str | None = None, template: Path | str = TEMPLATE,
+              timeout: int | None = 600, progress: bool | None = None,
+              log: Callable[[str], None] = print) -> Summary:
+    """Validate, run and index a batch of scenario reports (see the module docstring).
+
+    Parameters
+    ----------
+    sources : list of str
+        Scenario files, folders, globs or bundled names (:func:`expand_sources`).
+    out : path
+        Output folder; created if needed.
+    runs, seed : int
+        Monte Carlo runs per scenario [count] (0: none) and their seed.
+    workers : int, optional
+        Kernels in parallel (default: the CPU count, at most one per report).
+    engine : {"process", "dask"}
+        A local process pool, or dask.distributed (``scheduler`` address or a local cluster).
+    """
+    from . import pages
+
+    t0 = time.perf_counter()
+    out = Path(out)
+    if engine not in ("process", "dask"):
+        raise ReportError(f"--engine {engine!r}: use 'process' or 'dask'")
+    if workers is not None and workers < 1:
+        raise ReportError(f"--workers {workers}: must be at least 1")
+    if runs < 0:
+        raise ReportError(f"--runs {runs}: must be 0 or more")
+    with locked(out):
+        p = plan(expand_sources(list(sources)), out, overrides=overrides, runs=runs,
+                 seed=seed, org=org, template=Path(template), force=force, timeout=timeout)
+        for source in p.valid_sources:  # a file fixed since it was reported invalid
+            shutil.rmtree(out / FAILED / safe_key(source), ignore_errors=True)
+        for name in p.unchanged:  # its report is current: an older failure no longer applies
+            shutil.rmtree(out / FAILED / name, ignore_errors=True)
+        for rec in p.invalid:
+            for problem in rec["error"]["problems"]:
+                log(problem)
+            (out / FAILED / rec["key"]).mkdir(parents=True, exist_ok=True)
+            (out / FAILED / rec["key"] / "failure.json").write_text(
+                json.dumps(rec, indent=2, default=str))
+        current: dict[str, dict] = {n: {"status": "unchanged"} for n in p.unchanged}
+        current.update({t.name: {**_failed(t, "", ""), "status": "pending", "error": None}
+                        for t in p.tasks})
+        counts = Counter(unchanged=len(p.unchanged), invalid=len(p.invalid))
+        lock = threading.Lock()
+        bar = _progress(len(p.order), progress)
+        bar.update(len(p.unchanged) + len(p.invalid))
+
+        def refresh() -> None:
+            pages.write_pages(out, collect(out, current, p.order), baseline=baseline)
+
+        def done(record: dict) -> None:
+            with lock:
+                counts[record["status"]] += 1
+                current.pop(record["name"], None)
+                if record["status"] == "failed" and not (out / FAILED / record["name"]).exists():
+                    folder = out / FAILED / record["name"]
+                    folder.mkdir(parents=True, exist_ok=True)
+                    (folder / "failure.json").write_text(json.dumps(record, indent=2))
+                err = record.get("error") or {}
+                bar.write(f"{record['name']}: {record['status']}"
+                          + (f" (In [{err.get('cell')}] {err.get('ename')}: "
+                             f"{err.get('evalue')})" if err else ""), file=sys.stderr)
+                bar.set_postfix_str(_postfix(counts, len(p.order)))
+                bar.update(1)
+                refresh()
+
+        for name in p.unchanged:
+            log(f"{name}: unchanged (inputs as for its report; --force to remake)")
+        refresh()
+        n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
+        try:
+            if p.tasks and (engine == "dask" or scheduler):
+                run_dask(p.tasks, n, done, scheduler)
+            elif p.tasks:
+                run_processes(p.tasks, n, done)
+        except KeyboardInterrupt:
+            for rec in current.values():
+                if rec.get("status") == "pending":
+                    rec["status"] = "interrupted"
+                    counts["interrupted"] += 1
+            refresh()
+        finally:
+            bar.close()
+        summary = Summary(counts, time.perf_counter() - t0, out / "index.html",
+                          collect(out, current, p.order))
+    return summary
+
+
+def _postfix(counts: Counter, total: int) -> str:
+    done = counts["ok"] + counts["unchanged"]
+    failed = counts["failed"] + counts["invalid"]
+    return f"done {done}, failed {failed}, remaining {total - done - failed}"
+
+
+def _progress(total: int, enabled: bool | None):
+    from tqdm import tqdm
+
+    disable = (not sys.stderr.isatty()) if enabled is None else not enabled
+    return tqdm(total=total, unit="report", desc="reports", file=sys.stderr, disable=disable,
+                dynamic_ncols=True)
+
