@@ -261,41 +261,52 @@ del _os, _plt
 
 
 def _kernel():
-    """This thread's kernel, started on first use and reused for the next report."""
-    from jupyter_client.manager import KernelManager
+    """This thread's kernel, started on first use and reused for the next report.
+
+    An AsyncKernelManager, as nbclient expects: with a blocking client nbclient cannot notice a
+    dead kernel or a cell timeout while it waits for output.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
     km = _KERNELS.get(threading.get_ident())
-    if km is not None and km.is_alive():
+    if km is not None and run_sync(km.is_alive)():
         return km
-    km = KernelManager(kernel_name="python3")
-    km.start_kernel(env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL)
+    km = AsyncKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     _KERNELS[threading.get_ident()] = km
     return km
+
+
+def _shutdown(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - a dead kernel cannot be shut down twice
+        pass
 
 
 def _discard_kernel() -> None:
     km = _KERNELS.pop(threading.get_ident(), None)
     if km is not None:
-        try:
-            km.shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001 - a dead kernel cannot be shut down twice
-            pass
+        _shutdown(km)
 
 
 @atexit.register
 def _shutdown_kernels() -> None:
     for km in list(_KERNELS.values()):
-        try:
-            km.shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001
-            pass
+        _shutdown(km)
     _KERNELS.clear()
 
 
 def _prepare(km, folder: Path, timeout: float = 60) -> None:
     """Clear the kernel's namespace and figures and move it into ``folder``."""
-    kc = km.client()
+    from jupyter_client.blocking import BlockingKernelClient
+
+    kc = BlockingKernelClient()
+    kc.load_connection_info(km.get_connection_info())
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=timeout)
@@ -370,6 +381,7 @@ def execute(task: Task) -> dict:
         nb = nbformat.read(nb_path, as_version=4) if nb_path.exists() else None
         if nb is not None:
             nb.metadata["ccgmodels"] = {"run_id": task.run_id, "input_key": task.input_key}
+            nb.metadata["title"] = f"{task.title} ({task.name})"
             nbformat.write(nb, nb_path)
         missing = [f for f in _expected(task) if not (staging / f).exists()]
         if error is None and missing:

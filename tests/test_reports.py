@@ -2,10 +2,11 @@
 unsafe names, dask.
 
 Most tests run a small stand-in template (``quick_template``): the real report's parameters
-cell, then the model and the data files, without charts, and three switches read from the
-scenario's description: ``FAIL`` raises in a cell, ``SLOW`` sleeps, so a run can be interrupted
-mid-report. Every report also asserts that nothing is left in the kernel's namespace from the
-report before it. The real template runs once, in ``real_reports`` (tests/conftest.py).
+cell, then the model and the data files, without charts, and switches read from the scenario's
+description: ``FAIL`` raises in a cell, ``SLOW`` sleeps (so a run can be interrupted
+mid-report), ``KILLKERNEL`` ends the kernel process. Every report also asserts that nothing is
+left in the kernel's namespace from the report before it. The real template runs once, in the
+``real`` fixture at the end.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,6 +47,7 @@ CELLS = [
     'assert "leftover" not in globals(), "state leaked from the previous report"\nleftover = 1',
     'if "FAIL" in s.description:\n    raise ValueError("deliberate failure in " + s.name)',
     'if "SLOW" in s.description:\n    time.sleep(8)',
+    'if "KILLKERNEL" in s.description:\n    import os\n    os._exit(1)',
     "from ccgmodels import uncertainty\nresults = run_scenario(s)\n"
     "summary = uncertainty.summarise(uncertainty.simulate(s, runs, seed)) if runs else None\n"
     "book = tables.report_tables(results, s, org, summary)\n"
@@ -268,6 +271,48 @@ def test_a_later_failure_keeps_the_earlier_report(tmp_path, quick_template):
     assert fixed.exit_code == 0 and not (out / "_failed" / "flaky").exists()
 
 
+def test_a_dead_kernel_fails_its_report_and_the_next_gets_a_new_kernel(tmp_path,
+                                                                        quick_template):
+    out = tmp_path / "out"
+    paths = [variant(tmp_path, "dies", description="KILLKERNEL"), variant(tmp_path, "after")]
+    summary = run_batch(list(map(str, paths)), out, workers=1, template=quick_template,
+                        log=quiet)
+    rows = {r["name"]: r for r in summary.records}
+    assert rows["dies"]["status"] == "failed" and rows["after"]["status"] == "ok"
+    assert rows["dies"]["error"]["ename"] == "DeadKernelError"
+
+
+def test_a_cell_over_the_timeout_fails_its_report(tmp_path, quick_template):
+    paths = [variant(tmp_path, "hangs", description="SLOW"), variant(tmp_path, "fine")]
+    summary = run_batch(list(map(str, paths)), tmp_path / "out", workers=1, timeout=2,
+                        template=quick_template, log=quiet)
+    rows = {r["name"]: r for r in summary.records}
+    assert rows["hangs"]["error"]["ename"] == "CellTimeoutError"
+    assert rows["fine"]["status"] == "ok"
+
+
+def test_progress_bar_and_summary_line(tmp_path, quick_template, capsys):
+    out = tmp_path / "out"
+    paths = [variant(tmp_path, "shown"), variant(tmp_path, "broken", description="FAIL")]
+    summary = run_batch(list(map(str, paths)), out, workers=1, template=quick_template,
+                        progress=True, log=quiet)
+    err = capsys.readouterr().err
+    assert "done 1, failed 1, remaining 0" in err and "2/2" in err
+    assert "broken: failed (In [" in err and "deliberate failure in broken" in err
+    assert summary.line().startswith("2 scenarios in ")
+    assert "1 made, 0 unchanged, 1 failed, 0 invalid; index: " in summary.line()
+
+
+def test_cli_exits_2_on_invalid_scenarios_without_starting_kernels(tmp_path):
+    typo = variant(tmp_path, "typo", allocaton=1)
+    r = subprocess.run([sys.executable, "-m", "ccgmodels", "report", str(typo), "--out",
+                        str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == reports.EXIT_INPUT
+    assert f"{typo}: allocaton" in r.stderr
+    assert "1 scenario in " in r.stdout and "1 invalid" in r.stdout
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
 def test_one_folder_one_batch_at_a_time(tmp_path):
     with reports.locked(tmp_path):
         with pytest.raises(reports.ReportError, match="another"):
@@ -354,3 +399,63 @@ def test_dask_local_cluster_makes_the_same_reports(tmp_path, quick_template):
     manifest = json.loads((out / "dask_a" / "manifest.json").read_text())
     assert manifest["pid"] != os.getpid()  # made in a dask worker process
     assert (out / "_failed" / "dask_b" / "failure.json").is_file()
+
+
+# --- the real report template -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    out = tmp_path_factory.mktemp("real") / "reports"
+    summary = run_batch(["cpr_2019_20", "southend_2019_20"], out, runs=200, seed=7, workers=2,
+                        log=quiet)
+    assert summary.exit_code == 0, summary.records
+    return out
+
+
+def test_real_report_files_and_provenance(real):
+    folder = real / "cpr_2019_20"
+    for f in ("report.ipynb", "report.html", "report.xlsx", "results.csv", "uncertainty.csv",
+              "manifest.json", "scenario.yaml"):
+        assert (folder / f).is_file(), f
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (manifest["runs"], manifest["seed"]) == (200, 7)
+    assert manifest["template_sha256"] == hashlib.sha256(
+        reports.TEMPLATE.read_bytes()).hexdigest()
+    assert manifest["started"] <= manifest["finished"]
+    unc = pd.read_csv(folder / "uncertainty.csv")
+    assert set(unc["scenario"]) == {"cpr_2019_20"} and "prob_surplus_ge_0" in set(unc["stat"])
+
+
+def test_real_report_html_has_no_code_and_no_network(real):
+    html = (real / "cpr_2019_20" / "report.html").read_text()
+    head, body = html.split("<body", 1)
+    assert "jp-InputArea-editor" not in body and "hl-ipython3" not in body  # code inputs
+    assert "load_scenario(" not in body and "import " not in body
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//|url\(\s*["']?(https?:)?//|@import""",
+                         html)  # nothing fetched from the network
+    assert html.count('src="data:image/png;base64,') >= 6  # five charts and the fan chart
+    assert "<title>Castle Point" in html
+
+
+def test_real_workbook_holds_the_numbers_of_results_csv(real):
+    import openpyxl
+
+    folder = real / "southend_2019_20"
+    csv = pd.read_csv(folder / "results.csv", keep_default_na=False, dtype={"item": str})
+    wb = openpyxl.load_workbook(folder / "report.xlsx")
+    data = list(wb["Data"].values)
+    sheet = pd.DataFrame(data[1:], columns=data[0]).fillna({"item": ""})
+    assert list(sheet.columns) == list(csv.columns)
+    assert sheet["value"].astype(float).round(6).tolist() == csv["value"].round(6).tolist()
+    assert sheet["measure"].tolist() == csv["measure"].tolist()
+    headline = wb["Headline"]
+    assert headline.freeze_panes == "B2"
+    years = [c.value for c in headline[1]][1:]
+    rows = {r[0].value: [c.value for c in r[1:]] for r in headline.iter_rows(min_row=2)}
+    fp = csv[csv["org"] == "footprint"]
+    alloc = fp[(fp["measure"] == "allocation") & (fp["item"] == "total")].set_index("year")
+    assert rows["Allocation"] == pytest.approx([alloc.loc[y, "value"] for y in years],
+                                               abs=1e-5)
+    assert headline.cell(2, 2).number_format == "#,##0;(#,##0)"
