@@ -1,0 +1,249 @@
+"""The batch report pages open in headless Chromium with no console errors and visible charts.
+
+Makes two bundled scenarios' reports once (``ccgmodels report``), then opens ``index.html``,
+``compare.html`` and a scenario's ``report.html`` as ``file://`` URLs in Debian's ``chromium``
+driven by Selenium through Debian's ``chromedriver`` (never Selenium Manager, so nothing is
+downloaded). A page passes when the browser log has no SEVERE entry (console errors, failed
+resource loads, uncaught exceptions), its title is right, every image has loaded and is drawn
+larger than 100 x 100 px inside the viewport width, and its tables carry the expected headings.
+
+Without Chromium or its driver the module is skipped, unless ``CCGMODELS_REQUIRE_BROWSER=1`` (set
+by ``make test``, whose set-up installs them) turns the skip into a failure. Screenshots of each
+page are saved under the pytest temporary folder (``browser0/screenshots``) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SCENARIOS = ("cpr_2019_20", "southend_2019_20")
+REPORT = f"{SCENARIOS[0]}/report.html"
+#: viewport [px]; the pages are laid out for a laptop screen
+WINDOW = (1280, 1024)
+#: smallest drawn chart [px], each side
+MIN_CHART = 100
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage")
+
+#: every <img> with its load state, drawn box [px] and visibility
+IMAGES_JS = """
+return Array.from(document.images).map(function (img) {
+  var r = img.getBoundingClientRect(), s = getComputedStyle(img);
+  return {alt: img.alt, complete: img.complete, naturalWidth: img.naturalWidth,
+          width: r.width, height: r.height, left: r.left, right: r.right,
+          visible: s.display !== 'none' && s.visibility !== 'hidden' && s.opacity !== '0'};
+});
+"""
+#: the text of the <th> cells of every table, one list per table
+HEADINGS_JS = """
+return Array.from(document.querySelectorAll('table')).map(function (t) {
+  return Array.from(t.querySelectorAll('th')).map(function (th) {
+    return th.textContent.trim(); });
+});
+"""
+
+
+def browser_problem() -> str | None:
+    """Why the browser tests cannot run here, or None if they can."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
+    if missing:
+        return (f"{' and '.join(missing)} not found: install Debian's chromium and "
+                "chromium-driver packages (make test does so when run as root)")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed: pip install -e '.[dev]'"
+    return None
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of one ``ccgmodels report`` run over :data:`SCENARIOS`."""
+    out = tmp_path_factory.mktemp("browser_reports")
+    cmd = [sys.executable, "-m", "ccgmodels", "report", *SCENARIOS, "--out", str(out),
+           "--runs", "200", "--workers", "2"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A headless Chromium session with a fresh profile and the browser log at level ALL."""
+    problem = browser_problem()
+    if problem:
+        if os.environ.get("CCGMODELS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"CCGMODELS_REQUIRE_BROWSER=1 but {problem}")
+        pytest.skip(problem)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium_profile')}")
+    options.add_argument(f"--window-size={WINDOW[0]},{WINDOW[1]}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    session = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)),
+                               options=options)
+    try:
+        yield session
+    finally:
+        session.quit()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Folder for full-page screenshots."""
+    return tmp_path_factory.mktemp("screenshots", numbered=False)
+
+
+def severe(driver) -> list[dict]:
+    """SEVERE browser log entries since the last call (reading the log empties it)."""
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def open_page(driver, path: Path) -> None:
+    """Load ``path`` (waits for the load event) with the browser log emptied first."""
+    driver.get_log("browser")
+    driver.get(path.as_uri())
+    assert driver.execute_script("return document.readyState") == "complete"
+
+
+def screenshot(driver, path: Path) -> Path:
+    """Save a PNG of the whole page, not just the viewport, to ``path``."""
+    import base64
+
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def check_loaded(driver, min_images: int) -> list[dict]:
+    """Assert no SEVERE log entry, no http(s) request, and at least ``min_images`` images, each
+    loaded and drawn larger than :data:`MIN_CHART` px inside the viewport width."""
+    errors = severe(driver)
+    assert errors == [], f"browser errors on {driver.current_url}: {errors}"
+    remote = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => /^(https?|wss?):/.test(n));")
+    assert remote == [], f"{driver.current_url} fetched from the network: {remote}"
+    images = driver.execute_script(IMAGES_JS)
+    viewport = driver.execute_script("return document.documentElement.clientWidth")
+    assert len(images) >= min_images, f"{driver.current_url}: {len(images)} images"
+    for img in images:
+        assert img["complete"] and img["naturalWidth"] > 0, f"image did not load: {img}"
+        assert img["visible"], f"image is hidden: {img}"
+        assert img["width"] > MIN_CHART and img["height"] > MIN_CHART, f"image too small: {img}"
+        assert img["left"] >= 0 and img["right"] <= viewport, (
+            f"image outside the viewport width {viewport} px: {img}")
+    return images
+
+
+def local_target(href: str) -> Path:
+    """The file a ``file://`` link points at."""
+    parsed = urlparse(href)
+    assert parsed.scheme == "file", f"link is not a local file: {href}"
+    return Path(unquote(parsed.path))
+
+
+def test_index_lists_every_scenario_with_working_links(driver, reports, shots):
+    from selenium.webdriver.common.by import By
+
+    open_page(driver, reports / "index.html")
+    check_loaded(driver, min_images=0)
+    screenshot(driver, shots / "index.png")
+    assert driver.title == "Scenario reports"
+    assert driver.find_element(By.TAG_NAME, "h1").text == driver.title
+    tables = driver.execute_script(HEADINGS_JS)
+    assert len(tables) == 1
+    assert {"Scenario", "Status", "Years", "Outputs", "Finished"} <= set(tables[0])
+    rows = driver.find_elements(By.CSS_SELECTOR, "tbody tr")
+    by_name = {r.find_element(By.TAG_NAME, "strong").text: r for r in rows}
+    assert sorted(by_name) == sorted(SCENARIOS)
+    for name, row in by_name.items():
+        assert row.find_element(By.CSS_SELECTOR, ".status").text == "ok", name
+    links = [a.get_attribute("href") for a in driver.find_elements(By.TAG_NAME, "a")]
+    broken = [h for h in links if not local_target(h).is_file()]
+    assert broken == [], f"index links to missing files: {broken}"
+    assert (reports / "compare.html").as_uri() in links
+
+    # follow the report link of the first scenario as a reader would
+    by_name[SCENARIOS[0]].find_element(By.LINK_TEXT, "report.html").click()
+    assert driver.current_url == (reports / REPORT).as_uri()
+    assert driver.execute_script("return document.readyState") == "complete"
+    check_loaded(driver, min_images=3)
+    assert SCENARIOS[0] in driver.title
+
+
+def test_compare_page_shows_table_and_chart(driver, reports, shots):
+    from selenium.webdriver.common.by import By
+
+    open_page(driver, reports / "compare.html")
+    images = check_loaded(driver, min_images=1)
+    screenshot(driver, shots / "compare.png")
+    assert len(images) == 1, "compare.html has one chart"
+    assert driver.title == "Scenario comparison"
+    tables = driver.execute_script(HEADINGS_JS)
+    assert tables, "compare.html has no table"
+    assert tables[0][:2] == ["Scenario", "Years"]
+    key_rows = driver.find_elements(By.CSS_SELECTOR, "table:first-of-type tbody tr td:first-child")
+    assert sorted(td.text for td in key_rows) == sorted(SCENARIOS)
+    h2 = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
+    assert any(h.startswith("Differences from the baseline") for h in h2), h2
+    back = driver.find_element(By.LINK_TEXT, "All scenarios").get_attribute("href")
+    assert local_target(back) == reports / "index.html"
+
+
+def test_report_shows_charts_and_tables(driver, reports, shots):
+    from selenium.webdriver.common.by import By
+
+    manifest = json.loads((reports / SCENARIOS[0] / "manifest.json").read_text(encoding="utf-8"))
+    open_page(driver, reports / REPORT)
+    images = check_loaded(driver, min_images=3)
+    screenshot(driver, shots / "report.png")
+    # every chart the notebook saved as a file is also shown in the page
+    pngs = sorted((reports / SCENARIOS[0]).glob("*.png"))
+    assert len(images) >= len(pngs) >= 3, (len(images), [p.name for p in pngs])
+    assert manifest["title"] in driver.title and SCENARIOS[0] in driver.title, driver.title
+    assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Scenario report")
+    assert len(driver.execute_script(HEADINGS_JS)) >= 3, "report has fewer than 3 tables"
+    h2 = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
+    assert any(h.startswith("Headline") for h in h2), h2
+
+
+def test_report_has_no_code(driver, reports):
+    from selenium.webdriver.common.by import By
+
+    source = (reports / SCENARIOS[0] / "report.ipynb").read_text(encoding="utf-8")
+    assert "import ccgmodels" in source or "from ccgmodels" in source, (
+        "the executed notebook holds code, so its absence from the HTML means something")
+    html = (reports / REPORT).read_text(encoding="utf-8")
+    assert "import ccgmodels" not in html and "from ccgmodels import" not in html
+    open_page(driver, reports / REPORT)
+    # nbconvert's lab template draws markdown cells inside .jp-InputArea too, so look for the
+    # input of code cells, editors and prompts rather than for .jp-InputArea anywhere
+    code_cells = driver.find_elements(By.CSS_SELECTOR, ".jp-CodeCell")
+    assert code_cells, "no code cell in the report: the notebook export changed shape"
+    assert all("jp-mod-noInput" in c.get_attribute("class").split() for c in code_cells)
+    inputs = ".jp-CodeCell .jp-InputArea, .jp-InputPrompt, .jp-CodeMirrorEditor, .highlight"
+    assert driver.find_elements(By.CSS_SELECTOR, inputs) == []
+    text = driver.find_element(By.TAG_NAME, "body").text
+    assert "import ccgmodels" not in text and "from ccgmodels import" not in text
