@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -62,19 +60,6 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def git_state(folder: Path) -> dict:
-    """Git commit and dirtiness of ``folder``'s checkout, or nulls outside one."""
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True,
-                                text=True, check=True, timeout=10).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=folder,
-                                    capture_output=True, text=True, check=True,
-                                    timeout=10).stdout.strip())
-        return {"git_commit": commit, "git_dirty": dirty}
-    except (OSError, subprocess.SubprocessError):
-        return {"git_commit": None, "git_dirty": None}
-
-
 def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None, runs: int = 0,
               extra: dict | None = None) -> Path:
     """Write ``results.csv`` and ``manifest.json`` for one scenario into ``out/<name>/``.
@@ -85,6 +70,9 @@ def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None, runs:
     Files are written to a temporary folder beside the target and moved into place when
     complete, so an interrupted run never leaves a half-written result.
     """
+    from .executors import install_folder
+    from .reports import git_state
+
     target = out / scenario.name
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{scenario.name}-", dir=out))
@@ -107,14 +95,7 @@ def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None, runs:
             "rows": int(len(df)),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
-        if target.exists():
-            old = out / f".{scenario.name}.old"
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        install_folder(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target

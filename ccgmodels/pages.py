@@ -336,8 +336,8 @@ def _write_atomic(path: Path, text: str) -> Path:
     return path
 
 
-def write_pages(out: Path, records: list[dict], baseline: str | None = None
-                ) -> tuple[Path, Path]:
+def write_pages(out: Path, records: list[dict], baseline: str | None = None,
+                compare: bool = True) -> tuple[Path, Path]:
     """Write ``out/index.html`` and ``out/compare.html``, each atomically (temp file in ``out``,
     then :func:`os.replace`); returns their paths.
 
@@ -350,10 +350,14 @@ def write_pages(out: Path, records: list[dict], baseline: str | None = None
         partial, headline, error, finished, runs, seed``); text is untrusted and escaped.
     baseline : str, optional
         Name of the scenario the comparison differences are taken from.
+    compare : bool
+        False rewrites only the index (the batch runner, between reports).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     generated = datetime.now().astimezone().isoformat(timespec="seconds")
     index = _write_atomic(out / "index.html", index_html(out, records, generated))
-    compare = _write_atomic(out / "compare.html", compare_html(out, records, baseline, generated))
-    return index, compare
+    page = out / "compare.html"
+    if compare:
+        _write_atomic(page, compare_html(out, records, baseline, generated))
+    return index, page
