@@ -120,6 +120,15 @@ def test_duplicate_names_are_invalid_not_overwritten(tmp_path, quick_template):
     assert all("same name" in r["error"]["problems"][0] for r in p.invalid)
 
 
+def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path, quick_template):
+    out = tmp_path / "out"
+    (out / "cpr_2019_20").mkdir(parents=True)
+    (out / "cpr_2019_20" / "my_notes.txt").write_text("keep me")
+    p = plan(["cpr_2019_20"], out, template=quick_template)
+    assert p.tasks == [] and "is not a ccgmodels report" in p.invalid[0]["error"]["problems"][0]
+    assert (out / "cpr_2019_20" / "my_notes.txt").read_text() == "keep me"
+
+
 def test_resolved_scenario_file_round_trips(tmp_path):
     s = load_scenario("footprint_2019_20_tight_funding")
     path = tmp_path / "scenario.yaml"
