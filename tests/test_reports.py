@@ -468,3 +468,17 @@ def test_real_workbook_holds_the_numbers_of_results_csv(real):
     assert rows["Allocation"] == pytest.approx([alloc.loc[y, "value"] for y in years],
                                                abs=1e-5)
     assert headline.cell(2, 2).number_format == "#,##0;(#,##0)"
+
+
+@pytest.mark.dask
+def test_scheduler_address_runs_the_reports_on_that_cluster(tmp_path, quick_template):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        worker_pids = {w.process.pid for w in cluster.workers.values()}
+        summary = run_batch([str(variant(tmp_path, "remote_a"))], tmp_path / "out",
+                            scheduler=cluster.scheduler_address, template=quick_template,
+                            log=quiet)
+    assert summary.exit_code == 0
+    manifest = json.loads((tmp_path / "out" / "remote_a" / "manifest.json").read_text())
+    assert manifest["pid"] in worker_pids
