@@ -349,10 +349,12 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                     folder.mkdir(parents=True, exist_ok=True)
                     (folder / "failure.json").write_text(json.dumps(record, indent=2))
                 err = record.get("error") or {}
+                tally = _postfix(counts, len(p.order))
                 bar.write(f"{record['name']}: {record['status']}"
-                          + (f" (In [{err.get('cell')}] {err.get('ename')}: "
-                             f"{err.get('evalue')})" if err else ""), file=sys.stderr)
-                bar.set_postfix_str(_postfix(counts, len(p.order)))
+                          + (" (" + (f"In [{err['cell']}] " if err.get("cell") else "")
+                             + f"{err.get('ename')}: {err.get('evalue')})" if err else "")
+                          + (f" [{tally}]" if bar.disable else ""), file=sys.stderr)
+                bar.set_postfix_str(tally)
                 bar.update(1)
                 refresh()
 

@@ -389,6 +389,7 @@ def test_a_killed_worker_costs_one_retry_not_the_batch(tmp_path, quick_template)
     os.kill(workers[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err
+    assert "[done 3, failed 0, remaining 0]" in err  # the tally when stderr is not a terminal
     for name in names:
         assert (out / name / "manifest.json").is_file()
     assert {r["status"] for r in collect(out)} == {"ok"}
