@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -363,6 +364,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         refresh(compare=not p.tasks)
         n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
         try:
+            _terminate_as_interrupt()
             if p.tasks and (engine == "dask" or scheduler):
                 run_dask(p.tasks, n, done, scheduler)
             elif p.tasks:
@@ -374,10 +376,30 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                     counts["interrupted"] += 1
         finally:
             bar.close()
+            _terminate_as_interrupt(restore=True)
         refresh(compare=True)
         summary = Summary(counts, time.perf_counter() - t0, out / "index.html",
                           collect(out, current, p.order))
     return summary
+
+
+_SIGTERM_DEFAULT: list = []
+
+
+def _terminate_as_interrupt(restore: bool = False) -> None:
+    """While reports run, SIGTERM (``kill``) stops the batch as Ctrl-C does: completed
+    reports are kept and the index rewritten. Only the main thread can set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if restore:
+        if _SIGTERM_DEFAULT:
+            signal.signal(signal.SIGTERM, _SIGTERM_DEFAULT.pop())
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    _SIGTERM_DEFAULT.append(signal.signal(signal.SIGTERM, interrupt))
 
 
 def _postfix(counts: Counter, total: int) -> str:

@@ -351,7 +351,9 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in out.split()]
 
 
-def test_ctrl_c_keeps_completed_reports_and_a_consistent_index(tmp_path, quick_template):
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+def test_interrupt_keeps_completed_reports_and_a_consistent_index(tmp_path, quick_template,
+                                                                  how):
     out = tmp_path / "out"
     fast = variant(tmp_path, "fast_one")
     slow = [variant(tmp_path, f"slow_{i}", description="SLOW") for i in range(3)]
@@ -359,7 +361,10 @@ def test_ctrl_c_keeps_completed_reports_and_a_consistent_index(tmp_path, quick_t
                    "--template", str(quick_template)])
     _wait_for(lambda: (out / "fast_one" / "manifest.json").exists())
     _wait_for(lambda: any((out / ".staging").glob("slow_*")))  # a slow report under way
-    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    else:
+        os.kill(proc.pid, signal.SIGTERM)  # kill reaches the command only
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == reports.EXIT_INTERRUPTED, err
     manifest = json.loads((out / "fast_one" / "manifest.json").read_text())
