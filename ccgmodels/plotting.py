@@ -168,7 +168,8 @@ def qipp_by(results: pd.DataFrame, org: str, by: str = "status", year: str | Non
     if "pipeline_target" in q:
         ax.scatter(x, q["pipeline_target"] / 1000, facecolors="none", edgecolors="black",
                    zorder=3, label="Target + headroom")
-    ax.legend(fontsize=8)
+    # beside the axes: inside, the markers of the first year can sit on the legend
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
