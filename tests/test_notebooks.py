@@ -3,15 +3,12 @@
 How the notebooks are checked
 -----------------------------
 * ``make test`` (plain ``pytest``) collects ``notebooks/`` too and executes every notebook with
-  nbval in lax mode (``--nbval-lax``, set in pyproject.toml with ``--nbval-sanitize-with
-  tests/nbval_sanitize.cfg``): every cell must run without error, and only cells whose first
-  line is ``# NBVAL_CHECK_OUTPUT`` have their output compared.
-* Decision: those marked cells, and only those, are committed WITH their expected output (the
-  rounded headline figures of the default scenario, footprint_2019_20, in £k); every other cell
-  is committed with no output and ``execution_count`` None (a checked cell keeps an execution
-  count: nbval rejects a stored output on a cell that was never run).
-  :func:`test_outputs_stripped_except_checked_cells` enforces exactly that. When the model
-  changes a headline figure on purpose, refresh the stored outputs with
+  nbval in lax mode (``--nbval-lax``, set in pyproject.toml): every cell must run without error.
+* Notebooks are committed with no outputs at all (:func:`test_outputs_stripped`). The summary
+  cell of each notebook, whose first line is ``# CHECKED: ...``, prints rounded headline
+  figures of the default scenario (footprint_2019_20, £k); the papermill run below compares
+  that printed text with ``tests/golden/notebooks/<name>.txt``. When the model changes a
+  headline figure on purpose, refresh the golden files with
   ``.venv/bin/python tests/test_notebooks.py --refresh`` and review the diff.
 * Below, papermill runs every notebook with no parameters (the default scenario) and with each
   other bundled scenario (``ccgmodels list``), in a temporary folder, on the ``python3`` kernel
@@ -30,7 +27,8 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ("demand_growth", "commissioner_plan", "primary_care_bridge", "qipp_schemes",
          "uncertainty", "scenario_report", "explorer")
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+CHECK_MARK = "# CHECKED:"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "notebooks"
 PARAMETERS = {"scenario", "overrides", "org", "runs", "seed", "output_dir", "interactive"}
 DEFAULT_SCENARIO = "footprint_2019_20"
 
@@ -88,16 +86,31 @@ def test_no_definitions_in_notebooks(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_outputs_stripped_except_checked_cells(name):
+def test_outputs_stripped(name):
     for cell in code_cells(read(name)):
-        if cell.source.startswith(CHECK_MARK):
-            # nbval treats a cell with outputs and no execution count as an error
-            assert cell.execution_count is not None
-            assert cell.outputs, "a checked cell stores its expected output"
-            assert all(o.output_type == "stream" for o in cell.outputs)
-        else:
-            assert cell.execution_count is None
-            assert cell.outputs == [], f"{name}: output stored in:\n{cell.source}"
+        assert cell.execution_count is None
+        assert cell.outputs == [], f"{name}: output stored in:\n{cell.source}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_checked_cell_names_its_golden_file(name):
+    checked = [c for c in code_cells(read(name)) if c.source.startswith(CHECK_MARK)]
+    if name == "uncertainty":  # random draws: nothing rounded enough to pin
+        assert checked == []
+        return
+    assert len(checked) == 1
+    golden = f"tests/golden/notebooks/{name}.txt"
+    assert checked[0].source.splitlines()[0] == f"{CHECK_MARK} output compared with {golden}"
+    assert "\n" in (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")  # several lines
+
+
+def checked_text(nb) -> str | None:
+    """Printed text of the notebook's ``# CHECKED:`` cell, or None if it has none."""
+    cells = [c for c in code_cells(nb) if c.source.startswith(CHECK_MARK)]
+    if not cells:
+        return None
+    assert len(cells) == 1
+    return "".join(o.get("text", "") for o in cells[0].outputs if o.output_type == "stream")
 
 
 def _has_uncertainty() -> bool:
@@ -134,32 +147,28 @@ def test_papermill_runs(name, scenario, tmp_path):
     assert "Traceback" not in printed
     if name == "scenario_report":
         assert len(list((tmp_path / "figures").glob("*.png"))) >= 5
+    text = checked_text(done)
+    if scenario == DEFAULT_SCENARIO and text is not None:
+        assert text == (GOLDEN / f"{name}.txt").read_text(encoding="utf-8"), (
+            f"{name}: headline figures changed; if on purpose, run "
+            "tests/test_notebooks.py --refresh")
 
 
 def refresh() -> None:
-    """Re-execute each notebook and store the outputs of the checked cells only."""
+    """Re-execute each notebook on the default scenario and store its checked cell's text."""
     import tempfile
 
     import papermill as pm
 
     for name in NAMES:
-        if not any(c.source.startswith(CHECK_MARK) for c in code_cells(read(name))):
+        if checked_text(read(name)) is None:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out.ipynb"
             pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out),
                                 kernel_name="python3", cwd=tmp, progress_bar=False)
-            ran = {c.source: c.outputs for c in code_cells(nbformat.read(out, as_version=4))}
-        nb = read(name)
-        for i, cell in enumerate(code_cells(nb), start=1):
-            checked = cell.source.startswith(CHECK_MARK)
-            cell.execution_count = i if checked else None
-            cell.outputs = ([o for o in ran[cell.source] if o.output_type == "stream"]
-                            if checked else [])
-            cell.metadata.pop("execution", None)
-            cell.metadata.pop("papermill", None)
-        nb.metadata.pop("papermill", None)
-        nbformat.write(nb, NOTEBOOKS / f"{name}.ipynb")
+            text = checked_text(nbformat.read(out, as_version=4))
+        (GOLDEN / f"{name}.txt").write_text(text, encoding="utf-8")
         print("refreshed", name)
 
 
