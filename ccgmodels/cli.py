@@ -72,16 +72,16 @@ def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None, runs:
     """
     from .executors import install_folder
     from .reports import git_state
+    from .results import COLUMNS, write_tidy
 
     target = out / scenario.name
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{scenario.name}-", dir=out))
     tmp.chmod(0o755)
     try:
-        cols = ["scenario", "org", "year", "measure", "item", "value", "unit"]
-        df[cols].to_csv(tmp / "results.csv", index=False, float_format="%.6f")
+        write_tidy(df, tmp / "results.csv", COLUMNS)
         for name, frame in (extra or {}).items():
-            frame.to_csv(tmp / name, index=False, float_format="%.6f")
+            write_tidy(frame, tmp / name)
         manifest = {
             "package": "ccgmodels",
             "version": __version__,

@@ -236,26 +236,31 @@ def execute(task: Task) -> dict:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def task_record(task: Task, status: str, *, error: dict | None = None,
+                report: str | None = None, partial: str | None = None,
+                headline: dict | None = None) -> dict:
+    """A scenario's row of the index (see :func:`ccgmodels.pages.write_pages`)."""
+    return {"name": task.name, "title": task.title, "source": task.source, "status": status,
+            "report": report, "partial": partial, "headline": headline, "error": error,
+            "finished": now(), "runs": task.runs, "seed": task.seed}
+
+
 def _record(task: Task, folder: Path, error: dict | None, started: str, seconds: float
             ) -> dict:
     headline = None
     if (folder / "results.csv").exists():
-        import pandas as pd
-
+        from .results import read_tidy
         from .tables import headline_figures
 
         try:
-            headline = headline_figures(pd.read_csv(folder / "results.csv",
-                                                    dtype={"item": str}).fillna({"item": ""}),
-                                        task.org)
+            headline = headline_figures(read_tidy(folder / "results.csv"), task.org)
         except Exception:  # noqa: BLE001 - a partial results file has no headline
             headline = None
-    record = {"name": task.name, "title": task.title, "source": task.source,
-              "status": "failed" if error else "ok",
-              "report": None if error else task.name,
-              "partial": f"{FAILED}/{task.name}" if error else None,
-              "headline": headline, "error": error, "finished": now(),
-              "runs": task.runs, "seed": task.seed}
+    if error is None:
+        record = task_record(task, "ok", report=task.name, headline=headline)
+    else:
+        record = task_record(task, "failed", error=error, partial=f"{FAILED}/{task.name}",
+                             headline=headline)
     if error is None:
         import papermill
 
@@ -279,10 +284,9 @@ Done = Callable[[dict], None]
 
 
 def failed_record(task: Task, ename: str, evalue: str) -> dict:
-    return {"name": task.name, "title": task.title, "source": task.source, "status": "failed",
-            "report": None, "partial": None, "headline": None,
-            "error": {"cell": None, "source": "", "ename": ename, "evalue": evalue},
-            "finished": now(), "runs": task.runs, "seed": task.seed}
+    """The index record of a report that failed outside its notebook (a dead worker)."""
+    return task_record(task, "failed", error={"cell": None, "source": "", "ename": ename,
+                                              "evalue": evalue})
 
 
 def _worker_init() -> None:

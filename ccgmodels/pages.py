@@ -25,6 +25,8 @@ import pandas as pd
 
 from ccgmodels.tables import money
 
+from .results import read_tidy
+
 #: files of a complete report, in link order
 REPORT_FILES = ("report.html", "report.xlsx", "results.csv", "uncertainty.csv", "report.ipynb",
                 "manifest.json")
@@ -185,13 +187,6 @@ def index_html(out: Path, records: list[dict], generated: str) -> str:
 
 
 # --- compare -----------------------------------------------------------------------------------
-
-
-def read_tidy(path: Path) -> pd.DataFrame:
-    """A tidy ``results.csv`` or ``uncertainty.csv``, years and items as text ("" for none)."""
-    df = pd.read_csv(path, dtype={"year": str, "item": str, "org": str, "measure": str})
-    df["item"] = df["item"].fillna("")
-    return df
 
 
 def key_measures(results: pd.DataFrame, uncertainty: pd.DataFrame | None = None,

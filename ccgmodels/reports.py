@@ -49,11 +49,11 @@ from .executors import (
     STAGING,
     ReportError,
     Task,
-    failed_record,
     now,
     run_dask,
     run_processes,
     sha256,
+    task_record,
 )
 
 __all__ = ["ReportError", "Summary", "collect", "expand_sources", "plan", "run_batch"]
@@ -330,8 +330,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
             (out / FAILED / rec["key"] / "failure.json").write_text(
                 json.dumps(rec, indent=2, default=str))
         current: dict[str, dict] = {n: {"status": "unchanged"} for n in p.unchanged}
-        current.update({t.name: {**failed_record(t, "", ""), "status": "pending", "error": None}
-                        for t in p.tasks})
+        current.update({t.name: task_record(t, "pending") for t in p.tasks})
         counts = Counter(unchanged=len(p.unchanged), invalid=len(p.invalid))
         lock = threading.Lock()
         bar = _progress(len(p.order), progress)

@@ -17,6 +17,19 @@ COLUMNS = ["scenario", "org", "year", "measure", "item", "value", "unit"]
 FOOTPRINT = "footprint"
 
 
+def write_tidy(df: pd.DataFrame, path, columns: list[str] | None = None) -> None:
+    """Write a tidy table as ``results.csv`` is written: ``columns`` (default all), 6 decimals.
+    """
+    (df if columns is None else df[columns]).to_csv(path, index=False, float_format="%.6f")
+
+
+def read_tidy(path) -> pd.DataFrame:
+    """A tidy ``results.csv`` or ``uncertainty.csv``, years and items as text ("" for none)."""
+    df = pd.read_csv(path, dtype={"year": str, "item": str, "org": str, "measure": str})
+    df["item"] = df["item"].fillna("")
+    return df
+
+
 @dataclass(frozen=True)
 class Measure:
     name: str

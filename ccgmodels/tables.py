@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .results import COLUMNS, write_tidy
+
 if TYPE_CHECKING:
     from .scenario import Scenario
 
@@ -141,7 +143,6 @@ BY_YEAR_TABLES = {
     "Primary care bridge": ("pc_bridge", "Primary care bridge"),
 }
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_DATA_COLUMNS = ["scenario", "org", "year", "measure", "item", "value", "unit"]
 
 
 @dataclass(frozen=True)
@@ -403,8 +404,8 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
             ws.column_dimensions[get_column_letter(j)].width = _width(texts)
     if results is not None:
         ws = wb.create_sheet("Data")
-        data = results[_DATA_COLUMNS]
-        ws.append(_DATA_COLUMNS)
+        data = results[COLUMNS]
+        ws.append(COLUMNS)
         for rec in data.itertuples(index=False):
             v = _cell(rec.value)
             ws.append([rec.scenario, rec.org, rec.year, rec.measure, _cell(rec.item) or None,
@@ -412,7 +413,7 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         for cell in ws[1]:
             cell.font = bold
         ws.freeze_panes = "A2"
-        for j, col in enumerate(_DATA_COLUMNS, start=1):
+        for j, col in enumerate(COLUMNS, start=1):
             texts = ["-000,000,000.000000"] if col == "value" else [col, *data[col].astype(str)]
             ws.column_dimensions[get_column_letter(j)].width = _width(texts)
     path = Path(path)
@@ -441,9 +442,9 @@ def write_report_files(output_dir: str | Path, results: pd.DataFrame,
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / "results.csv"]
-    results[_DATA_COLUMNS].to_csv(written[0], index=False, float_format="%.6f")
+    write_tidy(results, written[0], COLUMNS)
     if summary is not None:
         written.append(folder / "uncertainty.csv")
-        summary.to_csv(written[-1], index=False, float_format="%.6f")
+        write_tidy(summary, written[-1])
     written.append(write_workbook(book, folder / "report.xlsx", results))
     return written

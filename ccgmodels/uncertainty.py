@@ -437,7 +437,7 @@ def summarise(sim: Simulation) -> pd.DataFrame:
 def write_summary(sim: Simulation, folder: Path) -> Path:
     """Write ``uncertainty.csv`` into ``folder``; same seed and runs give identical bytes."""
     path = Path(folder) / "uncertainty.csv"
-    summarise(sim).to_csv(path, index=False, float_format="%.6f")
+    results.write_tidy(summarise(sim), path)
     return path
 
 
