@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
+LABSTAMP := $(VENV)/.installed-lab
 
-.PHONY: reports test browser lab lint schema clean
+.PHONY: reports test quick browser lab lint schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,dask]'
+	touch $@ $(STAMP)
+
+$(LABSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[lab]'
 	touch $@ $(STAMP)
 
 reports: $(STAMP)
@@ -37,11 +42,15 @@ browser:
 test: $(DEVSTAMP) browser
 	CCGMODELS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
-lab: $(STAMP)
+lab: $(LABSTAMP)
 	$(BIN)/jupyter lab notebooks/
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check ccgmodels tests
+	$(BIN)/ruff check ccgmodels tests benchmarks notebooks
+
+# the quick inner loop: everything but notebooks, batch reports, the browser and dask
+quick: $(DEVSTAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 schema: $(STAMP)
 	$(BIN)/ccgmodels schema > ccgmodels/data/scenario.schema.json

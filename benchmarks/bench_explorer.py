@@ -7,7 +7,7 @@ recomputes: numbers only (validate + run_scenario) and with the table and charts
 import statistics
 import time
 
-from ccgmodels.widgets import Explorer
+from ccgmodels.outputs.widgets import Explorer
 
 
 def median_ms(explorer: Explorer, repeats: int) -> float:

@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from ccgmodels import __version__
-from ccgmodels.validation import bundled_scenarios
+from ccgmodels.inputs.loading import bundled_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtualenv's bin/: papermill, jupyter, ccgmodels

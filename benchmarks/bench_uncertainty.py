@@ -1,7 +1,7 @@
 """Benchmark of the vectorised Monte Carlo (a script, not a test).
 
 Times 10,000 runs of ``cpr_2019_20`` evaluated at once against a plain Python loop that calls
-the deterministic model (:func:`ccgmodels.model.evaluate`, no tidy table) once per draw, the
+the deterministic model (:func:`ccgmodels.models.run.evaluate`, no tidy table) once per draw, the
 loop timed over a few hundred draws and scaled up; then 10,000 runs of ``footprint_2019_20``
 and the peak memory (tracemalloc) of 10,000 and 100,000 footprint runs (chunked).
 
@@ -16,10 +16,10 @@ import tracemalloc
 
 import numpy as np
 
-from ccgmodels import model
-from ccgmodels import uncertainty as u
-from ccgmodels.scenario import Commissioner
-from ccgmodels.validation import load_scenario
+from ccgmodels.inputs.loading import load_scenario
+from ccgmodels.inputs.scenario import Commissioner
+from ccgmodels.models import run as model
+from ccgmodels.models import uncertainty as u
 
 RUNS = 10_000
 LOOP_DRAWS = 300

@@ -7,15 +7,13 @@ allowed), never a traceback.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__
+from .batch.provenance import version
 
 EXIT_INPUT = 2
 
@@ -32,7 +30,7 @@ class InputError(Exception):
 
 
 def _overrides(items: list[str]) -> dict:
-    from .paths import parse_override
+    from .inputs.paths import parse_override
 
     out = {}
     for text in items or []:
@@ -45,7 +43,7 @@ def _overrides(items: list[str]) -> dict:
 
 
 def cmd_validate(args) -> int:
-    from .validation import check
+    from .inputs.loading import check
 
     overrides = _overrides(args.set)
     problems = []
@@ -60,7 +58,8 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None, runs: int = 0,
+def write_run(scenario, source: str, text: bytes, df, out: Path, *, overrides=None,
+              seed=None, runs: int = 0, started: str | None = None,
               extra: dict | None = None) -> Path:
     """Write ``results.csv`` and ``manifest.json`` for one scenario into ``out/<name>/``.
 
@@ -70,31 +69,24 @@ def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None, runs:
     Files are written to a temporary folder beside the target and moved into place when
     complete, so an interrupted run never leaves a half-written result.
     """
-    from .executors import install_folder
-    from .reports import git_state
-    from .results import COLUMNS, write_tidy
+    from .batch import provenance
+    from .batch.executors import install_folder
+    from .models.results import write_tidy
 
     target = out / scenario.name
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{scenario.name}-", dir=out))
     tmp.chmod(0o755)
     try:
-        write_tidy(df, tmp / "results.csv", COLUMNS)
+        write_tidy(df, tmp / "results.csv")
         for name, frame in (extra or {}).items():
             write_tidy(frame, tmp / name)
-        manifest = {
-            "package": "ccgmodels",
-            "version": __version__,
-            **git_state(Path(__file__).resolve().parent),
-            "scenario": scenario.name,
-            "scenario_sha256": hashlib.sha256(text).hexdigest(),
-            "assumptions": scenario.model_dump(mode="json"),
-            "seed": seed,
-            "runs": runs,
-            "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-            "rows": int(len(df)),
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+        provenance.write_manifest(tmp, provenance.manifest(
+            "run", scenario=scenario.name, title=scenario.title,
+            assumptions=scenario.model_dump(mode="json"), scenario_file=source,
+            scenario_sha256=provenance.sha256(text), overrides=overrides, org="footprint",
+            runs=runs, seed=seed, started=started or provenance.now(),
+            finished=provenance.now(), rows=int(len(df))))
         install_folder(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -102,8 +94,9 @@ def write_run(scenario, data: dict, text: bytes, df, out: Path, seed=None, runs:
 
 
 def cmd_run(args) -> int:
-    from .model import run_scenario
-    from .validation import check, resolve
+    from .batch.provenance import now
+    from .inputs.loading import check, resolve
+    from .models.run import run_scenario
 
     overrides = _overrides(args.set)
     checked, problems = [], []
@@ -111,8 +104,8 @@ def cmd_run(args) -> int:
         scenario, data, found = check(source, overrides)
         problems.extend(found)
         if scenario is not None:
-            _, file = resolve(source)
-            checked.append((scenario, data, file.read_bytes()))
+            label, file = resolve(source)
+            checked.append((scenario, label, file.read_bytes()))
     names = [s.name for s, _, _ in checked]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -123,24 +116,25 @@ def cmd_run(args) -> int:
         _print_problems(problems)
         return EXIT_INPUT
     out = Path(args.out)
-    for scenario, data, text in checked:
+    for scenario, label, text in checked:
+        started = now()
         df = run_scenario(scenario)
         seed, extra = args.seed, {}
         if args.runs > 0:
-            from .uncertainty import simulate, summarise
+            from .models.uncertainty import simulate, summarise
 
             sim = simulate(scenario, args.runs, args.seed, workers=args.workers,
                            scheduler=args.scheduler)
             seed, extra = sim.seed, {"uncertainty.csv": summarise(sim)}
-        target = write_run(scenario, data, text, df, out, seed=seed, runs=args.runs,
-                           extra=extra)
+        target = write_run(scenario, label, text, df, out, overrides=overrides, seed=seed,
+                           runs=args.runs, started=started, extra=extra)
         print(f"{scenario.name}: {len(df)} rows -> {target / 'results.csv'}"
               + (f" (+ uncertainty.csv, {args.runs} runs, seed {seed})" if extra else ""))
     return 0
 
 
 def cmd_report(args) -> int:
-    from .reports import TEMPLATE, ReportError, run_batch
+    from .batch.reports import TEMPLATE, ReportError, run_batch
 
     try:
         summary = run_batch(
@@ -156,21 +150,21 @@ def cmd_report(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .scenario import Scenario
+    from .inputs.scenario import Scenario
 
     print(json.dumps(Scenario.model_json_schema(), indent=2))
     return 0
 
 
 def cmd_catalogue(args) -> int:
-    from .results import catalogue_markdown
+    from .models.results import catalogue_markdown
 
     sys.stdout.write(catalogue_markdown())
     return 0
 
 
 def cmd_list(args) -> int:
-    from .validation import bundled_scenarios
+    from .inputs.loading import bundled_scenarios
 
     for name in sorted(bundled_scenarios()):
         print(name)
@@ -179,7 +173,7 @@ def cmd_list(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ccgmodels", description=__doc__.splitlines()[0])
-    p.add_argument("--version", action="version", version=f"ccgmodels {__version__}")
+    p.add_argument("--version", action="version", version=f"ccgmodels {version()}")
     sub = p.add_subparsers(dest="command", required=True)
     setter = {"action": "append", "default": [], "metavar": "PATH=VALUE",
               "help": "override an assumption, e.g. "
@@ -206,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "report", help="run the report notebook per scenario into HTML, Excel and CSV, with an "
         "index and a comparison page",
-        description="Execute notebooks/scenario_report.ipynb once per scenario with papermill, "
+        description="Execute the report notebook once per scenario with papermill, "
         "in parallel, into OUT/<scenario>/ (report.html, report.xlsx, results.csv, "
         "report.ipynb, manifest.json) plus OUT/index.html and OUT/compare.html. Every "
         "scenario is validated before any kernel starts. Exit status: 0 all reports made or "
@@ -232,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--baseline", default=None,
                    help="scenario the comparison page measures differences from "
                         "(default: the first)")
-    b.add_argument("--template", default=None, help="report notebook to execute")
+    b.add_argument("--template", default=None,
+                   help="report notebook to execute instead of the bundled one")
     b.add_argument("--timeout", type=int, default=600,
                    help="seconds a notebook cell may run (default 600; 0: no limit)")
     b.set_defaults(func=cmd_report)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccgmodels.model import run_scenario
-from ccgmodels.results import COLUMNS
-from ccgmodels.validation import bundled_scenarios
+from ccgmodels.inputs.loading import bundled_scenarios
+from ccgmodels.models.results import COLUMNS
+from ccgmodels.models.run import run_scenario
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DECIMALS = 3
@@ -25,15 +25,15 @@ DECIMALS = 3
 
 def snapshot(name: str) -> pd.DataFrame:
     """The results of bundled scenario ``name``, rounded and sorted as stored."""
-    df = run_scenario(name)[[*COLUMNS, "kind"]].copy()
+    df = run_scenario(name)[COLUMNS].copy()
     df["value"] = df["value"].round(DECIMALS)
     return df.sort_values(["org", "measure", "item", "year"], ignore_index=True)
 
 
 def read(name: str) -> pd.DataFrame:
     """The stored snapshot of ``name`` (empty items stay empty strings)."""
-    return pd.read_csv(GOLDEN / f"{name}.csv", dtype={c: str for c in COLUMNS if c != "value"}
-                       | {"kind": str}, keep_default_na=False)
+    return pd.read_csv(GOLDEN / f"{name}.csv", dtype={c: str for c in COLUMNS if c != "value"},
+                       keep_default_na=False)
 
 
 def main(names: list[str]) -> None:

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from ccgmodels import __version__
-from ccgmodels.model import run_scenario
-from ccgmodels.results import COLUMNS, MEASURES, catalogue_markdown, compare
-from ccgmodels.scenario import Scenario
-from ccgmodels.validation import bundled_scenarios, load_scenario
+from ccgmodels.inputs.loading import bundled_scenarios, load_scenario
+from ccgmodels.inputs.scenario import Scenario
+from ccgmodels.models.results import COLUMNS, MEASURES, catalogue_markdown, compare
+from ccgmodels.models.run import run_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "ccgmodels" / "data" / "scenarios"
@@ -58,7 +58,8 @@ def bundled_runs() -> dict[str, pd.DataFrame]:
 
 def test_results_csv_columns_exactly(cpr_run):
     header = (cpr_run / "results.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header.split(",") == ["scenario", "org", "year", "measure", "item", "value", "unit"]
+    assert header.split(",") == ["scenario", "org", "year", "measure", "item", "value", "unit",
+                                 "kind"]
     assert COLUMNS == header.split(",")
 
 
@@ -89,8 +90,14 @@ def test_manifest_records_version_hash_assumptions_seed_time(cpr_run):
     assert m["scenario_sha256"] == hashlib.sha256(text).hexdigest()
     assert m["assumptions"] == load_scenario("cpr_2019_20").model_dump(mode="json")
     assert "seed" in m
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", m["timestamp"])
+    for when in ("started", "finished"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", m[when])
     assert m["rows"] == len(read_results(cpr_run))
+    # one manifest format for run and report: the same fields, and the hash of every file
+    assert (m["format"], m["kind"]) == ("ccgmodels-manifest/1", "run")
+    assert m["scenario_file"] == "<bundled>/cpr_2019_20.yaml"
+    assert m["files_sha256"] == {"results.csv": hashlib.sha256(
+        (cpr_run / "results.csv").read_bytes()).hexdigest()}
 
 
 def test_bundled_name_and_file_path_give_same_results(cpr_run, tmp_path):

@@ -1,12 +1,15 @@
 """Packaging: environment.yml and pyproject.toml agree, and the wheel ships the data.
 
-The conda environment must list exactly the dependencies of pyproject.toml (core, the ``dask``
-extra and the ``dev`` extra), with the same version specifiers, so the two install routes cannot
-drift apart.
+The conda environment must list exactly the dependencies of pyproject.toml (core and the
+``dask``, ``lab`` and ``dev`` extras), with the same version specifiers, so the two install routes
+cannot drift apart. The core dependencies are exactly the third-party packages the library
+imports (plus the kernel its reports run in), and a wheel runs a report with no checkout.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -62,7 +65,7 @@ def conda_requirements() -> dict[str, SpecifierSet]:
 
 
 def test_environment_matches_pyproject_dependencies():
-    pip = pip_requirements(["core", "dask", "dev"])
+    pip = pip_requirements(["core", "dask", "lab", "dev"])
     conda = conda_requirements()
     assert sorted(conda) == sorted(pip), "environment.yml and pyproject.toml list different "
     "packages"
@@ -134,13 +137,16 @@ def _setuptools_version() -> Version | None:
     return Version(setuptools.__version__)
 
 
-def test_wheel_contains_reference_data_scenarios_and_schema(tmp_path):
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """A wheel of the package built with ``pip wheel`` from a copy of the checkout."""
     needed = Requirement(next(r for r in PYPROJECT["build-system"]["requires"]
                               if r.startswith("setuptools")))
     have = _setuptools_version()
     if have is None or have not in needed.specifier:
         pytest.skip(f"building the wheel needs {needed} in this environment (found "
                     f"{have or 'no setuptools'}); install the dev extra")
+    tmp_path = tmp_path_factory.mktemp("wheel")
     # build from a copy so the checkout gets no build/ or egg-info folder
     src = tmp_path / "src"
     src.mkdir()
@@ -153,7 +159,11 @@ def test_wheel_contains_reference_data_scenarios_and_schema(tmp_path):
                         "--no-build-isolation", "--no-cache-dir", "-q", "-w", str(out), "."],
                        cwd=src, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    (wheel,) = out.glob("ccgmodels-*.whl")
+    (built,) = out.glob("ccgmodels-*.whl")
+    return built
+
+
+def test_wheel_contains_reference_data_scenarios_and_schema(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for f in shipped_data_files():
         assert f"ccgmodels/{f}" in names, f"{f} missing from the wheel"
@@ -161,3 +171,65 @@ def test_wheel_contains_reference_data_scenarios_and_schema(tmp_path):
     assert any(fnmatch(n, "ccgmodels/data/scenarios/*.yaml") for n in names)
     assert "ccgmodels/data/scenario.schema.json" in names
     assert "ccgmodels/cli.py" in names
+    assert "ccgmodels/data/templates/scenario_report.ipynb" in names
+
+
+# --- dependencies as used ------------------------------------------------------------------------
+
+#: import name -> distribution name, where they differ
+DISTRIBUTIONS = {"yaml": "pyyaml", "jupyter_client": "jupyter_client",
+                 "jupyter_core": "jupyter_core"}
+#: core dependencies the library never imports but needs: the kernel reports run in
+RUNTIME_ONLY = {"ipykernel"}
+
+
+def third_party_imports() -> set[str]:
+    """Top-level names of the non-standard-library modules the package imports."""
+    import ast
+
+    names = set()
+    for path in (REPO / "ccgmodels").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n not in
+            ("ccgmodels", "__future__")}
+
+
+def test_core_dependencies_are_what_the_library_imports():
+    core = set(pip_requirements(["core"]))
+    used = {DISTRIBUTIONS.get(n, n).lower() for n in third_party_imports()}
+    used -= {"dask", "distributed"}  # the "dask" extra, imported only when asked for
+    assert used - core == set(), "imported but not declared"
+    assert core - used - RUNTIME_ONLY == set(), "declared but never imported"
+    for dev_only in ("nbval", "jupyterlab", "pytest", "scipy"):
+        assert dev_only not in core
+
+
+@pytest.mark.slow
+def test_installed_wheel_makes_a_report_without_a_checkout(wheel, tmp_path):
+    """The wheel installed into a folder of its own (its dependencies from this environment)
+    runs ``ccgmodels report`` from anywhere, finding its report template as package data."""
+    site = tmp_path / "site"
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index",
+                        "-q", "--target", str(site), str(wheel)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    code = ("import ccgmodels.batch.reports as r, sys; print(r.TEMPLATE); "
+            "sys.exit(r.TEMPLATE.is_file() is False)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert Path(r.stdout.strip()).is_relative_to(site)
+    r = subprocess.run([sys.executable, "-m", "ccgmodels", "report", "cpr_2019_20", "--out",
+                        str(work / "out"), "--workers", "1"], cwd=work, env=env,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    manifest = json.loads((work / "out" / "cpr_2019_20" / "manifest.json").read_text())
+    assert Path(manifest["template"]).is_relative_to(site)
+    assert (work / "out" / "cpr_2019_20" / "report.html").stat().st_size > 10_000

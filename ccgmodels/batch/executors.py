@@ -1,0 +1,368 @@
+"""Executors of the batch runner: one report made in a worker, on a process pool or dask.
+
+:func:`execute` makes one report: it writes the resolved scenario into a staging folder,
+resets this worker's Jupyter kernel (started once, reused for the next report, replaced after
+any failure), runs the report notebook in it with papermill, exports HTML without code cells,
+writes ``manifest.json`` and moves the folder into ``out/<name>`` (or ``out/_failed/<name>``).
+:func:`run_processes` and :func:`run_dask` run many tasks and hand each record to a callback.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import provenance
+from .provenance import now
+
+HTML_TEMPLATES = provenance.PACKAGE_DIR / "data" / "templates"
+STAGING, FAILED = ".staging", "_failed"
+#: environment of every report kernel: one thread per kernel, the pool gives the parallelism
+KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "NUMEXPR_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+              "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+
+
+class ReportError(Exception):
+    """A problem with the command's own input (no scenarios, busy output folder): exit 2."""
+
+
+def install_folder(tmp: Path, target: Path) -> Path:
+    """Move the complete folder ``tmp`` to ``target``, replacing what was there.
+
+    Both are renames inside one file system; ``target`` is never half-written.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        old = tmp.parent / f"{tmp.name}.old"
+        os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, target)
+    return target
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs to make one report (plain data: picklable for any engine)."""
+
+    name: str
+    title: str
+    source: str
+    assumptions: dict
+    overrides: dict
+    runs: int
+    seed: int
+    org: str
+    template: str
+    out: str
+    input_key: str
+    run_id: str
+    timeout: int | None
+    scenario_file: str = ""
+    scenario_sha256: str = ""
+    package: dict = field(default_factory=dict)  # provenance.package_state() of the batch
+    template_sha256: str = ""
+
+
+# --- one report, in a worker ---------------------------------------------------------------
+
+_KERNELS: dict[int, Any] = {}
+_RESET = """\
+get_ipython().reset(new_session=True)
+import os as _os, matplotlib.pyplot as _plt
+_plt.close("all")
+_os.chdir({folder!r})
+del _os, _plt
+"""
+
+
+def _kernel():
+    """This thread's kernel, started on first use and reused for the next report.
+
+    An AsyncKernelManager, as nbclient expects: with a blocking client nbclient cannot notice a
+    dead kernel or a cell timeout while it waits for output.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = _KERNELS.get(threading.get_ident())
+    if km is not None and run_sync(km.is_alive)():
+        return km
+    km = AsyncKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    _KERNELS[threading.get_ident()] = km
+    return km
+
+
+def _shutdown(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - a dead kernel cannot be shut down twice
+        pass
+
+
+def _discard_kernel() -> None:
+    km = _KERNELS.pop(threading.get_ident(), None)
+    if km is not None:
+        _shutdown(km)
+
+
+@atexit.register
+def _shutdown_kernels() -> None:
+    for km in list(_KERNELS.values()):
+        _shutdown(km)
+    _KERNELS.clear()
+
+
+def _prepare(km, folder: Path, timeout: float = 60) -> None:
+    """Clear the kernel's namespace and figures and move it into ``folder``."""
+    from jupyter_client.blocking import BlockingKernelClient
+
+    kc = BlockingKernelClient()
+    kc.load_connection_info(km.get_connection_info())
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+        reply = kc.execute_interactive(_RESET.format(folder=str(folder)), silent=True,
+                                       store_history=False, timeout=timeout)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
+    finally:
+        kc.stop_channels()
+
+
+def html_report(nb) -> str:
+    """The executed notebook as HTML without code cells or prompts, with no external scripts."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="ccgmodels_report",
+                            extra_template_basedirs=[str(HTML_TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _error_of(exc: BaseException) -> dict:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return {"cell": exc.exec_count, "source": exc.source, "ename": exc.ename,
+                "evalue": exc.evalue}
+    return {"cell": None, "source": "", "ename": type(exc).__name__, "evalue": str(exc)}
+
+
+def _expected(task: Task) -> list[str]:
+    files = ["report.ipynb", "results.csv", "report.xlsx"]
+    return files + (["uncertainty.csv"] if task.runs > 0 else [])
+
+
+def execute(task: Task) -> dict:
+    """Make one report: execute the notebook in a staging folder, export it, write the
+    manifest, and move the folder into ``out/<name>`` (or ``out/_failed/<name>``).
+
+    Returns the index record of the scenario. Never raises for a failing notebook.
+    """
+    import nbformat
+    import papermill as pm
+    import yaml
+
+    out = Path(task.out)
+    staging = out / STAGING / f"{task.name}-{task.run_id}"
+    target = out / task.name
+    if target.resolve().parent != out.resolve():  # names are slugs; never write outside out
+        raise ValueError(f"unsafe scenario name {task.name!r}")
+    started, t0 = now(), time.perf_counter()
+    error = None
+    staging.mkdir(parents=True)
+    try:
+        (staging / "scenario.yaml").write_text(
+            yaml.safe_dump(task.assumptions, sort_keys=False, allow_unicode=True),
+            encoding="utf-8")
+        try:
+            km = _kernel()
+            _prepare(km, staging)
+            pm.execute_notebook(
+                task.template, str(staging / "report.ipynb"), km=km, kernel_name="python3",
+                parameters={"scenario": "scenario.yaml", "overrides": {}, "org": task.org,
+                            "runs": task.runs, "seed": task.seed, "output_dir": "."},
+                progress_bar=False, log_output=False, execution_timeout=task.timeout)
+        except Exception as exc:  # noqa: BLE001 - any failure is reported in the index
+            error = _error_of(exc)
+            _discard_kernel()  # a failed report never leaves state for the next one
+        nb_path = staging / "report.ipynb"
+        nb = nbformat.read(nb_path, as_version=4) if nb_path.exists() else None
+        if nb is not None:
+            nb.metadata["ccgmodels"] = {"run_id": task.run_id, "input_key": task.input_key}
+            nb.metadata["title"] = f"{task.title} ({task.name})"
+            nbformat.write(nb, nb_path)
+        missing = [f for f in _expected(task) if not (staging / f).exists()]
+        if error is None and missing:
+            error = {"cell": None, "source": "", "ename": "MissingOutput",
+                     "evalue": f"the notebook did not write {', '.join(missing)}"}
+        if nb is not None:
+            (staging / "report.html").write_text(html_report(nb), encoding="utf-8")
+        record = _record(task, staging, error, started, time.perf_counter() - t0)
+        if error is None:
+            install_folder(staging, target)
+            shutil.rmtree(out / FAILED / task.name, ignore_errors=True)
+        else:
+            (staging / "failure.json").write_text(json.dumps(record, indent=2, default=str))
+            install_folder(staging, out / FAILED / task.name)
+        return record
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def task_record(task: Task, status: str, *, error: dict | None = None,
+                report: str | None = None, partial: str | None = None,
+                headline: dict | None = None) -> dict:
+    """A scenario's row of the index (see :func:`ccgmodels.batch.pages.write_pages`)."""
+    return {"name": task.name, "title": task.title, "source": task.source, "status": status,
+            "report": report, "partial": partial, "headline": headline, "error": error,
+            "finished": now(), "runs": task.runs, "seed": task.seed}
+
+
+def _record(task: Task, folder: Path, error: dict | None, started: str, seconds: float
+            ) -> dict:
+    headline = None
+    if (folder / "results.csv").exists():
+        from ..models.results import read_tidy
+        from ..outputs.summaries import key_figures
+
+        try:
+            headline = key_figures(read_tidy(folder / "results.csv"), task.org)
+        except Exception:  # noqa: BLE001 - a partial results file has no headline
+            headline = None
+    if error is None:
+        record = task_record(task, "ok", report=task.name, headline=headline)
+    else:
+        record = task_record(task, "failed", error=error, partial=f"{FAILED}/{task.name}",
+                             headline=headline)
+    if error is None:
+        import papermill
+
+        provenance.write_manifest(folder, provenance.manifest(
+            "report", scenario=task.name, title=task.title, assumptions=task.assumptions,
+            scenario_file=task.scenario_file, scenario_sha256=task.scenario_sha256,
+            overrides=task.overrides, org=task.org, runs=task.runs, seed=task.seed,
+            started=started, finished=record["finished"], package=task.package,
+            duration_s=round(seconds, 3), input_key=task.input_key,
+            papermill_run_id=task.run_id, papermill_version=papermill.__version__,
+            template=task.template, template_sha256=task.template_sha256, index=record))
+    return record
+
+
+# --- engines -------------------------------------------------------------------------------
+
+Done = Callable[[dict], None]
+
+
+def failed_record(task: Task, ename: str, evalue: str) -> dict:
+    """The index record of a report that failed outside its notebook (a dead worker)."""
+    return task_record(task, "failed", error={"cell": None, "source": "", "ename": ename,
+                                              "evalue": evalue})
+
+
+def _worker_init() -> None:
+    """Pool workers leave Ctrl-C to the parent, and unwind (cleaning up) on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def run_processes(tasks: list[Task], workers: int, done: Done) -> None:
+    """Run ``tasks`` on a pool of ``workers`` processes, at most one report per worker.
+
+    A worker that dies (killed, out of memory) breaks the pool: the reports it and its
+    neighbours were making are retried once on a fresh pool, then reported failed.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    queue, attempts = deque(tasks), Counter()
+    ctx = multiprocessing.get_context("spawn")
+    while queue:
+        ex = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
+        running: dict = {}
+        broken = False
+        try:
+            while queue or running:
+                while queue and not broken and len(running) < workers:
+                    task = queue.popleft()
+                    running[ex.submit(execute, task)] = task
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    task = running.pop(fut)
+                    try:
+                        done(fut.result())
+                    except BrokenProcessPool:
+                        broken = True
+                        attempts[task.name] += 1
+                        shutil.rmtree(Path(task.out) / STAGING / f"{task.name}-{task.run_id}",
+                                      ignore_errors=True)
+                        if attempts[task.name] < 2:
+                            queue.appendleft(replace(task, run_id=uuid.uuid4().hex))
+                        else:
+                            done(failed_record(task, "WorkerDied", "the worker process making this "
+                                         "report died twice (killed or out of memory)"))
+                    except Exception as exc:  # noqa: BLE001
+                        done(failed_record(task, type(exc).__name__, str(exc)))
+                if broken and not running:
+                    break
+        except BaseException:
+            for proc in list((getattr(ex, "_processes", None) or {}).values()):
+                proc.terminate()  # SIGTERM: the worker removes its staging folder and kernel
+            ex.shutdown(wait=True, cancel_futures=True)
+            raise
+        ex.shutdown(wait=True)
+
+
+def run_dask(tasks: list[Task], workers: int, done: Done, scheduler: str | None = None
+             ) -> None:
+    """Run ``tasks`` on a dask.distributed cluster: the one at ``scheduler``, or a local
+    cluster of ``workers`` single-threaded processes. Workers must see ``out`` at the same
+    path (a shared file system)."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ReportError("the dask engine needs dask.distributed: pip install "
+                          "'ccgmodels[dask]'") from None
+    cluster = None
+    if scheduler:
+        client = Client(scheduler, timeout=30)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    futures = {client.submit(execute, t, key=f"ccgmodels-report-{t.name}-{t.run_id}",
+                             pure=False): t for t in tasks}
+    try:
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                done(fut.result())
+            except Exception as exc:  # noqa: BLE001 - KilledWorker and the like
+                done(failed_record(task, type(exc).__name__, str(exc)))
+    finally:
+        client.cancel(list(futures))
+        client.close()
+        if cluster is not None:
+            cluster.close()

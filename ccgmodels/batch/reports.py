@@ -1,0 +1,371 @@
+"""Batch scenario reports: the report notebook executed once per scenario, in parallel.
+
+``ccgmodels report SCENARIO... --out reports/`` validates every scenario first, then runs the
+report notebook (:data:`TEMPLATE`, package data; ``notebooks/scenario_report.ipynb`` in a
+checkout) with papermill once per scenario on a pool of worker
+processes (or a dask.distributed cluster), each worker keeping one Jupyter kernel that is reset
+between reports. Per scenario it writes ``out/<name>/``::
+
+    report.ipynb    the executed notebook (its metadata carries the run id)
+    report.html     the notebook without code cells, self-contained (no network)
+    report.xlsx     the report's tables, one sheet each, £k number format, frozen headers
+    results.csv     the tidy results; uncertainty.csv when Monte Carlo runs were asked for
+    scenario.yaml   the resolved assumptions the notebook ran on
+    manifest.json   provenance: version, git commit and dirtiness, hashes, seed, times, run id
+
+and ``out/index.html`` and ``out/compare.html`` (:mod:`ccgmodels.batch.pages`).
+
+Nothing is lost: a report is built in ``out/.staging/`` and moved into place only when
+complete; a failing scenario's partial outputs go to ``out/_failed/<name>/`` and leave any
+earlier complete report where it was; the index is rebuilt from what is on disk after every
+report, so it is consistent even when the run is interrupted. A re-run skips a scenario whose
+inputs (resolved assumptions, runs, seed, org, package code and version, template) are unchanged
+since its report was made, unless ``force``.
+"""
+from __future__ import annotations
+
+import fcntl
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import provenance
+from .executors import FAILED, STAGING, ReportError, Task, run_dask, run_processes, task_record
+from .provenance import now, sha256
+
+__all__ = ["ReportError", "Summary", "collect", "expand_sources", "plan", "run_batch"]
+#: the report notebook, shipped as package data
+TEMPLATE = provenance.PACKAGE_DIR / "data" / "templates" / "scenario_report.ipynb"
+LOCK = ".lock"
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+# --- planning: sources, validation, skip --------------------------------------------------
+
+
+def expand_sources(items: list[str]) -> list[str]:
+    """Scenario arguments as a list of sources: files, folders (their ``*.yaml``/``*.yml``),
+    globs and bundled scenario names, in the order given, duplicates removed.
+
+    A glob that matches nothing is kept as is, so validation reports it as a missing file.
+    """
+    out: list[str] = []
+    for item in items:
+        if any(c in item for c in "*?["):
+            found = sorted(glob.glob(item, recursive=True))
+            found = [f for f in found if f.endswith((".yaml", ".yml"))] or [item]
+        elif Path(item).is_dir():
+            found = sorted(str(p) for p in Path(item).iterdir()
+                           if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                found = [item]
+        else:
+            found = [item]
+        out.extend(f for f in found if f not in out)
+    return out
+
+
+def safe_key(text: str) -> str:
+    """A folder name for a scenario that has no valid name: a slug of ``text`` and a hash."""
+    stem = re.sub(r"[^a-z0-9_]+", "_", Path(text).stem.lower()).strip("_")[:40] or "scenario"
+    return f"{stem}_{sha256(text.encode())[:8]}"
+
+@dataclass
+class Plan:
+    tasks: list[Task]
+    invalid: list[dict]  # index records of scenarios that failed validation
+    unchanged: list[str]  # names whose complete report is current
+    order: list[str]  # every scenario name or key, in the order given
+    valid_sources: list[str] = field(default_factory=list)
+
+
+def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: str,
+              template_sha: str) -> str:
+    """Hash of everything a report depends on; equal keys give the same report."""
+    blob = json.dumps({"assumptions": assumptions, "runs": runs, "seed": seed, "org": org,
+                       "version": provenance.version(), "package": fingerprint,
+                       "template": template_sha}, sort_keys=True, default=str)
+    return sha256(blob.encode())
+
+
+def _invalid(source: str, problems: list[str]) -> dict:
+    return {"name": source, "key": safe_key(source), "title": None, "source": source,
+            "status": "invalid", "report": None, "partial": None, "headline": None,
+            "error": {"problems": problems}, "finished": now(), "runs": 0, "seed": None}
+
+
+def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None = None,
+         runs: int = 0, seed: int = 20190401, org: str = "footprint",
+         template: Path = TEMPLATE, force: bool = False, timeout: int | None = 600) -> Plan:
+    """Validate every scenario (no kernel starts) and decide which reports to make.
+
+    Returns the tasks to run, the invalid scenarios as index records, and the names whose
+    complete report in ``out`` was made from the same inputs (skipped unless ``force``).
+    """
+    from ..inputs.loading import check, resolve
+
+    if not sources:
+        raise ReportError("no scenarios given")
+    template = Path(template)
+    if not template.is_file():
+        raise ReportError(f"report template {template} not found: pass --template")
+    template_sha = sha256(template.read_bytes())
+    package = provenance.package_state()
+    fingerprint = package["package_sha256"]
+    found: list[tuple[str, Any, bytes]] = []
+    invalid: list[dict] = []
+    for source in sources:
+        scenario, _, problems = check(source, overrides)
+        if problems:
+            invalid.append(_invalid(source, [str(p) for p in problems]))
+        else:
+            found.append((source, scenario, resolve(source)[1].read_bytes()))
+    names = Counter(s.name for _, s, _ in found)
+    tasks, unchanged, order = [], [], []
+    for source, s, text in found:
+        if names[s.name] > 1:
+            invalid.append(_invalid(source, [
+                f"{source}: name: {s.name!r}: another scenario in this run has the same name; "
+                "their reports would overwrite each other"]))
+            continue
+        if (out / s.name).exists() and not (out / s.name / "manifest.json").is_file():
+            invalid.append(_invalid(source, [
+                f"{source}: name: {s.name!r}: {out / s.name} exists and is not a ccgmodels "
+                "report (no manifest.json); refusing to replace it: move it or use another "
+                "--out"]))
+            continue
+        assumptions = s.model_dump(mode="json")
+        key = input_key(assumptions, runs, seed, org, fingerprint, template_sha)
+        order.append(s.name)
+        if not force and provenance.read_manifest(out / s.name).get("input_key") == key:
+            unchanged.append(s.name)
+            continue
+        tasks.append(Task(
+            name=s.name, title=s.title, source=source, assumptions=assumptions,
+            overrides=dict(overrides or {}), runs=runs, seed=seed, org=org,
+            template=str(template.resolve()), out=str(out.resolve()), input_key=key,
+            run_id=uuid.uuid4().hex, timeout=timeout, scenario_file=source,
+            scenario_sha256=sha256(text), package=package, template_sha256=template_sha))
+    order += [r["key"] for r in invalid]
+    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found])
+
+
+# --- the index and the batch ---------------------------------------------------------------
+
+
+def collect(out: Path, current: Mapping[str, dict] | None = None,
+            order: list[str] | None = None) -> list[dict]:
+    """The index records of ``out`` from what is on disk, ``current`` statuses on top.
+
+    A complete report gives an ``ok`` row; a failure record in ``_failed`` overrides it
+    (keeping the report as the previous good one). Rows of ``order`` come first.
+    """
+    rows: dict[str, dict] = {}
+    if out.is_dir():
+        for d in sorted(out.iterdir()):
+            if d.is_dir() and not d.name.startswith((".", "_")):
+                m = provenance.read_manifest(d)
+                if m.get("index"):
+                    rows[d.name] = {**m["index"], "status": "ok", "report": d.name}
+        for f in sorted((out / FAILED).glob("*/failure.json")):
+            try:
+                rec = json.loads(f.read_text())
+            except (OSError, ValueError):
+                continue
+            key = rec.get("key") or rec["name"]
+            prev = rows.get(key)
+            rows[key] = {**rec, "report": prev["report"] if prev else None}
+    for key, rec in (current or {}).items():
+        if rec.get("status") == "unchanged" and key in rows:
+            rows[key] = {**rows[key], "status": "unchanged"}
+        elif rec.get("status") in ("interrupted", "pending"):
+            prev = rows.get(key)
+            rows[key] = {**rec, "report": prev["report"] if prev else None}
+    first = [k for k in (order or []) if k in rows]
+    return [rows[k] for k in first] + [rows[k] for k in sorted(rows) if k not in first]
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold ``out/.lock`` so two batch runs never write one folder; clear stale staging."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ReportError(f"{out}: another 'ccgmodels report' is writing to this "
+                              "folder") from None
+        shutil.rmtree(out / STAGING, ignore_errors=True)
+        try:
+            yield
+        finally:
+            shutil.rmtree(out / STAGING, ignore_errors=True)
+
+
+@dataclass
+class Summary:
+    counts: Counter
+    seconds: float
+    index: Path
+    records: list[dict]
+
+    @property
+    def exit_code(self) -> int:
+        if self.counts["interrupted"]:
+            return EXIT_INTERRUPTED
+        if self.counts["failed"]:
+            return EXIT_FAILED
+        return EXIT_INPUT if self.counts["invalid"] else EXIT_OK
+
+    def line(self) -> str:
+        c = self.counts
+        total = sum(c.values())
+        return (f"{total} scenario{'s' if total != 1 else ''} in {self.seconds:.1f} s: "
+                f"{c['ok']} made, {c['unchanged']} unchanged, {c['failed']} failed, "
+                f"{c['invalid']} invalid"
+                + (f", {c['interrupted']} interrupted" if c["interrupted"] else "")
+                + f"; index: {self.index}")
+
+
+def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None = None,
+              runs: int = 0, seed: int = 20190401, org: str = "footprint",
+              workers: int | None = None, engine: str = "process",
+              scheduler: str | None = None, force: bool = False,
+              baseline: str | None = None, template: Path | str = TEMPLATE,
+              timeout: int | None = 600, progress: bool | None = None,
+              log: Callable[[str], None] = print) -> Summary:
+    """Validate, run and index a batch of scenario reports (see the module docstring).
+
+    Parameters
+    ----------
+    sources : list of str
+        Scenario files, folders, globs or bundled names (:func:`expand_sources`).
+    out : path
+        Output folder; created if needed.
+    runs, seed : int
+        Monte Carlo runs per scenario [count] (0: none) and their seed.
+    workers : int, optional
+        Kernels in parallel (default: the CPU count, at most one per report).
+    engine : {"process", "dask"}
+        A local process pool, or dask.distributed (``scheduler`` address or a local cluster).
+    """
+    from . import pages
+
+    t0 = time.perf_counter()
+    out = Path(out)
+    if engine not in ("process", "dask"):
+        raise ReportError(f"--engine {engine!r}: use 'process' or 'dask'")
+    if workers is not None and workers < 1:
+        raise ReportError(f"--workers {workers}: must be at least 1")
+    if runs < 0:
+        raise ReportError(f"--runs {runs}: must be 0 or more")
+    with locked(out):
+        p = plan(expand_sources(list(sources)), out, overrides=overrides, runs=runs,
+                 seed=seed, org=org, template=Path(template), force=force, timeout=timeout)
+        for source in p.valid_sources:  # a file fixed since it was reported invalid
+            shutil.rmtree(out / FAILED / safe_key(source), ignore_errors=True)
+        for name in p.unchanged:  # its report is current: an older failure no longer applies
+            shutil.rmtree(out / FAILED / name, ignore_errors=True)
+        for rec in p.invalid:
+            for problem in rec["error"]["problems"]:
+                log(problem)
+            (out / FAILED / rec["key"]).mkdir(parents=True, exist_ok=True)
+            (out / FAILED / rec["key"] / "failure.json").write_text(
+                json.dumps(rec, indent=2, default=str))
+        current: dict[str, dict] = {n: {"status": "unchanged"} for n in p.unchanged}
+        current.update({t.name: task_record(t, "pending") for t in p.tasks})
+        counts = Counter(unchanged=len(p.unchanged), invalid=len(p.invalid))
+        lock = threading.Lock()
+        bar = _progress(len(p.order), progress)
+        bar.update(len(p.unchanged) + len(p.invalid))
+
+        def refresh(compare: bool = False) -> None:
+            pages.write_pages(out, collect(out, current, p.order), baseline=baseline,
+                              compare=compare)
+
+        def done(record: dict) -> None:
+            with lock:
+                counts[record["status"]] += 1
+                current.pop(record["name"], None)
+                if record["status"] == "failed" and not (out / FAILED / record["name"]).exists():
+                    folder = out / FAILED / record["name"]
+                    folder.mkdir(parents=True, exist_ok=True)
+                    (folder / "failure.json").write_text(json.dumps(record, indent=2))
+                err = record.get("error") or {}
+                tally = _postfix(counts, len(p.order))
+                bar.write(f"{record['name']}: {record['status']}"
+                          + (" (" + (f"In [{err['cell']}] " if err.get("cell") else "")
+                             + f"{err.get('ename')}: {err.get('evalue')})" if err else "")
+                          + (f" [{tally}]" if bar.disable else ""), file=sys.stderr)
+                bar.set_postfix_str(tally)
+                bar.update(1)
+                refresh()
+
+        for name in p.unchanged:
+            log(f"{name}: unchanged (inputs as for its report; --force to remake)")
+        refresh(compare=not p.tasks)
+        n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
+        try:
+            _terminate_as_interrupt()
+            if p.tasks and (engine == "dask" or scheduler):
+                run_dask(p.tasks, n, done, scheduler)
+            elif p.tasks:
+                run_processes(p.tasks, n, done)
+        except KeyboardInterrupt:
+            for rec in current.values():
+                if rec.get("status") == "pending":
+                    rec["status"] = "interrupted"
+                    counts["interrupted"] += 1
+        finally:
+            bar.close()
+            _terminate_as_interrupt(restore=True)
+        refresh(compare=True)
+        summary = Summary(counts, time.perf_counter() - t0, out / "index.html",
+                          collect(out, current, p.order))
+    return summary
+
+
+_SIGTERM_DEFAULT: list = []
+
+
+def _terminate_as_interrupt(restore: bool = False) -> None:
+    """While reports run, SIGTERM (``kill``) stops the batch as Ctrl-C does: completed
+    reports are kept and the index rewritten. Only the main thread can set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if restore:
+        if _SIGTERM_DEFAULT:
+            signal.signal(signal.SIGTERM, _SIGTERM_DEFAULT.pop())
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    _SIGTERM_DEFAULT.append(signal.signal(signal.SIGTERM, interrupt))
+
+
+def _postfix(counts: Counter, total: int) -> str:
+    done = counts["ok"] + counts["unchanged"]
+    failed = counts["failed"] + counts["invalid"]
+    return f"done {done}, failed {failed}, remaining {total - done - failed}"
+
+
+def _progress(total: int, enabled: bool | None):
+    from tqdm import tqdm
+
+    disable = (not sys.stderr.isatty()) if enabled is None else not enabled
+    return tqdm(total=total, unit="report", desc="reports", file=sys.stderr, disable=disable,
+                dynamic_ncols=True)

@@ -1,0 +1,146 @@
+"""Dotted paths into a scenario: ``organisations.cpr_ccg.qipp.schemes.avastin.net_saving``.
+
+One syntax serves ``--set path=value`` overrides, ``overrides:`` in scenario files, uncertainty
+keys and the ``sources:`` block, and one walker, :func:`child`, follows it through plain data
+(mappings and lists) and through the frozen assumption models alike. Segments are mapping keys or
+fields; inside a list they pick the element whose ``id`` matches (or a numeric index).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+import yaml
+
+
+def split(path: str) -> list[str]:
+    """The segments of a dotted path.
+
+    Raises
+    ------
+    KeyError
+        If the path is empty or has an empty segment.
+    """
+    parts = path.split(".") if isinstance(path, str) else []
+    if not parts or any(not p for p in parts):
+        raise KeyError(f"{path!r} is not a dotted path such as 'organisations.cpr_ccg.name'")
+    return parts
+
+
+def _id_of(item: Any) -> Any:
+    return item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
+
+
+def list_index(items: list, key: str, where: str = "the list") -> int:
+    """Index of the element of ``items`` whose ``id`` is ``key``, else of the numeric index
+    ``key``.
+
+    Raises
+    ------
+    KeyError
+        If neither matches; the message names the closest id.
+    """
+    for i, item in enumerate(items):
+        if _id_of(item) == key:
+            return i
+    if key.isdigit() and int(key) < len(items):
+        return int(key)
+    ids = [_id_of(item) for item in items if _id_of(item) is not None]
+    hint = difflib.get_close_matches(key, [str(i) for i in ids], n=1)
+    extra = f"; did you mean {hint[0]!r}?" if hint else ""
+    raise KeyError(f"no element {key!r} in {where} (have {ids}){extra}")
+
+
+def _is_model(node: Any) -> bool:
+    return hasattr(node, "model_copy") and hasattr(type(node), "model_fields")
+
+
+def child(node: Any, part: str, where: str = "the scenario") -> Any:
+    """The value below ``node`` at one segment: a mapping key, a model field or a list element.
+
+    Raises
+    ------
+    KeyError
+        If there is no such key, field or element; the message names the closest one.
+    """
+    if isinstance(node, list):
+        return node[list_index(node, part, where)]
+    if isinstance(node, dict) or _is_model(node):
+        keys = list(node) if isinstance(node, dict) else list(type(node).model_fields)
+        if part not in keys:
+            hint = difflib.get_close_matches(part, [str(k) for k in keys], n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise KeyError(f"no field {part!r} in {where}{extra}")
+        return node[part] if isinstance(node, dict) else getattr(node, part)
+    raise KeyError(f"{where} is a value, not a group: cannot look up {part!r}")
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at a dotted ``path`` in plain scenario data or a scenario model.
+
+    Raises
+    ------
+    KeyError
+        If the path does not exist; the message names the closest field.
+    """
+    node = data
+    done: list[str] = []
+    for part in split(path):
+        node = child(node, part, ".".join(done) or "the scenario")
+        done.append(part)
+    return node
+
+
+def set_path(data: dict, path: str, value: Any) -> dict:
+    """A deep copy of plain ``data`` with ``value`` at ``path``; missing groups are created."""
+    out = copy.deepcopy(data)
+    parts = split(path)
+    node: Any = out
+    done: list[str] = []
+    for part in parts[:-1]:
+        where = ".".join(done) or "the scenario"
+        if isinstance(node, dict) and node.get(part) is None:
+            node[part] = {}
+        node = child(node, part, where)
+        done.append(part)
+    last, where = parts[-1], ".".join(done) or "the scenario"
+    if isinstance(node, list):
+        node[list_index(node, last, where)] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise KeyError(f"{where} is a value, not a group: cannot set {last!r}")
+    return out
+
+
+def substitute(node: Any, path: str | list[str], value: Any) -> Any:
+    """A copy of ``node`` (a frozen model, list or mapping) with ``value`` at ``path``, sharing
+    everything else; nothing is validated, so ``value`` may be an array of one value per run."""
+    parts = split(path) if isinstance(path, str) else path
+    head, rest = parts[0], parts[1:]
+    new = substitute(child(node, head), rest, value) if rest else value
+    if _is_model(node):
+        return node.model_copy(update={head: new})
+    if isinstance(node, list):
+        out = list(node)
+        out[list_index(node, head)] = new
+        return out
+    out = dict(node)
+    out[head] = new
+    return out
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split a command-line ``path=value`` override; the value is read as YAML (numbers,
+    booleans, lists)."""
+    if "=" not in text:
+        raise ValueError(f"--set {text!r}: expected path=value, e.g. "
+                         "organisations.cpr_ccg.allocation.growth.programme=0.05")
+    path, raw = text.split("=", 1)
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return path.strip(), value

@@ -1,0 +1,223 @@
+"""Rules that need more than one field to see, run once every field of a scenario has its type.
+
+:func:`semantic_problems` is called by :class:`~ccgmodels.inputs.scenario.Scenario`'s validator
+and returns ``(path, value, message)`` rows: years out of order or outside the horizon,
+duplicate ids, scheme savings that do not add up or exceed the spend line they reduce, age mixes
+that do not sum to 1, uncertainty ranges on missing, non-numeric or unsupported assumptions or
+reaching outside their field's bounds, and sources that name no assumption.
+
+The scenario's organisations are told apart by their ``kind`` tag, so this module needs none of
+the model classes (they import it).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from . import refdata
+from . import years as fy
+from .fields import describe
+from .paths import get_path
+from .vocab import FOOTPRINT, POD_SERVICE_LINE
+
+#: groups whose numbers the vectorised model cannot yet take as per-run arrays
+UNSUPPORTED_GROUPS = ("stf", "savings", "schemes", "primary_care_bridge")
+
+Row = tuple[str, Any, str]
+
+
+class SemanticError(ValueError):
+    """Cross-field problems found in an otherwise well-typed scenario.
+
+    ``problems`` is a list of ``(path, value, message)`` tuples.
+    """
+
+    def __init__(self, problems: list[Row]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p}: {m}" for p, _, m in problems))
+
+
+def is_finite_number(v: object) -> bool:
+    """True for an int or float that is neither NaN nor infinite (bools excluded)."""
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def semantic_problems(s) -> list[Row]:
+    """Every cross-field problem of the scenario ``s``: ``(path, value, message)`` rows."""
+    out: list[Row] = []
+    try:
+        years = fy.span(s.base_year, s.end_year)
+    except ValueError:
+        out.append(("end_year", s.end_year,
+                    f"years out of order: end_year is before base_year {s.base_year}"))
+        years = [s.base_year]
+
+    ids = [o.id for o in s.organisations]
+    for i, org_id in enumerate(ids):
+        if org_id in ids[:i]:
+            out.append((f"organisations.{i}.id", org_id, "duplicate organisation id"))
+        if org_id == FOOTPRINT:
+            out.append((f"organisations.{i}.id", org_id, f"{FOOTPRINT!r} is reserved for the "
+                        "sum of the organisations: give this organisation another id"))
+
+    def in_horizon(path: str, year_keys) -> None:
+        for y in year_keys:
+            if y not in years:
+                out.append((f"{path}.{y}", y, f"year outside the scenario's years "
+                            f"{years[0]} to {years[-1]}"))
+
+    for o in s.organisations:
+        root = f"organisations.{o.id}"
+        if o.kind == "ccg":
+            out.extend(_commissioner_problems(o, root, years))
+            in_horizon(f"{root}.solutions.stf", o.solutions.stf)
+        elif o.kind == "provider":
+            in_horizon(f"{root}.stf", o.stf)
+        elif o.kind == "social_care":
+            in_horizon(f"{root}.savings", o.savings)
+
+    out.extend(range_problems(s))
+    for path in s.sources:
+        try:
+            get_path(s, path)
+        except KeyError as exc:
+            out.append((f"sources.{path}", path, f"names no assumption: {exc.args[0]}"))
+    return out
+
+
+def range_problems(s) -> list[Row]:
+    """Uncertainty ranges that name no numeric assumption, have their low above their high or
+    a misplaced mode, sit in a group the vectorised model cannot vary, or reach outside their
+    field's bounds (a rate in 0..1, growth in -1..1, money not negative, ``ge=0`` fields)."""
+    out: list[Row] = []
+    for path, d in s.uncertainty.items():
+        where = f"uncertainty.{path}"
+        try:
+            central = get_path(s, path)
+        except KeyError as exc:
+            out.append((where, path, f"no such assumption: {exc.args[0]}"))
+            continue
+        if not is_finite_number(central):
+            out.append((where, central, "only a numeric assumption can have a range"))
+        if d.low > d.high:
+            out.append((f"{where}.low", d.low, f"low is above high ({d.high})"))
+        if d.dist == "triangular":
+            if d.mode is None:
+                out.append((f"{where}.mode", None, "a triangular range needs a mode"))
+            elif not d.low <= d.mode <= d.high:
+                out.append((f"{where}.mode", d.mode, f"mode must lie within {d.low}..{d.high}"))
+        elif d.mode is not None:
+            out.append((f"{where}.mode", d.mode, "mode is only for a triangular range"))
+        if any(p in UNSUPPORTED_GROUPS for p in path.split(".")):
+            out.append((where, path,
+                        "a range is not supported here yet: by-year amounts (stf, savings), "
+                        "scheme savings and primary care bridge rows are fixed; put ranges on "
+                        "rates, growth, base values or delivery probabilities"))
+            continue
+        if not is_finite_number(central):
+            continue
+        meta = describe(type(s), path, s)
+        for name in ("low", "mode", "high"):
+            v = getattr(d, name)
+            if v is not None and not meta.low <= v <= meta.high:
+                out.append((f"{where}.{name}", v,
+                            f"outside the field's bounds {meta.low:g}..{meta.high:g}"))
+    return out
+
+
+def _commissioner_problems(o, root: str, years: list[str]) -> list[Row]:
+    out: list[Row] = []
+    if o.demand is not None:
+        out.extend(_demand_problems(o, f"{root}.demand", years[0]))
+
+    q = o.qipp
+    seen_ids: set[str] = set()
+    seen_names: dict[str, str] = {}
+    by_category: dict[str, float] = {}
+    for sc in q.schemes:
+        path = f"{root}.qipp.schemes.{sc.id}"
+        if sc.id in seen_ids:
+            out.append((f"{path}.id", sc.id, "duplicate scheme id"))
+        seen_ids.add(sc.id)
+        key = sc.name.strip().lower()
+        if key in seen_names and seen_names[key] != sc.category:
+            out.append((f"{path}.category", sc.category,
+                        f"scheme {sc.name!r} is counted under two categories "
+                        f"({seen_names[key]} and {sc.category})"))
+        seen_names.setdefault(key, sc.category)
+        if sc.gross_saving is None and sc.net_saving is None:
+            out.append((f"{path}.net_saving", None, "give net_saving or gross_saving"))
+        if sc.gross_saving is not None and sc.net_saving is not None and not math.isclose(
+            sc.gross_saving - sc.investment, sc.net_saving, abs_tol=0.5
+        ):
+            out.append((f"{path}.net_saving", sc.net_saving,
+                        f"net_saving must equal gross_saving - investment "
+                        f"({sc.gross_saving - sc.investment:g})"))
+        if sc.net_saving is None and sc.gross_saving is not None and sc.net < 0:
+            out.append((f"{path}.investment", sc.investment,
+                        "investment exceeds the gross saving: give net_saving explicitly if the "
+                        "scheme is a net cost"))
+        if sc.start_year is not None and sc.start_year not in years:
+            out.append((f"{path}.start_year", sc.start_year,
+                        f"start year outside the scenario's years {years[0]} to {years[-1]}"))
+        by_category[sc.category] = by_category.get(sc.category, 0.0) + sc.net
+    for category, total in by_category.items():
+        line = getattr(o.expenditure.base, category)
+        if total > line:
+            out.append((f"{root}.qipp.schemes", total,
+                        f"savings of {total:,.0f} £k in {category} are larger than the "
+                        f"{category} spend line they reduce ({line:,.0f} £k)"))
+    if q.unidentified is not None and q.schemes:
+        out.append((f"{root}.qipp.unidentified", q.unidentified,
+                    "give either a scheme list or a stated unidentified QIPP, not both: with "
+                    "schemes the gap is target - identified"))
+
+    if o.primary_care_bridge is not None:
+        keys = list(o.primary_care_bridge.years)
+        path = f"{root}.primary_care_bridge.years"
+        starts = [fy.start_of(k) for k in keys]
+        if starts != sorted(starts):
+            out.append((path, keys, "years out of order: list them earliest first"))
+        else:
+            for a, b in zip(starts, starts[1:], strict=False):
+                if b != a + 1:
+                    out.append((path, keys, f"years have a gap between {fy.format_year(a)} "
+                                f"and {fy.format_year(b)}"))
+    return out
+
+
+def _demand_problems(o, root: str, base_year: str) -> list[Row]:
+    d = o.demand
+    out: list[Row] = []
+    bands = set(d.population_growth)
+    table: dict[str, float | None] = {}
+    if d.growth_table is not None:
+        try:
+            table = refdata.activity_growth(d.growth_table, base_year)
+        except KeyError:
+            out.append((f"{root}.growth_table", d.growth_table,
+                        f"the {d.growth_table} growth table has no figures for the base year "
+                        f"{base_year}: give each point of delivery's non_demographic_growth"))
+    shares: dict[str, float] = {}
+    for pod, p in d.pods.items():
+        path = f"{root}.pods.{pod}"
+        unknown = sorted(set(p.age_mix) - bands)
+        if unknown:
+            out.append((f"{path}.age_mix", unknown,
+                        f"age bands not in demand.population_growth ({sorted(bands)})"))
+        total = sum(p.age_mix.values())
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            out.append((f"{path}.age_mix", total, "age mix must sum to 1"))
+        if p.non_demographic_growth is None and table.get(pod) is None and (
+                d.growth_table is None or table):
+            why = (f"the {d.growth_table} growth table has no value for it"
+                   if d.growth_table else "no demand.growth_table is named")
+            out.append((f"{path}.non_demographic_growth", None, f"required: {why}"))
+        line = POD_SERVICE_LINE[pod]
+        shares[line] = shares.get(line, 0.0) + p.cost_share
+    for line, total in shares.items():
+        if total > 1 + 1e-9:
+            out.append((f"{root}.pods", total,
+                        f"cost shares of the {line} points of delivery sum above 1"))
+    return out

@@ -1,0 +1,429 @@
+"""Typed, frozen scenario assumptions: the contract between scenario files and the models.
+
+A scenario is a YAML file validated by :class:`Scenario`. Every field carries a description with
+its unit in square brackets. Conventions (written once, used everywhere):
+
+* Money is in thousands of pounds, ``[£k]``, everywhere inside the package and in every file.
+* Rates are fractions, ``[fraction]``: 0.034 is 3.4%. A rate above 1 is rejected with a hint that
+  it looks like a per cent. Growth below -1 (-100%) is rejected.
+* Financial years are written ``"2019/20"``; see :mod:`ccgmodels.inputs.years` for accepted input.
+* Sign: surplus positive, deficit negative; savings are positive numbers that reduce expenditure;
+  primary care bridge enabler costs are negative, as the documents print them.
+
+Where a default comes from the planning documents its description cites the document and line
+(``000`` is the 2019/20 CPR & Southend operational plan; see ``data/README.md``). A default the
+documents do not give says ``ASSUMPTION``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from . import years as fy
+from .fields import Bounds
+from .rules import SemanticError, semantic_problems
+from .vocab import (  # noqa: F401 (re-exported: the vocabularies the types are built from)
+    ALLOCATION_TYPES,
+    FOOTPRINT,
+    KINDS,
+    POD_SERVICE_LINE,
+    PODS,
+    PROVIDERS_WITH_GROWTH_TABLE,
+    SERVICE_LINES,
+    STATUSES,
+)
+
+ServiceLine = Literal[SERVICE_LINES]  # type: ignore[valid-type]
+Pod = Literal[PODS]  # type: ignore[valid-type]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+# --- scalar types -----------------------------------------------------------------------------
+
+
+def _not_negative_money(v: float) -> float:
+    if v < 0:
+        raise ValueError("money here cannot be negative [£k]; write costs as positive amounts")
+    return v
+
+
+def _fraction(v: float) -> float:
+    if v < 0:
+        raise ValueError("a rate cannot be negative [fraction]")
+    if v > 1:
+        raise ValueError(
+            f"{v:g} is above 1: rates are fractions, not per cent (did you mean {v / 100:g}?)"
+        )
+    return v
+
+
+def _growth(v: float) -> float:
+    if v < -1:
+        raise ValueError(f"growth of {v:g} is below -1 (-100%): nothing can shrink by more")
+    if v > 1:
+        raise ValueError(
+            f"{v:g} is above 1 (100% a year): rates are fractions, not per cent "
+            f"(did you mean {v / 100:g}?)"
+        )
+    return v
+
+
+def _year(v: object) -> str:
+    return fy.parse_year(v)
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+def _slug(v: str) -> str:
+    if not _SLUG.match(v):
+        raise ValueError(
+            f"{v!r} is not a valid id: use lower-case letters, digits and underscores, "
+            "starting with a letter or digit (it names folders and columns)"
+        )
+    return v
+
+
+# Bounds(...) states each type's limits once, for uncertainty ranges and the explorer's sliders
+# (ccgmodels.inputs.fields); the validators give the messages.
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Money = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_not_negative_money),
+                  Bounds(0.0)]
+SignedMoney = Finite
+Rate = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_fraction), Bounds(0.0, 1.0)]
+Growth = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_growth), Bounds(-1.0, 1.0)]
+FinancialYear = Annotated[str, BeforeValidator(_year)]
+Slug = Annotated[str, AfterValidator(_slug)]
+
+
+class Strict(BaseModel):
+    """Base for every assumption model: frozen, unknown fields rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- commissioner (CCG) -----------------------------------------------------------------------
+
+
+class AllocationByType(Strict):
+    programme: Money = Field(description="Programme allocation in the base year [£k]")
+    running_costs: Money = Field(description="Running costs allocation in the base year [£k]")
+    primary_care_cocommissioning: Money = Field(
+        description="Primary care co-commissioning allocation in the base year [£k]"
+    )
+
+
+class AllocationGrowth(Strict):
+    programme: Growth = Field(0.0, description="Programme allocation growth a year [fraction]")
+    running_costs: Growth = Field(0.0, description="Running costs allocation growth [fraction]")
+    primary_care_cocommissioning: Growth = Field(
+        0.0, description="Primary care co-commissioning allocation growth a year [fraction]"
+    )
+
+
+class Allocation(Strict):
+    base: AllocationByType = Field(description="Recurrent allocation by type, base year [£k]")
+    growth: AllocationGrowth = Field(
+        default_factory=AllocationGrowth,
+        description="Growth of each allocation type in every year after the base [fraction/yr]",
+    )
+
+
+class ServiceLineSpend(Strict):
+    acute: Money = Field(description="Acute services [£k]")
+    ambulance: Money = Field(description="Ambulance (EEAST) services [£k]")
+    mental_health: Money = Field(description="Mental health services [£k]")
+    community: Money = Field(description="Community services [£k]")
+    continuing_care: Money = Field(description="Continuing care services [£k]")
+    prescribing: Money = Field(description="Prescribing [£k]")
+    other_primary_care: Money = Field(description="Other primary care services [£k]")
+    primary_care_cocommissioning: Money = Field(description="Primary care co-commissioning [£k]")
+    bcf: Money = Field(description="Better Care Fund [£k]")
+    other_programme: Money = Field(description="Other programme services [£k]")
+    running_costs: Money = Field(description="Running costs [£k]")
+
+
+class Expenditure(Strict):
+    base: ServiceLineSpend = Field(
+        description="Planned spend by service line in the base year, net of identified QIPP "
+        "schemes, excluding contingency and unidentified QIPP [£k]"
+    )
+    volume_growth: dict[ServiceLine, Growth] = Field(
+        default_factory=dict,
+        description="Volume growth a year of each service line not driven by points of delivery "
+        "(and of the share of a line that its points of delivery do not cover); absent lines "
+        "grow 0 [fraction/yr]",
+    )
+    price_inflation: Growth = Field(
+        0.0, description="Price inflation a year applied to every service line [fraction/yr]"
+    )
+    price_inflation_by_line: dict[ServiceLine, Growth] = Field(
+        default_factory=dict,
+        description="Price inflation a year for named service lines, replacing price_inflation "
+        "[fraction/yr]",
+    )
+
+
+class PointOfDelivery(Strict):
+    activity: Finite = Field(ge=0, description="Activity in the base year [count/yr]")
+    cost_share: Rate = Field(
+        description="Share of its service line's base spend that this point of delivery accounts "
+        "for [fraction]"
+    )
+    age_mix: dict[str, Rate] = Field(
+        description="Share of this activity by age band; sums to 1 [fraction]"
+    )
+    non_demographic_growth: Growth | None = Field(
+        None,
+        description="Growth a year not explained by demography; when absent it is the residual "
+        "of the growth table named in demand.growth_table [fraction/yr]",
+    )
+
+
+class Demand(Strict):
+    population_growth: dict[str, Growth] = Field(
+        description="Population growth a year by age band [fraction/yr]"
+    )
+    growth_table: Literal[PROVIDERS_WITH_GROWTH_TABLE] | None = Field(  # type: ignore[valid-type]
+        None,
+        description="Provider whose 2019/20 activity growth by point of delivery (000:L2485-2497) "
+        "sets total growth; non-demographic growth is then the residual after demography",
+    )
+    tariff_efficiency: Rate = Field(
+        0.0,
+        description="Efficiency deducted from the price of activity each year [fraction/yr]",
+    )
+    pods: dict[Pod, PointOfDelivery] = Field(description="Points of delivery modelled")
+
+
+class Scheme(Strict):
+    id: Slug = Field(description="Unique scheme id")
+    name: str = Field(description="Scheme name as the plan prints it")
+    category: ServiceLine = Field(description="Expenditure category (service line) it reduces")
+    gross_saving: Money | None = Field(
+        None, description="Gross full-year saving [£k/yr]; net_saving + investment if absent"
+    )
+    investment: Money = Field(0.0, description="Investment the scheme needs [£k/yr]")
+    net_saving: Money | None = Field(
+        None, description="Net full-year saving = gross_saving - investment [£k/yr]"
+    )
+    status: Status = Field(description="delivered, in_progress, scoping or unidentified")
+    start_year: FinancialYear | None = Field(
+        None, description="Financial year the saving starts; the base year when absent"
+    )
+    start_quarter: int = Field(1, ge=1, le=4, description="Quarter the saving starts [1-4]")
+    recurrent: bool = Field(True, description="Whether the saving recurs in later years")
+
+    @property
+    def net(self) -> float:
+        """Net full-year saving [£k/yr]."""
+        if self.net_saving is not None:
+            return self.net_saving
+        return (self.gross_saving or 0.0) - self.investment
+
+    @property
+    def gross(self) -> float:
+        """Gross full-year saving [£k/yr]."""
+        if self.gross_saving is not None:
+            return self.gross_saving
+        return (self.net_saving or 0.0) + self.investment
+
+
+def _default_probabilities() -> dict[str, float]:
+    # ASSUMPTION: the documents give no delivery probabilities (NOTES.md 2.6 suggests 0.5-0.8 for
+    # schemes in progress and 0 for scoping and the unidentified gap).
+    return {"delivered": 1.0, "in_progress": 0.7, "scoping": 0.0, "unidentified": 0.0}
+
+
+class Qipp(Strict):
+    rate: Rate = Field(0.03, description="Gross QIPP target as a share of allocation (000:L2021)"
+                       " [fraction]")
+    target: Money | None = Field(
+        None, description="Gross QIPP target in the base year, when the plan states it [£k]"
+    )
+    headroom_rate: Rate = Field(
+        0.2, description="Pipeline headroom above the target (000:L2023) [fraction]"
+    )
+    unidentified: Money | None = Field(
+        None,
+        description="Unidentified QIPP in the base-year plan, for a plan with no scheme list "
+        "(Southend 235, 000:L2110) [£k]",
+    )
+    delivery_probability: dict[Status, Rate] = Field(
+        default_factory=_default_probabilities,
+        description="Probability a saving is delivered, by status; ASSUMPTION defaults "
+        "delivered 1.0, in_progress 0.7, scoping 0, unidentified 0 [fraction]",
+    )
+    schemes: list[Scheme] = Field(default_factory=list, description="QIPP schemes")
+
+
+class Solutions(Strict):
+    efficiency_rate: Rate = Field(
+        0.0,
+        description="Provider efficiency a year on the cost base of efficiency_lines, compounding "
+        "from the year after the base; ASSUMPTION (004:L66 leaves it as X%) [fraction/yr]",
+    )
+    efficiency_lines: list[ServiceLine] = Field(
+        default=["acute", "ambulance", "mental_health", "community", "continuing_care"],
+        description="Service lines bought from providers, whose cost base efficiency reduces",
+    )
+    demand_mitigation_rate: Rate = Field(
+        0.0,
+        description="Share of each year's activity growth avoided; ASSUMPTION (004:L66 leaves it "
+        "as X%) [fraction]",
+    )
+    mitigation_lines: list[ServiceLine] = Field(
+        default=["acute", "ambulance", "mental_health", "community", "continuing_care",
+                 "prescribing", "primary_care_cocommissioning", "other_primary_care"],
+        description="Service lines whose growth is patient activity, which demand mitigation "
+        "avoids (not BCF, other programme or running costs)",
+    )
+    stf: dict[FinancialYear, Money] = Field(
+        default_factory=dict,
+        description="Sustainability and transformation funding received, by year [£k]",
+    )
+
+
+class BridgeYear(Strict):
+    income: Money = Field(description="Primary care income [£k]")
+    expenditure: Money = Field(description="Primary care expenditure [£k]")
+    workforce: SignedMoney = Field(0.0, le=0, description="Workforce enabler cost, negative [£k]")
+    estates: SignedMoney = Field(0.0, le=0, description="Estates enabler cost, negative [£k]")
+    other_enablers: SignedMoney = Field(0.0, le=0, description="Other enablers, negative [£k]")
+    baseline_funding: Money = Field(0.0, description="CCG baseline funding [£k]")
+    stf: Money = Field(0.0, description="STF (GP Forward View) allocation [£k]")
+
+
+class PrimaryCareBridge(Strict):
+    years: dict[FinancialYear, BridgeYear] = Field(
+        description="Bridge components by consecutive financial year (000:L689-715, realigned) "
+        "[£k]"
+    )
+    stf_arrives: bool = Field(True, description="Whether the GPFV STF money arrives at all")
+    stf_delay_years: int = Field(0, ge=0, description="Years the STF money arrives late [years]")
+    enabler_scale: Finite = Field(
+        1.0, ge=0, description="Multiplier on workforce, estates and other enabler costs [factor]"
+    )
+    income_follows_pccc: bool = Field(
+        False,
+        description="Grow income from its first year with the co-commissioning allocation growth "
+        "instead of the stated income",
+    )
+
+
+class Commissioner(Strict):
+    kind: Literal["ccg"] = Field(description="Organisation kind: a clinical commissioning group")
+    id: Slug = Field(description="Organisation id")
+    name: str = Field(description="Organisation name")
+    allocation: Allocation = Field(description="Recurrent allocation and its growth")
+    expenditure: Expenditure = Field(description="Spend by service line and its growth")
+    contingency_rate: Rate = Field(
+        0.005, description="Contingency reserve as a share of allocation (000:L2015) [fraction]"
+    )
+    control_total: SignedMoney | None = Field(
+        None, description="Surplus the organisation must reach [£k]"
+    )
+    demand: Demand | None = Field(None, description="Activity by point of delivery")
+    qipp: Qipp = Field(default_factory=Qipp, description="QIPP target and schemes")
+    solutions: Solutions = Field(default_factory=Solutions, description="Do-something levers")
+    primary_care_bridge: PrimaryCareBridge | None = Field(
+        None, description="Primary care financial bridge"
+    )
+
+
+class Provider(Strict):
+    kind: Literal["provider"] = Field(description="Organisation kind: an NHS provider trust")
+    id: Slug = Field(description="Organisation id")
+    name: str = Field(description="Organisation name")
+    income: Money = Field(description="Income in the base year [£k]")
+    income_growth: Growth = Field(0.0, description="Income growth a year [fraction/yr]")
+    cost: Money = Field(description="Cost base in the base year [£k]")
+    cost_growth: Growth = Field(0.0, description="Cost growth a year, do nothing [fraction/yr]")
+    efficiency_rate: Rate = Field(
+        0.0, description="Efficiency a year on the cost base, compounding [fraction/yr]"
+    )
+    stf: dict[FinancialYear, Money] = Field(
+        default_factory=dict, description="Sustainability and transformation funding [£k]"
+    )
+
+
+class SocialCare(Strict):
+    kind: Literal["social_care"] = Field(description="Organisation kind: a council's social care")
+    id: Slug = Field(description="Organisation id")
+    name: str = Field(description="Organisation name")
+    budget: Money = Field(description="Social care budget in the base year [£k]")
+    budget_growth: Growth = Field(0.0, description="Budget growth a year [fraction/yr]")
+    cost: Money = Field(description="Cost of social care in the base year [£k]")
+    cost_growth: Growth = Field(
+        0.0, description="Cost growth a year from inflation and demography [fraction/yr]"
+    )
+    savings: dict[FinancialYear, Money] = Field(
+        default_factory=dict,
+        description="New recurrent savings delivered in each year [£k]",
+    )
+
+
+Organisation = Annotated[Commissioner | Provider | SocialCare, Field(discriminator="kind")]
+
+
+# --- uncertainty -----------------------------------------------------------------------------
+
+
+class Distribution(Strict):
+    dist: Literal["normal80", "triangular", "uniform"] = Field(
+        description="normal80: normal with low and high as its 10th and 90th percentiles; "
+        "triangular: low, mode, high; uniform: low to high"
+    )
+    low: Finite = Field(description="Low value [unit of the assumption]")
+    high: Finite = Field(description="High value [unit of the assumption]")
+    mode: Finite | None = Field(
+        None, description="Most likely value, triangular only [unit of the assumption]"
+    )
+
+
+class Scenario(Strict):
+    name: Slug = Field(description="Scenario id; names its output folder")
+    title: str = Field(description="Title printed on reports")
+    description: str = Field("", description="What the scenario represents")
+    base_year: FinancialYear = Field(description="First modelled year, the plan year")
+    end_year: FinancialYear = Field(description="Last modelled year (inclusive)")
+    organisations: list[Organisation] = Field(min_length=1, description="Organisations modelled")
+    uncertainty: dict[str, Distribution] = Field(
+        default_factory=dict,
+        description="Ranges for numeric assumptions, keyed by dotted path "
+        "(organisations.<id>.<field>...)",
+    )
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where each assumption comes from, keyed by dotted path: a document line "
+        "such as '000:L1981' or 'ASSUMPTION: ...'",
+    )
+
+    @property
+    def years(self) -> list[str]:
+        """Every modelled financial year, base to end inclusive."""
+        return fy.span(self.base_year, self.end_year)
+
+    def org(self, org_id: str) -> Commissioner | Provider | SocialCare:
+        """The organisation with id ``org_id``."""
+        for o in self.organisations:
+            if o.id == org_id:
+                return o
+        raise KeyError(f"no organisation {org_id!r}; have {[o.id for o in self.organisations]}")
+
+    @model_validator(mode="after")
+    def _semantics(self) -> Scenario:
+        problems = semantic_problems(self)
+        if problems:
+            raise SemanticError(problems)
+        return self

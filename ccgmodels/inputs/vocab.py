@@ -1,0 +1,70 @@
+"""The vocabularies of a scenario, written once: service lines, allocation types, points of
+delivery, scheme statuses, organisation kinds and the primary care bridge items.
+
+Everything that lists one of these (the assumption models, the models, the reference data, the
+catalogue of measures, the charts) imports it from here.
+"""
+
+from __future__ import annotations
+
+SERVICE_LINES = (
+    "acute",
+    "ambulance",
+    "mental_health",
+    "community",
+    "continuing_care",
+    "prescribing",
+    "other_primary_care",
+    "primary_care_cocommissioning",
+    "bcf",
+    "other_programme",
+    "running_costs",
+)
+ALLOCATION_TYPES = ("programme", "running_costs", "primary_care_cocommissioning")
+PODS = (
+    "ae",
+    "first_outpatient",
+    "followup_outpatient",
+    "elective",
+    "day_case",
+    "non_elective",
+    "non_elective_zero_los",
+    "gp_appointments",
+    "prescribing_items",
+)
+#: the service line whose spend each point of delivery drives
+POD_SERVICE_LINE = {
+    "ae": "acute",
+    "first_outpatient": "acute",
+    "followup_outpatient": "acute",
+    "elective": "acute",
+    "day_case": "acute",
+    "non_elective": "acute",
+    "non_elective_zero_los": "acute",
+    "gp_appointments": "primary_care_cocommissioning",
+    "prescribing_items": "prescribing",
+}
+STATUSES = ("delivered", "in_progress", "scoping", "unidentified")
+PROVIDERS_WITH_GROWTH_TABLE = ("suhft", "btuh", "meht")
+#: organisation kinds (the ``kind`` tag of each organisation, and of the results' rows)
+KINDS = ("ccg", "provider", "social_care")
+#: the org id of the sum of the organisations in every results table
+FOOTPRINT = "footprint"
+
+#: primary care bridge lines, in the order the plan prints them (000:L689-715)
+BRIDGE_ITEMS = (
+    "income",
+    "expenditure",
+    "in_year_position",
+    "workforce",
+    "estates",
+    "other_enablers",
+    "future_model",
+    "baseline_funding",
+    "stf",
+    "end_state",
+)
+#: the bridge's enabler costs (negative), whose sum is ``future_model``
+BRIDGE_ENABLERS = ("workforce", "estates", "other_enablers")
+#: the bridge lines a waterfall draws as steps from the in-year position to the end state
+BRIDGE_STEPS = ("in_year_position", *BRIDGE_ENABLERS, "baseline_funding", "stf")

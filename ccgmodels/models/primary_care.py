@@ -1,0 +1,106 @@
+"""Primary care financial bridge: from income and expenditure to the end state.
+
+Money in £k (the plan prints the bridge in £m; 000:L689-715). Enabler costs are negative, as
+printed. Arrays broadcast; years on the last axis, in the bridge's own years.
+
+Notes
+-----
+::
+
+    in_year_position = income - expenditure
+    future_model     = workforce + estates + other_enablers      (a subtotal, never added twice)
+    end_state        = in_year_position + future_model + baseline_funding + stf
+
+The shipped bridges are realigned: the plan's baseline funding and STF rows reconcile only when
+moved one column right (NOTES.md 1.1.5), so the GPFV STF arrives in 2020/21 only. Reproduced end
+states (£m): Castle Point & Rochford 0.6, -0.6, 1.1; Southend 0.4 (printed 0.5), -0.5, 1.6.
+
+Levers: ``stf_arrives`` (no STF at all), ``stf_delay_years`` (the money moves later; money pushed
+past the last bridge year is lost to the bridge), ``enabler_scale`` (multiplies every enabler
+cost) and ``income_follows_pccc`` (income grows from its first year with the co-commissioning
+allocation growth instead of the stated figures).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..inputs.scenario import PrimaryCareBridge
+from ..inputs.vocab import BRIDGE_ENABLERS
+from ..inputs.vocab import BRIDGE_ITEMS as ITEMS
+
+
+def shift_later(values: np.ndarray, years: int) -> np.ndarray:
+    """Move a year series ``years`` later along its last axis, zero-filling the start."""
+    if years <= 0:
+        return values
+    out = np.zeros_like(values)
+    if years < values.shape[-1]:
+        out[..., years:] = values[..., :-years]
+    return out
+
+
+def bridge(b: PrimaryCareBridge, pccc_growth=0.0) -> dict[str, np.ndarray]:
+    """Every bridge line by bridge year [£k].
+
+    Parameters
+    ----------
+    b : PrimaryCareBridge
+        The bridge assumptions.
+    pccc_growth : float or array
+        Co-commissioning allocation growth a year, used when ``b.income_follows_pccc``
+        [fraction/yr].
+
+    Returns
+    -------
+    dict of str to ndarray
+        Keys are :data:`ITEMS`; each value has the bridge years on its last axis.
+    """
+    rows = list(b.years.values())
+    n = len(rows)
+
+    def col(name: str) -> np.ndarray:
+        return np.array([getattr(r, name) for r in rows], dtype=float)
+
+    income = col("income")
+    if b.income_follows_pccc:
+        income = income[0] * (1 + np.asarray(pccc_growth, dtype=float)) ** np.arange(n)
+    expenditure = col("expenditure")
+    scale = np.asarray(b.enabler_scale, dtype=float)
+    workforce = col("workforce") * scale
+    estates = col("estates") * scale
+    other = col("other_enablers") * scale
+    stf = shift_later(col("stf"), b.stf_delay_years) * float(b.stf_arrives)
+    out = {
+        "income": income,
+        "expenditure": expenditure * np.ones_like(income),
+        "workforce": workforce,
+        "estates": estates,
+        "other_enablers": other,
+        "baseline_funding": col("baseline_funding"),
+        "stf": stf,
+    }
+    out["in_year_position"] = out["income"] - out["expenditure"]
+    out["future_model"] = sum(out[k] for k in BRIDGE_ENABLERS)
+    out["end_state"] = (
+        out["in_year_position"] + out["future_model"] + out["baseline_funding"] + out["stf"]
+    )
+    return {k: np.broadcast_arrays(out[k], income)[0] for k in ITEMS}
+
+
+def check_bridge(lines: dict[str, np.ndarray], tol: float = 1e-6) -> None:
+    """Raise if the bridge identities fail (checked on every run).
+
+    Raises
+    ------
+    AssertionError
+        Naming the identity that failed.
+    """
+    future = sum(lines[k] for k in BRIDGE_ENABLERS)
+    if not np.allclose(lines["future_model"], future, atol=tol):
+        raise AssertionError("primary care bridge: future_model != sum of enablers")
+    end = lines["in_year_position"] + lines["future_model"] + lines["baseline_funding"] + lines[
+        "stf"]
+    if not np.allclose(lines["end_state"], end, atol=tol):
+        raise AssertionError("primary care bridge: end_state != in-year + future model + "
+                             "baseline funding + STF")

@@ -1,0 +1,259 @@
+"""The tidy results table, its catalogue of measures, the footprint rule and the identity checks.
+
+Every run produces one long table with columns ``scenario, org, year, measure, item, value,
+unit, kind`` (money in £k; ``item`` empty where a measure has no breakdown; ``kind`` the
+organisation's kind, ``ccg``, ``provider``, ``social_care`` or ``footprint``). The same columns
+are written to ``results.csv``, so anything computed from a results table gives the same answer
+from a file read back. The footprint is the org ``footprint``: the sum of the organisations,
+by :func:`footprint` (the one place that rule is written). :data:`MEASURES` documents every
+measure once; the docs (``docs/measures.md``) are generated from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..inputs.vocab import BRIDGE_ITEMS, FOOTPRINT
+
+COLUMNS = ["scenario", "org", "year", "measure", "item", "value", "unit", "kind"]
+
+
+def write_tidy(df: pd.DataFrame, path, columns: list[str] | None = None) -> None:
+    """Write a tidy table as ``results.csv`` is written: ``columns`` (default all), 6 decimals.
+    """
+    (df if columns is None else df[columns]).to_csv(path, index=False, float_format="%.6f")
+
+
+def read_tidy(path) -> pd.DataFrame:
+    """A tidy ``results.csv`` or ``uncertainty.csv``, years and items as text ("" for none)."""
+    df = pd.read_csv(path, dtype={"year": str, "item": str, "org": str, "measure": str,
+                                  "kind": str})
+    df["item"] = df["item"].fillna("")
+    return df
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    unit: str
+    items: str
+    definition: str
+    formula: str
+    summed: bool = True  # whether the footprint value is the sum of the organisations'
+
+
+MEASURES: dict[str, Measure] = {m.name: m for m in [
+    Measure("allocation", "£k", "programme, running_costs, primary_care_cocommissioning, total",
+            "Recurrent allocation by type", "base * (1 + growth) ** t; total = sum of types"),
+    Measure("expenditure", "£k", "service line, contingency_reserve, unidentified_qipp, total",
+            "Commissioner plan spend: the base-year plan rolled forward with its QIPP delivered",
+            "line = do-nothing line - scheme effects; contingency = rate * allocation; "
+            "unidentified_qipp = -(target - identified) in the base year; total = sum"),
+    Measure("surplus", "£k", "", "Commissioner plan surplus/(deficit)",
+            "allocation total - expenditure total"),
+    Measure("do_nothing_expenditure", "£k", "total",
+            "Spend with no new action: lines grossed up by base-year QIPP, grown by volume and "
+            "price, plus contingency", "sum_l gross_l * volume_index_l * price_index_l + "
+            "contingency"),
+    Measure("do_nothing_surplus", "£k", "", "In-year surplus/(deficit) if nothing changes",
+            "allocation (or income) - do-nothing expenditure"),
+    Measure("do_nothing_cumulative_surplus", "£k", "", "Running total of do_nothing_surplus",
+            "cumsum over years"),
+    Measure("solutions", "£k",
+            "efficiency, demand_mitigation, schemes, stf, social_care, total",
+            "What closes the gap, each its own line (positive improves the position)",
+            "efficiency = cost base * (1 - (1 - e) ** t); demand_mitigation = d * cost of "
+            "activity growth; schemes = sum p(status) * effect + p(unidentified) * gap; "
+            "total = sum"),
+    Measure("do_something_surplus", "£k", "", "Surplus/(deficit) after solutions",
+            "do_nothing_surplus + solutions total"),
+    Measure("do_something_cumulative_surplus", "£k", "", "Running total of "
+            "do_something_surplus", "cumsum over years"),
+    Measure("income", "£k", "total", "Provider income or social care budget",
+            "base * (1 + growth) ** t"),
+    Measure("activity", "count", "point of delivery", "Activity a year",
+            "activity_0 * ((1 + demographic) * (1 + non_demographic)) ** t"),
+    Measure("activity_cost", "£k", "point of delivery", "Cost of the activity, do nothing",
+            "activity * unit_cost_0 * ((1 + inflation) * (1 - tariff_efficiency)) ** t"),
+    Measure("unit_cost", "£k", "point of delivery", "Cost per unit of activity",
+            "activity_cost / activity", summed=False),
+    Measure("growth_demographic", "fraction", "point of delivery",
+            "Demographic growth a year", "sum_b age_mix_b * population_growth_b",
+            summed=False),
+    Measure("growth_non_demographic", "fraction", "point of delivery",
+            "Non-demographic growth a year",
+            "stated, or (1 + table growth) / (1 + demographic) - 1", summed=False),
+    Measure("qipp", "£k",
+            "target, identified, risk_adjusted, unidentified, headroom_target, pipeline_target",
+            "QIPP programme of the year", "target = stated or rate * allocation; identified = "
+            "sum of scheme contributions; unidentified = target - identified; headroom = "
+            "headroom_rate * target; pipeline = target + headroom"),
+    Measure("qipp_scheme", "£k", "scheme id", "A scheme's contribution to the year's QIPP",
+            "part-year effect in the start year, remaining full-year effect the next"),
+    Measure("qipp_status", "£k", "status", "QIPP contributions by scheme status",
+            "sum of qipp_scheme by status"),
+    Measure("qipp_category", "£k", "service line", "QIPP contributions by expenditure category",
+            "sum of qipp_scheme by category"),
+    Measure("pc_bridge", "£k", ", ".join(BRIDGE_ITEMS),
+            "Primary care financial bridge (bridge years)",
+            "in_year = income - expenditure; future_model = workforce + estates + "
+            "other_enablers; end_state = in_year + future_model + baseline_funding + stf"),
+    Measure("business_rule", "flag", "mental_health_investment, primary_care_growth, "
+            "community_growth, control_total", "Planning rule met (1) or not (0)",
+            "growth of the line >= allocation growth; surplus >= control total",
+            summed=False),
+]}
+
+
+def tidy(scenario: str, org: str, years, series: dict, kind: str = "") -> pd.DataFrame:
+    """Long rows from ``{(measure, item): array over years}`` for one organisation.
+
+    NaN values (a figure that does not exist, e.g. a growth rule in the base year) are dropped.
+    """
+    n = len(years)
+    measures, items, values = [], [], []
+    for (measure, item), v in series.items():
+        v = np.asarray(v, dtype=float)
+        if v.shape != (n,):
+            raise ValueError(f"{org} {measure}[{item}]: expected one value per year, got shape "
+                             f"{v.shape}")
+        measures.append(measure)
+        items.append(item)
+        values.append(v)
+    value = np.concatenate(values) if values else np.zeros(0)
+    df = pd.DataFrame({
+        "scenario": scenario,
+        "org": org,
+        "year": np.tile(np.asarray(years, dtype=object), len(values)),
+        "measure": np.repeat(np.asarray(measures, dtype=object), n),
+        "item": np.repeat(np.asarray(items, dtype=object), n),
+        "value": value,
+        "unit": np.repeat(np.asarray([MEASURES[m].unit for m in measures], dtype=object), n),
+        "kind": kind,
+    })
+    return df[np.isfinite(value)].reset_index(drop=True)
+
+
+def footprint(series: Iterable[Mapping[tuple[str, str], object]]
+              ) -> dict[tuple[str, str], np.ndarray]:
+    """The footprint's ``{(measure, item): array}``: the sum over organisations of every summed
+    measure (:data:`MEASURES`), from each organisation's arrays over the same years.
+
+    A figure is summed only where every organisation reporting that measure reports the item
+    (elementwise: per year, and per run for Monte Carlo arrays of shape ``(R, n)``); elsewhere it
+    is NaN. A footprint total that silently left an organisation out (Southend states its
+    unidentified QIPP but no target) would mislead.
+    """
+    summed = {m.name for m in MEASURES.values() if m.summed}
+    sums: dict[tuple[str, str], tuple] = {}  # (measure, item) -> (total, organisations counted)
+    reporting: dict[str, object] = {}  # measure -> organisations reporting it
+    for org_series in series:
+        seen: dict[str, object] = {}
+        for (measure, item), v in org_series.items():
+            if measure not in summed:
+                continue
+            v = np.asarray(v, dtype=float)
+            ok = np.isfinite(v)
+            seen[measure] = seen.get(measure, False) | ok
+            total, count = sums.get((measure, item), (0.0, 0))
+            sums[(measure, item)] = (total + np.where(ok, v, 0.0), count + ok)
+        for measure, ok in seen.items():
+            reporting[measure] = reporting.get(measure, 0) + ok
+    return {key: np.where(count == reporting[key[0]], total, np.nan)
+            for key, (total, count) in sums.items()}
+
+
+def compare(a: pd.DataFrame, b: pd.DataFrame, tol: float = 1e-6,
+            keys: list[str] | None = None) -> pd.DataFrame:
+    """Rows where two results tables differ by more than ``tol``, matched on ``keys`` (every
+    column but value by default); the offending rows with ``value_a`` and ``value_b``."""
+    keys = keys or [c for c in COLUMNS if c != "value"]
+    m = a[[*keys, "value"]].merge(b[[*keys, "value"]], on=keys, how="outer",
+                                  suffixes=("_a", "_b"), indicator=True)
+    bad = (m["_merge"] != "both") | ((m["value_a"] - m["value_b"]).abs() > tol)
+    return m[bad]
+
+
+#: relative tolerance of the identity checks on top of the absolute one: sums of hundreds of
+#: organisations' ~1e8 figures differ in the last bits with the order of summation
+REL_TOL = 1e-12
+
+
+def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
+    """Rows that break the model's identities; empty when all hold.
+
+    Identities: each footprint row = the sum of the organisations' rows with its key;
+    do_something = do_nothing + solutions total; solutions total = sum of its lines; bridge
+    future_model = enablers and end_state = in-year + future model + baseline + STF; QIPP
+    unidentified = target - identified. Each within ``tol`` plus :data:`REL_TOL` of its size.
+    """
+    problems = []
+    keys = ["scenario", "year", "measure", "item", "unit"]
+    fp = df[df["org"] == FOOTPRINT]
+    if len(fp):
+        orgs = df[(df["org"] != FOOTPRINT) & df["measure"].isin(set(fp["measure"]))]
+        expect = orgs.groupby(keys, sort=False)["value"].sum()
+        got = fp.set_index(keys)["value"]
+        both = pd.concat([got.rename("value_b"), expect.rename("value_a")], axis=1,
+                         join="inner")
+        gap = (both["value_a"] - both["value_b"]).abs()
+        bad = both[~(gap <= tol + REL_TOL * both["value_a"].abs())]
+        if len(bad) or len(both) < len(got):
+            missing = got.index.difference(both.index)
+            bad = pd.concat([bad, pd.DataFrame({"value_b": got[missing]}, index=missing)])
+            problems.append(bad.reset_index().assign(identity="footprint = sum of organisations"))
+
+    wide = df[df["measure"].isin(_CHECKED)].set_index(["org", "year", "measure", "item"])[
+        "value"].unstack(["measure", "item"])
+
+    def col(measure: str, item: str = "") -> pd.Series:
+        return wide[(measure, item)] if (measure, item) in wide.columns else pd.Series(
+            np.nan, index=wide.index)
+
+    def residual(name: str, lhs: pd.Series, rhs: pd.Series) -> None:
+        gap = (lhs - rhs).abs()
+        bad = gap[gap > tol + REL_TOL * rhs.abs()]
+        if len(bad):
+            problems.append(pd.DataFrame({"lhs": lhs[bad.index], "rhs": rhs[bad.index]})
+                            .reset_index().assign(identity=name))
+
+    total = col("solutions", "total")
+    residual("do_something = do_nothing + solutions", col("do_something_surplus"),
+             col("do_nothing_surplus") + total)
+    lines = [c for c in wide.columns if c[0] == "solutions" and c[1] != "total"]
+    residual("solutions total = sum of lines", total, wide[lines].sum(axis=1, min_count=1))
+    residual("future_model = workforce + estates + other_enablers",
+             col("pc_bridge", "future_model"), col("pc_bridge", "workforce")
+             + col("pc_bridge", "estates") + col("pc_bridge", "other_enablers"))
+    residual("end_state = in_year + future_model + baseline + stf", col("pc_bridge", "end_state"),
+             col("pc_bridge", "in_year_position") + col("pc_bridge", "future_model")
+             + col("pc_bridge", "baseline_funding") + col("pc_bridge", "stf"))
+    residual("qipp unidentified = target - identified", col("qipp", "unidentified"),
+             col("qipp", "target") - col("qipp", "identified"))
+    return pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
+
+
+_CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp")
+
+
+def catalogue_markdown() -> str:
+    """The measure catalogue as a Markdown table (``docs/measures.md``)."""
+    lines = [
+        "# Measures in `results.csv`",
+        "",
+        "Generated from `ccgmodels.models.results.MEASURES` (`ccgmodels catalogue`); do not "
+        "edit by hand. Columns: `scenario, org, year, measure, item, value, unit, kind`. "
+        "Sign: surplus positive, deficit negative; savings and solutions positive. Org "
+        "`footprint` is the sum of the organisations for measures marked summed.",
+        "",
+        "| measure | unit | items | definition | formula | summed |",
+        "|---|---|---|---|---|---|",
+    ]
+    for m in MEASURES.values():
+        lines.append(f"| `{m.name}` | {m.unit} | {m.items or '(none)'} | {m.definition} | "
+                     f"{m.formula} | {'yes' if m.summed else 'no'} |")
+    return "\n".join(lines) + "\n"

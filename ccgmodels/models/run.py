@@ -1,0 +1,116 @@
+"""The thin orchestrator: a scenario in, the tidy results table out.
+
+:func:`evaluate` calls the domain modules for each organisation and returns their arrays;
+:func:`run_scenario` tabulates them, adds the footprint (:func:`ccgmodels.models.results
+.footprint`) and checks the identities. Neither does arithmetic of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..inputs import refdata
+from ..inputs.loading import load_scenario
+from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
+from ..inputs.vocab import FOOTPRINT
+from . import finance, primary_care, results
+
+
+class IdentityError(AssertionError):
+    """An identity of the model failed: a bug, never bad input."""
+
+
+@dataclass(frozen=True)
+class OrgResult:
+    """One organisation's measures over its years, as arrays (year axis last)."""
+
+    org: str  # organisation id
+    kind: str  # "ccg", "provider", "social_care" (or "footprint")
+    years: list[str]  # financial years of the arrays: the scenario's, or the bridge's own
+    series: dict[tuple[str, str], np.ndarray]  # (measure, item) -> array [unit of the measure]
+
+
+def growth_table(o: Commissioner, base_year: str) -> dict[str, float | None] | None:
+    """Base-year growth by point of delivery of the provider table ``o.demand.growth_table``
+    names, or None [fraction/yr]."""
+    if o.demand is None or not o.demand.growth_table:
+        return None
+    return refdata.activity_growth(o.demand.growth_table, base_year)
+
+
+def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = None
+             ) -> list[OrgResult]:
+    """Every organisation's measures as arrays.
+
+    A commissioner with a primary care bridge gives a second :class:`OrgResult` in the
+    bridge's own years. ``delivery`` maps a commissioner id to keyword arguments of
+    :func:`ccgmodels.models.finance.commissioner` (``delivery``, ``gap_delivery``: one delivery
+    factor per run, used by :mod:`ccgmodels.models.uncertainty`).
+    """
+    years = s.years
+    out = []
+    for o in s.organisations:
+        if isinstance(o, Commissioner):
+            series = finance.commissioner(o, years, growth_table(o, s.base_year),
+                                          **(delivery or {}).get(o.id, {}))
+            out.append(OrgResult(o.id, o.kind, years, series))
+            if o.primary_care_bridge is not None:
+                lines = primary_care.bridge(o.primary_care_bridge,
+                                            o.allocation.growth.primary_care_cocommissioning)
+                primary_care.check_bridge(lines)
+                out.append(OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
+                                     {("pc_bridge", k): v for k, v in lines.items()}))
+        elif isinstance(o, Provider):
+            out.append(OrgResult(o.id, o.kind, years, finance.provider(o, years)))
+        elif isinstance(o, SocialCare):
+            out.append(OrgResult(o.id, o.kind, years, finance.social_care(o, years)))
+    return out
+
+
+def with_footprint(evaluated: list[OrgResult]) -> list[OrgResult]:
+    """``evaluated`` and the footprint, one :class:`OrgResult` per set of years."""
+    by_years: dict[tuple[str, ...], list] = {}
+    for r in evaluated:
+        by_years.setdefault(tuple(r.years), []).append(r.series)
+    return evaluated + [OrgResult(FOOTPRINT, "footprint", list(years), results.footprint(series))
+                        for years, series in by_years.items()]
+
+
+def run_scenario(
+    scenario: Scenario | str | Path, overrides: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run one scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario, or path or bundled name
+        The scenario, or where to load it from.
+    overrides : mapping, optional
+        ``{dotted.path: value}`` applied before validation (only when loading).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scenario, org, year, measure, item, value, unit, kind``; money in £k.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario file or overrides are invalid.
+    IdentityError
+        If an identity fails (footprint = sum; do something = do nothing + solutions; bridge;
+        QIPP gap).
+    """
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
+    df = pd.concat([results.tidy(s.name, r.org, r.years, r.series, r.kind)
+                    for r in with_footprint(evaluate(s))], ignore_index=True)
+    bad = results.check_identities(df)
+    if len(bad):
+        raise IdentityError(f"{len(bad)} rows break the model's identities:\n{bad.head(20)}")
+    return df

@@ -1,0 +1,372 @@
+"""Monte Carlo over a scenario's uncertain assumptions, evaluated for every run at once.
+
+Ranges live in the scenario's ``uncertainty:`` block, keyed by dotted path (the syntax of
+``--set``): ``normal80`` (low and high are the 10th and 90th percentiles), ``triangular`` (low,
+mode, high) or ``uniform`` (low to high). Besides those, every QIPP scheme is delivered or not in
+each run (Bernoulli with ``p = delivery_probability[status]``), and so is each commissioner's
+unidentified QIPP gap (``p = delivery_probability['unidentified']``).
+
+Vectorisation: each uncertain leaf of the frozen scenario is replaced (``model_copy``, no
+validation) by an array of shape ``(R, 1)``; the domain functions broadcast with the year axis
+last, so one call of :func:`ccgmodels.models.run.evaluate` gives every measure as
+``(R, n_years)``.
+
+Conventions
+-----------
+* Run 0 is the central case: every assumption at its scenario value and scheme delivery at its
+  expected value (the probabilities), so run 0 equals
+  :func:`~ccgmodels.models.run.run_scenario`.
+  Summary statistics are taken over the random runs ``1 .. R-1`` (over run 0 when ``R == 1``).
+* Reproducibility: the draws of run ``r`` come from the child ``SeedSequence(seed,
+  spawn_key=(r // BLOCK,))``, row ``r % BLOCK``, so they depend on the seed and the run index
+  only, never on ``chunk_size`` or on how chunks are spread over dask workers.
+* Bounds: a range whose low, mode or high lies outside its field's bounds (a rate in 0..1, growth
+  in -1..1, money not negative, ``ge=0`` fields; :mod:`ccgmodels.inputs.fields`) is rejected by
+  validation; ``normal80`` draws, whose tails are unbounded, are clipped to the field's bounds.
+* Memory: only the measures in :data:`KEEP` are stored (money in £k), so 100,000 runs of the
+  footprint fit in memory; runs are evaluated in chunks of ``chunk_size``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..inputs.fields import describe
+from ..inputs.loading import load_scenario
+from ..inputs.paths import get_path, substitute
+from ..inputs.rules import range_problems
+from ..inputs.scenario import Commissioner, Distribution, Scenario
+from ..inputs.vocab import FOOTPRINT
+from . import results, schemes
+from .run import evaluate
+
+BLOCK = 1024  # runs per child SeedSequence (fixed: changing it changes every draw)
+Z90 = 1.2815515655446004  # 90th percentile of the standard normal
+PERCENTILES = {"p5": 5, "p10": 10, "p50": 50, "p90": 90, "p95": 95}
+SURPLUS_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus",
+                    "do_nothing_cumulative_surplus", "do_something_cumulative_surplus")
+CONTROL_TOTAL_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus")
+#: measures kept for every run, ``{measure: items}`` (None keeps every item)
+KEEP: dict[str, tuple[str, ...] | None] = {
+    "allocation": ("total",),
+    "income": ("total",),
+    "do_nothing_expenditure": ("total",),
+    "expenditure": ("total",),
+    "surplus": ("",),
+    "do_nothing_surplus": ("",),
+    "do_nothing_cumulative_surplus": ("",),
+    "solutions": None,
+    "do_something_surplus": ("",),
+    "do_something_cumulative_surplus": ("",),
+    "qipp": ("target", "identified", "risk_adjusted", "unidentified"),
+}
+Key = tuple[str, str, str]  # (org, measure, item)
+
+
+# --- draws -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What is uncertain in a scenario: ranges, central values, bounds and schemes."""
+
+    paths: tuple[str, ...]
+    dists: tuple[Distribution, ...]
+    central: tuple[float, ...]
+    bounds: tuple[tuple[float, float], ...]
+    schemes: tuple[tuple[str, int], ...]  # (commissioner id, number of schemes)
+
+    @property
+    def n_uniform(self) -> int:
+        """Uniform columns per run: one per assumption, scheme and unidentified gap."""
+        return len(self.paths) + sum(n + 1 for _, n in self.schemes)
+
+
+def spec_of(scenario: Scenario) -> Spec:
+    """The :class:`Spec` of a scenario; raises ValueError for a range outside its bounds."""
+    bad = range_problems(scenario)
+    if bad:
+        raise ValueError("; ".join(f"{p}: {m} (got {v})" for p, v, m in bad))
+    paths = tuple(scenario.uncertainty)
+    metas = [describe(type(scenario), p, scenario) for p in paths]
+    return Spec(paths, tuple(scenario.uncertainty.values()),
+                tuple(float(get_path(scenario, p)) for p in paths),
+                tuple((m.low, m.high) for m in metas),
+                tuple((o.id, len(o.qipp.schemes)) for o in scenario.organisations
+                      if isinstance(o, Commissioner)))
+
+
+def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, math.inf)):
+    """Values of distribution ``d`` from uniform ``u`` and standard normal ``z`` draws."""
+    low, high = d.low, d.high
+    if d.dist == "normal80":
+        x = (low + high) / 2 + (high - low) / (2 * Z90) * z
+        return np.clip(x, *bounds)
+    if d.dist == "uniform":
+        return low + (high - low) * u
+    mode = d.mode if d.mode is not None else (low + high) / 2
+    width = high - low
+    if width == 0:
+        return np.full_like(u, low)
+    c = (mode - low) / width
+    left = low + np.sqrt(u * width * (mode - low))
+    right = high - np.sqrt((1 - u) * width * (high - mode))
+    return np.where(u < c, left, right)
+
+
+def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """Uniform ``(m, n_uniform)`` and normal ``(m, n_paths)`` draws of runs ``start..stop-1``."""
+    us, zs = [], []
+    for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b,)))
+        u = rng.random((BLOCK, spec.n_uniform))
+        z = rng.standard_normal((BLOCK, len(spec.paths)))
+        lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
+        us.append(u[lo:hi])
+        zs.append(z[lo:hi])
+    return np.concatenate(us), np.concatenate(zs)
+
+
+def draws(spec: Spec, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
+    """Value of every uncertain assumption in runs ``start..stop-1``; run 0 is central."""
+    u, z = uniforms(spec, seed, start, stop)
+    runs = np.arange(start, stop)
+    out = {}
+    for k, (path, d) in enumerate(zip(spec.paths, spec.dists, strict=True)):
+        x = transform(d, u[:, k], z[:, k], spec.bounds[k])
+        out[path] = np.where(runs == 0, spec.central[k], x)
+    return out
+
+
+# --- evaluation of a chunk of runs -----------------------------------------------------------
+
+
+def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
+           keep: Mapping[str, tuple[str, ...] | None] = KEEP) -> dict:
+    """Every kept measure of runs ``start..stop-1``: ``{(org, measure, item): (m, n)}``."""
+    m, n = stop - start, len(scenario.years)
+    drawn = draws(spec, seed, start, stop)
+    s = scenario
+    for path, x in drawn.items():
+        s = substitute(s, path, x[:, None])
+    u, _ = uniforms(spec, seed, start, stop)
+    col = len(spec.paths)
+    central = (np.arange(start, stop) == 0)[:, None]
+    delivery = {}
+    for org_id, n_schemes in spec.schemes:
+        p, p_gap = schemes.delivery_probabilities(s.org(org_id).qipp)
+        p = np.column_stack([np.broadcast_to(p, (m, n_schemes)),
+                             np.broadcast_to(p_gap, (m, 1))])
+        factor = np.where(central, p, (u[:, col:col + n_schemes + 1] < p) * 1.0)
+        delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
+        col += n_schemes + 1
+    out: dict[Key, np.ndarray] = {}
+    controls: dict[str, np.ndarray] = {}
+    for r in evaluate(s, delivery):
+        if r.years != s.years:
+            continue  # the primary care bridge has its own years
+        ct = getattr(s.org(r.org), "control_total", None)
+        if ct is not None:
+            controls[r.org] = np.broadcast_to(np.asarray(ct, dtype=float), (m, 1)).copy()
+        for (measure, item), v in r.series.items():
+            items = keep.get(measure, ())
+            if items is None or item in items:
+                out[(r.org, measure, item)] = np.broadcast_to(np.asarray(v, dtype=float),
+                                                              (m, n)).copy()
+    out.update(_footprint(out))
+    if controls and len(controls) == len(s.organisations):
+        controls[FOOTPRINT] = sum(controls.values())
+    return {"values": out, "controls": controls, "draws": drawn}
+
+
+def _footprint(values: Mapping[Key, np.ndarray]) -> dict[Key, np.ndarray]:
+    """Per-run footprint of ``{(org, measure, item): (m, n)}`` by the one footprint rule
+    (:func:`ccgmodels.models.results.footprint`)."""
+    by_org: dict[str, dict] = {}
+    for (org, measure, item), v in values.items():
+        by_org.setdefault(org, {})[(measure, item)] = v
+    return {(FOOTPRINT, measure, item): v
+            for (measure, item), v in results.footprint(by_org.values()).items()}
+
+
+# --- simulate --------------------------------------------------------------------------------
+
+
+@dataclass
+class Simulation:
+    """Every kept measure for every run (run 0 central), with the draws that made them."""
+
+    scenario: Scenario
+    seed: int
+    years: list[str]
+    values: dict[Key, np.ndarray]  # (R, n_years) [unit of the measure]
+    draws: dict[str, np.ndarray]  # (R,) [unit of the assumption]
+    controls: dict[str, np.ndarray] = field(default_factory=dict)  # (R, 1) [£k]
+
+    @property
+    def runs(self) -> int:
+        """Number of runs, the central run 0 included."""
+        return len(next(iter(self.values.values())))
+
+    def get(self, org: str, measure: str, item: str = "") -> np.ndarray:
+        """One measure, shape ``(R, n_years)``."""
+        return self.values[(org, measure, item)]
+
+
+def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None = None,
+             chunk_size: int = 10_000, workers: int | None = None,
+             scheduler: str | None = None) -> Simulation:
+    """Monte Carlo runs of a scenario, all runs of a chunk evaluated at once.
+
+    Parameters
+    ----------
+    scenario : Scenario, or path or bundled name
+    runs : int
+        Number of runs, the central run 0 included [count].
+    seed : int, optional
+        Seed of the ``numpy.random.SeedSequence``; drawn from the OS when absent (and recorded
+        in the result).
+    chunk_size : int
+        Runs evaluated together; bounds memory, never changes the numbers [count].
+    workers : int, optional
+        Spread chunks over a local ``dask.distributed`` cluster of this many processes.
+    scheduler : str, optional
+        Address of a running dask scheduler to spread chunks over.
+
+    Returns
+    -------
+    Simulation
+    """
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1, not {runs}")
+    seed = int(np.random.SeedSequence(seed).entropy) if seed is None else int(seed)
+    spec = spec_of(s)
+    bounds = [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
+    if workers or scheduler:
+        parts = iter(_map_dask(s, spec, seed, bounds, workers, scheduler))
+    else:  # lazily, so that only one chunk's intermediates are alive at a time
+        parts = (_chunk(s, spec, seed, a, b) for a, b in bounds)
+    out: dict[str, dict] = {}
+    for (a, b), part in zip(bounds, parts, strict=True):
+        for name, arrays in part.items():
+            store = out.setdefault(name, {})
+            for key, v in arrays.items():
+                if key not in store:
+                    store[key] = np.empty((runs, *np.shape(v)[1:]))
+                store[key][a:b] = v
+    values, controls, drawn = out["values"], out["controls"], out["draws"]
+    return Simulation(s, seed, s.years, values, drawn, controls)
+
+
+def _map_dask(s, spec, seed, bounds, workers, scheduler) -> list[dict]:
+    from dask.distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        s_f, spec_f = client.scatter([s, spec], broadcast=True)
+        futures = [client.submit(_chunk, s_f, spec_f, seed, a, b, pure=False)
+                   for a, b in bounds]
+        return client.gather(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# --- summaries -------------------------------------------------------------------------------
+
+
+def summarise(sim: Simulation) -> pd.DataFrame:
+    """The ``uncertainty.csv`` table: ``scenario, org, year, measure, item, stat, value, unit``.
+
+    Stats over the random runs: mean, p5, p10, p50, p90, p95; ``central`` is run 0. Surplus
+    measures add ``prob_surplus_ge_0`` and, where a control total is set,
+    ``prob_meets_control_total`` [fraction].
+    """
+    sample = slice(1, None) if sim.runs > 1 else slice(None)
+    rows = []
+    for (org, measure, item), arr in sorted(sim.values.items()):
+        x = arr[sample]
+        stats = {"central": arr[0], "mean": x.mean(axis=0)}
+        pct = np.percentile(x, list(PERCENTILES.values()), axis=0)
+        stats.update(dict(zip(PERCENTILES, pct, strict=True)))
+        unit = results.MEASURES[measure].unit
+        units = dict.fromkeys(stats, unit)
+        if measure in SURPLUS_MEASURES:
+            stats["prob_surplus_ge_0"] = (x >= 0).mean(axis=0)
+            units["prob_surplus_ge_0"] = "fraction"
+            if measure in CONTROL_TOTAL_MEASURES and org in sim.controls:
+                ct = sim.controls[org][sample]
+                stats["prob_meets_control_total"] = (x >= ct - 1e-9).mean(axis=0)
+                units["prob_meets_control_total"] = "fraction"
+        for stat, v in stats.items():
+            rows.append(pd.DataFrame({"org": org, "year": sim.years, "measure": measure,
+                                      "item": item, "stat": stat, "value": v,
+                                      "unit": units[stat]}))
+    df = pd.concat(rows, ignore_index=True)
+    df = df[np.isfinite(df["value"])]
+    df.insert(0, "scenario", sim.scenario.name)
+    return df.reset_index(drop=True)
+
+
+def write_summary(sim: Simulation, folder: Path) -> Path:
+    """Write ``uncertainty.csv`` into ``folder``; same seed and runs give identical bytes."""
+    path = Path(folder) / "uncertainty.csv"
+    results.write_tidy(summarise(sim), path)
+    return path
+
+
+def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
+            measure: str = "do_something_surplus", item: str = "",
+            year: str | None = None) -> pd.DataFrame:
+    """One-at-a-time sensitivity: each uncertain assumption at its low and its high.
+
+    All ``2K + 1`` cases (central, then low and high of each of K assumptions) are evaluated in
+    one vectorised call; scheme delivery stays at its expected value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``assumption, dist, low, high, value_low, value_high, central, swing`` sorted by swing
+        descending; values in the measure's unit (£k for money), swing = |high - low|.
+    """
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    spec = spec_of(s)
+    year = year or s.years[-1]
+    t = s.years.index(year)
+    k = len(spec.paths)
+    case = s
+    for i, (path, d) in enumerate(zip(spec.paths, spec.dists, strict=True)):
+        x = np.full((2 * k + 1, 1), spec.central[i])
+        x[2 * i + 1], x[2 * i + 2] = d.low, d.high
+        case = substitute(case, path, x)
+    values: dict[Key, np.ndarray] = {}
+    for r in evaluate(case):
+        if r.years == s.years and (measure, item) in r.series:
+            values[(r.org, measure, item)] = np.broadcast_to(
+                np.asarray(r.series[(measure, item)], dtype=float), (2 * k + 1, len(r.years)))
+    values.update(_footprint(values))
+    v = values[(org, measure, item)][:, t]
+    df = pd.DataFrame({
+        "assumption": list(spec.paths), "dist": [d.dist for d in spec.dists],
+        "low": [d.low for d in spec.dists], "high": [d.high for d in spec.dists],
+        "value_low": v[1::2], "value_high": v[2::2], "central": v[0],
+    })
+    df["swing"] = (df["value_high"] - df["value_low"]).abs()
+    df.attrs.update(scenario=s.name, org=org, measure=measure, item=item, year=year,
+                    unit=results.MEASURES[measure].unit)
+    return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+

@@ -1,0 +1,235 @@
+"""Presentation helpers: money as NHS plans print it, results pivoted for display, and the
+report's tables.
+
+Plans print money in £k with thousands separators and deficits in brackets: -7684.1 is shown
+``(7,684)``. Sign: surplus positive, deficit negative. These helpers only format and pivot; the
+numbers stay in the tidy results table [£k].
+
+The scenario report is a book of :class:`ReportTable` (:func:`report_tables`): the notebook
+displays them and :func:`ccgmodels.outputs.workbook.write_report_files` writes them,
+unformatted, to ``report.xlsx`` beside ``results.csv`` (and ``uncertainty.csv`` after a Monte
+Carlo run).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..inputs.scenario import Scenario
+from . import summaries
+
+
+def money(value: float, decimals: int = 0) -> str:
+    """``value`` [£k] as a plan prints it: thousands separators, negatives in brackets.
+
+    Examples
+    --------
+    >>> money(-7684.1)
+    '(7,684)'
+    >>> money(1189.7)
+    '1,190'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = f"{abs(value):,.{decimals}f}"
+    if float(text.replace(",", "")) == 0:
+        return f"{0:.{decimals}f}"
+    return f"({text})" if value < 0 else text
+
+
+def money_table(df: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
+    """Every numeric cell of ``df`` formatted with :func:`money` [£k, as text]."""
+    return df.apply(lambda col: col.map(lambda v: money(v, decimals))
+                    if pd.api.types.is_numeric_dtype(col) else col)
+
+
+def by_year(results: pd.DataFrame, org: str, measure: str,
+            items: Sequence[str] | None = None) -> pd.DataFrame:
+    """One measure of ``org`` as a table: items down, years across [unit of the measure]."""
+    sel = results[(results["org"] == org) & (results["measure"] == measure)]
+    wide = sel.pivot_table(index="item", columns="year", values="value", aggfunc="sum",
+                           sort=False)
+    wide = wide[sorted(wide.columns)]
+    if items is not None:
+        wide = wide.reindex([i for i in items if i in wide.index])
+    wide.columns.name = None
+    wide.index.name = measure
+    return wide
+
+
+def headline_text(results: pd.DataFrame, org: str, year: str) -> str:
+    """Rounded headline figures of ``org`` in ``year``, one per line, for checked notebook
+    outputs [£k, rounded to the nearest £k]."""
+    table = summaries.headline(results, org)
+    lines = [f"{org} {year} (£k)"]
+    for label, row in table.iterrows():
+        if year in row.index:
+            lines.append(f"{label}: {money(row[year])}")
+    return "\n".join(lines)
+
+
+def growth_table(results: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Demographic and non-demographic growth by organisation and point of delivery in
+    ``year`` [fraction/yr]."""
+    sel = results[results["measure"].isin(["growth_demographic", "growth_non_demographic"])
+                  & (results["year"] == year)]
+    wide = sel.pivot_table(index=["org", "item"], columns="measure", values="value")
+    wide.columns.name = None
+    return wide
+
+
+def percent_table(df: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+    """Numeric cells of ``df`` (fractions) as per cent text, e.g. 0.0146 as ``1.5%``."""
+    return df.apply(lambda col: col.map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}%}"))
+
+
+# --- the report's tables and files ------------------------------------------------------------
+
+#: Excel number format of each table unit: £k with deficits in brackets, counts, fractions
+NUMBER_FORMATS = {"£k": "#,##0;(#,##0)", "count": "#,##0", "fraction": "0.0%"}
+#: rows of the uncertainty table: (measure, stat of uncertainty.summarise) -> label
+UNCERTAINTY_ROWS = {
+    ("do_nothing_surplus", "p5"): "Do nothing surplus/(deficit) p5",
+    ("do_nothing_surplus", "p50"): "Do nothing surplus/(deficit) p50",
+    ("do_nothing_surplus", "p95"): "Do nothing surplus/(deficit) p95",
+    ("do_something_surplus", "p5"): "Do something surplus/(deficit) p5",
+    ("do_something_surplus", "p50"): "Do something surplus/(deficit) p50",
+    ("do_something_surplus", "p95"): "Do something surplus/(deficit) p95",
+}
+#: rows of the probability of balance table: (measure, stat) -> label
+BALANCE_ROWS = {
+    ("do_nothing_surplus", "prob_surplus_ge_0"): "P(do nothing surplus >= 0)",
+    ("do_something_surplus", "prob_surplus_ge_0"): "P(do something surplus >= 0)",
+}
+#: tables of one measure by year: sheet name -> (measure, title)
+BY_YEAR_TABLES = {
+    "Solutions": ("solutions", "Solutions"),
+    "QIPP": ("qipp", "QIPP"),
+    "Primary care bridge": ("pc_bridge", "Primary care bridge"),
+}
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One table of the report: numbers (not text) and the unit they are in.
+
+    Attributes
+    ----------
+    title : str
+        Heading, naming the organisation and the unit.
+    frame : pandas.DataFrame
+        Row labels as the index, numeric columns [``unit``].
+    unit : str
+        ``"£k"``, ``"count"`` or ``"fraction"``.
+    """
+
+    title: str
+    frame: pd.DataFrame
+    unit: str
+
+    def __post_init__(self) -> None:
+        if self.unit not in NUMBER_FORMATS:
+            raise ValueError(f"ReportTable {self.title!r}: unit {self.unit!r} is not one of "
+                             f"{sorted(NUMBER_FORMATS)}")
+
+
+def stp_key(year: str) -> str:
+    """Sheet name of the STP summary of ``year``, e.g. ``"STP summary 2019-20"``."""
+    return f"STP summary {year.replace('/', '-')}"
+
+
+def sheet_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an Excel sheet name, or None when it can."""
+    if not name or len(name) > 31:
+        return f"sheet name {name!r} must be 1 to 31 characters long"
+    if _SHEET_FORBIDDEN.search(name):
+        return f"sheet name {name!r} contains one of []:*?/\\"
+    if name.startswith("'") or name.endswith("'"):
+        return f"sheet name {name!r} starts or ends with an apostrophe"
+    return None
+
+
+def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = "footprint",
+                  summary: pd.DataFrame | None = None) -> dict[str, ReportTable]:
+    """The tables of the scenario report, in order, keyed by a valid Excel sheet name.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Tidy results of ``scenario`` (:func:`ccgmodels.models.run.run_scenario`, or results.csv
+        read back) [£k unless the row's unit says otherwise].
+    scenario : Scenario
+        The scenario run: its base and end years, and each organisation's kind.
+    org : str
+        Organisation id, or ``"footprint"``.
+    summary : pandas.DataFrame, optional
+        :func:`ccgmodels.models.uncertainty.summarise` output; adds ``Uncertainty`` (p5, p50 and p95
+        of the do-nothing and do-something surplus [£k]) and ``Probability of balance``
+        (probability that the surplus is at least 0 [fraction]).
+
+    Returns
+    -------
+    dict of str to ReportTable
+        ``Headline``, ``STP summary <base year>``, ``STP summary <end year>``, ``Solutions``,
+        ``QIPP``, ``Primary care bridge``, ``Activity``, ``Uncertainty``, ``Probability of
+        balance``; a table with no rows for ``org`` is left out. Surplus positive, deficit
+        negative.
+    """
+    if org not in set(results["org"]):
+        raise ValueError(f"report_tables: org {org!r} has no results; orgs are "
+                         f"{sorted(set(results['org']))}")
+    book = {"Headline": ReportTable(f"Headline: {org} (£k)", summaries.headline(results, org),
+                                    "£k")}
+    for year in dict.fromkeys([scenario.base_year, scenario.end_year]):
+        book[stp_key(year)] = ReportTable(f"STP {year} summary (£k)",
+                                          summaries.stp_summary(results, year), "£k")
+    measures = set(results.loc[results["org"] == org, "measure"])
+    for key, (measure, title) in BY_YEAR_TABLES.items():
+        if measure in measures:
+            book[key] = ReportTable(f"{title}: {org} (£k)", by_year(results, org, measure), "£k")
+    if "activity" in measures:
+        book["Activity"] = ReportTable(f"Activity by point of delivery: {org} (count)",
+                                       by_year(results, org, "activity"), "count")
+    if summary is not None:
+        book.update(uncertainty_tables(summary, org))
+    for key in book:
+        problem = sheet_name_problem(key)
+        if problem:  # a bug in the keys above, never bad input
+            raise AssertionError(problem)
+    return book
+
+
+def _stat_rows(summary: pd.DataFrame, org: str, rows: Mapping[tuple[str, str], str]
+               ) -> pd.DataFrame:
+    """Rows ``(measure, stat)`` of ``org`` in ``summary``, labelled by ``rows``, years across."""
+    sel = summary[(summary["org"] == org) & (summary["item"].fillna("") == "")]
+    wide = sel.pivot_table(index=["measure", "stat"], columns="year", values="value",
+                           aggfunc="first")
+    present = [k for k in rows if k in wide.index]
+    table = wide.loc[present]
+    table.index = pd.Index([rows[k] for k in present])
+    table = table[sorted(table.columns)]
+    table.columns.name = None
+    return table
+
+
+def uncertainty_tables(summary: pd.DataFrame, org: str) -> dict[str, ReportTable]:
+    """``Uncertainty`` [£k] and ``Probability of balance`` [fraction] of ``org`` from
+    :func:`ccgmodels.models.uncertainty.summarise` output; empty when it has no rows for ``org``."""
+    out = {}
+    spread = _stat_rows(summary, org, UNCERTAINTY_ROWS)
+    if len(spread):
+        spread.index.name = f"{org} (£k)"
+        out["Uncertainty"] = ReportTable(f"Uncertainty: {org} (£k)", spread, "£k")
+    balance = _stat_rows(summary, org, BALANCE_ROWS)
+    if len(balance):
+        balance.index.name = f"{org} (fraction of runs)"
+        out["Probability of balance"] = ReportTable(
+            f"Probability of balance: {org} (share of runs)", balance, "fraction")
+    return out

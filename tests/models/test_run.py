@@ -1,0 +1,192 @@
+"""Tests for ccgmodels.models.run (run_scenario) and ccgmodels.models.results: the tidy table,
+the footprint, the identity checks, providers and councils in the STP summary, and golden snapshots.
+
+Golden snapshots live in tests/golden/<scenario>.csv; regenerate them only on purpose with
+``python tests/regen_golden.py`` and review the diff (see that script's docstring).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+from oracle import footprint_of
+from regen_golden import DECIMALS, read, snapshot
+
+from ccgmodels.inputs.loading import ScenarioError, bundled_scenarios, check, validate_data
+from ccgmodels.models import results
+from ccgmodels.models.run import IdentityError, run_scenario
+from ccgmodels.outputs import summaries
+
+PROVIDER = {
+    # ASSUMPTION: an illustrative provider; the documents give no 2019/20 provider finances
+    "kind": "provider", "id": "suhft", "name": "Southend University Hospital (illustrative)",
+    "income": 300000, "income_growth": 0.03, "cost": 305000, "cost_growth": 0.04,
+    "efficiency_rate": 0.02, "stf": {"2020/21": 2000},
+}
+COUNCIL = {
+    # ASSUMPTION: an illustrative council; 003 gives Essex County Council figures for 2014/15
+    "kind": "social_care", "id": "southend_council", "name": "Southend council (illustrative)",
+    "budget": 60000, "budget_growth": 0.01, "cost": 61000, "cost_growth": 0.04,
+    "savings": {"2020/21": 1500, "2021/22": 1000},
+}
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    """The bundled CPR scenario plus a provider and a council."""
+    _, data, problems = check("cpr_2019_20")
+    assert not problems
+    data = copy.deepcopy(data)
+    data["name"] = "cpr_with_provider_and_council"
+    data["organisations"] += [PROVIDER, COUNCIL]
+    s, problems = validate_data(data, "mixed")
+    assert not problems, problems
+    return run_scenario(s)
+
+
+def value(df, org, measure, item="", year="2020/21") -> float:
+    sel = df[(df["org"] == org) & (df["measure"] == measure) & (df["item"] == item)
+             & (df["year"] == year)]
+    assert len(sel) == 1, (org, measure, item, year)
+    return float(sel["value"].iloc[0])
+
+
+def test_results_are_tidy():
+    df = run_scenario("cpr_2019_20")
+    assert list(df.columns) == results.COLUMNS
+    assert set(df["measure"]) <= set(results.MEASURES)
+    assert df["value"].notna().all()
+    assert not df.duplicated(["org", "year", "measure", "item"]).any()
+    units = df.drop_duplicates("measure").set_index("measure")["unit"]
+    assert all(units[m] == results.MEASURES[m].unit for m in units.index)
+
+
+def test_overrides_reach_the_model():
+    df = run_scenario("cpr_2019_20",
+                      {"organisations.cpr_ccg.allocation.growth.programme": 0.0})
+    assert value(df, "cpr_ccg", "allocation", "programme") == 247026  # 000:L1981, no growth
+
+
+def test_bad_override_raises_scenario_error():
+    with pytest.raises(ScenarioError, match="above 1"):
+        run_scenario("cpr_2019_20", {"organisations.cpr_ccg.solutions.efficiency_rate": 2})
+
+
+# --- providers and councils --------------------------------------------------------------------
+
+
+def test_provider_and_council_by_hand(mixed):
+    # provider 2020/21: income 309,000, cost 317,200: do nothing -8,200; efficiency
+    # 317,200 x 2% = 6,344; STF 2,000
+    assert value(mixed, "suhft", "do_nothing_surplus") == pytest.approx(-8200)
+    assert value(mixed, "suhft", "solutions", "efficiency") == pytest.approx(6344)
+    # council 2020/21: 60,600 - 63,440 = -2,840; savings 1,500
+    assert value(mixed, "southend_council", "do_nothing_surplus") == pytest.approx(-2840)
+    assert value(mixed, "southend_council", "do_something_surplus") == pytest.approx(-1340)
+
+
+def test_providers_and_councils_in_the_stp_summary(mixed):
+    t = summaries.stp_summary(mixed, "2020/21")
+    prov = "Provider Surplus / (Deficit)"
+    assert t.loc[prov, "Do Nothing"] == pytest.approx(-8200)
+    assert t.loc[prov, "Solutions"] == pytest.approx(6344)  # STF has its own row
+    assert t.loc["Indicative STF Allocation", "Solutions"] == pytest.approx(2000)
+    assert t.loc["Social Care Surplus / (Deficit)", "Do Something"] == pytest.approx(-1340)
+    ccg = value(mixed, "cpr_ccg", "do_nothing_surplus")
+    assert t.loc["Commissioner Surplus / (Deficit)", "Do Nothing"] == pytest.approx(ccg)
+    assert t.loc["Total Surplus / (Deficit)", "Do Nothing"] == pytest.approx(
+        ccg - 8200 - 2840)
+    c = t["Do Something"]
+    assert c["Total Surplus / (Deficit)"] == pytest.approx(
+        c["Commissioner Surplus / (Deficit)"] + c[prov] + c["Indicative STF Allocation"]
+        + c["Social Care Surplus / (Deficit)"])
+
+
+def test_providers_and_councils_in_the_footprint(mixed):
+    for measure in ("do_nothing_surplus", "do_something_surplus"):
+        orgs = sum(value(mixed, o, measure) for o in ("cpr_ccg", "suhft", "southend_council"))
+        assert value(mixed, "footprint", measure) == pytest.approx(orgs)
+    assert value(mixed, "footprint", "solutions", "stf") == pytest.approx(2000)
+    assert value(mixed, "footprint", "solutions", "social_care") == pytest.approx(1500)
+
+
+# --- footprint and identities --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["footprint_2019_20", "footprint_2019_20_tight_funding"])
+def test_footprint_is_the_sum_of_organisations(name):
+    df = run_scenario(name)
+    orgs = df[df["org"] != "footprint"]
+    fp = df[df["org"] == "footprint"]
+    keys = ["scenario", "year", "measure", "item", "unit"]
+    assert results.compare(footprint_of(orgs), fp, 1e-6, keys).empty
+    # by hand for one measure: both CCGs' do nothing, every year
+    dn = orgs[orgs["measure"] == "do_nothing_surplus"].groupby("year")["value"].sum()
+    got = fp[fp["measure"] == "do_nothing_surplus"].set_index("year")["value"]
+    pd.testing.assert_series_equal(got.sort_index(), dn.sort_index(), check_names=False)
+    # measures that are not summed never appear in the footprint
+    unsummed = {m for m, d in results.MEASURES.items() if not d.summed}
+    assert not set(fp["measure"]) & unsummed
+
+
+def test_footprint_leaves_out_a_figure_one_organisation_lacks():
+    # Southend states its QIPP gap but no base-year target (000:L2110): no footprint target
+    df = run_scenario("footprint_2019_20")
+    sel = df[(df["org"] == "footprint") & (df["measure"] == "qipp") & (df["item"] == "target")]
+    assert "2019/20" not in set(sel["year"])
+    assert "2020/21" in set(sel["year"])
+
+
+def test_check_identities_returns_the_offending_rows():
+    df = run_scenario("footprint_2019_20")
+    assert results.check_identities(df).empty
+    bad = df.copy()
+    hit = (bad["org"] == "cpr_ccg") & (bad["measure"] == "do_something_surplus") & (
+        bad["year"] == "2021/22")
+    bad.loc[hit, "value"] += 5
+    found = results.check_identities(bad)
+    assert set(found["identity"]) == {"footprint = sum of organisations",
+                                      "do_something = do_nothing + solutions"}
+    assert "2021/22" in set(found["year"])
+
+
+def test_identity_error_is_an_assertion_error():
+    assert issubclass(IdentityError, AssertionError)
+
+
+def test_first_year_of_balance_of_the_footprint():
+    df = run_scenario("footprint_2019_20")
+    ds = df[(df["org"] == "footprint") & (df["measure"] == "do_nothing_surplus")]
+    ds = ds.sort_values("year")
+    year, gap = summaries.first_year_of_balance(list(ds["year"]), ds["value"].to_numpy())
+    first = ds[ds["value"] >= 0]["year"].iloc[0]
+    assert year == first
+    assert gap == pytest.approx(ds[ds["year"] < first]["value"].sum())
+    assert gap < 0
+
+
+# --- golden snapshots ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_golden_snapshot(name):
+    fresh = snapshot(name)
+    stored = read(name)
+    # both sides rounded to 3 decimals: allow one unit in the last place
+    diff = results.compare(fresh, stored, tol=1.5 * 10 ** -DECIMALS)
+    assert diff.empty, (
+        f"{name}: {len(diff)} rows differ from tests/golden/{name}.csv. If the change is meant, "
+        f"run `python tests/regen_golden.py {name}` and review the diff.\n"
+        + diff.head(30).to_string())
+
+
+def test_golden_snapshot_detects_a_change():
+    stored = read("cpr_2019_20")
+    changed = stored.copy()
+    changed.loc[0, "value"] += 1
+    diff = results.compare(changed, stored, tol=1.5 * 10 ** -DECIMALS)
+    assert len(diff) == 1
+    assert np.isclose(diff["value_a"].iloc[0] - diff["value_b"].iloc[0], 1)

@@ -1,0 +1,253 @@
+"""Monte Carlo (ccgmodels.models.uncertainty): run 0 is the deterministic model, draws are
+reproducible and independent of chunking, summaries are consistent, and the vectorised model
+gives the analytic answers where there is one."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ccgmodels import cli
+from ccgmodels.inputs.loading import ScenarioError, load_scenario
+from ccgmodels.models import run as model
+from ccgmodels.models import uncertainty as u
+from ccgmodels.outputs import plotting
+
+CPR = "organisations.cpr_ccg"
+GROWTH = f"{CPR}.allocation.growth.programme"
+PROGRAMME_BASE = 247026  # 000:L1980-L1984, 19/20 column (cpr_2019_20.yaml)
+
+
+def with_ranges(name: str, ranges: dict, **overrides):
+    """A bundled scenario with its uncertainty block replaced by ``ranges``."""
+    return load_scenario(name, {"uncertainty": ranges, **overrides})
+
+
+def rows(df, org, measure, item=""):
+    sel = df[(df["org"] == org) & (df["measure"] == measure) & (df["item"] == item)]
+    return sel.set_index("year")["value"]
+
+
+@pytest.fixture(scope="module")
+def footprint_sim():
+    return u.simulate("footprint_2019_20", runs=300, seed=11)
+
+
+def test_run_zero_equals_the_deterministic_model_exactly(footprint_sim):
+    df = model.run_scenario(footprint_sim.scenario)
+    assert len(footprint_sim.values) > 30
+    for (org, measure, item), arr in footprint_sim.values.items():
+        expected = rows(df, org, measure, item).reindex(footprint_sim.years).to_numpy()
+        got = np.where(np.isnan(expected), np.nan, arr[0])
+        np.testing.assert_array_equal(got, expected, err_msg=f"{org} {measure} {item}")
+    # and the random runs do move
+    assert footprint_sim.get("footprint", "do_nothing_surplus")[1:, -1].std() > 0
+
+
+def test_footprint_is_the_sum_of_organisations_in_every_run(footprint_sim):
+    ds = [footprint_sim.get(o, "do_something_surplus") for o in ("cpr_ccg", "southend_ccg")]
+    np.testing.assert_allclose(footprint_sim.get("footprint", "do_something_surplus"),
+                               ds[0] + ds[1])
+
+
+def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path):
+    paths = []
+    for i, seed in enumerate((5, 5, 6)):
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        paths.append(u.write_summary(u.simulate("cpr_2019_20", 200, seed), folder))
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert paths[0].read_bytes() != paths[2].read_bytes()
+
+
+def test_draws_do_not_depend_on_chunk_size():
+    # 1,100 runs cross the first seed block (BLOCK = 1024) so both block children are used
+    a = u.simulate("cpr_2019_20", 1100, seed=3, chunk_size=100)
+    b = u.simulate("cpr_2019_20", 1100, seed=3, chunk_size=10_000)
+    assert a.draws.keys() == b.draws.keys() and a.draws
+    for path in a.draws:
+        np.testing.assert_array_equal(a.draws[path], b.draws[path])
+    for key in a.values:
+        np.testing.assert_array_equal(a.values[key], b.values[key])
+
+
+def test_percentiles_are_ordered(footprint_sim):
+    s = u.summarise(footprint_sim)
+    wide = s.pivot_table(index=["org", "year", "measure", "item"], columns="stat",
+                         values="value")
+    wide = wide.dropna(subset=["p5"])
+    cols = ["p5", "p10", "p50", "p90", "p95"]
+    assert len(wide) > 100
+    assert (np.diff(wide[cols].to_numpy(), axis=1) >= -1e-9).all()
+    assert set(s.columns) == {"scenario", "org", "year", "measure", "item", "stat", "value",
+                              "unit"}
+    probs = s[s["stat"].str.startswith("prob_")]
+    assert probs["value"].between(0, 1).all() and (probs["unit"] == "fraction").all()
+    # control totals are set for both CCGs (579, 610), so the footprint has one too
+    assert {"cpr_ccg", "southend_ccg", "footprint"} <= set(
+        probs[probs["stat"] == "prob_meets_control_total"]["org"])
+
+
+def test_zero_width_ranges_make_every_run_equal_run_zero():
+    s = load_scenario("cpr_2019_20", {
+        "uncertainty": {
+            GROWTH: {"dist": "normal80", "low": 0.0587, "high": 0.0587},
+            f"{CPR}.expenditure.price_inflation": {"dist": "triangular", "low": 0.02,
+                                                   "mode": 0.02, "high": 0.02},
+            f"{CPR}.demand.tariff_efficiency": {"dist": "uniform", "low": 0.01, "high": 0.01},
+        },
+        # probabilities 0 or 1 make every Bernoulli draw certain
+        f"{CPR}.qipp.delivery_probability.in_progress": 1.0,
+    })
+    sim = u.simulate(s, 100, seed=1)
+    for key, arr in sim.values.items():
+        np.testing.assert_array_equal(arr, np.broadcast_to(arr[0], arr.shape), err_msg=key)
+
+
+def test_linear_measure_mean_matches_the_analytic_mean():
+    # allocation total[1] = programme_base * (1 + g) + other types: linear in g, so with g
+    # uniform on low..high its mean is programme_base * (1 + (low + high) / 2) + other and its
+    # standard error programme_base * (high - low) / sqrt(12) / sqrt(n)
+    low, high, n = 0.04, 0.07, 400
+    s = with_ranges("cpr_2019_20", {GROWTH: {"dist": "uniform", "low": low, "high": high}})
+    sim = u.simulate(s, n + 1, seed=2)
+    x = sim.get("cpr_ccg", "allocation", "total")[1:, 1]
+    other = 3883 * 1.0003 + 24311 * 1.0307  # running costs and co-commissioning, 000:L1981-3
+    mean = PROGRAMME_BASE * (1 + (low + high) / 2) + other
+    se = PROGRAMME_BASE * (high - low) / np.sqrt(12) / np.sqrt(n)
+    assert abs(x.mean() - mean) < 4 * se
+    assert x.min() >= PROGRAMME_BASE * (1 + low) + other - 1e-6
+
+
+def test_raising_allocation_growth_raises_the_probability_of_balance():
+    def prob(low, high):
+        s = with_ranges("cpr_2019_20", {GROWTH: {"dist": "normal80", "low": low,
+                                                  "high": high}})
+        t = u.summarise(u.simulate(s, 300, seed=4))
+        sel = t[(t["org"] == "cpr_ccg") & (t["measure"] == "do_nothing_surplus")
+                & (t["stat"] == "prob_surplus_ge_0") & (t["year"] == "2020/21")]
+        return float(sel["value"].iloc[0])
+
+    lower, higher = prob(0.03, 0.06), prob(0.05, 0.08)
+    assert 0 <= lower < higher <= 1
+
+
+def test_bernoulli_delivery_varies_qipp_around_its_expected_value():
+    sim = u.simulate("cpr_2019_20", 401, seed=8)
+    risk = sim.get("cpr_ccg", "qipp", "risk_adjusted")[:, 0]
+    # run 0: delivered 2,731 at p = 1 plus in progress 5,127 at p = 0.7 (000:L2040-L2068)
+    assert risk[0] == pytest.approx(2731 + 0.7 * 5127)
+    x = risk[1:]
+    assert x.std() > 0
+    assert x.min() >= 2731 - 1e-9 and x.max() <= 2731 + 5127 + 1e-9
+    assert abs(x.mean() - risk[0]) < 4 * x.std() / np.sqrt(len(x))
+
+
+def test_normal80_draws_have_low_and_high_as_10th_and_90th_percentiles():
+    s = with_ranges("cpr_2019_20", {GROWTH: {"dist": "normal80", "low": 0.04, "high": 0.07}})
+    spec = u.spec_of(s)
+    x = u.draws(spec, seed=9, start=1, stop=20_001)[GROWTH]
+    # sampling error of a percentile of 20,000 draws is ~0.0002 here
+    assert np.percentile(x, 10) == pytest.approx(0.04, abs=0.001)
+    assert np.percentile(x, 90) == pytest.approx(0.07, abs=0.001)
+
+
+def test_triangular_draws_have_the_triangular_mean():
+    d = u.Distribution(dist="triangular", low=0.0, mode=0.01, high=0.05)
+    v = np.linspace(0, 1, 100_001)[:-1] + 0.5e-5  # stratified uniforms
+    assert u.transform(d, v, v).mean() == pytest.approx((0.0 + 0.01 + 0.05) / 3, abs=1e-6)
+
+
+def test_a_range_outside_the_fields_bounds_is_rejected():
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario("cpr_2019_20", {"uncertainty": {
+            f"{CPR}.contingency_rate": {"dist": "uniform", "low": -0.01, "high": 0.01}}})
+    assert "uncertainty.organisations.cpr_ccg.contingency_rate.low: outside the field's " \
+           "bounds 0..1" in str(exc.value)
+
+
+def test_normal80_draws_are_clipped_to_the_fields_bounds():
+    # a rate with 10th percentile 0: about 10% of normal draws fall below 0 and are clipped
+    s = with_ranges("cpr_2019_20", {f"{CPR}.demand.tariff_efficiency": {
+        "dist": "normal80", "low": 0.0, "high": 0.02}})
+    x = u.simulate(s, 300, seed=5).draws[f"{CPR}.demand.tariff_efficiency"]
+    assert x.min() == 0.0 and (x == 0).sum() > 10
+
+
+def test_tornado_matches_deterministic_runs_at_low_and_high():
+    s = with_ranges("cpr_2019_20", {
+        GROWTH: {"dist": "normal80", "low": 0.04, "high": 0.07},
+        f"{CPR}.demand.tariff_efficiency": {"dist": "uniform", "low": 0.0, "high": 0.02},
+    })
+    t = u.tornado(s, org="cpr_ccg")
+    assert list(t["swing"]) == sorted(t["swing"], reverse=True)
+    row = t.set_index("assumption").loc[GROWTH]
+    for side in ("low", "high"):
+        df = model.run_scenario(load_scenario("cpr_2019_20", {GROWTH: row[side]}))
+        expected = rows(df, "cpr_ccg", "do_something_surplus")["2023/24"]
+        assert row[f"value_{side}"] == pytest.approx(expected, abs=1e-6)
+    assert t.attrs["year"] == "2023/24"
+
+
+def test_bundled_footprint_ranges_are_the_union_and_tight_funding_inherits_them():
+    cpr = load_scenario("cpr_2019_20").uncertainty
+    southend = load_scenario("southend_2019_20").uncertainty
+    footprint = load_scenario("footprint_2019_20").uncertainty
+    assert cpr and southend
+    assert footprint == {**cpr, **southend}
+    assert load_scenario("footprint_2019_20_tight_funding").uncertainty == footprint
+
+
+def test_cli_run_writes_uncertainty_csv_and_records_runs_and_seed(tmp_path, capsys):
+    assert cli.main(["run", "cpr_2019_20", "--runs", "50", "--seed", "12", "--out",
+                     str(tmp_path)]) == 0
+    folder = tmp_path / "cpr_2019_20"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (manifest["runs"], manifest["seed"]) == (50, 12)
+    text = (folder / "uncertainty.csv").read_text()
+    assert text.startswith("scenario,org,year,measure,item,stat,value,unit\n")
+    assert ",prob_surplus_ge_0," in text and ",footprint," in text
+
+
+def test_charts_carry_units_and_source():
+    sim = u.simulate("cpr_2019_20", 100, seed=1)
+    figs = [plotting.fan_chart(u.summarise(sim), org="cpr_ccg"),
+            plotting.tornado_chart(u.tornado(sim.scenario)),
+            plotting.position_s_curve(sim.get("footprint", "do_something_surplus")[1:, -1],
+                                      sim.scenario.name, year="2023/24")]
+    for fig in figs:
+        title = fig.axes[0].get_title()
+        assert "£m" in title
+        assert any("Source: ccgmodels scenario cpr_2019_20" in t.get_text() for t in fig.texts)
+
+
+@pytest.mark.dask
+def test_dask_local_cluster_gives_identical_numbers():
+    distributed = pytest.importorskip("distributed")
+    single = u.simulate("cpr_2019_20", 600, seed=21, chunk_size=200)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:
+        spread = u.simulate("cpr_2019_20", 600, seed=21, chunk_size=200,
+                            scheduler=cluster.scheduler_address)
+    assert spread.seed == single.seed == 21
+    for key in single.values:
+        np.testing.assert_array_equal(single.values[key], spread.values[key], err_msg=key)
+    for path in single.draws:
+        np.testing.assert_array_equal(single.draws[path], spread.draws[path])
+
+
+def test_range_on_unsupported_field_is_a_clear_validation_problem():
+    # By-year amounts, scheme savings and bridge rows are not vectorised: a range there must be
+    # refused at validation, naming the path, not fail later inside the model.
+    from ccgmodels.inputs.loading import check, validate_data
+
+    _, data, _ = check("cpr_2019_20")
+    data = dict(data)
+    path = "organisations.cpr_ccg.qipp.schemes.avastin.net_saving"
+    data["uncertainty"] = {**data["uncertainty"], path: {"dist": "uniform", "low": 50, "high": 90}}
+    scenario, problems = validate_data(data, "x.yaml")
+    assert scenario is None
+    assert [p.path for p in problems] == [f"uncertainty.{path}"]
+    assert "not supported" in problems[0].message

@@ -1,0 +1,128 @@
+"""Tests for ccgmodels.outputs.summaries: the STP summary, headline and key figures, each the
+same from a results table in memory and from ``results.csv`` read back.
+
+Sources: 004 = the NHS England STP plans on a page examples (the summary template, L69-77).
+Sign: surplus positive, deficit negative; solutions positive.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ccgmodels.models.results import read_tidy, write_tidy
+from ccgmodels.models.run import run_scenario
+from ccgmodels.outputs import summaries
+
+YEARS = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+MIXED_ORGS = [
+    {"kind": "provider", "id": "suhft", "name": "Southend Hospital (illustrative)",
+     "income": 10000, "income_growth": 0.02, "cost": 10500, "cost_growth": 0.03,
+     "efficiency_rate": 0.01, "stf": {"2020/21": 2000}},
+    {"kind": "social_care", "id": "southend_council", "name": "Southend Council (illustrative)",
+     "budget": 5000, "budget_growth": 0.01, "cost": 5200, "cost_growth": 0.04,
+     "savings": {"2020/21": 300}},
+]
+
+
+def series(df, measure, item="", org="cpr_ccg") -> np.ndarray:
+    sel = df[(df["org"] == org) & (df["measure"] == measure) & (df["item"] == item)]
+    return sel.sort_values("year")["value"].to_numpy()
+
+
+@pytest.fixture(scope="module")
+def fp():
+    return run_scenario("footprint_2019_20")
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    """CPR with an illustrative provider and council: every row of the STP summary is used."""
+    from ccgmodels.inputs.loading import check, validate_data
+
+    _, data, _ = check("cpr_2019_20")
+    data = {**data, "organisations": [*data["organisations"], *MIXED_ORGS]}
+    scenario, problems = validate_data(data, "mixed")
+    assert problems == []
+    return run_scenario(scenario)
+
+
+def read_back(df: pd.DataFrame, tmp_path) -> pd.DataFrame:
+    write_tidy(df, tmp_path / "results.csv")
+    return read_tidy(tmp_path / "results.csv")
+
+
+def test_stp_summary_rows_add_up(fp):
+    t = summaries.stp_summary(fp, "2020/21")
+    assert list(t.index) == list(summaries.STP_ROWS)
+    rows = dict(zip(["comm", "prov", "nhs", "stf", "after", "sc", "total"], t.index,
+                    strict=True))
+    for col in ("Do Nothing", "Solutions", "Do Something"):
+        c = t[col]
+        assert c[rows["nhs"]] == pytest.approx(c[rows["comm"]] + c[rows["prov"]])
+        assert c[rows["after"]] == pytest.approx(c[rows["nhs"]] + c[rows["stf"]])
+        assert c[rows["total"]] == pytest.approx(c[rows["after"]] + c[rows["sc"]])
+    np.testing.assert_allclose(t["Do Something"], t["Do Nothing"] + t["Solutions"])
+    # commissioner row = both CCGs' do nothing in 2020/21
+    dn = sum(series(fp, "do_nothing_surplus", "", o)[1] for o in ("cpr_ccg", "southend_ccg"))
+    assert t.loc[rows["comm"], "Do Nothing"] == pytest.approx(dn)
+
+
+@pytest.mark.parametrize("year", ["2019/20", "2023/24"])
+def test_stp_summary_from_results_csv_equals_the_one_in_memory(mixed, tmp_path, year):
+    memory = summaries.stp_summary(mixed, year)
+    disk = summaries.stp_summary(read_back(mixed, tmp_path), year)
+    pd.testing.assert_frame_equal(disk, memory, rtol=0, atol=1e-6)
+    # not all zeros: the provider, its STF and the council reach their rows
+    assert memory.loc["Provider Surplus / (Deficit)", "Do Nothing"] == pytest.approx(
+        series(mixed, "do_nothing_surplus", org="suhft")[YEARS.index(year)])
+    assert memory.loc["Social Care Surplus / (Deficit)", "Do Nothing"] != 0
+    assert (memory.abs().to_numpy() > 0).sum() >= 10
+
+
+def test_stp_summary_of_a_year_outside_the_results_is_refused(fp):
+    with pytest.raises(ValueError, match="no results for 2030/31; years are"):
+        summaries.stp_summary(fp, "2030/31")
+
+
+def test_stp_summary_without_kinds_is_refused(fp):
+    with pytest.raises(ValueError, match="kind column"):
+        summaries.stp_summary(fp.drop(columns="kind"), "2020/21")
+
+
+@pytest.mark.parametrize(("surplus", "expected"), [
+    ([-5.0, -3.0, 0.0, 2.0], ("2021/22", -8.0)),  # break-even counts as balance
+    ([1.0, -3.0, 2.0, 2.0], ("2019/20", 0.0)),
+    ([-1.0, -2.0, -3.0, -4.0], (None, -10.0)),
+    ([-1.0, 5.0, -3.0, 4.0], ("2020/21", -1.0)),
+])
+def test_first_year_of_balance(surplus, expected):
+    assert summaries.first_year_of_balance(YEARS[:4], surplus) == expected
+
+
+@pytest.mark.parametrize("org", ["footprint", "cpr_ccg", "southend_ccg"])
+def test_headline_and_key_figures_from_results_csv_equal_the_ones_in_memory(fp, tmp_path, org):
+    disk = read_back(fp, tmp_path)
+    pd.testing.assert_frame_equal(summaries.headline(disk, org), summaries.headline(fp, org),
+                                  rtol=0, atol=1e-6)
+    a, b = summaries.key_figures(fp, org), summaries.key_figures(disk, org)
+    assert a.keys() == b.keys()
+    for k in a:
+        assert b[k] == (pytest.approx(a[k], abs=1e-6) if isinstance(a[k], float) else a[k])
+
+
+def test_key_figures_pick_the_end_and_base_year(fp):
+    k = summaries.key_figures(fp)
+    assert (k["base_year"], k["end_year"]) == ("2019/20", "2023/24")
+    assert k["do_something"] == pytest.approx(series(fp, "do_something_surplus",
+                                                     org="footprint")[-1])
+    assert k["qipp_gap"] == pytest.approx(series(fp, "qipp", "unidentified", "footprint")[0])
+    assert k["prob_surplus_ge_0"] is None  # no Monte Carlo summary given
+
+
+def test_open_scenario_refuses_an_unknown_org():
+    opened = summaries.open_scenario("cpr_2019_20", org="cpr_ccg")
+    assert opened.org == "cpr_ccg" and "money in £k" in opened.intro
+    with pytest.raises(ValueError, match="org 'nowhere' is not in scenario cpr_2019_20"):
+        summaries.open_scenario("cpr_2019_20", org="nowhere")

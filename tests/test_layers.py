@@ -1,0 +1,186 @@
+"""The package's layers: imports only point down (``inputs < models < outputs < batch < cli``).
+
+Every module of ``ccgmodels`` is parsed (nothing is imported), and every import in it, at the
+top or inside a function, is checked against the rule stated in ``ccgmodels/__init__.py``:
+
+* a module imports only from its own layer or a lower one;
+* there is no import circle (inside a layer or across);
+* matplotlib only in ``outputs/plotting.py``, ipywidgets only in ``outputs/widgets.py``,
+  openpyxl only in ``outputs/workbook.py``, papermill / nbconvert / nbformat / nbclient /
+  jupyter_client / jupyter_core only in ``batch/``;
+* no module is longer than 500 lines.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "ccgmodels"
+LAYERS = ("inputs", "models", "outputs", "batch", "cli")
+#: third-party packages allowed only in the named modules (paths relative to the package)
+CONFINED = {
+    "matplotlib": ("outputs/plotting.py",),
+    "ipywidgets": ("outputs/widgets.py",),
+    "openpyxl": ("outputs/workbook.py",),
+    **{name: ("batch/",) for name in ("papermill", "nbconvert", "nbformat", "nbclient",
+                                      "jupyter_client", "jupyter_core")},
+}
+MAX_LINES = 500
+
+
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    rel = path.relative_to(root.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def layer_of(module: str) -> int | None:
+    """Layer index of a ``ccgmodels`` module; None for the package root (``__init__``,
+    ``__main__``), which sits above every layer."""
+    parts = module.split(".")
+    if len(parts) < 2:
+        return None
+    head = parts[1]
+    if head in LAYERS:
+        return LAYERS.index(head)
+    if head == "__main__":
+        return None
+    raise AssertionError(f"module {module} is in no layer: put it in one of {LAYERS}")
+
+
+def imports_of(path: Path, root: Path = PACKAGE) -> list[tuple[int, str]]:
+    """``(line, imported module)`` for every import statement in ``path``, lazy ones included;
+    relative imports resolved, ``from X import name`` giving ``X.name`` when that is a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    here = module_name(path, root)
+    package = here if path.name == "__init__.py" else here.rsplit(".", 1)[0]
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            for a in node.names:
+                sub = f"{target}.{a.name}"
+                is_module = (root.parent / Path(*sub.split("."))).with_suffix(".py").is_file() \
+                    or (root.parent / Path(*sub.split(".")) / "__init__.py").is_file()
+                out.append((node.lineno, sub if is_module else target))
+    return out
+
+
+def breaches(root: Path = PACKAGE) -> list[str]:
+    """Every breach of the layer rule under ``root``, as ``file:line: what`` text."""
+    out = []
+    graph: dict[str, set[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        here = module_name(path, root)
+        n = len(path.read_text(encoding="utf-8").splitlines())
+        if n > MAX_LINES:
+            out.append(f"{rel}: {n} lines, more than {MAX_LINES}")
+        mine = layer_of(here)
+        graph.setdefault(here, set())
+        for line, target in imports_of(path, root):
+            top = target.split(".")[0]
+            if top == root.name:
+                graph[here].add(target)
+                theirs = layer_of(target)
+                if mine is not None and (theirs is None or theirs > mine):
+                    where = "the package root" if theirs is None else LAYERS[theirs]
+                    out.append(f"{rel}:{line}: imports {target} ({where}) from the "
+                               f"{LAYERS[mine]} layer: imports must point down "
+                               f"({' < '.join(LAYERS)})")
+            elif top in CONFINED and not any(rel == a or (a.endswith("/") and
+                                                          rel.startswith(a))
+                                             for a in CONFINED[top]):
+                out.append(f"{rel}:{line}: imports {target}, allowed only in "
+                           f"{', '.join(CONFINED[top])}")
+    out += [f"import circle: {' -> '.join(c)}" for c in cycles(graph)]
+    return out
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Import circles among package modules (a module importing its own package's
+    ``__init__`` counts as importing that package)."""
+    found, state = [], {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in graph:
+                continue
+            if state.get(nxt) == 1:
+                found.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, stack)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])
+    return found
+
+
+def test_imports_point_down_and_nothing_breaks_the_rule():
+    found = breaches()
+    assert found == [], "layer rule broken:\n" + "\n".join(found)
+
+
+def test_package_docstring_states_the_rule():
+    import ccgmodels
+
+    doc = ccgmodels.__doc__ or ""
+    assert "inputs < models < outputs < batch < cli" in doc
+
+
+@pytest.fixture
+def planted(tmp_path):
+    """A copy of the package with one upward import planted in a models module."""
+    import shutil
+
+    copy = tmp_path / "ccgmodels"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    target = copy / "models" / "demand.py"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text + "\n\ndef _planted():\n    from ..outputs import tables\n"
+                      "    return tables\n", encoding="utf-8")
+    return copy, len(text.splitlines()) + 4
+
+
+def test_a_planted_upward_import_is_caught(planted):
+    copy, line = planted
+    found = breaches(copy)
+    assert found[0] == (f"models/demand.py:{line}: imports ccgmodels.outputs.tables (outputs) "
+                        "from the models layer: imports must point down "
+                        "(inputs < models < outputs < batch < cli)")
+    # and, since outputs import models, it closes a circle back to demand
+    assert [f for f in found[1:] if not f.startswith("import circle:")] == []
+    assert any("ccgmodels.models.demand -> ccgmodels.outputs.tables" in f for f in found[1:])
+
+
+def test_a_planted_circle_and_confined_import_are_caught(tmp_path):
+    import shutil
+
+    copy = tmp_path / "ccgmodels"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    (copy / "inputs" / "years.py").write_text(
+        (copy / "inputs" / "years.py").read_text() + "\nfrom . import paths  # noqa\n"
+        "import matplotlib  # noqa\n")
+    (copy / "inputs" / "paths.py").write_text(
+        (copy / "inputs" / "paths.py").read_text() + "\nfrom . import years  # noqa\n")
+    found = breaches(copy)
+    assert any(f.startswith("inputs/years.py:") and "matplotlib" in f for f in found), found
+    assert any(f.startswith("import circle:") and "ccgmodels.inputs.paths" in f
+               and "ccgmodels.inputs.years" in f for f in found), found

@@ -1,0 +1,22 @@
+"""The code, the tests and the notebooks pass ruff (pyproject.toml's rules), so an unused
+import or a stray preamble in a notebook fails the suite, not just ``make lint``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_ruff_passes_on_package_tests_benchmarks_and_notebooks():
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.fail("ruff is not installed: pip install -e '.[dev]'")
+    res = subprocess.run([ruff, "check", "--no-cache", "ccgmodels", "tests", "benchmarks",
+                          "notebooks"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
