@@ -58,8 +58,8 @@ def bundled_runs() -> dict[str, pd.DataFrame]:
 
 def test_results_csv_columns_exactly(cpr_run):
     header = (cpr_run / "results.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header.split(",") == ["scenario", "org", "year", "measure", "item", "value", "unit",
-                                 "kind"]
+    assert header.split(",") == ["scenario", "org", "year", "measure", "item", "value",
+                                 "value_real", "unit", "kind"]
     assert COLUMNS == header.split(",")
 
 

@@ -167,6 +167,13 @@ def walk(root: type[BaseModel], parts: Sequence[Any], data: Any = None
             node = _child(node, part)
             i += 1
         elif origin in (Union, types.UnionType):
+            if not _models(tp):  # a number or {year: number}: below it, the mapping
+                containers = [a for a in get_args(tp) if get_origin(a) in (dict, list)]
+                if not containers:
+                    raise KeyError(f"{'.'.join(map(str, parts[:i]))} is a value: no {part!r} "
+                                   "below it")
+                tp, meta = containers[0], []
+                continue
             member, used = _member(tp, part, node)
             if member is None:
                 raise KeyError(f"cannot tell which kind of entry {part!r} is in")
@@ -176,8 +183,15 @@ def walk(root: type[BaseModel], parts: Sequence[Any], data: Any = None
             raise KeyError(f"{'.'.join(map(str, parts[:i]))} is a value: no {part!r} below it")
     tp, extra = unwrap(tp)
     if get_origin(tp) in (Union, types.UnionType):
-        member, _ = _member(tp, None, node)
-        tp = member or tp
+        if _models(tp):
+            member, _ = _member(tp, None, node)
+            tp = member or tp
+        else:  # a number or {year: number}: the number's type and bounds
+            scalars = [a for a in get_args(tp) if get_origin(a) not in (dict, list)
+                       and a is not type(None)]
+            if scalars:
+                tp, more = unwrap(scalars[0])
+                extra = extra + more
     return tp, meta + extra, description
 
 

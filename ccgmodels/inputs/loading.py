@@ -189,6 +189,38 @@ def _message(err: dict, loc: tuple) -> str:
     return msg
 
 
+def _is_member_tag(part: Any) -> bool:
+    """Whether a pydantic location part names a member of a plain union (``float``,
+    ``function-after[_growth(), float]``, ``dict[...]``) rather than a field."""
+    return isinstance(part, str) and (part in ("float", "int", "str", "bool")
+                                      or part.startswith(("function-", "dict[", "list[")))
+
+
+def _by_year_member(loc: tuple, data: Any) -> tuple | None:
+    """``loc`` without its union member tag when the error is of the member the input chose
+    (a mapping by year for a mapping, the number for anything else), else None (the error of
+    the other member, which would only confuse)."""
+    for i, part in enumerate(loc):
+        if not _is_member_tag(part):
+            continue
+        node = data
+        for key in loc[:i]:
+            if isinstance(node, dict) and key not in node and node.get("kind") == key:
+                continue  # the tag of a discriminated union is not in the data
+            if isinstance(node, dict):
+                node = node.get(key)
+            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+                node = node[key]
+            else:
+                node = None
+        wants_dict = part.startswith("dict[")
+        if wants_dict != isinstance(node, dict):
+            return None
+        rest = tuple(p for p in loc[i + 1:] if p != "[key]")
+        return loc[:i] + rest
+    return loc
+
+
 def problems_from_validation(exc: ValidationError, data: Any, name: str) -> list[Problem]:
     """Turn a pydantic ``ValidationError`` into :class:`Problem` rows."""
     out: list[Problem] = []
@@ -197,7 +229,9 @@ def problems_from_validation(exc: ValidationError, data: Any, name: str) -> list
         if isinstance(cause, SemanticError):
             out.extend(Problem(name, p, v, m) for p, v, m in cause.problems)
             continue
-        loc = tuple(err["loc"])
+        loc = _by_year_member(tuple(err["loc"]), data)
+        if loc is None:
+            continue
         path, model_loc = _display_path(loc, data)
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             # name the tag field itself, and show the bad tag rather than the whole block

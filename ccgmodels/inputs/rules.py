@@ -67,8 +67,12 @@ def semantic_problems(s) -> list[Row]:
                 out.append((f"{path}.{y}", y, f"year outside the scenario's years "
                             f"{years[0]} to {years[-1]}"))
 
+    later = years[1:]
+    out.extend(_by_year(s.deflator, "deflator", later, "each year after the base"))
     for o in s.organisations:
         root = f"organisations.{o.id}"
+        for path, value, want, which in by_year_fields(o, root, years):
+            out.extend(_by_year(value, path, want, which))
         if o.kind == "ccg":
             out.extend(_commissioner_problems(o, root, years))
             in_horizon(f"{root}.solutions.stf", o.solutions.stf)
@@ -83,6 +87,60 @@ def semantic_problems(s) -> list[Row]:
             get_path(s, path)
         except KeyError as exc:
             out.append((f"sources.{path}", path, f"names no assumption: {exc.args[0]}"))
+    return out
+
+
+def by_year_fields(o, root: str, years: list[str]):
+    """``(path, value, years it must cover, which)`` of every assumption of organisation ``o``
+    that may be given year by year: rates for each year after the base, levels for every
+    year."""
+    later, every = years[1:], ("each year after the base", "every modelled year")
+    rates = []
+    if o.kind == "ccg":
+        g = o.allocation.growth
+        rates += [(f"allocation.growth.{k}", getattr(g, k))
+                  for k in ("programme", "running_costs", "primary_care_cocommissioning")]
+        e = o.expenditure
+        rates += [("expenditure.price_inflation", e.price_inflation)]
+        rates += [(f"expenditure.price_inflation_by_line.{k}", v)
+                  for k, v in e.price_inflation_by_line.items()]
+        rates += [(f"expenditure.volume_growth.{k}", v) for k, v in e.volume_growth.items()]
+        rates += [("solutions.efficiency_rate", o.solutions.efficiency_rate)]
+        if o.allocation.levels is not None:
+            rates += [("allocation.levels", o.allocation.levels)]
+        if o.demand is not None:
+            d = o.demand
+            rates += [("demand.tariff_efficiency", d.tariff_efficiency)]
+            rates += [(f"demand.population_growth.{k}", v)
+                      for k, v in d.population_growth.items()]
+            rates += [(f"demand.pods.{k}.non_demographic_growth", p.non_demographic_growth)
+                      for k, p in d.pods.items() if p.non_demographic_growth is not None]
+        if o.control_total is not None:
+            yield f"{root}.control_total", o.control_total, years, every[1]
+    elif o.kind == "provider":
+        rates += [(k, getattr(o, k)) for k in ("income_growth", "cost_growth",
+                                                "efficiency_rate")]
+    elif o.kind == "social_care":
+        rates += [(k, getattr(o, k)) for k in ("budget_growth", "cost_growth")]
+    for path, value in rates:
+        yield f"{root}.{path}", value, later, every[0]
+
+
+def _by_year(value, path: str, want: list[str], which: str) -> list[Row]:
+    """A mapping by year must have exactly the years ``want``; a number needs none."""
+    if not isinstance(value, dict):
+        return []
+    out: list[Row] = []
+    missing = [y for y in want if y not in value]
+    extra = [y for y in value if y not in want]
+    if missing:
+        out.append((path, list(value), f"missing year{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(missing)}: give a value for {which} "
+                    f"({want[0] if want else '-'} to {want[-1] if want else '-'}), or one "
+                    "number for every year"))
+    for y in extra:
+        out.append((f"{path}.{y}", y, f"year not modelled here: give a value for {which} "
+                    f"({want[0] if want else 'none'} to {want[-1] if want else 'none'})"))
     return out
 
 
@@ -154,24 +212,33 @@ def _commissioner_problems(o, root: str, years: list[str]) -> list[Row]:
             out.append((f"{path}.net_saving", sc.net_saving,
                         f"net_saving must equal gross_saving - investment "
                         f"({sc.gross_saving - sc.investment:g})"))
-        if sc.net_saving is None and sc.gross_saving is not None and sc.net < 0:
-            out.append((f"{path}.investment", sc.investment,
-                        "investment exceeds the gross saving: give net_saving explicitly if the "
-                        "scheme is a net cost"))
-        if sc.start_year is not None and sc.start_year not in years:
+        if sc.gross < 0 and sc.investment > 0:
+            out.append((f"{path}.net_saving", sc.net_saving,
+                        f"the gross saving (net_saving + investment = {sc.gross:g}) cannot be "
+                        "negative"))
+        if sc.net_saving is not None and sc.net_saving < 0 and sc.investment == 0:
+            out.append((f"{path}.net_saving", sc.net_saving,
+                        "a negative net saving is a scheme that costs more than it saves: give "
+                        "its investment (and gross_saving) so the cost lands on a line"))
+        if sc.start_year is not None and fy.start_of(sc.start_year) > fy.start_of(years[-1]):
             out.append((f"{path}.start_year", sc.start_year,
-                        f"start year outside the scenario's years {years[0]} to {years[-1]}"))
-        by_category[sc.category] = by_category.get(sc.category, 0.0) + sc.net
+                        f"start year after the scenario's last year {years[-1]}"))
+        by_category[sc.category] = by_category.get(sc.category, 0.0) + sc.gross
     for category, total in by_category.items():
         line = getattr(o.expenditure.base, category)
         if total > line:
             out.append((f"{root}.qipp.schemes", total,
                         f"savings of {total:,.0f} £k in {category} are larger than the "
                         f"{category} spend line they reduce ({line:,.0f} £k)"))
-    if q.unidentified is not None and q.schemes:
+    if q.unidentified is not None and q.target is not None:
         out.append((f"{root}.qipp.unidentified", q.unidentified,
-                    "give either a scheme list or a stated unidentified QIPP, not both: with "
-                    "schemes the gap is target - identified"))
+                    "give the base-year target or the stated unidentified QIPP, not both: the "
+                    "gap is target - identified, or the target identified + gap"))
+    a = o.allocation
+    if a.levels is not None and any(isinstance(v, dict) or v != 0 for v in (
+            a.growth.programme, a.growth.running_costs, a.growth.primary_care_cocommissioning)):
+        out.append((f"{root}.allocation.growth", a.growth.model_dump(),
+                    "give allocation growth or levels by year, not both"))
 
     if o.primary_care_bridge is not None:
         keys = list(o.primary_care_bridge.years)

@@ -104,6 +104,11 @@ Rate = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_fraction), B
 Growth = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_growth), Bounds(-1.0, 1.0)]
 FinancialYear = Annotated[str, BeforeValidator(_year)]
 Slug = Annotated[str, AfterValidator(_slug)]
+# By year: one number for every year, or {year: number}. A rate's mapping has one entry for each
+# year after the base (the change from the year before); a level's has one for every year.
+GrowthByYear = Growth | dict[FinancialYear, Growth]
+RateByYear = Rate | dict[FinancialYear, Rate]
+SignedMoneyByYear = SignedMoney | dict[FinancialYear, SignedMoney]
 
 
 class Strict(BaseModel):
@@ -124,10 +129,13 @@ class AllocationByType(Strict):
 
 
 class AllocationGrowth(Strict):
-    programme: Growth = Field(0.0, description="Programme allocation growth a year [fraction]")
-    running_costs: Growth = Field(0.0, description="Running costs allocation growth [fraction]")
-    primary_care_cocommissioning: Growth = Field(
-        0.0, description="Primary care co-commissioning allocation growth a year [fraction]"
+    programme: GrowthByYear = Field(
+        0.0, description="Programme allocation growth a year, or by year [fraction/yr]")
+    running_costs: GrowthByYear = Field(
+        0.0, description="Running costs allocation growth a year, or by year [fraction/yr]")
+    primary_care_cocommissioning: GrowthByYear = Field(
+        0.0, description="Primary care co-commissioning allocation growth a year, or by year "
+        "[fraction/yr]"
     )
 
 
@@ -135,7 +143,13 @@ class Allocation(Strict):
     base: AllocationByType = Field(description="Recurrent allocation by type, base year [£k]")
     growth: AllocationGrowth = Field(
         default_factory=AllocationGrowth,
-        description="Growth of each allocation type in every year after the base [fraction/yr]",
+        description="Growth of each allocation type in the years after the base: one rate for "
+        "every year, or {year: rate} [fraction/yr]",
+    )
+    levels: dict[FinancialYear, AllocationByType] | None = Field(
+        None,
+        description="Published allocations by type for each year after the base, instead of "
+        "growth (e.g. the five-year allocations 2019/20 to 2023/24) [£k]",
     )
 
 
@@ -158,16 +172,17 @@ class Expenditure(Strict):
         description="Planned spend by service line in the base year, net of identified QIPP "
         "schemes, excluding contingency and unidentified QIPP [£k]"
     )
-    volume_growth: dict[ServiceLine, Growth] = Field(
+    volume_growth: dict[ServiceLine, GrowthByYear] = Field(
         default_factory=dict,
         description="Volume growth a year of each service line not driven by points of delivery "
         "(and of the share of a line that its points of delivery do not cover); absent lines "
-        "grow 0 [fraction/yr]",
+        "grow 0; a rate or {year: rate} [fraction/yr]",
     )
-    price_inflation: Growth = Field(
-        0.0, description="Price inflation a year applied to every service line [fraction/yr]"
+    price_inflation: GrowthByYear = Field(
+        0.0, description="Price inflation a year applied to every service line, or by year "
+        "[fraction/yr]"
     )
-    price_inflation_by_line: dict[ServiceLine, Growth] = Field(
+    price_inflation_by_line: dict[ServiceLine, GrowthByYear] = Field(
         default_factory=dict,
         description="Price inflation a year for named service lines, replacing price_inflation "
         "[fraction/yr]",
@@ -183,7 +198,7 @@ class PointOfDelivery(Strict):
     age_mix: dict[str, Rate] = Field(
         description="Share of this activity by age band; sums to 1 [fraction]"
     )
-    non_demographic_growth: Growth | None = Field(
+    non_demographic_growth: GrowthByYear | None = Field(
         None,
         description="Growth a year not explained by demography; when absent it is the residual "
         "of the growth table named in demand.growth_table [fraction/yr]",
@@ -191,17 +206,18 @@ class PointOfDelivery(Strict):
 
 
 class Demand(Strict):
-    population_growth: dict[str, Growth] = Field(
-        description="Population growth a year by age band [fraction/yr]"
+    population_growth: dict[str, GrowthByYear] = Field(
+        description="Population growth a year by age band: a rate or {year: rate} [fraction/yr]"
     )
     growth_table: Literal[PROVIDERS_WITH_GROWTH_TABLE] | None = Field(  # type: ignore[valid-type]
         None,
         description="Provider whose 2019/20 activity growth by point of delivery (000:L2485-2497) "
         "sets total growth; non-demographic growth is then the residual after demography",
     )
-    tariff_efficiency: Rate = Field(
+    tariff_efficiency: RateByYear = Field(
         0.0,
-        description="Efficiency deducted from the price of activity each year [fraction/yr]",
+        description="Efficiency deducted from the price of activity each year (the national "
+        "tariff's efficiency factor), or by year [fraction/yr]",
     )
     pods: dict[Pod, PointOfDelivery] = Field(description="Points of delivery modelled")
 
@@ -214,12 +230,16 @@ class Scheme(Strict):
         None, description="Gross full-year saving [£k/yr]; net_saving + investment if absent"
     )
     investment: Money = Field(0.0, description="Investment the scheme needs [£k/yr]")
-    net_saving: Money | None = Field(
-        None, description="Net full-year saving = gross_saving - investment [£k/yr]"
+    investment_line: ServiceLine | None = Field(
+        None, description="Service line that pays the investment; the category when absent")
+    net_saving: SignedMoney | None = Field(
+        None, description="Net full-year saving = gross_saving - investment; negative for a "
+        "scheme that costs more than it saves [£k/yr]"
     )
     status: Status = Field(description="delivered, in_progress, scoping or unidentified")
     start_year: FinancialYear | None = Field(
-        None, description="Financial year the saving starts; the base year when absent"
+        None, description="Financial year the saving starts (earlier than the base year for a "
+        "scheme whose full-year effect arrives in it); the base year when absent"
     )
     start_quarter: int = Field(1, ge=1, le=4, description="Quarter the saving starts [1-4]")
     recurrent: bool = Field(True, description="Whether the saving recurs in later years")
@@ -256,8 +276,8 @@ class Qipp(Strict):
     )
     unidentified: Money | None = Field(
         None,
-        description="Unidentified QIPP in the base-year plan, for a plan with no scheme list "
-        "(Southend 235, 000:L2110) [£k]",
+        description="Unidentified QIPP stated in the base-year plan (Southend 235, 000:L2110); "
+        "with it, the base-year target is the identified schemes plus this gap [£k]",
     )
     delivery_probability: dict[Status, Rate] = Field(
         default_factory=_default_probabilities,
@@ -268,7 +288,7 @@ class Qipp(Strict):
 
 
 class Solutions(Strict):
-    efficiency_rate: Rate = Field(
+    efficiency_rate: RateByYear = Field(
         0.0,
         description="Provider efficiency a year on the cost base of efficiency_lines, compounding "
         "from the year after the base; ASSUMPTION (004:L66 leaves it as X%) [fraction/yr]",
@@ -291,6 +311,12 @@ class Solutions(Strict):
     stf: dict[FinancialYear, Money] = Field(
         default_factory=dict,
         description="Sustainability and transformation funding received, by year [£k]",
+    )
+    contingency_release: bool = Field(
+        True,
+        description="Release the contingency reserve against QIPP slippage in the do-something "
+        "position, up to the slippage (000:L2015: the reserve is held as mitigation against "
+        "in-year pressures)",
     )
 
 
@@ -330,8 +356,14 @@ class Commissioner(Strict):
     contingency_rate: Rate = Field(
         0.005, description="Contingency reserve as a share of allocation (000:L2015) [fraction]"
     )
-    control_total: SignedMoney | None = Field(
-        None, description="Surplus the organisation must reach [£k]"
+    control_total: SignedMoneyByYear | None = Field(
+        None, description="Surplus the organisation must reach, every year or {year: surplus}; "
+        "break-even (0) when absent [£k]"
+    )
+    mhis_uplift: Rate = Field(
+        0.0, description="Mental health investment standard: mental health spend must grow by "
+        "at least the programme allocation growth plus this uplift (000:L2673 states the growth "
+        "in funding alone) [fraction/yr]"
     )
     demand: Demand | None = Field(None, description="Activity by point of delivery")
     qipp: Qipp = Field(default_factory=Qipp, description="QIPP target and schemes")
@@ -346,11 +378,14 @@ class Provider(Strict):
     id: Slug = Field(description="Organisation id")
     name: str = Field(description="Organisation name")
     income: Money = Field(description="Income in the base year [£k]")
-    income_growth: Growth = Field(0.0, description="Income growth a year [fraction/yr]")
+    income_growth: GrowthByYear = Field(
+        0.0, description="Income growth a year, or by year [fraction/yr]")
     cost: Money = Field(description="Cost base in the base year [£k]")
-    cost_growth: Growth = Field(0.0, description="Cost growth a year, do nothing [fraction/yr]")
-    efficiency_rate: Rate = Field(
-        0.0, description="Efficiency a year on the cost base, compounding [fraction/yr]"
+    cost_growth: GrowthByYear = Field(
+        0.0, description="Cost growth a year, do nothing, or by year [fraction/yr]")
+    efficiency_rate: RateByYear = Field(
+        0.0, description="Efficiency a year on the cost base, compounding, or by year "
+        "[fraction/yr]"
     )
     stf: dict[FinancialYear, Money] = Field(
         default_factory=dict, description="Sustainability and transformation funding [£k]"
@@ -362,10 +397,12 @@ class SocialCare(Strict):
     id: Slug = Field(description="Organisation id")
     name: str = Field(description="Organisation name")
     budget: Money = Field(description="Social care budget in the base year [£k]")
-    budget_growth: Growth = Field(0.0, description="Budget growth a year [fraction/yr]")
+    budget_growth: GrowthByYear = Field(
+        0.0, description="Budget growth a year, or by year [fraction/yr]")
     cost: Money = Field(description="Cost of social care in the base year [£k]")
-    cost_growth: Growth = Field(
-        0.0, description="Cost growth a year from inflation and demography [fraction/yr]"
+    cost_growth: GrowthByYear = Field(
+        0.0, description="Cost growth a year from inflation and demography, or by year "
+        "[fraction/yr]"
     )
     savings: dict[FinancialYear, Money] = Field(
         default_factory=dict,
@@ -398,6 +435,12 @@ class Scenario(Strict):
     base_year: FinancialYear = Field(description="First modelled year, the plan year")
     end_year: FinancialYear = Field(description="Last modelled year (inclusive)")
     organisations: list[Organisation] = Field(min_length=1, description="Organisations modelled")
+    deflator: GrowthByYear = Field(
+        0.02,
+        description="Growth of the price level that turns cash into base-year prices (results' "
+        "value_real); ASSUMPTION default 2% a year, the Bank of England's inflation target as a "
+        "stand-in for the GDP deflator [fraction/yr]",
+    )
     uncertainty: dict[str, Distribution] = Field(
         default_factory=dict,
         description="Ranges for numeric assumptions, keyed by dotted path "

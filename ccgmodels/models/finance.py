@@ -8,16 +8,17 @@ assumption given as an array of shape ``(R, 1)`` evaluates R Monte Carlo runs at
 A commissioner is evaluated by :func:`commissioner`, which calls the steps in order and adds
 no arithmetic of its own:
 
-1. :func:`allocation`: the recurrent allocation by type;
-2. :func:`scheme_savings`: each QIPP scheme's saving and contribution by year;
-3. :func:`plan_lines`: spend by service line with no new action (do-nothing lines);
-4. :func:`do_nothing`: the do-nothing expenditure and surplus;
-5. :func:`qipp`: the QIPP target, identified, risk-adjusted and unidentified savings;
-6. :func:`plan`: the commissioner plan (the base-year plan rolled forward, QIPP delivered);
-7. :func:`solutions`: what closes the gap, each its own line;
-8. :func:`position`: the do-something position, do nothing plus solutions;
+1. :func:`allocation`: the recurrent allocation by type (grown, or published levels);
+2. :func:`plan_lines`: spend by service line before the base year's QIPP, with no new action;
+3. :func:`scheme_savings`: each QIPP scheme's saving, indexed with its line;
+4. :func:`do_nothing`: the do-nothing expenditure and surplus, and :func:`control_total`;
+5. :func:`qipp`: the requirement from the gap, target, identified and unidentified savings;
+6. :func:`plan`: the commissioner plan (do nothing with the year's QIPP delivered);
+7. :func:`solutions`: what closes the gap, each its own line (contingency released once);
+8. :func:`position`: the do-something and the underlying (recurrent) position;
 
-and :func:`business_rules` reports the planning rules as flags. The formulas are in each step's
+and :func:`mental_health_investment` and :func:`business_rules` report the planning rules.
+Providers and councils are in :mod:`ccgmodels.models.providers`. The formulas are in each step's
 docstring; with every delivery probability 1 and no other solution, the base-year do-something
 position equals the plan's surplus.
 """
@@ -29,153 +30,164 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..inputs.scenario import Commissioner, Provider, SocialCare
+from ..inputs.scenario import Commissioner
 from ..inputs.vocab import ALLOCATION_TYPES, SERVICE_LINES
 from . import demand as dm
 from . import schemes as sch
+from . import series
 
-SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "stf", "social_care")
+SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "contingency_release", "stf",
+                  "social_care")
 Series = dict[tuple[str, str], np.ndarray]
 
 
-def grow(base, rate, n_years: int) -> np.ndarray:
-    """``base * (1 + rate) ** t`` for each year [unit of base]."""
-    return np.asarray(base, dtype=float) * dm.growth_index(rate, n_years)
+def grow(base, rate, years: Sequence[str]) -> np.ndarray:
+    """``base`` grown by ``rate`` (a rate or ``{year: rate}``) each year [unit of base]."""
+    return np.asarray(base, dtype=float) * series.index(rate, years)
 
 
-def cumulative(series) -> np.ndarray:
-    """Running total along the year axis [unit of series]."""
-    return np.cumsum(series, axis=-1)
+def cumulative(values) -> np.ndarray:
+    """Running total along the year axis [unit of values]."""
+    return np.cumsum(values, axis=-1)
 
 
-def efficiency_saving(cost_base, rate, n_years: int) -> np.ndarray:
-    """Saving from efficiency ``rate`` a year compounding after the base year [£k]::
+def efficiency_saving(cost_base, rate, years: Sequence[str]) -> np.ndarray:
+    """Saving from efficiency ``rate`` a year (or by year) compounding after the base year::
 
-        saving[t] = cost_base[t] * (1 - (1 - rate) ** t)
+        saving[t] = cost_base[t] * (1 - prod_{s<=t} (1 - rate_s))                  [£k]
     """
-    t = np.arange(n_years)
-    return np.asarray(cost_base) * (1 - (1 - np.asarray(rate, dtype=float)) ** t)
+    return np.asarray(cost_base) * (1 - series.combined_index([(rate, -1)], years))
 
 
 # --- 1. allocation ---------------------------------------------------------------------------
 
 
-def allocation(o: Commissioner, n_years: int) -> dict[str, np.ndarray]:
+def allocation(o: Commissioner, years: Sequence[str]) -> dict[str, np.ndarray]:
     """Allocation by type and ``total`` in each year [£k].
 
     Notes
     -----
     ::
 
-        allocation_x[t] = allocation_x[0] * (1 + growth_x) ** t     x: programme, running
-                                                                       costs, co-commissioning
-        total           = programme + running_costs + primary_care_cocommissioning
+        allocation_x[t] = allocation_x[0] * prod_{s<=t} (1 + growth_x[s])    x: programme,
+                          (or the published level of year t)                  running costs,
+        total           = sum of the three types                              co-commissioning
 
     References
     ----------
     000:L1997-2013 (the CCGs' 2019/20 allocations: CPR 275,220, Southend 290,241 £k).
     """
-    out = {
-        t: grow(getattr(o.allocation.base, t), getattr(o.allocation.growth, t), n_years)
-        for t in ALLOCATION_TYPES
-    }
+    a = o.allocation
+    out = {}
+    for t in ALLOCATION_TYPES:
+        if a.levels is not None:
+            out[t] = series.levels({years[0]: getattr(a.base, t), **{
+                y: getattr(a.levels[y], t) for y in years[1:]}}, years)
+        else:
+            out[t] = grow(getattr(a.base, t), getattr(a.growth, t), years)
     out["total"] = sum(out[t] for t in ALLOCATION_TYPES)
     return out
 
 
-# --- 2. scheme savings -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SchemeSavings:
-    """The QIPP schemes of one commissioner by year [£k]; schemes on the first axis."""
-
-    effect: np.ndarray  # (S, n): saving against do-nothing spend
-    contribution: np.ndarray  # (S, n): what each counts towards the year's QIPP programme
-    by_line: dict[str, np.ndarray]  # service line -> (n,): summed effect of its schemes
-
-
-def scheme_savings(o: Commissioner, years: Sequence[str]) -> SchemeSavings:
-    """Each scheme's saving and QIPP contribution by year (:mod:`ccgmodels.models.schemes`)."""
-    effect = sch.effects(o.qipp.schemes, list(years))
-    contribution = sch.qipp_contributions(o.qipp.schemes, effect)
-    by_line = sch.group_sum([s.category for s in o.qipp.schemes], effect)
-    return SchemeSavings(effect, contribution, by_line)
-
-
-# --- 3. plan lines ---------------------------------------------------------------------------
+# --- 2. plan lines ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class PlanLines:
-    """Spend by service line if nothing changes [£k]."""
+    """Spend by service line if nothing changes [£k], and each line's growth index."""
 
-    gross: dict[str, object]  # base-year spend gross of the identified QIPP it nets off
+    gross: dict[str, object]  # base-year spend before the base year's QIPP schemes
     spend: dict[str, np.ndarray]  # do-nothing spend by year
     at_base_volume: dict[str, np.ndarray]  # base-year volumes at each year's price
+    index: dict[str, np.ndarray]  # spend / gross: 1 in the base year [index]
     pods: list  # dm.PodProjection of every point of delivery
 
 
 def line_inflation(o: Commissioner) -> dict[str, object]:
-    """Price inflation of each service line [fraction/yr]."""
+    """Price inflation of each service line: a rate or ``{year: rate}`` [fraction/yr]."""
     e = o.expenditure
     return {line: e.price_inflation_by_line.get(line, e.price_inflation) for line in SERVICE_LINES}
 
 
-def plan_lines(o: Commissioner, n_years: int, savings: SchemeSavings,
+def plan_lines(o: Commissioner, years: Sequence[str],
                growth_table: Mapping[str, float | None] | None = None) -> PlanLines:
-    """Do-nothing spend of every service line.
+    """Do-nothing spend of every service line: the base-year plan before all of its QIPP.
 
     Notes
     -----
-    The plan's lines are net of the identified QIPP schemes, so they are grossed up by the
-    schemes' base-year effect, then grown: the share of a line its points of delivery cover by
-    their activity and unit cost (:func:`ccgmodels.models.demand.project_pods`), the rest by
-    the line's volume growth and price inflation::
+    The plan's lines are net of its schemes, so they are grossed up by the schemes' base-year
+    effect (gross savings back on their line, investment off the line that pays it) and then
+    grown: the share of a line its points of delivery cover by their activity and unit cost
+    (:func:`ccgmodels.models.demand.project_pods`), the rest by the line's volume growth and
+    price inflation. The unidentified QIPP gap is not a line: do nothing never delivers it::
 
-        gross_l   = plan_l + sum of scheme effects on l in the base year
+        gross_l    = plan_l + base-year scheme effects on l
         spend_l[t] = sum_p activity_cost_p[t]
-                   + gross_l * (1 - sum_p share_p) * (1 + volume_l) ** t * (1 + inflation_l) ** t
+                   + gross_l * (1 - sum_p share_p) * volume_index_l[t] * price_index_l[t]
 
     References
     ----------
     000:L1997-2013 (the plans by service line); 000:L2485-2497 (SUHFT growth by point of
     delivery, when ``demand.growth_table`` names it).
     """
-    plan = {line: getattr(o.expenditure.base, line) for line in SERVICE_LINES}
-    gross = {line: plan[line] + savings.by_line.get(line, np.zeros(n_years))[0]
+    n = len(years)
+    base_effect = sch.by_line(o.qipp.schemes, years[:1])
+    gross = {line: getattr(o.expenditure.base, line)
+             + float(np.asarray(base_effect.get(line, 0.0)).reshape(-1)[0])
              for line in SERVICE_LINES}
     inflation = line_inflation(o)
     shares = dm.pod_shares(o.demand)
-    pods = (dm.project_pods(o.demand, gross, inflation, n_years, growth_table)
+    pods = (dm.project_pods(o.demand, gross, inflation, years, growth_table)
             if o.demand is not None else [])
     spend: dict[str, np.ndarray] = {}
     at_base_volume: dict[str, np.ndarray] = {}
     for line in SERVICE_LINES:
         rest = 1.0 - shares.get(line, 0.0)
-        price = dm.growth_index(inflation[line], n_years)
-        volume = dm.growth_index(o.expenditure.volume_growth.get(line, 0.0), n_years)
+        price = series.index(inflation[line], years)
+        volume = series.index(o.expenditure.volume_growth.get(line, 0.0), years)
         spend[line] = gross[line] * rest * volume * price
         at_base_volume[line] = gross[line] * rest * price
     for pp in pods:
         spend[pp.service_line] = spend[pp.service_line] + pp.cost
         at_base_volume[pp.service_line] = at_base_volume[pp.service_line] + pp.cost_at_base_volume
-    return PlanLines(gross, spend, at_base_volume, pods)
+    index = {line: (spend[line] / gross[line] if gross[line] else np.ones(n))
+             for line in SERVICE_LINES}
+    return PlanLines(gross, spend, at_base_volume, index, pods)
 
 
-def activity(lines: PlanLines, n_years: int) -> Series:
+def activity(lines: PlanLines) -> Series:
     """Activity, its cost, unit cost and growth drivers of each point of delivery
-    [count/yr, £k, £k/unit, fraction/yr]."""
+    [count/yr, £k, £k/unit, fraction/yr; growth from the year before, none in the base]."""
     out: Series = {}
     for pp in lines.pods:
         out[("activity", pp.pod)] = pp.activity
         out[("activity_cost", pp.pod)] = pp.cost
         out[("unit_cost", pp.pod)] = np.divide(
             pp.cost, pp.activity, out=np.zeros(np.shape(pp.cost)), where=pp.activity > 0)
-        out[("growth_demographic", pp.pod)] = np.asarray(pp.demographic) * np.ones(n_years)
-        out[("growth_non_demographic", pp.pod)] = np.asarray(pp.non_demographic) * np.ones(
-            n_years)
+        for measure, rate in (("growth_demographic", pp.demographic),
+                              ("growth_non_demographic", pp.non_demographic)):
+            rate = np.array(np.broadcast_to(rate, np.shape(pp.cost)), dtype=float)
+            rate[..., 0] = np.nan
+            out[(measure, pp.pod)] = rate
     return out
+
+
+# --- 3. scheme savings -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemeSavings:
+    """The QIPP schemes of one commissioner by year, indexed with their lines [£k]."""
+
+    effect: np.ndarray  # (..., S, n): net saving of each scheme against do nothing
+    by_line: dict[str, object]  # service line -> (..., n): what the schemes take off it
+
+
+def scheme_savings(o: Commissioner, years: Sequence[str], lines: PlanLines) -> SchemeSavings:
+    """Each scheme's saving against do nothing, recurrent savings indexed with their line
+    (:func:`ccgmodels.models.schemes.effects`)."""
+    return SchemeSavings(sch.effects(o.qipp.schemes, years, lines.index),
+                         sch.by_line(o.qipp.schemes, years, lines.index))
 
 
 # --- 4. do nothing ---------------------------------------------------------------------------
@@ -191,7 +203,8 @@ def do_nothing(o: Commissioner, allocation_total, lines: PlanLines) -> Series:
 
     Notes
     -----
-    ::
+    Do nothing is the base-year plan before all of its QIPP, identified and unidentified,
+    carried forward with no new action::
 
         do_nothing_expenditure[t] = sum_l spend_l[t] + contingency[t]
         do_nothing_surplus[t]     = allocation[t] - do_nothing_expenditure[t]
@@ -202,48 +215,38 @@ def do_nothing(o: Commissioner, allocation_total, lines: PlanLines) -> Series:
             ("do_nothing_cumulative_surplus", ""): cumulative(surplus)}
 
 
+def control_total(o: Commissioner, years: Sequence[str]) -> np.ndarray:
+    """The surplus to reach in each year: stated (every year or by year), else break-even
+    [£k]."""
+    return series.levels(0.0 if o.control_total is None else o.control_total, years)
+
+
 # --- 5. QIPP ---------------------------------------------------------------------------------
 
 
-def qipp(o: Commissioner, allocation_total, savings: SchemeSavings, p) -> tuple[Series, object]:
-    """The QIPP programme of each year, and the base-year unidentified gap [£k].
+def qipp(o: Commissioner, allocation_total, savings: SchemeSavings, p, required) -> Series:
+    """The QIPP position of each year: requirement, target, identified, gap [£k].
 
     Notes
     -----
-    See :mod:`ccgmodels.models.schemes` for target, identified, risk-adjusted, unidentified and
-    headroom. A plan that states its unidentified QIPP but lists no schemes (Southend 235,
-    000:L2110) has no known base-year target: its base-year target, identified and headroom
-    are NaN (left out of the results) and its gap is the stated figure.
-
-    Returns
-    -------
-    (dict, array)
-        The ``qipp``, ``qipp_scheme``, ``qipp_status`` and ``qipp_category`` measures, and the
-        base-year gap with a trailing axis, so that it broadcasts against years (and runs).
+    See :mod:`ccgmodels.models.schemes`; ``required = max(0, control_total - do nothing)``.
     """
     q = o.qipp
     n = np.shape(allocation_total)[-1]
-    contrib = savings.contribution
-    target = sch.targets(q, allocation_total)
-    identified = contrib.sum(axis=0) if q.schemes else np.zeros(n)
-    risk_adjusted = (p[..., :, None] * contrib).sum(axis=-2) if q.schemes else np.zeros(n)
-    position = sch.summary(target, identified, risk_adjusted, q.headroom_rate)
-    gap = (np.asarray(q.unidentified, dtype=float) if q.unidentified is not None
-           else position["unidentified"][..., :1])
-    if q.unidentified is not None:  # a stated gap with no scheme list: base target unknown
-        shape = np.broadcast_shapes(np.shape(position["target"]), np.shape(gap) or (1,))
-        for k in position:
-            position[k] = np.array(np.broadcast_to(position[k], shape), dtype=float)
-            position[k][..., 0] = (np.broadcast_to(gap, shape[:-1] + (1,))[..., 0]
-                                   if k == "unidentified" else np.nan)
+    e = savings.effect
+    identified = e.sum(axis=-2) if q.schemes else np.zeros(n)
+    risk_adjusted = (p[..., :, None] * e).sum(axis=-2) if q.schemes else np.zeros(n)
+    target = sch.targets(q, required, identified)
+    position = sch.summary(target, identified, risk_adjusted, q.headroom_rate, required,
+                           q.rate * allocation_total)
     out: Series = {("qipp", k): v for k, v in position.items()}
-    for s, row in zip(q.schemes, contrib, strict=True):
-        out[("qipp_scheme", s.id)] = row
-    for status, row in sch.group_sum([s.status for s in q.schemes], contrib).items():
+    for i, s in enumerate(q.schemes):
+        out[("qipp_scheme", s.id)] = e[..., i, :]
+    for status, row in sch.group_sum([s.status for s in q.schemes], e).items():
         out[("qipp_status", status)] = row
-    for category, row in sch.group_sum([s.category for s in q.schemes], contrib).items():
+    for category, row in sch.group_sum([s.category for s in q.schemes], e).items():
         out[("qipp_category", category)] = row
-    return out, gap
+    return out
 
 
 # --- 6. the commissioner plan ----------------------------------------------------------------
@@ -251,15 +254,17 @@ def qipp(o: Commissioner, allocation_total, savings: SchemeSavings, p) -> tuple[
 
 def plan(o: Commissioner, allocation_total, lines: PlanLines, savings: SchemeSavings,
          gap) -> Series:
-    """The commissioner plan: the base-year plan rolled forward with its QIPP delivered [£k].
+    """The commissioner plan: do nothing with the year's QIPP programme delivered [£k].
 
     Notes
     -----
     ::
 
-        expenditure_l = spend_l - scheme effects on l
-        expenditure   = sum_l expenditure_l + contingency - unidentified QIPP (base year)
+        expenditure_l = spend_l - what the schemes take off l
+        expenditure   = sum_l expenditure_l + contingency - unidentified QIPP
         surplus       = allocation - expenditure      (CPR 579, Southend 610 in 2019/20)
+
+    In the base year this is the plan as printed; later, the plan that meets the requirement.
 
     References
     ----------
@@ -283,20 +288,24 @@ def plan(o: Commissioner, allocation_total, lines: PlanLines, savings: SchemeSav
 
 
 def solutions(o: Commissioner, years: Sequence[str], lines: PlanLines, savings: SchemeSavings,
-              p, p_gap, gap) -> dict[str, np.ndarray]:
+              p, p_gap, gap, reserve) -> dict[str, np.ndarray]:
     """What closes the gap, each its own line [£k, positive improves the position].
 
     Notes
     -----
     ::
 
-        demand_mitigation[t] = d * sum_l max(spend_l[t] - spend_l at base volume[t], 0)
-                               over mitigation_lines (patient activity: not BCF, other
-                               programme or running costs); growth only, never a cost
-        efficiency[t]        = (cost base - mitigation)[t] * (1 - (1 - e) ** t) over the
-                               provider lines (efficiency_lines)
-        schemes[t]           = sum_s p(status_s) * effect_s[t] + p(unidentified) * gap
-        stf[t]               = transformation funding received
+        demand_mitigation[t]   = d * sum_l max(spend_l[t] - spend_l at base volume[t], 0)
+                                 over mitigation_lines (patient activity: not BCF, other
+                                 programme or running costs); growth only, never a cost
+        efficiency[t]          = (cost base - mitigation)[t] * (1 - prod (1 - e_s)) over the
+                                 provider lines (efficiency_lines)
+        schemes[t]             = sum_s p_s * effect_s[t] + p(unidentified) * gap[t]
+        contingency_release[t] = min(contingency[t], slippage[t]) when released, where
+                                 slippage = sum_s (1 - p_s) * effect_s + (1 - p_gap) * gap:
+                                 the reserve held against QIPP slippage (000:L2015), counted
+                                 once
+        stf[t]                 = transformation funding received
 
     References
     ----------
@@ -311,24 +320,39 @@ def solutions(o: Commissioner, years: Sequence[str], lines: PlanLines, savings: 
     mitigation = sol.demand_mitigation_rate * sum(growth_cost.values())
     cost_base = sum(
         lines.spend[line] - sol.demand_mitigation_rate * growth_cost[line]
-        for line in sol.efficiency_lines
+        for line in dict.fromkeys(sol.efficiency_lines)
     ) if sol.efficiency_lines else np.zeros(n)
-    schemes_saving = ((p[..., :, None] * savings.effect).sum(axis=-2) if o.qipp.schemes
-                      else np.zeros(n))
+    e = savings.effect
+    delivered = (p[..., :, None] * e).sum(axis=-2) if o.qipp.schemes else np.zeros(n)
+    slipped = (((1 - p[..., :, None]) * e).sum(axis=-2) if o.qipp.schemes else np.zeros(n)) \
+        + (1 - p_gap) * gap
+    release = np.minimum(reserve, np.maximum(slipped, 0.0)) if sol.contingency_release \
+        else np.zeros(n)
     return {
-        "efficiency": efficiency_saving(cost_base, sol.efficiency_rate, n),
+        "efficiency": efficiency_saving(cost_base, sol.efficiency_rate, years),
         "demand_mitigation": mitigation * np.ones(n),
-        "schemes": schemes_saving + p_gap * gap,
+        "schemes": delivered + p_gap * gap,
+        "contingency_release": release * np.ones(n),
         "stf": np.array([sol.stf.get(y, 0.0) for y in years]),
         "social_care": np.zeros(n),
     }
 
 
+def non_recurrent(o: Commissioner, savings: SchemeSavings, p) -> np.ndarray:
+    """The non-recurrent part of the schemes' expected saving [£k]."""
+    flags = np.array([not s.recurrent for s in o.qipp.schemes], dtype=float)
+    if not o.qipp.schemes:
+        return np.zeros(savings.effect.shape[-1])
+    return (flags[:, None] * p[..., :, None] * savings.effect).sum(axis=-2)
+
+
 # --- 8. position -----------------------------------------------------------------------------
 
 
-def position(do_nothing_surplus, lines: Mapping[str, object]) -> Series:
-    """The solution lines, their total and the do-something position [£k].
+def position(do_nothing_surplus, lines: Mapping[str, object],
+             non_recurrent_items=("stf", "contingency_release"), non_recurrent_extra=0.0
+             ) -> Series:
+    """The solution lines, their total, the do-something and the underlying position [£k].
 
     Notes
     -----
@@ -336,8 +360,10 @@ def position(do_nothing_surplus, lines: Mapping[str, object]) -> Series:
 
         solutions total      = sum of the lines in SOLUTION_ITEMS (absent lines are 0)
         do_something_surplus = do_nothing_surplus + solutions total              (exactly)
+        underlying_surplus   = do_something_surplus - non-recurrent income and savings (STF,
+                               contingency release, non-recurrent schemes): the exit run-rate
     """
-    shape = np.broadcast(do_nothing_surplus, *lines.values()).shape
+    shape = np.broadcast(do_nothing_surplus, *lines.values(), non_recurrent_extra).shape
     total = np.zeros(shape)
     out: Series = {}
     for item in SOLUTION_ITEMS:
@@ -347,6 +373,8 @@ def position(do_nothing_surplus, lines: Mapping[str, object]) -> Series:
     out[("solutions", "total")] = total
     out[("do_something_surplus", "")] = do_nothing_surplus + total
     out[("do_something_cumulative_surplus", "")] = cumulative(do_nothing_surplus + total)
+    one_off = sum(out[("solutions", k)] for k in non_recurrent_items) + non_recurrent_extra
+    out[("underlying_surplus", "")] = out[("do_something_surplus", "")] - one_off
     return out
 
 
@@ -374,85 +402,81 @@ def commissioner(
         Delivery factor of the unidentified QIPP gap, e.g. shape ``(R, 1)`` [fraction];
         defaults to the probability of ``unidentified``.
     """
-    n = len(years)
     p, p_gap = sch.delivery_probabilities(o.qipp)
     p = p if delivery is None else np.asarray(delivery)
     p_gap = p_gap if gap_delivery is None else gap_delivery
 
-    alloc = allocation(o, n)
-    savings = scheme_savings(o, years)
-    lines = plan_lines(o, n, savings, growth_table)
+    alloc = allocation(o, years)
+    lines = plan_lines(o, years, growth_table)
+    savings = scheme_savings(o, years, lines)
     nothing = do_nothing(o, alloc["total"], lines)
-    programme, gap = qipp(o, alloc["total"], savings, p)
+    target = control_total(o, years)
+    dn = nothing[("do_nothing_surplus", "")]
+    programme = qipp(o, alloc["total"], savings, p, np.maximum(target - dn, 0.0))
+    gap = programme[("qipp", "unidentified")]
     planned = plan(o, alloc["total"], lines, savings, gap)
-    closing = solutions(o, years, lines, savings, p, p_gap, gap)
+    reserve = planned[("expenditure", "contingency_reserve")]
+    closing = solutions(o, years, lines, savings, p, p_gap, gap, reserve)
 
     out: Series = {("allocation", k): v for k, v in alloc.items()}
-    out.update(activity(lines, n))
+    out.update(activity(lines))
     out.update(nothing)
+    out[("control_total", "")] = target * np.ones_like(dn)
     out.update(programme)
     out.update(planned)
-    out.update(position(nothing[("do_nothing_surplus", "")], closing))
+    out.update(position(dn, closing, non_recurrent_extra=non_recurrent(o, savings, p)))
     plan_spend = {line: planned[("expenditure", line)] for line in SERVICE_LINES}
-    out.update(business_rules(o, alloc["total"], plan_spend, planned[("surplus", "")]))
+    out.update(mental_health_investment(o, years, alloc, plan_spend))
+    out.update(business_rules(o, alloc, plan_spend, planned[("surplus", "")], target))
     return out
 
 
-def business_rules(o: Commissioner, alloc_total, plan_spend, surplus) -> Series:
+def _growth(x) -> np.ndarray:
+    """Growth of a series from the year before; NaN in the base year [fraction]."""
+    x = np.asarray(x, dtype=float)
+    g = np.full(x.shape, np.nan)
+    g[..., 1:] = x[..., 1:] / np.where(x[..., :-1] == 0, np.nan, x[..., :-1]) - 1
+    return g
+
+
+def mental_health_investment(o: Commissioner, years: Sequence[str], alloc, plan_spend
+                             ) -> Series:
+    """The mental health investment standard by year [£k]: mental health spend must grow by at
+    least the programme allocation's growth plus ``mhis_uplift`` (000:L2673).
+
+    ``required[t] = planned[t-1] * (1 + programme growth[t] + uplift)``;
+    ``shortfall = max(0, required - planned)``; none in the base year.
+    """
+    planned = np.asarray(plan_spend["mental_health"], dtype=float)
+    growth = _growth(alloc["programme"]) + o.mhis_uplift
+    required = np.full(np.broadcast_shapes(planned.shape, growth.shape), np.nan)
+    required[..., 1:] = planned[..., :-1] * (1 + growth[..., 1:])
+    shortfall = np.maximum(required - planned, 0.0)
+    return {("mental_health_investment", "planned"): planned * np.ones_like(required),
+            ("mental_health_investment", "required"): required,
+            ("mental_health_investment", "shortfall"): shortfall}
+
+
+def business_rules(o: Commissioner, alloc, plan_spend, surplus, target) -> Series:
     """Planning rules as results: 1 where the rule holds, 0 where it fails [flag].
 
-    Rules: mental health spend grows at least at allocation growth (MHIS, 000:L2673); primary
-    care and community spend grow at least at the overall uplift (000:L2676); the surplus meets
-    the control total (000:L1976). Growth rules are judged from the second year.
+    Rules: mental health spend grows at least at programme allocation growth plus the
+    standard's uplift (MHIS, 000:L2673); primary care and community spend grow at least at the
+    overall uplift (000:L2676); the plan's surplus meets the control total (000:L1976). Growth
+    rules are judged from the second year.
     """
-    def growth(x):
-        x = np.asarray(x, dtype=float)
-        g = np.full(x.shape, np.nan)
-        g[..., 1:] = x[..., 1:] / np.where(x[..., :-1] == 0, np.nan, x[..., :-1]) - 1
-        return g
-
-    uplift = growth(alloc_total)
+    uplift = _growth(alloc["total"])
     primary = plan_spend["primary_care_cocommissioning"] + plan_spend["other_primary_care"]
     rules = {
-        "mental_health_investment": growth(plan_spend["mental_health"]) >= uplift - 1e-12,
-        "primary_care_growth": growth(primary) >= uplift - 1e-12,
-        "community_growth": growth(plan_spend["community"]) >= uplift - 1e-12,
+        "mental_health_investment": _growth(plan_spend["mental_health"])
+        >= _growth(alloc["programme"]) + o.mhis_uplift - 1e-12,
+        "primary_care_growth": _growth(primary) >= uplift - 1e-12,
+        "community_growth": _growth(plan_spend["community"]) >= uplift - 1e-12,
     }
     out = {}
     for k, v in rules.items():
         flag = v.astype(float)
         flag[..., 0] = np.nan
         out[("business_rule", k)] = flag
-    if o.control_total is not None:
-        out[("business_rule", "control_total")] = (surplus >= o.control_total - 1e-9) * 1.0
-    return out
-
-
-# --- providers and councils ------------------------------------------------------------------
-
-
-def income_less_cost(income, cost) -> dict[tuple[str, str], np.ndarray]:
-    """Do-nothing measures of an organisation whose position is income less cost [£k]."""
-    dn = income - cost
-    return {("income", "total"): income, ("do_nothing_expenditure", "total"): cost,
-            ("do_nothing_surplus", ""): dn, ("do_nothing_cumulative_surplus", ""): cumulative(dn)}
-
-
-def provider(p: Provider, years: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
-    """Do nothing and do something of an NHS provider [£k]."""
-    n = len(years)
-    out = income_less_cost(grow(p.income, p.income_growth, n), grow(p.cost, p.cost_growth, n))
-    cost = out[("do_nothing_expenditure", "total")]
-    out.update(position(out[("do_nothing_surplus", "")],
-                        {"efficiency": efficiency_saving(cost, p.efficiency_rate, n),
-                         "stf": np.array([p.stf.get(y, 0.0) for y in years])}))
-    return out
-
-
-def social_care(sc: SocialCare, years: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
-    """Do nothing and do something of a council's social care [£k]."""
-    n = len(years)
-    out = income_less_cost(grow(sc.budget, sc.budget_growth, n), grow(sc.cost, sc.cost_growth, n))
-    savings = cumulative(np.array([sc.savings.get(y, 0.0) for y in years]))
-    out.update(position(out[("do_nothing_surplus", "")], {"social_care": savings}))
+    out[("business_rule", "control_total")] = (surplus >= target - 1e-9) * 1.0
     return out

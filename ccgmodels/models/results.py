@@ -1,8 +1,10 @@
 """The tidy results table, its catalogue of measures, the footprint rule and the identity checks.
 
 Every run produces one long table with columns ``scenario, org, year, measure, item, value,
-unit, kind`` (money in £k; ``item`` empty where a measure has no breakdown; ``kind`` the
-organisation's kind, ``ccg``, ``provider``, ``social_care`` or ``footprint``). The same columns
+value_real, unit, kind`` (money in £k cash; ``value_real`` the same money in base-year prices,
+deflated by the scenario's ``deflator``, empty for rows that are not money or lie outside the
+modelled years; ``item`` empty where a measure has no breakdown; ``kind`` the organisation's
+kind, ``ccg``, ``provider``, ``social_care`` or ``footprint``). The same columns
 are written to ``results.csv``, so anything computed from a results table gives the same answer
 from a file read back. The footprint is the org ``footprint``: the sum of the organisations,
 by :func:`footprint` (the one place that rule is written). :data:`MEASURES` documents every
@@ -19,7 +21,9 @@ import pandas as pd
 
 from ..inputs.vocab import BRIDGE_ITEMS, FOOTPRINT
 
-COLUMNS = ["scenario", "org", "year", "measure", "item", "value", "unit", "kind"]
+COLUMNS = ["scenario", "org", "year", "measure", "item", "value", "value_real", "unit", "kind"]
+#: the columns that say what a row is (the others are its values)
+KEY_COLUMNS = ["scenario", "org", "year", "measure", "item", "unit", "kind"]
 
 
 def write_tidy(df: pd.DataFrame, path, columns: list[str] | None = None) -> None:
@@ -46,73 +50,94 @@ class Measure:
     summed: bool = True  # whether the footprint value is the sum of the organisations'
 
 
+#: the one definition of do nothing, used by the catalogue, the docs and the reports
+DO_NOTHING = ("the base-year plan before all of its QIPP, identified and unidentified alike, "
+              "carried forward with no new action: every line grown by its volume and price, "
+              "recurrent savings neither added nor lost, the contingency held")
+
 MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("allocation", "£k", "programme, running_costs, primary_care_cocommissioning, total",
-            "Recurrent allocation by type", "base * (1 + growth) ** t; total = sum of types"),
+            "Recurrent allocation by type", "base * prod(1 + growth_t), or the published "
+            "level; total = sum of types"),
     Measure("expenditure", "£k", "service line, contingency_reserve, unidentified_qipp, total",
-            "Commissioner plan spend: the base-year plan rolled forward with its QIPP delivered",
-            "line = do-nothing line - scheme effects; contingency = rate * allocation; "
-            "unidentified_qipp = -(target - identified) in the base year; total = sum"),
+            "Commissioner plan spend: do nothing with the year's QIPP programme delivered (the "
+            "base-year plan as printed)", "line = do-nothing line - what the schemes take off "
+            "it; contingency = rate * allocation; unidentified_qipp = -qipp unidentified; "
+            "total = sum"),
     Measure("surplus", "£k", "", "Commissioner plan surplus/(deficit)",
             "allocation total - expenditure total"),
-    Measure("do_nothing_expenditure", "£k", "total",
-            "Spend with no new action: lines grossed up by base-year QIPP, grown by volume and "
-            "price, plus contingency", "sum_l gross_l * volume_index_l * price_index_l + "
-            "contingency"),
+    Measure("control_total", "£k", "", "Surplus the organisation must reach",
+            "stated (every year or by year), else 0 (break-even)"),
+    Measure("do_nothing_expenditure", "£k", "total", f"Spend if nothing changes: {DO_NOTHING}",
+            "sum_l gross_l * volume_index_l * price_index_l + contingency"),
     Measure("do_nothing_surplus", "£k", "", "In-year surplus/(deficit) if nothing changes",
             "allocation (or income) - do-nothing expenditure"),
     Measure("do_nothing_cumulative_surplus", "£k", "", "Running total of do_nothing_surplus",
             "cumsum over years"),
     Measure("solutions", "£k",
-            "efficiency, demand_mitigation, schemes, stf, social_care, total",
+            "efficiency, demand_mitigation, schemes, contingency_release, stf, social_care, total",
             "What closes the gap, each its own line (positive improves the position)",
-            "efficiency = cost base * (1 - (1 - e) ** t); demand_mitigation = d * cost of "
+            "efficiency = cost base * (1 - prod(1 - e_t)); demand_mitigation = d * cost of "
             "activity growth; schemes = sum p(status) * effect + p(unidentified) * gap; "
-            "total = sum"),
+            "contingency_release = min(contingency, QIPP slippage); total = sum"),
     Measure("do_something_surplus", "£k", "", "Surplus/(deficit) after solutions",
             "do_nothing_surplus + solutions total"),
     Measure("do_something_cumulative_surplus", "£k", "", "Running total of "
             "do_something_surplus", "cumsum over years"),
+    Measure("underlying_surplus", "£k", "", "Recurrent (underlying) surplus/(deficit): the "
+            "exit run-rate", "do_something_surplus - STF - contingency release - "
+            "non-recurrent scheme savings"),
     Measure("income", "£k", "total", "Provider income or social care budget",
-            "base * (1 + growth) ** t"),
+            "base * prod(1 + growth_t)"),
     Measure("activity", "count", "point of delivery", "Activity a year",
-            "activity_0 * ((1 + demographic) * (1 + non_demographic)) ** t"),
+            "activity_0 * prod((1 + demographic_t) * (1 + non_demographic_t))"),
     Measure("activity_cost", "£k", "point of delivery", "Cost of the activity, do nothing",
-            "activity * unit_cost_0 * ((1 + inflation) * (1 - tariff_efficiency)) ** t"),
+            "activity * unit_cost_0 * prod((1 + inflation_t) * (1 - tariff_efficiency_t))"),
     Measure("unit_cost", "£k", "point of delivery", "Cost per unit of activity",
             "activity_cost / activity", summed=False),
     Measure("growth_demographic", "fraction", "point of delivery",
-            "Demographic growth a year", "sum_b age_mix_b * population_growth_b",
-            summed=False),
+            "Demographic growth from the year before (none in the base year)",
+            "sum_b age_mix_b * population_growth_b,t", summed=False),
     Measure("growth_non_demographic", "fraction", "point of delivery",
-            "Non-demographic growth a year",
-            "stated, or (1 + table growth) / (1 + demographic) - 1", summed=False),
+            "Non-demographic growth from the year before (none in the base year)",
+            "stated, or (1 + table growth) / (1 + demographic_t) - 1", summed=False),
     Measure("qipp", "£k",
-            "target, identified, risk_adjusted, unidentified, headroom_target, pipeline_target",
-            "QIPP programme of the year", "target = stated or rate * allocation; identified = "
-            "sum of scheme contributions; unidentified = target - identified; headroom = "
-            "headroom_rate * target; pipeline = target + headroom"),
-    Measure("qipp_scheme", "£k", "scheme id", "A scheme's contribution to the year's QIPP",
-            "part-year effect in the start year, remaining full-year effect the next"),
-    Measure("qipp_status", "£k", "status", "QIPP contributions by scheme status",
+            "required, planning_rule, target, identified, risk_adjusted, unidentified, "
+            "headroom_target, pipeline_target",
+            "QIPP position of the year, cumulative against do nothing",
+            "required = max(0, control_total - do_nothing_surplus); planning_rule = rate * "
+            "allocation; target = the stated base-year target (or identified + a stated gap), "
+            "else required; identified = sum of scheme effects; unidentified = max(target - "
+            "identified, 0); headroom = headroom_rate * target; pipeline = target + headroom"),
+    Measure("qipp_scheme", "£k", "scheme id", "A scheme's net saving against do nothing",
+            "(gross - investment) * phase, indexed with its lines"),
+    Measure("qipp_status", "£k", "status", "Scheme savings by status",
             "sum of qipp_scheme by status"),
-    Measure("qipp_category", "£k", "service line", "QIPP contributions by expenditure category",
+    Measure("qipp_category", "£k", "service line", "Scheme savings by expenditure category",
             "sum of qipp_scheme by category"),
+    Measure("mental_health_investment", "£k", "planned, required, shortfall",
+            "Mental health investment standard (000:L2673)", "required = planned last year * "
+            "(1 + programme allocation growth + uplift); shortfall = max(0, required - "
+            "planned)"),
     Measure("pc_bridge", "£k", ", ".join(BRIDGE_ITEMS),
             "Primary care financial bridge (bridge years)",
             "in_year = income - expenditure; future_model = workforce + estates + "
             "other_enablers; end_state = in_year + future_model + baseline_funding + stf"),
     Measure("business_rule", "flag", "mental_health_investment, primary_care_growth, "
             "community_growth, control_total", "Planning rule met (1) or not (0)",
-            "growth of the line >= allocation growth; surplus >= control total",
+            "mental health growth >= programme allocation growth + uplift; primary care and "
+            "community growth >= allocation growth; plan surplus >= control total",
             summed=False),
 ]}
 
 
-def tidy(scenario: str, org: str, years, series: dict, kind: str = "") -> pd.DataFrame:
+def tidy(scenario: str, org: str, years, series: dict, kind: str = "",
+         deflator: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Long rows from ``{(measure, item): array over years}`` for one organisation.
 
-    NaN values (a figure that does not exist, e.g. a growth rule in the base year) are dropped.
+    ``deflator`` maps a year to its price index (base year 1): money rows [£k] of those years
+    get ``value_real = value / index``. NaN values (a figure that does not exist, e.g. a
+    growth rule in the base year) are dropped.
     """
     n = len(years)
     measures, items, values = [], [], []
@@ -125,6 +150,9 @@ def tidy(scenario: str, org: str, years, series: dict, kind: str = "") -> pd.Dat
         items.append(item)
         values.append(v)
     value = np.concatenate(values) if values else np.zeros(0)
+    units = np.repeat(np.asarray([MEASURES[m].unit for m in measures], dtype=object), n)
+    index = np.array([(deflator or {}).get(y, np.nan) for y in years], dtype=float)
+    real = np.where(units == "£k", value / np.tile(index, len(values)), np.nan)
     df = pd.DataFrame({
         "scenario": scenario,
         "org": org,
@@ -132,7 +160,8 @@ def tidy(scenario: str, org: str, years, series: dict, kind: str = "") -> pd.Dat
         "measure": np.repeat(np.asarray(measures, dtype=object), n),
         "item": np.repeat(np.asarray(items, dtype=object), n),
         "value": value,
-        "unit": np.repeat(np.asarray([MEASURES[m].unit for m in measures], dtype=object), n),
+        "value_real": real,
+        "unit": units,
         "kind": kind,
     })
     return df[np.isfinite(value)].reset_index(drop=True)
@@ -171,7 +200,7 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, tol: float = 1e-6,
             keys: list[str] | None = None) -> pd.DataFrame:
     """Rows where two results tables differ by more than ``tol``, matched on ``keys`` (every
     column but value by default); the offending rows with ``value_a`` and ``value_b``."""
-    keys = keys or [c for c in COLUMNS if c != "value"]
+    keys = keys or KEY_COLUMNS
     m = a[[*keys, "value"]].merge(b[[*keys, "value"]], on=keys, how="outer",
                                   suffixes=("_a", "_b"), indicator=True)
     bad = (m["_merge"] != "both") | ((m["value_a"] - m["value_b"]).abs() > tol)
@@ -189,7 +218,8 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     Identities: each footprint row = the sum of the organisations' rows with its key;
     do_something = do_nothing + solutions total; solutions total = sum of its lines; bridge
     future_model = enablers and end_state = in-year + future model + baseline + STF; QIPP
-    unidentified = target - identified. Each within ``tol`` plus :data:`REL_TOL` of its size.
+    unidentified = max(target - identified, 0) for each organisation. Each within ``tol`` plus
+    :data:`REL_TOL` of its size.
     """
     problems = []
     keys = ["scenario", "year", "measure", "item", "unit"]
@@ -232,8 +262,12 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     residual("end_state = in_year + future_model + baseline + stf", col("pc_bridge", "end_state"),
              col("pc_bridge", "in_year_position") + col("pc_bridge", "future_model")
              + col("pc_bridge", "baseline_funding") + col("pc_bridge", "stf"))
-    residual("qipp unidentified = target - identified", col("qipp", "unidentified"),
-             col("qipp", "target") - col("qipp", "identified"))
+    # per organisation: the footprint's gap is the sum of theirs, and one organisation's
+    # savings beyond its own target do not close another's gap
+    own = wide.index.get_level_values("org") != FOOTPRINT
+    residual("qipp unidentified = max(target - identified, 0)",
+             col("qipp", "unidentified")[own],
+             np.maximum(col("qipp", "target") - col("qipp", "identified"), 0.0)[own])
     return pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
 
 

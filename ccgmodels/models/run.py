@@ -19,7 +19,7 @@ from ..inputs import refdata
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
-from . import finance, primary_care, results
+from . import finance, primary_care, providers, results, series
 
 
 class IdentityError(AssertionError):
@@ -67,9 +67,9 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
                 out.append(OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
                                      {("pc_bridge", k): v for k, v in lines.items()}))
         elif isinstance(o, Provider):
-            out.append(OrgResult(o.id, o.kind, years, finance.provider(o, years)))
+            out.append(OrgResult(o.id, o.kind, years, providers.provider(o, years)))
         elif isinstance(o, SocialCare):
-            out.append(OrgResult(o.id, o.kind, years, finance.social_care(o, years)))
+            out.append(OrgResult(o.id, o.kind, years, providers.social_care(o, years)))
     return out
 
 
@@ -97,7 +97,8 @@ def run_scenario(
     Returns
     -------
     pandas.DataFrame
-        Columns ``scenario, org, year, measure, item, value, unit, kind``; money in £k.
+        Columns ``scenario, org, year, measure, item, value, value_real, unit, kind``; money
+        in £k (``value_real`` in base-year prices).
 
     Raises
     ------
@@ -108,7 +109,8 @@ def run_scenario(
         QIPP gap).
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
-    df = pd.concat([results.tidy(s.name, r.org, r.years, r.series, r.kind)
+    deflator = dict(zip(s.years, series.index(s.deflator, s.years), strict=True))
+    df = pd.concat([results.tidy(s.name, r.org, r.years, r.series, r.kind, deflator)
                     for r in with_footprint(evaluate(s))], ignore_index=True)
     bad = results.check_identities(df)
     if len(bad):

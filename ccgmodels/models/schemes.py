@@ -1,27 +1,38 @@
-"""Scheme savings (QIPP): phasing, delivery risk, and the target, gap and headroom.
+"""Scheme savings (QIPP): phasing, delivery risk, and the requirement, target, gap and headroom.
 
 Savings are positive numbers that reduce expenditure [£k]. Arrays: schemes on the first axis,
 years on the last; year index ``t = 0`` is the base year.
 
 Notes
 -----
-A scheme with net full-year saving ``S`` starting in quarter ``q`` of year ``y0``::
+**Phasing.** A scheme starting in quarter ``q`` of year ``y0`` realises a share of its full-year
+saving in each year: ``(5 - q) / 4`` in ``y0``, then all of it (recurrent) or none of it
+(non-recurrent). Its *phase* in year ``t`` is what it realises beyond the run-rate already in the
+year before the base, so that do nothing is "the base-year plan before all of its QIPP"::
 
-    effect[y0]      = S * (5 - q) / 4      part-year effect in the start year
-    effect[y > y0]  = S if recurrent else 0 full-year effect carried into later years
-    qipp[y]         = effect[y] - effect[y-1]  (recurrent)  or  effect[y]  (non-recurrent)
+    phase[t] = realised[t] - realised[base - 1]      (recurrent; realised[base - 1] = 0 unless
+                                                        the scheme started before the base)
+    phase[t] = realised[t]                             (non-recurrent: a one-off in y0)
 
-``effect`` is the saving against do-nothing spend in each year; ``qipp`` is what the scheme
-counts towards that year's QIPP programme (the start year's part-year effect, then the
-remaining full-year effect the next year, as the plan's "FYE of 18/19 schemes", 000:L2041).
+A scheme that started in 2018/19 Q3 thus brings the rest of its full-year effect, half, into
+2019/20 (the plan's "FYE of 18/19 schemes", 000:L2041).
 
-QIPP in year *t* (000:L2019-2068)::
+**Lines.** The gross saving comes off the scheme's category line and its investment goes on the
+investment line (the category unless stated), both grown with their line's do-nothing index
+``g_l[t]`` (recurrent savings are indexed with the line they come out of)::
 
-    target          = stated target (base year) or rate * allocation    (3%, 000:L2021)
-    identified      = sum of scheme qipp[t]
-    unidentified    = target - identified                                (the planning gap)
-    risk_adjusted   = sum of p(status) * scheme qipp[t]
-    headroom_target = headroom_rate * target                             (20%, 000:L2023)
+    effect_s[t] = phase_s[t] * (gross_s * g_cat[t] - investment_s * g_inv[t])     [£k]
+
+**The QIPP position** in year *t*, all cumulative against do nothing (000:L2019-2068)::
+
+    required        = max(0, control_total - do_nothing_surplus)     what must be saved
+    planning_rule   = rate * allocation                              (3%, 000:L2021)
+    target          = base year: the stated target, else identified + a stated gap, else
+                      required; later years: required
+    identified      = sum_s effect_s
+    unidentified    = max(target - identified, 0)                    (the planning gap)
+    risk_adjusted   = sum_s p(status_s) * effect_s
+    headroom_target = headroom_rate * target                         (20%, 000:L2023)
     pipeline_target = target + headroom_target
 
 Castle Point & Rochford 2019/20: target 8,264; identified 7,858; gap 406; headroom 1,653 (£k).
@@ -33,6 +44,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..inputs import years as fy
 from ..inputs.scenario import Qipp, Scheme
 
 
@@ -43,24 +55,60 @@ def start_fraction(quarter: int) -> float:
     return (5 - quarter) / 4
 
 
-def effects(schemes: Sequence[Scheme], years: Sequence[str]) -> np.ndarray:
-    """Saving of each scheme against do-nothing spend in each year, shape ``(S, n)`` [£k]."""
+def phases(schemes: Sequence[Scheme], years: Sequence[str]) -> np.ndarray:
+    """Share of each scheme's full-year saving realised in each year beyond the run-rate of the
+    year before the base, shape ``(S, n)`` [fraction] (see the module notes)."""
+    base = fy.start_of(years[0])
     out = np.zeros((len(schemes), len(years)))
     for i, s in enumerate(schemes):
-        start = years.index(s.start_year) if s.start_year is not None else 0
-        out[i, start] = s.net * start_fraction(s.start_quarter)
+        k = (fy.start_of(s.start_year) - base) if s.start_year is not None else 0
+        f = start_fraction(s.start_quarter)
+        t = np.arange(len(years))
         if s.recurrent:
-            out[i, start + 1:] = s.net
+            realised = np.where(t > k, 1.0, np.where(t == k, f, 0.0))
+            before = 1.0 if k < -1 else f if k == -1 else 0.0
+            out[i] = realised - before
+        else:
+            out[i] = np.where(t == k, f, 0.0)
     return out
 
 
-def qipp_contributions(schemes: Sequence[Scheme], effect: np.ndarray) -> np.ndarray:
-    """What each scheme counts towards each year's QIPP programme, shape ``(S, n)`` [£k]."""
-    recurrent = np.array([s.recurrent for s in schemes], dtype=bool)
-    if effect.size == 0:
-        return effect.copy()
-    previous = np.concatenate([np.zeros((effect.shape[0], 1)), effect[:, :-1]], axis=1)
-    return np.where(recurrent[:, None], effect - previous, effect)
+def effects(schemes: Sequence[Scheme], years: Sequence[str], index=None) -> np.ndarray:
+    """Net saving of each scheme against do-nothing spend, shape ``(S, n)`` or ``(..., S, n)``
+    [£k].
+
+    ``index`` maps a service line to its do-nothing growth index (1 in the base year); absent,
+    savings are flat cash.
+    """
+    phase = phases(schemes, years)
+    if not schemes:
+        return phase
+
+    def g(line: str):
+        return 1.0 if index is None else index[line]
+
+    rows = [p * (s.gross * g(s.category) - s.investment * g(s.investment_line or s.category))
+            for s, p in zip(schemes, phase, strict=True)]
+    shape = np.broadcast_shapes(*(np.shape(r) for r in rows))
+    return np.stack([np.broadcast_to(r, shape) for r in rows], axis=-2)
+
+
+def by_line(schemes: Sequence[Scheme], years: Sequence[str], index=None, p=None
+            ) -> dict[str, np.ndarray]:
+    """What the schemes (each delivered with factor ``p``, default 1) take off each service
+    line's do-nothing spend: gross savings off the category, investment onto the investment
+    line, indexed as :func:`effects` [£k]."""
+    phase = phases(schemes, years)
+    out: dict[str, np.ndarray] = {}
+    for i, (s, ph) in enumerate(zip(schemes, phase, strict=True)):
+        d = 1.0 if p is None else np.asarray(p)[..., i:i + 1]
+        for line, amount in ((s.category, s.gross), (s.investment_line or s.category,
+                                                     -s.investment)):
+            if amount == 0:
+                continue
+            g = 1.0 if index is None else index[line]
+            out[line] = out.get(line, 0.0) + d * ph * amount * g
+    return out
 
 
 def delivery_probabilities(qipp: Qipp) -> tuple[np.ndarray, np.ndarray]:
@@ -88,39 +136,41 @@ def delivery_probabilities(qipp: Qipp) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([np.broadcast_to(x, shape) for x in probs], axis=-1), gap
 
 
-def targets(qipp: Qipp, allocation_total) -> np.ndarray:
-    """Gross QIPP target in each year [£k]: the stated base-year target, else rate x allocation.
-
-    Parameters
-    ----------
-    allocation_total : array
-        Total allocation by year, year axis last [£k].
-    """
-    target = qipp.rate * np.asarray(allocation_total, dtype=float)
+def targets(qipp: Qipp, required, identified) -> np.ndarray:
+    """The QIPP target of each year [£k]: the requirement, except in the base year the stated
+    target or, with a stated gap, the identified schemes plus that gap."""
+    target = np.array(np.broadcast_to(required, np.broadcast_shapes(np.shape(required),
+                                                                    np.shape(identified))),
+                      dtype=float)
     if qipp.target is not None:  # may be one value per run, shape (R, 1)
         stated = np.asarray(qipp.target, dtype=float)
-        target = np.array(np.broadcast_to(target, np.broadcast_shapes(target.shape,
-                                                                      stated.shape)))
         target[..., 0] = stated[..., 0] if stated.ndim else stated
+    elif qipp.unidentified is not None:
+        gap = np.asarray(qipp.unidentified, dtype=float)
+        target[..., 0] = np.asarray(identified)[..., 0] + (gap[..., 0] if gap.ndim else gap)
     return target
 
 
-def summary(target, identified, risk_adjusted, headroom_rate) -> dict[str, np.ndarray]:
+def summary(target, identified, risk_adjusted, headroom_rate, required, planning_rule
+            ) -> dict[str, np.ndarray]:
     """The QIPP position by year [£k]; keys are the ``qipp`` measure's items."""
-    headroom = headroom_rate * np.asarray(target)
+    target = np.asarray(target)
+    headroom = headroom_rate * target
     return {
-        "target": np.asarray(target),
+        "required": np.asarray(required),
+        "planning_rule": np.asarray(planning_rule),
+        "target": target,
         "identified": np.asarray(identified),
         "risk_adjusted": np.asarray(risk_adjusted),
-        "unidentified": np.asarray(target) - np.asarray(identified),
+        "unidentified": np.maximum(target - np.asarray(identified), 0.0),
         "headroom_target": headroom,
-        "pipeline_target": np.asarray(target) + headroom,
+        "pipeline_target": target + headroom,
     }
 
 
 def group_sum(keys: Sequence[str], values: np.ndarray) -> dict[str, np.ndarray]:
-    """Sum rows of ``values`` (schemes first axis) by ``keys`` (category or status) [£k]."""
+    """Sum rows of ``values`` (schemes on the second-last axis) by ``keys`` [£k]."""
     out: dict[str, np.ndarray] = {}
-    for key, row in zip(keys, values, strict=True):
-        out[key] = out.get(key, 0.0) + row
+    for i, key in enumerate(keys):
+        out[key] = out.get(key, 0.0) + values[..., i, :]
     return out

@@ -49,9 +49,10 @@ from .run import evaluate
 BLOCK = 1024  # runs per child SeedSequence (fixed: changing it changes every draw)
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 PERCENTILES = {"p5": 5, "p10": 10, "p50": 50, "p90": 90, "p95": 95}
-SURPLUS_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus",
+SURPLUS_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus", "underlying_surplus",
                     "do_nothing_cumulative_surplus", "do_something_cumulative_surplus")
-CONTROL_TOTAL_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus")
+CONTROL_TOTAL_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus",
+                          "underlying_surplus")
 #: measures kept for every run, ``{measure: items}`` (None keeps every item)
 KEEP: dict[str, tuple[str, ...] | None] = {
     "allocation": ("total",),
@@ -64,7 +65,8 @@ KEEP: dict[str, tuple[str, ...] | None] = {
     "solutions": None,
     "do_something_surplus": ("",),
     "do_something_cumulative_surplus": ("",),
-    "qipp": ("target", "identified", "risk_adjusted", "unidentified"),
+    "underlying_surplus": ("",),
+    "qipp": ("required", "target", "identified", "risk_adjusted", "unidentified"),
 }
 Key = tuple[str, str, str]  # (org, measure, item)
 
@@ -171,9 +173,9 @@ def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
     for r in evaluate(s, delivery):
         if r.years != s.years:
             continue  # the primary care bridge has its own years
-        ct = getattr(s.org(r.org), "control_total", None)
+        ct = r.series.get(("control_total", ""))
         if ct is not None:
-            controls[r.org] = np.broadcast_to(np.asarray(ct, dtype=float), (m, 1)).copy()
+            controls[r.org] = np.broadcast_to(np.asarray(ct, dtype=float), (m, n)).copy()
         for (measure, item), v in r.series.items():
             items = keep.get(measure, ())
             if items is None or item in items:
@@ -207,7 +209,7 @@ class Simulation:
     years: list[str]
     values: dict[Key, np.ndarray]  # (R, n_years) [unit of the measure]
     draws: dict[str, np.ndarray]  # (R,) [unit of the assumption]
-    controls: dict[str, np.ndarray] = field(default_factory=dict)  # (R, 1) [£k]
+    controls: dict[str, np.ndarray] = field(default_factory=dict)  # (R, n_years) [£k]
 
     @property
     def runs(self) -> int:

@@ -29,7 +29,9 @@ HEADLINE = {
     ("do_nothing_surplus", ""): "Do nothing surplus/(deficit)",
     ("solutions", "total"): "Solutions",
     ("do_something_surplus", ""): "Do something surplus/(deficit)",
+    ("underlying_surplus", ""): "Underlying (recurrent) surplus/(deficit)",
     ("do_something_cumulative_surplus", ""): "Do something cumulative",
+    ("qipp", "required"): "QIPP required to meet the control total",
 }
 #: the key figures of a scenario (index and comparison pages): key -> (measure, item, year
 #: ("base" or "end"), heading) [£k]
@@ -40,6 +42,7 @@ KEY_FIGURES = {
     "do_something": ("do_something_surplus", "", "end", "Do something, end year"),
     "do_something_cumulative": ("do_something_cumulative_surplus", "", "end",
                                 "Do something cumulative, end year"),
+    "underlying": ("underlying_surplus", "", "end", "Underlying, end year"),
     "qipp_gap": ("qipp", "unidentified", "base", "QIPP gap, base year"),
 }
 #: the probability of balance among the key figures (from uncertainty.csv) [fraction]

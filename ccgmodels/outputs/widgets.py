@@ -66,7 +66,7 @@ CONTROLS = (
     ControlSpec("p_unidentified", "qipp.delivery_probability.unidentified", "P(unidentified)",
                 1, 0.05),
     ControlSpec("population_growth_{band}", "demand.population_growth.{band}",
-                "Population growth {band}", 0.02),
+                "Population growth", 0.02),
     ControlSpec("stf_arrives", "primary_care_bridge.stf_arrives", "STF arrives"),
 )
 
@@ -194,8 +194,13 @@ class Explorer:
                     start = get_path(plain, path)
                 except KeyError:
                     continue  # this organisation has no such assumption (no bridge, no demand)
-                controls[name] = self._control(spec, path, start, band)
-                self._paths[name], self._start[name] = path, start
+                # a rate given year by year gets one control a year
+                items = ([(f"{name}_{y}", f"{path}.{y}", v, f"{band} {y}".strip())
+                          for y, v in start.items()] if isinstance(start, dict)
+                         else [(name, path, start, band)])
+                for key, where, value, label in items:
+                    controls[key] = self._control(spec, where, value, label)
+                    self._paths[key], self._start[key] = where, value
         for c in controls.values():
             c.observe(self._on_change, names="value")
         self.controls = controls
@@ -203,7 +208,7 @@ class Explorer:
 
     def _control(self, spec: ControlSpec, path: str, start: Any, band: str) -> w.ValueWidget:
         meta = field_meta(path)
-        label = spec.label.format(band=band)
+        label = f"{spec.label} {band}".strip()
         tip = f"{meta['description']} ({path})"
         if isinstance(start, bool):
             return w.ToggleButton(value=start, description=label, tooltip=tip, icon="check")

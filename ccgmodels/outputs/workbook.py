@@ -104,14 +104,16 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         data = results[COLUMNS]
         ws.append(COLUMNS)
         for rec in data.itertuples(index=False):
-            v = _cell(rec.value)
+            v, r = _cell(rec.value), _cell(rec.value_real)
             ws.append([rec.scenario, rec.org, rec.year, rec.measure, _cell(rec.item) or None,
-                       None if v is None else float(f"{v:.6f}"), rec.unit, rec.kind])
+                       None if v is None else float(f"{v:.6f}"),
+                       None if r is None else float(f"{r:.6f}"), rec.unit, rec.kind])
         for cell in ws[1]:
             cell.font = bold
         ws.freeze_panes = "A2"
         for j, col in enumerate(COLUMNS, start=1):
-            texts = ["-000,000,000.000000"] if col == "value" else [col, *data[col].astype(str)]
+            texts = (["-000,000,000.000000"] if col in ("value", "value_real")
+                     else [col, *data[col].astype(str)])
             ws.column_dimensions[get_column_letter(j)].width = _width(texts)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -224,7 +224,8 @@ def expected_measures(folder: Path) -> dict:
     end = years[-1]
     got = [at("allocation", "total", end), at("do_nothing_surplus", "", end),
            at("solutions", "total", end), at("do_something_surplus", "", end),
-           at("do_something_cumulative_surplus", "", end), at("qipp", "unidentified", years[0])]
+           at("do_something_cumulative_surplus", "", end), at("underlying_surplus", "", end),
+           at("qipp", "unidentified", years[0])]
     prob = None
     if (folder / "uncertainty.csv").exists():
         u = pd.read_csv(folder / "uncertainty.csv", keep_default_na=False)
@@ -245,13 +246,13 @@ def test_compare_values_and_differences_from_results(out, records):
     for row, drow in zip(values[1:], diffs[1:], strict=True):
         e = exp[row[0]]
         assert row[1] == e["years"]
-        assert row[2:8] == [money(v) for v in e["values"]]
-        assert drow[2:8] == [money(v - b) for v, b in zip(e["values"], base["values"],
+        assert row[2:9] == [money(v) for v in e["values"]]
+        assert drow[2:9] == [money(v - b) for v, b in zip(e["values"], base["values"],
                                                          strict=True)]
-    assert values[1][8] == f"{exp['cpr_2019_20']['prob']:.0%}" and values[2][8] == ""
-    assert diffs[1][8] == "+0 pp"
+    assert values[1][9] == f"{exp['cpr_2019_20']['prob']:.0%}" and values[2][9] == ""
+    assert diffs[1][9] == "+0 pp"
     # the differences are not trivially zero: the two footprints differ
-    assert diffs[2][2:8] != ["0"] * 6
+    assert diffs[2][2:9] != ["0"] * 7
 
 
 def test_compare_data_numbers(out, records):
@@ -267,8 +268,8 @@ def test_baseline_choice(out, records):
     page = parse(pages.write_pages(out, records, baseline="southend_2019_20")[1])
     assert "Baseline: southend_2019_20, as asked" in page.all_text
     diffs = page.tables[1]
-    assert row_of_table(diffs, "southend_2019_20")[2:8] == ["0"] * 6
-    assert row_of_table(diffs, "cpr_2019_20")[2:8] != ["0"] * 6
+    assert row_of_table(diffs, "southend_2019_20")[2:9] == ["0"] * 7
+    assert row_of_table(diffs, "cpr_2019_20")[2:9] != ["0"] * 7
     for asked in ("nope", EVIL, "cpr_failed"):  # not a complete ok/unchanged report
         page = parse(pages.write_pages(out, records, baseline=asked)[1])
         assert "Baseline: cpr_2019_20, the first scenario in order" in page.all_text

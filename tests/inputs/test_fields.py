@@ -30,7 +30,8 @@ def fp():
 
 @pytest.mark.parametrize(("path", "low", "high", "unit"), [
     ("solutions.efficiency_rate", 0.0, 1.0, "fraction/yr"),  # Rate
-    ("allocation.growth.programme", -1.0, 1.0, "fraction"),  # Growth
+    ("allocation.growth.programme", -1.0, 1.0, "fraction/yr"),  # Growth, or by year
+    ("allocation.growth.programme.2021/22", -1.0, 1.0, "fraction/yr"),  # a year of it
     ("allocation.base.programme", 0.0, math.inf, "£k"),  # Money
     ("expenditure.volume_growth.acute", -1.0, 1.0, "fraction/yr"),  # a mapping's value
     ("qipp.delivery_probability.scoping", 0.0, 1.0, "fraction"),

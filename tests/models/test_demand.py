@@ -13,6 +13,7 @@ from ccgmodels.inputs import refdata
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.inputs.scenario import POD_SERVICE_LINE, Demand
 from ccgmodels.models import demand as dm
+from ccgmodels.models import series as sr
 from ccgmodels.models.run import run_scenario
 
 CPR = "organisations.cpr_ccg"
@@ -47,7 +48,12 @@ def test_demographic_growth_is_age_mix_weighted_population_growth():
     # 0.7*0.005 + 0.2*0.0146 + 0.1*0.055 = 0.0035 + 0.00292 + 0.0055 = 0.01192
     mix = {"0-64": 0.7, "65-84": 0.2, "85+": 0.1}
     pop = {"0-64": 0.005, "65-84": 0.0146, "85+": 0.055}
-    assert dm.demographic_growth(mix, pop) == pytest.approx(0.01192)
+    years = ["2019/20", "2020/21", "2021/22"]
+    np.testing.assert_allclose(dm.demographic_growth(mix, pop, years), [0, 0.01192, 0.01192])
+    # by year: the 85+ band from 5.5% to 3% in 2021/22 -> 0.0035 + 0.00292 + 0.003
+    pop_by_year = {**pop, "85+": {"2020/21": 0.055, "2021/22": 0.03}}
+    np.testing.assert_allclose(dm.demographic_growth(mix, pop_by_year, years),
+                               [0, 0.01192, 0.00942])
 
 
 def test_combine_and_residual_growth_are_inverse():
@@ -59,17 +65,34 @@ def test_combine_and_residual_growth_are_inverse():
     assert dm.combine_growth(0.01192, r) == pytest.approx(0.034)
 
 
+YEARS3 = ["2019/20", "2020/21", "2021/22"]
+
+
 def test_growth_and_price_index():
     # 1.1 ** [0, 1, 2] = 1, 1.1, 1.21
-    np.testing.assert_allclose(dm.growth_index(0.1, 3), [1.0, 1.1, 1.21])
+    np.testing.assert_allclose(sr.index(0.1, YEARS3), [1.0, 1.1, 1.21])
     # price net of efficiency: (1.02 * 0.99) ** t = 1.0098 ** t
-    np.testing.assert_allclose(dm.price_index(0.02, 0.01, 3), [1.0, 1.0098, 1.0098 ** 2])
+    np.testing.assert_allclose(sr.combined_index([0.02, (0.01, -1)], YEARS3),
+                               [1.0, 1.0098, 1.0098 ** 2])
+
+
+def test_rates_by_year_compound_year_by_year():
+    # 5.87% is the base year's uplift (in the base level); 2.5% then 3% after it
+    idx = sr.index({"2020/21": 0.025, "2021/22": 0.03}, YEARS3)
+    np.testing.assert_allclose(idx, [1.0, 1.025, 1.025 * 1.03])
+    np.testing.assert_allclose(sr.rates({"2020/21": 0.025, "2021/22": 0.03}, YEARS3),
+                               [0.0, 0.025, 0.03])
+    np.testing.assert_allclose(sr.levels({"2019/20": 5, "2020/21": 6, "2021/22": 7},
+                                             YEARS3), [5, 6, 7])
 
 
 def test_growth_index_broadcasts_one_rate_per_run():
-    idx = dm.growth_index(np.array([[0.0], [0.1]]), 3)
+    idx = sr.index(np.array([[0.0], [0.1]]), YEARS3)
     assert idx.shape == (2, 3)
     np.testing.assert_allclose(idx, [[1, 1, 1], [1, 1.1, 1.21]])
+    # a mapping may mix runs and plain numbers
+    idx = sr.index({"2020/21": np.array([[0.0], [0.1]]), "2021/22": 0.1}, YEARS3)
+    np.testing.assert_allclose(idx, [[1, 1, 1.1], [1, 1.1, 1.21]])
 
 
 def test_pod_shares_sum_cost_shares_by_service_line():
@@ -91,7 +114,7 @@ def small_demand(pop: float = 0.0, non_demo: float = 0.0) -> Demand:
 def test_project_pods_by_hand():
     # acute line 4,000 £k, A&E 25% of it over 1,000 attendances: unit cost 1 £k.
     # growth (1.01)(1.02) - 1 = 3.02%; price (1.02)(1 - 0) = 1.02
-    [p] = dm.project_pods(small_demand(0.01, 0.02), {"acute": 4000.0}, {"acute": 0.02}, 3)
+    [p] = dm.project_pods(small_demand(0.01, 0.02), {"acute": 4000.0}, {"acute": 0.02}, YEARS3)
     assert p.unit_cost == pytest.approx(1.0)
     np.testing.assert_allclose(p.activity, [1000, 1030.2, 1030.2 * 1.0302])
     np.testing.assert_allclose(p.cost, p.activity * 1.0 * 1.02 ** np.arange(3))
@@ -138,8 +161,9 @@ def test_growth_table_sets_total_growth_whatever_the_demography(pop):
 
 def test_growth_table_residual_is_the_non_demographic_driver():
     df = run_scenario("cpr_2019_20")
-    demo = series(df, "growth_demographic", "ae")[0]
+    demo = series(df, "growth_demographic", "ae")[0]  # the first year after the base
     non = series(df, "growth_non_demographic", "ae")[0]
+    assert "2019/20" not in set(df.loc[df["measure"] == "growth_demographic", "year"])
     # A&E demography 0.01192 (hand calculation above); residual 1.034 / 1.01192 - 1
     assert demo == pytest.approx(0.01192)
     assert non == pytest.approx(1.034 / 1.01192 - 1)
@@ -155,7 +179,8 @@ def test_base_year_activity_cost_plus_uncovered_share_is_gross_line_spend():
     for line in ("acute", "prescribing", "primary_care_cocommissioning"):
         # gross = plan line + the base-year saving of its schemes (all start Q1 of 2019/20)
         gross = getattr(o.expenditure.base, line) + sum(
-            sc.net for sc in o.qipp.schemes if sc.category == line)
+            sc.net for sc in o.qipp.schemes if sc.category == line
+            and sc.start_year in (None, "2019/20"))
         pods = [p for p, ln in POD_SERVICE_LINE.items() if ln == line]
         assert cost[pods].sum() + (1 - shares[line]) * gross == pytest.approx(gross, abs=1e-6)
     # acute: 141,916 (000:L1999) + 4,681 acute schemes (000:L2029) = 146,597

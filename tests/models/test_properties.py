@@ -26,6 +26,9 @@ PROPERTY = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 growth = st.floats(-0.1, 0.15, allow_nan=False)
+LATER = ("2020/21", "2021/22", "2022/23", "2023/24")
+#: a rate given once, or year by year
+by_year = st.one_of(growth, st.fixed_dictionaries({y: growth for y in LATER}))
 small_rate = st.floats(0.0, 0.05, allow_nan=False)
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -38,7 +41,10 @@ def plain(name: str) -> dict:
 
 
 def run(name: str, overrides: dict):
-    s, problems = validate_data(copy.deepcopy(plain(name)), name, overrides)
+    # the deterministic model: the scenario's Monte Carlo ranges would name paths (a year of a
+    # by-year rate) that the drawn overrides replace with one number
+    data = {**copy.deepcopy(plain(name)), "uncertainty": {}}
+    s, problems = validate_data(data, name, overrides)
     assert not problems, problems
     return run_scenario(s)
 
@@ -47,11 +53,12 @@ def run(name: str, overrides: dict):
 def org_overrides(draw, org: str) -> dict:
     """Random valid values for one CCG's growth, price, solution and bridge assumptions."""
     root = f"organisations.{org}"
-    out = {f"{root}.allocation.growth.{t}": draw(growth)
+    out = {f"{root}.allocation.growth.{t}": draw(by_year)
            for t in ("programme", "running_costs", "primary_care_cocommissioning")}
     out |= {f"{root}.demand.population_growth.{b}": draw(growth) for b in BANDS}
     out |= {f"{root}.demand.pods.elective.non_demographic_growth": draw(growth),
-            f"{root}.expenditure.price_inflation": draw(small_rate),
+            f"{root}.expenditure.price_inflation": draw(st.one_of(
+                small_rate, st.fixed_dictionaries({y: small_rate for y in LATER}))),
             f"{root}.expenditure.volume_growth.acute": draw(growth),
             f"{root}.demand.tariff_efficiency": draw(small_rate),
             f"{root}.solutions.efficiency_rate": draw(small_rate),
@@ -89,11 +96,15 @@ def test_identities_hold_for_any_assumptions(over):
                                                  "future_model", "baseline_funding", "stf")}
     np.testing.assert_allclose(br["end_state"], br["in_year_position"] + br["future_model"]
                                + br["baseline_funding"] + br["stf"], atol=1e-6)
-    # QIPP gap = target - identified wherever a target exists
+    # QIPP gap = what the target leaves unidentified, never negative, for each organisation;
+    # the footprint's is the sum of theirs
     q = {i: pick(df, "qipp", i) for i in ("target", "identified", "unidentified")}
-    idx = q["target"].index
-    np.testing.assert_allclose(q["unidentified"][idx], q["target"] - q["identified"][idx],
-                               atol=1e-6)
+    own = q["target"].index.get_level_values("org") != "footprint"
+    np.testing.assert_allclose(q["unidentified"][own],
+                               np.maximum(q["target"] - q["identified"], 0)[own], atol=1e-6)
+    fp = q["unidentified"].xs("footprint", level="org")
+    orgs = q["unidentified"][own].groupby(level="year").sum()
+    np.testing.assert_allclose(fp.sort_index(), orgs.sort_index(), atol=1e-6)
     assert results.check_identities(df).empty
 
 
@@ -143,7 +154,10 @@ def plain_value(driver: str) -> float:
 def test_do_nothing_rises_with_allocation_growth(over, kind, delta):
     path = f"organisations.cpr_ccg.allocation.growth.{kind}"
     a = run("cpr_2019_20", over)
-    b = run("cpr_2019_20", over | {path: over[path] + delta})
+    rate = over[path]
+    more = ({y: min(v + delta, 1.0) for y, v in rate.items()} if isinstance(rate, dict)
+            else rate + delta)  # one more point in every year, given once or year by year
+    b = run("cpr_2019_20", over | {path: more})
     dn_a = pick(a, "do_nothing_surplus")
     dn_b = pick(b, "do_nothing_surplus")
     assert (dn_b - dn_a >= -1e-6).all()

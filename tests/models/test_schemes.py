@@ -47,32 +47,55 @@ def test_start_fraction_rejects_a_fifth_quarter():
 
 
 def test_part_year_effect_recurrent():
-    # 100 £k/yr from Q3 of 2019/20: half (50) in year, the full 100 afterwards; it counts 50
-    # towards 2019/20's QIPP and the remaining full-year effect 50 towards 2020/21 (000:L2041)
+    # 100 £k/yr from Q3 of 2019/20: half (50) in year, the full 100 afterwards (000:L2041)
     s = [scheme(start_quarter=3)]
-    eff = sch.effects(s, YEARS)
-    np.testing.assert_allclose(eff, [[50, 100, 100]])
-    np.testing.assert_allclose(sch.qipp_contributions(s, eff), [[50, 50, 0]])
+    np.testing.assert_allclose(sch.phases(s, YEARS), [[0.5, 1, 1]])
+    np.testing.assert_allclose(sch.effects(s, YEARS), [[50, 100, 100]])
 
 
 def test_part_year_effect_non_recurrent_only_in_year():
     s = [scheme(start_quarter=3, recurrent=False)]
-    eff = sch.effects(s, YEARS)
-    np.testing.assert_allclose(eff, [[50, 0, 0]])
-    np.testing.assert_allclose(sch.qipp_contributions(s, eff), [[50, 0, 0]])
+    np.testing.assert_allclose(sch.effects(s, YEARS), [[50, 0, 0]])
 
 
 def test_later_start_year():
     s = [scheme(start_year="2020/21", start_quarter=2)]
-    eff = sch.effects(s, YEARS)
-    np.testing.assert_allclose(eff, [[0, 75, 100]])
-    np.testing.assert_allclose(sch.qipp_contributions(s, eff), [[0, 75, 25]])
+    np.testing.assert_allclose(sch.effects(s, YEARS), [[0, 75, 100]])
+
+
+def test_start_before_the_base_brings_only_the_rest_of_its_full_year_effect():
+    # started in 2018/19 Q3: half was in 2018/19's outturn, the other half arrives in 2019/20
+    # (as the plan's "FYE of 18/19 schemes", 000:L2041); started in 2017/18: nothing new
+    s = [scheme(start_year="2018/19", start_quarter=3, net_saving=2090.0),
+         scheme(id="old", start_year="2017/18"),
+         scheme(id="one_off", start_year="2018/19", recurrent=False)]
+    np.testing.assert_allclose(sch.effects(s, YEARS), [[1045, 1045, 1045], [0, 0, 0],
+                                                      [0, 0, 0]])
+
+
+def test_savings_are_indexed_with_their_line_and_investment_booked_to_its_own():
+    # gross 180 off acute (growing 10% a year), investment 100 onto community (flat): the net
+    # saving is 180 x 1.1 ** t - 100, and the lines move by -180 x 1.1 ** t and +100
+    s = [scheme(net_saving=None, gross_saving=180.0, investment=100.0,
+                investment_line="community")]
+    index = {"acute": np.array([1.0, 1.1, 1.21]), "community": np.ones(3)}
+    np.testing.assert_allclose(sch.effects(s, YEARS, index), [[80, 98, 117.8]])
+    lines = sch.by_line(s, YEARS, index)
+    np.testing.assert_allclose(lines["acute"], [180, 198, 217.8])
+    np.testing.assert_allclose(lines["community"], [-100, -100, -100])
+
+
+def test_a_net_cost_scheme_is_allowed():
+    # the children's programme: investment 2,121,916 against reductions of 1,997,878
+    # (000:L1007, L1018; NOTES.md 1.1.6): a net cost of 124 £k
+    s = scheme(net_saving=None, gross_saving=1997.878, investment=2121.916)
+    assert s.net == pytest.approx(-124.038)
+    np.testing.assert_allclose(sch.effects([s], YEARS), [[-124.038] * 3])
 
 
 def test_no_schemes_gives_empty_arrays():
-    eff = sch.effects([], YEARS)
-    assert eff.shape == (0, 3)
-    assert sch.qipp_contributions([], eff).shape == (0, 3)
+    assert sch.effects([], YEARS).shape == (0, 3)
+    assert sch.by_line([], YEARS) == {}
 
 
 def test_scheme_net_and_gross():
@@ -83,19 +106,30 @@ def test_scheme_net_and_gross():
 # --- target, gap, headroom ------------------------------------------------------------------
 
 
-def test_targets_stated_base_then_rate_times_allocation():
+def test_targets_stated_base_then_the_requirement():
+    # base year: the stated 8,264 (000:L2035); after it, what the gap requires
     q = Qipp(rate=0.03, target=8264)
-    t = sch.targets(q, np.array([275220.0, 290000.0]))
-    # 000:L2035 8,264 stated; then 3% x 290,000 = 8,700 (000:L2021 rule)
-    np.testing.assert_allclose(t, [8264, 8700])
-    np.testing.assert_allclose(sch.targets(Qipp(rate=0.03), np.array([1000.0])), [30.0])
+    t = sch.targets(q, np.array([7684.0, 12726.0]), np.array([7858.0, 8562.0]))
+    np.testing.assert_allclose(t, [8264, 12726])
+    # a stated gap and known schemes: the base-year target is the schemes plus the gap
+    t = sch.targets(Qipp(unidentified=235), np.array([1225.0, 6438.0]),
+                    np.array([1600.0, 2422.0]))
+    np.testing.assert_allclose(t, [1835, 6438])
+    # nothing stated: the requirement every year
+    np.testing.assert_allclose(sch.targets(Qipp(), np.array([30.0]), np.array([0.0])), [30])
 
 
 def test_summary_by_hand():
-    out = sch.summary(np.array([100.0]), np.array([80.0]), np.array([60.0]), 0.2)
+    out = sch.summary(np.array([100.0]), np.array([80.0]), np.array([60.0]), 0.2,
+                      np.array([90.0]), np.array([30.0]))
     assert out["unidentified"][0] == 20.0  # 100 - 80
     assert out["headroom_target"][0] == pytest.approx(20.0)  # 0.2 x 100
     assert out["pipeline_target"][0] == pytest.approx(120.0)
+    assert (out["required"][0], out["planning_rule"][0]) == (90.0, 30.0)
+    # identified beyond the target leaves no gap, never a negative one
+    over = sch.summary(np.array([100.0]), np.array([130.0]), np.array([130.0]), 0.2,
+                       np.array([100.0]), np.array([30.0]))
+    assert over["unidentified"][0] == 0.0
 
 
 def test_delivery_probabilities_by_status():
@@ -155,10 +189,16 @@ def test_cpr_qipp_by_status_and_category(cpr):
     assert value(cpr, "qipp", "risk_adjusted") == pytest.approx(6319.9)
 
 
-def test_cpr_schemes_count_in_the_base_year_only(cpr):
-    # every CPR scheme starts Q1 of 2019/20 and recurs: its full effect is already in 2019/20
-    assert value(cpr, "qipp", "identified", "2020/21") == 0
-    assert value(cpr, "solutions", "schemes", "2020/21") == pytest.approx(6319.9)
+def test_cpr_recurrent_savings_carry_forward_indexed_with_their_line(cpr):
+    # 2020/21: the 7,858 of 2019/20 schemes, each grown with its line, plus the 350 second phase
+    # of the running-cost reduction (000:L1951); the acute schemes grow with the acute line
+    acute = cpr[(cpr["org"] == "cpr_ccg") & (cpr["measure"] == "expenditure")
+                & (cpr["item"] == "acute")].sort_values("year")["value"].to_numpy()
+    dn = value(cpr, "qipp_category", "acute", "2020/21") / value(cpr, "qipp_category", "acute")
+    assert dn > 1.03  # acute grows with demand and prices, and so do its savings
+    identified = value(cpr, "qipp", "identified", "2020/21")
+    assert 7858 + 350 < identified < 7858 * 1.06 + 350
+    assert acute[1] > acute[0]
 
 
 def test_part_year_start_through_the_model():
@@ -166,7 +206,9 @@ def test_part_year_start_through_the_model():
     df = run_scenario("cpr_2019_20",
                       {"organisations.cpr_ccg.qipp.schemes.avastin.start_quarter": 3})
     assert value(df, "qipp_scheme", "avastin") == pytest.approx(42)
-    assert value(df, "qipp_scheme", "avastin", "2020/21") == pytest.approx(42)
+    # the full-year 84 in 2020/21, grown with the acute line's do-nothing index
+    g = value(df, "qipp_scheme", "ebi_msb", "2020/21") / 811  # a Q1 acute scheme's index
+    assert value(df, "qipp_scheme", "avastin", "2020/21") == pytest.approx(84 * g)
     assert value(df, "qipp", "identified") == pytest.approx(7858 - 42)
 
 
@@ -204,5 +246,5 @@ def test_savings_larger_than_their_spend_line_is_an_error(tmp_path):
     with pytest.raises(ScenarioError) as err:
         load_modified(tmp_path, data)
     # 400 (Running Cost Efficiencies) + 5,000 = 5,400 > the 3,486 running costs line (000:L2009)
-    assert ("organisations.cpr_ccg.qipp.schemes: savings of 5,400 £k in running_costs are "
+    assert ("organisations.cpr_ccg.qipp.schemes: savings of 5,750 £k in running_costs are "
             "larger than the running_costs spend line they reduce (3,486 £k)") in str(err.value)

@@ -85,7 +85,7 @@ def test_percentiles_are_ordered(footprint_sim):
                               "unit"}
     probs = s[s["stat"].str.startswith("prob_")]
     assert probs["value"].between(0, 1).all() and (probs["unit"] == "fraction").all()
-    # control totals are set for both CCGs (579, 610), so the footprint has one too
+    # every commissioner has a control total (break-even by default), so the footprint too
     assert {"cpr_ccg", "southend_ccg", "footprint"} <= set(
         probs[probs["stat"] == "prob_meets_control_total"]["org"])
 
@@ -93,10 +93,10 @@ def test_percentiles_are_ordered(footprint_sim):
 def test_zero_width_ranges_make_every_run_equal_run_zero():
     s = load_scenario("cpr_2019_20", {
         "uncertainty": {
-            GROWTH: {"dist": "normal80", "low": 0.0587, "high": 0.0587},
-            f"{CPR}.expenditure.price_inflation": {"dist": "triangular", "low": 0.02,
-                                                   "mode": 0.02, "high": 0.02},
-            f"{CPR}.demand.tariff_efficiency": {"dist": "uniform", "low": 0.01, "high": 0.01},
+            GROWTH: {"dist": "normal80", "low": 0.0253, "high": 0.0253},
+            f"{CPR}.expenditure.price_inflation": {"dist": "triangular", "low": 0.025,
+                                                   "mode": 0.025, "high": 0.025},
+            f"{CPR}.demand.tariff_efficiency": {"dist": "uniform", "low": 0.011, "high": 0.011},
         },
         # probabilities 0 or 1 make every Bernoulli draw certain
         f"{CPR}.qipp.delivery_probability.in_progress": 1.0,

@@ -231,8 +231,8 @@ def test_deficits_print_in_brackets_with_the_money_format():
 
 def test_data_sheet_equals_results_csv(workbook, csv):
     rows = list(workbook["Data"].values)
-    assert list(rows[0]) == ["scenario", "org", "year", "measure", "item", "value", "unit",
-                             "kind"]
+    assert list(rows[0]) == ["scenario", "org", "year", "measure", "item", "value",
+                             "value_real", "unit", "kind"]
     data = pd.DataFrame(rows[1:], columns=rows[0])
     assert len(data) == len(csv)
     for col in ("scenario", "org", "year", "measure", "unit", "kind"):

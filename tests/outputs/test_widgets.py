@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 pytest.importorskip("ipywidgets")
@@ -30,9 +31,9 @@ def test_controls_come_from_the_model_metadata(explorer):
     assert field_meta("qipp.delivery_probability.in_progress")["unit"] == "fraction"
     assert field_meta("solutions.efficiency_rate")["low"] == 0.0
     assert field_meta("allocation.growth.programme")["low"] == -1.0
-    # starting values are the scenario's (cpr_ccg, footprint_2019_20.yaml: programme 0.0587,
+    # starting values are the scenario's (cpr_ccg, footprint_2019_20.yaml: programme 0.0253,
     # in_progress 0.7); population bands come from demand.population_growth
-    assert c["allocation_growth"].value == pytest.approx(0.0587)
+    assert c["allocation_growth"].value == pytest.approx(0.0253)
     assert c["p_in_progress"].value == pytest.approx(0.7)
     assert {"population_growth_0-64", "population_growth_85+", "stf_arrives"} <= set(c)
     assert all(getattr(w, "continuous_update", False) is False
@@ -116,3 +117,20 @@ def test_redraw_fills_outputs():
     # three charts: do nothing vs something, allocation vs expenditure, bridge waterfall
     assert len(ex.charts_out.outputs) == 3
     assert all("image/png" in o["data"] for o in ex.charts_out.outputs)
+
+
+def test_a_rate_given_by_year_gets_a_control_a_year():
+    by_year = {"2020/21": 0.03, "2021/22": 0.025, "2022/23": 0.02, "2023/24": 0.02}
+    e = Explorer("cpr_2019_20", overrides={  # (its Monte Carlo range is on the single rate)
+        "uncertainty": {}, "organisations.cpr_ccg.expenditure.price_inflation": by_year},
+        draw=False)
+    names = [n for n in e.controls if n.startswith("price_inflation")]
+    assert names == [f"price_inflation_{y}" for y in by_year]
+    assert e.controls["price_inflation_2021/22"].value == 0.025
+    e.controls["price_inflation_2021/22"].value = 0.04
+    over = e.overrides()
+    assert over["organisations.cpr_ccg.expenditure.price_inflation.2021/22"] == 0.04
+    results = e.recompute()
+    infl = results[(results["org"] == "cpr_ccg") & (results["measure"] == "expenditure")
+                   & (results["item"] == "other_programme")].sort_values("year")["value"]
+    np.testing.assert_allclose(infl.to_numpy()[2] / infl.to_numpy()[1], 1.04)

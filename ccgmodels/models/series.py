@@ -1,0 +1,65 @@
+"""Assumptions over the years: a rate or a level given once or year by year, as arrays.
+
+A rate (growth, inflation, efficiency) is given as one number for every year after the base, or
+as a mapping ``{year: value}`` with one entry for each year after the base year; the rate of
+year *t* is the change from year *t - 1* to year *t*, so the base year has none. A level (a
+control total, a published allocation) is one number for every year, or a mapping with one
+entry for every modelled year, base year included. Which years a mapping must have is checked
+by :mod:`ccgmodels.inputs.rules`; here they are turned into arrays with the year axis last.
+
+Every function broadcasts: a value may be a float or an array of shape ``(R, 1)`` (one value per
+Monte Carlo run), and a mapping may mix them; the result then has shape ``(R, n)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+
+def _stack(columns: list) -> np.ndarray:
+    """Columns of shape ``()`` or ``(R, 1)`` side by side: ``(n,)`` or ``(R, n)``."""
+    cols = [np.asarray(c, dtype=float) for c in columns]
+    cols = [c.reshape(1) if c.ndim == 0 else c for c in cols]
+    shape = np.broadcast_shapes(*(c.shape for c in cols))
+    return np.concatenate([np.broadcast_to(c, shape) for c in cols], axis=-1)
+
+
+def rates(value, years: Sequence[str]) -> np.ndarray:
+    """The rate of each year, base year 0 [fraction/yr].
+
+    Parameters
+    ----------
+    value : float, array or mapping of year to float or array
+        One rate for every year after the base, or one per year after the base.
+    years : sequence of str
+        Modelled years, base first.
+    """
+    later = list(years[1:])
+    if isinstance(value, Mapping):
+        return _stack([0.0, *[value[y] for y in later]])
+    return _stack([0.0, *[value] * len(later)])
+
+
+def index(value, years: Sequence[str]) -> np.ndarray:
+    """Compound index of a rate, ``prod_{s <= t} (1 + rate_s)``, base year 1 [index]."""
+    return np.cumprod(1 + rates(value, years), axis=-1)
+
+
+def combined_index(factors: Sequence, years: Sequence[str]) -> np.ndarray:
+    """Compound index of several rates applied together, ``prod_t prod_k (1 + rate_k,t)``
+    [index]; a factor ``(rate, -1)`` is applied as ``(1 - rate)`` (an efficiency)."""
+    per_year = 1.0
+    for f in factors:
+        rate, sign = f if isinstance(f, tuple) else (f, 1)
+        per_year = per_year * (1 + sign * rates(rate, years))
+    return np.cumprod(per_year, axis=-1)
+
+
+def levels(value, years: Sequence[str]) -> np.ndarray:
+    """A level in each year, from one number for every year or a mapping with one per year
+    [unit of the value]."""
+    if isinstance(value, Mapping):
+        return _stack([value[y] for y in years])
+    return _stack([value] * len(years))
