@@ -30,7 +30,8 @@ NAMES = ("demand_growth", "commissioner_plan", "primary_care_bridge", "qipp_sche
 CHECK_MARK = "# CHECKED:"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "notebooks"
 #: every parameter a notebook may take; each notebook's cell holds those it uses
-PARAMETERS = {"scenario", "overrides", "org", "runs", "seed", "output_dir", "interactive"}
+PARAMETERS = {"scenario", "overrides", "org", "runs", "seed", "output_dir", "interactive",
+              "real_terms"}
 DEFAULT_SCENARIO = "footprint_2019_20"
 
 

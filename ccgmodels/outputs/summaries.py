@@ -59,6 +59,17 @@ STP_ROWS = (
 )
 
 
+def in_base_year_prices(results: pd.DataFrame) -> pd.DataFrame:
+    """``results`` with every money value [£k] replaced by its base-year-price value
+    (``value_real``), so that any table or chart built from it is in real terms; the unit
+    and ``attrs["prices"]`` say so; nothing else changes."""
+    money = results["unit"] == "£k"
+    out = results.copy()
+    out.loc[money, "value"] = results.loc[money, "value_real"]
+    out.attrs["prices"] = "base-year prices"
+    return out
+
+
 def value_at(results: pd.DataFrame, org: str, measure: str, item: str, year: str | None
              ) -> float | None:
     """The one value of ``org``'s ``measure``/``item`` in ``year``, or None when there is none
@@ -190,18 +201,27 @@ class Opened:
     scenario: Scenario
     results: pd.DataFrame
     org: str
+    real_terms: bool = False
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The results as the notebook shows them: cash, or base-year prices."""
+        return in_base_year_prices(self.results) if self.real_terms else self.results
 
     @property
     def intro(self) -> str:
         """One line naming the scenario, its years and the conventions of the figures."""
         s = self.scenario
-        return (f"{s.title}: {s.base_year} to {s.end_year}; money in £k, surplus positive, "
-                "deficits in brackets")
+        prices = (f"{s.base_year} prices; Monte Carlo figures in cash" if self.real_terms
+                  else "cash")
+        return (f"{s.title}: {s.base_year} to {s.end_year}; money in £k ({prices}), surplus "
+                "positive, deficits in brackets")
 
 
 def open_scenario(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None = None,
-                  org: str = FOOTPRINT) -> Opened:
-    """Load (validating, with ``overrides``) and run a scenario for a notebook.
+                  org: str = FOOTPRINT, real_terms: bool = False) -> Opened:
+    """Load (validating, with ``overrides``) and run a scenario for a notebook; with
+    ``real_terms`` its money is shown in base-year prices (:func:`in_base_year_prices`).
 
     Raises
     ------
@@ -215,4 +235,4 @@ def open_scenario(scenario: str | Path | Scenario, overrides: Mapping[str, Any] 
     orgs = list(dict.fromkeys(results["org"]))
     if org not in orgs:
         raise ValueError(f"org {org!r} is not in scenario {s.name}: use one of {orgs}")
-    return Opened(s, results, org)
+    return Opened(s, results, org, real_terms)

@@ -126,3 +126,15 @@ def test_open_scenario_refuses_an_unknown_org():
     assert opened.org == "cpr_ccg" and "money in £k" in opened.intro
     with pytest.raises(ValueError, match="org 'nowhere' is not in scenario cpr_2019_20"):
         summaries.open_scenario("cpr_2019_20", org="nowhere")
+
+
+def test_real_terms_toggle_shows_base_year_prices_and_keeps_cash():
+    cash = summaries.open_scenario("cpr_2019_20")
+    real = summaries.open_scenario("cpr_2019_20", real_terms=True)
+    assert "(cash)" in cash.intro and "2019/20 prices" in real.intro
+    pd.testing.assert_frame_equal(real.results, cash.results)  # the files stay in cash
+    a = summaries.headline(cash.shown, "footprint")
+    b = summaries.headline(real.shown, "footprint")
+    # 2% a year deflator (the scenario's labelled ASSUMPTION): 2023/24 is 1.02 ** 4 lower
+    np.testing.assert_allclose(b["2023/24"], a["2023/24"] / 1.02 ** 4)
+    np.testing.assert_allclose(b["2019/20"], a["2019/20"])
