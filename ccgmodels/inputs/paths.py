@@ -93,6 +93,36 @@ def get_path(data: Any, path: str) -> Any:
     return node
 
 
+def matches(data: Any, path: str) -> list[str]:
+    """The dotted paths that ``path`` names in ``data``: itself, or, where a segment is ``*``,
+    one path for each element (list items by id, mapping keys) that has the rest of it.
+
+    ``organisations.*.expenditure.price_inflation`` names the price inflation of every
+    organisation that has one: a national driver declared once.
+    """
+    parts = split(path)
+    if "*" not in parts:
+        return [path]
+    i = parts.index("*")
+    head = ".".join(parts[:i])
+    try:
+        node = get_path(data, head) if head else data
+    except KeyError:
+        return []
+    keys = ([str(_id_of(x)) for x in node if _id_of(x) is not None] if isinstance(node, list)
+            else list(node) if isinstance(node, dict)
+            else list(type(node).model_fields) if _is_model(node) else [])
+    out = []
+    for key in keys:
+        for candidate in matches(data, ".".join([*parts[:i], key, *parts[i + 1:]])):
+            try:
+                get_path(data, candidate)
+            except KeyError:
+                continue
+            out.append(candidate)
+    return out
+
+
 def set_path(data: dict, path: str, value: Any) -> dict:
     """A deep copy of plain ``data`` with ``value`` at ``path``; missing groups are created."""
     out = copy.deepcopy(data)

@@ -18,7 +18,7 @@ from typing import Any
 from . import refdata
 from . import years as fy
 from .fields import describe
-from .paths import get_path
+from .paths import get_path, matches
 from .vocab import FOOTPRINT, POD_SERVICE_LINE
 
 #: groups whose numbers the vectorised model cannot yet take as per-run arrays
@@ -81,12 +81,51 @@ def semantic_problems(s) -> list[Row]:
         elif o.kind == "social_care":
             in_horizon(f"{root}.savings", o.savings)
 
+    out.extend(_link_problems(s))
     out.extend(range_problems(s))
     for path in s.sources:
         try:
             get_path(s, path)
         except KeyError as exc:
             out.append((f"sources.{path}", path, f"names no assumption: {exc.args[0]}"))
+    return out
+
+
+def _link_problems(s) -> list[Row]:
+    """Contracts and pooled budgets name organisations of the right kind, and no line is
+    paid out more than once over."""
+    kinds = {o.id: o.kind for o in s.organisations}
+    out: list[Row] = []
+    for o in s.organisations:
+        root = f"organisations.{o.id}"
+        if o.kind == "ccg":
+            if (isinstance(o.solutions.efficiency_rate, dict)
+                    or o.solutions.efficiency_rate != 0):
+                out.append((f"{root}.solutions.efficiency_rate", o.solutions.efficiency_rate,
+                            "provider efficiency is counted once: it reaches a commissioner "
+                            "through prices (demand.tariff_efficiency), and a provider's own "
+                            "savings are its efficiency_rate; leave this at 0"))
+            paid: dict[str, float] = {}
+            for i, c in enumerate(o.contracts):
+                path = f"{root}.contracts.{i}"
+                if kinds.get(c.provider) != "provider":
+                    out.append((f"{path}.provider", c.provider,
+                                "names no provider organisation of this scenario (providers: "
+                                f"{sorted(k for k, v in kinds.items() if v == 'provider')})"))
+                for line, share in c.lines.items():
+                    paid[line] = paid.get(line, 0.0) + share
+            for line, total in paid.items():
+                if total > 1 + 1e-9:
+                    out.append((f"{root}.contracts", total, f"contracts pay out {total:.0%} of "
+                                f"the {line} line: shares of a line sum to at most 100%"))
+        elif o.kind == "social_care":
+            for i, ccg in enumerate(o.bcf_from):
+                if kinds.get(ccg) != "ccg":
+                    out.append((f"{root}.bcf_from.{i}", ccg,
+                                "names no commissioner of this scenario"))
+    pooled = [c for o in s.organisations if o.kind == "social_care" for c in o.bcf_from]
+    for ccg in sorted({c for c in pooled if pooled.count(c) > 1}):
+        out.append(("organisations", ccg, f"{ccg}'s BCF is pooled with two councils"))
     return out
 
 
@@ -152,11 +191,16 @@ def range_problems(s) -> list[Row]:
     for path, d in s.uncertainty.items():
         where = f"uncertainty.{path}"
         try:
-            central = get_path(s, path)
+            targets = matches(s, path)
+            central = get_path(s, targets[0]) if targets else get_path(s, path)
         except KeyError as exc:
             out.append((where, path, f"no such assumption: {exc.args[0]}"))
             continue
-        if not is_finite_number(central):
+        if not targets:
+            out.append((where, path, "names no assumption of any organisation"))
+            continue
+        values = [get_path(s, t) for t in targets]
+        if not all(is_finite_number(v) for v in values):
             out.append((where, central, "only a numeric assumption can have a range"))
         if d.low > d.high:
             out.append((f"{where}.low", d.low, f"low is above high ({d.high})"))
@@ -173,9 +217,9 @@ def range_problems(s) -> list[Row]:
                         "scheme savings and primary care bridge rows are fixed; put ranges on "
                         "rates, growth, base values or delivery probabilities"))
             continue
-        if not is_finite_number(central):
+        if not all(is_finite_number(v) for v in values):
             continue
-        meta = describe(type(s), path, s)
+        meta = describe(type(s), targets[0], s)
         for name in ("low", "mode", "high"):
             v = getattr(d, name)
             if v is not None and not meta.low <= v <= meta.high:

@@ -17,21 +17,30 @@ documents do not give says ``ASSUMPTION``.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    model_validator,
-)
+from pydantic import Field, model_validator
 
 from . import years as fy
-from .fields import Bounds
 from .rules import SemanticError, semantic_problems
+from .types import (  # noqa: F401 (re-exported: the scalar types)
+    FinancialYear,
+    Finite,
+    Growth,
+    GrowthByYear,
+    Money,
+    Pod,
+    Rate,
+    RateByYear,
+    ServiceLine,
+    SignedMoney,
+    SignedMoneyByYear,
+    Slug,
+    Status,
+    Strict,
+    _fraction,
+    _growth,
+)
 from .vocab import (  # noqa: F401 (re-exported: the vocabularies the types are built from)
     ALLOCATION_TYPES,
     FOOTPRINT,
@@ -42,80 +51,6 @@ from .vocab import (  # noqa: F401 (re-exported: the vocabularies the types are 
     SERVICE_LINES,
     STATUSES,
 )
-
-ServiceLine = Literal[SERVICE_LINES]  # type: ignore[valid-type]
-Pod = Literal[PODS]  # type: ignore[valid-type]
-Status = Literal[STATUSES]  # type: ignore[valid-type]
-
-
-# --- scalar types -----------------------------------------------------------------------------
-
-
-def _not_negative_money(v: float) -> float:
-    if v < 0:
-        raise ValueError("money here cannot be negative [£k]; write costs as positive amounts")
-    return v
-
-
-def _fraction(v: float) -> float:
-    if v < 0:
-        raise ValueError("a rate cannot be negative [fraction]")
-    if v > 1:
-        raise ValueError(
-            f"{v:g} is above 1: rates are fractions, not per cent (did you mean {v / 100:g}?)"
-        )
-    return v
-
-
-def _growth(v: float) -> float:
-    if v < -1:
-        raise ValueError(f"growth of {v:g} is below -1 (-100%): nothing can shrink by more")
-    if v > 1:
-        raise ValueError(
-            f"{v:g} is above 1 (100% a year): rates are fractions, not per cent "
-            f"(did you mean {v / 100:g}?)"
-        )
-    return v
-
-
-def _year(v: object) -> str:
-    return fy.parse_year(v)
-
-
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-
-
-def _slug(v: str) -> str:
-    if not _SLUG.match(v):
-        raise ValueError(
-            f"{v!r} is not a valid id: use lower-case letters, digits and underscores, "
-            "starting with a letter or digit (it names folders and columns)"
-        )
-    return v
-
-
-# Bounds(...) states each type's limits once, for uncertainty ranges and the explorer's sliders
-# (ccgmodels.inputs.fields); the validators give the messages.
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Money = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_not_negative_money),
-                  Bounds(0.0)]
-SignedMoney = Finite
-Rate = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_fraction), Bounds(0.0, 1.0)]
-Growth = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_growth), Bounds(-1.0, 1.0)]
-FinancialYear = Annotated[str, BeforeValidator(_year)]
-Slug = Annotated[str, AfterValidator(_slug)]
-# By year: one number for every year, or {year: number}. A rate's mapping has one entry for each
-# year after the base (the change from the year before); a level's has one for every year.
-GrowthByYear = Growth | dict[FinancialYear, Growth]
-RateByYear = Rate | dict[FinancialYear, Rate]
-SignedMoneyByYear = SignedMoney | dict[FinancialYear, SignedMoney]
-
-
-class Strict(BaseModel):
-    """Base for every assumption model: frozen, unknown fields rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
 
 # --- commissioner (CCG) -----------------------------------------------------------------------
 
@@ -320,6 +255,17 @@ class Solutions(Strict):
     )
 
 
+class Contract(Strict):
+    provider: Slug = Field(description="Id of the provider organisation in this scenario paid")
+    lines: dict[ServiceLine, Rate] = Field(
+        description="Share of the commissioner's spend on each service line paid to this "
+        "provider; the rest goes to providers outside the footprint [fraction]")
+    basis: Literal["activity", "block"] = Field(
+        "activity", description="activity: payment follows activity, so avoided activity "
+        "lowers the provider's income; block: a fixed payment that avoided activity does not "
+        "change")
+
+
 class BridgeYear(Strict):
     income: Money = Field(description="Primary care income [£k]")
     expenditure: Money = Field(description="Primary care expenditure [£k]")
@@ -360,6 +306,10 @@ class Commissioner(Strict):
         None, description="Surplus the organisation must reach, every year or {year: surplus}; "
         "break-even (0) when absent [£k]"
     )
+    contracts: list[Contract] = Field(
+        default_factory=list,
+        description="What the commissioner pays the providers of this scenario, by service "
+        "line; their income from it is this spend, eliminated in the footprint")
     mhis_uplift: Rate = Field(
         0.0, description="Mental health investment standard: mental health spend must grow by "
         "at least the programme allocation growth plus this uplift (000:L2673 states the growth "
@@ -377,16 +327,22 @@ class Provider(Strict):
     kind: Literal["provider"] = Field(description="Organisation kind: an NHS provider trust")
     id: Slug = Field(description="Organisation id")
     name: str = Field(description="Organisation name")
-    income: Money = Field(description="Income in the base year [£k]")
+    income: Money = Field(description="Income in the base year from outside this scenario's "
+                          "commissioners (their contracts add the rest) [£k]")
     income_growth: GrowthByYear = Field(
         0.0, description="Income growth a year, or by year [fraction/yr]")
     cost: Money = Field(description="Cost base in the base year [£k]")
     cost_growth: GrowthByYear = Field(
         0.0, description="Cost growth a year, do nothing, or by year [fraction/yr]")
     efficiency_rate: RateByYear = Field(
-        0.0, description="Efficiency a year on the cost base, compounding, or by year "
-        "[fraction/yr]"
+        0.0, description="Efficiency a year on the cost base (CIP), compounding, or by year: "
+        "the one place provider efficiency is counted (004:L66) [fraction/yr]"
     )
+    marginal_cost_rate: Rate = Field(
+        0.7, description="Share of the income from activity a commissioner avoids that the "
+        "provider can take out of its costs; the rest is fixed cost that strands. ASSUMPTION: "
+        "70%, the national tariff's marginal rate for emergency activity above baseline "
+        "[fraction]")
     stf: dict[FinancialYear, Money] = Field(
         default_factory=dict, description="Sustainability and transformation funding [£k]"
     )
@@ -408,6 +364,10 @@ class SocialCare(Strict):
         default_factory=dict,
         description="New recurrent savings delivered in each year [£k]",
     )
+    bcf_from: list[Slug] = Field(
+        default_factory=list,
+        description="Commissioners whose Better Care Fund line is pooled with this council: "
+        "income and cost of the council, a flow eliminated in the footprint")
 
 
 Organisation = Annotated[Commissioner | Provider | SocialCare, Field(discriminator="kind")]
@@ -444,7 +404,15 @@ class Scenario(Strict):
     uncertainty: dict[str, Distribution] = Field(
         default_factory=dict,
         description="Ranges for numeric assumptions, keyed by dotted path "
-        "(organisations.<id>.<field>...)",
+        "(organisations.<id>.<field>...); organisations.*.<field> is a shared (national) "
+        "driver: one draw a run for every organisation that has the field",
+    )
+    delivery_correlation: Rate = Field(
+        0.0,
+        description="Programme-wide QIPP slippage in the Monte Carlo: the share of runs in "
+        "which every scheme and gap of the scenario is delivered or not on one shared draw "
+        "(the correlation between any two schemes' delivery); 0 draws each scheme alone "
+        "[fraction]",
     )
     sources: dict[str, str] = Field(
         default_factory=dict,

@@ -34,10 +34,10 @@ from ..inputs.scenario import Commissioner
 from ..inputs.vocab import ALLOCATION_TYPES, SERVICE_LINES
 from . import demand as dm
 from . import schemes as sch
-from . import series
+from . import series, system
 
-SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "contingency_release", "stf",
-                  "social_care")
+SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "contingency_release",
+                  "primary_care_model", "contract_flows", "avoided_cost", "stf", "social_care")
 Series = dict[tuple[str, str], np.ndarray]
 
 
@@ -298,8 +298,6 @@ def solutions(o: Commissioner, years: Sequence[str], lines: PlanLines, savings: 
         demand_mitigation[t]   = d * sum_l max(spend_l[t] - spend_l at base volume[t], 0)
                                  over mitigation_lines (patient activity: not BCF, other
                                  programme or running costs); growth only, never a cost
-        efficiency[t]          = (cost base - mitigation)[t] * (1 - prod (1 - e_s)) over the
-                                 provider lines (efficiency_lines)
         schemes[t]             = sum_s p_s * effect_s[t] + p(unidentified) * gap[t]
         contingency_release[t] = min(contingency[t], slippage[t]) when released, where
                                  slippage = sum_s (1 - p_s) * effect_s + (1 - p_gap) * gap:
@@ -307,21 +305,17 @@ def solutions(o: Commissioner, years: Sequence[str], lines: PlanLines, savings: 
                                  once
         stf[t]                 = transformation funding received
 
+    Provider efficiency is counted once, by the providers (their ``efficiency_rate``) and in
+    the prices commissioners pay (``demand.tariff_efficiency``): a commissioner has no
+    efficiency line of its own.
+
     References
     ----------
     004:L66-67 (the STP template's solutions: efficiency X%, demand mitigation X%).
     """
     n = len(years)
     sol = o.solutions
-    # cost of each line's activity growth; a shrinking line has no growth to mitigate, so
-    # mitigation never adds cost (a higher rate never lowers do-something)
-    growth_cost = {line: np.maximum(lines.spend[line] - lines.at_base_volume[line], 0.0)
-                   if line in sol.mitigation_lines else np.zeros(n) for line in SERVICE_LINES}
-    mitigation = sol.demand_mitigation_rate * sum(growth_cost.values())
-    cost_base = sum(
-        lines.spend[line] - sol.demand_mitigation_rate * growth_cost[line]
-        for line in dict.fromkeys(sol.efficiency_lines)
-    ) if sol.efficiency_lines else np.zeros(n)
+    mitigation = sum(mitigation_by_line(o, lines, n).values())
     e = savings.effect
     delivered = (p[..., :, None] * e).sum(axis=-2) if o.qipp.schemes else np.zeros(n)
     slipped = (((1 - p[..., :, None]) * e).sum(axis=-2) if o.qipp.schemes else np.zeros(n)) \
@@ -329,13 +323,21 @@ def solutions(o: Commissioner, years: Sequence[str], lines: PlanLines, savings: 
     release = np.minimum(reserve, np.maximum(slipped, 0.0)) if sol.contingency_release \
         else np.zeros(n)
     return {
-        "efficiency": efficiency_saving(cost_base, sol.efficiency_rate, years),
         "demand_mitigation": mitigation * np.ones(n),
         "schemes": delivered + p_gap * gap,
         "contingency_release": release * np.ones(n),
         "stf": np.array([sol.stf.get(y, 0.0) for y in years]),
         "social_care": np.zeros(n),
     }
+
+
+def mitigation_by_line(o: Commissioner, lines: PlanLines, n: int) -> dict[str, np.ndarray]:
+    """Demand mitigation of each service line: the mitigated share of its activity growth
+    [£k]; a shrinking line has no growth to mitigate, so mitigation never adds cost."""
+    sol = o.solutions
+    return {line: sol.demand_mitigation_rate
+            * np.maximum(lines.spend[line] - lines.at_base_volume[line], 0.0)
+            for line in SERVICE_LINES if line in sol.mitigation_lines}
 
 
 def non_recurrent(o: Commissioner, savings: SchemeSavings, p) -> np.ndarray:
@@ -417,6 +419,17 @@ def commissioner(
     planned = plan(o, alloc["total"], lines, savings, gap)
     reserve = planned[("expenditure", "contingency_reserve")]
     closing = solutions(o, years, lines, savings, p, p_gap, gap, reserve)
+    n = len(years)
+    avoided = dict(sch.by_line(o.qipp.schemes, years, lines.index, p))
+    for line, v in mitigation_by_line(o, lines, n).items():
+        avoided[line] = avoided.get(line, 0.0) + v
+    flows = system.contract_flows(o, lines.spend, avoided, n)
+    closing["contract_flows"] = flows.pop(("solutions", "contract_flows"))
+    bridge, reconciliation = system.bridge_in_plan(
+        o, years, alloc["primary_care_cocommissioning"],
+        planned[("expenditure", "primary_care_cocommissioning")])
+    closing["primary_care_model"] = bridge["primary_care_model"]
+    closing["stf"] = closing["stf"] + bridge["stf"]
 
     out: Series = {("allocation", k): v for k, v in alloc.items()}
     out.update(activity(lines))
@@ -425,6 +438,9 @@ def commissioner(
     out.update(programme)
     out.update(planned)
     out.update(position(dn, closing, non_recurrent_extra=non_recurrent(o, savings, p)))
+    out.update(flows)
+    out[("bcf_pool", "")] = lines.spend["bcf"]
+    out.update(reconciliation)
     plan_spend = {line: planned[("expenditure", line)] for line in SERVICE_LINES}
     out.update(mental_health_investment(o, years, alloc, plan_spend))
     out.update(business_rules(o, alloc, plan_spend, planned[("surplus", "")], target))

@@ -64,7 +64,11 @@ def bridge(b: PrimaryCareBridge, pccc_growth=0.0) -> dict[str, np.ndarray]:
 
     income = col("income")
     if b.income_follows_pccc:
-        income = income[0] * (1 + np.asarray(pccc_growth, dtype=float)) ** np.arange(n)
+        if isinstance(pccc_growth, dict):  # by scenario year; 0 in bridge years it lacks
+            rates = np.array([0.0] + [pccc_growth.get(y, 0.0) for y in list(b.years)[1:]])
+            income = income[0] * np.cumprod(1 + rates)
+        else:
+            income = income[0] * (1 + np.asarray(pccc_growth, dtype=float)) ** np.arange(n)
     expenditure = col("expenditure")
     scale = np.asarray(b.enabler_scale, dtype=float)
     workforce = col("workforce") * scale

@@ -22,21 +22,55 @@ def income_less_cost(income, cost) -> dict[tuple[str, str], np.ndarray]:
             ("do_nothing_surplus", ""): dn, ("do_nothing_cumulative_surplus", ""): cumulative(dn)}
 
 
-def provider(p: Provider, years: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
-    """Do nothing and do something of an NHS provider [£k]."""
-    out = income_less_cost(grow(p.income, p.income_growth, years),
-                           grow(p.cost, p.cost_growth, years))
+def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = ()
+             ) -> dict[tuple[str, str], np.ndarray]:
+    """Do nothing and do something of an NHS provider [£k].
+
+    ``contracts`` are the footprint commissioners' measures naming this provider
+    (:func:`ccgmodels.models.system.contract_flows`): their payments are its contract income;
+    activity they avoid lowers its income (activity contracts) and, at ``marginal_cost_rate``,
+    its cost (every contract).
+
+    Notes
+    -----
+    ::
+
+        income          = other income * prod(1 + income_growth) + contract payments
+        do nothing      = income - cost * prod(1 + cost_growth)
+        efficiency      = cost * (1 - prod(1 - e_t))                 (CIP, counted once)
+        contract_flows  = - income lost on activity contracts
+        avoided_cost    = marginal_cost_rate * activity the commissioners avoid
+    """
+    other = grow(p.income, p.income_growth, years)
+    n = len(years)
+    paid, lost, avoided = np.zeros(n), np.zeros(n), np.zeros(n)
+    for c in contracts:
+        paid = paid + c.get(("contract_payments", p.id), 0.0)
+        lost = lost + c.get(("contract_income_lost", p.id), 0.0)
+        avoided = avoided + c.get(("contract_activity_avoided", p.id), 0.0)
+    out = income_less_cost(other + paid, grow(p.cost, p.cost_growth, years))
+    out[("income", "other")], out[("income", "contracts")] = other * np.ones_like(paid), paid
     cost = out[("do_nothing_expenditure", "total")]
     out.update(position(out[("do_nothing_surplus", "")],
                         {"efficiency": efficiency_saving(cost, p.efficiency_rate, years),
+                         "contract_flows": 0.0 - lost,
+                         "avoided_cost": p.marginal_cost_rate * avoided,
                          "stf": np.array([p.stf.get(y, 0.0) for y in years])}))
     return out
 
 
-def social_care(sc: SocialCare, years: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
-    """Do nothing and do something of a council's social care [£k]."""
-    out = income_less_cost(grow(sc.budget, sc.budget_growth, years),
-                           grow(sc.cost, sc.cost_growth, years))
+def social_care(sc: SocialCare, years: Sequence[str], pooled=0.0
+                ) -> dict[tuple[str, str], np.ndarray]:
+    """Do nothing and do something of a council's social care [£k].
+
+    ``pooled`` is the Better Care Fund the commissioners of ``bcf_from`` pool with it: income
+    and cost alike (spent on the pooled services), so it leaves the council's position as it
+    is and is eliminated in the footprint.
+    """
+    budget = grow(sc.budget, sc.budget_growth, years)
+    pooled = np.asarray(pooled) * np.ones(len(years))
+    out = income_less_cost(budget + pooled, grow(sc.cost, sc.cost_growth, years) + pooled)
+    out[("income", "budget")], out[("income", "bcf")] = budget, pooled
     savings = cumulative(np.array([sc.savings.get(y, 0.0) for y in years]))
     out.update(position(out[("do_nothing_surplus", "")], {"social_care": savings}))
     return out

@@ -75,11 +75,16 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("do_nothing_cumulative_surplus", "£k", "", "Running total of do_nothing_surplus",
             "cumsum over years"),
     Measure("solutions", "£k",
-            "efficiency, demand_mitigation, schemes, contingency_release, stf, social_care, total",
+            "efficiency, demand_mitigation, schemes, contingency_release, primary_care_model, "
+            "contract_flows, avoided_cost, stf, social_care, total",
             "What closes the gap, each its own line (positive improves the position)",
             "efficiency = cost base * (1 - prod(1 - e_t)); demand_mitigation = d * cost of "
             "activity growth; schemes = sum p(status) * effect + p(unidentified) * gap; "
-            "contingency_release = min(contingency, QIPP slippage); total = sum"),
+            "contingency_release = min(contingency, QIPP slippage); primary_care_model = bridge "
+            "enablers + CCG baseline funding; contract_flows = - savings a block contract gives "
+            "back (commissioner) or - income lost on activity contracts (provider); "
+            "avoided_cost = marginal cost rate * avoided activity; stf includes the bridge's "
+            "GPFV STF; total = sum"),
     Measure("do_something_surplus", "£k", "", "Surplus/(deficit) after solutions",
             "do_nothing_surplus + solutions total"),
     Measure("do_something_cumulative_surplus", "£k", "", "Running total of "
@@ -87,8 +92,34 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("underlying_surplus", "£k", "", "Recurrent (underlying) surplus/(deficit): the "
             "exit run-rate", "do_something_surplus - STF - contingency release - "
             "non-recurrent scheme savings"),
-    Measure("income", "£k", "total", "Provider income or social care budget",
-            "base * prod(1 + growth_t)"),
+    Measure("income", "£k", "other, contracts, budget, bcf, total",
+            "Provider income (from outside the footprint's commissioners, and their contracts) "
+            "or social care budget (and the BCF pooled with it)",
+            "other = base * prod(1 + growth_t); contracts = the commissioners' payments; "
+            "total = sum"),
+    Measure("contract_payments", "£k", "provider id",
+            "What a commissioner pays a footprint provider, do nothing",
+            "sum over lines of share * do-nothing line spend", summed=False),
+    Measure("contract_income_lost", "£k", "provider id", "Income a provider loses on activity "
+            "contracts when the commissioner avoids activity", "share * avoided spend",
+            summed=False),
+    Measure("contract_activity_avoided", "£k", "provider id", "Spend a commissioner avoids on "
+            "a provider's contracts (demand mitigation and QIPP schemes)",
+            "share * (mitigation + expected scheme savings) of the line", summed=False),
+    Measure("bcf_pool", "£k", "", "A commissioner's Better Care Fund line, do nothing (pooled "
+            "with a council when the council names it)", "do-nothing BCF line", summed=False),
+    Measure("eliminations", "£k", "contracts, bcf, total", "Flows between the footprint's "
+            "organisations, left out of system income and expenditure (footprint only)",
+            "sum of contract payments to footprint providers + BCF pooled with footprint "
+            "councils", summed=False),
+    Measure("system", "£k", "income, expenditure, do_nothing_surplus", "The footprint's income "
+            "and expenditure net of eliminations, do nothing (footprint only)",
+            "sum of allocations and incomes - eliminations; sum of expenditure - "
+            "eliminations; surplus = income - expenditure = sum of surpluses", summed=False),
+    Measure("pc_bridge_reconciliation", "£k", "income, expenditure", "Primary care bridge "
+            "against the plan: bridge income less the co-commissioning allocation, bridge "
+            "expenditure less the plan's co-commissioning line", "bridge - plan, years both "
+            "cover"),
     Measure("activity", "count", "point of delivery", "Activity a year",
             "activity_0 * prod((1 + demographic_t) * (1 + non_demographic_t))"),
     Measure("activity_cost", "£k", "point of delivery", "Cost of the activity, do nothing",
@@ -192,7 +223,7 @@ def footprint(series: Iterable[Mapping[tuple[str, str], object]]
             sums[(measure, item)] = (total + np.where(ok, v, 0.0), count + ok)
         for measure, ok in seen.items():
             reporting[measure] = reporting.get(measure, 0) + ok
-    return {key: np.where(count == reporting[key[0]], total, np.nan)
+    return {key: np.where((count == reporting[key[0]]) & (count > 0), total, np.nan)
             for key, (total, count) in sums.items()}
 
 
@@ -223,7 +254,8 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     """
     problems = []
     keys = ["scenario", "year", "measure", "item", "unit"]
-    fp = df[df["org"] == FOOTPRINT]
+    summed = [m.name for m in MEASURES.values() if m.summed]
+    fp = df[(df["org"] == FOOTPRINT) & df["measure"].isin(summed)]
     if len(fp):
         orgs = df[(df["org"] != FOOTPRINT) & df["measure"].isin(set(fp["measure"]))]
         expect = orgs.groupby(keys, sort=False)["value"].sum()
@@ -262,6 +294,9 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     residual("end_state = in_year + future_model + baseline + stf", col("pc_bridge", "end_state"),
              col("pc_bridge", "in_year_position") + col("pc_bridge", "future_model")
              + col("pc_bridge", "baseline_funding") + col("pc_bridge", "stf"))
+    residual("system surplus = sum of surpluses (flows eliminated)",
+             col("system", "do_nothing_surplus").dropna(),
+             col("do_nothing_surplus")[col("system", "do_nothing_surplus").dropna().index])
     # per organisation: the footprint's gap is the sum of theirs, and one organisation's
     # savings beyond its own target do not close another's gap
     own = wide.index.get_level_values("org") != FOOTPRINT
@@ -271,7 +306,8 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     return pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
 
 
-_CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp")
+_CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp",
+            "system")
 
 
 def catalogue_markdown() -> str:

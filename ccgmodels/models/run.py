@@ -19,7 +19,7 @@ from ..inputs import refdata
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
-from . import finance, primary_care, providers, results, series
+from . import finance, primary_care, providers, results, series, system
 
 
 class IdentityError(AssertionError):
@@ -54,12 +54,15 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
     factor per run, used by :mod:`ccgmodels.models.uncertainty`).
     """
     years = s.years
+    ccg: dict[str, dict] = {}
+    for o in s.organisations:  # commissioners first: providers and councils need their flows
+        if isinstance(o, Commissioner):
+            ccg[o.id] = finance.commissioner(o, years, growth_table(o, s.base_year),
+                                             **(delivery or {}).get(o.id, {}))
     out = []
     for o in s.organisations:
         if isinstance(o, Commissioner):
-            series = finance.commissioner(o, years, growth_table(o, s.base_year),
-                                          **(delivery or {}).get(o.id, {}))
-            out.append(OrgResult(o.id, o.kind, years, series))
+            out.append(OrgResult(o.id, o.kind, years, ccg[o.id]))
             if o.primary_care_bridge is not None:
                 lines = primary_care.bridge(o.primary_care_bridge,
                                             o.allocation.growth.primary_care_cocommissioning)
@@ -67,19 +70,45 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
                 out.append(OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
                                      {("pc_bridge", k): v for k, v in lines.items()}))
         elif isinstance(o, Provider):
-            out.append(OrgResult(o.id, o.kind, years, providers.provider(o, years)))
+            out.append(OrgResult(o.id, o.kind, years,
+                                 providers.provider(o, years, list(ccg.values()))))
         elif isinstance(o, SocialCare):
-            out.append(OrgResult(o.id, o.kind, years, providers.social_care(o, years)))
+            pooled = sum((ccg[c][("bcf_pool", "")] for c in o.bcf_from), 0.0)
+            out.append(OrgResult(o.id, o.kind, years, providers.social_care(o, years, pooled)))
     return out
 
 
-def with_footprint(evaluated: list[OrgResult]) -> list[OrgResult]:
-    """``evaluated`` and the footprint, one :class:`OrgResult` per set of years."""
+def with_footprint(evaluated: list[OrgResult], s: Scenario | None = None) -> list[OrgResult]:
+    """``evaluated`` and the footprint, one :class:`OrgResult` per set of years; in the
+    scenario's years the footprint also carries the eliminations and the system position
+    (:mod:`ccgmodels.models.system`)."""
     by_years: dict[tuple[str, ...], list] = {}
     for r in evaluated:
         by_years.setdefault(tuple(r.years), []).append(r.series)
-    return evaluated + [OrgResult(FOOTPRINT, "footprint", list(years), results.footprint(series))
-                        for years, series in by_years.items()]
+    out = []
+    for years, group in by_years.items():
+        fp = results.footprint(group)
+        if s is not None and list(years) == s.years:
+            fp.update(_system(s, [r for r in evaluated if r.years == s.years], fp))
+        out.append(OrgResult(FOOTPRINT, "footprint", list(years), fp))
+    return evaluated + out
+
+
+def _system(s: Scenario, evaluated: list[OrgResult], fp: dict) -> dict:
+    """The footprint's eliminations and its income, expenditure and surplus net of them."""
+    ccgs = [r for r in evaluated if r.kind == "ccg"]
+    pooled = {c for o in s.organisations if isinstance(o, SocialCare) for c in o.bcf_from}
+    shape = np.shape(fp[("do_nothing_surplus", "")])
+    elim = system.eliminations([r.series for r in ccgs], pooled, [r.org for r in ccgs], shape)
+    income = sum(r.series.get(("allocation", "total"), r.series.get(("income", "total"), 0.0))
+                 for r in evaluated)
+    spend = sum(r.series[("do_nothing_expenditure", "total")] for r in evaluated)
+    out = {("eliminations", k): v for k, v in elim.items()}
+    out[("system", "income")] = income - elim["total"]
+    out[("system", "expenditure")] = spend - elim["total"]
+    out[("system", "do_nothing_surplus")] = out[("system", "income")] - out[("system",
+                                                                           "expenditure")]
+    return out
 
 
 def run_scenario(
@@ -111,7 +140,7 @@ def run_scenario(
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
     deflator = dict(zip(s.years, series.index(s.deflator, s.years), strict=True))
     df = pd.concat([results.tidy(s.name, r.org, r.years, r.series, r.kind, deflator)
-                    for r in with_footprint(evaluate(s))], ignore_index=True)
+                    for r in with_footprint(evaluate(s), s)], ignore_index=True)
     bad = results.check_identities(df)
     if len(bad):
         raise IdentityError(f"{len(bad)} rows break the model's identities:\n{bad.head(20)}")

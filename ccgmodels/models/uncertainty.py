@@ -23,6 +23,11 @@ Conventions
 * Bounds: a range whose low, mode or high lies outside its field's bounds (a rate in 0..1, growth
   in -1..1, money not negative, ``ge=0`` fields; :mod:`ccgmodels.inputs.fields`) is rejected by
   validation; ``normal80`` draws, whose tails are unbounded, are clipped to the field's bounds.
+* Shared drivers: a key ``organisations.*.<field>`` is drawn once a run and set in every
+  organisation that has the field (a national driver such as price inflation); a key naming
+  one organisation varies that one alone. Scheme delivery is Bernoulli per scheme; with
+  ``delivery_correlation`` rho, a share rho of runs deliver (or slip) every scheme on one shared
+  draw, so two schemes' delivery correlates by rho and programme-wide slippage happens.
 * Memory: only the measures in :data:`KEEP` are stored (money in £k), so 100,000 runs of the
   footprint fit in memory; runs are evaluated in chunks of ``chunk_size``.
 """
@@ -39,7 +44,7 @@ import pandas as pd
 
 from ..inputs.fields import describe
 from ..inputs.loading import load_scenario
-from ..inputs.paths import get_path, substitute
+from ..inputs.paths import get_path, matches, substitute
 from ..inputs.rules import range_problems
 from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
@@ -78,16 +83,20 @@ Key = tuple[str, str, str]  # (org, measure, item)
 class Spec:
     """What is uncertain in a scenario: ranges, central values, bounds and schemes."""
 
-    paths: tuple[str, ...]
+    paths: tuple[str, ...]  # the uncertainty keys, one draw a run each
     dists: tuple[Distribution, ...]
-    central: tuple[float, ...]
+    central: tuple[float, ...]  # of the first target (a shared driver may have several)
     bounds: tuple[tuple[float, float], ...]
     schemes: tuple[tuple[str, int], ...]  # (commissioner id, number of schemes)
+    targets: tuple[tuple[str, ...], ...] = ()  # the assumptions each key sets (* expanded)
+    centrals: tuple[tuple[float, ...], ...] = ()  # the scenario value of each target
+    correlation: float = 0.0  # programme-wide slippage (Scenario.delivery_correlation)
 
     @property
     def n_uniform(self) -> int:
-        """Uniform columns per run: one per assumption, scheme and unidentified gap."""
-        return len(self.paths) + sum(n + 1 for _, n in self.schemes)
+        """Uniform columns per run: one per assumption, scheme and unidentified gap, and two
+        for programme-wide slippage (the shared draw and the switch)."""
+        return len(self.paths) + sum(n + 1 for _, n in self.schemes) + 2
 
 
 def spec_of(scenario: Scenario) -> Spec:
@@ -96,12 +105,15 @@ def spec_of(scenario: Scenario) -> Spec:
     if bad:
         raise ValueError("; ".join(f"{p}: {m} (got {v})" for p, v, m in bad))
     paths = tuple(scenario.uncertainty)
-    metas = [describe(type(scenario), p, scenario) for p in paths]
+    targets = tuple(tuple(matches(scenario, p)) for p in paths)
+    centrals = tuple(tuple(float(get_path(scenario, t)) for t in ts) for ts in targets)
+    metas = [describe(type(scenario), ts[0], scenario) for ts in targets]
     return Spec(paths, tuple(scenario.uncertainty.values()),
-                tuple(float(get_path(scenario, p)) for p in paths),
+                tuple(c[0] for c in centrals),
                 tuple((m.low, m.high) for m in metas),
                 tuple((o.id, len(o.qipp.schemes)) for o in scenario.organisations
-                      if isinstance(o, Commissioner)))
+                      if isinstance(o, Commissioner)),
+                targets, centrals, float(scenario.delivery_correlation))
 
 
 def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, math.inf)):
@@ -154,18 +166,21 @@ def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
     """Every kept measure of runs ``start..stop-1``: ``{(org, measure, item): (m, n)}``."""
     m, n = stop - start, len(scenario.years)
     drawn = draws(spec, seed, start, stop)
-    s = scenario
-    for path, x in drawn.items():
-        s = substitute(s, path, x[:, None])
+    s = substitute_draws(scenario, spec, drawn, np.arange(start, stop) == 0)
     u, _ = uniforms(spec, seed, start, stop)
     col = len(spec.paths)
     central = (np.arange(start, stop) == 0)[:, None]
+    # programme-wide slippage: in a share `correlation` of runs every scheme and gap is
+    # delivered or not on one shared uniform draw, otherwise each on its own
+    shared, switch = u[:, -2:-1], u[:, -1:]
+    together = switch < spec.correlation
     delivery = {}
     for org_id, n_schemes in spec.schemes:
         p, p_gap = schemes.delivery_probabilities(s.org(org_id).qipp)
         p = np.column_stack([np.broadcast_to(p, (m, n_schemes)),
                              np.broadcast_to(p_gap, (m, 1))])
-        factor = np.where(central, p, (u[:, col:col + n_schemes + 1] < p) * 1.0)
+        own = u[:, col:col + n_schemes + 1]
+        factor = np.where(central, p, (np.where(together, shared, own) < p) * 1.0)
         delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
         col += n_schemes + 1
     out: dict[Key, np.ndarray] = {}
@@ -185,6 +200,17 @@ def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
     if controls and len(controls) == len(s.organisations):
         controls[FOOTPRINT] = sum(controls.values())
     return {"values": out, "controls": controls, "draws": drawn}
+
+
+def substitute_draws(scenario: Scenario, spec: Spec, drawn: Mapping[str, np.ndarray],
+                     central_run) -> Scenario:
+    """The scenario with each key's draw in every assumption it sets (a shared driver: the
+    same draw in every organisation); in the central run each keeps its own value."""
+    s = scenario
+    for k, path in enumerate(spec.paths):
+        for target, value in zip(spec.targets[k], spec.centrals[k], strict=True):
+            s = substitute(s, target, np.where(central_run, value, drawn[path])[:, None])
+    return s
 
 
 def _footprint(values: Mapping[Key, np.ndarray]) -> dict[Key, np.ndarray]:
@@ -288,6 +314,23 @@ def _map_dask(s, spec, seed, bounds, workers, scheduler) -> list[dict]:
             cluster.close()
 
 
+def dependence(scenario: Scenario) -> str:
+    """How the scenario's Monte Carlo draws depend on each other, in a sentence or two (shown
+    beside the fan chart)."""
+    shared = [k.split(".", 2)[2] for k in scenario.uncertainty if k.startswith("organisations.*.")]
+    own = [k for k in scenario.uncertainty if not k.startswith("organisations.*.")]
+    parts = []
+    if shared:
+        parts.append("shared across every organisation (one draw a run): " + ", ".join(shared))
+    if own:
+        parts.append(f"{len(own)} ranges drawn for one organisation each, independently")
+    rho = scenario.delivery_correlation
+    parts.append("QIPP schemes delivered or not each on its own draw" if rho == 0 else
+                 f"QIPP schemes slip together in {rho:.0%} of runs (programme-wide slippage), "
+                 "otherwise each on its own draw")
+    return "Dependence: " + "; ".join(parts) + "."
+
+
 # --- summaries -------------------------------------------------------------------------------
 
 
@@ -351,10 +394,11 @@ def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
     t = s.years.index(year)
     k = len(spec.paths)
     case = s
-    for i, (path, d) in enumerate(zip(spec.paths, spec.dists, strict=True)):
-        x = np.full((2 * k + 1, 1), spec.central[i])
-        x[2 * i + 1], x[2 * i + 2] = d.low, d.high
-        case = substitute(case, path, x)
+    for i, d in enumerate(spec.dists):
+        for target, value in zip(spec.targets[i], spec.centrals[i], strict=True):
+            x = np.full((2 * k + 1, 1), value)
+            x[2 * i + 1], x[2 * i + 2] = d.low, d.high
+            case = substitute(case, target, x)
     values: dict[Key, np.ndarray] = {}
     for r in evaluate(case):
         if r.years == s.years and (measure, item) in r.series:

@@ -56,7 +56,6 @@ class ControlSpec:
 CONTROLS = (
     ControlSpec("allocation_growth", "allocation.growth.programme", "Allocation growth", 0.05),
     ControlSpec("price_inflation", "expenditure.price_inflation", "Price inflation", 0.03),
-    ControlSpec("efficiency", "solutions.efficiency_rate", "Provider efficiency", 0.05),
     ControlSpec("demand_mitigation", "solutions.demand_mitigation_rate", "Demand mitigation",
                 0.5, 0.01),
     ControlSpec("p_delivered", "qipp.delivery_probability.delivered", "P(delivered)", 1, 0.05),

@@ -158,13 +158,20 @@ def test_do_something_is_do_nothing_plus_solutions_exactly(fp):
         np.testing.assert_allclose(total, lines, rtol=0, atol=1e-9)
 
 
-def test_efficiency_and_mitigation_zero_in_base_year_positive_after():
-    df = run_scenario("cpr_2019_20", {f"{CPR}.solutions.efficiency_rate": 0.01,
-                                      f"{CPR}.solutions.demand_mitigation_rate": 0.25})
-    for item in ("efficiency", "demand_mitigation"):
-        v = series(df, "solutions", item)
-        assert v[0] == 0, item
-        assert (v[1:] > 0).all(), item
+def test_mitigation_zero_in_base_year_positive_after():
+    df = run_scenario("cpr_2019_20", {f"{CPR}.solutions.demand_mitigation_rate": 0.25})
+    v = series(df, "solutions", "demand_mitigation")
+    assert v[0] == 0
+    assert (v[1:] > 0).all()
+    # efficiency is counted once, by providers and in tariff prices: never a CCG line
+    np.testing.assert_array_equal(series(df, "solutions", "efficiency"), 0)
+
+
+def test_a_commissioner_efficiency_rate_is_refused():
+    from ccgmodels.inputs.loading import ScenarioError
+
+    with pytest.raises(ScenarioError, match="provider efficiency is counted once"):
+        run_scenario("cpr_2019_20", {f"{CPR}.solutions.efficiency_rate": 0.01})
 
 
 def test_efficiency_saving_by_hand():
@@ -186,7 +193,8 @@ def test_more_mitigation_never_lowers_do_something():
 
 def test_stf_solution_by_year():
     df = run_scenario("cpr_2019_20", {f"{CPR}.solutions.stf": {"2020/21": 1000}})
-    np.testing.assert_allclose(series(df, "solutions", "stf"), [0, 1000, 0, 0, 0])
+    # plus the primary care bridge's GPFV STF, 2,500 in 2020/21 (000:L689-715, realigned)
+    np.testing.assert_allclose(series(df, "solutions", "stf"), [0, 3500, 0, 0, 0])
 
 
 # --- providers and councils ------------------------------------------------------------------
@@ -235,8 +243,7 @@ def test_mitigation_of_shrinking_demand_is_zero_not_a_cost():
     over |= {f"{CPR}.expenditure.volume_growth.{line}": -0.02 for line in (
         "acute", "ambulance", "mental_health", "community", "continuing_care",
         "primary_care_cocommissioning", "other_primary_care")}
-    runs = [run_scenario("cpr_2019_20", {**over, f"{CPR}.solutions.demand_mitigation_rate": d,
-                                         f"{CPR}.solutions.efficiency_rate": 0.01})
+    runs = [run_scenario("cpr_2019_20", {**over, f"{CPR}.solutions.demand_mitigation_rate": d})
             for d in (0.0, 0.5)]
     assert (series(runs[1], "solutions", "demand_mitigation") == 0).all()
     np.testing.assert_allclose(series(runs[1], "do_something_surplus"),

@@ -54,12 +54,13 @@ def test_raising_allocation_growth_raises_do_nothing_surplus(explorer):
 
 def test_one_org_edits_only_that_org(explorer):
     explorer.org_dropdown.value = "cpr_ccg"
-    explorer.controls["efficiency"].value = 0.01
-    assert explorer.overrides() == {"organisations.cpr_ccg.solutions.efficiency_rate": 0.01}
+    explorer.controls["demand_mitigation"].value = 0.25
+    assert explorer.overrides() == {
+        "organisations.cpr_ccg.solutions.demand_mitigation_rate": 0.25}
     sol = explorer.results
-    sel = sol[(sol["measure"] == "solutions") & (sol["item"] == "efficiency")
+    sel = sol[(sol["measure"] == "solutions") & (sol["item"] == "demand_mitigation")
               & (sol["year"] == "2020/21")].set_index("org")["value"]
-    # efficiency = cost base * (1 - (1 - 0.01) ** 1) > 0 for cpr only (finance.py Notes)
+    # mitigation = 25% of the cost of activity growth > 0 for cpr only (finance.py Notes)
     assert sel["cpr_ccg"] > 0 and sel["southend_ccg"] == 0
 
 

@@ -1,0 +1,125 @@
+"""The system view: what links the organisations of a footprint [£k].
+
+* **Contracts.** A commissioner's spend on a service line is split across the footprint's
+  providers by share (the rest goes to providers outside the footprint). A provider's income
+  from the footprint's commissioners *is* that spend. When the commissioner avoids activity
+  (demand mitigation, QIPP schemes on the line), an activity-based contract passes the saving
+  on: the provider loses that income and takes out ``marginal_cost_rate`` of it as cost, so its
+  fixed costs strand. A block contract does not move: the commissioner keeps paying (its saving
+  on that share is given back) and the provider keeps the income and saves the same avoided
+  cost. Either way the footprint's benefit on a contracted share is the provider's avoided cost.
+* **The Better Care Fund.** A commissioner's BCF line pooled with a council of the footprint
+  is the council's income and cost.
+* **Eliminations.** Footprint income and expenditure leave out these flows (do-nothing basis):
+  ``system income = sum of allocations and incomes - eliminations``, ``system expenditure =
+  sum of expenditure - eliminations``; the surplus is unchanged, the sum of the organisations'.
+* **The primary care bridge inside the plan.** The bridge's new model of care reaches the CCG
+  position as ``primary_care_model = enabler costs (negative) + CCG baseline funding`` in the
+  years after the base that the bridge and the scenario share (the base-year plan as printed
+  already carries that year's commitments), and its GPFV STF as STF income (the STP summary's
+  "Indicative STF Allocation"); its income and expenditure are reconciled with the
+  co-commissioning allocation and plan line (``pc_bridge_reconciliation``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from ..inputs.scenario import Commissioner
+from ..inputs.vocab import BRIDGE_ENABLERS
+from . import primary_care
+
+Series = dict[tuple[str, str], np.ndarray]
+
+
+def contract_flows(o: Commissioner, dn_spend: Mapping[str, np.ndarray],
+                   avoided: Mapping[str, object], n: int) -> Series:
+    """What the commissioner pays each footprint provider, and what its avoided activity does
+    to them [£k].
+
+    Parameters
+    ----------
+    dn_spend : mapping
+        Do-nothing spend of each service line [£k].
+    avoided : mapping
+        Spend each line avoids in do something through activity (demand mitigation and the
+        expected QIPP scheme savings on it) [£k].
+
+    Returns
+    -------
+    dict
+        ``("contract_payments", provider)`` (do nothing), ``("contract_income_lost",
+        provider)`` (activity contracts), ``("contract_activity_avoided", provider)`` (every
+        contract), and ``("solutions", "contract_flows")``: minus the savings a block contract
+        gives back [£k].
+    """
+    out: Series = {}
+    given_back = np.zeros(n)
+    for c in o.contracts:
+        pay, moved = np.zeros(n), np.zeros(n)
+        for line, share in c.lines.items():
+            pay = pay + share * dn_spend[line]
+            moved = moved + share * np.asarray(avoided.get(line, 0.0))
+        key = c.provider
+        out[("contract_payments", key)] = out.get(("contract_payments", key), 0.0) + pay
+        out[("contract_activity_avoided", key)] = (
+            out.get(("contract_activity_avoided", key), 0.0) + moved)
+        lost = moved if c.basis == "activity" else 0.0 * moved
+        out[("contract_income_lost", key)] = out.get(("contract_income_lost", key), 0.0) + lost
+        if c.basis == "block":
+            given_back = given_back + moved
+    out[("solutions", "contract_flows")] = 0.0 - given_back  # (0.0 - x: no negative zero)
+    return out
+
+
+def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_pccc
+                   ) -> tuple[dict[str, np.ndarray], Series]:
+    """The primary care bridge's effect on the CCG position, and its reconciliation [£k].
+
+    Returns
+    -------
+    (dict, dict)
+        Solution lines ``primary_care_model`` and ``stf`` (GPFV) by scenario year, and the
+        ``pc_bridge_reconciliation`` measure: bridge income less the co-commissioning
+        allocation, bridge expenditure less the plan's co-commissioning line (NaN in years the
+        bridge does not cover).
+    """
+    n = len(years)
+    model, stf = np.zeros(n), np.zeros(n)
+    recon = {"income": np.full(n, np.nan), "expenditure": np.full(n, np.nan)}
+    b = o.primary_care_bridge
+    if b is None:
+        return {"primary_care_model": model, "stf": stf}, {}
+    lines = primary_care.bridge(b, o.allocation.growth.primary_care_cocommissioning)
+    bridge_years = list(b.years)
+    shape = np.broadcast_shapes(np.shape(allocation_pccc), np.shape(plan_pccc))
+    recon = {k: np.full(shape, np.nan) for k in recon}
+    for t, y in enumerate(years):
+        if y not in bridge_years or t == 0:  # the base-year plan as printed carries its own
+            continue
+        k = bridge_years.index(y)
+        enablers = sum(lines[e][..., k] for e in BRIDGE_ENABLERS)
+        model[t] = float(np.mean(enablers + lines["baseline_funding"][..., k]))
+        stf[t] = float(np.mean(lines["stf"][..., k]))
+        recon["income"][..., t] = lines["income"][..., k] - np.asarray(allocation_pccc)[..., t]
+        recon["expenditure"][..., t] = (lines["expenditure"][..., k]
+                                        - np.asarray(plan_pccc)[..., t])
+    return ({"primary_care_model": model, "stf": stf},
+            {("pc_bridge_reconciliation", k): v for k, v in recon.items()})
+
+
+def eliminations(commissioners: Sequence[Series], pooled: set[str],
+                 ids: Sequence[str], n_shape) -> dict[str, np.ndarray]:
+    """Flows between the footprint's organisations on the do-nothing basis [£k]: contract
+    payments to its providers and BCF lines pooled with its councils."""
+    contracts = np.zeros(n_shape)
+    bcf = np.zeros(n_shape)
+    for org_id, series in zip(ids, commissioners, strict=True):
+        for (measure, _), v in series.items():
+            if measure == "contract_payments":
+                contracts = contracts + v
+        if org_id in pooled:
+            bcf = bcf + series[("bcf_pool", "")]
+    return {"contracts": contracts, "bcf": bcf, "total": contracts + bcf}
