@@ -19,10 +19,13 @@ EXIT_INPUT = 2
 
 
 def _print_problems(problems) -> None:
-    for p in problems:
+    from .inputs.limits import MAX_PROBLEMS_SHOWN
+
+    for p in problems[:MAX_PROBLEMS_SHOWN]:
         print(str(p), file=sys.stderr)
     n = len(problems)
-    print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+    more = f" ({n - MAX_PROBLEMS_SHOWN:,} more not shown)" if n > MAX_PROBLEMS_SHOWN else ""
+    print(f"{n:,} problem{'s' if n != 1 else ''} found{more}", file=sys.stderr)
 
 
 class InputError(Exception):
@@ -43,6 +46,7 @@ def _overrides(items: list[str]) -> dict:
 
 
 def cmd_validate(args) -> int:
+    from .inputs.limits import printable
     from .inputs.loading import check
 
     overrides = _overrides(args.set)
@@ -51,7 +55,8 @@ def cmd_validate(args) -> int:
         scenario, _, found = check(source, overrides)
         problems.extend(found)
         if not found:
-            print(f"{source}: ok ({scenario.name}, {scenario.base_year} to {scenario.end_year})")
+            print(printable(f"{source}: ok ({scenario.name}, {scenario.base_year} to "
+                            f"{scenario.end_year})"))
     if problems:
         _print_problems(problems)
         return EXIT_INPUT

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..inputs.limits import printable
 from . import provenance
 from .executors import FAILED, STAGING, ReportError, Task, run_dask, run_processes, task_record
 from .provenance import now, sha256
@@ -81,7 +82,7 @@ def expand_sources(items: list[str]) -> list[str]:
 def safe_key(text: str) -> str:
     """A folder name for a scenario that has no valid name: a slug of ``text`` and a hash."""
     stem = re.sub(r"[^a-z0-9_]+", "_", Path(text).stem.lower()).strip("_")[:40] or "scenario"
-    return f"{stem}_{sha256(text.encode())[:8]}"
+    return f"{stem}_{sha256(text.encode('utf-8', 'surrogatepass'))[:8]}"  # any file name
 
 @dataclass
 class Plan:
@@ -102,7 +103,13 @@ def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: st
 
 
 def _invalid(source: str, problems: list[str]) -> dict:
-    return {"name": source, "key": safe_key(source), "title": None, "source": source,
+    from ..inputs.limits import MAX_PROBLEMS_SHOWN
+
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        problems = [*problems[:MAX_PROBLEMS_SHOWN],
+                    f"... {len(problems) - MAX_PROBLEMS_SHOWN:,} more problems not shown"]
+    key, source = safe_key(source), printable(source)
+    return {"name": source, "key": key, "title": None, "source": source,
             "status": "invalid", "report": None, "partial": None, "headline": None,
             "error": {"problems": problems}, "finished": now(), "runs": 0, "seed": None}
 
@@ -141,6 +148,11 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
                 f"{source}: name: {s.name!r}: another scenario in this run has the same name; "
                 "their reports would overwrite each other"]))
             continue
+        if org != "footprint" and org not in [o.id for o in s.organisations]:
+            invalid.append(_invalid(source, [
+                f"{source}: --org {org!r}: no such organisation in the scenario (have "
+                f"footprint, {', '.join(o.id for o in s.organisations)})"]))
+            continue
         if (out / s.name).exists() and not (out / s.name / "manifest.json").is_file():
             invalid.append(_invalid(source, [
                 f"{source}: name: {s.name!r}: {out / s.name} exists and is not a ccgmodels "
@@ -154,10 +166,10 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
             unchanged.append(s.name)
             continue
         tasks.append(Task(
-            name=s.name, title=s.title, source=source, assumptions=assumptions,
+            name=s.name, title=s.title, source=printable(source), assumptions=assumptions,
             overrides=dict(overrides or {}), runs=runs, seed=seed, org=org,
             template=str(template.resolve()), out=str(out.resolve()), input_key=key,
-            run_id=uuid.uuid4().hex, timeout=timeout, scenario_file=source,
+            run_id=uuid.uuid4().hex, timeout=timeout, scenario_file=printable(source),
             scenario_sha256=sha256(text), package=package, template_sha256=template_sha))
     order += [r["key"] for r in invalid]
     return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found])
@@ -272,6 +284,8 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         raise ReportError(f"--workers {workers}: must be at least 1")
     if runs < 0:
         raise ReportError(f"--runs {runs}: must be 0 or more")
+    if timeout is not None and timeout < 0:
+        raise ReportError(f"--timeout {timeout}: must be 0 (no limit) or more seconds")
     with locked(out):
         p = plan(expand_sources(list(sources)), out, overrides=overrides, runs=runs,
                  seed=seed, org=org, template=Path(template), force=force, timeout=timeout)
