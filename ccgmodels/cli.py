@@ -10,7 +10,6 @@ import argparse
 import json
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from .batch.provenance import version
@@ -71,17 +70,16 @@ def write_run(scenario, source: str, text: bytes, df, out: Path, *, overrides=No
     ``extra`` maps further file names to tables written beside them (``uncertainty.csv`` of a
     Monte Carlo run of ``runs`` runs with ``seed``).
 
-    Files are written to a temporary folder beside the target and moved into place when
-    complete, so an interrupted run never leaves a half-written result.
+    The caller holds ``out``'s lock (:func:`ccgmodels.batch.outdir.locked`). Files are written
+    to a staging folder and moved into place when complete, so an interrupted run never leaves
+    a half-written result; a folder in the way is replaced only if it is an earlier ``run``
+    output (:func:`ccgmodels.batch.outdir.install`).
     """
-    from .batch import provenance
-    from .batch.executors import install_folder
+    from .batch import outdir, provenance
     from .models.results import write_tidy
 
     target = out / scenario.name
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{scenario.name}-", dir=out))
-    tmp.chmod(0o755)
+    tmp = outdir.new_staging(out, scenario.name)
     try:
         write_tidy(df, tmp / "results.csv")
         for name, frame in (extra or {}).items():
@@ -92,13 +90,15 @@ def write_run(scenario, source: str, text: bytes, df, out: Path, *, overrides=No
             scenario_sha256=provenance.sha256(text), overrides=overrides, org="footprint",
             runs=runs, seed=seed, started=started or provenance.now(),
             finished=provenance.now(), rows=int(len(df))))
-        install_folder(tmp, target)
+        outdir.mark(tmp, "run")
+        outdir.install(tmp, target, "run")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
 def cmd_run(args) -> int:
+    from .batch import outdir
     from .batch.provenance import now
     from .inputs.loading import check, resolve
     from .models.run import run_scenario
@@ -121,25 +121,43 @@ def cmd_run(args) -> int:
         _print_problems(problems)
         return EXIT_INPUT
     out = Path(args.out)
-    for scenario, label, text in checked:
-        started = now()
-        df = run_scenario(scenario)
-        seed, extra = args.seed, {}
-        if args.runs > 0:
-            from .models.uncertainty import simulate, summarise
+    failed = 0
+    try:
+        with outdir.locked(out, "run"):
+            for scenario, _, _ in checked:  # refuse before computing anything
+                outdir.check_target(out / scenario.name, "run")
+            for scenario, label, text in checked:
+                started = now()
+                try:
+                    df = run_scenario(scenario)
+                    seed, extra = args.seed, {}
+                    if args.runs > 0:
+                        from .models.uncertainty import simulate, summarise
 
-            sim = simulate(scenario, args.runs, args.seed, workers=args.workers,
-                           scheduler=args.scheduler)
-            seed, extra = sim.seed, {"uncertainty.csv": summarise(sim)}
-        target = write_run(scenario, label, text, df, out, overrides=overrides, seed=seed,
-                           runs=args.runs, started=started, extra=extra)
-        print(f"{scenario.name}: {len(df)} rows -> {target / 'results.csv'}"
-              + (f" (+ uncertainty.csv, {args.runs} runs, seed {seed})" if extra else ""))
-    return 0
+                        sim = simulate(scenario, args.runs, args.seed, workers=args.workers,
+                                       scheduler=args.scheduler)
+                        seed, extra = sim.seed, {"uncertainty.csv": summarise(sim)}
+                    target = write_run(scenario, label, text, df, out, overrides=overrides,
+                                       seed=seed, runs=args.runs, started=started,
+                                       extra=extra)
+                except outdir.UnsafeOutput:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one scenario fails, not the others
+                    failed += 1
+                    print(f"{scenario.name}: failed: {type(exc).__name__}: "
+                          f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+                    continue
+                print(f"{scenario.name}: {len(df)} rows -> {target / 'results.csv'}"
+                      + (f" (+ uncertainty.csv, {args.runs} runs, seed {seed})"
+                         if extra else ""))
+    except outdir.UnsafeOutput as exc:
+        raise InputError(str(exc)) from None
+    return 1 if failed else 0
 
 
 def cmd_report(args) -> int:
-    from .batch.reports import TEMPLATE, ReportError, run_batch
+    from .batch.outdir import UnsafeOutput
+    from .batch.reports import TEMPLATE, run_batch
 
     try:
         summary = run_batch(
@@ -148,7 +166,7 @@ def cmd_report(args) -> int:
             scheduler=args.scheduler, force=args.force, baseline=args.baseline,
             template=args.template or TEMPLATE, timeout=args.timeout or None,
             log=lambda line: print(line, file=sys.stderr))
-    except ReportError as exc:
+    except UnsafeOutput as exc:
         raise InputError(str(exc)) from None
     print(summary.line())
     return summary.exit_code
@@ -191,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run scenarios and write results.csv and manifest.json")
     r.add_argument("scenarios", nargs="+", help="YAML files or bundled scenario names")
-    r.add_argument("--out", default="reports", help="output folder (default: reports)")
+    r.add_argument("--out", default="runs",
+                   help="output folder (default: runs; reports/ is for ccgmodels report)")
     r.add_argument("--set", **setter)
     r.add_argument("--runs", type=int, default=0,
                    help="Monte Carlo runs over the scenario's uncertainty block; writes "

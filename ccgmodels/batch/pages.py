@@ -25,6 +25,7 @@ import pandas as pd
 from ..models.results import read_tidy
 from ..outputs.summaries import KEY_FIGURES, PROB, key_figures
 from ..outputs.tables import money
+from .outdir import PAGE_MARK
 
 #: files of a complete report, in link order
 REPORT_FILES = ("report.html", "report.xlsx", "results.csv", "uncertainty.csv", "report.ipynb",
@@ -151,6 +152,7 @@ def _index_row(out: Path, r: dict, ncol: int) -> str:
 def _page(title: str, body: str, generated: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"{PAGE_MARK}\n"
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             f"<header><h1>{esc(title)}</h1></header>\n<main>\n"
             f'<p class="small">Generated {esc(generated)}. Money in £k; surplus positive, '
@@ -271,7 +273,9 @@ def compare_html(out: Path, records: list[dict], baseline: str | None, generated
 def _write_atomic(path: Path, text: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        # backslashreplace: a character UTF-8 cannot hold (a byte of a non-UTF-8 file name)
+        # is written escaped rather than losing the page
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())

@@ -23,6 +23,8 @@ from typing import Any
 #: the package's own folder (code and data), hashed into every manifest
 PACKAGE_DIR = Path(str(resources.files("ccgmodels")))
 MANIFEST = "manifest.json"
+#: the ownership marker of every folder ccgmodels makes (:mod:`ccgmodels.batch.outdir`)
+MARKER = ".ccgmodels.json"
 #: the manifest format; a reader refuses another
 FORMAT = "ccgmodels-manifest/1"
 
@@ -46,9 +48,9 @@ def sha256(data: bytes) -> str:
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
-    """sha256 of every file directly in ``folder`` but the manifest, by name."""
+    """sha256 of every file directly in ``folder`` but the manifest and the marker, by name."""
     return {f.name: sha256(f.read_bytes()) for f in sorted(Path(folder).iterdir())
-            if f.is_file() and f.name != MANIFEST}
+            if f.is_file() and not f.is_symlink() and f.name not in (MANIFEST, MARKER)}
 
 
 def git_state(folder: Path = PACKAGE_DIR) -> dict:

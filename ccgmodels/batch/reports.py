@@ -24,27 +24,32 @@ since its report was made, unless ``force``.
 """
 from __future__ import annotations
 
-import fcntl
 import glob
 import json
 import os
 import re
-import shutil
 import signal
 import sys
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..inputs.limits import printable
-from . import provenance
-from .executors import FAILED, STAGING, ReportError, Task, run_dask, run_processes, task_record
+from . import outdir, provenance
+from .executors import (
+    FAILED,
+    ReportError,
+    Task,
+    install_failure,
+    run_dask,
+    run_processes,
+    task_record,
+)
 from .provenance import now, sha256
 
 __all__ = ["ReportError", "Summary", "collect", "expand_sources", "plan", "run_batch"]
@@ -153,11 +158,11 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
                 f"{source}: --org {org!r}: no such organisation in the scenario (have "
                 f"footprint, {', '.join(o.id for o in s.organisations)})"]))
             continue
-        if (out / s.name).exists() and not (out / s.name / "manifest.json").is_file():
-            invalid.append(_invalid(source, [
-                f"{source}: name: {s.name!r}: {out / s.name} exists and is not a ccgmodels "
-                "report (no manifest.json); refusing to replace it: move it or use another "
-                "--out"]))
+        try:
+            outdir.check_target(out / s.name, "report")
+            outdir.check_target(out / FAILED / s.name, "failed")
+        except outdir.UnsafeOutput as exc:
+            invalid.append(_invalid(source, [f"{source}: name: {s.name!r}: {exc}"]))
             continue
         assumptions = s.model_dump(mode="json")
         key = input_key(assumptions, runs, seed, org, fingerprint, template_sha)
@@ -203,28 +208,11 @@ def collect(out: Path, current: Mapping[str, dict] | None = None,
     for key, rec in (current or {}).items():
         if rec.get("status") == "unchanged" and key in rows:
             rows[key] = {**rows[key], "status": "unchanged"}
-        elif rec.get("status") in ("interrupted", "pending"):
+        elif rec.get("status") in ("interrupted", "pending", "failed", "invalid"):
             prev = rows.get(key)
             rows[key] = {**rec, "report": prev["report"] if prev else None}
     first = [k for k in (order or []) if k in rows]
     return [rows[k] for k in first] + [rows[k] for k in sorted(rows) if k not in first]
-
-
-@contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """Hold ``out/.lock`` so two batch runs never write one folder; clear stale staging."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise ReportError(f"{out}: another 'ccgmodels report' is writing to this "
-                              "folder") from None
-        shutil.rmtree(out / STAGING, ignore_errors=True)
-        try:
-            yield
-        finally:
-            shutil.rmtree(out / STAGING, ignore_errors=True)
 
 
 @dataclass
@@ -286,20 +274,20 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         raise ReportError(f"--runs {runs}: must be 0 or more")
     if timeout is not None and timeout < 0:
         raise ReportError(f"--timeout {timeout}: must be 0 (no limit) or more seconds")
-    with locked(out):
+    with outdir.locked(out, "report"):
+        outdir.check_pages(out)
         p = plan(expand_sources(list(sources)), out, overrides=overrides, runs=runs,
                  seed=seed, org=org, template=Path(template), force=force, timeout=timeout)
         for source in p.valid_sources:  # a file fixed since it was reported invalid
-            shutil.rmtree(out / FAILED / safe_key(source), ignore_errors=True)
+            outdir.remove_owned(out / FAILED / safe_key(source))
         for name in p.unchanged:  # its report is current: an older failure no longer applies
-            shutil.rmtree(out / FAILED / name, ignore_errors=True)
+            outdir.remove_owned(out / FAILED / name)
+        current: dict[str, dict] = {}
         for rec in p.invalid:
             for problem in rec["error"]["problems"]:
                 log(problem)
-            (out / FAILED / rec["key"]).mkdir(parents=True, exist_ok=True)
-            (out / FAILED / rec["key"] / "failure.json").write_text(
-                json.dumps(rec, indent=2, default=str))
-        current: dict[str, dict] = {n: {"status": "unchanged"} for n in p.unchanged}
+            _keep_failure(out, rec["key"], rec, current)
+        current.update({n: {"status": "unchanged"} for n in p.unchanged})
         current.update({t.name: task_record(t, "pending") for t in p.tasks})
         counts = Counter(unchanged=len(p.unchanged), invalid=len(p.invalid))
         lock = threading.Lock()
@@ -314,10 +302,8 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
             with lock:
                 counts[record["status"]] += 1
                 current.pop(record["name"], None)
-                if record["status"] == "failed" and not (out / FAILED / record["name"]).exists():
-                    folder = out / FAILED / record["name"]
-                    folder.mkdir(parents=True, exist_ok=True)
-                    (folder / "failure.json").write_text(json.dumps(record, indent=2))
+                if record["status"] == "failed" and not _failure_on_disk(out, record):
+                    _keep_failure(out, record["name"], record, current)
                 err = record.get("error") or {}
                 tally = _postfix(counts, len(p.order))
                 bar.write(f"{record['name']}: {record['status']}"
@@ -352,23 +338,49 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
     return summary
 
 
+def _failure_on_disk(out: Path, record: dict) -> bool:
+    try:
+        rec = json.loads((out / FAILED / record["name"] / "failure.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return rec.get("finished") == record.get("finished") and rec.get("error") == record.get(
+        "error")
+
+
+def _keep_failure(out: Path, key: str, record: dict, current: dict) -> None:
+    """Record a failure in ``out/_failed/<key>/``; when that folder is not ours to replace,
+    keep the record for the index only, saying why."""
+    try:
+        install_failure(out, key, record)
+    except (OSError, outdir.UnsafeOutput) as exc:
+        err = dict(record.get("error") or {})
+        note = f"(its failure record could not be written: {exc})"
+        if "problems" in err:
+            err["problems"] = [*err["problems"], note]
+        else:
+            err["evalue"] = f"{err.get('evalue', '')} {note}".strip()
+        current[key] = {**record, "error": err}
+
+
 _SIGTERM_DEFAULT: list = []
 
 
 def _terminate_as_interrupt(restore: bool = False) -> None:
-    """While reports run, SIGTERM (``kill``) stops the batch as Ctrl-C does: completed
-    reports are kept and the index rewritten. Only the main thread can set handlers."""
+    """While reports run, SIGTERM (``kill``) and SIGHUP (the terminal closed) stop the batch as
+    Ctrl-C does: completed reports are kept, staging cleared and the index rewritten with the
+    rest "interrupted". Only the main thread can set handlers."""
     if threading.current_thread() is not threading.main_thread():
         return
     if restore:
-        if _SIGTERM_DEFAULT:
-            signal.signal(signal.SIGTERM, _SIGTERM_DEFAULT.pop())
+        while _SIGTERM_DEFAULT:
+            signal.signal(*_SIGTERM_DEFAULT.pop())
         return
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    _SIGTERM_DEFAULT.append(signal.signal(signal.SIGTERM, interrupt))
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        _SIGTERM_DEFAULT.append((sig, signal.signal(sig, interrupt)))
 
 
 def _postfix(counts: Counter, total: int) -> str:
