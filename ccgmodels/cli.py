@@ -1,4 +1,4 @@
-"""Command-line entry points: ``ccgmodels validate | run | report | schema | catalogue | list``.
+"""Command-line entry points: ``ccgmodels validate|run|report|verify|schema|catalogue|list``.
 
 Input problems exit with status 2 and one line per problem (file, field path, value, what is
 allowed), never a traceback.
@@ -172,6 +172,33 @@ def cmd_report(args) -> int:
     return summary.exit_code
 
 
+def cmd_verify(args) -> int:
+    from .batch.outdir import FAILED, STAGING
+    from .batch.provenance import MANIFEST, verify
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    if (folder / MANIFEST).is_file():
+        folders = [folder]
+    else:
+        folders = sorted(d for d in folder.iterdir() if d.is_dir() and not d.is_symlink()
+                         and d.name not in (STAGING, FAILED) and (d / MANIFEST).exists())
+    if not folders:
+        raise InputError(f"{folder}: holds no ccgmodels output (no manifest.json)")
+    bad = 0
+    for d in folders:
+        found = verify(d)
+        bad += bool(found)
+        for line in found:
+            print(line, file=sys.stderr)
+        if not found:
+            print(f"{d}: ok")
+    print(f"{len(folders)} folder{'s' if len(folders) != 1 else ''} checked, {bad} differ"
+          + (" from their manifests" if bad else ""))
+    return 1 if bad else 0
+
+
 def cmd_schema(args) -> int:
     from .inputs.scenario import Scenario
 
@@ -255,6 +282,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=int, default=600,
                    help="seconds a notebook cell may run (default 600; 0: no limit)")
     b.set_defaults(func=cmd_report)
+
+    c = sub.add_parser("verify", help="check output folders against their manifests",
+                       description="Check every file of a run or report folder (or of each "
+                       "one in a batch output folder) against the sha256 its manifest.json "
+                       "records. Exit status: 0 all match, 1 a file changed, is missing or is "
+                       "not recorded, 2 nothing to check.")
+    c.add_argument("folder", help="an output folder (--out of run or report) or one of its "
+                   "scenario folders")
+    c.set_defaults(func=cmd_verify)
 
     sub.add_parser("schema", help="print the scenario JSON Schema").set_defaults(
         func=cmd_schema)

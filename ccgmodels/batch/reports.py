@@ -96,6 +96,8 @@ class Plan:
     unchanged: list[str]  # names whose complete report is current
     order: list[str]  # every scenario name or key, in the order given
     valid_sources: list[str] = field(default_factory=list)
+    #: names whose report has current inputs but files that differ from its manifest
+    tampered: dict[str, list[str]] = field(default_factory=dict)
 
 
 def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: str,
@@ -147,6 +149,7 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
             found.append((source, scenario, resolve(source)[1].read_bytes()))
     names = Counter(s.name for _, s, _ in found)
     tasks, unchanged, order = [], [], []
+    tampered: dict[str, list[str]] = {}
     for source, s, text in found:
         if names[s.name] > 1:
             invalid.append(_invalid(source, [
@@ -168,8 +171,11 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
         key = input_key(assumptions, runs, seed, org, fingerprint, template_sha)
         order.append(s.name)
         if not force and provenance.read_manifest(out / s.name).get("input_key") == key:
-            unchanged.append(s.name)
-            continue
+            changed = provenance.verify(out / s.name)
+            if not changed:
+                unchanged.append(s.name)
+                continue
+            tampered[s.name] = changed
         tasks.append(Task(
             name=s.name, title=s.title, source=printable(source), assumptions=assumptions,
             overrides=dict(overrides or {}), runs=runs, seed=seed, org=org,
@@ -177,7 +183,7 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
             run_id=uuid.uuid4().hex, timeout=timeout, scenario_file=printable(source),
             scenario_sha256=sha256(text), package=package, template_sha256=template_sha))
     order += [r["key"] for r in invalid]
-    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found])
+    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found], tampered)
 
 
 # --- the index and the batch ---------------------------------------------------------------
@@ -316,6 +322,9 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
 
         for name in p.unchanged:
             log(f"{name}: unchanged (inputs as for its report; --force to remake)")
+        for name, changed in p.tampered.items():
+            log(f"{name}: remaking: its report's files differ from its manifest "
+                f"({'; '.join(changed[:3])}{'; ...' if len(changed) > 3 else ''})")
         refresh(compare=not p.tasks)
         n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
         try:

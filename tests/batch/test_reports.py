@@ -126,7 +126,8 @@ def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path, quick_templat
     (out / "cpr_2019_20").mkdir(parents=True)
     (out / "cpr_2019_20" / "my_notes.txt").write_text("keep me")
     p = plan(["cpr_2019_20"], out, template=quick_template)
-    assert p.tasks == [] and "is not a folder ccgmodels made" in p.invalid[0]["error"]["problems"][0]
+    assert p.tasks == []
+    assert "is not a folder ccgmodels made" in p.invalid[0]["error"]["problems"][0]
     assert (out / "cpr_2019_20" / "my_notes.txt").read_text() == "keep me"
 
 
