@@ -11,10 +11,12 @@ it (:func:`ccgmodels.outputs.tables.money`): surplus positive, deficits in brack
 from __future__ import annotations
 
 import base64
+import json
 import math
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -25,7 +27,8 @@ import pandas as pd
 from ..models.results import read_tidy
 from ..outputs.summaries import KEY_FIGURES, PROB, key_figures
 from ..outputs.tables import money
-from .outdir import PAGE_MARK
+from . import provenance
+from .outdir import FAILED, PAGE_MARK
 
 #: files of a complete report, in link order
 REPORT_FILES = ("report.html", "report.xlsx", "results.csv", "uncertainty.csv", "report.ipynb",
@@ -312,3 +315,35 @@ def write_pages(out: Path, records: list[dict], baseline: str | None = None,
     if compare:
         _write_atomic(page, compare_html(out, records, baseline, generated))
     return index, page
+
+
+def collect(out: Path, current: Mapping[str, dict] | None = None,
+            order: list[str] | None = None) -> list[dict]:
+    """The index records of ``out`` from what is on disk, ``current`` statuses on top.
+
+    A complete report gives an ``ok`` row; a failure record in ``_failed`` overrides it
+    (keeping the report as the previous good one). Rows of ``order`` come first.
+    """
+    rows: dict[str, dict] = {}
+    if out.is_dir():
+        for d in sorted(out.iterdir()):
+            if d.is_dir() and not d.name.startswith((".", "_")):
+                m = provenance.read_manifest(d)
+                if m.get("index"):
+                    rows[d.name] = {**m["index"], "status": "ok", "report": d.name}
+        for f in sorted((out / FAILED).glob("*/failure.json")):
+            try:
+                rec = json.loads(f.read_text())
+            except (OSError, ValueError):
+                continue
+            key = rec.get("key") or rec["name"]
+            prev = rows.get(key)
+            rows[key] = {**rec, "report": prev["report"] if prev else None}
+    for key, rec in (current or {}).items():
+        if rec.get("status") == "unchanged" and key in rows:
+            rows[key] = {**rows[key], "status": "unchanged"}
+        elif rec.get("status") in ("interrupted", "pending", "failed", "invalid"):
+            prev = rows.get(key)
+            rows[key] = {**rec, "report": prev["report"] if prev else None}
+    first = [k for k in (order or []) if k in rows]
+    return [rows[k] for k in first] + [rows[k] for k in sorted(rows) if k not in first]

@@ -191,34 +191,11 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
 
 def collect(out: Path, current: Mapping[str, dict] | None = None,
             order: list[str] | None = None) -> list[dict]:
-    """The index records of ``out`` from what is on disk, ``current`` statuses on top.
+    """The index records of ``out`` from what is on disk (:func:`ccgmodels.batch.pages.collect`,
+    imported on use: pages needs pandas)."""
+    from .pages import collect as from_disk
 
-    A complete report gives an ``ok`` row; a failure record in ``_failed`` overrides it
-    (keeping the report as the previous good one). Rows of ``order`` come first.
-    """
-    rows: dict[str, dict] = {}
-    if out.is_dir():
-        for d in sorted(out.iterdir()):
-            if d.is_dir() and not d.name.startswith((".", "_")):
-                m = provenance.read_manifest(d)
-                if m.get("index"):
-                    rows[d.name] = {**m["index"], "status": "ok", "report": d.name}
-        for f in sorted((out / FAILED).glob("*/failure.json")):
-            try:
-                rec = json.loads(f.read_text())
-            except (OSError, ValueError):
-                continue
-            key = rec.get("key") or rec["name"]
-            prev = rows.get(key)
-            rows[key] = {**rec, "report": prev["report"] if prev else None}
-    for key, rec in (current or {}).items():
-        if rec.get("status") == "unchanged" and key in rows:
-            rows[key] = {**rows[key], "status": "unchanged"}
-        elif rec.get("status") in ("interrupted", "pending", "failed", "invalid"):
-            prev = rows.get(key)
-            rows[key] = {**rec, "report": prev["report"] if prev else None}
-    first = [k for k in (order or []) if k in rows]
-    return [rows[k] for k in first] + [rows[k] for k in sorted(rows) if k not in first]
+    return from_disk(out, current, order)
 
 
 @dataclass
@@ -268,7 +245,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
     engine : {"process", "dask"}
         A local process pool, or dask.distributed (``scheduler`` address or a local cluster).
     """
-    from . import pages
+    from . import guardian, pages
 
     t0 = time.perf_counter()
     out = Path(out)
@@ -318,7 +295,12 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                           + (f" [{tally}]" if bar.disable else ""), file=sys.stderr)
                 bar.set_postfix_str(tally)
                 bar.update(1)
-                refresh()
+                if guard is not None:
+                    guard.finished(record["name"])
+                try:
+                    refresh()
+                except OSError as exc:  # a full disk: the reports go on, the index later
+                    bar.write(f"index.html not rewritten: {exc}", file=sys.stderr)
 
         for name in p.unchanged:
             log(f"{name}: unchanged (inputs as for its report; --force to remake)")
@@ -327,8 +309,12 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                 f"({'; '.join(changed[:3])}{'; ...' if len(changed) > 3 else ''})")
         refresh(compare=not p.tasks)
         n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
+        guard = None
         try:
             _terminate_as_interrupt()
+            if p.tasks:  # says "interrupted" in the index if this process is killed outright
+                guard = guardian.start(out, p.order, baseline,
+                                       {t.name: current[t.name] for t in p.tasks})
             if p.tasks and (engine == "dask" or scheduler):
                 run_dask(p.tasks, n, done, scheduler)
             elif p.tasks:
@@ -340,6 +326,8 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                     counts["interrupted"] += 1
         finally:
             bar.close()
+            if guard is not None:
+                guard.end()
             _terminate_as_interrupt(restore=True)
         refresh(compare=True)
         summary = Summary(counts, time.perf_counter() - t0, out / "index.html",
