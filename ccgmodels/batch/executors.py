@@ -9,6 +9,8 @@ writes ``manifest.json`` and moves the folder into ``out/<name>`` (or ``out/_fai
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import os
 import shutil
@@ -63,18 +65,24 @@ from .kernels import (  # noqa: E402
     _parent_alive,
     _prepare,
     _worker_init,
+    closing_clients,
 )
+
+
+@functools.cache
+def _exporter():
+    # one per worker: each new exporter builds a new jinja environment and keeps its caches
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="ccgmodels_report",
+                        extra_template_basedirs=[str(HTML_TEMPLATES)],
+                        exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
 
 
 def html_report(nb) -> str:
     """The executed notebook as HTML without code cells or prompts, with no external scripts."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="ccgmodels_report",
-                            extra_template_basedirs=[str(HTML_TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     return body
 
 
@@ -133,6 +141,7 @@ def execute(task: Task) -> dict:
         finally:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
+            gc.collect()  # the executed notebook and its outputs, before the next report
     raise AssertionError("unreachable")
 
 
@@ -149,11 +158,12 @@ def _make(task: Task, staging: Path) -> dict | None:
     try:
         km = _kernel()
         _prepare(km, staging)
-        pm.execute_notebook(
-            task.template, str(staging / "report.ipynb"), km=km, kernel_name="python3",
-            parameters={"scenario": "scenario.yaml", "overrides": {}, "org": task.org,
-                        "runs": task.runs, "seed": task.seed, "output_dir": "."},
-            progress_bar=False, log_output=False, execution_timeout=task.timeout)
+        with closing_clients(km):
+            pm.execute_notebook(
+                task.template, str(staging / "report.ipynb"), km=km, kernel_name="python3",
+                parameters={"scenario": "scenario.yaml", "overrides": {}, "org": task.org,
+                            "runs": task.runs, "seed": task.seed, "output_dir": "."},
+                progress_bar=False, log_output=False, execution_timeout=task.timeout)
         _count_report()
     except Exception as exc:  # noqa: BLE001 - any failure is reported in the index
         error = _error_of(exc)
