@@ -118,11 +118,13 @@ def execute(task: Task) -> dict:
         try:
             staging = outdir.new_staging(out, task.name)
             error = _make(task, staging)
-            if error is not None and error.get("ename") == "DeadKernelError" and attempt == 1:
+            if (error is not None and error.get("ename") == "DeadKernelError" and attempt == 1
+                    and _parent_alive()):
                 continue  # the kernel died (killed, out of memory): one retry, as for a worker
             record = _record(task, staging, error, started, time.perf_counter() - t0)
             if not _parent_alive():  # the batch is gone: install nothing after its end
-                raise SystemExit(143)
+                shutil.rmtree(staging, ignore_errors=True)
+                os._exit(143)
             if error is None:
                 outdir.mark(staging, "report", task.run_id)
                 outdir.install(staging, target, "report")

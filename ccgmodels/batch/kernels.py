@@ -9,9 +9,9 @@ state and global random state, Python's ``random`` state, the environment, ``sys
 warning filters. What the reset cannot reach (a module a notebook imported and changed, memory
 it fragmented) is cleared by recycling: a fresh kernel every :data:`RECYCLE_AFTER` reports.
 
-Processes: a worker dies with its parent (``PR_SET_PDEATHSIG`` on Linux, plus a check of the
-parent's pid before every install, :func:`parent_alive`); a kernel dies with its worker
-(jupyter_client sets ``JPY_PARENT_PID`` and ipykernel polls it).
+Processes: a worker dies with its parent (``PR_SET_PDEATHSIG`` on Linux and a thread watching
+the parent's pid elsewhere, plus a check before every install, :func:`_parent_alive`); a kernel
+dies with its worker (jupyter_client sets ``JPY_PARENT_PID`` and ipykernel polls it).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def _shutdown(km) -> None:
     except Exception:  # noqa: BLE001 - a dead kernel cannot be shut down twice
         pass
     try:
-        km.cleanup_resources()
+        run_sync(km.cleanup_resources)()
     except Exception:  # noqa: BLE001
         pass
     ctx = getattr(km, "context", None)
@@ -193,7 +193,7 @@ def closing_clients(km) -> Iterator[None]:
                 pass
 
 
-def _die_with_parent(sig: int = signal.SIGTERM) -> None:
+def _die_with_parent(sig: int = signal.SIGKILL) -> None:
     """Ask Linux to send ``sig`` to this process when its parent dies (PR_SET_PDEATHSIG)."""
     if not sys.platform.startswith("linux"):
         return
@@ -204,16 +204,30 @@ def _die_with_parent(sig: int = signal.SIGTERM) -> None:
         pass
 
 
+def _watch_parent(interval: float = 0.5) -> None:
+    """Exit at once when the parent has gone, wherever the worker is (a thread: nbclient
+    replaces signal handlers while a notebook runs, and a pool worker whose parent died would
+    otherwise wait for the next task for ever)."""
+    import time
+
+    while _parent_alive():
+        time.sleep(interval)
+    os._exit(143)
+
+
 def _worker_init(parent: int | None = None) -> None:
-    """Pool workers leave Ctrl-C to the parent, unwind (cleaning up) on SIGTERM or SIGHUP, and
-    get SIGTERM when the parent (pid ``parent``) dies, however it dies (kill -9 included)."""
+    """Pool workers leave Ctrl-C to the parent and unwind (cleaning up) on SIGTERM or SIGHUP.
+    When the parent (pid ``parent``) dies, however it dies (kill -9 included), the worker is
+    killed (``PR_SET_PDEATHSIG``; a watching thread elsewhere): its kernel follows within a
+    second (ipykernel polls its parent), and the batch's guardian clears its staging."""
     _PARENT[:] = [parent or os.getppid()]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
     _die_with_parent()
-    if os.getppid() != _PARENT[0]:  # died before the request took effect
-        sys.exit(143)
+    if not _parent_alive():  # died before the request took effect
+        os._exit(143)
+    threading.Thread(target=_watch_parent, name="ccgmodels-parent-watch", daemon=True).start()
 
 
 def _parent_alive() -> bool:
