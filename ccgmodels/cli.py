@@ -1,4 +1,4 @@
-"""Command-line entry points: ``ccgmodels validate | run | report | schema | catalogue | list``.
+"""Command-line entry points: ``ccgmodels validate|run|report|verify|schema|catalogue|list``.
 
 Input problems exit with status 2 and one line per problem (file, field path, value, what is
 allowed), never a traceback.
@@ -10,7 +10,6 @@ import argparse
 import json
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from .batch.provenance import version
@@ -19,10 +18,13 @@ EXIT_INPUT = 2
 
 
 def _print_problems(problems) -> None:
-    for p in problems:
+    from .inputs.limits import MAX_PROBLEMS_SHOWN
+
+    for p in problems[:MAX_PROBLEMS_SHOWN]:
         print(str(p), file=sys.stderr)
     n = len(problems)
-    print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+    more = f" ({n - MAX_PROBLEMS_SHOWN:,} more not shown)" if n > MAX_PROBLEMS_SHOWN else ""
+    print(f"{n:,} problem{'s' if n != 1 else ''} found{more}", file=sys.stderr)
 
 
 class InputError(Exception):
@@ -43,6 +45,7 @@ def _overrides(items: list[str]) -> dict:
 
 
 def cmd_validate(args) -> int:
+    from .inputs.limits import printable
     from .inputs.loading import check
 
     overrides = _overrides(args.set)
@@ -51,7 +54,8 @@ def cmd_validate(args) -> int:
         scenario, _, found = check(source, overrides)
         problems.extend(found)
         if not found:
-            print(f"{source}: ok ({scenario.name}, {scenario.base_year} to {scenario.end_year})")
+            print(printable(f"{source}: ok ({scenario.name}, {scenario.base_year} to "
+                            f"{scenario.end_year})"))
     if problems:
         _print_problems(problems)
         return EXIT_INPUT
@@ -66,17 +70,16 @@ def write_run(scenario, source: str, text: bytes, df, out: Path, *, overrides=No
     ``extra`` maps further file names to tables written beside them (``uncertainty.csv`` of a
     Monte Carlo run of ``runs`` runs with ``seed``).
 
-    Files are written to a temporary folder beside the target and moved into place when
-    complete, so an interrupted run never leaves a half-written result.
+    The caller holds ``out``'s lock (:func:`ccgmodels.batch.outdir.locked`). Files are written
+    to a staging folder and moved into place when complete, so an interrupted run never leaves
+    a half-written result; a folder in the way is replaced only if it is an earlier ``run``
+    output (:func:`ccgmodels.batch.outdir.install`).
     """
-    from .batch import provenance
-    from .batch.executors import install_folder
+    from .batch import outdir, provenance
     from .models.results import write_tidy
 
     target = out / scenario.name
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{scenario.name}-", dir=out))
-    tmp.chmod(0o755)
+    tmp = outdir.new_staging(out, scenario.name)
     try:
         write_tidy(df, tmp / "results.csv")
         for name, frame in (extra or {}).items():
@@ -87,13 +90,15 @@ def write_run(scenario, source: str, text: bytes, df, out: Path, *, overrides=No
             scenario_sha256=provenance.sha256(text), overrides=overrides, org="footprint",
             runs=runs, seed=seed, started=started or provenance.now(),
             finished=provenance.now(), rows=int(len(df))))
-        install_folder(tmp, target)
+        outdir.mark(tmp, "run")
+        outdir.install(tmp, target, "run")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
 def cmd_run(args) -> int:
+    from .batch import outdir
     from .batch.provenance import now
     from .inputs.loading import check, resolve
     from .models.run import run_scenario
@@ -116,25 +121,43 @@ def cmd_run(args) -> int:
         _print_problems(problems)
         return EXIT_INPUT
     out = Path(args.out)
-    for scenario, label, text in checked:
-        started = now()
-        df = run_scenario(scenario)
-        seed, extra = args.seed, {}
-        if args.runs > 0:
-            from .models.uncertainty import simulate, summarise
+    failed = 0
+    try:
+        with outdir.locked(out, "run"):
+            for scenario, _, _ in checked:  # refuse before computing anything
+                outdir.check_target(out / scenario.name, "run")
+            for scenario, label, text in checked:
+                started = now()
+                try:
+                    df = run_scenario(scenario)
+                    seed, extra = args.seed, {}
+                    if args.runs > 0:
+                        from .models.uncertainty import simulate, summarise
 
-            sim = simulate(scenario, args.runs, args.seed, workers=args.workers,
-                           scheduler=args.scheduler)
-            seed, extra = sim.seed, {"uncertainty.csv": summarise(sim)}
-        target = write_run(scenario, label, text, df, out, overrides=overrides, seed=seed,
-                           runs=args.runs, started=started, extra=extra)
-        print(f"{scenario.name}: {len(df)} rows -> {target / 'results.csv'}"
-              + (f" (+ uncertainty.csv, {args.runs} runs, seed {seed})" if extra else ""))
-    return 0
+                        sim = simulate(scenario, args.runs, args.seed, workers=args.workers,
+                                       scheduler=args.scheduler)
+                        seed, extra = sim.seed, {"uncertainty.csv": summarise(sim)}
+                    target = write_run(scenario, label, text, df, out, overrides=overrides,
+                                       seed=seed, runs=args.runs, started=started,
+                                       extra=extra)
+                except outdir.UnsafeOutput:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one scenario fails, not the others
+                    failed += 1
+                    print(f"{scenario.name}: failed: {type(exc).__name__}: "
+                          f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+                    continue
+                print(f"{scenario.name}: {len(df)} rows -> {target / 'results.csv'}"
+                      + (f" (+ uncertainty.csv, {args.runs} runs, seed {seed})"
+                         if extra else ""))
+    except outdir.UnsafeOutput as exc:
+        raise InputError(str(exc)) from None
+    return 1 if failed else 0
 
 
 def cmd_report(args) -> int:
-    from .batch.reports import TEMPLATE, ReportError, run_batch
+    from .batch.outdir import UnsafeOutput
+    from .batch.reports import TEMPLATE, run_batch
 
     try:
         summary = run_batch(
@@ -143,10 +166,37 @@ def cmd_report(args) -> int:
             scheduler=args.scheduler, force=args.force, baseline=args.baseline,
             template=args.template or TEMPLATE, timeout=args.timeout or None,
             log=lambda line: print(line, file=sys.stderr))
-    except ReportError as exc:
+    except UnsafeOutput as exc:
         raise InputError(str(exc)) from None
     print(summary.line())
     return summary.exit_code
+
+
+def cmd_verify(args) -> int:
+    from .batch.outdir import FAILED, STAGING
+    from .batch.provenance import MANIFEST, verify
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    if (folder / MANIFEST).is_file():
+        folders = [folder]
+    else:
+        folders = sorted(d for d in folder.iterdir() if d.is_dir() and not d.is_symlink()
+                         and d.name not in (STAGING, FAILED) and (d / MANIFEST).exists())
+    if not folders:
+        raise InputError(f"{folder}: holds no ccgmodels output (no manifest.json)")
+    bad = 0
+    for d in folders:
+        found = verify(d)
+        bad += bool(found)
+        for line in found:
+            print(line, file=sys.stderr)
+        if not found:
+            print(f"{d}: ok")
+    print(f"{len(folders)} folder{'s' if len(folders) != 1 else ''} checked, {bad} differ"
+          + (" from their manifests" if bad else ""))
+    return 1 if bad else 0
 
 
 def cmd_schema(args) -> int:
@@ -186,7 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run scenarios and write results.csv and manifest.json")
     r.add_argument("scenarios", nargs="+", help="YAML files or bundled scenario names")
-    r.add_argument("--out", default="reports", help="output folder (default: reports)")
+    r.add_argument("--out", default="runs",
+                   help="output folder (default: runs; reports/ is for ccgmodels report)")
     r.add_argument("--set", **setter)
     r.add_argument("--runs", type=int, default=0,
                    help="Monte Carlo runs over the scenario's uncertainty block; writes "
@@ -231,6 +282,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=int, default=600,
                    help="seconds a notebook cell may run (default 600; 0: no limit)")
     b.set_defaults(func=cmd_report)
+
+    c = sub.add_parser("verify", help="check output folders against their manifests",
+                       description="Check every file of a run or report folder (or of each "
+                       "one in a batch output folder) against the sha256 its manifest.json "
+                       "records. Exit status: 0 all match, 1 a file changed, is missing or is "
+                       "not recorded, 2 nothing to check.")
+    c.add_argument("folder", help="an output folder (--out of run or report) or one of its "
+                   "scenario folders")
+    c.set_defaults(func=cmd_verify)
 
     sub.add_parser("schema", help="print the scenario JSON Schema").set_defaults(
         func=cmd_schema)

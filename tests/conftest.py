@@ -13,7 +13,8 @@ REPO = TESTS.parent
 sys.path.insert(0, str(TESTS))
 
 #: test files (relative to tests/) and notebooks that start kernels, browsers or clusters
-SLOW_FILES = {"batch/test_reports.py", "batch/test_browser.py", "test_notebooks.py"}
+SLOW_FILES = {"batch/test_reports.py", "batch/test_faults.py", "batch/test_browser.py",
+              "test_notebooks.py"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -9,51 +9,28 @@ writes ``manifest.json`` and moves the folder into ``out/<name>`` (or ``out/_fai
 
 from __future__ import annotations
 
-import atexit
+import functools
+import gc
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-from . import provenance
+from . import outdir, provenance
+from .outdir import FAILED, STAGING, UnsafeOutput  # noqa: F401 (re-exported)
 from .provenance import now
 
 HTML_TEMPLATES = provenance.PACKAGE_DIR / "data" / "templates"
-STAGING, FAILED = ".staging", "_failed"
-#: environment of every report kernel: one thread per kernel, the pool gives the parallelism
-KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-              "NUMEXPR_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-              "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 
 
-class ReportError(Exception):
+class ReportError(UnsafeOutput):
     """A problem with the command's own input (no scenarios, busy output folder): exit 2."""
 
-
-def install_folder(tmp: Path, target: Path) -> Path:
-    """Move the complete folder ``tmp`` to ``target``, replacing what was there.
-
-    Both are renames inside one file system; ``target`` is never half-written.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        old = tmp.parent / f"{tmp.name}.old"
-        os.replace(target, old)
-        os.replace(tmp, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, target)
-    return target
 
 @dataclass(frozen=True)
 class Task:
@@ -80,83 +57,32 @@ class Task:
 
 # --- one report, in a worker ---------------------------------------------------------------
 
-_KERNELS: dict[int, Any] = {}
-_RESET = """\
-get_ipython().reset(new_session=True)
-import os as _os, matplotlib.pyplot as _plt
-_plt.close("all")
-_os.chdir({folder!r})
-del _os, _plt
-"""
+from .kernels import (  # noqa: E402
+    KERNEL_ENV,  # noqa: F401 (re-exported)
+    _count_report,
+    _discard_kernel,
+    _kernel,
+    _parent_alive,
+    _prepare,
+    _worker_init,
+    closing_clients,
+)
 
 
-def _kernel():
-    """This thread's kernel, started on first use and reused for the next report.
+@functools.cache
+def _exporter():
+    # one per worker: each new exporter builds a new jinja environment and keeps its caches
+    from nbconvert import HTMLExporter
 
-    An AsyncKernelManager, as nbclient expects: with a blocking client nbclient cannot notice a
-    dead kernel or a cell timeout while it waits for output.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
-
-    km = _KERNELS.get(threading.get_ident())
-    if km is not None and run_sync(km.is_alive)():
-        return km
-    km = AsyncKernelManager(kernel_name="python3")
-    run_sync(km.start_kernel)(env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    _KERNELS[threading.get_ident()] = km
-    return km
-
-
-def _shutdown(km) -> None:
-    from jupyter_core.utils import run_sync
-
-    try:
-        run_sync(km.shutdown_kernel)(now=True)
-    except Exception:  # noqa: BLE001 - a dead kernel cannot be shut down twice
-        pass
-
-
-def _discard_kernel() -> None:
-    km = _KERNELS.pop(threading.get_ident(), None)
-    if km is not None:
-        _shutdown(km)
-
-
-@atexit.register
-def _shutdown_kernels() -> None:
-    for km in list(_KERNELS.values()):
-        _shutdown(km)
-    _KERNELS.clear()
-
-
-def _prepare(km, folder: Path, timeout: float = 60) -> None:
-    """Clear the kernel's namespace and figures and move it into ``folder``."""
-    from jupyter_client.blocking import BlockingKernelClient
-
-    kc = BlockingKernelClient()
-    kc.load_connection_info(km.get_connection_info())
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=timeout)
-        reply = kc.execute_interactive(_RESET.format(folder=str(folder)), silent=True,
-                                       store_history=False, timeout=timeout)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
-    finally:
-        kc.stop_channels()
+    return HTMLExporter(template_name="ccgmodels_report",
+                        extra_template_basedirs=[str(HTML_TEMPLATES)],
+                        exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
 
 
 def html_report(nb) -> str:
     """The executed notebook as HTML without code cells or prompts, with no external scripts."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="ccgmodels_report",
-                            extra_template_basedirs=[str(HTML_TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     return body
 
 
@@ -175,60 +101,103 @@ def _expected(task: Task) -> list[str]:
 
 
 def execute(task: Task) -> dict:
-    """Make one report: execute the notebook in a staging folder, export it, write the
+    """Make one report: execute the notebook in a fresh staging folder, export it, write the
     manifest, and move the folder into ``out/<name>`` (or ``out/_failed/<name>``).
 
-    Returns the index record of the scenario. Never raises for a failing notebook.
+    Returns the index record of the scenario. Never raises for a failing report, whatever the
+    failure (the notebook, an encoding, a full disk, a folder in the way): the record says it.
+    A kernel that died is replaced and the report tried once more, in a new staging folder.
     """
-    import nbformat
-    import papermill as pm
-    import yaml
-
     out = Path(task.out)
-    staging = out / STAGING / f"{task.name}-{task.run_id}"
     target = out / task.name
     if target.resolve().parent != out.resolve():  # names are slugs; never write outside out
         raise ValueError(f"unsafe scenario name {task.name!r}")
     started, t0 = now(), time.perf_counter()
-    error = None
-    staging.mkdir(parents=True)
-    try:
-        (staging / "scenario.yaml").write_text(
-            yaml.safe_dump(task.assumptions, sort_keys=False, allow_unicode=True),
-            encoding="utf-8")
+    for attempt in (1, 2):
+        staging = None
         try:
-            km = _kernel()
-            _prepare(km, staging)
+            staging = outdir.new_staging(out, task.name)
+            error = _make(task, staging)
+            if (error is not None and error.get("ename") == "DeadKernelError" and attempt == 1
+                    and _parent_alive()):
+                continue  # the kernel died (killed, out of memory): one retry, as for a worker
+            record = _record(task, staging, error, started, time.perf_counter() - t0)
+            if not _parent_alive():  # the batch is gone: install nothing after its end
+                shutil.rmtree(staging, ignore_errors=True)
+                os._exit(143)
+            if error is None:
+                outdir.mark(staging, "report", task.run_id)
+                outdir.install(staging, target, "report")
+                outdir.remove_owned(out / FAILED / task.name)
+            else:
+                install_failure(out, task.name, record, staging)
+            return record
+        except Exception as exc:  # noqa: BLE001 - isolation: this scenario fails, not the batch
+            _discard_kernel()
+            record = failed_record(task, type(exc).__name__, str(exc))
+            try:
+                install_failure(out, task.name, record)
+            except Exception:  # noqa: BLE001 - the index still gets the record
+                pass
+            return record
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            gc.collect()  # the executed notebook and its outputs, before the next report
+    raise AssertionError("unreachable")
+
+
+def _make(task: Task, staging: Path) -> dict | None:
+    """Run the report notebook into ``staging`` and export it; the error, or None."""
+    import nbformat
+    import papermill as pm
+    import yaml
+
+    error = None
+    (staging / "scenario.yaml").write_text(
+        yaml.safe_dump(task.assumptions, sort_keys=False, allow_unicode=True),
+        encoding="utf-8")
+    try:
+        km = _kernel()
+        _prepare(km, staging)
+        with closing_clients(km):
             pm.execute_notebook(
                 task.template, str(staging / "report.ipynb"), km=km, kernel_name="python3",
                 parameters={"scenario": "scenario.yaml", "overrides": {}, "org": task.org,
                             "runs": task.runs, "seed": task.seed, "output_dir": "."},
                 progress_bar=False, log_output=False, execution_timeout=task.timeout)
-        except Exception as exc:  # noqa: BLE001 - any failure is reported in the index
-            error = _error_of(exc)
-            _discard_kernel()  # a failed report never leaves state for the next one
-        nb_path = staging / "report.ipynb"
-        nb = nbformat.read(nb_path, as_version=4) if nb_path.exists() else None
-        if nb is not None:
-            nb.metadata["ccgmodels"] = {"run_id": task.run_id, "input_key": task.input_key}
-            nb.metadata["title"] = f"{task.title} ({task.name})"
-            nbformat.write(nb, nb_path)
-        missing = [f for f in _expected(task) if not (staging / f).exists()]
-        if error is None and missing:
-            error = {"cell": None, "source": "", "ename": "MissingOutput",
-                     "evalue": f"the notebook did not write {', '.join(missing)}"}
-        if nb is not None:
-            (staging / "report.html").write_text(html_report(nb), encoding="utf-8")
-        record = _record(task, staging, error, started, time.perf_counter() - t0)
-        if error is None:
-            install_folder(staging, target)
-            shutil.rmtree(out / FAILED / task.name, ignore_errors=True)
-        else:
-            (staging / "failure.json").write_text(json.dumps(record, indent=2, default=str))
-            install_folder(staging, out / FAILED / task.name)
-        return record
+        _count_report()
+    except Exception as exc:  # noqa: BLE001 - any failure is reported in the index
+        error = _error_of(exc)
+        _discard_kernel()  # a failed report never leaves state for the next one
+    nb_path = staging / "report.ipynb"
+    nb = nbformat.read(nb_path, as_version=4) if nb_path.exists() else None
+    if nb is not None:
+        nb.metadata["ccgmodels"] = {"run_id": task.run_id, "input_key": task.input_key}
+        nb.metadata["title"] = f"{task.title} ({task.name})"
+        nbformat.write(nb, nb_path)
+    missing = [f for f in _expected(task) if not (staging / f).exists()]
+    if error is None and missing:
+        error = {"cell": None, "source": "", "ename": "MissingOutput",
+                 "evalue": f"the notebook did not write {', '.join(missing)}"}
+    if nb is not None:
+        (staging / "report.html").write_text(html_report(nb), encoding="utf-8")
+    return error
+
+
+def install_failure(out: Path, key: str, record: dict, folder: Path | None = None) -> None:
+    """Write ``record`` as ``out/_failed/<key>/failure.json`` (with the partial outputs in
+    ``folder``, when given), replacing an earlier failure folder only if ccgmodels made it."""
+    out = Path(out)
+    tmp = folder or outdir.new_staging(out, key)
+    try:
+        (tmp / "failure.json").write_text(json.dumps(record, indent=2, default=str),
+                                          encoding="utf-8")
+        outdir.mark(tmp, "failed")
+        outdir.install(tmp, out / FAILED / key, "failed")
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if folder is None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def task_record(task: Task, status: str, *, error: dict | None = None,
@@ -281,12 +250,6 @@ def failed_record(task: Task, ename: str, evalue: str) -> dict:
                                               "evalue": evalue})
 
 
-def _worker_init() -> None:
-    """Pool workers leave Ctrl-C to the parent, and unwind (cleaning up) on SIGTERM."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-
 def run_processes(tasks: list[Task], workers: int, done: Done) -> None:
     """Run ``tasks`` on a pool of ``workers`` processes, at most one report per worker.
 
@@ -300,7 +263,8 @@ def run_processes(tasks: list[Task], workers: int, done: Done) -> None:
     queue, attempts = deque(tasks), Counter()
     ctx = multiprocessing.get_context("spawn")
     while queue:
-        ex = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
+        ex = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
+                                 initargs=(os.getpid(),))
         running: dict = {}
         broken = False
         try:
@@ -316,8 +280,6 @@ def run_processes(tasks: list[Task], workers: int, done: Done) -> None:
                     except BrokenProcessPool:
                         broken = True
                         attempts[task.name] += 1
-                        shutil.rmtree(Path(task.out) / STAGING / f"{task.name}-{task.run_id}",
-                                      ignore_errors=True)
                         if attempts[task.name] < 2:
                             queue.appendleft(replace(task, run_id=uuid.uuid4().hex))
                         else:

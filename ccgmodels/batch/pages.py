@@ -11,10 +11,12 @@ it (:func:`ccgmodels.outputs.tables.money`): surplus positive, deficits in brack
 from __future__ import annotations
 
 import base64
+import json
 import math
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -25,6 +27,8 @@ import pandas as pd
 from ..models.results import read_tidy
 from ..outputs.summaries import KEY_FIGURES, PROB, key_figures
 from ..outputs.tables import money
+from . import provenance
+from .outdir import FAILED, PAGE_MARK
 
 #: files of a complete report, in link order
 REPORT_FILES = ("report.html", "report.xlsx", "results.csv", "uncertainty.csv", "report.ipynb",
@@ -151,6 +155,7 @@ def _index_row(out: Path, r: dict, ncol: int) -> str:
 def _page(title: str, body: str, generated: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"{PAGE_MARK}\n"
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             f"<header><h1>{esc(title)}</h1></header>\n<main>\n"
             f'<p class="small">Generated {esc(generated)}. Money in £k; surplus positive, '
@@ -271,7 +276,9 @@ def compare_html(out: Path, records: list[dict], baseline: str | None, generated
 def _write_atomic(path: Path, text: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        # backslashreplace: a character UTF-8 cannot hold (a byte of a non-UTF-8 file name)
+        # is written escaped rather than losing the page
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
@@ -308,3 +315,35 @@ def write_pages(out: Path, records: list[dict], baseline: str | None = None,
     if compare:
         _write_atomic(page, compare_html(out, records, baseline, generated))
     return index, page
+
+
+def collect(out: Path, current: Mapping[str, dict] | None = None,
+            order: list[str] | None = None) -> list[dict]:
+    """The index records of ``out`` from what is on disk, ``current`` statuses on top.
+
+    A complete report gives an ``ok`` row; a failure record in ``_failed`` overrides it
+    (keeping the report as the previous good one). Rows of ``order`` come first.
+    """
+    rows: dict[str, dict] = {}
+    if out.is_dir():
+        for d in sorted(out.iterdir()):
+            if d.is_dir() and not d.name.startswith((".", "_")):
+                m = provenance.read_manifest(d)
+                if m.get("index"):
+                    rows[d.name] = {**m["index"], "status": "ok", "report": d.name}
+        for f in sorted((out / FAILED).glob("*/failure.json")):
+            try:
+                rec = json.loads(f.read_text())
+            except (OSError, ValueError):
+                continue
+            key = rec.get("key") or rec["name"]
+            prev = rows.get(key)
+            rows[key] = {**rec, "report": prev["report"] if prev else None}
+    for key, rec in (current or {}).items():
+        if rec.get("status") == "unchanged" and key in rows:
+            rows[key] = {**rows[key], "status": "unchanged"}
+        elif rec.get("status") in ("interrupted", "pending", "failed", "invalid"):
+            prev = rows.get(key)
+            rows[key] = {**rec, "report": prev["report"] if prev else None}
+    first = [k for k in (order or []) if k in rows]
+    return [rows[k] for k in first] + [rows[k] for k in sorted(rows) if k not in first]

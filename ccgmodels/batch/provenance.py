@@ -23,6 +23,8 @@ from typing import Any
 #: the package's own folder (code and data), hashed into every manifest
 PACKAGE_DIR = Path(str(resources.files("ccgmodels")))
 MANIFEST = "manifest.json"
+#: the ownership marker of every folder ccgmodels makes (:mod:`ccgmodels.batch.outdir`)
+MARKER = ".ccgmodels.json"
 #: the manifest format; a reader refuses another
 FORMAT = "ccgmodels-manifest/1"
 
@@ -46,9 +48,9 @@ def sha256(data: bytes) -> str:
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
-    """sha256 of every file directly in ``folder`` but the manifest, by name."""
+    """sha256 of every file directly in ``folder`` but the manifest and the marker, by name."""
     return {f.name: sha256(f.read_bytes()) for f in sorted(Path(folder).iterdir())
-            if f.is_file() and f.name != MANIFEST}
+            if f.is_file() and not f.is_symlink() and f.name not in (MANIFEST, MARKER)}
 
 
 def git_state(folder: Path = PACKAGE_DIR) -> dict:
@@ -120,3 +122,31 @@ def read_manifest(folder: Path) -> dict:
         return {}
     ours = isinstance(m, dict) and (m.get("format") == FORMAT or m.get("package") == "ccgmodels")
     return m if ours else {}
+
+
+def verify(folder: Path) -> list[str]:
+    """How the output folder ``folder`` differs from its manifest: one line per difference
+    (no manifest, a file changed, missing or not recorded); empty when it matches."""
+    folder = Path(folder)
+    m = read_manifest(folder)
+    hashes = m.get("files_sha256")
+    if not isinstance(hashes, dict):
+        return [f"{folder}: no ccgmodels manifest.json"]
+    out = []
+    for name, digest in sorted(hashes.items()):
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            out.append(f"{path}: missing (recorded in the manifest)")
+            continue
+        try:
+            actual = sha256(path.read_bytes())
+        except OSError as exc:
+            out.append(f"{path}: cannot be read: {exc.strerror}")
+            continue
+        if actual != digest:
+            out.append(f"{path}: changed since it was made (sha256 {actual[:12]}..., "
+                       f"recorded {str(digest)[:12]}...)")
+    for f in sorted(folder.iterdir()):
+        if f.name not in hashes and f.name not in (MANIFEST, MARKER):
+            out.append(f"{f}: not recorded in the manifest")
+    return out

@@ -24,26 +24,32 @@ since its report was made, unless ``force``.
 """
 from __future__ import annotations
 
-import fcntl
 import glob
 import json
 import os
 import re
-import shutil
 import signal
 import sys
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import provenance
-from .executors import FAILED, STAGING, ReportError, Task, run_dask, run_processes, task_record
+from ..inputs.limits import printable
+from . import outdir, provenance
+from .executors import (
+    FAILED,
+    ReportError,
+    Task,
+    install_failure,
+    run_dask,
+    run_processes,
+    task_record,
+)
 from .provenance import now, sha256
 
 __all__ = ["ReportError", "Summary", "collect", "expand_sources", "plan", "run_batch"]
@@ -81,7 +87,7 @@ def expand_sources(items: list[str]) -> list[str]:
 def safe_key(text: str) -> str:
     """A folder name for a scenario that has no valid name: a slug of ``text`` and a hash."""
     stem = re.sub(r"[^a-z0-9_]+", "_", Path(text).stem.lower()).strip("_")[:40] or "scenario"
-    return f"{stem}_{sha256(text.encode())[:8]}"
+    return f"{stem}_{sha256(text.encode('utf-8', 'surrogatepass'))[:8]}"  # any file name
 
 @dataclass
 class Plan:
@@ -90,6 +96,8 @@ class Plan:
     unchanged: list[str]  # names whose complete report is current
     order: list[str]  # every scenario name or key, in the order given
     valid_sources: list[str] = field(default_factory=list)
+    #: names whose report has current inputs but files that differ from its manifest
+    tampered: dict[str, list[str]] = field(default_factory=dict)
 
 
 def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: str,
@@ -102,7 +110,13 @@ def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: st
 
 
 def _invalid(source: str, problems: list[str]) -> dict:
-    return {"name": source, "key": safe_key(source), "title": None, "source": source,
+    from ..inputs.limits import MAX_PROBLEMS_SHOWN
+
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        problems = [*problems[:MAX_PROBLEMS_SHOWN],
+                    f"... {len(problems) - MAX_PROBLEMS_SHOWN:,} more problems not shown"]
+    key, source = safe_key(source), printable(source)
+    return {"name": source, "key": key, "title": None, "source": source,
             "status": "invalid", "report": None, "partial": None, "headline": None,
             "error": {"problems": problems}, "finished": now(), "runs": 0, "seed": None}
 
@@ -135,32 +149,41 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
             found.append((source, scenario, resolve(source)[1].read_bytes()))
     names = Counter(s.name for _, s, _ in found)
     tasks, unchanged, order = [], [], []
+    tampered: dict[str, list[str]] = {}
     for source, s, text in found:
         if names[s.name] > 1:
             invalid.append(_invalid(source, [
                 f"{source}: name: {s.name!r}: another scenario in this run has the same name; "
                 "their reports would overwrite each other"]))
             continue
-        if (out / s.name).exists() and not (out / s.name / "manifest.json").is_file():
+        if org != "footprint" and org not in [o.id for o in s.organisations]:
             invalid.append(_invalid(source, [
-                f"{source}: name: {s.name!r}: {out / s.name} exists and is not a ccgmodels "
-                "report (no manifest.json); refusing to replace it: move it or use another "
-                "--out"]))
+                f"{source}: --org {org!r}: no such organisation in the scenario (have "
+                f"footprint, {', '.join(o.id for o in s.organisations)})"]))
+            continue
+        try:
+            outdir.check_target(out / s.name, "report")
+            outdir.check_target(out / FAILED / s.name, "failed")
+        except outdir.UnsafeOutput as exc:
+            invalid.append(_invalid(source, [f"{source}: name: {s.name!r}: {exc}"]))
             continue
         assumptions = s.model_dump(mode="json")
         key = input_key(assumptions, runs, seed, org, fingerprint, template_sha)
         order.append(s.name)
         if not force and provenance.read_manifest(out / s.name).get("input_key") == key:
-            unchanged.append(s.name)
-            continue
+            changed = provenance.verify(out / s.name)
+            if not changed:
+                unchanged.append(s.name)
+                continue
+            tampered[s.name] = changed
         tasks.append(Task(
-            name=s.name, title=s.title, source=source, assumptions=assumptions,
+            name=s.name, title=s.title, source=printable(source), assumptions=assumptions,
             overrides=dict(overrides or {}), runs=runs, seed=seed, org=org,
             template=str(template.resolve()), out=str(out.resolve()), input_key=key,
-            run_id=uuid.uuid4().hex, timeout=timeout, scenario_file=source,
+            run_id=uuid.uuid4().hex, timeout=timeout, scenario_file=printable(source),
             scenario_sha256=sha256(text), package=package, template_sha256=template_sha))
     order += [r["key"] for r in invalid]
-    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found])
+    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found], tampered)
 
 
 # --- the index and the batch ---------------------------------------------------------------
@@ -168,51 +191,11 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
 
 def collect(out: Path, current: Mapping[str, dict] | None = None,
             order: list[str] | None = None) -> list[dict]:
-    """The index records of ``out`` from what is on disk, ``current`` statuses on top.
+    """The index records of ``out`` from what is on disk (:func:`ccgmodels.batch.pages.collect`,
+    imported on use: pages needs pandas)."""
+    from .pages import collect as from_disk
 
-    A complete report gives an ``ok`` row; a failure record in ``_failed`` overrides it
-    (keeping the report as the previous good one). Rows of ``order`` come first.
-    """
-    rows: dict[str, dict] = {}
-    if out.is_dir():
-        for d in sorted(out.iterdir()):
-            if d.is_dir() and not d.name.startswith((".", "_")):
-                m = provenance.read_manifest(d)
-                if m.get("index"):
-                    rows[d.name] = {**m["index"], "status": "ok", "report": d.name}
-        for f in sorted((out / FAILED).glob("*/failure.json")):
-            try:
-                rec = json.loads(f.read_text())
-            except (OSError, ValueError):
-                continue
-            key = rec.get("key") or rec["name"]
-            prev = rows.get(key)
-            rows[key] = {**rec, "report": prev["report"] if prev else None}
-    for key, rec in (current or {}).items():
-        if rec.get("status") == "unchanged" and key in rows:
-            rows[key] = {**rows[key], "status": "unchanged"}
-        elif rec.get("status") in ("interrupted", "pending"):
-            prev = rows.get(key)
-            rows[key] = {**rec, "report": prev["report"] if prev else None}
-    first = [k for k in (order or []) if k in rows]
-    return [rows[k] for k in first] + [rows[k] for k in sorted(rows) if k not in first]
-
-
-@contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """Hold ``out/.lock`` so two batch runs never write one folder; clear stale staging."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise ReportError(f"{out}: another 'ccgmodels report' is writing to this "
-                              "folder") from None
-        shutil.rmtree(out / STAGING, ignore_errors=True)
-        try:
-            yield
-        finally:
-            shutil.rmtree(out / STAGING, ignore_errors=True)
+    return from_disk(out, current, order)
 
 
 @dataclass
@@ -262,7 +245,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
     engine : {"process", "dask"}
         A local process pool, or dask.distributed (``scheduler`` address or a local cluster).
     """
-    from . import pages
+    from . import guardian, pages
 
     t0 = time.perf_counter()
     out = Path(out)
@@ -272,20 +255,22 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         raise ReportError(f"--workers {workers}: must be at least 1")
     if runs < 0:
         raise ReportError(f"--runs {runs}: must be 0 or more")
-    with locked(out):
+    if timeout is not None and timeout < 0:
+        raise ReportError(f"--timeout {timeout}: must be 0 (no limit) or more seconds")
+    with outdir.locked(out, "report"):
+        outdir.check_pages(out)
         p = plan(expand_sources(list(sources)), out, overrides=overrides, runs=runs,
                  seed=seed, org=org, template=Path(template), force=force, timeout=timeout)
         for source in p.valid_sources:  # a file fixed since it was reported invalid
-            shutil.rmtree(out / FAILED / safe_key(source), ignore_errors=True)
+            outdir.remove_owned(out / FAILED / safe_key(source))
         for name in p.unchanged:  # its report is current: an older failure no longer applies
-            shutil.rmtree(out / FAILED / name, ignore_errors=True)
+            outdir.remove_owned(out / FAILED / name)
+        current: dict[str, dict] = {}
         for rec in p.invalid:
             for problem in rec["error"]["problems"]:
                 log(problem)
-            (out / FAILED / rec["key"]).mkdir(parents=True, exist_ok=True)
-            (out / FAILED / rec["key"] / "failure.json").write_text(
-                json.dumps(rec, indent=2, default=str))
-        current: dict[str, dict] = {n: {"status": "unchanged"} for n in p.unchanged}
+            _keep_failure(out, rec["key"], rec, current)
+        current.update({n: {"status": "unchanged"} for n in p.unchanged})
         current.update({t.name: task_record(t, "pending") for t in p.tasks})
         counts = Counter(unchanged=len(p.unchanged), invalid=len(p.invalid))
         lock = threading.Lock()
@@ -300,10 +285,8 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
             with lock:
                 counts[record["status"]] += 1
                 current.pop(record["name"], None)
-                if record["status"] == "failed" and not (out / FAILED / record["name"]).exists():
-                    folder = out / FAILED / record["name"]
-                    folder.mkdir(parents=True, exist_ok=True)
-                    (folder / "failure.json").write_text(json.dumps(record, indent=2))
+                if record["status"] == "failed" and not _failure_on_disk(out, record):
+                    _keep_failure(out, record["name"], record, current)
                 err = record.get("error") or {}
                 tally = _postfix(counts, len(p.order))
                 bar.write(f"{record['name']}: {record['status']}"
@@ -312,14 +295,26 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                           + (f" [{tally}]" if bar.disable else ""), file=sys.stderr)
                 bar.set_postfix_str(tally)
                 bar.update(1)
-                refresh()
+                if guard is not None:
+                    guard.finished(record["name"])
+                try:
+                    refresh()
+                except OSError as exc:  # a full disk: the reports go on, the index later
+                    bar.write(f"index.html not rewritten: {exc}", file=sys.stderr)
 
         for name in p.unchanged:
             log(f"{name}: unchanged (inputs as for its report; --force to remake)")
+        for name, changed in p.tampered.items():
+            log(f"{name}: remaking: its report's files differ from its manifest "
+                f"({'; '.join(changed[:3])}{'; ...' if len(changed) > 3 else ''})")
         refresh(compare=not p.tasks)
         n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
+        guard = None
         try:
             _terminate_as_interrupt()
+            if p.tasks:  # says "interrupted" in the index if this process is killed outright
+                guard = guardian.start(out, p.order, baseline,
+                                       {t.name: current[t.name] for t in p.tasks})
             if p.tasks and (engine == "dask" or scheduler):
                 run_dask(p.tasks, n, done, scheduler)
             elif p.tasks:
@@ -331,6 +326,8 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                     counts["interrupted"] += 1
         finally:
             bar.close()
+            if guard is not None:
+                guard.end()
             _terminate_as_interrupt(restore=True)
         refresh(compare=True)
         summary = Summary(counts, time.perf_counter() - t0, out / "index.html",
@@ -338,23 +335,49 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
     return summary
 
 
+def _failure_on_disk(out: Path, record: dict) -> bool:
+    try:
+        rec = json.loads((out / FAILED / record["name"] / "failure.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return rec.get("finished") == record.get("finished") and rec.get("error") == record.get(
+        "error")
+
+
+def _keep_failure(out: Path, key: str, record: dict, current: dict) -> None:
+    """Record a failure in ``out/_failed/<key>/``; when that folder is not ours to replace,
+    keep the record for the index only, saying why."""
+    try:
+        install_failure(out, key, record)
+    except (OSError, outdir.UnsafeOutput) as exc:
+        err = dict(record.get("error") or {})
+        note = f"(its failure record could not be written: {exc})"
+        if "problems" in err:
+            err["problems"] = [*err["problems"], note]
+        else:
+            err["evalue"] = f"{err.get('evalue', '')} {note}".strip()
+        current[key] = {**record, "error": err}
+
+
 _SIGTERM_DEFAULT: list = []
 
 
 def _terminate_as_interrupt(restore: bool = False) -> None:
-    """While reports run, SIGTERM (``kill``) stops the batch as Ctrl-C does: completed
-    reports are kept and the index rewritten. Only the main thread can set handlers."""
+    """While reports run, SIGTERM (``kill``) and SIGHUP (the terminal closed) stop the batch as
+    Ctrl-C does: completed reports are kept, staging cleared and the index rewritten with the
+    rest "interrupted". Only the main thread can set handlers."""
     if threading.current_thread() is not threading.main_thread():
         return
     if restore:
-        if _SIGTERM_DEFAULT:
-            signal.signal(signal.SIGTERM, _SIGTERM_DEFAULT.pop())
+        while _SIGTERM_DEFAULT:
+            signal.signal(*_SIGTERM_DEFAULT.pop())
         return
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    _SIGTERM_DEFAULT.append(signal.signal(signal.SIGTERM, interrupt))
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        _SIGTERM_DEFAULT.append((sig, signal.signal(sig, interrupt)))
 
 
 def _postfix(counts: Counter, total: int) -> str:

@@ -9,6 +9,8 @@ dotted and address list elements by their ``id`` (``organisations.cpr_ccg.qipp.s
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -18,10 +20,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from . import limits
 from .fields import field_names
+from .limits import printable, shown
 from .paths import set_path
 from .rules import SemanticError
 from .scenario import Scenario
+from .yamlread import YamlLimit
+from .yamlread import load as load_yaml_text
 
 BUNDLED_PACKAGE = "ccgmodels"
 BUNDLED_FOLDER = ("data", "scenarios")
@@ -37,9 +43,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        shown = "" if self.value is _ABSENT else f" (got {_show(self.value)})"
-        return f"{where}: {self.message}{shown}"
+        where = f"{self.file}: {self.path}" if self.path else str(self.file)
+        got = "" if self.value is _ABSENT else f" (got {shown(self.value)})"
+        return printable(f"{where}: {self.message}{got}")
 
 
 class _Absent:
@@ -48,11 +54,6 @@ class _Absent:
 
 
 _ABSENT = _Absent()
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class ScenarioError(Exception):
@@ -66,53 +67,71 @@ class ScenarioError(Exception):
 # --- YAML ------------------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a mapping with the same key twice."""
+def read_text(path: Path | str) -> tuple[str | None, list[Problem]]:
+    """The UTF-8 text of the scenario file ``path``, or why it cannot be read.
 
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, Any] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen[key] = True
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+    Only a regular file of at most :data:`~ccgmodels.inputs.limits.MAX_FILE_BYTES` is read: a
+    folder, FIFO, socket or device (``/dev/zero``) is refused before it is opened, and the file
+    is opened non-blocking and read no further than the limit.
+    """
+    name = printable(str(path))
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None, [Problem(name, "", _ABSENT, "file not found")]
+    except OSError as exc:
+        return None, [Problem(name, "", _ABSENT, f"cannot be read: {exc.strerror}")]
+    if stat.S_ISDIR(st.st_mode):
+        return None, [Problem(name, "", _ABSENT, "is a folder, not a scenario file")]
+    if not stat.S_ISREG(st.st_mode):
+        return None, [Problem(name, "", _ABSENT, "is not a regular file (a FIFO, socket or "
+                              "device): a scenario is a YAML file")]
+    if st.st_size > limits.MAX_FILE_BYTES:
+        return None, [Problem(name, "", _ABSENT, f"is {st.st_size:,} bytes: a scenario file "
+                              f"is at most {limits.MAX_FILE_BYTES:,}")]
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the stat
+                return None, [Problem(name, "", _ABSENT, "is not a regular file")]
+            raw = fh.read(limits.MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem(name, "", _ABSENT, f"cannot be read: {exc.strerror}")]
+    if len(raw) > limits.MAX_FILE_BYTES:
+        return None, [Problem(name, "", _ABSENT, "grew past "
+                              f"{limits.MAX_FILE_BYTES:,} bytes while being read")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, "", _ABSENT, f"is not UTF-8 text: byte {exc.start} "
+                              f"({raw[exc.start:exc.start + 1]!r}) cannot be decoded")]
 
 
 def read_yaml(path: Path | str) -> tuple[dict | None, list[Problem]]:
     """Read a scenario file into plain data, or say why it cannot be read."""
-    name = str(path)
-    p = Path(path)
-    if not p.exists():
-        return None, [Problem(name, "", _ABSENT, "file not found")]
-    if p.is_dir():
-        return None, [Problem(name, "", _ABSENT, "is a folder, not a scenario file")]
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, "", _ABSENT, f"cannot be read: {exc}")]
-    return parse_yaml(text, name)
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, printable(str(path)))
 
 
 def parse_yaml(text: str, name: str) -> tuple[dict | None, list[Problem]]:
-    """Parse scenario YAML text; ``name`` labels problems."""
+    """Parse scenario YAML text within the limits (:mod:`~ccgmodels.inputs.yamlread`);
+    ``name`` labels problems."""
     if not text.strip():
         return None, [Problem(name, "", _ABSENT, "file is empty: expected a scenario mapping")]
+    if len(text) > limits.MAX_FILE_BYTES:
+        return None, [Problem(name, "", _ABSENT, f"is {len(text):,} characters: a scenario "
+                              f"is at most {limits.MAX_FILE_BYTES:,} bytes")]
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        data = load_yaml_text(text)
+    except YamlLimit as exc:
+        return None, [Problem(name, "", _ABSENT, f"refused: {exc}")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(name, "", _ABSENT, f"not valid YAML{where}: {reason}")]
+        return None, [Problem(name, "", _ABSENT, f"not valid YAML{where}: {shown(reason)}")]
     if data is None:
         return None, [Problem(name, "", _ABSENT, "file is empty: expected a scenario mapping")]
     if not isinstance(data, dict):
@@ -132,6 +151,10 @@ def apply_overrides(
     """Apply ``{dotted.path: value}`` overrides to plain data; problems for bad paths."""
     problems: list[Problem] = []
     for path, value in (overrides or {}).items():
+        if not isinstance(path, str):
+            problems.append(Problem(name, printable(str(path)), value, "an override key must "
+                                    "be a dotted path such as 'organisations.cpr_ccg.name'"))
+            continue
         try:
             data = set_path(data, path, value)
         except KeyError as exc:
@@ -262,28 +285,46 @@ def bundled_scenarios() -> dict[str, Any]:
     }
 
 
+def bundled_folder() -> Path:
+    """The folder of the bundled scenario files."""
+    return Path(str(resources.files(BUNDLED_PACKAGE).joinpath(*BUNDLED_FOLDER)))
+
+
 def resolve(source: str | Path) -> tuple[str, Path | Any]:
     """Map a path or a bundled scenario name to ``(label, file)``."""
     p = Path(source)
     if p.exists() or str(source).endswith((".yaml", ".yml")) or "/" in str(source):
-        return str(source), p
+        return printable(str(source)), p
     bundled = bundled_scenarios()
     if str(source) in bundled:
         return f"<bundled>/{source}.yaml", bundled[str(source)]
-    return str(source), p
+    return printable(str(source)), p
 
 
 def validate_data(
     data: dict, name: str, overrides: Mapping[str, Any] | None = None
 ) -> tuple[Scenario | None, list[Problem]]:
-    """Validate plain data (plus overrides). Returns the scenario or every problem."""
+    """Validate plain data (plus overrides). Returns the scenario or every problem.
+
+    Before the typed models, the data is checked against the limits
+    (:func:`~ccgmodels.inputs.limits.data_problems`); after them, that no boolean was taken as
+    a number and that the horizon is within the limits.
+    """
     data, problems = apply_overrides(data, overrides, name)
     if problems:
         return None, problems
+    rows = limits.data_problems(data)
+    if rows:
+        return None, [Problem(name, p, v, m) for p, v, m in rows]
     try:
-        return Scenario.model_validate(data), []
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         return None, problems_from_validation(exc, data, name)
+    rows = (limits.coerced_booleans(data, scenario)  # text such as "1e308" became a number
+            + limits.data_problems(scenario.model_dump()))
+    if rows:
+        return None, [Problem(name, p, v, m) for p, v, m in rows]
+    return scenario, []
 
 
 def _read_source(source: str | Path) -> tuple[str, Any, dict | None, list[Problem]]:
@@ -295,13 +336,43 @@ def _read_source(source: str | Path) -> tuple[str, Any, dict | None, list[Proble
     return name, file, data, problems
 
 
-def expand(data: dict, name: str, here: Path | None, seen: tuple[str, ...] = ()
-           ) -> tuple[dict | None, list[Problem]]:
+def _base_file(ref: str, here: Path | None, roots: tuple[Path, ...]
+               ) -> tuple[str | Path | None, str | None]:
+    """Where ``extends: ref`` points: a bundled name, or a resolved file under ``roots``;
+    else ``(None, why)``."""
+    candidate = (here / ref) if here is not None else Path(ref)
+    if not (candidate.exists() or candidate.is_symlink()):
+        if ref in bundled_scenarios():
+            return ref, None
+        if here is not None and Path(ref).exists():
+            candidate = Path(ref)
+        else:
+            return None, "no such file or bundled scenario"
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a dangling or looping symlink
+        return None, f"cannot be resolved ({exc.__class__.__name__})"
+    if not any(resolved.is_relative_to(r) for r in roots):
+        return None, ("is outside the folders a scenario may extend from (the scenario's own "
+                      f"folder, the current folder and the bundled scenarios): {resolved}")
+    return resolved, None
+
+
+def expand(data: dict, name: str, here: Path | None, seen: tuple[str, ...] = (),
+           roots: tuple[Path, ...] | None = None) -> tuple[dict | None, list[Problem]]:
     """Resolve ``extends: BASE`` and ``overrides: {path: value}`` in scenario data.
 
     ``BASE`` is a bundled scenario name or a file path (relative to the extending file). The
     extending file's other top-level fields replace the base's; then its overrides apply.
+
+    A base file is resolved (symlinks and ``..`` followed) and must be a regular file under one
+    of ``roots`` (default: the extending file's folder, the current folder and the bundled
+    scenarios); a chain longer than :data:`~ccgmodels.inputs.limits.MAX_EXTENDS` or one that
+    comes back to a file already in it is refused.
     """
+    if roots is None:
+        roots = tuple(dict.fromkeys(r.resolve() for r in (
+            *([here] if here is not None else []), Path.cwd(), bundled_folder())))
     if "extends" not in data:
         if "overrides" in data:
             return None, [Problem(name, "overrides", data["overrides"],
@@ -310,25 +381,29 @@ def expand(data: dict, name: str, here: Path | None, seen: tuple[str, ...] = ()
     data = dict(data)
     base_ref = data.pop("extends")
     overrides = data.pop("overrides", None) or {}
-    if not isinstance(base_ref, str):
+    if not isinstance(base_ref, str) or not base_ref:
         return None, [Problem(name, "extends", base_ref, "must name a scenario file or a "
                               "bundled scenario")]
     if not isinstance(overrides, dict):
         return None, [Problem(name, "overrides", overrides, "must be a mapping of "
                               "dotted.path: value")]
-    ref = base_ref
-    if here is not None and (here / base_ref).exists():
-        ref = str(here / base_ref)
-    if ref in seen:
+    if len(seen) >= limits.MAX_EXTENDS:
+        return None, [Problem(name, "extends", base_ref, f"a chain of more than "
+                              f"{limits.MAX_EXTENDS} scenarios extending each other")]
+    ref, why = _base_file(base_ref, here, roots)
+    if ref is None:
+        hint = f"; bundled scenarios: {', '.join(sorted(bundled_scenarios()))}"
+        return None, [Problem(name, "extends", base_ref, f"base scenario cannot be read: "
+                              f"{why}{hint}")]
+    if str(ref) in seen:
         return None, [Problem(name, "extends", base_ref, "scenarios extend each other in a "
                               "loop")]
     base_name, base_file, base, problems = _read_source(ref)
     if base is None:
-        hint = f"; bundled scenarios: {', '.join(sorted(bundled_scenarios()))}"
         return None, [Problem(name, "extends", base_ref, f"base scenario cannot be read: "
-                              f"{p.message}{hint}") for p in problems]
+                              f"{p.message}") for p in problems]
     base_here = base_file.parent if isinstance(base_file, Path) else None
-    base, problems = expand(base, base_name, base_here, (*seen, ref))
+    base, problems = expand(base, base_name, base_here, (*seen, str(ref)), roots)
     if base is None:
         return None, problems
     merged = {**base, **data}
@@ -347,7 +422,8 @@ def check(
     if data is None:
         return None, None, problems
     here = file.parent if isinstance(file, Path) else None
-    data, problems = expand(data, name, here)
+    first = (str(file.resolve()),) if isinstance(file, Path) else (str(source),)
+    data, problems = expand(data, name, here, first)
     if data is None:
         return None, None, problems
     scenario, problems = validate_data(data, name, overrides)

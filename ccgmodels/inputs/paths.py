@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from .yamlread import YamlLimit, load
+
 
 def split(path: str) -> list[str]:
     """The segments of a dotted path.
@@ -164,13 +166,23 @@ def substitute(node: Any, path: str | list[str], value: Any) -> Any:
 
 def parse_override(text: str) -> tuple[str, Any]:
     """Split a command-line ``path=value`` override; the value is read as YAML (numbers,
-    booleans, lists)."""
+    booleans, lists) within the limits of a scenario file (:mod:`~ccgmodels.inputs.yamlread`);
+    text that is not YAML is taken as text.
+
+    Raises
+    ------
+    ValueError
+        If there is no ``=``, or the value breaks a limit (``1:30``, deep nesting, an alias
+        bomb).
+    """
     if "=" not in text:
         raise ValueError(f"--set {text!r}: expected path=value, e.g. "
                          "organisations.cpr_ccg.allocation.growth.programme=0.05")
     path, raw = text.split("=", 1)
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = load(raw) if raw.strip() else ""
+    except YamlLimit as exc:
+        raise ValueError(f"--set {path.strip()}: value refused: {exc}") from None
     except yaml.YAMLError:
         value = raw
     return path.strip(), value

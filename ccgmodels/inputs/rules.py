@@ -298,6 +298,11 @@ def _commissioner_problems(o, root: str, years: list[str]) -> list[Row]:
     return out
 
 
+def _lowest(rate) -> float:
+    """The lowest value of a rate given once or year by year."""
+    return min(rate.values(), default=0.0) if isinstance(rate, dict) else rate
+
+
 def _demand_problems(o, root: str, base_year: str) -> list[Row]:
     d = o.demand
     out: list[Row] = []
@@ -320,6 +325,12 @@ def _demand_problems(o, root: str, base_year: str) -> list[Row]:
         total = sum(p.age_mix.values())
         if not math.isclose(total, 1.0, abs_tol=1e-6):
             out.append((f"{path}.age_mix", total, "age mix must sum to 1"))
+        elif sum(w * _lowest(d.population_growth.get(b, 0.0))
+                 for b, w in p.age_mix.items()) <= -1 + 1e-9:
+            # demography is divided out of the total growth: (1 + total) / (1 + demographic)
+            out.append((f"{root}.population_growth", dict(d.population_growth),
+                        f"every age band of {pod} shrinks by 100% a year: no population is "
+                        "left to model its activity from"))
         if p.non_demographic_growth is None and table.get(pod) is None and (
                 d.growth_table is None or table):
             why = (f"the {d.growth_table} growth table has no value for it"

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from . import years as fy
 from .fields import Bounds
+from .limits import MAX_ID, shown
 from .vocab import PODS, SERVICE_LINES, STATUSES
 
 ServiceLine = Literal[SERVICE_LINES]  # type: ignore[valid-type]
@@ -56,14 +57,15 @@ def _year(v: object) -> str:
     return fy.parse_year(v)
 
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_SLUG = re.compile(rf"\A[a-z0-9][a-z0-9_]{{0,{MAX_ID - 1}}}\Z")  # \Z: no trailing newline
 
 
 def _slug(v: str) -> str:
     if not _SLUG.match(v):
         raise ValueError(
-            f"{v!r} is not a valid id: use lower-case letters, digits and underscores, "
-            "starting with a letter or digit (it names folders and columns)"
+            f"{shown(v)} is not a valid id: use lower-case letters, digits and underscores, "
+            f"starting with a letter or digit, at most {MAX_ID} characters (it names folders "
+            "and columns)"
         )
     return v
 

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from ccgmodels.batch import provenance, reports
+from ccgmodels.batch import outdir, provenance, reports
 from ccgmodels.batch.reports import collect, expand_sources, plan, run_batch, safe_key
 from ccgmodels.inputs.loading import load_scenario
 
@@ -126,7 +126,8 @@ def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path, quick_templat
     (out / "cpr_2019_20").mkdir(parents=True)
     (out / "cpr_2019_20" / "my_notes.txt").write_text("keep me")
     p = plan(["cpr_2019_20"], out, template=quick_template)
-    assert p.tasks == [] and "is not a ccgmodels report" in p.invalid[0]["error"]["problems"][0]
+    assert p.tasks == []
+    assert "is not a folder ccgmodels made" in p.invalid[0]["error"]["problems"][0]
     assert (out / "cpr_2019_20" / "my_notes.txt").read_text() == "keep me"
 
 
@@ -325,9 +326,9 @@ def test_cli_exits_2_on_invalid_scenarios_without_starting_kernels(tmp_path):
 
 
 def test_one_folder_one_batch_at_a_time(tmp_path):
-    with reports.locked(tmp_path):
-        with pytest.raises(reports.ReportError, match="another"):
-            with reports.locked(tmp_path):
+    with outdir.locked(tmp_path):
+        with pytest.raises(outdir.UnsafeOutput, match="another"):
+            with outdir.locked(tmp_path):
                 pass
 
 
@@ -397,8 +398,9 @@ def test_a_killed_worker_costs_one_retry_not_the_batch(tmp_path, quick_template)
     proc = _start([*map(str, paths), "--out", str(out), "--workers", "2",
                    "--template", str(quick_template)])
     _wait_for(lambda: len(list((out / ".staging").glob("slow_*"))) == 2)
-    workers = [p for p in _children(proc.pid) if _children(p)]  # pool workers own kernels
-    assert workers
+    # pool workers own kernels (a staging folder is made before its kernel starts)
+    _wait_for(lambda: [p for p in _children(proc.pid) if _children(p)])
+    workers = [p for p in _children(proc.pid) if _children(p)]
     os.kill(workers[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err

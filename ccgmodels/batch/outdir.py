@@ -1,0 +1,289 @@
+"""The one safe writer of an output folder, used by ``ccgmodels run`` and ``ccgmodels report``.
+
+Rules (issue #15):
+
+* **One writer at a time.** :func:`locked` holds ``OUT/.lock`` (``flock``) for the whole
+  command; ``run`` and ``report`` take the same lock, so neither replaces what the other is
+  writing. The lock file is opened without following a symlink and never truncated.
+* **Only what ccgmodels made is replaced.** Every folder the package makes carries a marker,
+  :data:`~ccgmodels.batch.provenance.MARKER`: its kind (``run``, ``report``, ``failed``,
+  ``staging``), its own id, the sha256 of every file it holds, and the sha256 of all that. A
+  folder is replaced only when its marker is intact, its kind may be replaced by this command,
+  and it holds nothing the marker does not list. A folder written by an earlier version (no
+  marker) counts only when its ``manifest.json`` lists exactly its files with their hashes.
+  Anything else in the way is refused with :class:`UnsafeOutput` (exit 2) naming it.
+* **No symlink is followed out of OUT.** ``.lock``, ``.staging``, ``_failed``, the pages and
+  every target folder are checked with ``lstat``; a symlink is refused, named.
+* **Nothing the package did not make is deleted or truncated.** Stale staging folders are
+  removed only when marked; a replaced folder's files are removed only when its marker lists
+  them; the pages are rewritten only when they carry :data:`PAGE_MARK`.
+* **Installs stay atomic**: a folder is built in ``OUT/.staging/`` and renamed into place.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .provenance import MANIFEST, MARKER, read_manifest
+
+STAGING, FAILED, LOCK = ".staging", "_failed", ".lock"
+PAGES = ("index.html", "compare.html")
+#: written into every page ccgmodels makes; a page without it is the user's and is kept
+PAGE_MARK = '<meta name="generator" content="ccgmodels">'
+#: what the pages of earlier versions, written before PAGE_MARK, all carry
+LEGACY_PAGE_SIGN = b"Money in \xc2\xa3k; surplus positive, deficits in brackets.</p>"
+MARKER_FORMAT = "ccgmodels-folder/1"
+#: which kinds of folder each kind may replace
+REPLACES = {"report": ("report", "run"), "run": ("run",), "failed": ("failed",)}
+
+
+class UnsafeOutput(Exception):
+    """Something in the output folder that ccgmodels did not make is in the way: exit 2."""
+
+
+def _sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _files(folder: Path) -> list[str]:
+    """Every entry below ``folder`` that is not a folder, as relative POSIX paths (symlinks
+    are listed, never followed)."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        rel = Path(root).relative_to(folder)
+        out += [(rel / f).as_posix() for f in files]
+        out += [(rel / d).as_posix() for d in dirs if (Path(root) / d).is_symlink()]
+    return sorted(p for p in out if p != MARKER)
+
+
+def _digest(record: dict) -> str:
+    body = {k: v for k, v in record.items() if k != "sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def mark(folder: Path, kind: str, ident: str | None = None) -> dict:
+    """Write the marker of ``folder``, a folder this package made, listing every file in it."""
+    folder = Path(folder)
+    record = {"format": MARKER_FORMAT, "kind": kind, "id": ident or uuid.uuid4().hex,
+              "files": {f: _sha(folder / f) for f in _files(folder)
+                        if not (folder / f).is_symlink()}}
+    record["sha256"] = _digest(record)
+    (folder / MARKER).write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return record
+
+
+def marker(folder: Path) -> dict | None:
+    """The intact marker of ``folder``, or None: none, unreadable, or not matching its hash.
+
+    A folder of an earlier version, with no marker, gets one built from its manifest when the
+    manifest lists exactly the folder's files with their hashes.
+    """
+    folder = Path(folder)
+    path = folder / MARKER
+    if path.is_symlink() or folder.is_symlink():
+        return None
+    if path.is_file():
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        ok = (isinstance(record, dict) and record.get("format") == MARKER_FORMAT
+              and isinstance(record.get("files"), dict) and record.get("sha256") == _digest(record))
+        return record if ok else None
+    m = read_manifest(folder)
+    hashes = m.get("files_sha256")
+    if not isinstance(hashes, dict) or m.get("kind") not in ("run", "report"):
+        return None
+    listed = {**hashes, MANIFEST: None}
+    if set(_files(folder)) != set(listed):
+        return None
+    try:
+        if any(_sha(folder / f) != h for f, h in hashes.items()):
+            return None
+    except OSError:
+        return None
+    return {"format": MARKER_FORMAT, "kind": m["kind"], "id": None,
+            "files": {**hashes, MANIFEST: _sha(folder / MANIFEST)}, "legacy": True}
+
+
+def foreign(folder: Path, record: dict) -> list[str]:
+    """Entries in ``folder`` that its marker ``record`` does not list: someone else's."""
+    return [f for f in _files(folder) if f not in record["files"]]
+
+
+def check_target(target: Path, kind: str) -> None:
+    """Refuse (:class:`UnsafeOutput`) unless ``target`` is absent or a folder of a kind that
+    ``kind`` may replace, holding only what its marker lists."""
+    if target.is_symlink():
+        raise UnsafeOutput(f"{target} is a symbolic link: ccgmodels never writes through one; "
+                           "remove it or use another --out")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise UnsafeOutput(f"{target} exists and is not a folder ccgmodels made; refusing to "
+                           "replace it: move it or use another --out")
+    record = marker(target)
+    if record is None:
+        raise UnsafeOutput(f"{target} exists and is not a folder ccgmodels made (no intact "
+                           f"{MARKER} marker); refusing to replace it: move it or use another "
+                           "--out")
+    if record["kind"] not in REPLACES[kind]:
+        raise UnsafeOutput(f"{target} holds a ccgmodels {record['kind']} output, which a {kind} "
+                           "does not replace: use another --out")
+    extra = foreign(target, record)
+    if extra:
+        shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+        raise UnsafeOutput(f"{target} holds files ccgmodels did not make ({shown}); refusing to "
+                           "delete them: move them out first")
+
+
+def remove_owned(folder: Path, record: dict | None = None) -> list[str]:
+    """Delete the files of ``folder`` that its marker lists, then the marker and any folders
+    left empty; returns what is left (someone else's files, kept)."""
+    folder = Path(folder)
+    record = record or marker(folder)
+    if record is None or folder.is_symlink() or not folder.is_dir():
+        return _files(folder) if folder.is_dir() else []
+    for rel in record["files"]:
+        path = folder / rel
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    for root, dirs, _ in os.walk(folder, topdown=False):
+        for d in dirs:
+            p = Path(root) / d
+            if not p.is_symlink():
+                try:
+                    p.rmdir()
+                except OSError:
+                    pass
+    left = _files(folder)
+    if not left:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+    return left
+
+
+def install(tmp: Path, target: Path, kind: str) -> Path:
+    """Move the complete, marked folder ``tmp`` to ``target``, replacing what was there only
+    when :func:`check_target` allows; both renames are inside one file system."""
+    check_target(target, kind)
+    if not target.parent.is_dir() or target.parent.is_symlink():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent.is_symlink():
+            raise UnsafeOutput(f"{target.parent} is a symbolic link")
+    if target.exists():
+        old = tmp.parent / f"{tmp.name}.old"
+        os.replace(target, old)
+        os.replace(tmp, target)
+        remove_owned(old)
+    else:
+        os.replace(tmp, target)
+    return target
+
+
+def new_staging(out: Path, name: str) -> Path:
+    """A fresh, marked folder in ``out/.staging`` to build one output in (a new path on every
+    attempt, so a retry never meets what an earlier attempt left)."""
+    staging = Path(out) / STAGING
+    staging.mkdir(parents=True, exist_ok=True)
+    if staging.is_symlink():
+        raise UnsafeOutput(f"{staging} is a symbolic link: ccgmodels never writes through one")
+    tmp = Path(tempfile.mkdtemp(prefix=f"{name[:80]}-", dir=staging))
+    tmp.chmod(0o755)
+    mark(tmp, "staging")
+    return tmp
+
+
+def clear_staging(out: Path) -> None:
+    """Remove the staging folders ccgmodels left in ``out/.staging``; keep anything else."""
+    staging = Path(out) / STAGING
+    if not staging.is_dir() or staging.is_symlink():
+        return
+    for entry in staging.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            record = marker(entry)
+            if record is not None and record.get("kind") == "staging":
+                shutil.rmtree(entry, ignore_errors=True)
+            elif record is not None:  # a folder moved aside while being replaced
+                remove_owned(entry, record)
+    try:
+        staging.rmdir()  # only when empty
+    except OSError:
+        pass
+
+
+def _refuse_links(out: Path) -> None:
+    for name in (LOCK, STAGING, FAILED, *PAGES):
+        if (out / name).is_symlink():
+            raise UnsafeOutput(f"{out / name} is a symbolic link: ccgmodels never writes "
+                               "through one; remove it or use another --out")
+    failed = out / FAILED
+    if failed.is_dir():
+        for entry in failed.iterdir():
+            if entry.is_symlink():
+                raise UnsafeOutput(f"{entry} is a symbolic link: ccgmodels never writes "
+                                   "through one; remove it or use another --out")
+
+
+def check_pages(out: Path) -> None:
+    """Refuse when ``out/index.html`` or ``out/compare.html`` exists and is not one ccgmodels
+    wrote (its first 16 KB carry :data:`PAGE_MARK`, or the sign of an earlier version's page)."""
+    for name in PAGES:
+        page = out / name
+        if page.exists() and not page.is_symlink():
+            try:
+                with open(page, "rb") as fh:
+                    head = fh.read(16384)
+            except OSError:
+                head = b""
+            if PAGE_MARK.encode() not in head and LEGACY_PAGE_SIGN not in head:
+                raise UnsafeOutput(f"{page} was not written by ccgmodels; refusing to overwrite "
+                                   "it: move it or use another --out")
+
+
+@contextmanager
+def locked(out: Path, command: str = "ccgmodels") -> Iterator[Path]:
+    """Hold ``out/.lock`` while writing into ``out``; refuse symlinks where ccgmodels writes;
+    clear what an earlier, interrupted command left in ``out/.staging``."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UnsafeOutput(f"{out}: cannot create the output folder: {exc.strerror}") from None
+    _refuse_links(out)
+    try:
+        fd = os.open(out / LOCK, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        why = "is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+        raise UnsafeOutput(f"{out / LOCK}: cannot take the lock: {why}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UnsafeOutput(f"{out}: another ccgmodels command is writing to this folder "
+                               f"(this {command} waits for nothing: try again when it is done)"
+                               ) from None
+        clear_staging(out)
+        try:
+            yield out
+        finally:
+            clear_staging(out)
+    finally:
+        os.close(fd)

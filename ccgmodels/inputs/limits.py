@@ -1,0 +1,199 @@
+"""The stated limits of what a scenario may be, and the checks of plain scenario data against
+them that need no types.
+
+A scenario is a small document: a planning footprint of a few organisations over a few years.
+Anything far outside that is refused before it can cost time or memory, each refusal naming the
+field and (shortened) value:
+
+============================  =========================================================
+:data:`MAX_FILE_BYTES`        size of one scenario file [bytes]
+:data:`MAX_NODES`             values in one document once aliases are expanded [count]
+:data:`MAX_DEPTH`             nesting of mappings and lists [levels]
+:data:`MAX_STRING`            length of one text value or key [characters]
+:data:`MAX_MAGNITUDE`         size of any number; money is in £k, so 1e12 is £1,000 bn
+:data:`MAX_EXTENDS`           length of an ``extends:`` chain [files]
+:data:`MAX_YEARS`             length of the horizon, base to end year [years]
+:data:`FIRST_YEAR`,           the calendar years a financial year may start in
+:data:`LAST_YEAR`
+:data:`MAX_PROBLEMS_SHOWN`    problems printed (the rest are counted) [count]
+:data:`MAX_SHOWN`             characters of a value quoted in a message [characters]
+============================  =========================================================
+
+:func:`data_problems` walks plain data (after ``extends:`` and overrides, before the typed
+models): depth, text length, characters that cannot be written as UTF-8 (lone surrogates),
+numbers too large to compute with, one financial year written twice in two spellings, and a list
+of names holding one name twice. :func:`coerced_booleans` compares the data with the validated
+scenario and finds ``true``/``false`` that pydantic took as a number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import reprlib
+from collections.abc import Iterator
+from typing import Any
+
+MAX_FILE_BYTES = 1 << 20
+MAX_NODES = 100_000
+MAX_DEPTH = 32
+MAX_STRING = 10_000
+MAX_MAGNITUDE = 1e12
+MAX_EXTENDS = 8
+MAX_YEARS = 50
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+MAX_PROBLEMS_SHOWN = 50
+MAX_SHOWN = 80
+#: the longest id [characters]: it names a folder, with room for a prefix and suffix
+MAX_ID = 64
+
+Row = tuple[str, Any, str]
+
+_repr = reprlib.Repr()
+_repr.maxlevel, _repr.maxdict, _repr.maxlist, _repr.maxtuple = 3, 6, 6, 6
+_repr.maxstring, _repr.maxother, _repr.maxlong = MAX_SHOWN, MAX_SHOWN, 40
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown(value: Any) -> str:
+    """``value`` as a short text for a message: at most :data:`MAX_SHOWN` characters, built in
+    time bounded by the limits whatever the value (:mod:`reprlib`, not :func:`repr`)."""
+    text = printable(_repr.repr(value))
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
+
+
+def printable(text: str) -> str:
+    """``text`` with every character UTF-8 cannot encode (a lone surrogate, or a byte of a file
+    name that was not UTF-8) written as a backslash escape, so it can always be printed."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _key_text(key: Any) -> str:
+    return key if isinstance(key, str) else str(key)
+
+
+def _walk(node: Any, path: str, depth: int) -> Iterator[Row]:
+    if depth > MAX_DEPTH:
+        yield (path, None, f"nested more than {MAX_DEPTH} levels deep")
+        return
+    if isinstance(node, dict):
+        yield from _years_once(node, path)
+        for key, value in node.items():
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                yield (path, key, "a key must be text such as a field name, not "
+                       f"{type(key).__name__}")
+                continue
+            text = _key_text(key)
+            where = f"{path}.{text}" if path else text
+            yield from _text(text, where, "key")
+            yield from _walk(value, where, depth + 1)
+    elif isinstance(node, list):
+        seen: set[str] = set()
+        for i, value in enumerate(node):
+            label = value.get("id") if isinstance(value, dict) else None
+            where = f"{path}.{label if isinstance(label, str) else i}"
+            if isinstance(value, str):
+                if value in seen:
+                    yield (where, value, "listed twice: each name counts once")
+                seen.add(value)
+            yield from _walk(value, where, depth + 1)
+    elif isinstance(node, str):
+        yield from _text(node, path, "text")
+    elif isinstance(node, float) and math.isfinite(node) and abs(node) > MAX_MAGNITUDE:
+        yield (path, node, f"too large to compute with: numbers here are at most "
+               f"{MAX_MAGNITUDE:g} in size (money is in £k)")
+    elif isinstance(node, int) and not isinstance(node, bool) and abs(node) > MAX_MAGNITUDE:
+        yield (path, node, f"too large to compute with: numbers here are at most "
+               f"{MAX_MAGNITUDE:g} in size (money is in £k)")
+
+
+def _text(text: str, path: str, what: str) -> Iterator[Row]:
+    if len(text) > MAX_STRING:
+        yield (path, text, f"{what} of {len(text):,} characters: at most {MAX_STRING:,}")
+    elif _SURROGATE.search(text):
+        yield (path, text, f"{what} holds a character that is not valid Unicode (a lone "
+               "surrogate such as \\ud800) and cannot be written to a file")
+
+
+def _years_once(node: dict, path: str) -> Iterator[Row]:
+    from .years import parse_year
+
+    spelt: dict[str, str] = {}
+    for key in node:
+        if not isinstance(key, str):
+            continue
+        try:
+            year = parse_year(key)
+        except ValueError:
+            continue
+        if year in spelt:
+            where = f"{path}.{key}" if path else key
+            yield (where, key, f"the year {year} is given twice (as {spelt[year]!r} and "
+                   f"{key!r}): give it once")
+        else:
+            spelt[year] = key
+
+
+def data_problems(data: Any) -> list[Row]:
+    """Every limit plain scenario ``data`` breaks, as ``(path, value, message)`` rows."""
+    rows = list(_walk(data, "", 0))
+    if not rows and isinstance(data, dict):
+        rows = year_problems(data.get("base_year"), data.get("end_year"))
+    return rows
+
+
+def year_problems(base_year: Any, end_year: Any) -> list[Row]:
+    """The horizon ``base_year`` to ``end_year`` outside :data:`FIRST_YEAR`..:data:`LAST_YEAR`
+    or longer than :data:`MAX_YEARS`."""
+    from .years import start_of
+
+    out: list[Row] = []
+    starts = {}
+    for field, year in (("base_year", base_year), ("end_year", end_year)):
+        try:
+            starts[field] = start_of(year)
+        except ValueError:  # not a year: the typed models say so
+            continue
+        if not FIRST_YEAR <= starts[field] <= LAST_YEAR:
+            out.append((field, year, f"a financial year starting between {FIRST_YEAR} and "
+                        f"{LAST_YEAR} is expected"))
+    if out or len(starts) < 2:
+        return out
+    span = starts["end_year"] - starts["base_year"] + 1
+    if span > MAX_YEARS:
+        out.append(("end_year", end_year, f"a horizon of {span} years: at most {MAX_YEARS}"))
+    return out
+
+
+def coerced_booleans(data: Any, model: Any, path: str = "") -> list[Row]:
+    """Where ``data`` (plain) has ``true``/``false`` and the validated ``model`` holds a number
+    there: a boolean is never a number."""
+    from .years import parse_year
+
+    out: list[Row] = []
+    if isinstance(data, bool):
+        if not isinstance(model, bool) and isinstance(model, int | float):
+            out.append((path, data, "true/false is not a number: write the number"))
+        return out
+    if isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(model, dict):
+                sub = model.get(key, _MISSING)
+                if sub is _MISSING and isinstance(key, str):
+                    try:
+                        sub = model.get(parse_year(key), _MISSING)
+                    except ValueError:
+                        pass
+            else:
+                sub = getattr(model, str(key), _MISSING)
+            if sub is not _MISSING:
+                out.extend(coerced_booleans(value, sub, where))
+    elif isinstance(data, list) and isinstance(model, list | tuple):
+        for i, (value, sub) in enumerate(zip(data, model, strict=False)):
+            label = value.get("id") if isinstance(value, dict) else None
+            out.extend(coerced_booleans(value, sub, f"{path}.{label or i}"))
+    return out
+
+
+_MISSING = object()

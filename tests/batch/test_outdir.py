@@ -1,0 +1,233 @@
+"""The one safe writer (``ccgmodels.batch.outdir``) as ``run``, ``report`` and ``verify`` use
+it: nothing ccgmodels did not make is replaced, deleted, truncated or written through a
+symlink, and resume and ``verify`` notice files changed since they were made.
+
+No kernel starts here: ``report`` is run with scenarios that fail validation, or stopped by a
+refusal before any report is made; the batch tests with kernels are in ``test_reports.py``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+
+import pytest
+import yaml
+
+from ccgmodels.batch import outdir, provenance
+from ccgmodels.batch.reports import plan, run_batch, safe_key
+from ccgmodels.cli import main
+
+NAME = "cpr_2019_20"
+
+
+def run(out, *extra) -> int:
+    return main(["run", NAME, "--out", str(out), *extra])
+
+
+def fake_report(out, name=NAME):
+    """A folder as ``report`` makes it: files, manifest, marker."""
+    folder = out / name
+    folder.mkdir(parents=True)
+    for f in ("report.html", "report.xlsx", "results.csv", "report.ipynb"):
+        (folder / f).write_text(f"the {f}")
+    provenance.write_manifest(folder, provenance.manifest(
+        "report", scenario=name, title="t", assumptions={}, scenario_file="x",
+        scenario_sha256="0", overrides=None, org="footprint", runs=0, seed=None,
+        started="s", finished="f", package={"package": "ccgmodels"}))
+    outdir.mark(folder, "report", "id")
+    return folder
+
+
+def test_run_writes_to_its_own_default_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", NAME]) == 0
+    assert (tmp_path / "runs" / NAME / "results.csv").is_file()
+    assert not (tmp_path / "reports").exists()
+    assert outdir.marker(tmp_path / "runs" / NAME)["kind"] == "run"
+
+
+def test_run_replaces_its_own_earlier_run_only(tmp_path, capsys):
+    assert run(tmp_path) == 0
+    first = outdir.marker(tmp_path / NAME)["id"]
+    assert run(tmp_path) == 0
+    assert outdir.marker(tmp_path / NAME)["id"] != first
+    assert sorted(p.name for p in (tmp_path / NAME).iterdir()) == [
+        outdir.MARKER, "manifest.json", "results.csv"]
+    assert not (tmp_path / ".staging").exists()
+
+
+def test_run_over_a_finished_report_is_refused_and_deletes_nothing(tmp_path, capsys):
+    folder = fake_report(tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert run(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert str(folder) in err and "report output" in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_users_file_in_an_output_folder_is_never_deleted(tmp_path, capsys):
+    assert run(tmp_path) == 0
+    (tmp_path / NAME / "analysis.txt").write_text("mine")
+    assert run(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "analysis.txt" in err and str(tmp_path / NAME) in err
+    assert (tmp_path / NAME / "analysis.txt").read_text() == "mine"
+
+
+def test_a_folder_holding_some_manifest_is_not_taken_for_ours(tmp_path, capsys):
+    folder = tmp_path / NAME
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps({"format": provenance.FORMAT,
+                                                      "kind": "run", "files_sha256": {}}))
+    (folder / "thesis.docx").write_text("years of work")
+    assert run(tmp_path) == 2
+    assert "not a folder ccgmodels made" in capsys.readouterr().err
+    assert (folder / "thesis.docx").read_text() == "years of work"
+
+
+def test_a_tampered_marker_is_not_ours(tmp_path, capsys):
+    assert run(tmp_path) == 0
+    path = tmp_path / NAME / outdir.MARKER
+    rec = json.loads(path.read_text())
+    rec["files"]["notes.txt"] = "0" * 64  # claim a user's file as ours
+    path.write_text(json.dumps(rec))
+    (tmp_path / NAME / "notes.txt").write_text("mine")
+    assert run(tmp_path) == 2
+    assert (tmp_path / NAME / "notes.txt").read_text() == "mine"
+
+
+def test_a_folder_of_an_earlier_version_counts_when_its_manifest_matches(tmp_path, capsys):
+    assert run(tmp_path) == 0
+    (tmp_path / NAME / outdir.MARKER).unlink()  # as an earlier version wrote it
+    assert outdir.marker(tmp_path / NAME)["kind"] == "run"
+    assert run(tmp_path) == 0
+    (tmp_path / NAME / outdir.MARKER).unlink()
+    (tmp_path / NAME / "results.csv").write_text("edited")  # no longer matches: not ours
+    assert outdir.marker(tmp_path / NAME) is None
+
+
+def test_run_and_report_share_one_lock(tmp_path, capsys):
+    tmp_path.joinpath(outdir.LOCK).touch()
+    fd = os.open(tmp_path / outdir.LOCK, os.O_WRONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as a running report holds it
+    try:
+        assert run(tmp_path) == 2
+        assert "another ccgmodels command" in capsys.readouterr().err
+        assert main(["report", NAME, "--out", str(tmp_path)]) == 2
+        assert "another ccgmodels command" in capsys.readouterr().err
+    finally:
+        os.close(fd)
+    assert not (tmp_path / NAME).exists()
+
+
+@pytest.mark.parametrize("link", [outdir.LOCK, outdir.STAGING, outdir.FAILED, NAME,
+                                  "index.html"])
+def test_no_symlink_is_followed_out_of_out(tmp_path, capsys, link):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    victim = elsewhere / "precious.txt"
+    victim.write_text("keep")
+    target = victim if link in (outdir.LOCK, "index.html") else elsewhere
+    (out / link).symlink_to(target)
+    code = run(out) if link != "index.html" else main(["report", NAME, "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert str(out / link) in err and "symbolic link" in err
+    assert victim.read_text() == "keep"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["precious.txt"]
+
+
+def test_a_symlinked_failure_folder_is_refused(tmp_path, capsys):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x").write_text("keep")
+    (tmp_path / "out" / outdir.FAILED).mkdir(parents=True)
+    (tmp_path / "out" / outdir.FAILED / NAME).symlink_to(elsewhere)
+    assert main(["report", NAME, "--out", str(tmp_path / "out")]) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert (elsewhere / "x").read_text() == "keep"
+
+
+def test_the_users_own_pages_are_never_overwritten(tmp_path, capsys):
+    for page in outdir.PAGES:
+        (tmp_path / page).write_text("<html>my page</html>")
+        assert main(["report", NAME, "--out", str(tmp_path)]) == 2
+        assert f"{tmp_path / page} was not written by ccgmodels" in capsys.readouterr().err
+        assert (tmp_path / page).read_text() == "<html>my page</html>"
+        (tmp_path / page).unlink()
+
+
+def test_user_files_in_staging_and_failed_are_kept(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"extends": NAME, "name": "bad", "title": 1.5,
+                                   "nonsense": 1}))
+    out = tmp_path / "out"
+    (out / outdir.STAGING).mkdir(parents=True)
+    (out / outdir.STAGING / "work.txt").write_text("mine")
+    assert main(["report", str(bad), "--out", str(out)]) == 2
+    failed = out / outdir.FAILED / safe_key(str(bad))
+    assert (failed / "failure.json").is_file()
+    (failed / "notes.txt").write_text("my notes")
+    bad.write_text(yaml.safe_dump({"extends": NAME, "name": "bad", "nonsense": 1}))
+    assert main(["report", str(bad), "--out", str(out)]) == 2  # replaced? it holds my notes
+    assert (failed / "notes.txt").read_text() == "my notes"
+    assert "could not be written" in (out / "index.html").read_text()
+    assert (out / outdir.STAGING / "work.txt").read_text() == "mine"
+    # fixed: the failure record goes, the notes stay
+    bad.write_text(yaml.safe_dump({"extends": NAME, "name": "bad"}))
+    p = plan([str(bad)], out)
+    assert p.tasks and not p.invalid
+    outdir.remove_owned(failed)
+    assert sorted(f.name for f in failed.iterdir()) == ["notes.txt"]
+
+
+def test_a_non_utf8_file_name_fails_nothing(tmp_path, capsys):
+    name = os.fsdecode(b"caf\xe9.yaml")  # Latin-1 bytes: not UTF-8
+    (tmp_path / name).write_text(yaml.safe_dump({"extends": NAME, "name": "cafe",
+                                                 "nonsense": 1}))
+    out = tmp_path / "out"
+    summary = run_batch([str(tmp_path / name)], out, log=lambda line: None)
+    assert summary.counts["invalid"] == 1
+    assert "caf\\udce9.yaml" in (out / "index.html").read_text(encoding="utf-8")
+    assert main(["validate", str(tmp_path / name)]) == 2
+    assert "caf\\udce9.yaml" in capsys.readouterr().err
+
+
+def test_verify_finds_changed_missing_and_extra_files(tmp_path, capsys):
+    assert run(tmp_path) == 0
+    assert main(["verify", str(tmp_path)]) == 0
+    assert "1 folder checked, 0 differ" in capsys.readouterr().out
+    (tmp_path / NAME / "results.csv").write_text("tampered")
+    (tmp_path / NAME / "extra.txt").write_text("x")
+    assert main(["verify", str(tmp_path / NAME)]) == 1
+    err = capsys.readouterr().err
+    assert "results.csv: changed since it was made" in err
+    assert "extra.txt: not recorded" in err
+    (tmp_path / NAME / "results.csv").unlink()
+    assert main(["verify", str(tmp_path)]) == 1
+    assert "results.csv: missing" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path / "nothing")]) == 2
+
+
+def test_resume_remakes_a_report_whose_files_changed(tmp_path):
+    """Inputs as for the report, so it would be skipped; but its files changed: remade."""
+    from ccgmodels.batch.reports import TEMPLATE, input_key
+    from ccgmodels.inputs.loading import load_scenario
+
+    folder = fake_report(tmp_path)
+    m = json.loads((folder / "manifest.json").read_text())
+    m["input_key"] = input_key(load_scenario(NAME).model_dump(mode="json"), 0, 20190401,
+                               "footprint", provenance.package_state()["package_sha256"],
+                               provenance.sha256(TEMPLATE.read_bytes()))
+    (folder / "manifest.json").write_text(json.dumps(m))
+    outdir.mark(folder, "report", "id")
+    assert plan([NAME], tmp_path).unchanged == [NAME]
+    (folder / "results.csv").write_text("tampered")
+    p = plan([NAME], tmp_path)
+    assert p.unchanged == [] and [t.name for t in p.tasks] == [NAME]
+    assert "results.csv: changed" in p.tampered[NAME][0]
+    (folder / "results.csv").unlink()
+    assert "results.csv: missing" in plan([NAME], tmp_path).tampered[NAME][0]

@@ -1,0 +1,57 @@
+"""The hostile corpus (``tests/hostile.py``): every case refused with exit status 2, a message
+naming the file or field and the reason, no traceback, within the stated 2 seconds.
+
+Each case runs in-process through :func:`ccgmodels.cli.main` under an alarm, so a case that
+hangs fails here instead of blocking the suite.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+from hostile import corpus
+
+from ccgmodels.cli import main
+
+#: the issue's bound for any refusal [s]; the alarm that catches a hang [s]
+LIMIT, ALARM = 2.0, 20
+
+
+class Hang(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise Hang
+
+
+CASES = corpus()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_input_is_refused_fast_with_a_message(case, tmp_path, monkeypatch, capsys):
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")  # not a parent of the files: extends stays inside
+    argv = case.make(tmp_path)
+    capsys.readouterr()
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(ALARM)
+    t0 = time.perf_counter()
+    try:
+        code = main(argv)
+    except Hang:
+        pytest.fail(f"{case.name}: still running after {ALARM} s")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    seconds = time.perf_counter() - t0
+    err = capsys.readouterr().err
+    assert code == 2, f"{case.name}: exit {code}, stderr:\n{err[:2000]}"
+    assert "Traceback" not in err
+    for text in case.expect:
+        assert text in err, f"{case.name}: {text!r} not in:\n{err[:2000]}"
+    assert len(err.splitlines()) <= 60, f"{case.name}: {len(err.splitlines())} lines printed"
+    assert max(map(len, err.splitlines())) <= 1000, "a value printed in full"
+    assert seconds < LIMIT, f"{case.name}: {seconds:.2f} s"
