@@ -338,6 +338,11 @@ class Provider(Strict):
         0.0, description="Efficiency a year on the cost base (CIP), compounding, or by year: "
         "the one place provider efficiency is counted (004:L66) [fraction/yr]"
     )
+    consolidation: Rate = Field(
+        1.0, description="Share of the provider that belongs to this footprint: its income, "
+        "costs and solutions enter the results at this share, and so does the elimination of "
+        "what the footprint's commissioners pay it (the STP's 'EPUT (71.4%)', 000:L2568) "
+        "[fraction]")
     marginal_cost_rate: Rate = Field(
         0.7, description="Share of the income from activity a commissioner avoids that the "
         "provider can take out of its costs; the rest is fixed cost that strands. ASSUMPTION: "

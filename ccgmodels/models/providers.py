@@ -56,6 +56,8 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = ()
                          "contract_flows": 0.0 - lost,
                          "avoided_cost": p.marginal_cost_rate * avoided,
                          "stf": np.array([p.stf.get(y, 0.0) for y in years])}))
+    if p.consolidation != 1.0:  # the footprint's share of the provider (000:L2568)
+        out = {k: p.consolidation * v for k, v in out.items()}
     return out
 
 

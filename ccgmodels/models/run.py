@@ -99,7 +99,9 @@ def _system(s: Scenario, evaluated: list[OrgResult], fp: dict) -> dict:
     ccgs = [r for r in evaluated if r.kind == "ccg"]
     pooled = {c for o in s.organisations if isinstance(o, SocialCare) for c in o.bcf_from}
     shape = np.shape(fp[("do_nothing_surplus", "")])
-    elim = system.eliminations([r.series for r in ccgs], pooled, [r.org for r in ccgs], shape)
+    shares = {o.id: o.consolidation for o in s.organisations if isinstance(o, Provider)}
+    elim = system.eliminations([r.series for r in ccgs], pooled, [r.org for r in ccgs], shape,
+                               shares)
     income = sum(r.series.get(("allocation", "total"), r.series.get(("income", "total"), 0.0))
                  for r in evaluated)
     spend = sum(r.series[("do_nothing_expenditure", "total")] for r in evaluated)

@@ -33,6 +33,16 @@ from . import primary_care
 
 Series = dict[tuple[str, str], np.ndarray]
 
+#: what a report says beside the system position (one source for the words)
+EXPLANATION = (
+    "The system position adds the organisations up and leaves out what they pay each other: "
+    "the commissioners' contract payments to the footprint's providers (at each provider's "
+    "footprint share) and the Better Care Fund they pool with its councils. Income and "
+    "expenditure both fall by these eliminations, so the surplus is the sum of the "
+    "organisations' surpluses. Under an activity contract, activity a commissioner avoids "
+    "also lowers the provider's income; under a block contract it does not, and the "
+    "commissioner keeps paying. Either way the provider saves its avoidable (marginal) cost.")
+
 
 def contract_flows(o: Commissioner, dn_spend: Mapping[str, np.ndarray],
                    avoided: Mapping[str, object], n: int) -> Series:
@@ -111,15 +121,17 @@ def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_
 
 
 def eliminations(commissioners: Sequence[Series], pooled: set[str],
-                 ids: Sequence[str], n_shape) -> dict[str, np.ndarray]:
+                 ids: Sequence[str], n_shape, shares: Mapping[str, float] | None = None
+                 ) -> dict[str, np.ndarray]:
     """Flows between the footprint's organisations on the do-nothing basis [£k]: contract
-    payments to its providers and BCF lines pooled with its councils."""
+    payments to its providers (at each provider's consolidated ``shares``) and BCF lines
+    pooled with its councils."""
     contracts = np.zeros(n_shape)
     bcf = np.zeros(n_shape)
     for org_id, series in zip(ids, commissioners, strict=True):
-        for (measure, _), v in series.items():
+        for (measure, provider), v in series.items():
             if measure == "contract_payments":
-                contracts = contracts + v
+                contracts = contracts + (shares or {}).get(provider, 1.0) * v
         if org_id in pooled:
             bcf = bcf + series[("bcf_pool", "")]
     return {"contracts": contracts, "bcf": bcf, "total": contracts + bcf}

@@ -290,7 +290,27 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
                     store[key] = np.empty((runs, *np.shape(v)[1:]))
                 store[key][a:b] = v
     values, controls, drawn = out["values"], out["controls"], out["draws"]
+    check_finite(values, s.uncertainty)
     return Simulation(s, seed, s.years, values, drawn, controls)
+
+
+def check_finite(values: Mapping[Key, np.ndarray], ranges: Mapping) -> None:
+    """Refuse a simulation whose draws made a figure overflow or lose its meaning, rather than
+    leave those runs out of the statistics without a word.
+
+    Raises
+    ------
+    ValueError
+        Naming the first measure affected, how many runs, and the ranges to look at.
+    """
+    for (org, measure, item), v in values.items():
+        bad = ~np.isfinite(v)
+        if bad.any():
+            runs = int(bad.any(axis=-1).sum())
+            raise ValueError(
+                f"{runs} Monte Carlo run(s) give {org} {measure}{f'[{item}]' if item else ''} "
+                "no finite value: a range is too wide for the model (check "
+                f"{', '.join(sorted(ranges)) or 'the uncertainty block'})")
 
 
 def _map_dask(s, spec, seed, bounds, workers, scheduler) -> list[dict]:

@@ -111,6 +111,8 @@ BY_YEAR_TABLES = {
     "Solutions": ("solutions", "Solutions"),
     "QIPP": ("qipp", "QIPP"),
     "Primary care bridge": ("pc_bridge", "Primary care bridge"),
+    "System position": ("system", "System position, flows between organisations eliminated"),
+    "Eliminations": ("eliminations", "Flows between the footprint's organisations"),
 }
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 

@@ -145,3 +145,16 @@ def test_the_dependence_is_stated_for_the_fan_chart():
     assert "shared across every organisation (one draw a run): expenditure.price_inflation" \
         in text and "slip together in 30% of runs" in text
     assert "each on its own draw." in uncertainty.dependence(load_scenario("cpr_2019_20"))
+
+
+def test_a_provider_shared_with_other_footprints_enters_at_its_share():
+    # the STP counts "EPUT (71.4%)" (000:L2568): a provider consolidated at 71.4%
+    full = run_scenario(SYSTEM, {"uncertainty": {}})
+    part = run_scenario(SYSTEM, {"uncertainty": {}, "organisations.suhft.consolidation": 0.714})
+    for measure, item in (("do_nothing_surplus", ""), ("income", "total"),
+                          ("solutions", "total")):
+        np.testing.assert_allclose(series(part, measure, item, "suhft"),
+                                   0.714 * series(full, measure, item, "suhft"))
+    np.testing.assert_allclose(series(part, "eliminations", "contracts"),
+                               0.714 * series(full, "eliminations", "contracts"))
+    assert results.check_identities(part).empty  # the system surplus is still the sum

@@ -256,3 +256,15 @@ def test_range_on_unsupported_field_is_a_clear_validation_problem():
     assert scenario is None
     assert [p.path for p in problems] == [f"uncertainty.{path}"]
     assert "not supported" in problems[0].message
+
+
+def test_draws_that_break_the_model_are_refused_not_dropped():
+    # two runs of one measure lose their value (an overflow, a division by zero): the
+    # simulation is refused, naming the measure, the runs and the ranges, rather than leaving
+    # those runs out of the percentiles in silence
+    values = {("cpr_ccg", "surplus", ""): np.array([[1.0, 2.0], [np.inf, 2.0], [1.0, np.nan]]),
+              ("cpr_ccg", "income", "total"): np.ones((3, 2))}
+    with pytest.raises(ValueError, match=r"2 Monte Carlo run\(s\) give cpr_ccg surplus no "
+                       r"finite value: a range is too wide for the model \(check g\)"):
+        u.check_finite(values, {"g": None})
+    u.check_finite({("cpr_ccg", "income", "total"): np.ones((3, 2))}, {})  # finite: passes

@@ -105,7 +105,8 @@ def expected_from_csv(key: str, csv: pd.DataFrame, unc: pd.DataFrame, scenario) 
         year = key.removeprefix("STP summary ").replace("-", "/")
         return summaries.stp_summary(csv, year)  # results.csv carries kind
     measures = {"Solutions": "solutions", "QIPP": "qipp", "Primary care bridge": "pc_bridge",
-                "Activity": "activity"}
+                "Activity": "activity", "System position": "system",
+                "Eliminations": "eliminations"}
     if key in measures:
         return tables.by_year(csv, ORG, measures[key])
     if key == "Uncertainty":
@@ -126,8 +127,8 @@ def expected_from_csv(key: str, csv: pd.DataFrame, unc: pd.DataFrame, scenario) 
 
 def test_book_has_the_report_tables_in_order(book, scenario):
     assert list(book) == ["Headline", "STP summary 2019-20", "STP summary 2023-24", "Solutions",
-                          "QIPP", "Primary care bridge", "Activity", "Uncertainty",
-                          "Probability of balance"]
+                          "QIPP", "Primary care bridge", "System position", "Eliminations",
+                          "Activity", "Uncertainty", "Probability of balance"]
     assert scenario.base_year == "2019/20" and scenario.end_year == "2023/24"
     units = {k: t.unit for k, t in book.items()}
     assert units["Activity"] == "count" and units["Probability of balance"] == "fraction"
