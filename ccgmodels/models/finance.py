@@ -420,10 +420,9 @@ def commissioner(
     reserve = planned[("expenditure", "contingency_reserve")]
     closing = solutions(o, years, lines, savings, p, p_gap, gap, reserve)
     n = len(years)
-    avoided = dict(sch.by_line(o.qipp.schemes, years, lines.index, p))
-    for line, v in mitigation_by_line(o, lines, n).items():
-        avoided[line] = avoided.get(line, 0.0) + v
-    flows = system.contract_flows(o, lines.spend, avoided, n)
+    # activity the contracts see: demand mitigation (QIPP schemes are netted off the plan's
+    # lines, so taken as agreed in the contracts the plan was set with)
+    flows = system.contract_flows(o, lines.spend, mitigation_by_line(o, lines, n), n)
     closing["contract_flows"] = flows.pop(("solutions", "contract_flows"))
     bridge, reconciliation = system.bridge_in_plan(
         o, years, alloc["primary_care_cocommissioning"],

@@ -104,8 +104,8 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "contracts when the commissioner avoids activity", "share * avoided spend",
             summed=False),
     Measure("contract_activity_avoided", "£k", "provider id", "Spend a commissioner avoids on "
-            "a provider's contracts (demand mitigation and QIPP schemes)",
-            "share * (mitigation + expected scheme savings) of the line", summed=False),
+            "a provider's contracts by demand mitigation (QIPP schemes count as agreed in "
+            "the contracts)", "share * mitigation of the line", summed=False),
     Measure("bcf_pool", "£k", "", "A commissioner's Better Care Fund line, do nothing (pooled "
             "with a council when the council names it)", "do-nothing BCF line", summed=False),
     Measure("eliminations", "£k", "contracts, bcf, total", "Flows between the footprint's "

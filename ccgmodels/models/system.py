@@ -3,8 +3,9 @@
 * **Contracts.** A commissioner's spend on a service line is split across the footprint's
   providers by share (the rest goes to providers outside the footprint). A provider's income
   from the footprint's commissioners *is* that spend. When the commissioner avoids activity
-  (demand mitigation, QIPP schemes on the line), an activity-based contract passes the saving
-  on: the provider loses that income and takes out ``marginal_cost_rate`` of it as cost, so its
+  by demand mitigation, an activity-based contract passes the saving on (QIPP schemes are
+  netted off the plan's lines, so they count as agreed in the contracts): the provider loses
+  that income and takes out ``marginal_cost_rate`` of it as cost, so its
   fixed costs strand. A block contract does not move: the commissioner keeps paying (its saving
   on that share is given back) and the provider keeps the income and saves the same avoided
   cost. Either way the footprint's benefit on a contracted share is the provider's avoided cost.
@@ -54,8 +55,8 @@ def contract_flows(o: Commissioner, dn_spend: Mapping[str, np.ndarray],
     dn_spend : mapping
         Do-nothing spend of each service line [£k].
     avoided : mapping
-        Spend each line avoids in do something through activity (demand mitigation and the
-        expected QIPP scheme savings on it) [£k].
+        Spend each line avoids in do something through activity: demand mitigation (QIPP
+        schemes are netted off the plan's lines, so taken as agreed in the contracts) [£k].
 
     Returns
     -------
