@@ -42,10 +42,6 @@ class FieldMeta:
     high: float  # [unit]
     annotation: Any  # the bare type (float, bool, a model class, dict[...], ...)
 
-    @property
-    def is_number(self) -> bool:
-        return self.annotation in (float, int)
-
 
 def unwrap(tp: Any) -> tuple[Any, list]:
     """``(bare type, metadata)`` of an annotation, through ``Annotated`` and ``Optional``."""

@@ -287,7 +287,7 @@ def plan(o: Commissioner, allocation_total, lines: PlanLines, savings: SchemeSav
 # --- 7. solutions ----------------------------------------------------------------------------
 
 
-def solutions(o: Commissioner, years: Sequence[str], lines: PlanLines, savings: SchemeSavings,
+def solutions(o: Commissioner, years: Sequence[str], savings: SchemeSavings, mitigated,
               p, p_gap, gap, reserve) -> dict[str, np.ndarray]:
     """What closes the gap, each its own line [£k, positive improves the position].
 
@@ -315,7 +315,7 @@ def solutions(o: Commissioner, years: Sequence[str], lines: PlanLines, savings: 
     """
     n = len(years)
     sol = o.solutions
-    mitigation = sum(mitigation_by_line(o, lines, n).values())
+    mitigation = sum(mitigated.values())
     e = savings.effect
     delivered = (p[..., :, None] * e).sum(axis=-2) if o.qipp.schemes else np.zeros(n)
     slipped = (((1 - p[..., :, None]) * e).sum(axis=-2) if o.qipp.schemes else np.zeros(n)) \
@@ -418,11 +418,12 @@ def commissioner(
     gap = programme[("qipp", "unidentified")]
     planned = plan(o, alloc["total"], lines, savings, gap)
     reserve = planned[("expenditure", "contingency_reserve")]
-    closing = solutions(o, years, lines, savings, p, p_gap, gap, reserve)
     n = len(years)
+    mitigated = mitigation_by_line(o, lines, n)
+    closing = solutions(o, years, savings, mitigated, p, p_gap, gap, reserve)
     # activity the contracts see: demand mitigation (QIPP schemes are netted off the plan's
     # lines, so taken as agreed in the contracts the plan was set with)
-    flows = system.contract_flows(o, lines.spend, mitigation_by_line(o, lines, n), n)
+    flows = system.contract_flows(o, lines.spend, mitigated, n)
     closing["contract_flows"] = flows.pop(("solutions", "contract_flows"))
     bridge, reconciliation = system.bridge_in_plan(
         o, years, alloc["primary_care_cocommissioning"],

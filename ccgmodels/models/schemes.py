@@ -93,21 +93,20 @@ def effects(schemes: Sequence[Scheme], years: Sequence[str], index=None) -> np.n
     return np.stack([np.broadcast_to(r, shape) for r in rows], axis=-2)
 
 
-def by_line(schemes: Sequence[Scheme], years: Sequence[str], index=None, p=None
+def by_line(schemes: Sequence[Scheme], years: Sequence[str], index=None
             ) -> dict[str, np.ndarray]:
-    """What the schemes (each delivered with factor ``p``, default 1) take off each service
-    line's do-nothing spend: gross savings off the category, investment onto the investment
-    line, indexed as :func:`effects` [£k]."""
+    """What the schemes, delivered, take off each service line's do-nothing spend: gross
+    savings off the category, investment onto the investment line, indexed as
+    :func:`effects` [£k]."""
     phase = phases(schemes, years)
     out: dict[str, np.ndarray] = {}
-    for i, (s, ph) in enumerate(zip(schemes, phase, strict=True)):
-        d = 1.0 if p is None else np.asarray(p)[..., i:i + 1]
+    for s, ph in zip(schemes, phase, strict=True):
         for line, amount in ((s.category, s.gross), (s.investment_line or s.category,
                                                      -s.investment)):
             if amount == 0:
                 continue
             g = 1.0 if index is None else index[line]
-            out[line] = out.get(line, 0.0) + d * ph * amount * g
+            out[line] = out.get(line, 0.0) + ph * amount * g
     return out
 
 

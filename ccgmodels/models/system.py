@@ -99,21 +99,21 @@ def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_
     """
     n = len(years)
     model, stf = np.zeros(n), np.zeros(n)
-    recon = {"income": np.full(n, np.nan), "expenditure": np.full(n, np.nan)}
     b = o.primary_care_bridge
     if b is None:
         return {"primary_care_model": model, "stf": stf}, {}
     lines = primary_care.bridge(b, o.allocation.growth.primary_care_cocommissioning)
     bridge_years = list(b.years)
     shape = np.broadcast_shapes(np.shape(allocation_pccc), np.shape(plan_pccc))
-    recon = {k: np.full(shape, np.nan) for k in recon}
+    recon = {k: np.full(shape, np.nan) for k in ("income", "expenditure")}
     for t, y in enumerate(years):
         if y not in bridge_years or t == 0:  # the base-year plan as printed carries its own
             continue
         k = bridge_years.index(y)
-        enablers = sum(lines[e][..., k] for e in BRIDGE_ENABLERS)
-        model[t] = float(np.mean(enablers + lines["baseline_funding"][..., k]))
-        stf[t] = float(np.mean(lines["stf"][..., k]))
+        # enablers, baseline funding and STF are fixed rows (no ranges): one value a year
+        enablers = sum(np.ravel(lines[e][..., k])[0] for e in BRIDGE_ENABLERS)
+        model[t] = enablers + np.ravel(lines["baseline_funding"][..., k])[0]
+        stf[t] = np.ravel(lines["stf"][..., k])[0]
         recon["income"][..., t] = lines["income"][..., k] - np.asarray(allocation_pccc)[..., t]
         recon["expenditure"][..., t] = (lines["expenditure"][..., k]
                                         - np.asarray(plan_pccc)[..., t])

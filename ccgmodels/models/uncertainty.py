@@ -85,12 +85,16 @@ class Spec:
 
     paths: tuple[str, ...]  # the uncertainty keys, one draw a run each
     dists: tuple[Distribution, ...]
-    central: tuple[float, ...]  # of the first target (a shared driver may have several)
     bounds: tuple[tuple[float, float], ...]
     schemes: tuple[tuple[str, int], ...]  # (commissioner id, number of schemes)
-    targets: tuple[tuple[str, ...], ...] = ()  # the assumptions each key sets (* expanded)
-    centrals: tuple[tuple[float, ...], ...] = ()  # the scenario value of each target
+    targets: tuple[tuple[str, ...], ...]  # the assumptions each key sets (* expanded)
+    centrals: tuple[tuple[float, ...], ...]  # the scenario value of each target
     correlation: float = 0.0  # programme-wide slippage (Scenario.delivery_correlation)
+
+    @property
+    def central(self) -> tuple[float, ...]:
+        """Each key's central value: its first target's (a shared driver may have several)."""
+        return tuple(c[0] for c in self.centrals)
 
     @property
     def n_uniform(self) -> int:
@@ -109,7 +113,6 @@ def spec_of(scenario: Scenario) -> Spec:
     centrals = tuple(tuple(float(get_path(scenario, t)) for t in ts) for ts in targets)
     metas = [describe(type(scenario), ts[0], scenario) for ts in targets]
     return Spec(paths, tuple(scenario.uncertainty.values()),
-                tuple(c[0] for c in centrals),
                 tuple((m.low, m.high) for m in metas),
                 tuple((o.id, len(o.qipp.schemes)) for o in scenario.organisations
                       if isinstance(o, Commissioner)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from frames import series
 
 from ccgmodels.inputs.loading import check, load_scenario
 from ccgmodels.models.run import run_scenario
@@ -19,11 +20,6 @@ CPR = "organisations.cpr_ccg"
 SOU = "organisations.southend_ccg"
 YEARS = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
 LATER = YEARS[1:]
-
-
-def series(df, measure, item="", org="cpr_ccg") -> np.ndarray:
-    sel = df[(df["org"] == org) & (df["measure"] == measure) & (df["item"] == item)]
-    return sel.sort_values("year")["value"].to_numpy()
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from frames import series
 
 from ccgmodels.inputs import refdata
 from ccgmodels.inputs.loading import load_scenario
@@ -20,11 +21,6 @@ CPR = "organisations.cpr_ccg"
 YEARS = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
 ALL_DELIVERED = {f"{CPR}.qipp.delivery_probability.{s}": 1.0
                  for s in ("delivered", "in_progress", "scoping", "unidentified")}
-
-
-def series(df, measure, item="", org="cpr_ccg") -> np.ndarray:
-    sel = df[(df["org"] == org) & (df["measure"] == measure) & (df["item"] == item)]
-    return sel.sort_values("year")["value"].to_numpy()
 
 
 @pytest.fixture(scope="module")

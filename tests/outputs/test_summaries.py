@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from frames import series
 
 from ccgmodels.models.results import read_tidy, write_tidy
 from ccgmodels.models.run import run_scenario
@@ -24,11 +25,6 @@ MIXED_ORGS = [
      "budget": 5000, "budget_growth": 0.01, "cost": 5200, "cost_growth": 0.04,
      "savings": {"2020/21": 300}},
 ]
-
-
-def series(df, measure, item="", org="cpr_ccg") -> np.ndarray:
-    sel = df[(df["org"] == org) & (df["measure"] == measure) & (df["item"] == item)]
-    return sel.sort_values("year")["value"].to_numpy()
 
 
 @pytest.fixture(scope="module")
