@@ -80,6 +80,14 @@ def semantic_problems(s) -> list[Row]:
             in_horizon(f"{root}.stf", o.stf)
         elif o.kind == "social_care":
             in_horizon(f"{root}.savings", o.savings)
+            if o.first_year is not None and o.first_year not in years:
+                out.append((f"{root}.first_year", o.first_year,
+                            f"not a modelled year ({years[0]} to {years[-1]})"))
+            early = [y for y in o.savings if o.first_year in years and y in years
+                     and years.index(y) < years.index(o.first_year)]
+            if early:
+                out.append((f"{root}.savings", early,
+                            f"savings before the council's first year {o.first_year}"))
 
     out.extend(_link_problems(s))
     out.extend(range_problems(s))
@@ -147,6 +155,8 @@ def by_year_fields(o, root: str, years: list[str]):
         rates += [("solutions.efficiency_rate", o.solutions.efficiency_rate)]
         if o.allocation.levels is not None:
             rates += [("allocation.levels", o.allocation.levels)]
+        if e.planned is not None:
+            rates += [("expenditure.planned", e.planned)]
         if o.demand is not None:
             d = o.demand
             rates += [("demand.tariff_efficiency", d.tariff_efficiency)]
@@ -156,11 +166,16 @@ def by_year_fields(o, root: str, years: list[str]):
                       for k, p in d.pods.items() if p.non_demographic_growth is not None]
         if o.control_total is not None:
             yield f"{root}.control_total", o.control_total, years, every[1]
+        if o.contingency is not None:
+            yield f"{root}.contingency", o.contingency, years, every[1]
     elif o.kind == "provider":
         rates += [(k, getattr(o, k)) for k in ("income_growth", "cost_growth",
                                                 "efficiency_rate")]
     elif o.kind == "social_care":
-        rates += [(k, getattr(o, k)) for k in ("budget_growth", "cost_growth")]
+        own = years[years.index(o.first_year) + 1:] if o.first_year in years else later
+        for k in ("budget_growth", "cost_growth"):
+            yield (f"{root}.{k}", getattr(o, k), own,
+                   f"each year after {o.first_year or 'the base'}")
     for path, value in rates:
         yield f"{root}.{path}", value, later, every[0]
 
@@ -283,6 +298,14 @@ def _commissioner_problems(o, root: str, years: list[str]) -> list[Row]:
             a.growth.programme, a.growth.running_costs, a.growth.primary_care_cocommissioning)):
         out.append((f"{root}.allocation.growth", a.growth.model_dump(),
                     "give allocation growth or levels by year, not both"))
+
+    planned = o.expenditure.planned
+    if planned is not None:
+        path = f"{root}.expenditure.planned"
+        lines = {frozenset(v) for v in planned.values()}
+        if len(lines) > 1:
+            out.append((path, sorted({k for v in planned.values() for k in v}),
+                        "state the same service lines in every year"))
 
     if o.primary_care_bridge is not None:
         keys = list(o.primary_care_bridge.years)

@@ -122,6 +122,17 @@ class Expenditure(Strict):
         description="Price inflation a year for named service lines, replacing price_inflation "
         "[fraction/yr]",
     )
+    planned: dict[FinancialYear, dict[ServiceLine, Money]] | None = Field(
+        None,
+        description="The plan's stated spend by service line in every year after the base, as "
+        "a multi-year plan prints it (the 2014 Essex five-year plans, 003:L521-532); the "
+        "commissioner plan then takes these levels, and what they take off do nothing is the "
+        "plan's mitigation of each line, reported as a scheme of its own (negative where the "
+        "plan spends more than do nothing) [£k]",
+    )
+    planned_status: Status = Field(
+        "in_progress", description="Status of the stated plan's mitigation, which sets its "
+        "delivery probability")
 
 
 class PointOfDelivery(Strict):
@@ -302,6 +313,10 @@ class Commissioner(Strict):
     contingency_rate: Rate = Field(
         0.005, description="Contingency reserve as a share of allocation (000:L2015) [fraction]"
     )
+    contingency: SignedMoneyByYear | None = Field(
+        None, description="Contingency as the plan states it, every year or {year: level}, "
+        "instead of contingency_rate * allocation (003:L531 prints (2,795) in 2013/14) [£k]"
+    )
     control_total: SignedMoneyByYear | None = Field(
         None, description="Surplus the organisation must reach, every year or {year: surplus}; "
         "break-even (0) when absent [£k]"
@@ -373,6 +388,10 @@ class SocialCare(Strict):
         default_factory=list,
         description="Commissioners whose Better Care Fund line is pooled with this council: "
         "income and cost of the council, a flow eliminated in the footprint")
+    first_year: FinancialYear | None = Field(
+        None, description="Year the council's figures are for, when later than the scenario's "
+        "base year: budget and cost are that year's, growth runs from it, and the council has "
+        "no rows of money before it (zero, outside the modelled books)")
 
 
 Organisation = Annotated[Commissioner | Provider | SocialCare, Field(discriminator="kind")]

@@ -17,7 +17,7 @@ no arithmetic of its own:
 7. :func:`solutions`: what closes the gap, each its own line (contingency released once);
 8. :func:`position`: the do-something and the underlying (recurrent) position;
 
-and :func:`mental_health_investment` and :func:`business_rules` report the planning rules.
+and :mod:`ccgmodels.models.planning_rules` reports the planning rules.
 Providers and councils are in :mod:`ccgmodels.models.providers`. The formulas are in each step's
 docstring; with every delivery probability 1 and no other solution, the base-year do-something
 position equals the plan's surplus.
@@ -30,11 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..inputs.scenario import Commissioner
+from ..inputs.scenario import Commissioner, Scheme
 from ..inputs.vocab import ALLOCATION_TYPES, SERVICE_LINES
 from . import demand as dm
+from . import planning_rules, series, system
 from . import schemes as sch
-from . import series, system
 
 SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "contingency_release",
                   "primary_care_model", "contract_flows", "avoided_cost", "stf", "social_care")
@@ -193,12 +193,63 @@ def scheme_savings(o: Commissioner, years: Sequence[str], lines: PlanLines) -> S
 # --- 4. do nothing ---------------------------------------------------------------------------
 
 
-def contingency(o: Commissioner, allocation_total) -> np.ndarray:
-    """Contingency reserve, ``contingency_rate * allocation`` [£k] (0.5%, 000:L2015)."""
+def contingency(o: Commissioner, allocation_total, years: Sequence[str]) -> np.ndarray:
+    """Contingency reserve, ``contingency_rate * allocation`` (0.5%, 000:L2015), or the level
+    the plan states [£k]."""
+    if o.contingency is not None:
+        return series.levels(o.contingency, years) * np.ones_like(allocation_total)
     return o.contingency_rate * allocation_total
 
 
-def do_nothing(o: Commissioner, allocation_total, lines: PlanLines) -> Series:
+def stated_plan(o: Commissioner, years: Sequence[str], lines: PlanLines,
+                savings: SchemeSavings, p) -> tuple[SchemeSavings, list[Scheme], np.ndarray]:
+    """The QIPP schemes with the stated plan's mitigation of each line added as a scheme of
+    its own, and their delivery probabilities.
+
+    Notes
+    -----
+    Where ``expenditure.planned`` states the plan's spend by line (a five-year plan as
+    printed), the plan is those levels, and what they take off do nothing after the QIPP
+    schemes is the plan's mitigation of the line::
+
+        mitigation_l[t] = spend_l[t] - schemes on l[t] - planned_l[t]     (0 in the base year)
+
+    negative where the plan spends more than do nothing (a shift of resources into the line).
+    It is delivered with the probability of ``expenditure.planned_status``.
+
+    References
+    ----------
+    003:L519-532 (the Essex CCGs' five-year plans, which "mitigate" the do-nothing gap).
+    """
+    schemes = list(o.qipp.schemes)
+    planned = o.expenditure.planned
+    if not planned:
+        return savings, schemes, p
+    stated = sorted({line for v in planned.values() for line in v}, key=SERVICE_LINES.index)
+    rows = []
+    for line in stated:
+        level = np.array([np.nan] + [planned[y][line] for y in years[1:]])
+        net = lines.spend[line] - savings.by_line.get(line, 0.0)
+        rows.append(np.where(np.arange(len(years)) == 0, 0.0, net - level))
+        schemes.append(Scheme(id=f"stated_plan_{line}", name=f"Stated plan: {line}",
+                              category=line, net_saving=0.0, investment=0.0,
+                              status=o.expenditure.planned_status))
+    shape = np.broadcast_shapes(np.shape(savings.effect)[:-2], *(np.shape(r)[:-1] for r in rows))
+    n = len(years)
+    effect = np.concatenate(
+        [np.broadcast_to(savings.effect, (*shape, *np.shape(savings.effect)[-2:]))]
+        + [np.broadcast_to(r, (*shape, n))[..., None, :] for r in rows], axis=-2)
+    by_line = dict(savings.by_line)
+    for line, r in zip(stated, rows, strict=True):
+        by_line[line] = by_line.get(line, 0.0) + r
+    p_plan = o.qipp.delivery_probability.get(o.expenditure.planned_status, 0.0)
+    p = np.asarray(p, dtype=float)
+    extra = np.full((*np.shape(p)[:-1], len(stated)), p_plan)
+    return SchemeSavings(effect, by_line), schemes, np.concatenate([p, extra], axis=-1)
+
+
+def do_nothing(o: Commissioner, allocation_total, lines: PlanLines, years: Sequence[str]
+               ) -> Series:
     """The do-nothing expenditure and surplus/(deficit) [£k].
 
     Notes
@@ -209,7 +260,7 @@ def do_nothing(o: Commissioner, allocation_total, lines: PlanLines) -> Series:
         do_nothing_expenditure[t] = sum_l spend_l[t] + contingency[t]
         do_nothing_surplus[t]     = allocation[t] - do_nothing_expenditure[t]
     """
-    spend = sum(lines.spend.values()) + contingency(o, allocation_total)
+    spend = sum(lines.spend.values()) + contingency(o, allocation_total, years)
     surplus = allocation_total - spend
     return {("do_nothing_expenditure", "total"): spend, ("do_nothing_surplus", ""): surplus,
             ("do_nothing_cumulative_surplus", ""): cumulative(surplus)}
@@ -224,7 +275,8 @@ def control_total(o: Commissioner, years: Sequence[str]) -> np.ndarray:
 # --- 5. QIPP ---------------------------------------------------------------------------------
 
 
-def qipp(o: Commissioner, allocation_total, savings: SchemeSavings, p, required) -> Series:
+def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: SchemeSavings,
+         p, required) -> Series:
     """The QIPP position of each year: requirement, target, identified, gap [£k].
 
     Notes
@@ -234,17 +286,17 @@ def qipp(o: Commissioner, allocation_total, savings: SchemeSavings, p, required)
     q = o.qipp
     n = np.shape(allocation_total)[-1]
     e = savings.effect
-    identified = e.sum(axis=-2) if q.schemes else np.zeros(n)
-    risk_adjusted = (p[..., :, None] * e).sum(axis=-2) if q.schemes else np.zeros(n)
+    identified = e.sum(axis=-2) if schemes else np.zeros(n)
+    risk_adjusted = (p[..., :, None] * e).sum(axis=-2) if schemes else np.zeros(n)
     target = sch.targets(q, required, identified)
     position = sch.summary(target, identified, risk_adjusted, q.headroom_rate, required,
                            q.rate * allocation_total)
     out: Series = {("qipp", k): v for k, v in position.items()}
-    for i, s in enumerate(q.schemes):
+    for i, s in enumerate(schemes):
         out[("qipp_scheme", s.id)] = e[..., i, :]
-    for status, row in sch.group_sum([s.status for s in q.schemes], e).items():
+    for status, row in sch.group_sum([s.status for s in schemes], e).items():
         out[("qipp_status", status)] = row
-    for category, row in sch.group_sum([s.category for s in q.schemes], e).items():
+    for category, row in sch.group_sum([s.category for s in schemes], e).items():
         out[("qipp_category", category)] = row
     return out
 
@@ -252,8 +304,8 @@ def qipp(o: Commissioner, allocation_total, savings: SchemeSavings, p, required)
 # --- 6. the commissioner plan ----------------------------------------------------------------
 
 
-def plan(o: Commissioner, allocation_total, lines: PlanLines, savings: SchemeSavings,
-         gap) -> Series:
+def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLines,
+         savings: SchemeSavings, gap) -> Series:
     """The commissioner plan: do nothing with the year's QIPP programme delivered [£k].
 
     Notes
@@ -276,7 +328,7 @@ def plan(o: Commissioner, allocation_total, lines: PlanLines, savings: SchemeSav
     for line in SERVICE_LINES:
         out[("expenditure", line)] = lines.spend[line] - savings.by_line.get(line, 0.0)
         total = total + out[("expenditure", line)]
-    reserve = contingency(o, allocation_total)
+    reserve = contingency(o, allocation_total, years)
     out[("expenditure", "contingency_reserve")] = reserve
     out[("expenditure", "unidentified_qipp")] = -gap * np.ones(n)
     out[("expenditure", "total")] = total + reserve - gap
@@ -299,7 +351,7 @@ def solutions(o: Commissioner, years: Sequence[str], savings: SchemeSavings, mit
                                  over mitigation_lines (patient activity: not BCF, other
                                  programme or running costs); growth only, never a cost
         schemes[t]             = sum_s p_s * effect_s[t] + p(unidentified) * gap[t]
-        contingency_release[t] = min(contingency[t], slippage[t]) when released, where
+        contingency_release[t] = min(max(contingency[t], 0), slippage[t]) when released, where
                                  slippage = sum_s (1 - p_s) * effect_s + (1 - p_gap) * gap:
                                  the reserve held against QIPP slippage (000:L2015), counted
                                  once
@@ -317,11 +369,11 @@ def solutions(o: Commissioner, years: Sequence[str], savings: SchemeSavings, mit
     sol = o.solutions
     mitigation = sum(mitigated.values())
     e = savings.effect
-    delivered = (p[..., :, None] * e).sum(axis=-2) if o.qipp.schemes else np.zeros(n)
-    slipped = (((1 - p[..., :, None]) * e).sum(axis=-2) if o.qipp.schemes else np.zeros(n)) \
+    delivered = (p[..., :, None] * e).sum(axis=-2) if e.shape[-2] else np.zeros(n)
+    slipped = (((1 - p[..., :, None]) * e).sum(axis=-2) if e.shape[-2] else np.zeros(n)) \
         + (1 - p_gap) * gap
-    release = np.minimum(reserve, np.maximum(slipped, 0.0)) if sol.contingency_release \
-        else np.zeros(n)
+    release = (np.minimum(np.maximum(reserve, 0.0), np.maximum(slipped, 0.0))
+               if sol.contingency_release else np.zeros(n))
     return {
         "demand_mitigation": mitigation * np.ones(n),
         "schemes": delivered + p_gap * gap,
@@ -340,10 +392,10 @@ def mitigation_by_line(o: Commissioner, lines: PlanLines, n: int) -> dict[str, n
             for line in SERVICE_LINES if line in sol.mitigation_lines}
 
 
-def non_recurrent(o: Commissioner, savings: SchemeSavings, p) -> np.ndarray:
+def non_recurrent(schemes: Sequence[Scheme], savings: SchemeSavings, p) -> np.ndarray:
     """The non-recurrent part of the schemes' expected saving [£k]."""
-    flags = np.array([not s.recurrent for s in o.qipp.schemes], dtype=float)
-    if not o.qipp.schemes:
+    flags = np.array([not s.recurrent for s in schemes], dtype=float)
+    if not schemes:
         return np.zeros(savings.effect.shape[-1])
     return (flags[:, None] * p[..., :, None] * savings.effect).sum(axis=-2)
 
@@ -410,13 +462,13 @@ def commissioner(
 
     alloc = allocation(o, years)
     lines = plan_lines(o, years, growth_table)
-    savings = scheme_savings(o, years, lines)
-    nothing = do_nothing(o, alloc["total"], lines)
+    savings, schemes, p = stated_plan(o, years, lines, scheme_savings(o, years, lines), p)
+    nothing = do_nothing(o, alloc["total"], lines, years)
     target = control_total(o, years)
     dn = nothing[("do_nothing_surplus", "")]
-    programme = qipp(o, alloc["total"], savings, p, np.maximum(target - dn, 0.0))
+    programme = qipp(o, schemes, alloc["total"], savings, p, np.maximum(target - dn, 0.0))
     gap = programme[("qipp", "unidentified")]
-    planned = plan(o, alloc["total"], lines, savings, gap)
+    planned = plan(o, years, alloc["total"], lines, savings, gap)
     reserve = planned[("expenditure", "contingency_reserve")]
     n = len(years)
     mitigated = mitigation_by_line(o, lines, n)
@@ -437,62 +489,12 @@ def commissioner(
     out[("control_total", "")] = target * np.ones_like(dn)
     out.update(programme)
     out.update(planned)
-    out.update(position(dn, closing, non_recurrent_extra=non_recurrent(o, savings, p)))
+    out.update(position(dn, closing, non_recurrent_extra=non_recurrent(schemes, savings, p)))
     out.update(flows)
     out[("bcf_pool", "")] = lines.spend["bcf"]
     out.update(reconciliation)
     plan_spend = {line: planned[("expenditure", line)] for line in SERVICE_LINES}
-    out.update(mental_health_investment(o, years, alloc, plan_spend))
-    out.update(business_rules(o, alloc, plan_spend, planned[("surplus", "")], target))
-    return out
-
-
-def _growth(x) -> np.ndarray:
-    """Growth of a series from the year before; NaN in the base year [fraction]."""
-    x = np.asarray(x, dtype=float)
-    g = np.full(x.shape, np.nan)
-    g[..., 1:] = x[..., 1:] / np.where(x[..., :-1] == 0, np.nan, x[..., :-1]) - 1
-    return g
-
-
-def mental_health_investment(o: Commissioner, years: Sequence[str], alloc, plan_spend
-                             ) -> Series:
-    """The mental health investment standard by year [£k]: mental health spend must grow by at
-    least the programme allocation's growth plus ``mhis_uplift`` (000:L2673).
-
-    ``required[t] = planned[t-1] * (1 + programme growth[t] + uplift)``;
-    ``shortfall = max(0, required - planned)``; none in the base year.
-    """
-    planned = np.asarray(plan_spend["mental_health"], dtype=float)
-    growth = _growth(alloc["programme"]) + o.mhis_uplift
-    required = np.full(np.broadcast_shapes(planned.shape, growth.shape), np.nan)
-    required[..., 1:] = planned[..., :-1] * (1 + growth[..., 1:])
-    shortfall = np.maximum(required - planned, 0.0)
-    return {("mental_health_investment", "planned"): planned * np.ones_like(required),
-            ("mental_health_investment", "required"): required,
-            ("mental_health_investment", "shortfall"): shortfall}
-
-
-def business_rules(o: Commissioner, alloc, plan_spend, surplus, target) -> Series:
-    """Planning rules as results: 1 where the rule holds, 0 where it fails [flag].
-
-    Rules: mental health spend grows at least at programme allocation growth plus the
-    standard's uplift (MHIS, 000:L2673); primary care and community spend grow at least at the
-    overall uplift (000:L2676); the plan's surplus meets the control total (000:L1976). Growth
-    rules are judged from the second year.
-    """
-    uplift = _growth(alloc["total"])
-    primary = plan_spend["primary_care_cocommissioning"] + plan_spend["other_primary_care"]
-    rules = {
-        "mental_health_investment": _growth(plan_spend["mental_health"])
-        >= _growth(alloc["programme"]) + o.mhis_uplift - 1e-12,
-        "primary_care_growth": _growth(primary) >= uplift - 1e-12,
-        "community_growth": _growth(plan_spend["community"]) >= uplift - 1e-12,
-    }
-    out = {}
-    for k, v in rules.items():
-        flag = v.astype(float)
-        flag[..., 0] = np.nan
-        out[("business_rule", k)] = flag
-    out[("business_rule", "control_total")] = (surplus >= target - 1e-9) * 1.0
+    out.update(planning_rules.mental_health_investment(o, years, alloc, plan_spend))
+    out.update(planning_rules.business_rules(o, alloc, plan_spend, planned[("surplus", "")],
+                                             target))
     return out

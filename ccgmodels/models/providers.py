@@ -65,14 +65,26 @@ def social_care(sc: SocialCare, years: Sequence[str], pooled=0.0
                 ) -> dict[tuple[str, str], np.ndarray]:
     """Do nothing and do something of a council's social care [£k].
 
+    A council whose figures start after the scenario's base year (``first_year``) has no
+    budget, cost or savings before it: rows of zero, outside the modelled books.
+
     ``pooled`` is the Better Care Fund the commissioners of ``bcf_from`` pool with it: income
     and cost alike (spent on the pooled services), so it leaves the council's position as it
     is and is eliminated in the footprint.
     """
-    budget = grow(sc.budget, sc.budget_growth, years)
+    k = list(years).index(sc.first_year) if sc.first_year is not None else 0
+    own = years[k:]
+    budget = _from_year(grow(sc.budget, sc.budget_growth, own), k)
     pooled = np.asarray(pooled) * np.ones(len(years))
-    out = income_less_cost(budget + pooled, grow(sc.cost, sc.cost_growth, years) + pooled)
+    out = income_less_cost(budget + pooled,
+                           _from_year(grow(sc.cost, sc.cost_growth, own), k) + pooled)
     out[("income", "budget")], out[("income", "bcf")] = budget, pooled
     savings = cumulative(np.array([sc.savings.get(y, 0.0) for y in years]))
     out.update(position(out[("do_nothing_surplus", "")], {"social_care": savings}))
     return out
+
+
+def _from_year(x, k: int) -> np.ndarray:
+    """``x`` over the years from index ``k``, with zeros before it [unit of x]."""
+    x = np.asarray(x, dtype=float)
+    return np.concatenate([np.zeros((*x.shape[:-1], k)), x], axis=-1) if k else x
