@@ -89,6 +89,8 @@ def semantic_problems(s) -> list[Row]:
                 out.append((f"{root}.savings", early,
                             f"savings before the council's first year {o.first_year}"))
 
+    if s.gp_access is not None:
+        out.extend(_access_problems(s.gp_access))
     out.extend(_link_problems(s))
     out.extend(range_problems(s))
     for path in s.sources:
@@ -365,4 +367,25 @@ def _demand_problems(o, root: str, base_year: str) -> list[Row]:
         if total > 1 + 1e-9:
             out.append((f"{root}.pods", total,
                         f"cost shares of the {line} points of delivery sum above 1"))
+    return out
+
+
+def _access_problems(a) -> list[Row]:
+    """The GP access gap's stated years in order, its shares at most 1, its close-by year
+    after the first stated year."""
+    out: list[Row] = []
+    starts = [fy.start_of(y) for y in a.unmet_demand]
+    if starts != sorted(starts):
+        out.append(("gp_access.unmet_demand", list(a.unmet_demand),
+                    "years out of order: list them earliest first"))
+    total = sum(a.solution_shares.values())
+    if total > 1 + 1e-9:
+        out.append(("gp_access.solution_shares", total,
+                    f"the solutions' shares sum to {total:.0%}: at most 100%"))
+    if a.close_by is not None and fy.start_of(a.close_by) <= min(starts):
+        out.append(("gp_access.close_by", a.close_by,
+                    f"must be after the first stated year {min(a.unmet_demand)}"))
+    if a.growth == "compound" and any(v <= 0 for v in a.unmet_demand.values()):
+        out.append(("gp_access.unmet_demand", list(a.unmet_demand.values()),
+                    "compound growth needs every stated figure above 0"))
     return out

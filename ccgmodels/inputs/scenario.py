@@ -412,6 +412,25 @@ class Distribution(Strict):
     )
 
 
+class GpAccess(Strict):
+    unmet_demand: dict[FinancialYear, Annotated[Finite, Field(ge=0)]] = Field(
+        min_length=2,
+        description="GP appointments a week demanded beyond capacity, in the years the plan "
+        "states them (000:L90: about 20k in 2018, 60k by 2020/21 if demand continues to grow); "
+        "the years between are interpolated [appointments/week]")
+    growth: Literal["linear", "compound"] = Field(
+        "linear", description="How the unmet demand grows between the stated years: by the "
+        "same number each year, or at the same rate")
+    solution_shares: dict[Slug, Rate] = Field(
+        default_factory=dict,
+        description="Share of the gap each solution of the primary care strategy closes "
+        "(000:L632-637: increasing capacity 81%, improved triage 12%, pro-active care 3%, "
+        "reduced GP admin 3%); what the shares leave is shown as unallocated [fraction]")
+    close_by: FinancialYear | None = Field(
+        None, description="Year by which the strategy closes the gap, in equal steps from the "
+        "first stated year; the last stated year when absent")
+
+
 class Scenario(Strict):
     name: Slug = Field(description="Scenario id; names its output folder")
     title: str = Field(description="Title printed on reports")
@@ -438,6 +457,9 @@ class Scenario(Strict):
         "(the correlation between any two schemes' delivery); 0 draws each scheme alone "
         "[fraction]",
     )
+    gp_access: GpAccess | None = Field(
+        None, description="GP appointment demand beyond capacity across the footprint, and "
+        "how the primary care strategy's solutions close it")
     sources: dict[str, str] = Field(
         default_factory=dict,
         description="Where each assumption comes from, keyed by dotted path: a document line "

@@ -154,6 +154,11 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "Primary care financial bridge (bridge years)",
             "in_year = income - expenditure; future_model = workforce + estates + "
             "other_enablers; end_state = in_year + future_model + baseline_funding + stf"),
+    Measure("gp_access", "appointments/week", "do_nothing, each solution of the primary care "
+            "strategy, unallocated, do_something", "GP appointments a week demanded beyond "
+            "capacity across the footprint (its own years: the plan's, 000:L90), and what the "
+            "strategy's solutions close (000:L632-637)", "do_something = do_nothing - sum of "
+            "the solutions; solution_k = share_k * do_nothing * ramp", summed=False),
     Measure("business_rule", "flag", "mental_health_investment, primary_care_growth, "
             "community_growth, control_total", "Planning rule met (1) or not (0)",
             "mental health growth >= programme allocation growth + uplift; primary care and "
@@ -294,6 +299,11 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     residual("end_state = in_year + future_model + baseline + stf", col("pc_bridge", "end_state"),
              col("pc_bridge", "in_year_position") + col("pc_bridge", "future_model")
              + col("pc_bridge", "baseline_funding") + col("pc_bridge", "stf"))
+    access = [c for c in wide.columns if c[0] == "gp_access"
+              and c[1] not in ("do_nothing", "do_something", "unallocated")]
+    residual("gp access do_something = do_nothing - solutions", col("gp_access",
+             "do_something"), col("gp_access", "do_nothing")
+             - wide[access].sum(axis=1) if access else col("gp_access", "do_nothing"))
     residual("system surplus = sum of surpluses (flows eliminated)",
              col("system", "do_nothing_surplus").dropna(),
              col("do_nothing_surplus")[col("system", "do_nothing_surplus").dropna().index])
@@ -307,7 +317,7 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
 
 
 _CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp",
-            "system")
+            "system", "gp_access")
 
 
 def catalogue_markdown() -> str:

@@ -19,7 +19,7 @@ from ..inputs import refdata
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
-from . import finance, primary_care, providers, results, series, system
+from . import access, finance, primary_care, providers, results, series, system
 
 
 class IdentityError(AssertionError):
@@ -113,6 +113,15 @@ def _system(s: Scenario, evaluated: list[OrgResult], fp: dict) -> dict:
     return out
 
 
+def footprint_only(s: Scenario) -> list[OrgResult]:
+    """Measures of the footprint as a whole that no organisation carries (GP access, in its
+    own years)."""
+    if s.gp_access is None:
+        return []
+    years, lines = access.gp_access(s.gp_access)
+    return [OrgResult(FOOTPRINT, "footprint", years, lines)]
+
+
 def run_scenario(
     scenario: Scenario | str | Path, overrides: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
@@ -142,7 +151,8 @@ def run_scenario(
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
     deflator = dict(zip(s.years, series.index(s.deflator, s.years), strict=True))
     df = pd.concat([results.tidy(s.name, r.org, r.years, r.series, r.kind, deflator)
-                    for r in with_footprint(evaluate(s), s)], ignore_index=True)
+                    for r in with_footprint(evaluate(s), s) + footprint_only(s)],
+                   ignore_index=True)
     bad = results.check_identities(df)
     if len(bad):
         raise IdentityError(f"{len(bad)} rows break the model's identities:\n{bad.head(20)}")
