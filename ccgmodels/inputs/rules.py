@@ -92,6 +92,7 @@ def semantic_problems(s) -> list[Row]:
     if s.gp_access is not None:
         out.extend(_access_problems(s.gp_access))
     out.extend(_link_problems(s))
+    out.extend(_joint_scheme_problems(s))
     out.extend(range_problems(s))
     for path in s.sources:
         try:
@@ -265,8 +266,13 @@ def _commissioner_problems(o, root: str, years: list[str]) -> list[Row]:
                         f"scheme {sc.name!r} is counted under two categories "
                         f"({seen_names[key]} and {sc.category})"))
         seen_names.setdefault(key, sc.category)
-        if sc.gross_saving is None and sc.net_saving is None:
-            out.append((f"{path}.net_saving", None, "give net_saving or gross_saving"))
+        if not sc.costed and sc.status != "pipeline":
+            out.append((f"{path}.net_saving", None, "give net_saving or gross_saving (only a "
+                        "pipeline item may be described without a saving)"))
+        if not sc.costed and sc.investment:
+            out.append((f"{path}.investment", sc.investment, "a scheme with no saving given "
+                        "is described, not costed: put its investment in the sources, or give "
+                        "its saving"))
         if sc.gross_saving is not None and sc.net_saving is not None and not math.isclose(
             sc.gross_saving - sc.investment, sc.net_saving, abs_tol=0.5
         ):
@@ -388,4 +394,24 @@ def _access_problems(a) -> list[Row]:
     if a.growth == "compound" and any(v <= 0 for v in a.unmet_demand.values()):
         out.append(("gp_access.unmet_demand", list(a.unmet_demand.values()),
                     "compound growth needs every stated figure above 0"))
+    return out
+
+
+def _joint_scheme_problems(s) -> list[Row]:
+    """A scheme id shared by commissioners (a joint scheme) is counted once: its shares sum to
+    at most 1."""
+    shares: dict[str, list[tuple[str, float]]] = {}
+    for o in s.organisations:
+        if o.kind == "ccg":
+            for sc in o.qipp.schemes:
+                held = shares.setdefault(sc.id, [])
+                if o.id not in [org for org, _ in held]:  # a repeat within one is a duplicate
+                    held.append((o.id, sc.share))
+    out: list[Row] = []
+    for scheme, held in shares.items():
+        total = sum(v for _, v in held)
+        if len(held) > 1 and total > 1 + 1e-9:
+            out.append((f"organisations.{held[-1][0]}.qipp.schemes.{scheme}.share", total,
+                        f"joint scheme {scheme} is counted {total:.0%} over "
+                        f"{', '.join(o for o, _ in held)}: its shares sum to at most 100%"))
     return out

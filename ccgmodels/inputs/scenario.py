@@ -182,13 +182,25 @@ class Scheme(Strict):
         None, description="Net full-year saving = gross_saving - investment; negative for a "
         "scheme that costs more than it saves [£k/yr]"
     )
-    status: Status = Field(description="delivered, in_progress, scoping or unidentified")
+    status: Status = Field(
+        description="delivered, in_progress, scoping, unidentified, or pipeline: costed in the "
+        "plan's programmes but not in its QIPP plan (outside identified savings and the plan; "
+        "a pipeline item with neither saving given is described, not costed)")
+    share: Rate = Field(
+        1.0, description="Share of a joint scheme's gross saving and investment that falls to "
+        "this commissioner; the shares of one scheme id across commissioners sum to at most 1, "
+        "so it is counted once [fraction]")
     start_year: FinancialYear | None = Field(
         None, description="Financial year the saving starts (earlier than the base year for a "
         "scheme whose full-year effect arrives in it); the base year when absent"
     )
     start_quarter: int = Field(1, ge=1, le=4, description="Quarter the saving starts [1-4]")
     recurrent: bool = Field(True, description="Whether the saving recurs in later years")
+
+    @property
+    def costed(self) -> bool:
+        """Whether the documents give the scheme a saving."""
+        return self.gross_saving is not None or self.net_saving is not None
 
     @property
     def net(self) -> float:
@@ -208,7 +220,8 @@ class Scheme(Strict):
 def _default_probabilities() -> dict[str, float]:
     # ASSUMPTION: the documents give no delivery probabilities (NOTES.md 2.6 suggests 0.5-0.8 for
     # schemes in progress and 0 for scoping and the unidentified gap).
-    return {"delivered": 1.0, "in_progress": 0.7, "scoping": 0.0, "unidentified": 0.0}
+    return {"delivered": 1.0, "in_progress": 0.7, "scoping": 0.0, "unidentified": 0.0,
+            "pipeline": 0.0}
 
 
 class Qipp(Strict):

@@ -44,7 +44,9 @@ POD_SERVICE_LINE = {
     "gp_appointments": "primary_care_cocommissioning",
     "prescribing_items": "prescribing",
 }
-STATUSES = ("delivered", "in_progress", "scoping", "unidentified")
+#: scheme statuses; ``pipeline``: costed in the plan's programmes but not in its QIPP plan, so
+#: outside the identified savings and the plan, and counted towards the pipeline (000:L2023)
+STATUSES = ("delivered", "in_progress", "scoping", "unidentified", "pipeline")
 PROVIDERS_WITH_GROWTH_TABLE = ("suhft", "btuh", "meht")
 #: organisation kinds (the ``kind`` tag of each organisation, and of the results' rows)
 KINDS = ("ccg", "provider", "social_care")

@@ -175,18 +175,10 @@ def activity(lines: PlanLines) -> Series:
 # --- 3. scheme savings -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SchemeSavings:
-    """The QIPP schemes of one commissioner by year, indexed with their lines [£k]."""
-
-    effect: np.ndarray  # (..., S, n): net saving of each scheme against do nothing
-    by_line: dict[str, object]  # service line -> (..., n): what the schemes take off it
-
-
-def scheme_savings(o: Commissioner, years: Sequence[str], lines: PlanLines) -> SchemeSavings:
+def scheme_savings(o: Commissioner, years: Sequence[str], lines: PlanLines) -> sch.SchemeSavings:
     """Each scheme's saving against do nothing, recurrent savings indexed with their line
     (:func:`ccgmodels.models.schemes.effects`)."""
-    return SchemeSavings(sch.effects(o.qipp.schemes, years, lines.index),
+    return sch.SchemeSavings(sch.effects(o.qipp.schemes, years, lines.index),
                          sch.by_line(o.qipp.schemes, years, lines.index))
 
 
@@ -199,53 +191,6 @@ def contingency(o: Commissioner, allocation_total, years: Sequence[str]) -> np.n
     if o.contingency is not None:
         return series.levels(o.contingency, years) * np.ones_like(allocation_total)
     return o.contingency_rate * allocation_total
-
-
-def stated_plan(o: Commissioner, years: Sequence[str], lines: PlanLines,
-                savings: SchemeSavings, p) -> tuple[SchemeSavings, list[Scheme], np.ndarray]:
-    """The QIPP schemes with the stated plan's mitigation of each line added as a scheme of
-    its own, and their delivery probabilities.
-
-    Notes
-    -----
-    Where ``expenditure.planned`` states the plan's spend by line (a five-year plan as
-    printed), the plan is those levels, and what they take off do nothing after the QIPP
-    schemes is the plan's mitigation of the line::
-
-        mitigation_l[t] = spend_l[t] - schemes on l[t] - planned_l[t]     (0 in the base year)
-
-    negative where the plan spends more than do nothing (a shift of resources into the line).
-    It is delivered with the probability of ``expenditure.planned_status``.
-
-    References
-    ----------
-    003:L519-532 (the Essex CCGs' five-year plans, which "mitigate" the do-nothing gap).
-    """
-    schemes = list(o.qipp.schemes)
-    planned = o.expenditure.planned
-    if not planned:
-        return savings, schemes, p
-    stated = sorted({line for v in planned.values() for line in v}, key=SERVICE_LINES.index)
-    rows = []
-    for line in stated:
-        level = np.array([np.nan] + [planned[y][line] for y in years[1:]])
-        net = lines.spend[line] - savings.by_line.get(line, 0.0)
-        rows.append(np.where(np.arange(len(years)) == 0, 0.0, net - level))
-        schemes.append(Scheme(id=f"stated_plan_{line}", name=f"Stated plan: {line}",
-                              category=line, net_saving=0.0, investment=0.0,
-                              status=o.expenditure.planned_status))
-    shape = np.broadcast_shapes(np.shape(savings.effect)[:-2], *(np.shape(r)[:-1] for r in rows))
-    n = len(years)
-    effect = np.concatenate(
-        [np.broadcast_to(savings.effect, (*shape, *np.shape(savings.effect)[-2:]))]
-        + [np.broadcast_to(r, (*shape, n))[..., None, :] for r in rows], axis=-2)
-    by_line = dict(savings.by_line)
-    for line, r in zip(stated, rows, strict=True):
-        by_line[line] = by_line.get(line, 0.0) + r
-    p_plan = o.qipp.delivery_probability.get(o.expenditure.planned_status, 0.0)
-    p = np.asarray(p, dtype=float)
-    extra = np.full((*np.shape(p)[:-1], len(stated)), p_plan)
-    return SchemeSavings(effect, by_line), schemes, np.concatenate([p, extra], axis=-1)
 
 
 def do_nothing(o: Commissioner, allocation_total, lines: PlanLines, years: Sequence[str]
@@ -275,7 +220,7 @@ def control_total(o: Commissioner, years: Sequence[str]) -> np.ndarray:
 # --- 5. QIPP ---------------------------------------------------------------------------------
 
 
-def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: SchemeSavings,
+def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: sch.SchemeSavings,
          p, required) -> Series:
     """The QIPP position of each year: requirement, target, identified, gap [£k].
 
@@ -286,17 +231,20 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
     q = o.qipp
     n = np.shape(allocation_total)[-1]
     e = savings.effect
-    identified = e.sum(axis=-2) if schemes else np.zeros(n)
-    risk_adjusted = (p[..., :, None] * e).sum(axis=-2) if schemes else np.zeros(n)
+    mask = sch.plan_mask(schemes)
+    identified = (mask * e).sum(axis=-2) if schemes else np.zeros(n)
+    risk_adjusted = (mask * p[..., :, None] * e).sum(axis=-2) if schemes else np.zeros(n)
+    pipeline = ((1 - mask) * e).sum(axis=-2) if schemes else np.zeros(n)
     target = sch.targets(q, required, identified)
     position = sch.summary(target, identified, risk_adjusted, q.headroom_rate, required,
-                           q.rate * allocation_total)
+                           q.rate * allocation_total, pipeline)
     out: Series = {("qipp", k): v for k, v in position.items()}
     for i, s in enumerate(schemes):
-        out[("qipp_scheme", s.id)] = e[..., i, :]
+        out[("qipp_scheme", s.id)] = e[..., i, :] if s.costed else np.full(
+            np.shape(e[..., i, :]), np.nan)
     for status, row in sch.group_sum([s.status for s in schemes], e).items():
         out[("qipp_status", status)] = row
-    for category, row in sch.group_sum([s.category for s in schemes], e).items():
+    for category, row in sch.group_sum([s.category for s in schemes], mask * e).items():
         out[("qipp_category", category)] = row
     return out
 
@@ -305,7 +253,7 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
 
 
 def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLines,
-         savings: SchemeSavings, gap) -> Series:
+         savings: sch.SchemeSavings, gap) -> Series:
     """The commissioner plan: do nothing with the year's QIPP programme delivered [£k].
 
     Notes
@@ -339,8 +287,8 @@ def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLin
 # --- 7. solutions ----------------------------------------------------------------------------
 
 
-def solutions(o: Commissioner, years: Sequence[str], savings: SchemeSavings, mitigated,
-              p, p_gap, gap, reserve) -> dict[str, np.ndarray]:
+def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings, mitigated,
+              p, p_gap, gap, reserve, mask=1.0) -> dict[str, np.ndarray]:
     """What closes the gap, each its own line [£k, positive improves the position].
 
     Notes
@@ -352,7 +300,8 @@ def solutions(o: Commissioner, years: Sequence[str], savings: SchemeSavings, mit
                                  programme or running costs); growth only, never a cost
         schemes[t]             = sum_s p_s * effect_s[t] + p(unidentified) * gap[t]
         contingency_release[t] = min(max(contingency[t], 0), slippage[t]) when released, where
-                                 slippage = sum_s (1 - p_s) * effect_s + (1 - p_gap) * gap:
+                                 slippage = sum_s (1 - p_s) * effect_s + (1 - p_gap) * gap
+                                 over the plan's schemes (``mask``; not the pipeline):
                                  the reserve held against QIPP slippage (000:L2015), counted
                                  once
         stf[t]                 = transformation funding received
@@ -370,8 +319,8 @@ def solutions(o: Commissioner, years: Sequence[str], savings: SchemeSavings, mit
     mitigation = sum(mitigated.values())
     e = savings.effect
     delivered = (p[..., :, None] * e).sum(axis=-2) if e.shape[-2] else np.zeros(n)
-    slipped = (((1 - p[..., :, None]) * e).sum(axis=-2) if e.shape[-2] else np.zeros(n)) \
-        + (1 - p_gap) * gap
+    slipped = (((mask * (1 - p[..., :, None])) * e).sum(axis=-2) if e.shape[-2]
+               else np.zeros(n)) + (1 - p_gap) * gap
     release = (np.minimum(np.maximum(reserve, 0.0), np.maximum(slipped, 0.0))
                if sol.contingency_release else np.zeros(n))
     return {
@@ -392,7 +341,7 @@ def mitigation_by_line(o: Commissioner, lines: PlanLines, n: int) -> dict[str, n
             for line in SERVICE_LINES if line in sol.mitigation_lines}
 
 
-def non_recurrent(schemes: Sequence[Scheme], savings: SchemeSavings, p) -> np.ndarray:
+def non_recurrent(schemes: Sequence[Scheme], savings: sch.SchemeSavings, p) -> np.ndarray:
     """The non-recurrent part of the schemes' expected saving [£k]."""
     flags = np.array([not s.recurrent for s in schemes], dtype=float)
     if not schemes:
@@ -462,7 +411,8 @@ def commissioner(
 
     alloc = allocation(o, years)
     lines = plan_lines(o, years, growth_table)
-    savings, schemes, p = stated_plan(o, years, lines, scheme_savings(o, years, lines), p)
+    savings, schemes, p = sch.stated_plan(o, years, lines.spend,
+                                          scheme_savings(o, years, lines), p)
     nothing = do_nothing(o, alloc["total"], lines, years)
     target = control_total(o, years)
     dn = nothing[("do_nothing_surplus", "")]
@@ -472,7 +422,8 @@ def commissioner(
     reserve = planned[("expenditure", "contingency_reserve")]
     n = len(years)
     mitigated = mitigation_by_line(o, lines, n)
-    closing = solutions(o, years, savings, mitigated, p, p_gap, gap, reserve)
+    closing = solutions(o, years, savings, mitigated, p, p_gap, gap, reserve,
+                        sch.plan_mask(schemes))
     # activity the contracts see: demand mitigation (QIPP schemes are netted off the plan's
     # lines, so taken as agreed in the contracts the plan was set with)
     flows = system.contract_flows(o, lines.spend, mitigated, n)

@@ -134,14 +134,17 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "stated, or (1 + table growth) / (1 + demographic_t) - 1", summed=False),
     Measure("qipp", "£k",
             "required, planning_rule, target, identified, risk_adjusted, unidentified, "
-            "headroom_target, pipeline_target",
+            "headroom_target, pipeline_target, pipeline, pipeline_cover",
             "QIPP position of the year, cumulative against do nothing",
             "required = max(0, control_total - do_nothing_surplus); planning_rule = rate * "
             "allocation; target = the stated base-year target (or identified + a stated gap), "
-            "else required; identified = sum of scheme effects; unidentified = max(target - "
-            "identified, 0); headroom = headroom_rate * target; pipeline = target + headroom"),
+            "else required; identified = sum of the plan's scheme effects; unidentified = "
+            "max(target - identified, 0); headroom = headroom_rate * target; pipeline_target = "
+            "target + headroom; pipeline = sum of the pipeline schemes' effects (outside the "
+            "plan); pipeline_cover = identified + pipeline - pipeline_target"),
     Measure("qipp_scheme", "£k", "scheme id", "A scheme's net saving against do nothing",
-            "(gross - investment) * phase, indexed with its lines"),
+            "share * (gross - investment) * phase, indexed with its lines; empty for a "
+            "described, uncosted pipeline item"),
     Measure("qipp_status", "£k", "status", "Scheme savings by status",
             "sum of qipp_scheme by status"),
     Measure("qipp_category", "£k", "service line", "Scheme savings by expenditure category",

@@ -34,6 +34,12 @@ investment line (the category unless stated), both grown with their line's do-no
     risk_adjusted   = sum_s p(status_s) * effect_s
     headroom_target = headroom_rate * target                         (20%, 000:L2023)
     pipeline_target = target + headroom_target
+    pipeline        = sum over pipeline schemes (costed in the programmes, not in the plan)
+    pipeline_cover  = identified + pipeline - pipeline_target
+
+Identified, risk-adjusted and unidentified count the plan's schemes only; a pipeline scheme is
+delivered in the do something with the probability of ``pipeline`` (0 unless stated). A joint
+scheme counts at its ``share`` in each commissioner.
 
 Castle Point & Rochford 2019/20: target 8,264; identified 7,858; gap 406; headroom 1,653 (£k).
 """
@@ -41,11 +47,13 @@ Castle Point & Rochford 2019/20: target 8,264; identified 7,858; gap 406; headro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..inputs import years as fy
-from ..inputs.scenario import Qipp, Scheme
+from ..inputs.scenario import Commissioner, Qipp, Scheme
+from ..inputs.vocab import SERVICE_LINES
 
 
 def start_fraction(quarter: int) -> float:
@@ -87,7 +95,8 @@ def effects(schemes: Sequence[Scheme], years: Sequence[str], index=None) -> np.n
     def g(line: str):
         return 1.0 if index is None else index[line]
 
-    rows = [p * (s.gross * g(s.category) - s.investment * g(s.investment_line or s.category))
+    rows = [p * s.share * (s.gross * g(s.category)
+                           - s.investment * g(s.investment_line or s.category))
             for s, p in zip(schemes, phase, strict=True)]
     shape = np.broadcast_shapes(*(np.shape(r) for r in rows))
     return np.stack([np.broadcast_to(r, shape) for r in rows], axis=-2)
@@ -95,9 +104,10 @@ def effects(schemes: Sequence[Scheme], years: Sequence[str], index=None) -> np.n
 
 def by_line(schemes: Sequence[Scheme], years: Sequence[str], index=None
             ) -> dict[str, np.ndarray]:
-    """What the schemes, delivered, take off each service line's do-nothing spend: gross
-    savings off the category, investment onto the investment line, indexed as
-    :func:`effects` [£k]."""
+    """What the schemes of the plan, delivered, take off each service line's do-nothing spend:
+    gross savings off the category, investment onto the investment line, indexed as
+    :func:`effects` [£k]. Pipeline schemes are not in the plan."""
+    schemes = [s for s in schemes if in_plan(s)]
     phase = phases(schemes, years)
     out: dict[str, np.ndarray] = {}
     for s, ph in zip(schemes, phase, strict=True):
@@ -106,8 +116,18 @@ def by_line(schemes: Sequence[Scheme], years: Sequence[str], index=None
             if amount == 0:
                 continue
             g = 1.0 if index is None else index[line]
-            out[line] = out.get(line, 0.0) + ph * amount * g
+            out[line] = out.get(line, 0.0) + ph * s.share * amount * g
     return out
+
+
+def in_plan(s: Scheme) -> bool:
+    """Whether a scheme is in the QIPP plan (every status but ``pipeline``)."""
+    return s.status != "pipeline"
+
+
+def plan_mask(schemes: Sequence[Scheme]) -> np.ndarray:
+    """1 for each scheme in the QIPP plan, 0 for a pipeline scheme, shape ``(S, 1)``."""
+    return np.array([float(in_plan(s)) for s in schemes]).reshape(-1, 1)
 
 
 def delivery_probabilities(qipp: Qipp) -> tuple[np.ndarray, np.ndarray]:
@@ -150,9 +170,13 @@ def targets(qipp: Qipp, required, identified) -> np.ndarray:
     return target
 
 
-def summary(target, identified, risk_adjusted, headroom_rate, required, planning_rule
-            ) -> dict[str, np.ndarray]:
-    """The QIPP position by year [£k]; keys are the ``qipp`` measure's items."""
+def summary(target, identified, risk_adjusted, headroom_rate, required, planning_rule,
+            pipeline=0.0) -> dict[str, np.ndarray]:
+    """The QIPP position by year [£k]; keys are the ``qipp`` measure's items.
+
+    ``pipeline`` is the value of the costed schemes outside the plan; ``pipeline_cover`` is
+    what the identified schemes and the pipeline together hold against the pipeline target
+    (negative: short of the 20% headroom, 000:L2023)."""
     target = np.asarray(target)
     headroom = headroom_rate * target
     return {
@@ -164,6 +188,8 @@ def summary(target, identified, risk_adjusted, headroom_rate, required, planning
         "unidentified": np.maximum(target - np.asarray(identified), 0.0),
         "headroom_target": headroom,
         "pipeline_target": target + headroom,
+        "pipeline": np.asarray(pipeline) * np.ones_like(target),
+        "pipeline_cover": np.asarray(identified) + pipeline - (target + headroom),
     }
 
 
@@ -173,3 +199,58 @@ def group_sum(keys: Sequence[str], values: np.ndarray) -> dict[str, np.ndarray]:
     for i, key in enumerate(keys):
         out[key] = out.get(key, 0.0) + values[..., i, :]
     return out
+
+
+@dataclass(frozen=True)
+class SchemeSavings:
+    """The QIPP schemes of one commissioner by year, indexed with their lines [£k]."""
+
+    effect: np.ndarray  # (..., S, n): net saving of each scheme against do nothing
+    by_line: dict[str, object]  # service line -> (..., n): what the schemes take off it
+
+
+def stated_plan(o: Commissioner, years: Sequence[str], spend: dict,
+                savings: SchemeSavings, p) -> tuple[SchemeSavings, list[Scheme], np.ndarray]:
+    """The QIPP schemes with the stated plan's mitigation of each line added as a scheme of
+    its own, and their delivery probabilities.
+
+    Notes
+    -----
+    Where ``expenditure.planned`` states the plan's spend by line (a five-year plan as
+    printed), the plan is those levels, and what they take off do nothing after the QIPP
+    schemes is the plan's mitigation of the line::
+
+        mitigation_l[t] = spend_l[t] - schemes on l[t] - planned_l[t]     (0 in the base year)
+
+    negative where the plan spends more than do nothing (a shift of resources into the line).
+    It is delivered with the probability of ``expenditure.planned_status``.
+
+    References
+    ----------
+    003:L519-532 (the Essex CCGs' five-year plans, which "mitigate" the do-nothing gap).
+    """
+    schemes = list(o.qipp.schemes)
+    planned = o.expenditure.planned
+    if not planned:
+        return savings, schemes, p
+    stated = sorted({line for v in planned.values() for line in v}, key=SERVICE_LINES.index)
+    rows = []
+    for line in stated:
+        level = np.array([np.nan] + [planned[y][line] for y in years[1:]])
+        net = spend[line] - savings.by_line.get(line, 0.0)
+        rows.append(np.where(np.arange(len(years)) == 0, 0.0, net - level))
+        schemes.append(Scheme(id=f"stated_plan_{line}", name=f"Stated plan: {line}",
+                              category=line, net_saving=0.0, investment=0.0,
+                              status=o.expenditure.planned_status))
+    shape = np.broadcast_shapes(np.shape(savings.effect)[:-2], *(np.shape(r)[:-1] for r in rows))
+    n = len(years)
+    effect = np.concatenate(
+        [np.broadcast_to(savings.effect, (*shape, *np.shape(savings.effect)[-2:]))]
+        + [np.broadcast_to(r, (*shape, n))[..., None, :] for r in rows], axis=-2)
+    by_line = dict(savings.by_line)
+    for line, r in zip(stated, rows, strict=True):
+        by_line[line] = by_line.get(line, 0.0) + r
+    p_plan = o.qipp.delivery_probability.get(o.expenditure.planned_status, 0.0)
+    p = np.asarray(p, dtype=float)
+    extra = np.full((*np.shape(p)[:-1], len(stated)), p_plan)
+    return SchemeSavings(effect, by_line), schemes, np.concatenate([p, extra], axis=-1)

@@ -63,7 +63,7 @@ CASES = [
     ("duplicate_scheme_id.yaml", f"{CPR}.qipp.schemes.avastin.id", "avastin",
      "duplicate scheme id"),
     ("unknown_status.yaml", f"{CPR}.qipp.schemes.prescribing.status", "planned",
-     "'delivered', 'in_progress', 'scoping' or 'unidentified'"),
+     "'delivered', 'in_progress', 'scoping', 'unidentified' or 'pipeline'"),
     ("unknown_org_kind.yaml", f"{CPR}.kind", "trust", "'ccg', 'provider', 'social_care'"),
     ("scheme_two_categories.yaml", f"{CPR}.qipp.schemes.prescribing_acute.category", "acute",
      "counted under two categories (prescribing and acute)"),
