@@ -91,6 +91,13 @@ def semantic_problems(s) -> list[Row]:
 
     if s.gp_access is not None:
         out.extend(_access_problems(s.gp_access))
+    ids = [x.id for x in s.system_opportunities]
+    for i, x in enumerate(s.system_opportunities):
+        if x.duplicate_of is not None and (x.duplicate_of not in ids or x.duplicate_of == x.id):
+            out.append((f"system_opportunities.{x.id}.duplicate_of", x.duplicate_of,
+                        f"names no other opportunity of the list ({', '.join(ids)})"))
+        if x.id in ids[:i]:
+            out.append((f"system_opportunities.{x.id}.id", x.id, "duplicate opportunity id"))
     out.extend(_link_problems(s))
     out.extend(_joint_scheme_problems(s))
     out.extend(range_problems(s))

@@ -444,6 +444,23 @@ class GpAccess(Strict):
         "first stated year; the last stated year when absent")
 
 
+class Opportunity(Strict):
+    id: Slug = Field(description="Opportunity id")
+    name: str = Field(description="Opportunity as the plan names it")
+    kind: Literal["saving", "investment"] = Field(
+        "saving", description="saving: a recurrent saving the plan sizes; investment: money it "
+        "puts in to generate savings")
+    value: Money | None = Field(
+        None, description="Its size as the plan states it; absent where the plan describes it "
+        "without a figure [£k]")
+    approximate: bool = Field(False, description="The plan gives it as 'c.' (about)")
+    activity: Annotated[Finite, Field(ge=0)] | None = Field(
+        None, description="Activity it removes, where the plan states it [count]")
+    duplicate_of: Slug | None = Field(
+        None, description="Another opportunity of the list that this one repeats: counted "
+        "once, in that one")
+
+
 class Scenario(Strict):
     name: Slug = Field(description="Scenario id; names its output folder")
     title: str = Field(description="Title printed on reports")
@@ -470,6 +487,11 @@ class Scenario(Strict):
         "(the correlation between any two schemes' delivery); 0 draws each scheme alone "
         "[fraction]",
     )
+    system_opportunities: list[Opportunity] = Field(
+        default_factory=list,
+        description="The system's transformation opportunities as the STP sizes them, across "
+        "its whole footprint: not schemes of any organisation here (no owner, investment or "
+        "phasing given), so reported beside the position, not in it")
     gp_access: GpAccess | None = Field(
         None, description="GP appointment demand beyond capacity across the footprint, and "
         "how the primary care strategy's solutions close it")

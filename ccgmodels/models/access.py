@@ -1,4 +1,5 @@
-"""GP access: appointment demand beyond capacity, and how the primary care strategy closes it.
+"""The footprint as a whole: GP access (appointment demand beyond capacity, and how the primary
+care strategy closes it) and the system's transformation opportunities.
 
 The plan gives two points of the gap, about 20k appointments a week in 2018 and 60k by 2020/21
 if demand keeps growing (000:L90), and the shares of the solutions that close it: increasing
@@ -46,3 +47,20 @@ def gp_access(a: GpAccess) -> tuple[list[str], dict[tuple[str, str], np.ndarray]
     out[("gp_access", "do_something")] = demand - sum(
         (out[("gp_access", k)] for k in a.solution_shares), np.zeros(len(years)))
     return years, out
+
+
+def opportunities(items, years) -> dict[tuple[str, str], np.ndarray]:
+    """The system's opportunities in the base year, and their totals with every repeat
+    counted once ``("system_opportunity", item)`` [£k]; an opportunity without a figure has
+    none (NaN, no row)."""
+    n = len(years)
+    out: dict[tuple[str, str], np.ndarray] = {}
+    totals = {"total_saving": 0.0, "total_investment": 0.0}
+    for x in items:
+        value = np.nan if x.value is None else x.value
+        out[("system_opportunity", x.id)] = np.where(np.arange(n) == 0, value, np.nan)
+        if x.value is not None and x.duplicate_of is None:
+            totals[f"total_{x.kind}"] += x.value
+    for k, v in totals.items():
+        out[("system_opportunity", k)] = np.where(np.arange(n) == 0, v, np.nan)
+    return out

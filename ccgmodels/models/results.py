@@ -162,6 +162,10 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "capacity across the footprint (its own years: the plan's, 000:L90), and what the "
             "strategy's solutions close (000:L632-637)", "do_something = do_nothing - sum of "
             "the solutions; solution_k = share_k * do_nothing * ramp", summed=False),
+    Measure("system_opportunity", "£k", "opportunity id, total_saving, total_investment",
+            "The STP's transformation opportunities across its footprint, as it sizes them "
+            "(000:L2532-2551), in the base year: beside the position, not in it",
+            "totals count a repeated opportunity once (duplicate_of)", summed=False),
     Measure("business_rule", "flag", "mental_health_investment, primary_care_growth, "
             "community_growth, control_total", "Planning rule met (1) or not (0)",
             "mental health growth >= programme allocation growth + uplift; primary care and "

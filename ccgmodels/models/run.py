@@ -114,12 +114,16 @@ def _system(s: Scenario, evaluated: list[OrgResult], fp: dict) -> dict:
 
 
 def footprint_only(s: Scenario) -> list[OrgResult]:
-    """Measures of the footprint as a whole that no organisation carries (GP access, in its
-    own years)."""
-    if s.gp_access is None:
-        return []
-    years, lines = access.gp_access(s.gp_access)
-    return [OrgResult(FOOTPRINT, "footprint", years, lines)]
+    """Measures of the footprint as a whole that no organisation carries: GP access (in its
+    own years) and the system's opportunities."""
+    out = []
+    if s.gp_access is not None:
+        years, lines = access.gp_access(s.gp_access)
+        out.append(OrgResult(FOOTPRINT, "footprint", years, lines))
+    if s.system_opportunities:
+        out.append(OrgResult(FOOTPRINT, "footprint", s.years,
+                             access.opportunities(s.system_opportunities, s.years)))
+    return out
 
 
 def run_scenario(

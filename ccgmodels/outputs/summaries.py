@@ -218,21 +218,34 @@ class Opened:
                 "positive, deficits in brackets")
 
 
+#: what a notebook may need of a scenario: measure -> what the scenario lacks without it
+NEEDS = {"activity": "models no activity by point of delivery (no commissioner has a demand "
+                     "block)",
+         "pc_bridge": "has no primary care financial bridge"}
+
+
 def open_scenario(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None = None,
-                  org: str = FOOTPRINT, real_terms: bool = False) -> Opened:
+                  org: str = FOOTPRINT, real_terms: bool = False, needs: str | None = None
+                  ) -> Opened:
     """Load (validating, with ``overrides``) and run a scenario for a notebook; with
-    ``real_terms`` its money is shown in base-year prices (:func:`in_base_year_prices`).
+    ``real_terms`` its money is shown in base-year prices (:func:`in_base_year_prices`);
+    ``needs`` names a measure of :data:`NEEDS` the notebook draws.
 
     Raises
     ------
     ScenarioError
         If the scenario or an override is invalid.
     ValueError
-        If ``org`` is neither an organisation of the scenario nor ``footprint``.
+        If ``org`` is neither an organisation of the scenario nor ``footprint``, or the
+        scenario lacks what the notebook ``needs``.
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
     results = run_scenario(s)
     orgs = list(dict.fromkeys(results["org"]))
     if org not in orgs:
         raise ValueError(f"org {org!r} is not in scenario {s.name}: use one of {orgs}")
+    if needs is not None and not ((results["org"] == org) & (results["measure"] == needs)).any():
+        where = "" if org == FOOTPRINT else f" for {org}"
+        raise ValueError(f"scenario {s.name} {NEEDS[needs]}{where}: this notebook has nothing "
+                         "to show for it")
     return Opened(s, results, org, real_terms)

@@ -101,3 +101,24 @@ def test_delivering_the_pipeline_improves_the_position_by_exactly_it(fp):
 def test_joint_and_uncosted_schemes_are_checked(override, fragment):
     with pytest.raises(ScenarioError, match=fragment):
         run_scenario("footprint_2019_20", override)
+
+
+def test_stp_opportunities_are_the_plans_figures_counted_once():
+    """000:L2532-L2551 against stp_transformation_opportunities.csv: each sized opportunity
+    as printed; the c£5m CVD opportunity cited twice (L2538, L2539) counts once in the total;
+    the £3m crisis care is an investment, not a saving; the undescribed ones carry no number."""
+    df = run_scenario("mid_south_essex_system_2019_20")
+    got = df[df.measure == "system_opportunity"].set_index("item")["value"]
+    ref = refdata.load("stp_transformation_opportunities")
+    sized = ref[ref.measure.isin(["opportunity", "investment"]) & ref.value.notna()]
+    scale = sized["unit"].map({"£m": 1000.0, "£k": 1.0})
+    printed = dict(zip(sized.scheme_id, sized.value * scale, strict=True))
+    for scheme_id, value in printed.items():
+        assert got[scheme_id] == pytest.approx(value), scheme_id
+    savings = sized[(sized.measure == "opportunity")]
+    group = savings.double_count_group.fillna("")
+    once = savings[(group == "") | ~group.duplicated()]
+    assert got["total_saving"] == pytest.approx((once.value * scale[once.index]).sum())
+    assert got["total_saving"] == pytest.approx(21_200)
+    assert got["total_investment"] == pytest.approx(3_000)
+    assert "system_discharge_pathways" not in got.index
