@@ -153,3 +153,16 @@ def test_a_stated_plan_must_cover_every_later_year(tmp_path):
     text = str(err.value)
     assert "organisations.essex_ccgs.expenditure.planned" in text and "2016/17" in text
     assert "organisations.essex_cc.first_year" in text and "2010/11" in text
+
+
+def test_the_shift_into_primary_and_community_care_is_within_the_packs_up_to_90m(df):
+    """003:L1117: 'a shift of up to 5% from hospital resources into primary care, equating to
+    a transfer of up to £90M'. Against do nothing, the plan's shift into primary care and
+    community services by 2018/19 is within both bounds."""
+    rules = refdata.load("planning_rules").set_index("rule")["value"]
+    shift = -sum(series(df, "qipp_scheme", f"stated_plan_{line}", org="essex_ccgs")[-1]
+                 for line in ("other_primary_care", "community"))
+    spend = series(df, "expenditure", "total", org="essex_ccgs")[-1]
+    assert 0 < shift <= 1000 * rules["shift_to_primary_care_value"]
+    assert shift / spend <= rules["shift_to_primary_care_rate"]
+    assert shift == pytest.approx(49_733, abs=1)
