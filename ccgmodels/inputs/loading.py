@@ -8,6 +8,7 @@ dotted and address list elements by their ``id`` (``organisations.cpr_ccg.qipp.s
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 import stat
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 from . import limits
 from .fields import field_names
 from .limits import printable, shown
-from .paths import set_path
+from .paths import set_in_place
 from .rules import SemanticError
 from .scenario import Scenario
 from .yamlread import YamlLimit
@@ -150,13 +151,15 @@ def apply_overrides(
 ) -> tuple[dict, list[Problem]]:
     """Apply ``{dotted.path: value}`` overrides to plain data; problems for bad paths."""
     problems: list[Problem] = []
+    if overrides:
+        data = copy.deepcopy(data)  # once: every override then changes this copy
     for path, value in (overrides or {}).items():
         if not isinstance(path, str):
             problems.append(Problem(name, printable(str(path)), value, "an override key must "
                                     "be a dotted path such as 'organisations.cpr_ccg.name'"))
             continue
         try:
-            data = set_path(data, path, value)
+            set_in_place(data, path, copy.deepcopy(value))
         except KeyError as exc:
             problems.append(Problem(name, path, value, f"cannot override: {exc.args[0]}"))
     return data, problems

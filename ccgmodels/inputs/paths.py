@@ -127,7 +127,12 @@ def matches(data: Any, path: str) -> list[str]:
 
 def set_path(data: dict, path: str, value: Any) -> dict:
     """A deep copy of plain ``data`` with ``value`` at ``path``; missing groups are created."""
-    out = copy.deepcopy(data)
+    return set_in_place(copy.deepcopy(data), path, value)
+
+
+def set_in_place(out: dict, path: str, value: Any) -> dict:
+    """``out`` (plain data, changed) with ``value`` at ``path``; missing groups are created.
+    Many overrides go on one copy this way, so applying them is linear in their number."""
     parts = split(path)
     node: Any = out
     done: list[str] = []

@@ -405,8 +405,8 @@ def _access_problems(a) -> list[Row]:
 
 
 def _joint_scheme_problems(s) -> list[Row]:
-    """A scheme id shared by commissioners (a joint scheme) is counted once: its shares sum to
-    at most 1."""
+    """A joint scheme (one given a share below 1) is counted once: the shares of its id across
+    commissioners sum to at most 1. Commissioners' own schemes may share an id by chance."""
     shares: dict[str, list[tuple[str, float]]] = {}
     for o in s.organisations:
         if o.kind == "ccg":
@@ -414,6 +414,7 @@ def _joint_scheme_problems(s) -> list[Row]:
                 held = shares.setdefault(sc.id, [])
                 if o.id not in [org for org, _ in held]:  # a repeat within one is a duplicate
                     held.append((o.id, sc.share))
+    shares = {k: v for k, v in shares.items() if any(share < 1 for _, share in v)}
     out: list[Row] = []
     for scheme, held in shares.items():
         total = sum(v for _, v in held)
