@@ -28,8 +28,16 @@ Conventions
   one organisation varies that one alone. Scheme delivery is Bernoulli per scheme; with
   ``delivery_correlation`` rho, a share rho of runs deliver (or slip) every scheme on one shared
   draw, so two schemes' delivery correlates by rho and programme-wide slippage happens.
-* Memory: only the measures in :data:`KEEP` are stored (money in £k), so 100,000 runs of the
-  footprint fit in memory; runs are evaluated in chunks of ``chunk_size``.
+* Memory is bounded whatever the number of runs. Runs are evaluated in chunks sized to
+  ``chunk_budget`` (the model's arrays of one run, times the organisations, measured once);
+  only the measures in :data:`KEEP` are stored. The mean, the probabilities and the central
+  run are accumulated over every run, exactly. The runs themselves are kept while they fit
+  ``keep_budget``; beyond it a systematic sample of every k-th run is kept (runs are
+  independent draws, so it is a random sample of them), and the percentiles come from it. With
+  K runs kept, the DKW inequality bounds the error of every percentile in rank: the estimated
+  p-th percentile lies between the true (p - e)-th and (p + e)-th, e = sqrt(ln(2 / 0.001) /
+  (2K)), with probability 99.9% (:func:`percentile_error`; 0.9 points at K = 50,000). The
+  ``runs_in_percentiles`` stat of ``uncertainty.csv`` says when a sample was used.
 """
 
 from __future__ import annotations
@@ -240,9 +248,17 @@ class Simulation:
     draws: dict[str, np.ndarray]  # (R,) [unit of the assumption]
     controls: dict[str, np.ndarray] = field(default_factory=dict)  # (R, n_years) [£k]
 
+    exact: dict[Key, dict[str, np.ndarray]] = field(default_factory=dict)  # over every run
+    total_runs: int | None = None  # every run made; values hold all of them, or a sample
+
     @property
     def runs(self) -> int:
-        """Number of runs, the central run 0 included."""
+        """Number of runs made, the central run 0 included."""
+        return self.total_runs or self.kept_runs
+
+    @property
+    def kept_runs(self) -> int:
+        """Runs held in ``values`` (all of them, or the systematic sample), run 0 first."""
         return len(next(iter(self.values.values())))
 
     def get(self, org: str, measure: str, item: str = "") -> np.ndarray:
@@ -250,9 +266,71 @@ class Simulation:
         return self.values[(org, measure, item)]
 
 
+def percentile_error(kept: int, confidence: float = 0.999) -> float:
+    """Rank error bound of a percentile estimated from ``kept`` independent runs: with
+    probability ``confidence`` no percentile is off by more than this in rank (the
+    Dvoretzky-Kiefer-Wolfowitz inequality) [fraction]."""
+    return math.sqrt(math.log(2 / (1 - confidence)) / (2 * kept))
+
+
+def bytes_per_run(scenario: Scenario) -> int:
+    """Memory the model's arrays take for one run, every organisation and measure [bytes]."""
+    return sum(np.asarray(v).size * 8 for r in evaluate(scenario) for v in r.series.values())
+
+
+class _Accumulator:
+    """Exact running statistics of the random runs (1..R-1) of every kept measure, and the
+    kept rows (all runs, or every ``stride``-th)."""
+
+    def __init__(self, runs: int, stride: int):
+        self.runs, self.stride = runs, stride
+        self.kept = np.arange(0, runs, stride)
+        self.exact: dict[Key, dict[str, np.ndarray]] = {}
+        self.store: dict[str, dict] = {}
+
+    def add(self, a: int, b: int, part: dict) -> None:
+        rows = np.arange(a, b)
+        rand = rows > 0
+        take = rows % self.stride == 0
+        at = rows[take] // self.stride
+        controls = part["controls"]
+        for key, v in part["values"].items():
+            acc = self.exact.setdefault(key, {})
+            if a == 0:
+                acc["central"] = v[0].copy()
+            x = v[rand]
+            acc["sum"] = acc.get("sum", 0.0) + x.sum(axis=0)
+            if key[1] in SURPLUS_MEASURES:
+                acc["ge0"] = acc.get("ge0", 0.0) + (x >= 0).sum(axis=0)
+                if key[1] in CONTROL_TOTAL_MEASURES and key[0] in controls:
+                    ct = controls[key[0]][rand]
+                    acc["meets"] = acc.get("meets", 0.0) + (x >= ct - 1e-9).sum(axis=0)
+        for name, arrays in part.items():
+            store = self.store.setdefault(name, {})
+            for key, v in arrays.items():
+                if key not in store:
+                    store[key] = np.empty((len(self.kept), *np.shape(v)[1:]))
+                store[key][at] = v[take]
+
+    def statistics(self) -> dict[Key, dict[str, np.ndarray]]:
+        n = max(self.runs - 1, 1)
+        out = {}
+        for key, acc in self.exact.items():
+            stats = {"central": acc["central"],
+                     "mean": acc["sum"] / n if self.runs > 1 else acc["central"]}
+            if "ge0" in acc:
+                stats["prob_surplus_ge_0"] = (acc["ge0"] / n if self.runs > 1
+                                              else (acc["central"] >= 0) * 1.0)
+            if "meets" in acc and self.runs > 1:
+                stats["prob_meets_control_total"] = acc["meets"] / n
+            out[key] = stats
+        return out
+
+
 def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None = None,
              chunk_size: int = 10_000, workers: int | None = None,
-             scheduler: str | None = None) -> Simulation:
+             scheduler: str | None = None, keep_budget: int = 256 * 2**20,
+             chunk_budget: int = 512 * 2**20) -> Simulation:
     """Monte Carlo runs of a scenario, all runs of a chunk evaluated at once.
 
     Parameters
@@ -264,11 +342,16 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
         Seed of the ``numpy.random.SeedSequence``; drawn from the OS when absent (and recorded
         in the result).
     chunk_size : int
-        Runs evaluated together; bounds memory, never changes the numbers [count].
+        Most runs evaluated together; lowered to fit ``chunk_budget``; never changes the
+        numbers [count].
     workers : int, optional
         Spread chunks over a local ``dask.distributed`` cluster of this many processes.
     scheduler : str, optional
         Address of a running dask scheduler to spread chunks over.
+    keep_budget : int
+        Memory for the kept runs; beyond it a systematic sample is kept [bytes].
+    chunk_budget : int
+        Memory for the model's arrays of one chunk [bytes].
 
     Returns
     -------
@@ -279,22 +362,26 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
         raise ValueError(f"runs must be at least 1, not {runs}")
     seed = int(np.random.SeedSequence(seed).entropy) if seed is None else int(seed)
     spec = spec_of(s)
+    per_run = bytes_per_run(s)
+    chunk_size = max(1, min(chunk_size, chunk_budget // (3 * per_run)))  # x3: intermediates
     bounds = [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
+    first = _chunk(s, spec, seed, 0, bounds[0][1])
+    check_finite(first["values"], s.uncertainty)
+    kept_bytes = sum(v[0].nbytes for v in first["values"].values()) or 1
+    stride = max(1, math.ceil(runs / max(keep_budget // kept_bytes, 2)))
+    acc = _Accumulator(runs, stride)
+    acc.add(*bounds[0], first)
+    del first
     if workers or scheduler:
-        parts = iter(_map_dask(s, spec, seed, bounds, workers, scheduler))
+        parts = _map_dask(s, spec, seed, bounds[1:], workers, scheduler)
     else:  # lazily, so that only one chunk's intermediates are alive at a time
-        parts = (_chunk(s, spec, seed, a, b) for a, b in bounds)
-    out: dict[str, dict] = {}
-    for (a, b), part in zip(bounds, parts, strict=True):
-        for name, arrays in part.items():
-            store = out.setdefault(name, {})
-            for key, v in arrays.items():
-                if key not in store:
-                    store[key] = np.empty((runs, *np.shape(v)[1:]))
-                store[key][a:b] = v
-    values, controls, drawn = out["values"], out["controls"], out["draws"]
+        parts = (((a, b), _chunk(s, spec, seed, a, b)) for a, b in bounds[1:])
+    for (a, b), part in parts:
+        check_finite(part["values"], s.uncertainty)
+        acc.add(a, b, part)
+    values, controls, drawn = acc.store["values"], acc.store["controls"], acc.store["draws"]
     check_finite(values, s.uncertainty)
-    return Simulation(s, seed, s.years, values, drawn, controls)
+    return Simulation(s, seed, s.years, values, drawn, controls, acc.statistics(), runs)
 
 
 def check_finite(values: Mapping[Key, np.ndarray], ranges: Mapping) -> None:
@@ -316,8 +403,10 @@ def check_finite(values: Mapping[Key, np.ndarray], ranges: Mapping) -> None:
                 f"{', '.join(sorted(ranges)) or 'the uncertainty block'})")
 
 
-def _map_dask(s, spec, seed, bounds, workers, scheduler) -> list[dict]:
-    from dask.distributed import Client, LocalCluster
+def _map_dask(s, spec, seed, bounds, workers, scheduler):
+    """``((start, stop), chunk)`` of each chunk, as the workers finish them: each result is
+    consumed (and released) as it arrives, never all gathered at once."""
+    from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler:
@@ -328,9 +417,11 @@ def _map_dask(s, spec, seed, bounds, workers, scheduler) -> list[dict]:
         client = Client(cluster)
     try:
         s_f, spec_f = client.scatter([s, spec], broadcast=True)
-        futures = [client.submit(_chunk, s_f, spec_f, seed, a, b, pure=False)
-                   for a, b in bounds]
-        return client.gather(futures)
+        futures = {client.submit(_chunk, s_f, spec_f, seed, a, b, pure=False): (a, b)
+                   for a, b in bounds}
+        for future, part in as_completed(futures, with_results=True):
+            yield futures.pop(future), part
+            future.release()
     finally:
         client.close()
         if cluster is not None:
@@ -362,29 +453,45 @@ def summarise(sim: Simulation) -> pd.DataFrame:
 
     Stats over the random runs: mean, p5, p10, p50, p90, p95; ``central`` is run 0. Surplus
     measures add ``prob_surplus_ge_0`` and, where a control total is set,
-    ``prob_meets_control_total`` [fraction].
+    ``prob_meets_control_total`` [fraction]. When the runs did not all fit in memory, the mean
+    and probabilities are still over every run and the percentiles are from the kept sample,
+    whose size the ``runs_in_percentiles`` stat gives [count]. Built as one table.
     """
-    sample = slice(1, None) if sim.runs > 1 else slice(None)
-    rows = []
+    sampled = sim.kept_runs < sim.runs
+    sample = slice(1, None) if sim.kept_runs > 1 else slice(None)
+    n = len(sim.years)
+    cols: dict[str, list] = {k: [] for k in ("org", "measure", "item", "stat", "unit")}
+    values: list[np.ndarray] = []
     for (org, measure, item), arr in sorted(sim.values.items()):
         x = arr[sample]
-        stats = {"central": arr[0], "mean": x.mean(axis=0)}
+        exact = sim.exact.get((org, measure, item), {}) if sampled else {}
+        stats = {"central": arr[0], "mean": exact.get("mean", x.mean(axis=0))}
         pct = np.percentile(x, list(PERCENTILES.values()), axis=0)
         stats.update(dict(zip(PERCENTILES, pct, strict=True)))
         unit = results.MEASURES[measure].unit
         units = dict.fromkeys(stats, unit)
         if measure in SURPLUS_MEASURES:
-            stats["prob_surplus_ge_0"] = (x >= 0).mean(axis=0)
+            stats["prob_surplus_ge_0"] = exact.get("prob_surplus_ge_0", (x >= 0).mean(axis=0))
             units["prob_surplus_ge_0"] = "fraction"
             if measure in CONTROL_TOTAL_MEASURES and org in sim.controls:
                 ct = sim.controls[org][sample]
-                stats["prob_meets_control_total"] = (x >= ct - 1e-9).mean(axis=0)
+                stats["prob_meets_control_total"] = exact.get(
+                    "prob_meets_control_total", (x >= ct - 1e-9).mean(axis=0))
                 units["prob_meets_control_total"] = "fraction"
+        if sampled:
+            stats["runs_in_percentiles"] = np.full(n, float(len(x)))
+            units["runs_in_percentiles"] = "count"
         for stat, v in stats.items():
-            rows.append(pd.DataFrame({"org": org, "year": sim.years, "measure": measure,
-                                      "item": item, "stat": stat, "value": v,
-                                      "unit": units[stat]}))
-    df = pd.concat(rows, ignore_index=True)
+            for name, val in (("org", org), ("measure", measure), ("item", item),
+                              ("stat", stat), ("unit", units[stat])):
+                cols[name].append(val)
+            values.append(np.broadcast_to(np.asarray(v, dtype=float), (n,)))
+    k = len(values)
+    df = pd.DataFrame({"org": np.repeat(cols["org"], n), "year": np.tile(sim.years, k),
+                       "measure": np.repeat(cols["measure"], n),
+                       "item": np.repeat(cols["item"], n), "stat": np.repeat(cols["stat"], n),
+                       "value": np.concatenate(values) if values else np.array([]),
+                       "unit": np.repeat(cols["unit"], n)})
     df = df[np.isfinite(df["value"])]
     df.insert(0, "scenario", sim.scenario.name)
     return df.reset_index(drop=True)

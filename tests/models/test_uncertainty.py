@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ccgmodels import cli
@@ -268,3 +269,34 @@ def test_draws_that_break_the_model_are_refused_not_dropped():
                        r"finite value: a range is too wide for the model \(check g\)"):
         u.check_finite(values, {"g": None})
     u.check_finite({("cpr_ccg", "income", "total"): np.ones((3, 2))}, {})  # finite: passes
+
+
+def test_runs_beyond_the_memory_budget_keep_exact_means_and_bounded_percentiles():
+    """Over a kept-runs budget the means and probabilities stay exact (every run) and the
+    percentiles come from a systematic sample, within the DKW rank bound of the full runs."""
+    full = u.simulate("footprint_2019_20", runs=20_000, seed=7)
+    small = u.simulate("footprint_2019_20", runs=20_000, seed=7, keep_budget=400_000)
+    assert full.kept_runs == 20_000 and small.runs == 20_000
+    assert 100 < small.kept_runs < 2_000
+    a, b = u.summarise(full), u.summarise(small)
+    key = ["org", "year", "measure", "item", "stat"]
+    merged = a.merge(b, on=key, suffixes=("_full", "_kept"))
+    exact = merged[merged.stat.isin(["mean", "central", "prob_surplus_ge_0",
+                                     "prob_meets_control_total"])]
+    np.testing.assert_allclose(exact.value_kept, exact.value_full, rtol=1e-9, atol=1e-6)
+    bound = u.percentile_error(small.kept_runs)
+    x = full.get("footprint", "do_something_surplus")[1:]
+    for stat, q in u.PERCENTILES.items():
+        est = b[(b.org == "footprint") & (b.measure == "do_something_surplus")
+                & (b.stat == stat)].sort_values("year")["value"].to_numpy()
+        rank = (x <= est).mean(axis=0)
+        assert np.all(np.abs(rank - q / 100) <= bound + 1 / len(x)), (stat, rank)
+    assert (b.stat == "runs_in_percentiles").any() and not (a.stat == "runs_in_percentiles").any()
+
+
+def test_chunks_sized_to_the_memory_budget_give_the_same_numbers():
+    s = load_scenario("cpr_2019_20")
+    big = u.summarise(u.simulate(s, runs=3_000, seed=3))
+    tight = u.summarise(u.simulate(s, runs=3_000, seed=3,
+                                   chunk_budget=3 * u.bytes_per_run(s) * 100))
+    pd.testing.assert_frame_equal(big, tight)
