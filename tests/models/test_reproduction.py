@@ -169,3 +169,24 @@ def test_stp_summary_template_rows():
     assert [r.split(" 20")[0] for r in table.index] == [r.split(" 20")[0] for r in labels]
     np.testing.assert_allclose(table.iloc[:, 2], table.iloc[:, 0] + table.iloc[:, 1])
     np.testing.assert_allclose(table.iloc[6], table.iloc[4] + table.iloc[5])
+
+
+def test_primary_care_and_community_growth_rules():
+    """000:L2676: primary care and community spend grow at least at the overall uplift; the
+    flag is 1 exactly where the plan's growth reaches the allocation's."""
+    df = run_scenario("footprint_2019_20")
+    for org in CCGS:
+        sel = df[df.org == org]
+
+        def by_year(measure, item):
+            return sel[(sel.measure == measure) & (sel["item"] == item)].sort_values(
+                "year")["value"].to_numpy()
+
+        uplift = by_year("allocation", "total")
+        primary = (by_year("expenditure", "primary_care_cocommissioning")
+                   + by_year("expenditure", "other_primary_care"))
+        community = by_year("expenditure", "community")
+        for rule, spend in (("primary_care_growth", primary), ("community_growth", community)):
+            flags = by_year("business_rule", rule)
+            expected = (spend[1:] / spend[:-1]) >= (uplift[1:] / uplift[:-1]) - 1e-12
+            np.testing.assert_array_equal(flags, expected * 1.0, err_msg=f"{org} {rule}")
