@@ -124,6 +124,8 @@ class _Reader:
                 continue
             else:
                 kind, base = self.kinds[org], f"organisations.{org}."
+                if kind not in L.PARAMS:  # an unknown kind: the Organisations sheet says so
+                    continue
             spec, key = L.find_param(kind, fld)
             if spec is None:
                 allowed = [p.path for p in L.PARAMS.get(kind, []) if p.sheet == sheet]
@@ -182,6 +184,8 @@ class _Reader:
             col = _column_of(table, header)
             if col is not None:
                 layout.append((header, c, *col))
+        if not table.owned:  # a problem of the whole table is shown at its first row
+            self.cells.setdefault(table.collection, f"{table.sheet}!A{top + 1}")
         for i, row in enumerate(rows, start=top + 1):
             self.record(table, heads, layout, row, i)
 
@@ -197,7 +201,7 @@ class _Reader:
         note = row[heads[L.NOTE] - 1] if L.NOTE in heads and heads[L.NOTE] - 1 < len(row) \
             else None
         if isinstance(note, str) and note.strip().upper().startswith(L.EXAMPLE):
-            self.problem(f"{sheet}!A{r}", "", note.strip()[:40], "this is the workbook's "
+            self.problem(ref(heads[L.NOTE]), "", L.EXAMPLE, "this is the workbook's "
                          "example row: overwrite it with your own figures and clear its "
                          "note, or delete the row")
             return
@@ -279,7 +283,8 @@ class _Reader:
             base = f"{root}.{name}"
             self.where(base, ref(key_col if table.keyed else placed[0][1]))
             for sub, c in placed:
-                self.where(f"{base}.{sub}" if sub else base, ref(c))
+                if sub or not table.keyed:  # a keyed record's own path is its key's cell
+                    self.where(f"{base}.{sub}" if sub else base, ref(c))
 
 
 def _column_of(table: L.Table, header: str):

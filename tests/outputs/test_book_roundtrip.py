@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from books import cell_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,18 +53,6 @@ def test_the_written_yaml_loads_to_the_same_scenario(tmp_path):
     (tmp_path / "scenario.yaml").write_text(scenario_yaml(back), encoding="utf-8")
     again = load_scenario(tmp_path / "scenario.yaml")
     assert again.model_dump() == original.model_dump()
-
-
-def cell_of(book, sheet, first, second, header):
-    """The cell under ``header`` of the row whose first column is ``first`` and which holds
-    ``second`` (a field or key) in its second or a later key column."""
-    ws = book[sheet]
-    heads = {c.value: c.column for c in ws[4] if c.value}
-    for row in ws.iter_rows(min_row=5):
-        values = [c.value for c in row[:3]]
-        if values[0] == first and (second is None or second in values[1:]):
-            return ws.cell(row=row[0].row, column=heads[header])
-    raise KeyError((sheet, first, second, header))
 
 
 @pytest.mark.parametrize("sheet, first, second, header, value, path, expected", [
