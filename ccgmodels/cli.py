@@ -336,6 +336,17 @@ def _xlsx_target(text: str) -> Path:
     return out
 
 
+def _org(text: str) -> tuple[str, str, str]:
+    from .inputs.vocab import KINDS
+
+    kind, _, rest = text.partition(":")
+    org_id, _, name = rest.partition(":")
+    if kind not in KINDS or not org_id:
+        raise InputError(f"--org {text!r}: expected KIND:ID[:NAME] with KIND one of "
+                         f"{', '.join(KINDS)}, e.g. ccg:north_icb:'NHS North ICB'")
+    return kind, org_id, name or org_id
+
+
 def cmd_workbook(args) -> int:
     from .inputs.limits import printable
     from .inputs.loading import check
@@ -344,10 +355,11 @@ def cmd_workbook(args) -> int:
         from .outputs.book_new import new_book
 
         out = _xlsx_target(args.out)
+        orgs = [_org(text) for text in args.org] or None
         try:
-            _write_file(out, lambda tmp: new_book(tmp, args.base_year, args.end_year))
+            _write_file(out, lambda tmp: new_book(tmp, args.base_year, args.end_year, orgs))
         except ValueError as exc:
-            raise InputError(f"--base-year/--end-year: {exc}") from None
+            raise InputError(f"workbook new: {exc}") from None
         print(f"blank workbook -> {out}")
         return 0
     scenario, _, problems = check(args.source, _overrides(args.set))
@@ -398,6 +410,9 @@ def _workbook_parser(sub, setter: dict) -> None:
     n.add_argument("--base-year", default="2025/26", help="first modelled year (default "
                    "2025/26)")
     n.add_argument("--end-year", default=None, help="last modelled year (default: base + 4)")
+    n.add_argument("--org", action="append", default=[], metavar="KIND:ID[:NAME]",
+                   help="an organisation to lay out rows for (repeat; KIND ccg, provider or "
+                   "social_care); default: one example of each")
     w.set_defaults(func=cmd_workbook)
 
 

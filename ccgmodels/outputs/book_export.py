@@ -58,7 +58,7 @@ def _styles():
 
 
 class _Writer:
-    def __init__(self, data: dict, examples: bool, title: str):
+    def __init__(self, data: dict, examples: bool | tuple, title: str):
         from openpyxl import Workbook
 
         self.data, self.examples, self.title = data, examples, title
@@ -332,7 +332,7 @@ class _Writer:
         if "Assumption?" in col:
             self.source(ws, r, col["Source"], path)
         note = f"{L.EXAMPLE}: overwrite with your own figures and clear this note, or delete " \
-            "the row" if self.examples else None
+            "the row" if self.examples is True or table.sheet in self.examples else None
         self.cell(ws, r, col[L.NOTE], note, "input")
 
 
@@ -437,12 +437,13 @@ def _cover(w: _Writer, note: str) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
-def write_book(data: dict, path: str | Path, *, examples: bool = False,
+def write_book(data: dict, path: str | Path, *, examples: bool | tuple = (),
                note: str = "") -> Path:
     """Write the assumptions workbook of plain scenario ``data`` (a scenario's
     ``model_dump()``, or the skeleton of :func:`new_book`) to ``path``.
 
-    With ``examples``, every record row is marked as the workbook's example (its note says
+    With ``examples`` (True, or the names of record sheets), every record row of those sheets
+    is marked as the workbook's example (its note says
     EXAMPLE), which import refuses until the row is overwritten and the note cleared.
     """
     title = data.get("title") or "a new scenario"
