@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from .fields import unwrap
 from .scenario import Commissioner, Contract, PointOfDelivery, Provider, Scenario, Scheme
@@ -125,8 +124,7 @@ def _unit(description: str) -> str:
 
 
 def _default(info) -> Any:
-    value = info.get_default(call_default_factory=True)
-    return None if value is PydanticUndefined else value
+    return None if info.is_required() else info.get_default(call_default_factory=True)
 
 
 def params(model: type[BaseModel], sheet_of, prefix: str = "", skip: tuple = (),
