@@ -27,6 +27,9 @@ from .limits import printable
 
 #: the largest workbook read [bytes]; a scenario's assumptions fill a few hundred kB
 MAX_BOOK_BYTES = 20 << 20
+#: the most rows and columns a sheet may have (a footprint's schemes and sources fit in a few
+#: hundred rows; a sheet pasted below a million blank rows is refused, not read)
+MAX_ROWS, MAX_COLUMNS = 20_000, 200
 #: rows scanned for a sheet's header row
 HEADER_SCAN = 12
 
@@ -78,6 +81,11 @@ class _Reader:
                              f"has {', '.join(self.book.sheetnames)})")
             return None
         ws = self.book[sheet]
+        if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
+            self.problem(sheet, "", _ABSENT, f"has {ws.max_row:,} rows and {ws.max_column:,} "
+                         f"columns: a sheet of assumptions has at most {MAX_ROWS:,} rows and "
+                         f"{MAX_COLUMNS:,} columns")
+            return None
         rows = list(ws.iter_rows(values_only=True))
         for r, row in enumerate(rows[:HEADER_SCAN], start=1):
             if row and isinstance(row[0], str) and row[0].strip() == first:

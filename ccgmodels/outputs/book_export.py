@@ -268,6 +268,12 @@ class _Writer:
                 derived = h in extra or h in ("Source", "Assumption?")
                 self.cell(ws, r, c, None, "derived" if derived else "input")
         self.table(ws, len(headers), r)
+        for h in extra:  # a worked-out money column gets its total above the table
+            if "saving" in h:
+                ws.cell(row=3, column=col[h] - 1, value="Total [£k]").font = _font(bold=True)
+                letter = _letter(col[h])
+                self.cell(ws, 3, col[h], f"=SUM({letter}{HEAD + 1}:{letter}{r})", "derived",
+                          "money")
 
     def items(self, table: L.Table):
         """``(dotted path, key, organisation id, record)`` of each record, in order."""

@@ -86,6 +86,10 @@ def test_libreoffice_recalculates_every_formula_without_an_error(books, which):
         assert row[heads["Net saving (worked out)"] - 1].value == 84
         assert row[heads["Source"] - 1].value == \
             scenario.sources["organisations.cpr_ccg.qipp.schemes"]
+        # the total above the table: every scheme's net saving, both CCGs
+        total = qipp.cell(row=3, column=heads["Net saving (worked out)"]).value
+        assert total == pytest.approx(sum(sc.net for o in scenario.organisations
+                                          if o.kind == "ccg" for sc in o.qipp.schemes))
         activity = values["Activity"]
         heads = {c.value: c.column for c in activity[4] if c.value}
         totals = [r[heads["Age mix total (worked out)"] - 1].value
