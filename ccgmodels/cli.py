@@ -1,5 +1,7 @@
-"""Command-line entry points: ``ccgmodels validate|run|report|verify|workbook|schema|catalogue|
-list``.
+"""Command-line entry points: ``ccgmodels validate|run|report|verify|workbook|schema|list``.
+
+``catalogue`` prints the measure catalogue; ``workbook`` exports, imports or starts an Excel
+assumptions workbook, which validate, run and report also take directly.
 
 Input problems exit with status 2 and one line per problem (file, field path, value, what is
 allowed), never a traceback.

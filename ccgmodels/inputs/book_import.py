@@ -398,6 +398,16 @@ def place(path: str, cells: dict[str, str]) -> str | None:
     return None
 
 
+def explain(path: str, message: str) -> str:
+    """``message`` with, for a missing group whose rows live on a record sheet (a
+    commissioner's points of delivery), the sheet to add them on."""
+    if message == "required field is missing":
+        for table in L.TABLES.values():
+            if table.owned and path.endswith(f".{table.collection}"):
+                return f"{message}: add its rows on the {table.sheet} sheet"
+    return message
+
+
 def scenario_yaml(scenario) -> str:
     """A scenario as YAML, defaults left out, its sources included: loading it gives the same
     scenario."""

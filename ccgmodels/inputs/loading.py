@@ -445,7 +445,7 @@ def check_workbook(source: str | Path, overrides: Mapping[str, Any] | None = Non
     """Read an assumptions workbook in memory and validate it as :func:`check` does a file:
     every problem names the sheet and cell its value came from (``plan.xlsx: QIPP!H9:
     organisations.cpr_ccg.qipp.schemes.avastin.net_saving: ...``)."""
-    from .book_import import ABSENT, place, read_book
+    from .book_import import ABSENT, explain, place, read_book
 
     name = printable(str(source))
     data, cells, rows = read_book(source)
@@ -456,8 +456,9 @@ def check_workbook(source: str | Path, overrides: Mapping[str, Any] | None = Non
     scenario, found = validate_data(data, name, overrides)
     for p in found:
         cell = place(p.path, cells)
-        problems.append(Problem(p.file, f"{cell}: {p.path}", p.value, p.message) if cell
-                        else p)
+        message = explain(p.path, p.message)
+        problems.append(Problem(p.file, f"{cell}: {p.path}" if cell else p.path, p.value,
+                                message))
     return (None if problems else scenario), data, problems
 
 

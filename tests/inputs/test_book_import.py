@@ -146,3 +146,15 @@ def test_not_a_workbook_and_a_missing_sheet(tmp_path):
     assert "sheet 'Organisations' is missing" in str(problems_of(book)[0])
     data, cells, rows = read_book(tmp_path / "absent.xlsx")
     assert data is None and rows[0][2] == "file not found"
+
+
+def test_a_missing_group_says_which_sheet_its_rows_go_on(tmp_path):
+    book = exported(tmp_path, "cpr_2019_20")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Activity"]
+    ws.delete_rows(5, amount=ws.max_row - 4)  # every point of delivery
+    wb.save(book)
+    texts = [str(p) for p in problems_of(book)]
+    assert any(t.startswith(f"{book}: Demand!") and t.endswith(
+        f"{CPR}.demand.pods: required field is missing: add its rows on the Activity sheet")
+        for t in texts), texts
