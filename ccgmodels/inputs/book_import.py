@@ -49,8 +49,9 @@ class _Reader:
     """One pass over a workbook: plain scenario data, the cell of each dotted path, and the
     problems found before validation."""
 
-    def __init__(self, book):
-        self.book = book
+    def __init__(self, book, formulas=None):
+        self.book, self.formulas = book, formulas
+        self.seen: dict[str, str] = {}  # the cell of each parameter row read
         self.problems: list[Row] = []
         self.cells: dict[str, str] = {}
         self.top: dict[str, Any] = {}
@@ -87,6 +88,11 @@ class _Reader:
                          f"{MAX_COLUMNS:,} columns")
             return None
         rows = list(ws.iter_rows(values_only=True))
+        if self.formulas is not None:  # a formula with no saved value shows as its formula
+            typed = list(self.formulas[sheet].iter_rows(values_only=True))
+            rows = [tuple(v if v is not None or not _is_formula(f) else f
+                          for v, f in zip(row, frow, strict=False))
+                    for row, frow in zip(rows, typed, strict=False)]
         for r, row in enumerate(rows[:HEADER_SCAN], start=1):
             if row and isinstance(row[0], str) and row[0].strip() == first:
                 heads = {}
@@ -117,6 +123,10 @@ class _Reader:
             value, by_year = at(L.VALUE), {y: at(y) for y in years}
             filled = {y: v for y, v in by_year.items() if L.read_cell(v, "text") is not L.BLANK}
             has_value = L.read_cell(value, "text") is not L.BLANK
+            unsaved = [(h, v) for h, v in [(L.VALUE, value), *filled.items()] if _is_formula(v)]
+            if unsaved:
+                self.problem(ref(unsaved[0][0]), "", unsaved[0][1], UNSAVED)
+                continue
             if fld is L.BLANK:
                 if has_value or filled:
                     self.problem(ref(L.FIELD), "", _ABSENT, "a value with no field: name the "
@@ -144,6 +154,12 @@ class _Reader:
                 continue
             parts = (spec.path[:-6].split(".") + [key]) if key else spec.path.split(".")
             target = self.org_data(org) if kind else self.top
+            if (has_value or filled) and base + fld in self.seen:
+                self.problem(ref(L.FIELD), base + fld, fld, "this assumption is given twice: "
+                             f"also at {self.seen[base + fld]}; keep one row")
+                continue
+            if has_value or filled:
+                self.seen[base + fld] = ref(L.FIELD)
             if spec.shape == "years":
                 if has_value:
                     self.problem(ref(L.VALUE), base + fld, value, "give this year by year, in "
@@ -205,6 +221,10 @@ class _Reader:
 
         cells = {h: (row[c - 1] if c - 1 < len(row) else None) for h, c, *_ in layout}
         if all(L.read_cell(v, "text") is L.BLANK for v in cells.values()):
+            return
+        unsaved = [(c, cells[h]) for h, c, *_ in layout if _is_formula(cells[h])]
+        if unsaved:
+            self.problem(ref(unsaved[0][0]), "", unsaved[0][1], UNSAVED)
             return
         note = row[heads[L.NOTE] - 1] if L.NOTE in heads and heads[L.NOTE] - 1 < len(row) \
             else None
@@ -295,6 +315,14 @@ class _Reader:
                     self.where(f"{base}.{sub}" if sub else base, ref(c))
 
 
+UNSAVED = ("a formula with no saved value (the workbook was last written by a program that "
+           "does not calculate): open and save it in Excel or LibreOffice, or type the number")
+
+
+def _is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
 def _column_of(table: L.Table, header: str):
     """``(column, year or key)`` a record table's header stands for, else None (derived
     columns, notes)."""
@@ -348,7 +376,7 @@ def _put(holder: dict, parts: list[str], value: Any) -> None:
 
 
 def _open(path: Path):
-    """The workbook at ``path`` (values, not formulas), or ``(None, problems)``."""
+    """The workbook at ``path`` twice, its values and its formulas, or ``(None, problems)``."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -363,7 +391,8 @@ def _open(path: Path):
     import openpyxl
 
     try:
-        return openpyxl.load_workbook(path, data_only=True), []
+        return (openpyxl.load_workbook(path, data_only=True),
+                openpyxl.load_workbook(path, data_only=False)), []
     except Exception as exc:  # noqa: BLE001 - zip, XML or openpyxl errors alike
         return None, [("", ABSENT, "is not an Excel workbook (.xlsx) that can be read: "
                        f"{type(exc).__name__}: {printable(str(exc))[:120]}")]
@@ -374,10 +403,10 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
     (``{"organisations.cpr_ccg.qipp.schemes.avastin.net_saving": "QIPP!H9"}``, groups at
     their first cell), and the problems found reading it, before validation, as ``(sheet and
     cell, value, message)`` rows. :func:`ccgmodels.inputs.loading.check` validates it."""
-    book, problems = _open(Path(path))
-    if book is None:
+    books, problems = _open(Path(path))
+    if books is None:
         return None, {}, problems
-    reader = _Reader(book)
+    reader = _Reader(*books)
     reader.records(L.TABLES["Organisations"])
     for sheet in L.PARAM_SHEETS:
         reader.params(sheet)

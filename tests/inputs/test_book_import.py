@@ -158,3 +158,14 @@ def test_a_missing_group_says_which_sheet_its_rows_go_on(tmp_path):
     assert any(t.startswith(f"{book}: Demand!") and t.endswith(
         f"{CPR}.demand.pods: required field is missing: add its rows on the Activity sheet")
         for t in texts), texts
+
+
+def test_a_formula_without_a_saved_value_and_a_row_given_twice(tmp_path):
+    book = exported(tmp_path, "cpr_2019_20")
+    refs = edit(book, ("Plan", "cpr_ccg", "expenditure.base.acute", VALUE, "=141000+916"),
+                ("Plan", "cpr_ccg", "expenditure.base.community", "Field",
+                 "expenditure.base.ambulance"))
+    texts = [str(p) for p in problems_of(book)]
+    assert f"{book}: {refs[0]}: a formula with no saved value" in texts[0]
+    assert any(t.startswith(f"{book}: {refs[1]}: {CPR}.expenditure.base.ambulance: this "
+                            "assumption is given twice: also at Plan!B") for t in texts), texts

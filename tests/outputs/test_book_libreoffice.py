@@ -100,6 +100,26 @@ def test_libreoffice_recalculates_every_formula_without_an_error(books, which):
                                                 for v in scenario.sources.values())
 
 
+def test_a_workbook_saved_by_libreoffice_imports_to_the_same_scenario(books):
+    """Saved by a spreadsheet program (cached values, its own styles), with a figure typed as a
+    formula, the workbook still gives the scenario back exactly."""
+    from ccgmodels.inputs.loading import check
+
+    source = books["tmp"] / "typed.xlsx"
+    shutil.copy(books["export"], source)
+    wb = openpyxl.load_workbook(source)
+    ws = wb["Plan"]
+    heads = {c.value: c.column for c in ws[4] if c.value}
+    row = next(r for r in ws.iter_rows(min_row=5)
+               if r[0].value == "cpr_ccg" and r[1].value == "expenditure.base.acute")
+    row[heads["Value (every year)"] - 1].value = "=141000+916"  # 141,916: 000:L1997-L2009
+    wb.save(source)
+    saved = convert(source, "xlsx", books["tmp"] / "saved")
+    scenario, _, problems = check(saved)
+    assert problems == [], [str(p) for p in problems]
+    assert scenario.model_dump() == load_scenario(SCENARIO).model_dump()
+
+
 def test_libreoffice_converts_it_to_pdf(books):
     pdf = convert(books["export"], "pdf", books["tmp"] / "pdf")
     data = pdf.read_bytes()
