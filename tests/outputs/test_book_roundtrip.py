@@ -159,11 +159,37 @@ def variants(draw):
                   "investment": draw(st.integers(0, 50).map(float)),
                   "status": draw(st.sampled_from(["delivered", "in_progress", "scoping"])),
                   "start_year": draw(st.sampled_from(years)),
-                  "start_quarter": draw(st.integers(1, 4)), "recurrent": draw(st.booleans())}
+                  "start_quarter": draw(st.integers(1, 4)), "recurrent": draw(st.booleans()),
+                  "investment_line": draw(st.sampled_from([None, "running_costs"]))}
         orgs = [dict(o) for o in out["organisations"]]
         o = next(o for o in orgs if o["id"] == org)
         o["qipp"] = {**o["qipp"], "schemes": [*o["qipp"]["schemes"], scheme]}
         out = {**out, "organisations": orgs}
+    if draw(st.booleans()):  # published allocation levels by year instead of growth
+        levels = {y: {k: draw(MONEY) for k in ("programme", "running_costs",
+                                                "primary_care_cocommissioning")}
+                  for y in later}
+        out = set_path(out, f"{root}.allocation.growth",
+                       {"programme": 0.0, "running_costs": 0.0,
+                        "primary_care_cocommissioning": 0.0})
+        out = set_path(out, f"{root}.allocation.levels", levels)
+        out = {**out, "uncertainty": {k: v for k, v in out["uncertainty"].items()
+                                      if ".allocation.growth" not in k}}
+    if draw(st.booleans()):  # a point of delivery's own growth, year by year
+        pod = draw(st.sampled_from(sorted(get_path(out, f"{root}.demand.pods"))))
+        out = set_path(out, f"{root}.demand.pods.{pod}.non_demographic_growth",
+                       draw(_by_year(later)))
+    others = [o for o in out["organisations"] if o["kind"] != "ccg"]
+    if others and draw(st.booleans()):  # the provider's and council's by-year figures
+        for o in others:
+            key = "cost_growth"
+            out = set_path(out, f"organisations.{o['id']}.{key}", draw(_by_year(later)))
+            if o["kind"] == "provider":
+                out = set_path(out, f"organisations.{o['id']}.stf",
+                               draw(st.dictionaries(st.sampled_from(years), MONEY,
+                                                    max_size=2)))
+        out = {**out, "uncertainty": {k: v for k, v in out["uncertainty"].items()
+                                      if "cost_growth" not in k}}
     if draw(st.booleans()):  # no primary care bridge, and nothing that points into it
         out = set_path(out, f"{root}.primary_care_bridge", None)
         out = {**out, "sources": {k: v for k, v in out["sources"].items()
@@ -172,7 +198,7 @@ def variants(draw):
     return scenario
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(variants().filter(lambda s: s is not None))
 def test_generated_variants_come_back_exactly(tmp_path_factory, scenario):
