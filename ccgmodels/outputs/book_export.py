@@ -26,7 +26,7 @@ INPUT, DERIVED, HEADER, GREY = "FFF2CC", "E7E6E6", "005EB8", "BFBFBF"
 FORMATS = {"money": "#,##0;(#,##0)", "rate": "0.0##%", "int": "0", "number": "#,##0.###",
            "text": "@", "year": "@", "choice": "@", "bool": "@", "list": "@"}
 WIDTHS = {L.ORG: 16, L.FIELD: 46, "Description": 60, "Unit": 11, "Default": 12, L.VALUE: 16,
-          "Source": 60, "Assumption?": 13, L.NOTE: 30, "Name": 40, "Id": 18, "Scheme id": 26,
+          "Source": 60, "Assumption?": 13, L.NOTE: 45, "Name": 40, "Id": 18, "Scheme id": 26,
           "Point of delivery": 22, "Provider": 14, "Assumption (dotted path)": 62,
           "Category": 16, "Investment line": 16, "Status": 12}
 SHEET_NOTES = {
@@ -58,7 +58,7 @@ def _styles():
 
 
 class _Writer:
-    def __init__(self, data: dict, examples: bool | tuple, title: str):
+    def __init__(self, data: dict, examples: bool | tuple | dict, title: str):
         from openpyxl import Workbook
 
         self.data, self.examples, self.title = data, examples, title
@@ -149,8 +149,9 @@ class _Writer:
         from openpyxl.utils import get_column_letter
 
         for c, h in enumerate(headers, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = WIDTHS.get(h, 12)
-        ws.row_dimensions[HEAD].height = 45
+            ws.column_dimensions[get_column_letter(c)].width = WIDTHS.get(
+                h, 16 if ": " in h else 12)
+        ws.row_dimensions[HEAD].height = 60
         ws.freeze_panes = ws.cell(row=HEAD + 1, column=3)
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -337,8 +338,11 @@ class _Writer:
                       "money" if "saving" in header else "rate")
         if "Assumption?" in col:
             self.source(ws, r, col["Source"], path)
-        note = f"{L.EXAMPLE}: overwrite with your own figures and clear this note, or delete " \
-            "the row" if self.examples is True or table.sheet in self.examples else None
+        note = None
+        if self.examples is True or table.sheet in self.examples:
+            why = self.examples.get(table.sheet) if isinstance(self.examples, dict) else None
+            note = f"{L.EXAMPLE}: overwrite, then clear this note (or delete the row)" + (
+                f". {why}" if why else "")
         self.cell(ws, r, col[L.NOTE], note, "input")
 
 
@@ -443,13 +447,13 @@ def _cover(w: _Writer, note: str) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
-def write_book(data: dict, path: str | Path, *, examples: bool | tuple = (),
+def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = (),
                note: str = "") -> Path:
     """Write the assumptions workbook of plain scenario ``data`` (a scenario's
     ``model_dump()``, or the skeleton of :func:`new_book`) to ``path``.
 
-    With ``examples`` (True, or the names of record sheets), every record row of those sheets
-    is marked as the workbook's example (its note says
+    With ``examples`` (True, the names of record sheets, or ``{sheet: where the example comes
+    from}``), every record row of those sheets is marked as the workbook's example (its note says
     EXAMPLE), which import refuses until the row is overwritten and the note cleared.
     """
     title = data.get("title") or "a new scenario"

@@ -69,12 +69,30 @@ def new_data(base_year: str = "2025/26", end_year: str | None = None,
                         "line, or ASSUMPTION: why)"}}
 
 
+def example_notes(sheets) -> dict[str, str]:
+    """Where each example row of a blank workbook comes from: the bundled scenario's
+    organisation and its source for that record."""
+    from ..inputs.loading import load_scenario
+
+    s = load_scenario(EXAMPLE_SCENARIO)
+    ccg = next(o for o in s.organisations if o.kind == "ccg")
+    root = f"organisations.{ccg.id}"
+    keys = {"Activity": f"{root}.demand.pods", "QIPP": f"{root}.qipp.schemes",
+            "Contracts": f"{root}.contracts"}
+    out = dict.fromkeys(sheets, "")
+    for sheet, key in keys.items():
+        out[sheet] = f"From {EXAMPLE_SCENARIO} ({ccg.id}); its source: {s.sources[key]}"
+    # the scenario file says of its ranges: "ASSUMPTION: every range is illustrative"
+    out["Uncertainty"] = f"From {EXAMPLE_SCENARIO}, whose ranges are illustrative (ASSUMPTION)"
+    return {k: v for k, v in out.items() if k in sheets}
+
+
 def new_book(path: str | Path, base_year: str = "2025/26", end_year: str | None = None,
              orgs: list[tuple[str, str, str]] | None = None) -> Path:
     """Write a blank assumptions workbook for new organisations (see :func:`new_data`); the
     Organisations rows are examples too when ``orgs`` is not given."""
     sheets = RECORD_SHEETS if orgs else ("Organisations", *RECORD_SHEETS)
-    return write_book(new_data(base_year, end_year, orgs), path, examples=sheets,
+    return write_book(new_data(base_year, end_year, orgs), path, examples=example_notes(sheets),
                       note="A blank workbook: the example rows (note EXAMPLE) show the layout "
                       f"with figures from the bundled {EXAMPLE_SCENARIO} scenario; overwrite "
                       "or delete them.")
