@@ -90,7 +90,7 @@ class _Reader:
         rows = list(ws.iter_rows(values_only=True))
         if self.formulas is not None:  # a formula with no saved value shows as its formula
             typed = list(self.formulas[sheet].iter_rows(values_only=True))
-            rows = [tuple(v if v is not None or not _is_formula(f) else f
+            rows = [tuple(v if v is not None or not _formula_text(f) else _Unsaved(f)
                           for v, f in zip(row, frow, strict=False))
                     for row, frow in zip(rows, typed, strict=False)]
         for r, row in enumerate(rows[:HEADER_SCAN], start=1):
@@ -319,8 +319,16 @@ UNSAVED = ("a formula with no saved value (the workbook was last written by a pr
            "does not calculate): open and save it in Excel or LibreOffice, or type the number")
 
 
-def _is_formula(value: Any) -> bool:
+class _Unsaved(str):
+    """The text of a formula whose value the workbook does not hold."""
+
+
+def _formula_text(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
+
+
+def _is_formula(value: Any) -> bool:
+    return isinstance(value, _Unsaved)
 
 
 def _column_of(table: L.Table, header: str):

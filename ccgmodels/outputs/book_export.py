@@ -75,6 +75,8 @@ class _Writer:
 
     def cell(self, ws, row: int, col: int, value: Any, kind: str, scalar: str = "text"):
         c = ws.cell(row=row, column=col, value=value)
+        if kind == "input" and isinstance(value, str) and value.startswith("="):
+            c.data_type = "s"  # text that only looks like a formula (a name "=A1") stays text
         if kind in ("input", "derived"):
             c.fill, c.protection = self.st[kind]
             c.number_format = FORMATS.get(scalar, "General")

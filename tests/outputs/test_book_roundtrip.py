@@ -47,6 +47,14 @@ def test_every_bundled_scenario_comes_back_exactly(name, tmp_path):
     assert back.sources == original.sources and back.sources  # citations travel too
 
 
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    data = load_scenario("cpr_2019_20").model_dump()
+    data = set_path(data, "organisations.cpr_ccg.qipp.schemes.avastin.name", "=Avastin+1")
+    scenario, problems = validate_data(data, "cpr")
+    back = round_trip(scenario, tmp_path / "plan.xlsx")
+    assert back.org("cpr_ccg").qipp.schemes[3].name == "=Avastin+1"
+
+
 def test_the_written_yaml_loads_to_the_same_scenario(tmp_path):
     original = load_scenario("mid_south_essex_system_2019_20")
     back = round_trip(original, tmp_path / "plan.xlsx")
