@@ -256,20 +256,15 @@ class _Reader:
             value = L.read_list(raw) if col.scalar == "list" else L.read_cell(raw, col.scalar)
             if value is L.BLANK:
                 continue
-            if col.by_year:
-                every = col.path if extra is None else None
-                if every is None and isinstance(rec.get(col.path), float | int | str):
+            if col.by_year:  # the "every year" column comes first, then the years
+                current = rec.get(col.path)
+                if (isinstance(current, dict) if extra is None
+                        else current is not None and not isinstance(current, dict)):
                     self.problem(ref(c), "", raw, "give one number for every year or one in "
                                  "each year column, not both")
                     continue
-                if every is None:
-                    rec.setdefault(col.path, {})
-                    if isinstance(rec[col.path], dict):
-                        rec[col.path][extra] = value
-                    continue
-                if isinstance(rec.get(col.path), dict):
-                    self.problem(ref(c), "", raw, "give one number for every year or one in "
-                                 "each year column, not both")
+                if extra is not None:
+                    rec.setdefault(col.path, {})[extra] = value
                     continue
             if not sub:
                 rec = value  # a source's text

@@ -169,3 +169,19 @@ def test_a_formula_without_a_saved_value_and_a_row_given_twice(tmp_path):
     assert f"{book}: {refs[0]}: a formula with no saved value" in texts[0]
     assert any(t.startswith(f"{book}: {refs[1]}: {CPR}.expenditure.base.ambulance: this "
                             "assumption is given twice: also at Plan!B") for t in texts), texts
+
+
+def test_a_point_of_delivery_growth_by_year_or_one_number(tmp_path):
+    book = exported(tmp_path, "cpr_2019_20")
+    # elective grows 2% a year not explained by demography (the scenario's own figure)
+    refs = edit(book, ("Activity", "cpr_ccg", "elective", "Non-demographic growth: 2021/22",
+                       0.03))
+    texts = [str(p) for p in problems_of(book)]
+    assert texts == [f"{book}: {refs[0]}: give one number for every year or one in each year "
+                     "column, not both (got 0.03)"]
+    edit(book, ("Activity", "cpr_ccg", "elective", "Non-demographic growth: every year", None),
+         *[("Activity", "cpr_ccg", "elective", f"Non-demographic growth: {y}", 0.02)
+           for y in ("2020/21", "2021/22", "2022/23", "2023/24")])
+    pod = check(book)[0].org("cpr_ccg").demand.pods["elective"]
+    assert pod.non_demographic_growth == dict.fromkeys(
+        ("2020/21", "2021/22", "2022/23", "2023/24"), 0.02)
