@@ -66,8 +66,7 @@ class _Writer:
         self.book.remove(self.book.active)
         self.st = _styles()
         self.sources: dict[str, str] = dict(data.get("sources") or {})
-        years = span(data["base_year"], data["end_year"])
-        self.years = years
+        self.years = span(data["base_year"], data["end_year"])
         self.lists: dict[str, str] = {}
         self.validations: dict[str, Any] = {}
 
@@ -130,7 +129,7 @@ class _Writer:
     def source(self, ws, row: int, col: int, path: str) -> None:
         from openpyxl.utils import get_column_letter
 
-        key = self.source_key(path)
+        key = self.source_key(path).replace('"', '""')  # a quote inside a formula's text
         self.cell(ws, row, col, f'=IFERROR(INDEX(Sources!$B${HEAD + 1}:$B${LAST},MATCH("{key}",'
                   f'Sources!$A${HEAD + 1}:$A${LAST},0)),"")', "derived")
         ref = f"{get_column_letter(col)}{row}"
