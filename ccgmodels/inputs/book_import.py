@@ -440,12 +440,23 @@ def explain(path: str, message: str) -> str:
     return message
 
 
+def _whole(node: Any) -> Any:
+    """``node`` with whole numbers written without a decimal point (247026, not 247026.0)."""
+    if isinstance(node, dict):
+        return {k: _whole(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_whole(v) for v in node]
+    if isinstance(node, float) and node.is_integer() and abs(node) < 1e15:
+        return int(node)
+    return node
+
+
 def scenario_yaml(scenario) -> str:
     """A scenario as YAML, defaults left out, its sources included: loading it gives the same
     scenario."""
     import yaml
 
-    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    data = _whole(scenario.model_dump(mode="json", exclude_defaults=True))
     head = ("# Written by `ccgmodels workbook import` from an assumptions workbook.\n"
             "# Money in £k, rates as fractions; `sources` cites where each figure comes from.\n")
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
