@@ -27,6 +27,8 @@ from .limits import printable
 
 #: the largest workbook read [bytes]; a scenario's assumptions fill a few hundred kB
 MAX_BOOK_BYTES = 20 << 20
+#: the most its zip may unpack to [bytes], so that a small file cannot fill the memory
+MAX_BOOK_UNPACKED = 200 << 20
 #: the most rows and columns a sheet may have (a footprint's schemes and sources fit in a few
 #: hundred rows; a sheet pasted below a million blank rows is refused, not read)
 MAX_ROWS, MAX_COLUMNS = 20_000, 200
@@ -391,8 +393,19 @@ def _open(path: Path):
     if st.st_size > MAX_BOOK_BYTES:
         return None, [("", ABSENT, f"is {st.st_size:,} bytes: an assumptions workbook is at "
                        f"most {MAX_BOOK_BYTES:,}")]
+    import zipfile
+
     import openpyxl
 
+    try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        return None, [("", ABSENT, "is not an Excel workbook (.xlsx) that can be read: "
+                       f"{type(exc).__name__}: {printable(str(exc))[:120]}")]
+    if unpacked > MAX_BOOK_UNPACKED:
+        return None, [("", ABSENT, f"unpacks to {unpacked:,} bytes: an assumptions workbook "
+                       f"is at most {MAX_BOOK_UNPACKED:,} (an .xlsx is a zip file)")]
     try:
         return (openpyxl.load_workbook(path, data_only=True),
                 openpyxl.load_workbook(path, data_only=False)), []

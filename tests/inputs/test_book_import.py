@@ -185,3 +185,17 @@ def test_a_point_of_delivery_growth_by_year_or_one_number(tmp_path):
     pod = check(book)[0].org("cpr_ccg").demand.pods["elective"]
     assert pod.non_demographic_growth == dict.fromkeys(
         ("2020/21", "2021/22", "2022/23", "2023/24"), 0.02)
+
+
+def test_a_zip_that_unpacks_too_far_is_refused_unread(tmp_path, monkeypatch):
+    import zipfile
+
+    from ccgmodels.inputs import book_import
+
+    monkeypatch.setattr(book_import, "MAX_BOOK_UNPACKED", 100_000)  # 200 MiB in use
+    bomb = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * 100_001)
+    assert bomb.stat().st_size < 1_000
+    (problem,) = problems_of(bomb)
+    assert "unpacks to 100,001 bytes: an assumptions workbook is at most 100,000" in str(problem)
