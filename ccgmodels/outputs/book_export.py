@@ -167,6 +167,7 @@ class _Writer:
         t = Table(displayName=f"t_{ws.title}", ref=f"A{HEAD}:{get_column_letter(ncols)}{last}")
         t.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
         ws.add_table(t)
+        _protect(ws)
 
     def params(self, sheet: str) -> None:
         years = self.sheet_years(sheet)
@@ -347,6 +348,17 @@ class _Writer:
         self.cell(ws, r, col[L.NOTE], note, "input")
 
 
+def _protect(ws) -> None:
+    """Protect the sheet without a password: the worked-out (locked) cells cannot be typed
+    over, the yellow (unlocked) ones can; rows may be inserted, deleted, sorted and filtered.
+    Review > Unprotect Sheet lifts it, to add rows beyond the spare ones of a table."""
+    p = ws.protection
+    p.sheet = True
+    # False: the action stays allowed under protection
+    p.insertRows = p.deleteRows = p.formatColumns = p.formatRows = False
+    p.sort = p.autoFilter = p.formatCells = False
+
+
 def _font(**kw):
     from openpyxl.styles import Font
 
@@ -394,6 +406,8 @@ COVER = (
         "Record sheets (Activity, QIPP, Contracts, Uncertainty, Sources) have one row per "
         "point of delivery, scheme, contract, range or source. Blank rows are ignored: type "
         "into the spare rows at the end, or copy a row.",
+        "The sheets are protected without a password, so that grey cells are not typed over; "
+        "to add more rows than the spare ones, Review > Unprotect Sheet.",
         "To add an organisation, add its row on Organisations, then copy one organisation's "
         "block of rows on each parameter sheet and change the id in the copies.",
         "Say where each figure comes from on the Sources sheet (a document and line such as "
