@@ -426,7 +426,7 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
     reader.records(L.TABLES["Organisations"])
     for sheet in L.PARAM_SHEETS:
         reader.params(sheet)
-    for sheet in ("Activity", "QIPP", "Contracts", "Uncertainty", "Sources"):
+    for sheet in L.RECORD_SHEETS:
         reader.records(L.TABLES[sheet])
     data = {**reader.top, "organisations": reader.orgs}
     return data, reader.cells, reader.problems

@@ -159,6 +159,13 @@ def params(model: type[BaseModel], sheet_of, prefix: str = "", skip: tuple = (),
                                                   _unit(sdesc))
                         out.append(Param(sheet, f"{path}.{YEAR}.{sub}", "years", scalar,
                                          _unit(sdesc), sdesc, choices, _default(sinfo)))
+                elif get_origin(vbare) is dict and get_args(unwrap(get_args(vbare)[0])[0]):
+                    # levels by year and by a vocabulary (spend by year and service line)
+                    inner_key, inner = get_args(vbare)
+                    scalar, choices = _scalar(inner, (), _unit(desc))
+                    for k in get_args(unwrap(inner_key)[0]):
+                        out.append(Param(sheet, f"{path}.{YEAR}.{k}", "years", scalar,
+                                         _unit(desc), desc, choices))
                 else:
                     scalar, choices = _scalar(value, (), _unit(desc))
                     out.append(Param(sheet, path, "years", scalar, _unit(desc), desc, choices))
@@ -172,6 +179,8 @@ def params(model: type[BaseModel], sheet_of, prefix: str = "", skip: tuple = (),
                     d = here.get(k) if isinstance(here, dict) else None
                     out.append(Param(sheet, f"{path}.{k}", shape, scalar, _unit(desc), desc,
                                      choices, d))
+        elif origin is list and _is_model(get_args(tp)[0]):
+            continue  # records: a table of their own (TABLES)
         elif origin is list:
             scalar, choices = _scalar(get_args(tp)[0], (), _unit(desc))
             out.append(Param(sheet, path, "list", scalar, _unit(desc), desc, choices,
@@ -182,12 +191,12 @@ def params(model: type[BaseModel], sheet_of, prefix: str = "", skip: tuple = (),
     return out
 
 
-def _ccg_sheet(path: str) -> str | None:
+def _ccg_sheet(path: str) -> str:
+    """The sheet of a commissioner's assumption: by its group; anything else (a field added
+    to the model later) goes on Plan, so that nothing is left out of the workbook."""
     head = path.split(".")[0]
-    return {"allocation": "Allocations", "expenditure": "Plan", "contingency_rate": "Plan",
-            "control_total": "Plan", "mhis_uplift": "Plan", "demand": "Demand",
-            "qipp": "Solutions", "solutions": "Solutions",
-            "primary_care_bridge": "Bridge"}.get(head)
+    return {"allocation": "Allocations", "demand": "Demand", "qipp": "Solutions",
+            "solutions": "Solutions", "primary_care_bridge": "Bridge"}.get(head, "Plan")
 
 
 ORG_FIELDS = ("kind", "id", "name")
@@ -277,10 +286,91 @@ TABLES: dict[str, Table] = {t.sheet: t for t in (
           derived=(("Assumption? (worked out)",
                     '=IF(ISNUMBER(SEARCH("ASSUMPTION",{})),"ASSUMPTION","")'),)),
 )}
+
+
+def _record_lists(model: type[BaseModel], prefix: str = "") -> list[tuple[str, type]]:
+    """``(path, record model)`` of every list of records below ``model``."""
+    out = []
+    for name, info in model.model_fields.items():
+        tp, _ = unwrap(info.annotation)
+        if _is_model(tp):
+            out += _record_lists(tp, f"{prefix}{name}.")
+        elif get_origin(tp) is list and _is_model(get_args(tp)[0]):
+            out.append((prefix + name, get_args(tp)[0]))
+    return out
+
+
+def _more_tables() -> list[Table]:
+    """A table for each list of records of the scenario or of a commissioner that no table
+    above holds (one added to the models later): its columns are the record's fields."""
+    held = {t.collection for t in TABLES.values()}
+    out = []
+    for owned, model in ((False, Scenario), (True, Commissioner)):
+        for path, record in _record_lists(model):
+            if path in held or path == "organisations":
+                continue
+            name = path.split(".")[-1].replace("_", " ").capitalize()[:31]
+            out.append(Table(name, f"{name}: one row each ({record.__name__})", path, False,
+                             _columns(record), owned=owned))
+    return out
+
+
+TABLES.update({t.sheet: t for t in _more_tables()})
+#: what each parameter sheet holds (its second row, and the cover's list of sheets)
+SHEET_NOTES = {
+    "Scenario": "The scenario's name, title, years and national assumptions",
+    "Allocations": "Each commissioner's recurrent allocation by type: the base year, and its "
+                   "growth (or the published levels) year by year",
+    "Plan": "Each commissioner's planned spend by service line in the base year, its growth by "
+            "year, contingency and control total",
+    "Demand": "Population growth by age band and the activity growth settings of each "
+              "commissioner (points of delivery are on the Activity sheet)",
+    "Solutions": "QIPP target and delivery probabilities, and the do-something levers",
+    "Bridge": "The primary care financial bridge by year; enabler costs negative",
+    "Providers": "NHS provider trusts: income, cost and their growth, efficiency (CIP)",
+    "Councils": "Councils' social care: budget, cost, savings and the pooled BCF",
+}
+#: the cover sheet's text: (heading, lines)
+COVER = (
+    ("How to fill it in", (
+        "Yellow cells are inputs; grey cells are worked out (formulas) or describe the row. "
+        "Change yellow cells only.",
+        "Organisations lists every organisation once: its kind (ccg, provider or social_care), "
+        "an id (lower-case letters, digits and _) and its name. Every other sheet names the "
+        "organisation of each row by that id.",
+        "Parameter sheets (Scenario, Allocations, Plan, Demand, Solutions, Bridge, Providers, "
+        "Councils) have one row per assumption: one number for every year goes in 'Value "
+        "(every year)'; a number that changes year by year goes in the year columns instead "
+        "(not both). A blank cell takes the default shown beside it.",
+        "Record sheets (Activity, QIPP, Contracts, Uncertainty, Sources) have one row per "
+        "point of delivery, scheme, contract, range or source. Blank rows are ignored: type "
+        "into the spare rows at the end, or copy a row.",
+        "The sheets are protected without a password, so that grey cells are not typed over; "
+        "to add more rows than the spare ones, Review > Unprotect Sheet.",
+        "To add an organisation, add its row on Organisations, then copy one organisation's "
+        "block of rows on each parameter sheet and change the id in the copies.",
+        "Say where each figure comes from on the Sources sheet (a document and line such as "
+        "'000:L1981', or 'ASSUMPTION: why'); the Source column beside each value looks it up.",
+        "Then: ccgmodels workbook import plan.xlsx -o scenario.yaml (or ccgmodels run / report "
+        "plan.xlsx directly). Every problem is listed at once with its sheet and cell.",
+    )),
+    ("Units and conventions", (
+        "Money: thousands of pounds (£k, £000) throughout.",
+        "Rates and growth: percentages. Type 3.4% (or 0.034); a rate typed as 3.4 is refused "
+        "with 'did you mean 0.034?'.",
+        "Financial years are written 2019/20.",
+        "Sign: surplus positive, deficit negative; savings are positive numbers that reduce "
+        "spend; primary care bridge enabler costs are negative, as the plans print them.",
+    )),
+)
 #: the sheets in workbook order
 SHEETS = ("Cover", "Scenario", "Organisations", "Allocations", "Plan", "Demand", "Activity",
-          "QIPP", "Solutions", "Bridge", "Contracts", "Providers", "Councils", "Uncertainty",
-          "Sources")
+          "QIPP", "Solutions", "Bridge", "Contracts", "Providers", "Councils",
+          *[t for t in TABLES if t not in ("Organisations", "Activity", "QIPP", "Contracts",
+                                           "Uncertainty", "Sources")],
+          "Uncertainty", "Sources")
+#: the record tables read after the parameter sheets, in workbook order
+RECORD_SHEETS = tuple(s for s in SHEETS if s in TABLES and s != "Organisations")
 #: the sheet each kind of organisation's parameters start on (for the Organisations' notes)
 CHOICE_LISTS = {"kind": KINDS, "status": STATUSES, "service_line": SERVICE_LINES,
                 "pod": PODS, "growth_table": PROVIDERS_WITH_GROWTH_TABLE}

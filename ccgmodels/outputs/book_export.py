@@ -29,19 +29,6 @@ WIDTHS = {L.ORG: 16, L.FIELD: 46, "Description": 60, "Unit": 11, "Default": 12, 
           "Source": 60, "Assumption?": 13, L.NOTE: 45, "Name": 40, "Id": 18, "Scheme id": 26,
           "Point of delivery": 22, "Provider": 14, "Assumption (dotted path)": 62,
           "Category": 16, "Investment line": 16, "Status": 12}
-SHEET_NOTES = {
-    "Scenario": "The scenario's name, title, years and national assumptions",
-    "Allocations": "Each commissioner's recurrent allocation by type: the base year, and its "
-                   "growth (or the published levels) year by year",
-    "Plan": "Each commissioner's planned spend by service line in the base year, its growth by "
-            "year, contingency and control total",
-    "Demand": "Population growth by age band and the activity growth settings of each "
-              "commissioner (points of delivery are on the Activity sheet)",
-    "Solutions": "QIPP target and delivery probabilities, and the do-something levers",
-    "Bridge": "The primary care financial bridge by year; enabler costs negative",
-    "Providers": "NHS provider trusts: income, cost and their growth, efficiency (CIP)",
-    "Councils": "Councils' social care: budget, cost, savings and the pooled BCF",
-}
 
 
 def _styles():
@@ -141,7 +128,7 @@ class _Writer:
     def sheet(self, name: str, headers: list[str], title: str):
         ws = self.book.create_sheet(name)
         ws.cell(row=1, column=1, value=title).font = _font(bold=True, size=13)
-        ws.cell(row=2, column=1, value=SHEET_NOTES.get(name, ""))
+        ws.cell(row=2, column=1, value=L.SHEET_NOTES.get(name, ""))
         fill, font = self.st["header"]
         for c, h in enumerate(headers, start=1):
             cell = ws.cell(row=HEAD, column=c, value=h)
@@ -164,7 +151,8 @@ class _Writer:
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.table import Table, TableStyleInfo
 
-        t = Table(displayName=f"t_{ws.title}", ref=f"A{HEAD}:{get_column_letter(ncols)}{last}")
+        t = Table(displayName=f"t_{ws.title.replace(' ', '_')}",
+                  ref=f"A{HEAD}:{get_column_letter(ncols)}{last}")
         t.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
         ws.add_table(t)
         _protect(ws)
@@ -192,13 +180,24 @@ class _Writer:
         self.table(ws, len(headers), r)
 
     def sheet_years(self, sheet: str) -> list[str]:
-        if sheet != "Bridge":
-            return self.years
-        seen = {y for o in self.data["organisations"]
-                for y in ((o.get("primary_care_bridge") or {}).get("years") or {})}
-        first = min([start_of(self.years[0]) - 2, *(start_of(y) for y in seen)])
-        last = max([start_of(self.years[0]) + 1, *(start_of(y) for y in seen)])
-        return [format_year(y) for y in range(first, last + 1)]
+        """The year columns of a parameter sheet: the scenario's years, widened to every year
+        its figures name (a bridge from two years before the base), consecutive."""
+        starts = [start_of(y) for y in self.years]
+        if sheet == "Bridge":  # the plans print the bridge from two years before the base
+            starts += [starts[0] - 2, starts[0] + 1]
+        owners = [("", self.data)] if sheet == "Scenario" else [
+            (o["kind"], o) for o in self.data["organisations"]]
+        for kind, node in owners:
+            for spec in L.PARAMS[kind]:
+                if spec.sheet != sheet or spec.shape not in ("by_year", "years"):
+                    continue
+                for path in self.expand(spec, node):
+                    parts = path.split(".")
+                    group = _get(node, parts[:parts.index(L.YEAR)] if L.YEAR in parts
+                                 else parts)
+                    if isinstance(group, dict):
+                        starts += [start_of(y) for y in group]
+        return [format_year(y) for y in range(min(starts), max(starts) + 1)]
 
     def expand(self, spec: L.Param, node: dict) -> list[str]:
         if not spec.path.endswith(".<key>"):
@@ -286,8 +285,11 @@ class _Writer:
                 yield f"organisations.{o['id']}", None, None, o
             return
         if not table.owned:
-            for k, v in (d.get(table.collection) or {}).items():
-                yield f"{table.collection}.{k}", k, None, v
+            group = d.get(table.collection) or ({} if table.keyed else [])
+            pairs = group.items() if table.keyed else (
+                (v.get("id", i) if isinstance(v, dict) else i, v) for i, v in enumerate(group))
+            for k, v in pairs:
+                yield f"{table.collection}.{k}", k if table.keyed else None, None, v
             return
         for o in d["organisations"]:
             if o.get("kind") != "ccg":
@@ -392,38 +394,6 @@ def _get(node: Any, parts: list[str]) -> Any:
     return node
 
 
-COVER = (
-    ("How to fill it in", (
-        "Yellow cells are inputs; grey cells are worked out (formulas) or describe the row. "
-        "Change yellow cells only.",
-        "Organisations lists every organisation once: its kind (ccg, provider or social_care), "
-        "an id (lower-case letters, digits and _) and its name. Every other sheet names the "
-        "organisation of each row by that id.",
-        "Parameter sheets (Scenario, Allocations, Plan, Demand, Solutions, Bridge, Providers, "
-        "Councils) have one row per assumption: one number for every year goes in 'Value "
-        "(every year)'; a number that changes year by year goes in the year columns instead "
-        "(not both). A blank cell takes the default shown beside it.",
-        "Record sheets (Activity, QIPP, Contracts, Uncertainty, Sources) have one row per "
-        "point of delivery, scheme, contract, range or source. Blank rows are ignored: type "
-        "into the spare rows at the end, or copy a row.",
-        "The sheets are protected without a password, so that grey cells are not typed over; "
-        "to add more rows than the spare ones, Review > Unprotect Sheet.",
-        "To add an organisation, add its row on Organisations, then copy one organisation's "
-        "block of rows on each parameter sheet and change the id in the copies.",
-        "Say where each figure comes from on the Sources sheet (a document and line such as "
-        "'000:L1981', or 'ASSUMPTION: why'); the Source column beside each value looks it up.",
-        "Then: ccgmodels workbook import plan.xlsx -o scenario.yaml (or ccgmodels run / report "
-        "plan.xlsx directly). Every problem is listed at once with its sheet and cell.",
-    )),
-    ("Units and conventions", (
-        "Money: thousands of pounds (£k, £000) throughout.",
-        "Rates and growth: percentages. Type 3.4% (or 0.034); a rate typed as 3.4 is refused "
-        "with 'did you mean 0.034?'.",
-        "Financial years are written 2019/20.",
-        "Sign: surplus positive, deficit negative; savings are positive numbers that reduce "
-        "spend; primary care bridge enabler costs are negative, as the plans print them.",
-    )),
-)
 
 
 def _cover(w: _Writer, note: str) -> None:
@@ -435,7 +405,7 @@ def _cover(w: _Writer, note: str) -> None:
     ws.cell(row=2, column=2, value=w.title).font = _font(bold=True, size=12)
     ws.cell(row=3, column=2, value=note)
     r = 4
-    for heading, lines in COVER:
+    for heading, lines in L.COVER:
         r += 1
         ws.cell(row=r, column=2, value=heading).font = _font(bold=True, size=12)
         for line in lines:
@@ -454,7 +424,7 @@ def _cover(w: _Writer, note: str) -> None:
     ws.cell(row=r, column=2, value="Sheets").font = _font(bold=True, size=12)
     for name in L.SHEETS[1:]:
         r += 1
-        text = SHEET_NOTES.get(name) or L.TABLES[name].title
+        text = L.SHEET_NOTES.get(name) or L.TABLES[name].title
         ws.cell(row=r, column=2, value=f"{name}: {text}").alignment = w.st["wrap"]
         ws.row_dimensions[r].height = 15 * (1 + len(text) // 100)
     ws.page_setup.orientation = "portrait"
