@@ -31,7 +31,7 @@ CASES = [
      f"{CPR}.expenditure.base.mental_health", "-19175", "cannot be negative [£k]"),
     ([("QIPP", "cpr_ccg", "prescribing", "Status", "planned")],
      f"{CPR}.qipp.schemes.prescribing.status", "'planned'",
-     "'delivered', 'in_progress', 'scoping' or 'unidentified'"),
+     "Input should be 'delivered', 'in_progress', 'scoping'"),
     ([("QIPP", "cpr_ccg", "avastin", "Net saving", -84)],
      f"{CPR}.qipp.schemes.avastin.net_saving", "-84", "a negative net saving is a scheme that "
      "costs more than it saves"),

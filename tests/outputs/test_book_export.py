@@ -24,7 +24,7 @@ def test_sheets_in_order_each_a_named_table(book):
     assert book.sheetnames[:len(SHEETS)] == list(SHEETS)
     assert book["Lists"].sheet_state == "hidden"
     for name in SHEETS[1:]:
-        assert list(book[name].tables) == [f"t_{name}"], name
+        assert list(book[name].tables) == [f"t_{name.replace(' ', '_')}"], name
         assert book[name].protection.sheet and not book[name].protection.insertRows
     cover = "\n".join(str(c.value) for row in book["Cover"].iter_rows() for c in row if c.value)
     for words in ("Yellow cells are inputs", "thousands of pounds (£k, £000)",

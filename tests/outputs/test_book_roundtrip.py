@@ -183,8 +183,9 @@ def variants(draw):
         out = set_path(out, f"{root}.allocation.levels", levels)
         out = {**out, "uncertainty": {k: v for k, v in out["uncertainty"].items()
                                       if ".allocation.growth" not in k}}
-    if draw(st.booleans()):  # a point of delivery's own growth, year by year
-        pod = draw(st.sampled_from(sorted(get_path(out, f"{root}.demand.pods"))))
+    demand = get_path(out, f"{root}.demand")
+    if demand and draw(st.booleans()):  # a point of delivery's own growth, year by year
+        pod = draw(st.sampled_from(sorted(demand["pods"])))
         out = set_path(out, f"{root}.demand.pods.{pod}.non_demographic_growth",
                        draw(_by_year(later)))
     others = [o for o in out["organisations"] if o["kind"] != "ccg"]
