@@ -36,7 +36,7 @@ from .fields import unwrap
 from .scenario import Commissioner, Contract, PointOfDelivery, Provider, Scenario, Scheme
 from .scenario import SocialCare as Council
 from .types import FinancialYear
-from .vocab import KINDS, PODS, PROVIDERS_WITH_GROWTH_TABLE, SERVICE_LINES, STATUSES
+from .vocab import KINDS, PODS, SERVICE_LINES
 
 #: the year placeholder of a group by year in a parameter row's field
 YEAR = "{year}"
@@ -209,7 +209,7 @@ PARAMS: dict[str, list[Param]] = {
     "provider": params(Provider, lambda p: "Providers", skip=ORG_FIELDS),
     "social_care": params(Council, lambda p: "Councils", skip=ORG_FIELDS),
 }
-#: the mapping keys of each keyed parameter group ("<key>": any key, such as an age band)
+#: the parameter sheets, in workbook order
 PARAM_SHEETS = ("Scenario", "Allocations", "Plan", "Demand", "Solutions", "Bridge",
                 "Providers", "Councils")
 
@@ -371,9 +371,6 @@ SHEETS = ("Cover", "Scenario", "Organisations", "Allocations", "Plan", "Demand",
           "Uncertainty", "Sources")
 #: the record tables read after the parameter sheets, in workbook order
 RECORD_SHEETS = tuple(s for s in SHEETS if s in TABLES and s != "Organisations")
-#: the sheet each kind of organisation's parameters start on (for the Organisations' notes)
-CHOICE_LISTS = {"kind": KINDS, "status": STATUSES, "service_line": SERVICE_LINES,
-                "pod": PODS, "growth_table": PROVIDERS_WITH_GROWTH_TABLE}
 AGE_MIX = "Age mix"
 NOTE = "Note"
 ORG = "Organisation"
@@ -403,12 +400,6 @@ def record_columns(table: Table, years: list[str], keys: list[str]) -> list[tupl
             dyn = Column(AGE_MIX, table.dynamic, "rate", "fraction")
             out += [(f"{AGE_MIX}: {k}", dyn, k) for k in keys]
     return out
-
-
-def display_label(path: str) -> str:
-    """A short label for a parameter row's field path."""
-    parts = [p for p in path.split(".") if p != YEAR]
-    return " / ".join(p.replace("_", " ") for p in parts)
 
 
 # --- reading a cell the way a person meant it -------------------------------------------------
