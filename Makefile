@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 LABSTAMP := $(VENV)/.installed-lab
 
-.PHONY: reports test quick browser lab lint schema clean
+.PHONY: reports test quick browser libreoffice lab lint schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,19 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-test: $(DEVSTAMP) browser
-	CCGMODELS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+# tests/outputs/test_book_libreoffice.py opens the assumptions workbook in Debian's headless
+# LibreOffice Calc (recalculation, PDF): installed the same way, and required by make test
+# (CCGMODELS_REQUIRE_LIBREOFFICE=1).
+libreoffice:
+	@if ! command -v soffice >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; \
+	then \
+	  apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc; \
+	fi
+
+test: $(DEVSTAMP) browser libreoffice
+	CCGMODELS_REQUIRE_BROWSER=1 CCGMODELS_REQUIRE_LIBREOFFICE=1 $(BIN)/python -m pytest
 
 lab: $(LABSTAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -1,4 +1,7 @@
-"""Command-line entry points: ``ccgmodels validate|run|report|verify|schema|catalogue|list``.
+"""Command-line entry points: ``ccgmodels validate|run|report|verify|workbook|schema|list``.
+
+``catalogue`` prints the measure catalogue; ``workbook`` exports, imports or starts an Excel
+assumptions workbook, which validate, run and report also take directly.
 
 Input problems exit with status 2 and one line per problem (file, field path, value, what is
 allowed), never a traceback.
@@ -230,12 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
                       "organisations.cpr_ccg.allocation.growth.programme=0.03"}
 
     v = sub.add_parser("validate", help="check scenario files without running them")
-    v.add_argument("scenarios", nargs="+", help="YAML files or bundled scenario names")
+    v.add_argument("scenarios", nargs="+",
+                   help="YAML files, assumptions workbooks (.xlsx) or bundled scenario names")
     v.add_argument("--set", **setter)
     v.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("run", help="run scenarios and write results.csv and manifest.json")
-    r.add_argument("scenarios", nargs="+", help="YAML files or bundled scenario names")
+    r.add_argument("scenarios", nargs="+",
+                   help="YAML files, assumptions workbooks (.xlsx) or bundled scenario names")
     r.add_argument("--out", default="runs",
                    help="output folder (default: runs; reports/ is for ccgmodels report)")
     r.add_argument("--set", **setter)
@@ -257,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
         "scenario is validated before any kernel starts. Exit status: 0 all reports made or "
         "current, 1 a notebook failed, 2 a scenario is invalid, 130 interrupted.")
     b.add_argument("scenarios", nargs="+",
-                   help="YAML files, folders of them, globs, or bundled scenario names")
+                   help="YAML files or assumptions workbooks (.xlsx), folders of them, globs, "
+                        "or bundled scenario names")
     b.add_argument("--out", default="reports", help="output folder (default: reports)")
     b.add_argument("--set", **setter)
     b.add_argument("--runs", type=int, default=0,
@@ -292,12 +298,124 @@ def build_parser() -> argparse.ArgumentParser:
                    "scenario folders")
     c.set_defaults(func=cmd_verify)
 
+    _workbook_parser(sub, setter)
+
     sub.add_parser("schema", help="print the scenario JSON Schema").set_defaults(
         func=cmd_schema)
     sub.add_parser("catalogue", help="print the measure catalogue (Markdown)").set_defaults(
         func=cmd_catalogue)
     sub.add_parser("list", help="list bundled scenarios").set_defaults(func=cmd_list)
     return p
+
+
+# --- ccgmodels workbook export|import|new: the assumptions workbook (issue 18) --------------
+
+
+def _write_file(path: Path, write) -> Path:
+    """Write ``path`` through ``write(tmp)`` on a temporary file beside it, moved into place
+    when complete, so an interrupted write never leaves half a file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _xlsx_target(text: str) -> Path:
+    out = Path(text)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"-o {text}: an assumptions workbook is an .xlsx file")
+    if out.is_dir():
+        raise InputError(f"-o {text}: is a folder")
+    return out
+
+
+def _org(text: str) -> tuple[str, str, str]:
+    from .inputs.vocab import KINDS
+
+    kind, _, rest = text.partition(":")
+    org_id, _, name = rest.partition(":")
+    if kind not in KINDS or not org_id:
+        raise InputError(f"--org {text!r}: expected KIND:ID[:NAME] with KIND one of "
+                         f"{', '.join(KINDS)}, e.g. ccg:north_icb:'NHS North ICB'")
+    return kind, org_id, name or org_id
+
+
+def cmd_workbook(args) -> int:
+    from .inputs.limits import printable
+    from .inputs.loading import check
+
+    if args.action == "new":
+        from .outputs.book_new import new_book
+
+        out = _xlsx_target(args.out)
+        orgs = [_org(text) for text in args.org] or None
+        try:
+            _write_file(out, lambda tmp: new_book(tmp, args.base_year, args.end_year, orgs))
+        except ValueError as exc:
+            raise InputError(f"workbook new: {exc}") from None
+        print(f"blank workbook -> {out}")
+        return 0
+    scenario, _, problems = check(args.source, _overrides(args.set))
+    if problems:
+        _print_problems(problems)
+        return EXIT_INPUT
+    if args.action == "export":
+        from .outputs.book_export import export_book
+
+        out = _xlsx_target(args.out)
+        _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))))
+        print(f"{scenario.name}: assumptions workbook -> {out}")
+        return 0
+    from .inputs.book_import import scenario_yaml
+
+    text = scenario_yaml(scenario)
+    if args.out in (None, "-"):
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    _write_file(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    print(f"{scenario.name}: scenario -> {out}", file=sys.stderr)
+    return 0
+
+
+def _workbook_parser(sub, setter: dict) -> None:
+    w = sub.add_parser(
+        "workbook", help="the Excel assumptions workbook: export a scenario, import one, or "
+        "start a blank one",
+        description="An Excel assumptions workbook a finance team fills in instead of YAML: "
+        "yellow input cells, one sheet per kind of input, drop-down lists, money in £k. "
+        "run, report and validate also take a workbook directly.")
+    actions = w.add_subparsers(dest="action", required=True)
+    e = actions.add_parser("export", help="write the assumptions workbook of a scenario")
+    e.add_argument("source", metavar="SCENARIO", help="a YAML file, workbook or bundled name")
+    e.add_argument("-o", "--out", required=True, help="the .xlsx file to write")
+    e.add_argument("--set", **setter)
+    i = actions.add_parser("import", help="read a workbook into a validated scenario YAML",
+                           description="Read an assumptions workbook and write it as a "
+                           "scenario YAML file with its sources, or list every problem (sheet, "
+                           "cell, field, value, what is allowed) and exit 2.")
+    i.add_argument("source", metavar="WORKBOOK", help="the .xlsx file to read")
+    i.add_argument("-o", "--out", default=None,
+                   help="the YAML file to write (default: standard output)")
+    i.add_argument("--set", **setter)
+    n = actions.add_parser("new", help="write a blank workbook for a new organisation")
+    n.add_argument("-o", "--out", required=True, help="the .xlsx file to write")
+    n.add_argument("--base-year", default="2025/26", help="first modelled year (default "
+                   "2025/26)")
+    n.add_argument("--end-year", default=None, help="last modelled year (default: base + 4)")
+    n.add_argument("--org", action="append", default=[], metavar="KIND:ID[:NAME]",
+                   help="an organisation to lay out rows for (repeat; KIND ccg, provider or "
+                   "social_care); default: one example of each")
+    w.set_defaults(func=cmd_workbook)
 
 
 def main(argv: list[str] | None = None) -> int:

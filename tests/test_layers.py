@@ -6,7 +6,9 @@ top or inside a function, is checked against the rule stated in ``ccgmodels/__in
 * a module imports only from its own layer or a lower one;
 * there is no import circle (inside a layer or across);
 * matplotlib only in ``outputs/plotting.py``, ipywidgets only in ``outputs/widgets.py``,
-  openpyxl only in ``outputs/workbook.py``, papermill / nbconvert / nbformat / nbclient /
+  openpyxl only in ``outputs/workbook.py`` and the assumptions workbook's writer
+  (``outputs/book_export.py``) and reader (``inputs/book_import.py``), papermill /
+  nbconvert / nbformat / nbclient /
   jupyter_client / jupyter_core only in ``batch/``;
 * no module is longer than 500 lines.
 """
@@ -24,7 +26,9 @@ LAYERS = ("inputs", "models", "outputs", "batch", "cli")
 CONFINED = {
     "matplotlib": ("outputs/plotting.py",),
     "ipywidgets": ("outputs/widgets.py",),
-    "openpyxl": ("outputs/workbook.py",),
+    # the report workbook, and the assumptions workbook (layout: inputs/book_layout.py, no
+    # openpyxl): written by outputs/book_export.py, read by inputs/book_import.py
+    "openpyxl": ("outputs/workbook.py", "outputs/book_export.py", "inputs/book_import.py"),
     **{name: ("batch/",) for name in ("papermill", "nbconvert", "nbformat", "nbclient",
                                       "jupyter_client", "jupyter_core")},
 }

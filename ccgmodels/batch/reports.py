@@ -63,16 +63,19 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def expand_sources(items: list[str]) -> list[str]:
-    """Scenario arguments as a list of sources: files, folders (their ``*.yaml``/``*.yml``),
-    globs and bundled scenario names, in the order given, duplicates removed.
+    """Scenario arguments as a list of sources: files (YAML or assumptions workbooks),
+    folders (their ``*.yaml``/``*.yml``), globs and bundled scenario names, in the order given,
+    duplicates removed.
 
-    A glob that matches nothing is kept as is, so validation reports it as a missing file.
+    A glob matches YAML files, and workbooks when it ends in ``.xlsx`` (``plans/*.xlsx``; a
+    folder's ``.xlsx`` files are not taken, since report folders hold output workbooks). A
+    glob that matches nothing is kept as is, so validation reports it as a missing file.
     """
     out: list[str] = []
     for item in items:
         if any(c in item for c in "*?["):
             found = sorted(glob.glob(item, recursive=True))
-            found = [f for f in found if f.endswith((".yaml", ".yml"))] or [item]
+            found = [f for f in found if f.endswith(_glob_suffixes(item))] or [item]
         elif Path(item).is_dir():
             found = sorted(str(p) for p in Path(item).iterdir()
                            if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -82,6 +85,13 @@ def expand_sources(items: list[str]) -> list[str]:
             found = [item]
         out.extend(f for f in found if f not in out)
     return out
+
+
+def _glob_suffixes(pattern: str) -> tuple[str, ...]:
+    """The scenario files a glob takes: YAML, and assumptions workbooks when it asks for
+    ``.xlsx`` (read in memory by :func:`ccgmodels.inputs.loading.check`)."""
+    return (".yaml", ".yml", ".xlsx") if pattern.lower().endswith(".xlsx") else (".yaml",
+                                                                               ".yml")
 
 
 def safe_key(text: str) -> str:

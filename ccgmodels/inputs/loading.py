@@ -30,6 +30,8 @@ from .scenario import Scenario
 from .yamlread import YamlLimit
 from .yamlread import load as load_yaml_text
 
+#: the files a scenario may be: YAML, or an assumptions workbook (:mod:`.book_import`)
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".xlsx")
 BUNDLED_PACKAGE = "ccgmodels"
 BUNDLED_FOLDER = ("data", "scenarios")
 
@@ -296,7 +298,7 @@ def bundled_folder() -> Path:
 def resolve(source: str | Path) -> tuple[str, Path | Any]:
     """Map a path or a bundled scenario name to ``(label, file)``."""
     p = Path(source)
-    if p.exists() or str(source).endswith((".yaml", ".yml")) or "/" in str(source):
+    if p.exists() or str(source).lower().endswith(SCENARIO_SUFFIXES) or "/" in str(source):
         return printable(str(source)), p
     bundled = bundled_scenarios()
     if str(source) in bundled:
@@ -420,7 +422,10 @@ def expand(data: dict, name: str, here: Path | None, seen: tuple[str, ...] = (),
 def check(
     source: str | Path, overrides: Mapping[str, Any] | None = None
 ) -> tuple[Scenario | None, dict | None, list[Problem]]:
-    """Read and validate one scenario; returns ``(scenario, plain data, problems)``."""
+    """Read and validate one scenario (a YAML file, a bundled name or an assumptions workbook);
+    returns ``(scenario, plain data, problems)``."""
+    if is_workbook(source):
+        return check_workbook(source, overrides)
     name, file, data, problems = _read_source(source)
     if data is None:
         return None, None, problems
@@ -433,6 +438,33 @@ def check(
     return scenario, data, problems
 
 
+def is_workbook(source: str | Path) -> bool:
+    """Whether ``source`` names an assumptions workbook (``.xlsx``)."""
+    return str(source).lower().endswith(".xlsx")
+
+
+def check_workbook(source: str | Path, overrides: Mapping[str, Any] | None = None
+                   ) -> tuple[Scenario | None, dict | None, list[Problem]]:
+    """Read an assumptions workbook in memory and validate it as :func:`check` does a file:
+    every problem names the sheet and cell its value came from (``plan.xlsx: QIPP!H9:
+    organisations.cpr_ccg.qipp.schemes.avastin.net_saving: ...``)."""
+    from .book_import import ABSENT, explain, place, read_book
+
+    name = printable(str(source))
+    data, cells, rows = read_book(source)
+    problems = [Problem(name, where, _ABSENT if value is ABSENT else value, message)
+                for where, value, message in rows]
+    if data is None:
+        return None, None, problems
+    scenario, found = validate_data(data, name, overrides)
+    for p in found:
+        cell = place(p.path, cells)
+        message = explain(p.path, p.message)
+        problems.append(Problem(p.file, f"{cell}: {p.path}" if cell else p.path, p.value,
+                                message))
+    return (None if problems else scenario), data, problems
+
+
 def load_scenario(
     source: str | Path, overrides: Mapping[str, Any] | None = None
 ) -> Scenario:
@@ -441,7 +473,8 @@ def load_scenario(
     Parameters
     ----------
     source : str or Path
-        A YAML file, or the name of a bundled scenario (see :func:`bundled_scenarios`).
+        A YAML file, an assumptions workbook (``.xlsx``, read in memory), or the name of a
+        bundled scenario (see :func:`bundled_scenarios`).
     overrides : mapping, optional
         ``{dotted.path: value}`` applied before validation, exactly as ``--set`` does.
 

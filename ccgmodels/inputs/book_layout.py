@@ -1,0 +1,473 @@
+"""The layout of the assumptions workbook, read from the typed models: one source of truth for
+the writer (:mod:`ccgmodels.outputs.book_export`) and the reader
+(:mod:`ccgmodels.inputs.book_import`).
+
+Two kinds of sheet hold the assumptions:
+
+* **parameter sheets** (Scenario, Allocations, Plan, Demand, Solutions, Bridge, Providers,
+  Councils): one row per assumption of an organisation, keyed by the organisation id and the
+  field's dotted path below it. A number for every year goes in the ``Value`` column; a
+  number year by year goes in the year columns instead. A group by year (allocation levels,
+  bridge years) is written ``allocation.levels.{year}.programme``: the year comes from the
+  column.
+* **record tables** (Organisations, Activity, QIPP, Contracts, Uncertainty, Sources): one row
+  per organisation, point of delivery, scheme, contract, range or source.
+
+The rows of the parameter sheets are every field of :class:`~ccgmodels.inputs.scenario.
+Commissioner`, :class:`~ccgmodels.inputs.scenario.Provider` and :class:`~ccgmodels.inputs.
+scenario.SocialCare` (and the scenario's own), walked from their pydantic definitions, so a new
+field appears in the workbook without a change here. Units, descriptions and defaults come from
+the same fields.
+
+Conventions: money in £k; rates as fractions (the workbook shows them as percentages; a cell
+typed ``3.4%`` is 0.034); years ``"2019/20"``; surplus positive, deficit negative.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from .fields import unwrap
+from .scenario import Commissioner, Contract, PointOfDelivery, Provider, Scenario, Scheme
+from .scenario import SocialCare as Council
+from .types import FinancialYear
+from .vocab import KINDS, PODS, SERVICE_LINES
+
+#: the year placeholder of a group by year in a parameter row's field
+YEAR = "{year}"
+#: the header of a parameter sheet's one-number column
+VALUE = "Value (every year)"
+#: a record row whose note starts with this is the workbook's example, refused on import
+EXAMPLE = "EXAMPLE"
+BOOL_TEXT = {True: "Yes", False: "No"}
+
+Shape = Literal["value", "by_year", "years", "list"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One row of a parameter sheet: a field below an organisation (or the scenario)."""
+
+    sheet: str
+    path: str  # below the organisation; may hold YEAR or a mapping key
+    shape: Shape  # value: one cell; by_year: Value or the year columns; years: year columns
+    scalar: str  # money, rate, growth, number, int, bool, text, year, choice
+    unit: str
+    description: str
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a record table: a field below the record."""
+
+    label: str  # the header
+    path: str  # below the record; "" is the record itself (a source's text), "@key" its key
+    scalar: str
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    by_year: bool = False  # a rate or {year: rate}: an "every year" column and year columns
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A record table: its sheet, where its records live and its columns."""
+
+    sheet: str
+    title: str
+    collection: str  # "organisations", "uncertainty", "sources" or a path below a CCG
+    keyed: bool  # a mapping keyed by its first column, else a list
+    columns: tuple[Column, ...]
+    owned: bool = True  # an Organisation column names the commissioner it belongs to
+    dynamic: str = ""  # a column group whose keys come from the data (age bands)
+    derived: tuple[tuple[str, str], ...] = field(default=())  # (header, formula template)
+
+
+def _scalar(tp: Any, meta: list | tuple = (), unit: str = "") -> tuple[str, tuple[str, ...]]:
+    """The kind of a scalar annotation (``meta``: a field's pydantic metadata; ``unit``: its
+    unit) and its allowed values."""
+    bare, more = unwrap(tp)
+    text = repr(tp) + repr(list(meta) + more)
+    if get_origin(bare) is Literal:
+        return "choice", tuple(get_args(bare))
+    if bare is bool:
+        return "bool", ("Yes", "No")
+    if bare is int:
+        return "int", ()
+    if bare is str:
+        return ("year" if "_year" in text else "text"), ()
+    if "£k" in unit or "_not_negative_money" in text:
+        return "money", ()
+    if "fraction" in unit or "_fraction" in text or "_growth" in text:
+        return "rate", ()
+    return "number", ()
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _union_members(tp: Any) -> list:
+    return [a for a in get_args(tp) if a is not type(None)]
+
+
+def _unit(description: str) -> str:
+    units = re.findall(r"\[([^\]]+)\]", description)
+    return units[-1] if units else ""
+
+
+def _default(info) -> Any:
+    return None if info.is_required() else info.get_default(call_default_factory=True)
+
+
+def params(model: type[BaseModel], sheet_of, prefix: str = "", skip: tuple = (),
+           default: Any = None) -> list[Param]:
+    """Every parameter row of ``model``, walked from its fields: ``sheet_of(path)`` names the
+    sheet of each (None: not on a parameter sheet); ``skip`` lists paths held elsewhere."""
+    out: list[Param] = []
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        sheet = sheet_of(path)
+        if path in skip or sheet is None:
+            continue
+        tp, _ = unwrap(info.annotation)
+        desc = info.description or ""
+        here = _default(info) if default is None else getattr(default, name, None)
+        if _is_model(tp):
+            out += params(tp, sheet_of, path + ".", skip, here)
+            continue
+        origin = get_origin(tp)
+        if origin in (Union, types.UnionType):  # a number or {year: number}
+            scalar, choices = _scalar(_union_members(tp)[0], info.metadata, _unit(desc))
+            out.append(Param(sheet, path, "by_year", scalar, _unit(desc), desc, choices,
+                             here if not isinstance(here, dict) else None))
+        elif origin is dict:
+            key, value = get_args(tp)
+            vbare, _ = unwrap(value)
+            if key is FinancialYear:
+                if _is_model(vbare):  # a group by year: one row per field
+                    for sub, sinfo in vbare.model_fields.items():
+                        sdesc = sinfo.description or ""
+                        scalar, choices = _scalar(sinfo.annotation, sinfo.metadata,
+                                                  _unit(sdesc))
+                        out.append(Param(sheet, f"{path}.{YEAR}.{sub}", "years", scalar,
+                                         _unit(sdesc), sdesc, choices, _default(sinfo)))
+                elif get_origin(vbare) is dict and get_args(unwrap(get_args(vbare)[0])[0]):
+                    # levels by year and by a vocabulary (spend by year and service line)
+                    inner_key, inner = get_args(vbare)
+                    scalar, choices = _scalar(inner, (), _unit(desc))
+                    for k in get_args(unwrap(inner_key)[0]):
+                        out.append(Param(sheet, f"{path}.{YEAR}.{k}", "years", scalar,
+                                         _unit(desc), desc, choices))
+                else:
+                    scalar, choices = _scalar(value, (), _unit(desc))
+                    out.append(Param(sheet, path, "years", scalar, _unit(desc), desc, choices))
+            else:
+                keys = get_args(unwrap(key)[0])
+                shape: Shape = "by_year" if get_origin(vbare) in (Union, types.UnionType) \
+                    else "value"
+                scalar, choices = _scalar(_union_members(vbare)[0] if shape == "by_year"
+                                          else value, (), _unit(desc))
+                for k in keys or ("<key>",):
+                    d = here.get(k) if isinstance(here, dict) else None
+                    out.append(Param(sheet, f"{path}.{k}", shape, scalar, _unit(desc), desc,
+                                     choices, d))
+        elif origin is list and _is_model(get_args(tp)[0]):
+            continue  # records: a table of their own (TABLES)
+        elif origin is list:
+            scalar, choices = _scalar(get_args(tp)[0], (), _unit(desc))
+            out.append(Param(sheet, path, "list", scalar, _unit(desc), desc, choices,
+                             ", ".join(here) if isinstance(here, list) else None))
+        else:
+            scalar, choices = _scalar(info.annotation, info.metadata, _unit(desc))
+            out.append(Param(sheet, path, "value", scalar, _unit(desc), desc, choices, here))
+    return out
+
+
+def _ccg_sheet(path: str) -> str:
+    """The sheet of a commissioner's assumption: by its group; anything else (a field added
+    to the model later) goes on Plan, so that nothing is left out of the workbook."""
+    head = path.split(".")[0]
+    return {"allocation": "Allocations", "demand": "Demand", "qipp": "Solutions",
+            "solutions": "Solutions", "primary_care_bridge": "Bridge"}.get(head, "Plan")
+
+
+ORG_FIELDS = ("kind", "id", "name")
+#: the parameter rows of each organisation kind, and of the scenario itself ("")
+PARAMS: dict[str, list[Param]] = {
+    "": params(Scenario, lambda p: "Scenario",
+               skip=("organisations", "uncertainty", "sources")),
+    "ccg": params(Commissioner, _ccg_sheet,
+                  skip=(*ORG_FIELDS, "contracts", "demand.pods", "qipp.schemes")),
+    "provider": params(Provider, lambda p: "Providers", skip=ORG_FIELDS),
+    "social_care": params(Council, lambda p: "Councils", skip=ORG_FIELDS),
+}
+#: the parameter sheets, in workbook order
+PARAM_SHEETS = ("Scenario", "Allocations", "Plan", "Demand", "Solutions", "Bridge",
+                "Providers", "Councils")
+
+
+def find_param(kind: str, path: str) -> tuple[Param | None, str]:
+    """The parameter row spec of ``path`` for an organisation of ``kind`` ("" the scenario),
+    and the mapping key it names where the spec's path ends in ``<key>``."""
+    for p in PARAMS.get(kind, []):
+        if p.path == path:
+            return p, ""
+        if p.path.endswith(".<key>") and path.startswith(p.path[:-5]) \
+                and "." not in path[len(p.path) - 5:]:
+            return p, path[len(p.path) - 5:]
+    return None, ""
+
+
+def _columns(model: type[BaseModel], names: tuple[str, ...] | None = None,
+             labels: dict[str, str] | None = None) -> tuple[Column, ...]:
+    out = []
+    for name, info in model.model_fields.items():
+        if names is not None and name not in names:
+            continue
+        desc = info.description or ""
+        scalar, choices = _scalar(info.annotation, info.metadata, _unit(desc))
+        label = (labels or {}).get(name) or name.replace("_", " ").capitalize()
+        out.append(Column(label, name, scalar, _unit(desc), choices,
+                          required=info.is_required()))
+    return tuple(out)
+
+
+def _lines(prefix: str) -> tuple[Column, ...]:
+    return tuple(Column(f"Share: {line}", f"{prefix}.{line}", "rate", "fraction")
+                 for line in SERVICE_LINES)
+
+
+TABLES: dict[str, Table] = {t.sheet: t for t in (
+    Table("Organisations", "Organisations modelled, in order: a commissioner (ccg), an NHS "
+          "provider trust (provider) or a council's social care (social_care)",
+          "organisations", False,
+          (Column("Kind", "kind", "choice", choices=KINDS, required=True),
+           Column("Id", "id", "text", required=True),
+           Column("Name", "name", "text", required=True)), owned=False),
+    Table("Activity", "Demand by point of delivery and age band, one row per point of "
+          "delivery of a commissioner", "demand.pods", True,
+          (Column("Point of delivery", "@key", "choice", choices=PODS, required=True),
+           *_columns(PointOfDelivery, ("activity", "cost_share")),
+           Column("Non-demographic growth", "non_demographic_growth", "rate", "fraction/yr",
+                  by_year=True)),
+          dynamic="age_mix",
+          derived=(("Age mix total (worked out)", "=SUM({age_mix})"),)),
+    Table("QIPP", "QIPP schemes, one row each: savings positive [£k/yr]; give net saving or "
+          "gross saving (and investment)", "qipp.schemes", False,
+          _columns(Scheme, labels={"id": "Scheme id", "gross_saving": "Gross saving",
+                                   "net_saving": "Net saving"}),
+          derived=(("Net saving (worked out)",
+                    '=IF(ISNUMBER({net_saving}),{net_saving},'
+                    'IF(ISNUMBER({gross_saving}),{gross_saving},0)-N({investment}))'),)),
+    Table("Contracts", "What each commissioner pays the providers of this scenario: the share "
+          "of each service line's spend, by contract", "contracts", False,
+          (*_columns(Contract, ("provider", "basis")), *_lines("lines"))),
+    Table("Uncertainty", "Ranges for the Monte Carlo runs, keyed by dotted path "
+          "(organisations.<id>.<field>...; organisations.*.<field> is a national driver)",
+          "uncertainty", True,
+          (Column("Assumption (dotted path)", "@key", "text", required=True),
+           Column("Distribution", "dist", "choice",
+                  choices=("normal80", "triangular", "uniform"), required=True),
+           Column("Low", "low", "number", required=True),
+           Column("Mode", "mode", "number"),
+           Column("High", "high", "number", required=True)), owned=False),
+    Table("Sources", "Where each assumption comes from, keyed by dotted path: a document line "
+          "such as '000:L1981' or 'ASSUMPTION: why'", "sources", True,
+          (Column("Assumption (dotted path)", "@key", "text", required=True),
+           Column("Source", "", "text", required=True)), owned=False,
+          derived=(("Assumption? (worked out)",
+                    '=IF(ISNUMBER(SEARCH("ASSUMPTION",{})),"ASSUMPTION","")'),)),
+)}
+
+
+def _record_lists(model: type[BaseModel], prefix: str = "") -> list[tuple[str, type]]:
+    """``(path, record model)`` of every list of records below ``model``."""
+    out = []
+    for name, info in model.model_fields.items():
+        tp, _ = unwrap(info.annotation)
+        if _is_model(tp):
+            out += _record_lists(tp, f"{prefix}{name}.")
+        elif get_origin(tp) is list and _is_model(get_args(tp)[0]):
+            out.append((prefix + name, get_args(tp)[0]))
+    return out
+
+
+def _more_tables() -> list[Table]:
+    """A table for each list of records of the scenario or of a commissioner that no table
+    above holds (one added to the models later): its columns are the record's fields."""
+    held = {t.collection for t in TABLES.values()}
+    out = []
+    for owned, model in ((False, Scenario), (True, Commissioner)):
+        for path, record in _record_lists(model):
+            if path in held or path == "organisations":
+                continue
+            name = path.split(".")[-1].replace("_", " ").capitalize()[:31]
+            out.append(Table(name, f"{name}: one row each ({record.__name__})", path, False,
+                             _columns(record), owned=owned))
+    return out
+
+
+TABLES.update({t.sheet: t for t in _more_tables()})
+#: what each parameter sheet holds (its second row, and the cover's list of sheets)
+SHEET_NOTES = {
+    "Scenario": "The scenario's name, title, years and national assumptions",
+    "Allocations": "Each commissioner's recurrent allocation by type: the base year, and its "
+                   "growth (or the published levels) year by year",
+    "Plan": "Each commissioner's planned spend by service line in the base year, its growth by "
+            "year, contingency and control total",
+    "Demand": "Population growth by age band and the activity growth settings of each "
+              "commissioner (points of delivery are on the Activity sheet)",
+    "Solutions": "QIPP target and delivery probabilities, and the do-something levers",
+    "Bridge": "The primary care financial bridge by year; enabler costs negative",
+    "Providers": "NHS provider trusts: income, cost and their growth, efficiency (CIP)",
+    "Councils": "Councils' social care: budget, cost, savings and the pooled BCF",
+}
+#: the cover sheet's text: (heading, lines)
+COVER = (
+    ("How to fill it in", (
+        "Yellow cells are inputs; grey cells are worked out (formulas) or describe the row. "
+        "Change yellow cells only.",
+        "Organisations lists every organisation once: its kind (ccg, provider or social_care), "
+        "an id (lower-case letters, digits and _) and its name. Every other sheet names the "
+        "organisation of each row by that id.",
+        "Parameter sheets (Scenario, Allocations, Plan, Demand, Solutions, Bridge, Providers, "
+        "Councils) have one row per assumption: one number for every year goes in 'Value "
+        "(every year)'; a number that changes year by year goes in the year columns instead "
+        "(not both). A blank cell takes the default shown beside it.",
+        "Record sheets (Activity, QIPP, Contracts, Uncertainty, Sources) have one row per "
+        "point of delivery, scheme, contract, range or source. Blank rows are ignored: type "
+        "into the spare rows at the end, or copy a row.",
+        "The sheets are protected without a password, so that grey cells are not typed over; "
+        "to add more rows than the spare ones, Review > Unprotect Sheet.",
+        "To add an organisation, add its row on Organisations, then copy one organisation's "
+        "block of rows on each parameter sheet and change the id in the copies.",
+        "Say where each figure comes from on the Sources sheet (a document and line such as "
+        "'000:L1981', or 'ASSUMPTION: why'); the Source column beside each value looks it up.",
+        "Then: ccgmodels workbook import plan.xlsx -o scenario.yaml (or ccgmodels run / report "
+        "plan.xlsx directly). Every problem is listed at once with its sheet and cell.",
+    )),
+    ("Units and conventions", (
+        "Money: thousands of pounds (£k, £000) throughout.",
+        "Rates and growth: percentages. Type 3.4% (or 0.034); a rate typed as 3.4 is refused "
+        "with 'did you mean 0.034?'.",
+        "Financial years are written 2019/20.",
+        "Sign: surplus positive, deficit negative; savings are positive numbers that reduce "
+        "spend; primary care bridge enabler costs are negative, as the plans print them.",
+    )),
+)
+#: the sheets in workbook order
+SHEETS = ("Cover", "Scenario", "Organisations", "Allocations", "Plan", "Demand", "Activity",
+          "QIPP", "Solutions", "Bridge", "Contracts", "Providers", "Councils",
+          *[t for t in TABLES if t not in ("Organisations", "Activity", "QIPP", "Contracts",
+                                           "Uncertainty", "Sources")],
+          "Uncertainty", "Sources")
+#: the record tables read after the parameter sheets, in workbook order
+RECORD_SHEETS = tuple(s for s in SHEETS if s in TABLES and s != "Organisations")
+AGE_MIX = "Age mix"
+NOTE = "Note"
+ORG = "Organisation"
+FIELD = "Field"
+
+
+def param_columns(years: list[str]) -> list[str]:
+    """The headers of a parameter sheet."""
+    return [ORG, FIELD, "Description", "Unit", "Default", VALUE, *years, "Source",
+            "Assumption?"]
+
+
+def record_columns(table: Table, years: list[str], keys: list[str]) -> list[tuple[str, Column,
+                                                                                 str | None]]:
+    """``(header, column, year or dynamic key)`` of a record table, left to right, before its
+    derived columns; ``years`` feed by-year columns, ``keys`` the dynamic group."""
+    out: list[tuple[str, Column, str | None]] = []
+    if table.owned:
+        out.append((ORG, Column(ORG, "@org", "text", required=True), None))
+    for col in table.columns:
+        if col.by_year:
+            out.append((f"{col.label}: every year", col, None))
+            out += [(f"{col.label}: {y}", col, y) for y in years]
+        else:
+            out.append((col.label, col, None))
+        if table.dynamic and col.path == "cost_share":
+            dyn = Column(AGE_MIX, table.dynamic, "rate", "fraction")
+            out += [(f"{AGE_MIX}: {k}", dyn, k) for k in keys]
+    return out
+
+
+# --- reading a cell the way a person meant it -------------------------------------------------
+
+#: a cell with nothing in it (None, or only spaces)
+BLANK = object()
+_NUMBER = re.compile(r"\A[-+]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][-+]?\d+)?\Z")
+
+
+def _number(text: str) -> float | str:
+    """A number typed as text: thousands separators, a £ sign, brackets for a negative and a
+    trailing % (3.4% is 0.034) are read as a person means them; anything else stays text, for
+    validation to refuse with its own message."""
+    t = text.replace("\u00a0", " ").strip().replace(" ", "")
+    negative = t.startswith("(") and t.endswith(")")
+    if negative:
+        t = t[1:-1]
+    per_cent = t.endswith("%")
+    t = t.removesuffix("%").lstrip("£").removeprefix("-£")
+    if text.strip().startswith("-£"):
+        negative = True
+    if not t or not _NUMBER.match(t) or t in (".", "-", "+"):
+        return text.strip()
+    value = float(t.replace(",", ""))
+    value = -value if negative else value
+    return value / 100 if per_cent else value
+
+
+def read_cell(value: Any, scalar: str) -> Any:
+    """The assumption a cell holds: :data:`BLANK`, or its value typed for ``scalar``
+    (money, rate, number, int, bool, text, year, choice); what cannot be read is returned as
+    the text typed, so that validation names it with its usual message."""
+    if value is None:
+        return BLANK
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return BLANK
+    if scalar in ("money", "rate", "number", "int"):
+        if isinstance(value, str):
+            value = _number(value)
+        if scalar == "int" and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+    if scalar == "bool":
+        if isinstance(value, str):
+            low = value.lower()
+            if low in ("yes", "y", "true"):
+                return True
+            if low in ("no", "n", "false"):
+                return False
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, str) else str(value) if scalar == "text" else value
+
+
+def read_list(value: Any) -> Any:
+    """A list typed in one cell, comma separated: ``acute, ambulance``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return BLANK
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def write_cell(value: Any, scalar: str) -> Any:
+    """What a cell shows for an assumption: booleans as Yes/No, lists comma separated."""
+    if isinstance(value, bool):
+        return BOOL_TEXT[value]
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value

@@ -1,0 +1,467 @@
+"""The assumptions workbook a finance team fills in: ``ccgmodels workbook export`` and ``new``.
+
+Every sheet is laid out from :mod:`ccgmodels.inputs.book_layout` (the fields, units and allowed
+values of the typed models), and :mod:`ccgmodels.inputs.book_import` reads it back. Input cells
+are yellow and unlocked; worked-out cells are grey formulas (a QIPP scheme's net saving, a
+point of delivery's age mix total, each value's source looked up on the Sources sheet and its
+ASSUMPTION flag). Statuses, service lines, kinds, points of delivery and years have drop-down
+lists; each sheet's rows are a named Excel Table; money is formatted ``#,##0;(#,##0)`` [£k]
+and rates as percentages of the fractions stored.
+
+This is not the report workbook (:mod:`ccgmodels.outputs.workbook`): that one is output only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..inputs import book_layout as L
+from ..inputs.years import format_year, span, start_of
+
+HEAD = 4  # the header row of every table
+SPARE = 10  # blank input rows left at the end of each table
+LAST = 5000  # the last row a lookup of the Sources sheet reaches
+INPUT, DERIVED, HEADER, GREY = "FFF2CC", "E7E6E6", "005EB8", "BFBFBF"
+FORMATS = {"money": "#,##0;(#,##0)", "rate": "0.0##%", "int": "0", "number": "#,##0.###",
+           "text": "@", "year": "@", "choice": "@", "bool": "@", "list": "@"}
+WIDTHS = {L.ORG: 16, L.FIELD: 46, "Description": 60, "Unit": 11, "Default": 12, L.VALUE: 16,
+          "Source": 60, "Assumption?": 13, L.NOTE: 45, "Name": 40, "Id": 18, "Scheme id": 26,
+          "Point of delivery": 22, "Provider": 14, "Assumption (dotted path)": 62,
+          "Category": 16, "Investment line": 16, "Status": 12}
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+    thin = Side(style="thin", color=GREY)
+    return {
+        "input": (PatternFill("solid", fgColor=INPUT), Protection(locked=False)),
+        "derived": (PatternFill("solid", fgColor=DERIVED), Protection(locked=True)),
+        "header": (PatternFill("solid", fgColor=HEADER), Font(bold=True, color="FFFFFF")),
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+    }
+
+
+class _Writer:
+    def __init__(self, data: dict, examples: bool | tuple | dict, title: str):
+        from openpyxl import Workbook
+
+        self.data, self.examples, self.title = data, examples, title
+        self.book = Workbook()
+        self.book.remove(self.book.active)
+        self.st = _styles()
+        self.sources: dict[str, str] = dict(data.get("sources") or {})
+        self.years = span(data["base_year"], data["end_year"])
+        self.lists: dict[str, str] = {}
+        self.validations: dict[str, Any] = {}
+
+    # -- cells --------------------------------------------------------------------------
+
+    def cell(self, ws, row: int, col: int, value: Any, kind: str, scalar: str = "text"):
+        c = ws.cell(row=row, column=col, value=value)
+        if kind == "input" and isinstance(value, str) and value.startswith("="):
+            c.data_type = "s"  # text that only looks like a formula (a name "=A1") stays text
+        if kind in ("input", "derived"):
+            c.fill, c.protection = self.st[kind]
+            c.number_format = FORMATS.get(scalar, "General")
+        c.border = self.st["border"]
+        return c
+
+    def choose(self, ws, ref: str, name: str, values) -> None:
+        """A drop-down list of ``values`` (a named range on the Lists sheet) on cell ``ref``."""
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        if name not in self.lists:
+            self.lists[name] = self._list(name, list(values))
+        key = (ws.title, name)
+        if key not in self.validations:
+            dv = DataValidation(type="list", formula1=f"={self.lists[name]}", allow_blank=True,
+                                showErrorMessage=True, errorStyle="warning",
+                                errorTitle="Not in the list",
+                                error=f"Choose one of the {name.replace('_', ' ')} values")
+            ws.add_data_validation(dv)
+            self.validations[key] = dv
+        self.validations[key].add(ref)
+
+    def _list(self, name: str, values: list) -> str:
+        from openpyxl.utils import get_column_letter
+        from openpyxl.workbook.defined_name import DefinedName
+
+        ws = self.book["Lists"] if "Lists" in self.book.sheetnames else None
+        if ws is None:
+            ws = self.book.create_sheet("Lists")
+            ws.sheet_state = "hidden"
+        col = len(self.lists) + 1
+        ws.cell(row=1, column=col, value=name)
+        for i, v in enumerate(values, start=2):
+            ws.cell(row=i, column=col, value=L.write_cell(v, "text"))
+        letter = get_column_letter(col)
+        ref = f"Lists!${letter}$2:${letter}${len(values) + 1}"
+        self.book.defined_names[f"list_{name}"] = DefinedName(f"list_{name}", attr_text=ref)
+        return f"list_{name}"
+
+    def source_key(self, path: str) -> str:
+        """The Sources key that tells where ``path`` comes from: itself or the nearest group
+        above it, else the first entry below it, else ``path`` (so a source added for it
+        shows)."""
+        parts = path.split(".")
+        for i in range(len(parts), 0, -1):
+            if ".".join(parts[:i]) in self.sources:
+                return ".".join(parts[:i])
+        below = [k for k in self.sources if k.startswith(path + ".")]
+        return below[0] if below else path
+
+    def source(self, ws, row: int, col: int, path: str) -> None:
+        from openpyxl.utils import get_column_letter
+
+        key = self.source_key(path).replace('"', '""')  # a quote inside a formula's text
+        self.cell(ws, row, col, f'=IFERROR(INDEX(Sources!$B${HEAD + 1}:$B${LAST},MATCH("{key}",'
+                  f'Sources!$A${HEAD + 1}:$A${LAST},0)),"")', "derived")
+        ref = f"{get_column_letter(col)}{row}"
+        self.cell(ws, row, col + 1, f'=IF(ISNUMBER(SEARCH("ASSUMPTION",{ref})),"ASSUMPTION",'
+                  '"")', "derived")
+
+    # -- sheets -------------------------------------------------------------------------
+
+    def sheet(self, name: str, headers: list[str], title: str):
+        ws = self.book.create_sheet(name)
+        ws.cell(row=1, column=1, value=title).font = _font(bold=True, size=13)
+        ws.cell(row=2, column=1, value=L.SHEET_NOTES.get(name, ""))
+        fill, font = self.st["header"]
+        for c, h in enumerate(headers, start=1):
+            cell = ws.cell(row=HEAD, column=c, value=h)
+            cell.fill, cell.font, cell.border = fill, font, self.st["border"]
+            cell.alignment = self.st["wrap"]
+        from openpyxl.utils import get_column_letter
+
+        for c, h in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = WIDTHS.get(
+                h, 16 if ": " in h else 12)
+        ws.row_dimensions[HEAD].height = 60
+        ws.freeze_panes = ws.cell(row=HEAD + 1, column=3)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = f"{HEAD}:{HEAD}"
+        return ws
+
+    def table(self, ws, ncols: int, last: int) -> None:
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.table import Table, TableStyleInfo
+
+        t = Table(displayName=f"t_{ws.title.replace(' ', '_')}",
+                  ref=f"A{HEAD}:{get_column_letter(ncols)}{last}")
+        t.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
+        ws.add_table(t)
+        _protect(ws)
+
+    def params(self, sheet: str) -> None:
+        years = self.sheet_years(sheet)
+        headers = L.param_columns(years)
+        ws = self.sheet(sheet, headers, f"{sheet}: {self.title}")
+        col = {h: i for i, h in enumerate(headers, start=1)}
+        r = HEAD
+        owners = [("", "", self.data)] if sheet == "Scenario" else [
+            (o["kind"], o["id"], o) for o in self.data["organisations"]]
+        for kind, org, node in owners:
+            for spec in L.PARAMS[kind]:
+                if spec.sheet != sheet:
+                    continue
+                for path in self.expand(spec, node):
+                    r += 1
+                    self.param_row(ws, r, col, years, spec, kind, org, node, path)
+        for _ in range(SPARE):
+            r += 1
+            for h, c in col.items():
+                self.cell(ws, r, c, None, "derived" if h in ("Source", "Assumption?",
+                                                             "Description") else "input")
+        self.table(ws, len(headers), r)
+
+    def sheet_years(self, sheet: str) -> list[str]:
+        """The year columns of a parameter sheet: the scenario's years, widened to every year
+        its figures name (a bridge from two years before the base), consecutive."""
+        starts = [start_of(y) for y in self.years]
+        if sheet == "Bridge":  # the plans print the bridge from two years before the base
+            starts += [starts[0] - 2, starts[0] + 1]
+        owners = [("", self.data)] if sheet == "Scenario" else [
+            (o["kind"], o) for o in self.data["organisations"]]
+        for kind, node in owners:
+            for spec in L.PARAMS[kind]:
+                if spec.sheet != sheet or spec.shape not in ("by_year", "years"):
+                    continue
+                for path in self.expand(spec, node):
+                    parts = path.split(".")
+                    group = _get(node, parts[:parts.index(L.YEAR)] if L.YEAR in parts
+                                 else parts)
+                    if isinstance(group, dict):
+                        starts += [start_of(y) for y in group]
+        return [format_year(y) for y in range(min(starts), max(starts) + 1)]
+
+    def expand(self, spec: L.Param, node: dict) -> list[str]:
+        if not spec.path.endswith(".<key>"):
+            return [spec.path]
+        group = _get(node, spec.path[:-6].split("."))
+        return [f"{spec.path[:-6]}.{k}" for k in (group or {})]
+
+    def param_row(self, ws, r, col, years, spec, kind, org, node, path) -> None:
+        where = f"organisations.{org}." if kind else ""
+        self.cell(ws, r, col[L.ORG], org or None, "input" if kind else "derived")
+        self.cell(ws, r, col[L.FIELD], path, "input")
+        self.cell(ws, r, col["Description"], spec.description, "derived")
+        self.cell(ws, r, col["Unit"], spec.unit, "derived")
+        default = None if spec.default is None or spec.shape == "years" else \
+            L.write_cell(spec.default, spec.scalar)
+        self.cell(ws, r, col["Default"], default, "derived", spec.scalar)
+        parts = path.split(".")
+        value = None if L.YEAR in parts else _get(node, parts)
+        by_year: dict = {}
+        if L.YEAR in parts:
+            i = parts.index(L.YEAR)
+            group = _get(node, parts[:i]) or {}
+            by_year = {y: _get(v, parts[i + 1:]) for y, v in group.items()}
+        elif isinstance(value, dict):
+            value, by_year = None, value
+        one = spec.shape in ("value", "by_year", "list")
+        self.cell(ws, r, col[L.VALUE], L.write_cell(value, spec.scalar),
+                  "input" if one else "derived", spec.scalar)
+        for y in years:
+            self.cell(ws, r, col[y], L.write_cell(by_year.get(y), spec.scalar),
+                      "input" if spec.shape in ("by_year", "years") else "derived",
+                      spec.scalar)
+        letter_value = _letter(col[L.VALUE])
+        if spec.choices and spec.shape != "list":
+            name = _list_name(spec.path, spec.choices)
+            refs = [f"{letter_value}{r}"] if one else [f"{_letter(col[y])}{r}" for y in years]
+            for ref in refs:
+                self.choose(ws, ref, name, spec.choices)
+        if spec.scalar == "year":
+            self.choose(ws, f"{letter_value}{r}", "years", self.year_list())
+        self.source(ws, r, col["Source"], where + path.split("." + L.YEAR)[0])
+
+    def year_list(self) -> list[str]:
+        first = start_of(self.years[0])
+        return [format_year(y) for y in range(first - 3, start_of(self.years[-1]) + 6)]
+
+    def records(self, table: L.Table) -> None:
+        bands = sorted({b for o in self.data["organisations"] if o.get("kind") == "ccg"
+                        for p in ((o.get("demand") or {}).get("pods") or {}).values()
+                        for b in (p.get("age_mix") or {})}) if table.dynamic else []
+        if table.dynamic:
+            order = [b for o in self.data["organisations"]
+                     for b in ((o.get("demand") or {}).get("population_growth") or {})]
+            bands = list(dict.fromkeys([*order, *bands]))
+        layout = L.record_columns(table, self.years[1:], bands)
+        extra = [h for h, _ in table.derived]
+        sourced = table.owned
+        headers = [h for h, _, _ in layout] + extra + (["Source", "Assumption?"] if sourced
+                                                       else []) + [L.NOTE]
+        ws = self.sheet(table.sheet, headers, f"{table.sheet}: {self.title}")
+        ws.cell(row=2, column=1, value=table.title)
+        col = {h: i for i, h in enumerate(headers, start=1)}
+        r = HEAD
+        for path, key, org, rec in self.items(table):
+            r += 1
+            self.record_row(ws, r, col, layout, table, path, key, org, rec)
+        for _ in range(SPARE):
+            r += 1
+            for h, c in col.items():
+                derived = h in extra or h in ("Source", "Assumption?")
+                self.cell(ws, r, c, None, "derived" if derived else "input")
+        self.table(ws, len(headers), r)
+        for h in extra:  # a worked-out money column gets its total above the table
+            if "saving" in h:
+                ws.cell(row=3, column=col[h] - 1, value="Total [£k]").font = _font(bold=True)
+                letter = _letter(col[h])
+                self.cell(ws, 3, col[h], f"=SUM({letter}{HEAD + 1}:{letter}{r})", "derived",
+                          "money")
+
+    def items(self, table: L.Table):
+        """``(dotted path, key, organisation id, record)`` of each record, in order."""
+        d = self.data
+        if table.collection == "organisations":
+            for o in d["organisations"]:
+                yield f"organisations.{o['id']}", None, None, o
+            return
+        if not table.owned:
+            group = d.get(table.collection) or ({} if table.keyed else [])
+            pairs = group.items() if table.keyed else (
+                (v.get("id", i) if isinstance(v, dict) else i, v) for i, v in enumerate(group))
+            for k, v in pairs:
+                yield f"{table.collection}.{k}", k if table.keyed else None, None, v
+            return
+        for o in d["organisations"]:
+            if o.get("kind") != "ccg":
+                continue
+            group = _get(o, table.collection.split(".")) or ([] if not table.keyed else {})
+            root = f"organisations.{o['id']}.{table.collection}"
+            if table.keyed:
+                for k, v in group.items():
+                    yield f"{root}.{k}", k, o["id"], v
+            else:
+                for i, v in enumerate(group):
+                    yield f"{root}.{v.get('id', i) if isinstance(v, dict) else i}", None, \
+                        o["id"], v
+
+    def record_row(self, ws, r, col, layout, table, path, key, org, rec) -> None:
+        for header, column, extra in layout:
+            c = col[header]
+            if column.path == "@org":
+                value = org
+            elif column.path == "@key":
+                value = key
+            elif column.path == "":
+                value = rec
+            else:
+                value = _get(rec, column.path.split("."))
+                if column.by_year:
+                    value = (value.get(extra) if isinstance(value, dict) else None) if extra \
+                        else (None if isinstance(value, dict) else value)
+                elif table.dynamic and column.path == table.dynamic:
+                    value = (value or {}).get(extra)
+            self.cell(ws, r, c, L.write_cell(value, column.scalar), "input", column.scalar)
+            if column.choices:
+                self.choose(ws, f"{_letter(c)}{r}", _list_name(column.path, column.choices),
+                            column.choices)
+            elif column.scalar == "year":
+                self.choose(ws, f"{_letter(c)}{r}", "years", self.year_list())
+        refs = {column.path: f"{_letter(col[h])}{r}" for h, column, extra in layout}
+        for header, template in table.derived:
+            if "{age_mix}" in template:
+                mix = [col[h] for h, column, _ in layout if column.path == table.dynamic]
+                if not mix:
+                    continue
+                formula = template.replace("{age_mix}", f"{_letter(mix[0])}{r}:"
+                                                        f"{_letter(mix[-1])}{r}")
+            elif "{}" in template:
+                formula = template.replace("{}", refs[""])
+            else:
+                formula = template.format(**refs)
+            self.cell(ws, r, col[header], formula, "derived",
+                      "money" if "saving" in header else "rate")
+        if "Assumption?" in col:
+            self.source(ws, r, col["Source"], path)
+        note = None
+        if self.examples is True or table.sheet in self.examples:
+            why = self.examples.get(table.sheet) if isinstance(self.examples, dict) else None
+            note = f"{L.EXAMPLE}: overwrite, then clear this note (or delete the row)" + (
+                f". {why}" if why else "")
+        self.cell(ws, r, col[L.NOTE], note, "input")
+
+
+def _protect(ws) -> None:
+    """Protect the sheet without a password: the worked-out (locked) cells cannot be typed
+    over, the yellow (unlocked) ones can; rows may be inserted, deleted, sorted and filtered.
+    Review > Unprotect Sheet lifts it, to add rows beyond the spare ones of a table."""
+    p = ws.protection
+    p.sheet = True
+    # False: the action stays allowed under protection
+    p.insertRows = p.deleteRows = p.formatColumns = p.formatRows = False
+    p.sort = p.autoFilter = p.formatCells = False
+
+
+def _font(**kw):
+    from openpyxl.styles import Font
+
+    return Font(**kw)
+
+
+def _letter(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(c)
+
+
+def _list_name(path: str, choices) -> str:
+    from ..inputs.vocab import SERVICE_LINES
+
+    if tuple(choices) == tuple(SERVICE_LINES):
+        return "service_line"
+    return {"kind": "kind", "status": "status", "basis": "basis", "dist": "dist",
+            "@key": "pod", "demand.growth_table": "growth_table"}.get(
+        path, "yes_no" if tuple(choices) == ("Yes", "No") else path.split(".")[-1])
+
+
+def _get(node: Any, parts: list[str]) -> Any:
+    for p in parts:
+        if isinstance(node, dict):
+            node = node.get(p)
+        elif isinstance(node, list) and p.isdigit() and int(p) < len(node):
+            node = node[int(p)]
+        else:
+            return None
+    return node
+
+
+
+
+def _cover(w: _Writer, note: str) -> None:
+    ws = w.book.create_sheet("Cover", 0)
+    ws.column_dimensions["A"].width = 4
+    ws.column_dimensions["B"].width = 110
+    ws.cell(row=1, column=2, value="ccgmodels assumptions workbook").font = _font(bold=True,
+                                                                                   size=15)
+    ws.cell(row=2, column=2, value=w.title).font = _font(bold=True, size=12)
+    ws.cell(row=3, column=2, value=note)
+    r = 4
+    for heading, lines in L.COVER:
+        r += 1
+        ws.cell(row=r, column=2, value=heading).font = _font(bold=True, size=12)
+        for line in lines:
+            r += 1
+            c = ws.cell(row=r, column=2, value=line)
+            c.alignment = w.st["wrap"]
+            ws.row_dimensions[r].height = 15 * (1 + len(line) // 105)
+    r += 2
+    ws.cell(row=r, column=2, value="Colour key").font = _font(bold=True, size=12)
+    for kind, text in (("input", "an input: type here"),
+                       ("derived", "worked out or descriptive: do not type here")):
+        r += 1
+        ws.cell(row=r, column=1).fill = w.st[kind][0]
+        ws.cell(row=r, column=2, value=text)
+    r += 2
+    ws.cell(row=r, column=2, value="Sheets").font = _font(bold=True, size=12)
+    for name in L.SHEETS[1:]:
+        r += 1
+        text = L.SHEET_NOTES.get(name) or L.TABLES[name].title
+        ws.cell(row=r, column=2, value=f"{name}: {text}").alignment = w.st["wrap"]
+        ws.row_dimensions[r].height = 15 * (1 + len(text) // 100)
+    ws.page_setup.orientation = "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
+def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = (),
+               note: str = "") -> Path:
+    """Write the assumptions workbook of plain scenario ``data`` (a scenario's
+    ``model_dump()``, or the skeleton of :func:`new_book`) to ``path``.
+
+    With ``examples`` (True, the names of record sheets, or ``{sheet: where the example comes
+    from}``), every record row of those sheets is marked as the workbook's example (its note says
+    EXAMPLE), which import refuses until the row is overwritten and the note cleared.
+    """
+    title = data.get("title") or "a new scenario"
+    w = _Writer(data, examples, title)
+    for sheet in L.SHEETS[1:]:
+        if sheet in L.TABLES:
+            w.records(L.TABLES[sheet])
+        else:
+            w.params(sheet)
+    _cover(w, note)
+    if "Lists" in w.book.sheetnames:
+        w.book.move_sheet("Lists", len(w.book.sheetnames))
+    w.book.calculation.fullCalcOnLoad = True
+    w.book.properties.title = f"ccgmodels assumptions: {title}"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w.book.save(path)
+    return path
+
+
+def export_book(scenario, path: str | Path, source: str = "") -> Path:
+    """Write the assumptions workbook of a validated scenario (``extends:`` resolved);
+    importing it gives the same scenario."""
+    note = (f"Exported from {source} by ccgmodels workbook export. " if source else "") + \
+        "Import: ccgmodels workbook import THIS.xlsx -o scenario.yaml"
+    return write_book(scenario.model_dump(), path, note=note)
