@@ -176,9 +176,7 @@ def test_primary_care_and_community_growth_rules():
     flag is 1 exactly where the plan's growth reaches the allocation's."""
     df = run_scenario("footprint_2019_20")
     for org in CCGS:
-        sel = df[df.org == org]
-
-        def by_year(measure, item):
+        def by_year(measure, item, sel=df[df.org == org]):
             return sel[(sel.measure == measure) & (sel["item"] == item)].sort_values(
                 "year")["value"].to_numpy()
 

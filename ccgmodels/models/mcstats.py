@@ -1,0 +1,132 @@
+"""Monte Carlo statistics: accumulated exactly over every run as chunks arrive, and the
+``uncertainty.csv`` table (see :mod:`ccgmodels.models.uncertainty` for the conventions)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import results
+
+Key = tuple[str, str, str]  # (org, measure, item)
+PERCENTILES = {"p5": 5, "p10": 10, "p50": 50, "p90": 90, "p95": 95}
+SURPLUS_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus", "underlying_surplus",
+                    "do_nothing_cumulative_surplus", "do_something_cumulative_surplus")
+CONTROL_TOTAL_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus",
+                          "underlying_surplus")
+
+
+def percentile_error(kept: int, confidence: float = 0.999) -> float:
+    """Rank error bound of a percentile estimated from ``kept`` independent runs: with
+    probability ``confidence`` no percentile is off by more than this in rank (the
+    Dvoretzky-Kiefer-Wolfowitz inequality) [fraction]."""
+    return math.sqrt(math.log(2 / (1 - confidence)) / (2 * kept))
+
+
+class Accumulator:
+    """Exact running statistics of the random runs (1..R-1) of every kept measure, and the
+    kept rows (all runs, or every ``stride``-th)."""
+
+    def __init__(self, runs: int, stride: int):
+        self.runs, self.stride = runs, stride
+        self.kept = np.arange(0, runs, stride)
+        self.exact: dict[Key, dict[str, np.ndarray]] = {}
+        self.store: dict[str, dict] = {}
+
+    def add(self, a: int, b: int, part: dict) -> None:
+        rows = np.arange(a, b)
+        rand = rows > 0
+        take = rows % self.stride == 0
+        at = rows[take] // self.stride
+        controls = part["controls"]
+        for key, v in part["values"].items():
+            acc = self.exact.setdefault(key, {})
+            if a == 0:
+                acc["central"] = v[0].copy()
+            x = v[rand]
+            acc["sum"] = acc.get("sum", 0.0) + x.sum(axis=0)
+            if key[1] in SURPLUS_MEASURES:
+                acc["ge0"] = acc.get("ge0", 0.0) + (x >= 0).sum(axis=0)
+                if key[1] in CONTROL_TOTAL_MEASURES and key[0] in controls:
+                    ct = controls[key[0]][rand]
+                    acc["meets"] = acc.get("meets", 0.0) + (x >= ct - 1e-9).sum(axis=0)
+        for name, arrays in part.items():
+            store = self.store.setdefault(name, {})
+            for key, v in arrays.items():
+                if key not in store:
+                    store[key] = np.empty((len(self.kept), *np.shape(v)[1:]))
+                store[key][at] = v[take]
+
+    def statistics(self) -> dict[Key, dict[str, np.ndarray]]:
+        n = max(self.runs - 1, 1)
+        out = {}
+        for key, acc in self.exact.items():
+            stats = {"central": acc["central"],
+                     "mean": acc["sum"] / n if self.runs > 1 else acc["central"]}
+            if "ge0" in acc:
+                stats["prob_surplus_ge_0"] = (acc["ge0"] / n if self.runs > 1
+                                              else (acc["central"] >= 0) * 1.0)
+            if "meets" in acc and self.runs > 1:
+                stats["prob_meets_control_total"] = acc["meets"] / n
+            out[key] = stats
+        return out
+
+
+def summarise(sim) -> pd.DataFrame:
+    """The ``uncertainty.csv`` table of a :class:`~ccgmodels.models.uncertainty.Simulation`:
+    ``scenario, org, year, measure, item, stat, value, unit``.
+
+    Stats over the random runs: mean, p5, p10, p50, p90, p95; ``central`` is run 0. Surplus
+    measures add ``prob_surplus_ge_0`` and, where a control total is set,
+    ``prob_meets_control_total`` [fraction]. When the runs did not all fit in memory, the mean
+    and probabilities are still over every run and the percentiles are from the kept sample,
+    whose size the ``runs_in_percentiles`` stat gives [count]. Built as one table.
+    """
+    sampled = sim.kept_runs < sim.runs
+    sample = slice(1, None) if sim.kept_runs > 1 else slice(None)
+    n = len(sim.years)
+    cols: dict[str, list] = {k: [] for k in ("org", "measure", "item", "stat", "unit")}
+    values: list[np.ndarray] = []
+    for (org, measure, item), arr in sorted(sim.values.items()):
+        x = arr[sample]
+        exact = sim.exact.get((org, measure, item), {}) if sampled else {}
+        stats = {"central": arr[0], "mean": exact.get("mean", x.mean(axis=0))}
+        pct = np.percentile(x, list(PERCENTILES.values()), axis=0)
+        stats.update(dict(zip(PERCENTILES, pct, strict=True)))
+        unit = results.MEASURES[measure].unit
+        units = dict.fromkeys(stats, unit)
+        if measure in SURPLUS_MEASURES:
+            stats["prob_surplus_ge_0"] = exact.get("prob_surplus_ge_0", (x >= 0).mean(axis=0))
+            units["prob_surplus_ge_0"] = "fraction"
+            if measure in CONTROL_TOTAL_MEASURES and org in sim.controls:
+                ct = sim.controls[org][sample]
+                stats["prob_meets_control_total"] = exact.get(
+                    "prob_meets_control_total", (x >= ct - 1e-9).mean(axis=0))
+                units["prob_meets_control_total"] = "fraction"
+        if sampled:
+            stats["runs_in_percentiles"] = np.full(n, float(len(x)))
+            units["runs_in_percentiles"] = "count"
+        for stat, v in stats.items():
+            for name, val in (("org", org), ("measure", measure), ("item", item),
+                              ("stat", stat), ("unit", units[stat])):
+                cols[name].append(val)
+            values.append(np.broadcast_to(np.asarray(v, dtype=float), (n,)))
+    k = len(values)
+    df = pd.DataFrame({"org": np.repeat(cols["org"], n), "year": np.tile(sim.years, k),
+                       "measure": np.repeat(cols["measure"], n),
+                       "item": np.repeat(cols["item"], n), "stat": np.repeat(cols["stat"], n),
+                       "value": np.concatenate(values) if values else np.array([]),
+                       "unit": np.repeat(cols["unit"], n)})
+    df = df[np.isfinite(df["value"])]
+    df.insert(0, "scenario", sim.scenario.name)
+    return df.reset_index(drop=True)
+
+
+def write_summary(sim, folder: Path) -> Path:
+    """Write ``uncertainty.csv`` into ``folder``; same seed and runs give identical bytes."""
+    path = Path(folder) / "uncertainty.csv"
+    results.write_tidy(summarise(sim), path)
+    return path
