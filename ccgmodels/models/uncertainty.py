@@ -277,7 +277,7 @@ def bytes_per_run(scenario: Scenario) -> int:
 
 def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None = None,
              chunk_size: int = 10_000, workers: int | None = None,
-             scheduler: str | None = None, keep_budget: int = 256 * 2**20,
+             scheduler: str | None = None, keep_budget: int = 512 * 2**20,
              chunk_budget: int = 512 * 2**20) -> Simulation:
     """Monte Carlo runs of a scenario, all runs of a chunk evaluated at once.
 
