@@ -15,8 +15,9 @@ and tests drive this module directly.
   base, by bundled name or by a path relative to the saved file.
 * **One display rule.** An assumption's unit (from :func:`ccgmodels.inputs.fields.describe`)
   picks how it is shown and entered (:func:`kind_of`): ``fraction`` and ``fraction/yr`` as per
-  cent with one decimal, ``£k`` with thousands separators, booleans as yes/no. A value given
-  by year (``{year: value}``) is one assumption per year, shown as a row of a grid.
+  cent with one decimal (two where the scenario's figure has them: 2.53%), ``£k`` with
+  thousands separators, booleans as yes/no. A value given by year (``{year: value}``) is one
+  assumption per year, shown as a row of a grid.
 """
 
 from __future__ import annotations
@@ -112,11 +113,17 @@ def text(kind: str, value: Any) -> str:
     if kind == "toggle":
         return "Yes" if value else "No"
     if kind == "percent":
-        return f"{value * 100:.1f}%"
+        return f"{value * 100:.{decimals(value)}f}%"
     if kind == "money":
         body = f"{abs(value):,.0f}"
         return f"({body})" if value < 0 and body != "0" else body
     return f"{value:g}"
+
+
+def decimals(value: float) -> int:
+    """Decimals of a rate shown as per cent: one, or two where the value has them (2.53%),
+    so that no figure of a scenario is shown rounded away."""
+    return 1 if abs(value * 1000 - round(value * 1000)) < 1e-6 else 2
 
 
 def parse(kind: str, entry: str) -> float:

@@ -68,8 +68,8 @@ def test_the_changes_list_and_removing_one(state):
     state.set("southend_ccg", "primary_care_bridge.stf_arrives", False)
     rows = state.rows()
     assert [(r.org, r.label, r.base, r.new) for r in rows] == [
-        ("cpr_ccg", "Allocation growth, programme [% a year]", "2.5%", "3.0%"),
-        ("southend_ccg", "Allocation growth, programme [% a year]", "2.5%", "3.0%"),
+        ("cpr_ccg", "Allocation growth, programme [% a year]", "2.53%", "3.0%"),
+        ("southend_ccg", "Allocation growth, programme [% a year]", "2.48%", "3.0%"),
         ("southend_ccg", "GPFV STF arrives", "Yes", "No"),
     ]
     assert rows[0].path == CPR_GROWTH
@@ -133,6 +133,7 @@ def test_one_display_rule_for_rates_and_money():
     assert from_shown("percent", 6.1) == 0.061
     assert parse("percent", "3.0%") == 0.03 and parse("percent", " 3 ") == 0.03
     assert text("money", -1250.4) == "(1,250)" and parse("money", "(1,250)") == -1250
+    assert text("percent", 0.0253) == "2.53%" and text("percent", 0.03) == "3.0%"
     assert text("toggle", False) == "No"
     with pytest.raises(ValueError):
         parse("percent", "three")
