@@ -7,8 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 LABSTAMP := $(VENV)/.installed-lab
+APPSTAMP := $(VENV)/.installed-app
 
-.PHONY: reports test quick browser lab lint schema clean
+.PHONY: reports test quick browser lab app lint schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,14 @@ test: $(DEVSTAMP) browser
 
 lab: $(LABSTAMP)
 	$(BIN)/jupyter lab notebooks/
+
+$(APPSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[app]'
+	touch $@ $(STAMP)
+
+# the explorer as a web page on localhost (Voila); prints the URL, Ctrl-C stops
+app: $(APPSTAMP)
+	$(BIN)/ccgmodels app
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check ccgmodels tests benchmarks notebooks

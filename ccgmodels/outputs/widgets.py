@@ -123,6 +123,7 @@ class Explorer:
         self.save_folder = w.Text(value=str(folder or default_folder()), description="Folder",
                                   layout=w.Layout(width="460px"))
         self.save_name = w.Text(value="my_what_if", description="Name",
+                                placeholder="name of the new scenario",
                                 layout=w.Layout(width="300px"))
         self.save_overwrite = w.Checkbox(value=False, description="Overwrite if it exists",
                                          indent=False)
