@@ -49,6 +49,9 @@ __all__ = ["Explorer", "field_meta", "slug", "app"]
 ENV_SCENARIO, ENV_FOLDER = "CCGMODELS_APP_SCENARIO", "CCGMODELS_APP_FOLDER"
 #: widths [px]: labels never cut, controls in one column
 LABEL, CONTROL, CELL = "330px", "300px", "78px"
+#: the columns of the changes panel: (heading, width)
+CHANGE_COLUMNS = (("Organisation", "150px"), ("Assumption", "250px"), ("Base", "60px"),
+                  ("New", "60px"))
 #: the rows of the headline figures above the charts: (row of summaries.headline, short label)
 HEADLINES = (("Do nothing surplus/(deficit)", "Do nothing"),
              ("Do something surplus/(deficit)", "Do something"))
@@ -56,6 +59,7 @@ CSS = """<style>
 .ccg-explorer .widget-label, .ccg-label { white-space: normal; }
 .ccg-headline { font-size: 1.35em; margin-right: 2em; }
 .ccg-note { color: #768692; font-size: 0.9em; }
+.ccg-explorer .widget-toggle-button.mod-active { background: #005EB8; color: white; }
 .ccg-table table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .ccg-table td, .ccg-table th { padding: 2px 10px; text-align: right; }
 .ccg-table th:first-child { text-align: left; }
@@ -121,9 +125,11 @@ class Explorer:
                        for _ in self.charts]
         self.tabs = w.Tab(children=self.images, titles=[t for t, _ in CHARTS])
         self.save_folder = w.Text(value=str(folder or default_folder()), description="Folder",
+                                  continuous_update=False,
                                   layout=w.Layout(width="460px"))
         self.save_name = w.Text(value="my_what_if", description="Name",
                                 placeholder="name of the new scenario",
+                                continuous_update=False,
                                 layout=w.Layout(width="300px"))
         self.save_overwrite = w.Checkbox(value=False, description="Overwrite if it exists",
                                          indent=False)
@@ -220,6 +226,7 @@ class Explorer:
             for key, control in self.controls.items():
                 a, value = s.assumption(org, key), s.value(org, key)
                 if isinstance(control, w.FloatSlider):
+                    control.readout_format = f".{decimals(value)}f"
                     control.value = to_shown("percent", value)
                 elif isinstance(control, w.Text):
                     control.value = a.text(value)
@@ -277,9 +284,11 @@ class Explorer:
         self.headline.value = "".join(
             f"<span class='ccg-headline' data-row='{html.escape(row)}' "
             f"data-value='{table.loc[row, end]:.3f}'>{short} {end}: "
-            f"<b>£{tables.money(table.loc[row, end])}k</b></span>"
+            f"<b>{tables.money(table.loc[row, end])}</b> £k</span>"
             for row, short in HEADLINES if row in table.index)
-        self.table.value = tables.money_table(table).to_html(border=0)
+        shown = tables.money_table(table)
+        shown.columns.name, shown.index.name = None, f"{self._name()} (£k)"
+        self.table.value = shown.to_html(border=0)
         self._draw_changes()
         for chart in self.charts:
             chart.stale = True
@@ -301,15 +310,20 @@ class Explorer:
         children: list[w.Widget] = [w.HTML(
             f"<b>Changes against {html.escape(s.base.title)}</b> ({len(rows)})"
             + ("" if rows else "<br><span class='ccg-note'>None yet: move a control.</span>"))]
+        if rows:
+            children.append(w.HBox([_label(t, width) for t, width in CHANGE_COLUMNS]))
         for row in rows:
             button = w.Button(description="Remove", layout=w.Layout(width="80px"),
                               tooltip=f"Back to the base value {row.base}")
             button.on_click(lambda _b, r=row: self._on_remove(r))
             self.remove_buttons.append((row, button))
-            children.append(w.HBox([w.HTML(
-                f"{html.escape(s.names[row.org])}: {html.escape(row.label)}: "
-                f"{html.escape(row.base)} &rarr; <b>{html.escape(row.new)}</b>",
-                layout=w.Layout(width="520px")), button]))
+            cells = (s.names[row.org], row.label, row.base)
+            line = w.HBox([
+                *(_label(t, width) for t, (_, width) in zip(cells, CHANGE_COLUMNS, strict=False)),
+                w.HTML(f"<b>{html.escape(row.new)}</b>", layout=w.Layout(
+                    width=CHANGE_COLUMNS[-1][1])), button])
+            line.add_class("ccg-change")
+            children.append(line)
         self.changes_box.children = children
 
     # -- events

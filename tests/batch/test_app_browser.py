@@ -158,10 +158,15 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     wait(driver, lambda d: abs(headline(d) - before) > 1, 30, "the headline did not change")
     after = headline(driver)
     assert after > before + 1000  # more allocation growth: a better end-year position
-    page = driver.find_element(By.TAG_NAME, "body").text
-    assert "2.53% → 3.0%" not in page and "2.53% → 4.0%" in page and "2.48% → 4.0%" in page
+    rows = [r.text.split("\n") for r in driver.find_elements(By.CSS_SELECTOR, ".ccg-change")]
+    assert [r[2:4] for r in rows] == [["2.53%", "4.0%"], ["2.48%", "4.0%"]], rows
+    assert readout.text == "4.0"
     shots = tmp_path_factory.mktemp("app_screenshots", numbered=False)
+    height = driver.execute_script(
+        "return document.querySelector('.ccg-explorer').getBoundingClientRect().bottom")
+    driver.set_window_size(WINDOW[0], max(WINDOW[1], int(height) + 200))
     screenshot(driver, shots / "app_after_change.png")
+    driver.set_window_size(*WINDOW)
 
     # save as scenario, then ccgmodels run reproduces the page's figure
     name = driver.execute_script(

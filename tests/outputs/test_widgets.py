@@ -2,6 +2,7 @@
 scenario. The widgets are a view over ccgmodels.outputs.explorer.ExplorerState (tested directly
 in test_explorer_state.py); these tests move the widgets as an analyst would."""
 
+import re
 import subprocess
 import sys
 
@@ -124,7 +125,10 @@ def test_the_changes_panel_lists_and_removes(explorer):
     assert [(r.org, r.key, r.base, r.new) for r in rows] == [
         ("cpr_ccg", GROWTH, "2.53%", "3.0%"), ("cpr_ccg", STF, "Yes", "No"),
         ("southend_ccg", GROWTH, "2.48%", "3.0%"), ("southend_ccg", STF, "Yes", "No")]
-    assert "2.53% &rarr; <b>3.0%</b>" in explorer.changes_box.children[1].children[0].value
+    first = [c.value for c in explorer.changes_box.children[2].children[:4]]
+    assert [re.sub("<[^>]+>", "", v) for v in first] == [
+        "NHS Castle Point and Rochford CCG", "Allocation growth, programme [% a year]",
+        "2.53%", "3.0%"]
     explorer.remove_buttons[0][1].click()  # cpr's growth back to base
     assert explorer.overrides() == {"organisations.cpr_ccg." + STF: False,
                                     SOUTHEND_GROWTH: 0.03, "organisations.southend_ccg." + STF:
