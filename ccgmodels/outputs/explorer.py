@@ -72,6 +72,9 @@ CONTROLS = (
     ControlSpec("qipp.delivery_probability.{status}", "QIPP delivery probability, {status}",
                 1.0),
     ControlSpec("demand.population_growth.{band}", "Population growth, ages {band}", 0.02),
+    ControlSpec("contingency_rate", "Contingency reserve, share of allocation", 0.01,
+                unless="contingency"),
+    ControlSpec("contingency", "Contingency as the plan states it"),
     ControlSpec("control_total", "Control total (surplus to reach)"),
     ControlSpec("primary_care_bridge.stf_arrives", "GPFV STF arrives"),
 )

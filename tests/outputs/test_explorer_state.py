@@ -167,3 +167,19 @@ def test_every_bundled_scenario(name):
     state.set(org, key, min(a.high, state.value(org, key) + 0.01))
     assert len(state.rows()) == len(state.targets(org))
     assert run_scenario(state.scenario())["value"].notna().any()
+
+
+def test_money_by_year_is_entered_in_thousands_with_separators():
+    # essex_ccgs_2014_15.yaml: contingency {2013/14: -2795, 2014/15: 12260, ...} (003:L531)
+    state = ExplorerState("essex_ccgs_2014_15")
+    keys = state.by_year("essex_ccgs")["contingency"]
+    assert keys[:2] == ["contingency.2013/14", "contingency.2014/15"]
+    a = state.assumption("essex_ccgs", "contingency.2014/15")
+    assert a.label == "Contingency as the plan states it [£k]" and a.kind == "money"
+    assert a.text(state.value("essex_ccgs", "contingency.2013/14")) == "(2,795)"
+    state.set("essex_ccgs", "contingency.2014/15", a.parse("13,000"))
+    assert state.overrides() == {"organisations.essex_ccgs.contingency.2014/15": 13000}
+    assert state.scenario().org("essex_ccgs").contingency["2014/15"] == 13000
+    # a stated contingency replaces the rate: no rate control then
+    assert "contingency_rate" not in state.keys("essex_ccgs")
+    assert "contingency_rate" in ExplorerState("cpr_2019_20").keys("cpr_ccg")

@@ -223,3 +223,19 @@ def test_every_bundled_scenario_draws(name):
         slider.value = min(slider.max, slider.value + 1)
         assert ex.overrides(), f"{name}, {org}: a moved control changed nothing"
         assert ex.images[0].value[:4] == b"\x89PNG"
+
+
+def test_money_by_year_is_a_row_of_boxes_in_thousands():
+    # essex_ccgs_2014_15.yaml: contingency (2,795) in 2013/14, 12,260 in 2014/15 (003:L531)
+    ex = Explorer("essex_ccgs_2014_15", draw=False)
+    ex.recompute()
+    assert ex.controls["contingency.2013/14"].value == "(2,795)"
+    assert ex.controls["contingency.2014/15"].value == "12,260"
+    before = ex.summary().loc["Do nothing surplus/(deficit)", "2014/15"]
+    ex.controls["contingency.2014/15"].value = "13,260"
+    assert ex.overrides() == {"organisations.essex_ccgs.contingency.2014/15": 13260}
+    assert ex.controls["contingency.2014/15"].value == "13,260"
+    # 1,000 £k more held in contingency is 1,000 £k less do-nothing surplus (finance.py:
+    # do-nothing expenditure = spend + contingency)
+    after = ex.summary().loc["Do nothing surplus/(deficit)", "2014/15"]
+    assert after == pytest.approx(before - 1000)
