@@ -7,7 +7,7 @@ package's Voila template ``ccgmodels`` (``data/templates/voila/templates/ccgmode
 lab template without its links to a CDN's icon font, which Voila already serves itself.
 
 The scenario and the folder saved scenarios go to reach the kernel through the environment
-(:data:`~ccgmodels.outputs.widgets.ENV_SCENARIO`, :data:`~ccgmodels.outputs.widgets.ENV_FOLDER`),
+(:data:`~ccgmodels.outputs.explorer.ENV_SCENARIO`, :data:`~ccgmodels.outputs.explorer.ENV_FOLDER`),
 both resolved here, against the folder ``ccgmodels app`` was started in.
 
 Voila is the optional ``app`` extra (``pip install 'ccgmodels[app]'``); it is started as
@@ -27,8 +27,7 @@ import time
 from pathlib import Path
 
 from ..inputs.loading import bundled_scenarios, check
-from ..outputs.explorer import default_folder
-from ..outputs.widgets import ENV_FOLDER, ENV_SCENARIO
+from ..outputs.explorer import ENV_FOLDER, ENV_SCENARIO, default_folder
 from .provenance import PACKAGE_DIR
 
 NOTEBOOK = PACKAGE_DIR / "data" / "templates" / "explorer_app.ipynb"

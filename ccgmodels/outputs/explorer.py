@@ -40,6 +40,9 @@ from ..inputs.vocab import FOOTPRINT
 
 #: units shown and entered as per cent [fraction -> %]
 PERCENT_UNITS = {"fraction": "%", "fraction/yr": "% a year"}
+#: environment variables through which ``ccgmodels app`` tells the served notebook what to show
+#: and where to save
+ENV_SCENARIO, ENV_FOLDER = "CCGMODELS_APP_SCENARIO", "CCGMODELS_APP_FOLDER"
 #: folder the explorer saves into by default, under the checkout (git-ignored) or the current
 #: folder
 SAVE_FOLDER = "my_scenarios"

@@ -33,6 +33,8 @@ from ..inputs.vocab import FOOTPRINT
 from ..models.run import run_scenario
 from . import summaries, tables
 from .explorer import (
+    ENV_FOLDER,
+    ENV_SCENARIO,
     Assumption,
     ExplorerState,
     decimals,
@@ -45,8 +47,6 @@ from .livecharts import CHARTS
 
 __all__ = ["Explorer", "field_meta", "slug", "app"]
 
-#: environment variables through which ``ccgmodels app`` tells the served notebook what to show
-ENV_SCENARIO, ENV_FOLDER = "CCGMODELS_APP_SCENARIO", "CCGMODELS_APP_FOLDER"
 #: widths [px]: labels never cut, controls in one column
 LABEL, CONTROL, CELL = "330px", "300px", "78px"
 #: the columns of the changes panel: (heading, width)

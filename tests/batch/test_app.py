@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from ccgmodels.batch import app
-from ccgmodels.outputs.widgets import ENV_FOLDER, ENV_SCENARIO
+from ccgmodels.outputs.explorer import ENV_FOLDER, ENV_SCENARIO
 
 
 def test_it_serves_the_package_notebook_on_localhost_with_its_template():
