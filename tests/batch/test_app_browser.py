@@ -5,8 +5,10 @@ group, ended at the end), reads the URL it prints, and opens it in Debian's chro
 chromedriver (the set-up of ``test_browser.py``). Passes when the page shows the explorer with no
 code, no SEVERE browser log entry and nothing fetched from outside localhost; typing a new
 allocation growth into a slider's readout changes the headline number on the page and lists the
-change; and Save as scenario writes a file that ``ccgmodels run`` reproduces (the page's
-headline figure equals the run's results.csv). A screenshot after the change is saved under the
+change; Save as scenario writes a file that ``ccgmodels run`` reproduces (the page's
+headline figure equals the run's results.csv); switching to one commissioner and back shows
+the change kept; and Remove takes one change away, the footprint control then saying the
+commissioners differ. A screenshot after the change is saved under the
 pytest temporary folder (``app_screenshots/app_after_change.png``).
 
 Without Chromium, its driver or Voila the module is skipped, unless
@@ -179,6 +181,35 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     wait(driver, lambda d: saved.is_file() and d.find_elements(By.CSS_SELECTOR, ".ccg-saved"),
          30, f"{saved} was not written")
     assert "extends: footprint_2019_20" in saved.read_text()
+
+    # switch to one commissioner and back: each shows its values, nothing is lost
+    from selenium.webdriver.support.ui import Select
+
+    def growth_readout(d):
+        return d.find_element(By.XPATH, (
+            f"//div[contains(@class,'widget-hbox')][.//span[starts-with(text(),'{GROWTH}')]]"
+            "//div[contains(@class,'widget-readout')]"))
+
+    organisation = driver.find_element(
+        By.XPATH, "//div[contains(@class,'widget-dropdown')][.//label[.='Organisation']]"
+        "//select")
+    Select(organisation).select_by_visible_text("NHS Castle Point and Rochford CCG (cpr_ccg)")
+    wait(driver, lambda d: "Castle Point" in d.find_element(
+        By.CSS_SELECTOR, ".ccg-table").text, 30, "the table did not switch to cpr_ccg")
+    assert growth_readout(driver).text == "4.0"
+    Select(organisation).select_by_visible_text("Footprint: every commissioner")
+    wait(driver, lambda d: "Footprint" in d.find_element(By.CSS_SELECTOR, ".ccg-table").text,
+         30, "the table did not switch back to the footprint")
+    assert growth_readout(driver).text == "4.0"
+    # remove one change: the panel shrinks and the footprint control says they now differ
+    driver.find_elements(By.CSS_SELECTOR, ".ccg-change button")[0].click()
+    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".ccg-change")) == 1, 30,
+         "Remove did not remove the change")
+    growth_row = (f"//div[contains(@class,'widget-hbox')][.//span[starts-with(text(),"
+                  f"'{GROWTH}')]][not(.//div[contains(@class,'widget-hbox')])]")
+    wait(driver, lambda d: "Differs" in d.find_element(By.XPATH, growth_row).text, 30,
+         "the footprint control does not say the commissioners differ")
+    assert "4.0%" in driver.find_element(By.XPATH, growth_row).text
     out = tmp_path_factory.mktemp("app_run")
     done = subprocess.run([sys.executable, "-m", "ccgmodels", "run", str(saved), "--out",
                            str(out)], capture_output=True, text=True, timeout=300)
