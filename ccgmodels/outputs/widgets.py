@@ -48,7 +48,7 @@ from .livecharts import CHARTS
 __all__ = ["Explorer", "field_meta", "slug", "app"]
 
 #: widths [px]: labels never cut, controls in one column
-LABEL, CONTROL, CELL = "330px", "300px", "78px"
+LABEL, CONTROL, CELL = "330px", "300px", "74px"
 #: the columns of the changes panel: (heading, width)
 CHANGE_COLUMNS = (("Organisation", "150px"), ("Assumption", "250px"), ("Base", "60px"),
                   ("New", "60px"))
@@ -209,14 +209,18 @@ class Explorer:
         for key in keys:
             a = self.state.assumption(self.org, key)
             box = w.Text(value=a.text(self.state.value(self.org, key)), continuous_update=False,
-                         tooltip=f"{a.description} ({a.year})", layout=w.Layout(width=CELL))
+                         tooltip=f"{a.description} ({a.year})",
+                         layout=w.Layout(width="100%"))
             box.observe(lambda change, k=key: self._on_control(k, change), names="value")
             self.controls[key] = box
-            cells.append(w.VBox([w.HTML(f"<span class='ccg-note'>{a.year}</span>"), box]))
+            cells.append(w.VBox([w.HTML(f"<span class='ccg-note'>{a.year}</span>"), box],
+                                layout=w.Layout(width=CELL, overflow="visible")))
         note = w.HTML(layout=w.Layout(width="260px"))
         for key in keys:
             self.notes[key] = note
-        return w.HBox([_label(f"{first.label}, by year"), w.HBox(cells), note])
+        return w.HBox([_label(f"{first.label}, by year"),
+                       w.HBox(cells, layout=w.Layout(overflow="visible")), note],
+                      layout=w.Layout(overflow="visible"))
 
     def _sync_controls(self) -> None:
         """Show the state's values of the organisation shown, and where commissioners differ."""
