@@ -9,7 +9,7 @@ DEVSTAMP := $(VENV)/.installed-dev
 LABSTAMP := $(VENV)/.installed-lab
 APPSTAMP := $(VENV)/.installed-app
 
-.PHONY: reports test quick browser lab app lint schema clean
+.PHONY: reports test quick browser lab lint schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,7 @@ $(APPSTAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP)
 
 # the explorer as a web page on localhost (Voila); prints the URL, Ctrl-C stops
+.PHONY: app
 app: $(APPSTAMP)
 	$(BIN)/ccgmodels app
 

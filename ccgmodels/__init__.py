@@ -13,10 +13,12 @@ The package is four layers, each a folder, and the command line on top::
 
 The rule: ``inputs < models < outputs < batch < cli``. A module imports only from its own
 layer or a lower one, function-local imports included, and no two modules import each other in
-a circle. matplotlib is imported only in ``outputs/plotting.py`` and ``outputs/livecharts.py``
-(the explorer's charts kept alive), ipywidgets only in ``outputs/widgets.py``, openpyxl only
-in ``outputs/workbook.py``, and papermill, nbconvert, nbformat and jupyter_client only in
-``batch/``. ``tests/test_layers.py`` enforces it.
+a circle. matplotlib is imported only in ``outputs/plotting.py``, ipywidgets only in
+``outputs/widgets.py``, openpyxl only in ``outputs/workbook.py``, and papermill, nbconvert,
+nbformat and jupyter_client only in ``batch/``. ``tests/test_layers.py`` enforces it.
+
+The explorer's charts, kept alive between changes, are the one other home of matplotlib
+(``outputs/livecharts.py``).
 
 Conventions: money in £k; rates as fractions (0.034 is 3.4%); financial years ``"2019/20"``;
 surplus positive, deficit negative, savings positive. The public API below is imported on first

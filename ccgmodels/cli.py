@@ -1,4 +1,4 @@
-"""Command-line entry points: ``ccgmodels validate|run|report|verify|schema|catalogue|list|app``.
+"""Command-line entry points: ``ccgmodels validate|run|report|verify|schema|catalogue|list``.
 
 Input problems exit with status 2 and one line per problem (file, field path, value, what is
 allowed), never a traceback.
@@ -214,6 +214,7 @@ def cmd_catalogue(args) -> int:
 
 
 def cmd_app(args) -> int:
+    """``ccgmodels app``: the explorer served on localhost (see :mod:`ccgmodels.batch.app`)."""
     from .batch.app import AppError, serve
 
     try:

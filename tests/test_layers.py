@@ -5,8 +5,7 @@ top or inside a function, is checked against the rule stated in ``ccgmodels/__in
 
 * a module imports only from its own layer or a lower one;
 * there is no import circle (inside a layer or across);
-* matplotlib only in ``outputs/plotting.py`` and ``outputs/livecharts.py`` (the explorer's charts,
-  kept alive between changes), ipywidgets only in ``outputs/widgets.py``,
+* matplotlib only in ``outputs/plotting.py``, ipywidgets only in ``outputs/widgets.py``,
   openpyxl only in ``outputs/workbook.py``, papermill / nbconvert / nbformat / nbclient /
   jupyter_client / jupyter_core only in ``batch/``;
 * no module is longer than 500 lines.
@@ -21,7 +20,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ccgmodels"
 LAYERS = ("inputs", "models", "outputs", "batch", "cli")
-#: third-party packages allowed only in the named modules (paths relative to the package)
+#: third-party packages allowed only in the named modules (paths relative to the package);
+#: matplotlib also in outputs/livecharts.py, the explorer's charts kept alive between changes
 CONFINED = {
     "matplotlib": ("outputs/plotting.py", "outputs/livecharts.py"),
     "ipywidgets": ("outputs/widgets.py",),
