@@ -236,14 +236,18 @@ class Explorer:
                     control.value = a.text(value)
                 else:
                     control.value = value
-                note = ""
+            notes: dict[int, list[str]] = {}  # a by-year row shares one note
+            for key in self.controls:
+                a = s.assumption(org, key)
+                lines = notes.setdefault(id(self.notes[key]), [])
                 if s.differs(org, key):
-                    note = "Differs: " + ", ".join(f"{s.names[o]} {a.text(v)}"
-                                                   for o, v in s.values(org, key))
-                elif org == FOOTPRINT:
-                    note = "Every commissioner"
-                if note or a.year is None:
-                    self.notes[key].value = f"<span class='ccg-note'>{html.escape(note)}</span>"
+                    lines.append(f"Differs{'' if a.year is None else ' in ' + a.year}: "
+                                 + ", ".join(f"{s.names[o]} {a.text(v)}"
+                                             for o, v in s.values(org, key)))
+            for note in self.notes.values():
+                lines = notes.get(id(note), [])
+                text = "; ".join(lines) or ("Every commissioner" if org == FOOTPRINT else "")
+                note.value = f"<span class='ccg-note'>{html.escape(text)}</span>"
         finally:
             self._quiet = False
 

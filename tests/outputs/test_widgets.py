@@ -239,3 +239,18 @@ def test_money_by_year_is_a_row_of_boxes_in_thousands():
     # do-nothing expenditure = spend + contingency)
     after = ex.summary().loc["Do nothing surplus/(deficit)", "2014/15"]
     assert after == pytest.approx(before - 1000)
+
+
+def test_a_by_year_row_on_the_footprint_says_which_years_differ():
+    by_year = {"2020/21": 0.03, "2021/22": 0.025, "2022/23": 0.02, "2023/24": 0.02}
+    ex = Explorer("footprint_2019_20", draw=False, overrides={"uncertainty": {}, **{
+        f"organisations.{o}.expenditure.price_inflation": by_year
+        for o in ("cpr_ccg", "southend_ccg")}})
+    key = "expenditure.price_inflation.2021/22"
+    assert ex.notes[key].value.endswith(">Every commissioner</span>")
+    ex.org_dropdown.value = "cpr_ccg"
+    ex.controls[key].value = "4.0"
+    ex.org_dropdown.value = "footprint"
+    assert "Differs in 2021/22: NHS Castle Point and Rochford CCG 4.0%" in ex.notes[key].value
+    ex.controls[key].value = "2.5"  # the footprint sets both back to 2.5%: no change left
+    assert "Differs" not in ex.notes[key].value and ex.overrides() == ex.state.fixed
