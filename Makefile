@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 LABSTAMP := $(VENV)/.installed-lab
+APPSTAMP := $(VENV)/.installed-app
 
 .PHONY: reports test quick browser libreoffice lab lint schema clean
 
@@ -55,6 +56,15 @@ test: $(DEVSTAMP) browser libreoffice
 
 lab: $(LABSTAMP)
 	$(BIN)/jupyter lab notebooks/
+
+$(APPSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[app]'
+	touch $@ $(STAMP)
+
+# the explorer as a web page on localhost (Voila); prints the URL, Ctrl-C stops
+.PHONY: app
+app: $(APPSTAMP)
+	$(BIN)/ccgmodels app
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check ccgmodels tests benchmarks notebooks

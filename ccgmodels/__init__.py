@@ -6,7 +6,8 @@ The package is four layers, each a folder, and the command line on top::
                frozen assumptions, cross-field rules, loading, reference data
     models/    the arithmetic: demand, schemes, primary care, finance, results (tidy table,
                catalogue, footprint, identities), run (the thin orchestrator), uncertainty
-    outputs/   what people see: summaries, tables, the workbook, plotting, widgets
+    outputs/   what people see: summaries, tables, the workbook, plotting, the explorer (its
+               state, live charts and widgets)
     batch/     running many: provenance, executors, reports, pages
     cli.py     the ``ccgmodels`` command
 
@@ -17,6 +18,9 @@ a circle. matplotlib is imported only in ``outputs/plotting.py``, ipywidgets onl
 workbook's writer and reader (``outputs/book_export.py``, ``inputs/book_import.py``), and
 papermill, nbconvert, nbformat and jupyter_client only in ``batch/``. ``tests/test_layers.py``
 enforces it.
+
+The explorer's charts, kept alive between changes, are the one other home of matplotlib
+(``outputs/livecharts.py``).
 
 Conventions: money in £k; rates as fractions (0.034 is 3.4%); financial years ``"2019/20"``;
 surplus positive, deficit negative, savings positive. The public API below is imported on first

@@ -216,6 +216,16 @@ def cmd_catalogue(args) -> int:
     return 0
 
 
+def cmd_app(args) -> int:
+    """``ccgmodels app``: the explorer served on localhost (see :mod:`ccgmodels.batch.app`)."""
+    from .batch.app import AppError, serve
+
+    try:
+        return serve(args.scenario, port=args.port, folder=args.folder)
+    except AppError as exc:
+        raise InputError(str(exc)) from None
+
+
 def cmd_list(args) -> int:
     from .inputs.loading import bundled_scenarios
 
@@ -305,6 +315,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("catalogue", help="print the measure catalogue (Markdown)").set_defaults(
         func=cmd_catalogue)
     sub.add_parser("list", help="list bundled scenarios").set_defaults(func=cmd_list)
+
+    a = sub.add_parser("app", help="serve the explorer as a web page on localhost (Voila)",
+                       description="Serve the scenario explorer in a browser, no Python or "
+                       "JupyterLab needed by whoever uses it: prints the URL (localhost only); "
+                       "Ctrl-C stops. Needs the app extra: pip install 'ccgmodels[app]'.")
+    a.add_argument("scenario", nargs="?", default="footprint_2019_20",
+                   help="bundled scenario name or YAML file (default: footprint_2019_20)")
+    a.add_argument("--port", type=int, default=None,
+                   help="port on 127.0.0.1 (default 8866, or a free one when taken)")
+    a.add_argument("--folder", default=None,
+                   help="where Save as scenario writes (default: my_scenarios/ at the top of "
+                        "the checkout, git-ignored, or of the current folder)")
+    a.set_defaults(func=cmd_app)
     return p
 
 

@@ -1,9 +1,10 @@
 """Packaging: environment.yml and pyproject.toml agree, and the wheel ships the data.
 
 The conda environment must list exactly the dependencies of pyproject.toml (core and the
-``dask``, ``lab`` and ``dev`` extras), with the same version specifiers, so the two install routes
-cannot drift apart. The core dependencies are exactly the third-party packages the library
-imports (plus the kernel its reports run in), and a wheel runs a report with no checkout.
+``dask``, ``lab``, ``app`` and ``dev`` extras), with the same version specifiers, so the two
+install routes cannot drift apart. The core dependencies are exactly the third-party packages
+the library imports (plus the kernel its reports run in), and a wheel runs a report with no
+checkout.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def conda_requirements() -> dict[str, SpecifierSet]:
 
 
 def test_environment_matches_pyproject_dependencies():
-    pip = pip_requirements(["core", "dask", "lab", "dev"])
+    pip = pip_requirements(["core", "dask", "lab", "app", "dev"])
     conda = conda_requirements()
     assert sorted(conda) == sorted(pip), "environment.yml and pyproject.toml list different "
     "packages"
@@ -204,7 +205,7 @@ def test_core_dependencies_are_what_the_library_imports():
     used -= {"dask", "distributed"}  # the "dask" extra, imported only when asked for
     assert used - core == set(), "imported but not declared"
     assert core - used - RUNTIME_ONLY == set(), "declared but never imported"
-    for dev_only in ("nbval", "jupyterlab", "pytest", "scipy"):
+    for dev_only in ("nbval", "jupyterlab", "pytest", "scipy", "voila"):
         assert dev_only not in core
 
 

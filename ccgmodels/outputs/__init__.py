@@ -1,4 +1,5 @@
 """What people see: summaries (STP summary, headline and key figures), tables, the Excel
-workbook, charts and the explorer's widgets. Imports :mod:`ccgmodels.inputs` and
-:mod:`ccgmodels.models` only; matplotlib, openpyxl and ipywidgets each in one module.
+workbook, charts and the explorer (its state, live charts and widgets). Imports
+:mod:`ccgmodels.inputs` and :mod:`ccgmodels.models` only; openpyxl and ipywidgets each in one
+module, matplotlib in two (the report charts and the explorer's live charts).
 """

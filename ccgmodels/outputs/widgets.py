@@ -1,343 +1,435 @@
-"""Interactive explorer: ipywidgets controls built from the scenario model's metadata.
+"""Interactive explorer: an ipywidgets view over :class:`ccgmodels.outputs.explorer.ExplorerState`.
 
-Each control edits one commissioner assumption by its dotted path (the same paths as ``--set``
-and ``overrides:``). Its label, tooltip, unit and bounds come from the pydantic field through
-:func:`ccgmodels.inputs.fields.describe` (description with the unit in square brackets; a rate is
-bounded to 0..1, a growth to -1..1, money to 0 and above); :data:`CONTROLS`
-only says which assumptions to show and how wide a slider to draw around the current value.
+Everything the explorer knows (the changes per organisation, the footprint-wide view, the
+changes list, the overrides, save-as) lives in the state, in plain Python; this module only
+draws it and passes the analyst's moves to it. One control per assumption of the organisation
+shown, labelled in full with its unit: a rate as a per-cent slider (its readout can be typed
+in), a value given by year as a row of per-year boxes, money in £k with separators, a yes/no
+choice whose look says which. On the footprint a control sets every commissioner and says when
+their values differ.
 
-The organisation dropdown picks whose assumptions the controls show and whose results are drawn;
-``footprint`` edits every commissioner at once. A control left at its starting value writes no
-override; a moved control writes its value for every organisation it covers. Changing the scenario
-or the organisation resets the controls to that organisation's values.
+Speed: one change validates and runs the scenario once, rewrites the headline, the table and
+the changes list, and redraws only the chart on screen (the tabs), a figure kept alive and
+updated (:mod:`ccgmodels.outputs.livecharts`); the others are redrawn when their tab is opened.
 
-Save-as writes a scenario that ``extends`` the chosen scenario with the current ``overrides`` (the
-format of ``data/scenarios/footprint_2019_20_tight_funding.yaml``); it refuses to replace an
-existing file unless asked to.
+Used by ``notebooks/explorer.ipynb`` (JupyterLab) and by ``ccgmodels app`` (the same notebook
+served by Voila: :mod:`ccgmodels.batch.app`).
 """
 
 from __future__ import annotations
 
-import base64
-import re
-from dataclasses import dataclass
+import html
+import os
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
-import yaml
 
 from ..inputs.fields import describe
-from ..inputs.loading import ScenarioError, bundled_scenarios, check, validate_data
-from ..inputs.paths import get_path
+from ..inputs.loading import ScenarioError, bundled_scenarios
 from ..inputs.scenario import Commissioner
 from ..inputs.vocab import FOOTPRINT
 from ..models.run import run_scenario
-from . import plotting, summaries, tables
-
-
-@dataclass(frozen=True)
-class ControlSpec:
-    """One explorer control: a commissioner assumption and the slider range around it.
-
-    ``path`` is relative to a commissioner (``{band}`` expands to every age band of
-    ``demand.population_growth``); ``span`` is how far either side of the starting value the
-    slider reaches [unit of the assumption], clipped to the field's bounds.
-    """
-
-    name: str
-    path: str
-    label: str
-    span: float = 0.0
-    step: float = 0.001
-
-
-CONTROLS = (
-    ControlSpec("allocation_growth", "allocation.growth.programme", "Allocation growth", 0.05),
-    ControlSpec("price_inflation", "expenditure.price_inflation", "Price inflation", 0.03),
-    ControlSpec("demand_mitigation", "solutions.demand_mitigation_rate", "Demand mitigation",
-                0.5, 0.01),
-    ControlSpec("p_delivered", "qipp.delivery_probability.delivered", "P(delivered)", 1, 0.05),
-    ControlSpec("p_in_progress", "qipp.delivery_probability.in_progress", "P(in progress)", 1,
-                0.05),
-    ControlSpec("p_scoping", "qipp.delivery_probability.scoping", "P(scoping)", 1, 0.05),
-    ControlSpec("p_unidentified", "qipp.delivery_probability.unidentified", "P(unidentified)",
-                1, 0.05),
-    ControlSpec("population_growth_{band}", "demand.population_growth.{band}",
-                "Population growth", 0.02),
-    ControlSpec("stf_arrives", "primary_care_bridge.stf_arrives", "STF arrives"),
+from . import summaries, tables
+from .explorer import (
+    ENV_FOLDER,
+    ENV_SCENARIO,
+    Assumption,
+    ExplorerState,
+    decimals,
+    default_folder,
+    from_shown,
+    slug,
+    to_shown,
 )
+from .livecharts import CHARTS
 
+__all__ = ["Explorer", "field_meta", "slug", "app"]
 
-# --- metadata ---------------------------------------------------------------------------------
+#: widths [px]: labels never cut, controls in one column
+LABEL, CONTROL, CELL = "330px", "300px", "74px"
+#: the columns of the changes panel: (heading, width)
+CHANGE_COLUMNS = (("Organisation", "150px"), ("Assumption", "250px"), ("Base", "60px"),
+                  ("New", "60px"))
+#: the rows of the headline figures above the charts: (row of summaries.headline, short label)
+HEADLINES = (("Do nothing surplus/(deficit)", "Do nothing"),
+             ("Do something surplus/(deficit)", "Do something"))
+CSS = """<style>
+.ccg-explorer .widget-label, .ccg-label { white-space: normal; }
+.ccg-headline { font-size: 1.35em; margin-right: 2em; }
+.ccg-note { color: #768692; font-size: 0.9em; }
+.ccg-explorer .widget-toggle-button.mod-active { background: #005EB8; color: white; }
+.ccg-table table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.ccg-table td, .ccg-table th { padding: 2px 10px; text-align: right; }
+.ccg-table th:first-child { text-align: left; }
+</style>"""
 
 
 def field_meta(path: str) -> dict:
-    """Description, unit and bounds of a commissioner assumption from the pydantic model.
-
-    Parameters
-    ----------
-    path : str
-        Dotted path relative to a commissioner, e.g. ``solutions.efficiency_rate``; the last part
-        may be a key of a mapping field (``qipp.delivery_probability.scoping``).
-
-    Returns
-    -------
-    dict
-        ``description``, ``unit`` (from the square brackets), ``low`` and ``high`` [unit].
-    """
+    """Description, unit and bounds of a commissioner assumption from the pydantic model
+    (``path`` relative to a commissioner)."""
     meta = describe(Commissioner, path)
     return {"description": meta.description, "unit": meta.unit, "low": meta.low,
             "high": meta.high}
 
 
-# --- the explorer -----------------------------------------------------------------------------
-
-
-def _bundle(data: dict) -> dict:
-    """A ``display_data`` output for an Output widget's ``outputs``."""
-    return {"output_type": "display_data", "data": data, "metadata": {}}
-
-
-def slug(text: str) -> str:
-    """A scenario id from free text: lower case, runs of other characters as ``_``."""
-    out = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-    return out or "scenario"
+def _label(text: str, width: str = LABEL) -> w.HTML:
+    return w.HTML(f"<span class='ccg-label'>{html.escape(text)}</span>",
+                  layout=w.Layout(width=width))
 
 
 class Explorer:
-    """Controls over one scenario, its results, and save-as-scenario.
+    """Controls over one scenario, its results, the changes list and save-as-scenario.
 
     Parameters
     ----------
-    scenario : str
-        Bundled scenario name or scenario file path.
+    scenario : str or Path
+        Bundled scenario name or scenario file.
     org : str, optional
-        Organisation shown; ``footprint`` (the default where there are several commissioners)
-        edits them all.
+        Organisation shown (default: the footprint where there are several commissioners).
     overrides : dict, optional
-        ``{dotted.path: value}`` applied under the controls (the controls start from them) and
-        kept in :meth:`overrides`.
+        ``{dotted.path: value}`` applied under the controls: the base they start from.
     draw : bool
-        Whether moving a control redraws the table and charts in the output widgets; tests and
-        benchmarks pass False to time or check the numbers only.
+        Whether a change redraws the table and chart; False times or checks the numbers only.
+    folder : str or Path, optional
+        Where save-as writes (default :func:`~ccgmodels.outputs.explorer.default_folder`).
     """
 
-    def __init__(self, scenario: str = "footprint_2019_20", org: str | None = None,
-                 overrides: dict | None = None, draw: bool = True):
-        self.fixed = dict(overrides or {})
+    def __init__(self, scenario: str | Path = "footprint_2019_20", org: str | None = None,
+                 overrides: dict | None = None, draw: bool = True,
+                 folder: str | Path | None = None):
         self.draw = draw
-        self._quiet = False
         self.results: pd.DataFrame | None = None
+        self._states: dict[str, ExplorerState] = {}
+        self._quiet = False
         names = sorted(bundled_scenarios())
+        scenario = str(scenario)
+        self.state = self._states.setdefault(scenario, ExplorerState(scenario, overrides))
         self.scenario_dropdown = w.Dropdown(
             options=names if scenario in names else [*names, scenario], value=scenario,
-            description="Scenario")
-        self.org_dropdown = w.Dropdown(description="Organisation")
+            description="Scenario", layout=w.Layout(width="420px"))
+        self.org_dropdown = w.Dropdown(description="Organisation",
+                                       style={"description_width": "90px"},
+                                       layout=w.Layout(width="460px"))
         self.controls: dict[str, w.ValueWidget] = {}
+        self.notes: dict[str, w.HTML] = {}
         self.controls_box = w.VBox()
-        self.table_out = w.Output()
-        self.charts_out = w.Output()
-        self.save_path = w.Text(value="my_scenario.yaml", description="File")
-        self.save_overwrite = w.Checkbox(value=False, description="Overwrite if it exists")
-        self.save_button = w.Button(description="Save as scenario", icon="save")
+        self.headline = w.HTML()
+        self.table = w.HTML()
+        self.table.add_class("ccg-table")
+        self.changes_box = w.VBox()
+        self.remove_buttons: list[tuple[Any, w.Button]] = []
+        self.charts = [cls() for _, cls in CHARTS]
+        self.images = [w.Image(format="png", layout=w.Layout(width="720px", height="360px"))
+                       for _ in self.charts]
+        self.tabs = w.Tab(children=self.images, titles=[t for t, _ in CHARTS])
+        self.save_folder = w.Text(value=str(folder or default_folder()), description="Folder",
+                                  continuous_update=False,
+                                  layout=w.Layout(width="460px"))
+        self.save_name = w.Text(value="my_what_if", description="Name",
+                                placeholder="name of the new scenario",
+                                continuous_update=False,
+                                layout=w.Layout(width="300px"))
+        self.save_overwrite = w.Checkbox(value=False, description="Overwrite if it exists",
+                                         indent=False)
+        self.save_button = w.Button(description="Save as scenario", button_style="primary")
         self.message = w.HTML()
         self.save_button.on_click(self._on_save)
-        self._load(scenario, org)
+        self.tabs.observe(self._on_tab, names="selected_index")
+        self._set_orgs(org)
         self.scenario_dropdown.observe(self._on_scenario, names="value")
         self.org_dropdown.observe(self._on_org, names="value")
 
-    # -- state
-
-    def _load(self, source: str, org: str | None) -> None:
-        scenario, data, problems = check(source, self.fixed)
-        if problems:
-            raise ScenarioError(problems)
-        self.source, self.base, self._data = source, scenario, data
-        self._plain = scenario.model_dump(mode="python")
-        ccgs = [o.id for o in scenario.organisations if isinstance(o, Commissioner)]
-        options = [*ccgs, FOOTPRINT] if len(ccgs) > 1 else ccgs
-        org = org if org in options else options[-1]
-        self._quiet = True  # setting the dropdown fires _on_org; the controls are built below
-        try:
-            self.org_dropdown.options = options
-            self.org_dropdown.value = org
-        finally:
-            self._quiet = False
-        self._build_controls(org)
+    # -- what is shown
 
     @property
     def org(self) -> str:
         """Organisation shown and edited."""
         return self.org_dropdown.value
 
-    def targets(self) -> list[str]:
-        """Commissioner ids the controls edit."""
-        if self.org == FOOTPRINT:
-            return [o.id for o in self.base.organisations if isinstance(o, Commissioner)]
-        return [self.org]
+    @property
+    def base(self):
+        """The base scenario (validated, with the overrides the explorer was opened with)."""
+        return self.state.base
 
-    def _build_controls(self, org: str) -> None:
-        first = self.base.org(self.targets()[0])
-        plain = first.model_dump(mode="python")
-        self._paths: dict[str, str] = {}
-        self._start: dict[str, Any] = {}
-        controls: dict[str, w.ValueWidget] = {}
-        for spec in CONTROLS:
-            bands = ([""] if "{band}" not in spec.path else
-                     list(first.demand.population_growth) if first.demand else [])
-            for band in bands:
-                name, path = spec.name.format(band=band), spec.path.format(band=band)
-                try:
-                    start = get_path(plain, path)
-                except KeyError:
-                    continue  # this organisation has no such assumption (no bridge, no demand)
-                # a rate given year by year gets one control a year
-                items = ([(f"{name}_{y}", f"{path}.{y}", v, f"{band} {y}".strip())
-                          for y, v in start.items()] if isinstance(start, dict)
-                         else [(name, path, start, band)])
-                for key, where, value, label in items:
-                    controls[key] = self._control(spec, where, value, label)
-                    self._paths[key], self._start[key] = where, value
-        for c in controls.values():
-            c.observe(self._on_change, names="value")
-        self.controls = controls
-        self.controls_box.children = list(controls.values())
+    def _set_orgs(self, org: str | None) -> None:
+        s = self.state
+        options = [(f"{s.names[o]} ({o})", o) for o in s.commissioners]
+        if FOOTPRINT in s.orgs:
+            options.append(("Footprint: every commissioner", FOOTPRINT))
+        ids = [o for _, o in options]
+        self._quiet = True  # setting the dropdown fires _on_org; the controls are built below
+        try:
+            self.org_dropdown.options = options
+            self.org_dropdown.value = org if org in ids else ids[-1]
+        finally:
+            self._quiet = False
+        self._build_controls()
 
-    def _control(self, spec: ControlSpec, path: str, start: Any, band: str) -> w.ValueWidget:
-        meta = field_meta(path)
-        label = f"{spec.label} {band}".strip()
-        tip = f"{meta['description']} ({path})"
-        if isinstance(start, bool):
-            return w.ToggleButton(value=start, description=label, tooltip=tip, icon="check")
-        low = max(meta["low"], start - spec.span)
-        high = min(meta["high"], start + spec.span)
-        return w.FloatSlider(value=start, min=low, max=high, step=spec.step,
-                             description=f"{label} [{meta['unit']}]", readout_format=".3f",
-                             continuous_update=False, tooltip=tip,
-                             style={"description_width": "220px"},
-                             layout=w.Layout(width="520px"))
-
-    def overrides(self) -> dict[str, Any]:
-        """``{dotted.path: value}`` of every control moved from its starting value."""
-        out: dict[str, Any] = dict(self.fixed)
-        for name, control in self.controls.items():
-            value = control.value
-            if value == self._start[name]:
+    def _build_controls(self) -> None:
+        s, org = self.state, self.org
+        self.controls, self.notes = {}, {}
+        rows: list[w.Widget] = []
+        grids = s.by_year(org)
+        done: set[str] = set()
+        for key in s.keys(org):
+            a = s.assumption(org, key)
+            if a.year is not None:
+                if a.path not in done:
+                    done.add(a.path)
+                    rows.append(self._grid(a, grids[a.path]))
                 continue
-            for org in self.targets():
-                path = f"organisations.{org}.{self._paths[name]}"
-                try:
-                    get_path(self._plain, path)  # the validated scenario: defaults included
-                except KeyError:
-                    continue  # this organisation has no such assumption
-                out[path] = value
-        return out
+            control = self._control(a, s.value(org, key))
+            control.observe(lambda change, k=key: self._on_control(k, change), names="value")
+            self.controls[key] = control
+            self.notes[key] = w.HTML(layout=w.Layout(width="260px"))
+            rows.append(w.HBox([_label(a.label), control, self.notes[key]]))
+        self.controls_box.children = rows
+        self._sync_controls()
+
+    def _control(self, a: Assumption, value: Any) -> w.ValueWidget:
+        tip = a.description
+        if a.kind == "toggle":
+            return w.ToggleButtons(options=[("Yes", True), ("No", False)], value=value,
+                                   tooltips=[tip, tip], style={"button_width": "70px"})
+        if a.kind == "percent":
+            low = max(a.low, value - a.span) if a.span else a.low
+            high = min(a.high, value + a.span) if a.span else a.high
+            return w.FloatSlider(value=to_shown("percent", value), min=to_shown("percent", low),
+                                 max=to_shown("percent", high), step=0.1,
+                                 readout_format=f".{decimals(value)}f",
+                                 continuous_update=False, tooltip=tip,
+                                 layout=w.Layout(width=CONTROL))
+        return w.Text(value=a.text(value), continuous_update=False, tooltip=tip,
+                      layout=w.Layout(width="140px"))
+
+    def _grid(self, first: Assumption, keys: list[str]) -> w.Widget:
+        cells = []
+        for key in keys:
+            a = self.state.assumption(self.org, key)
+            box = w.Text(value=a.text(self.state.value(self.org, key)), continuous_update=False,
+                         tooltip=f"{a.description} ({a.year})",
+                         layout=w.Layout(width="100%"))
+            box.observe(lambda change, k=key: self._on_control(k, change), names="value")
+            self.controls[key] = box
+            cells.append(w.VBox([w.HTML(f"<span class='ccg-note'>{a.year}</span>"), box],
+                                layout=w.Layout(width=CELL, overflow="visible")))
+        note = w.HTML(layout=w.Layout(width="260px"))
+        for key in keys:
+            self.notes[key] = note
+        return w.HBox([_label(f"{first.label}, by year"),
+                       w.HBox(cells, layout=w.Layout(overflow="visible")), note],
+                      layout=w.Layout(overflow="visible"))
+
+    def _sync_controls(self) -> None:
+        """Show the state's values of the organisation shown, and where commissioners differ."""
+        s, org = self.state, self.org
+        self._quiet = True
+        try:
+            for key, control in self.controls.items():
+                a, value = s.assumption(org, key), s.value(org, key)
+                if isinstance(control, w.FloatSlider):
+                    control.readout_format = f".{decimals(value)}f"
+                    control.value = to_shown("percent", value)
+                elif isinstance(control, w.Text):
+                    control.value = a.text(value)
+                else:
+                    control.value = value
+            notes: dict[int, list[str]] = {}  # a by-year row shares one note
+            for key in self.controls:
+                a = s.assumption(org, key)
+                lines = notes.setdefault(id(self.notes[key]), [])
+                if s.differs(org, key):
+                    lines.append(f"Differs{'' if a.year is None else ' in ' + a.year}: "
+                                 + ", ".join(f"{s.names[o]} {a.text(v)}"
+                                             for o, v in s.values(org, key)))
+            for note in self.notes.values():
+                lines = notes.get(id(note), [])
+                text = "; ".join(lines) or ("Every commissioner" if org == FOOTPRINT else "")
+                note.value = f"<span class='ccg-note'>{html.escape(text)}</span>"
+        finally:
+            self._quiet = False
+
+    # -- numbers and pictures
 
     def recompute(self) -> pd.DataFrame:
-        """Run the scenario with the current overrides; redraw when drawing [£k]."""
-        scenario, problems = validate_data(self._data, str(self.source), self.overrides())
-        if problems:
-            raise ScenarioError(problems)
-        self.results = run_scenario(scenario)
+        """Run the scenario with every change; redraw when drawing [£k]."""
+        self.results = run_scenario(self.state.scenario())
         if self.draw:
             self.redraw()
         return self.results
 
+    def overrides(self) -> dict[str, Any]:
+        """``{dotted.path: value}`` of every change (see ExplorerState.overrides)."""
+        return self.state.overrides()
+
     def summary(self) -> pd.DataFrame:
-        """Headline table of the shown organisation (numbers) [£k]."""
+        """Headline table of the organisation shown (numbers) [£k]."""
         if self.results is None:
             self.recompute()
         return summaries.headline(self.results, self.org)
 
     def figures(self) -> list:
-        """The explorer's charts for the shown organisation."""
-        r, org = self.results, self.org
-        figs = [plotting.do_nothing_vs_something(r, org),
-                plotting.allocation_vs_expenditure(r, org)]
-        if ((r["org"] == org) & (r["measure"] == "pc_bridge")).any():
-            figs.append(plotting.bridge_waterfall(r, org))
-        return figs
+        """The charts (matplotlib figures) for the organisation shown, each brought up to date."""
+        if self.results is None:
+            self.recompute()
+        name = self._name()
+        out = []
+        for chart in self.charts:
+            if chart.available(self.results, self.org):
+                chart.update(self.results, self.org, name)
+                out.append(chart.fig)
+        return out
+
+    def _name(self) -> str:
+        return ("Footprint" if self.org == FOOTPRINT else self.state.names[self.org])
 
     def redraw(self) -> None:
-        """Replace the table and charts in place.
+        """Rewrite the headline, table and changes list; redraw the chart on screen."""
+        table = self.summary()
+        end = table.columns[-1]
+        self.headline.value = "".join(
+            f"<span class='ccg-headline' data-row='{html.escape(row)}' "
+            f"data-value='{table.loc[row, end]:.3f}'>{short} {end}: "
+            f"<b>{tables.money(table.loc[row, end])}</b> £k</span>"
+            for row, short in HEADLINES if row in table.index)
+        shown = tables.money_table(table)
+        shown.columns.name, shown.index.name = None, f"{self._name()} (£k)"
+        self.table.value = shown.to_html(border=0)
+        self._draw_changes()
+        for chart in self.charts:
+            chart.stale = True
+        self._draw_chart(self.tabs.selected_index or 0)
 
-        Each Output widget's ``outputs`` is swapped in one assignment: the same effect as
-        ``clear_output(wait=True)`` then ``display`` (no flicker), and it also works outside a
-        kernel (tests, threads).
-        """
-        table = tables.money_table(self.summary())
-        self.table_out.outputs = (_bundle({"text/html": table.to_html(),
-                                           "text/plain": table.to_string()}),)
-        self.charts_out.outputs = tuple(
-            _bundle({"image/png": base64.b64encode(plotting.to_png(f)).decode("ascii"),
-                     "text/plain": f"<chart: {f.axes[0].get_title()}>"})
-            for f in self.figures())
+    def _draw_chart(self, i: int) -> None:
+        chart, image = self.charts[i], self.images[i]
+        if not chart.available(self.results, self.org):
+            chart.stale = False
+            image.value = b""
+            return
+        chart.update(self.results, self.org, self._name())
+        image.value = chart.png()
 
-    # -- save as scenario
-
-    def scenario_text(self, name: str) -> str:
-        """YAML of a scenario extending the chosen one with the current overrides."""
-        base = self.source
-        if Path(str(base)).exists():
-            base = str(Path(base).resolve())
-        data = {"name": slug(name), "title": f"{self.base.title} (explorer: {name})",
-                "description": f"Saved from the ccgmodels explorer: {self.base.name} with "
-                               f"{len(self.overrides())} assumptions overridden.",
-                "extends": base, "overrides": self.overrides()}
-        head = "# Saved from the ccgmodels explorer; every changed figure is an ASSUMPTION.\n"
-        return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-    def save(self, path: str | Path, overwrite: bool = False) -> Path:
-        """Write the current settings as a scenario file.
-
-        Raises
-        ------
-        FileExistsError
-            If ``path`` exists and ``overwrite`` is False.
-        """
-        p = Path(path)
-        if p.exists() and not overwrite:
-            raise FileExistsError(f"{p} exists: tick 'Overwrite if it exists' to replace it")
-        p.write_text(self.scenario_text(p.stem), encoding="utf-8")
-        return p
+    def _draw_changes(self) -> None:
+        s = self.state
+        rows = s.rows()
+        self.remove_buttons = []
+        children: list[w.Widget] = [w.HTML(
+            f"<b>Changes against {html.escape(s.base.title)}</b> ({len(rows)})"
+            + ("" if rows else "<br><span class='ccg-note'>None yet: move a control.</span>"))]
+        if rows:
+            children.append(w.HBox([_label(t, width) for t, width in CHANGE_COLUMNS]))
+        for row in rows:
+            button = w.Button(description="Remove", layout=w.Layout(width="80px"),
+                              tooltip=f"Back to the base value {row.base}")
+            button.on_click(lambda _b, r=row: self._on_remove(r))
+            self.remove_buttons.append((row, button))
+            cells = (s.names[row.org], row.label, row.base)
+            line = w.HBox([
+                *(_label(t, width) for t, (_, width) in zip(cells, CHANGE_COLUMNS, strict=False)),
+                w.HTML(f"<b>{html.escape(row.new)}</b>", layout=w.Layout(
+                    width=CHANGE_COLUMNS[-1][1])), button])
+            line.add_class("ccg-change")
+            children.append(line)
+        self.changes_box.children = children
 
     # -- events
 
-    def _on_change(self, _change=None) -> None:
+    def _on_control(self, key: str, change) -> None:
+        if self._quiet:
+            return
+        s, org = self.state, self.org
+        a = s.assumption(org, key)
+        control = self.controls[key]
+        try:
+            if isinstance(control, w.FloatSlider):
+                if abs(change["new"] - change["old"]) < control.step / 2:
+                    return  # the slider snapping to its step, not a move
+                value = from_shown("percent", change["new"])
+            elif isinstance(control, w.Text):
+                value = a.parse(change["new"])
+            else:
+                value = change["new"]
+        except ValueError as exc:
+            self.message.value = f"<b>Not changed:</b> {html.escape(str(exc))}"
+            return
+        s.set(org, key, value)
+        self._changed()
+
+    def _changed(self) -> None:
         try:
             self.recompute()
             self.message.value = ""
         except ScenarioError as exc:
-            self.message.value = f"<pre>{exc}</pre>"
+            self.message.value = f"<pre>{html.escape(str(exc))}</pre>"
+        self._sync_controls()
+
+    def _on_remove(self, row) -> None:
+        self.state.remove(row.org, row.key)
+        self._changed()
+
+    def _on_tab(self, change) -> None:
+        i = change["new"]
+        if self.draw and i is not None and self.results is not None and self.charts[i].stale:
+            self._draw_chart(i)
 
     def _on_scenario(self, change) -> None:
-        self._load(change["new"], self.org)
-        self._on_change()
+        name = change["new"]
+        try:
+            self.state = self._states.setdefault(name, ExplorerState(name))
+        except ScenarioError as exc:
+            self.message.value = f"<pre>{html.escape(str(exc))}</pre>"
+            return
+        self._set_orgs(self.org)
+        self._changed()
 
     def _on_org(self, change) -> None:
         if self._quiet or change["new"] is None:
             return
-        self._build_controls(change["new"])
-        self._on_change()
+        self._build_controls()
+        if self.draw and self.results is not None:
+            self.redraw()  # the same results: only what is shown changes
+
+    # -- save as scenario
+
+    def save(self, path: str | Path, overwrite: bool = False) -> Path:
+        """Write the changes as a scenario file (see ExplorerState.save)."""
+        return self.state.save(path, overwrite)
 
     def _on_save(self, _button=None) -> None:
         try:
-            p = self.save(self.save_path.value, overwrite=self.save_overwrite.value)
+            p = self.state.save_as(self.save_name.value, self.save_folder.value or None,
+                                   overwrite=self.save_overwrite.value)
         except (FileExistsError, OSError) as exc:
-            self.message.value = f"<b>Not saved:</b> {exc}"
+            self.message.value = f"<b>Not saved:</b> {html.escape(str(exc))}"
             return
         self.save_overwrite.value = False
-        self.message.value = f"Saved {p}: run it with <code>ccgmodels run {p}</code>"
+        self.message.value = (f"Saved <code class='ccg-saved'>{html.escape(str(p))}</code>: run "
+                              f"it with <code>ccgmodels run {html.escape(str(p))}</code>")
 
     def widget(self) -> w.Widget:
-        """The whole explorer as one widget: choosers, controls, save row, table, charts."""
+        """The whole explorer: choosers; assumptions beside the changes and save-as; headline,
+        chart tabs and table."""
         if self.results is None:
             self.recompute()
         elif self.draw:
             self.redraw()
-        save_row = w.HBox([self.save_path, self.save_overwrite, self.save_button])
-        left = w.VBox([self.scenario_dropdown, self.org_dropdown, self.controls_box, save_row,
+        top = w.HBox([self.scenario_dropdown, self.org_dropdown])
+        save = w.VBox([w.HTML("<b>Save as scenario</b>"), self.save_folder,
+                       w.HBox([self.save_name, self.save_button]), self.save_overwrite,
                        self.message])
-        return w.VBox([left, self.table_out, self.charts_out])
+        side = w.VBox([self.changes_box, save], layout=w.Layout(margin="0 0 0 24px"))
+        box = w.VBox([w.HTML(CSS), top, w.HBox([self.controls_box, side]), self.headline,
+                      self.tabs, self.table])
+        box.add_class("ccg-explorer")
+        return box
+
+
+def app() -> w.Widget:
+    """The explorer as ``ccgmodels app`` serves it: the scenario and save folder from
+    :data:`ENV_SCENARIO` and :data:`ENV_FOLDER` (defaults: footprint_2019_20 and
+    :func:`~ccgmodels.outputs.explorer.default_folder`)."""
+    explorer = Explorer(os.environ.get(ENV_SCENARIO) or "footprint_2019_20",
+                        folder=os.environ.get(ENV_FOLDER) or None)
+    return explorer.widget()

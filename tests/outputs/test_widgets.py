@@ -1,49 +1,69 @@
-"""The analyst explorer driven from Python: controls -> overrides -> results -> saved scenario."""
+"""The analyst explorer driven from Python: controls -> state -> overrides -> results -> saved
+scenario. The widgets are a view over ccgmodels.outputs.explorer.ExplorerState (tested directly
+in test_explorer_state.py); these tests move the widgets as an analyst would."""
 
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+import yaml
 
 pytest.importorskip("ipywidgets")
 
-from ccgmodels.inputs.loading import load_scenario  # noqa: E402
+import ipywidgets as w  # noqa: E402
+
+from ccgmodels.inputs.loading import bundled_scenarios, load_scenario  # noqa: E402
 from ccgmodels.models.results import compare  # noqa: E402
 from ccgmodels.models.run import run_scenario  # noqa: E402
 from ccgmodels.outputs.widgets import Explorer, field_meta  # noqa: E402
 
-CPR_GROWTH = "organisations.cpr_ccg.allocation.growth.programme"
-SOUTHEND_GROWTH = "organisations.southend_ccg.allocation.growth.programme"
+GROWTH = "allocation.growth.programme"
+CPR_GROWTH = f"organisations.cpr_ccg.{GROWTH}"
+SOUTHEND_GROWTH = f"organisations.southend_ccg.{GROWTH}"
+P_IN_PROGRESS = "qipp.delivery_probability.in_progress"
+STF = "primary_care_bridge.stf_arrives"
+KEYS = ["org", "year", "measure", "item", "unit"]
 
 
 @pytest.fixture
-def explorer():
-    ex = Explorer("footprint_2019_20", draw=False)
+def explorer(tmp_path):
+    ex = Explorer("footprint_2019_20", draw=False, folder=tmp_path / "saved")
     ex.recompute()
     return ex
 
 
 def test_controls_come_from_the_model_metadata(explorer):
     c = explorer.controls
-    # Scheme.delivery_probability is a Rate: bounded 0..1, unit from its description's brackets
-    assert (c["p_in_progress"].min, c["p_in_progress"].max) == (0.0, 1.0)
-    assert field_meta("qipp.delivery_probability.in_progress")["unit"] == "fraction"
+    # Scheme.delivery_probability is a Rate: bounded 0..1, shown as 0..100 per cent
+    assert (c[P_IN_PROGRESS].min, c[P_IN_PROGRESS].max) == (0.0, 100.0)
+    assert field_meta(P_IN_PROGRESS)["unit"] == "fraction"
     assert field_meta("solutions.efficiency_rate")["low"] == 0.0
-    assert field_meta("allocation.growth.programme")["low"] == -1.0
-    # starting values are the scenario's (cpr_ccg, footprint_2019_20.yaml: programme 0.0253,
-    # in_progress 0.7); population bands come from demand.population_growth
-    assert c["allocation_growth"].value == pytest.approx(0.0253)
-    assert c["p_in_progress"].value == pytest.approx(0.7)
-    assert {"population_growth_0-64", "population_growth_85+", "stf_arrives"} <= set(c)
-    assert all(getattr(w, "continuous_update", False) is False
-               for w in c.values() if hasattr(w, "min"))
+    assert field_meta(GROWTH)["low"] == -1.0
+    # starting values are the scenario's, in per cent (cpr_ccg, footprint_2019_20.yaml:
+    # programme 0.0253, in_progress 0.7); population bands come from demand.population_growth
+    assert c[GROWTH].value == pytest.approx(2.53)
+    assert c[P_IN_PROGRESS].value == pytest.approx(70)
+    assert {"demand.population_growth.0-64", "demand.population_growth.85+", STF} <= set(c)
+    assert all(getattr(x, "continuous_update", False) is False
+               for x in c.values() if hasattr(x, "min"))
     assert explorer.overrides() == {}
+
+
+def test_labels_are_whole_with_units_and_toggles_say_yes_or_no(explorer):
+    labels = [row.children[0].value for row in explorer.controls_box.children]
+    assert any("Allocation growth, programme [% a year]" in t for t in labels)
+    assert any("Population growth, ages 0-64 [% a year]" in t for t in labels)
+    assert all(not getattr(x, "description", "") for x in explorer.controls.values()
+               if isinstance(x, w.FloatSlider))  # labels beside, never cut in a description
+    stf = explorer.controls[STF]
+    assert isinstance(stf, w.ToggleButtons) and stf.options == (("Yes", True), ("No", False))
 
 
 def test_raising_allocation_growth_raises_do_nothing_surplus(explorer):
     before = explorer.summary().loc["Do nothing surplus/(deficit)"]
-    explorer.controls["allocation_growth"].value = 0.0687  # observer recomputes
+    explorer.controls[GROWTH].value = 6.87  # per cent; the observer recomputes
     after = explorer.summary().loc["Do nothing surplus/(deficit)"]
     # footprint edits both CCGs
     assert explorer.overrides() == {CPR_GROWTH: 0.0687, SOUTHEND_GROWTH: 0.0687}
@@ -52,9 +72,34 @@ def test_raising_allocation_growth_raises_do_nothing_surplus(explorer):
     assert (after.iloc[1:] > before.iloc[1:] + 1000).all()
 
 
+def test_switch_organisation_and_back_keeps_the_changes(explorer):
+    # the issue's case: 3.0% on the footprint, then switch to cpr_ccg
+    explorer.controls[GROWTH].value = 3.0
+    explorer.org_dropdown.value = "cpr_ccg"
+    assert explorer.controls[GROWTH].value == pytest.approx(3.0)
+    explorer.controls["solutions.demand_mitigation_rate"].value = 25
+    explorer.org_dropdown.value = "footprint"
+    assert explorer.controls[GROWTH].value == pytest.approx(3.0)
+    assert explorer.overrides() == {
+        CPR_GROWTH: 0.03, "organisations.cpr_ccg.solutions.demand_mitigation_rate": 0.25,
+        SOUTHEND_GROWTH: 0.03}
+
+
+def test_the_footprint_control_says_when_commissioners_differ(explorer):
+    # base: cpr 2.53%, southend 2.48% (footprint_2019_20.yaml)
+    assert "Differs: NHS Castle Point" in explorer.notes[GROWTH].value
+    assert "2.53%" in explorer.notes[GROWTH].value and "2.48%" in explorer.notes[GROWTH].value
+    explorer.controls[GROWTH].value = 3.0
+    assert "Differs" not in explorer.notes[GROWTH].value
+    explorer.org_dropdown.value = "southend_ccg"
+    explorer.controls[GROWTH].value = 2.0
+    explorer.org_dropdown.value = "footprint"
+    assert "Differs" in explorer.notes[GROWTH].value
+
+
 def test_one_org_edits_only_that_org(explorer):
     explorer.org_dropdown.value = "cpr_ccg"
-    explorer.controls["demand_mitigation"].value = 0.25
+    explorer.controls["solutions.demand_mitigation_rate"].value = 25
     assert explorer.overrides() == {
         "organisations.cpr_ccg.solutions.demand_mitigation_rate": 0.25}
     sol = explorer.results
@@ -65,73 +110,147 @@ def test_one_org_edits_only_that_org(explorer):
 
 
 def test_stf_toggle_removes_bridge_stf(explorer):
-    explorer.controls["stf_arrives"].value = False
+    explorer.controls[STF].value = False
     r = explorer.results
     stf = r[(r["measure"] == "pc_bridge") & (r["item"] == "stf") & (r["org"] == "footprint")]
     # with STF arriving, cpr's 2020/21 bridge has 2,500 STF (000:L689-715, cpr_2019_20.yaml)
     assert stf["value"].abs().sum() == 0
 
 
+def test_the_changes_panel_lists_and_removes(explorer):
+    explorer.draw = True
+    explorer.controls[GROWTH].value = 3.0
+    explorer.controls[STF].value = False
+    rows = [r for r, _ in explorer.remove_buttons]
+    assert [(r.org, r.key, r.base, r.new) for r in rows] == [
+        ("cpr_ccg", GROWTH, "2.53%", "3.0%"), ("cpr_ccg", STF, "Yes", "No"),
+        ("southend_ccg", GROWTH, "2.48%", "3.0%"), ("southend_ccg", STF, "Yes", "No")]
+    first = [c.value for c in explorer.changes_box.children[2].children[:4]]
+    assert [re.sub("<[^>]+>", "", v) for v in first] == [
+        "NHS Castle Point and Rochford CCG", "Allocation growth, programme [% a year]",
+        "2.53%", "3.0%"]
+    explorer.remove_buttons[0][1].click()  # cpr's growth back to base
+    assert explorer.overrides() == {"organisations.cpr_ccg." + STF: False,
+                                    SOUTHEND_GROWTH: 0.03, "organisations.southend_ccg." + STF:
+                                    False}
+    assert len(explorer.remove_buttons) == 3
+    assert "Differs" in explorer.notes[GROWTH].value  # cpr 2.53%, southend 3.0%
+
+
 def test_save_as_scenario_validates_and_reproduces(explorer, tmp_path):
-    explorer.controls["allocation_growth"].value = 0.04
-    explorer.controls["p_in_progress"].value = 0.5
-    explorer.controls["stf_arrives"].value = False
+    explorer.controls[GROWTH].value = 4.0
+    explorer.controls[P_IN_PROGRESS].value = 50
+    explorer.controls[STF].value = False
     path = explorer.save(tmp_path / "my what if.yaml")
     text = path.read_text()
     assert "extends: footprint_2019_20" in text and "name: my_what_if" in text
+    assert yaml.safe_load(text)["overrides"] == explorer.overrides()
     done = subprocess.run([sys.executable, "-m", "ccgmodels", "validate", str(path)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     again = run_scenario(load_scenario(path))
-    keys = ["org", "year", "measure", "item", "unit"]
-    assert compare(again, explorer.results, tol=1e-9, keys=keys).empty
+    assert compare(again, explorer.results, tol=1e-9, keys=KEYS).empty
 
 
-def test_save_refuses_to_overwrite(explorer, tmp_path):
-    path = tmp_path / "exists.yaml"
+def test_save_button_writes_into_the_chosen_folder_and_refuses_to_overwrite(explorer, tmp_path):
+    explorer.controls[GROWTH].value = 4.0
+    explorer.save_name.value = "Exists"
+    path = tmp_path / "saved" / "exists.yaml"
+    path.parent.mkdir()
     path.write_text("keep me")
-    with pytest.raises(FileExistsError):
-        explorer.save(path)
-    assert path.read_text() == "keep me"
-    # the button path: refuses by default and says why
-    explorer.save_path.value = str(path)
     explorer._on_save()
     assert path.read_text() == "keep me" and "Not saved" in explorer.message.value
     explorer.save_overwrite.value = True
     explorer._on_save()
     assert "extends: footprint_2019_20" in path.read_text()
+    assert str(path) in explorer.message.value
     assert explorer.save_overwrite.value is False  # asks again next time
 
 
-def test_scenario_dropdown_resets_controls(explorer):
-    explorer.controls["allocation_growth"].value = 0.08
+def test_scenario_dropdown_shows_that_scenarios_own_changes(explorer):
+    explorer.controls[GROWTH].value = 7.0
     explorer.scenario_dropdown.value = "southend_2019_20"
     assert explorer.org == "southend_ccg"
     assert explorer.overrides() == {}
     assert set(explorer.results["scenario"]) == {"southend_2019_20"}
+    explorer.scenario_dropdown.value = "footprint_2019_20"  # and back: nothing lost
+    assert explorer.overrides() == {CPR_GROWTH: 0.07, SOUTHEND_GROWTH: 0.07}
 
 
-def test_redraw_fills_outputs():
+def test_redraw_fills_the_visible_chart_and_others_on_their_tab():
     ex = Explorer("cpr_2019_20", draw=True)
     ex.recompute()
-    assert len(ex.table_out.outputs) == 1
+    assert "Do something surplus/(deficit)" in ex.table.value
+    assert "Do something 2023/24" in ex.headline.value
     # three charts: do nothing vs something, allocation vs expenditure, bridge waterfall
-    assert len(ex.charts_out.outputs) == 3
-    assert all("image/png" in o["data"] for o in ex.charts_out.outputs)
+    assert len(ex.images) == 3
+    assert ex.images[0].value[:4] == b"\x89PNG"
+    assert ex.images[2].value == b"" and ex.charts[2].stale  # not drawn until shown
+    ex.tabs.selected_index = 2
+    assert ex.images[2].value[:4] == b"\x89PNG" and not ex.charts[2].stale
+    assert len(ex.figures()) == 3
 
 
-def test_a_rate_given_by_year_gets_a_control_a_year():
+def test_a_rate_given_by_year_gets_a_box_a_year():
     by_year = {"2020/21": 0.03, "2021/22": 0.025, "2022/23": 0.02, "2023/24": 0.02}
     e = Explorer("cpr_2019_20", overrides={  # (its Monte Carlo range is on the single rate)
         "uncertainty": {}, "organisations.cpr_ccg.expenditure.price_inflation": by_year},
         draw=False)
-    names = [n for n in e.controls if n.startswith("price_inflation")]
-    assert names == [f"price_inflation_{y}" for y in by_year]
-    assert e.controls["price_inflation_2021/22"].value == 0.025
-    e.controls["price_inflation_2021/22"].value = 0.04
+    names = [n for n in e.controls if n.startswith("expenditure.price_inflation")]
+    assert names == [f"expenditure.price_inflation.{y}" for y in by_year]
+    assert e.controls["expenditure.price_inflation.2021/22"].value == "2.5%"
+    e.controls["expenditure.price_inflation.2021/22"].value = "4"
     over = e.overrides()
     assert over["organisations.cpr_ccg.expenditure.price_inflation.2021/22"] == 0.04
-    results = e.recompute()
+    assert e.controls["expenditure.price_inflation.2021/22"].value == "4.0%"
+    results = e.results
     infl = results[(results["org"] == "cpr_ccg") & (results["measure"] == "expenditure")
                    & (results["item"] == "other_programme")].sort_values("year")["value"]
     np.testing.assert_allclose(infl.to_numpy()[2] / infl.to_numpy()[1], 1.04)
+    # a typing slip is refused, said, and changes nothing
+    e.controls["expenditure.price_inflation.2022/23"].value = "two"
+    assert "Not changed" in e.message.value and len(e.overrides()) == len(over)
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_every_bundled_scenario_draws(name):
+    ex = Explorer(name, draw=True)
+    ex.widget()
+    assert ex.images[0].value[:4] == b"\x89PNG"
+    for org in [o for _, o in ex.org_dropdown.options]:
+        ex.org_dropdown.value = org
+        slider = next(c for c in ex.controls.values() if isinstance(c, w.FloatSlider))
+        slider.value = min(slider.max, slider.value + 1)
+        assert ex.overrides(), f"{name}, {org}: a moved control changed nothing"
+        assert ex.images[0].value[:4] == b"\x89PNG"
+
+
+def test_money_by_year_is_a_row_of_boxes_in_thousands():
+    # essex_ccgs_2014_15.yaml: contingency (2,795) in 2013/14, 12,260 in 2014/15 (003:L531)
+    ex = Explorer("essex_ccgs_2014_15", draw=False)
+    ex.recompute()
+    assert ex.controls["contingency.2013/14"].value == "(2,795)"
+    assert ex.controls["contingency.2014/15"].value == "12,260"
+    before = ex.summary().loc["Do nothing surplus/(deficit)", "2014/15"]
+    ex.controls["contingency.2014/15"].value = "13,260"
+    assert ex.overrides() == {"organisations.essex_ccgs.contingency.2014/15": 13260}
+    assert ex.controls["contingency.2014/15"].value == "13,260"
+    # 1,000 £k more held in contingency is 1,000 £k less do-nothing surplus (finance.py:
+    # do-nothing expenditure = spend + contingency)
+    after = ex.summary().loc["Do nothing surplus/(deficit)", "2014/15"]
+    assert after == pytest.approx(before - 1000)
+
+
+def test_a_by_year_row_on_the_footprint_says_which_years_differ():
+    by_year = {"2020/21": 0.03, "2021/22": 0.025, "2022/23": 0.02, "2023/24": 0.02}
+    ex = Explorer("footprint_2019_20", draw=False, overrides={"uncertainty": {}, **{
+        f"organisations.{o}.expenditure.price_inflation": by_year
+        for o in ("cpr_ccg", "southend_ccg")}})
+    key = "expenditure.price_inflation.2021/22"
+    assert ex.notes[key].value.endswith(">Every commissioner</span>")
+    ex.org_dropdown.value = "cpr_ccg"
+    ex.controls[key].value = "4.0"
+    ex.org_dropdown.value = "footprint"
+    assert "Differs in 2021/22: NHS Castle Point and Rochford CCG 4.0%" in ex.notes[key].value
+    ex.controls[key].value = "2.5"  # the footprint sets both back to 2.5%: no change left
+    assert "Differs" not in ex.notes[key].value and ex.overrides() == ex.state.fixed

@@ -1,0 +1,188 @@
+"""The explorer's state without widgets: changes per organisation, the footprint-wide view, the
+changes list, save with a relative ``extends:`` and reload."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ccgmodels.inputs.loading import bundled_scenarios, load_scenario
+from ccgmodels.models.results import compare
+from ccgmodels.models.run import run_scenario
+from ccgmodels.outputs.explorer import (
+    ExplorerState,
+    default_folder,
+    from_shown,
+    parse,
+    text,
+    to_shown,
+)
+
+GROWTH = "allocation.growth.programme"
+CPR_GROWTH = f"organisations.cpr_ccg.{GROWTH}"
+SOUTHEND_GROWTH = f"organisations.southend_ccg.{GROWTH}"
+KEYS = ["org", "year", "measure", "item", "unit"]
+
+
+@pytest.fixture
+def state():
+    return ExplorerState("footprint_2019_20")
+
+
+def test_base_values_are_the_scenarios(state):
+    # footprint_2019_20.yaml: programme growth 0.0253 (cpr), 0.0248 (southend)
+    assert state.orgs == ["cpr_ccg", "southend_ccg", "footprint"]
+    assert state.value("cpr_ccg", GROWTH) == 0.0253
+    assert state.value("southend_ccg", GROWTH) == 0.0248
+    assert state.differs("footprint", GROWTH)
+    assert not state.differs("footprint", "solutions.demand_mitigation_rate")
+    assert state.rows() == [] and state.overrides() == {}
+
+
+def test_switching_organisation_and_back_keeps_each_ones_changes(state):
+    state.set("footprint", GROWTH, 0.03)
+    # switching to cpr shows cpr's value, which the footprint-wide change set
+    assert state.value("cpr_ccg", GROWTH) == 0.03
+    state.set("cpr_ccg", "solutions.demand_mitigation_rate", 0.25)
+    # back on the footprint, the footprint-wide change is still there, for both
+    assert state.value("footprint", GROWTH) == 0.03 and not state.differs("footprint", GROWTH)
+    assert state.value("southend_ccg", GROWTH) == 0.03
+    assert state.overrides() == {CPR_GROWTH: 0.03,
+                                 "organisations.cpr_ccg.solutions.demand_mitigation_rate": 0.25,
+                                 SOUTHEND_GROWTH: 0.03}
+
+
+def test_a_change_to_one_commissioner_leaves_the_other(state):
+    state.set("cpr_ccg", GROWTH, 0.03)
+    assert state.value("southend_ccg", GROWTH) == 0.0248
+    assert state.differs("footprint", GROWTH)
+    assert state.values("footprint", GROWTH) == [("cpr_ccg", 0.03), ("southend_ccg", 0.0248)]
+    assert state.overrides() == {CPR_GROWTH: 0.03}
+
+
+def test_the_changes_list_and_removing_one(state):
+    state.set("footprint", GROWTH, 0.03)
+    state.set("southend_ccg", "primary_care_bridge.stf_arrives", False)
+    rows = state.rows()
+    assert [(r.org, r.label, r.base, r.new) for r in rows] == [
+        ("cpr_ccg", "Allocation growth, programme [% a year]", "2.53%", "3.0%"),
+        ("southend_ccg", "Allocation growth, programme [% a year]", "2.48%", "3.0%"),
+        ("southend_ccg", "GPFV STF arrives", "Yes", "No"),
+    ]
+    assert rows[0].path == CPR_GROWTH
+    state.remove("cpr_ccg", GROWTH)
+    assert state.value("cpr_ccg", GROWTH) == 0.0253
+    assert state.overrides() == {SOUTHEND_GROWTH: 0.03,
+                                 "organisations.southend_ccg.primary_care_bridge.stf_arrives":
+                                 False}
+    # setting a value back to the base is no change
+    state.set("southend_ccg", GROWTH, 0.0248)
+    assert [r.key for r in state.rows()] == ["primary_care_bridge.stf_arrives"]
+
+
+def test_save_writes_exactly_the_changes_and_reloads(state, tmp_path):
+    state.set("footprint", GROWTH, 0.03)
+    state.set("cpr_ccg", "qipp.delivery_probability.in_progress", 0.5)
+    path = state.save_as("My what if", tmp_path / "chosen")
+    assert path == tmp_path / "chosen" / "my_what_if.yaml"
+    data = yaml.safe_load(path.read_text())
+    assert data["extends"] == "footprint_2019_20"
+    assert data["overrides"] == state.overrides() == {
+        CPR_GROWTH: 0.03, "organisations.cpr_ccg.qipp.delivery_probability.in_progress": 0.5,
+        SOUTHEND_GROWTH: 0.03}
+    again = run_scenario(load_scenario(path))
+    assert compare(again, run_scenario(state.scenario()), tol=1e-9, keys=KEYS).empty
+    # reload: a state over the saved file starts where the saved one ended
+    reloaded = ExplorerState(path)
+    assert reloaded.value("southend_ccg", GROWTH) == 0.03 and reloaded.rows() == []
+    with pytest.raises(FileExistsError):
+        state.save(path)
+
+
+def test_a_saved_file_extends_a_file_base_by_a_relative_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    base = tmp_path / "bases" / "base.yaml"
+    base.parent.mkdir()
+    base.write_text("extends: cpr_2019_20\nname: base\n")
+    state = ExplorerState(base)
+    state.set("cpr_ccg", GROWTH, 0.04)
+    path = state.save(tmp_path / "mine" / "what_if.yaml")
+    data = yaml.safe_load(path.read_text())
+    assert data["extends"] == "../bases/base.yaml"
+    assert str(tmp_path) not in path.read_text()
+    done = subprocess.run([sys.executable, "-m", "ccgmodels", "validate", str(path)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert load_scenario(path).org("cpr_ccg").allocation.growth.programme == 0.04
+
+
+def test_default_folder_is_the_checkouts_ignored_folder(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    assert default_folder(tmp_path / "notebooks") == tmp_path / "my_scenarios"
+    repo = Path(__file__).resolve().parents[2]
+    assert "my_scenarios/" in (repo / ".gitignore").read_text().splitlines()
+    if (repo / ".git").exists():  # a checkout, not an unpacked source tree
+        ignored = subprocess.run(["git", "check-ignore", "-q", "my_scenarios/x.yaml"], cwd=repo)
+        assert ignored.returncode == 0, "my_scenarios/ must be git-ignored"
+
+
+def test_one_display_rule_for_rates_and_money():
+    assert text("percent", 0.059) == "5.9%" and to_shown("percent", 0.059) == 5.9
+    assert from_shown("percent", 6.1) == 0.061
+    assert parse("percent", "3.0%") == 0.03 and parse("percent", " 3 ") == 0.03
+    assert text("money", -1250.4) == "(1,250)" and parse("money", "(1,250)") == -1250
+    assert text("percent", 0.0253) == "2.53%" and text("percent", 0.03) == "3.0%"
+    assert text("toggle", False) == "No"
+    with pytest.raises(ValueError):
+        parse("percent", "three")
+
+
+def test_entry_outside_the_bounds_is_refused(state):
+    a = state.assumption("cpr_ccg", "qipp.delivery_probability.scoping")
+    assert a.parse("40") == 0.4
+    with pytest.raises(ValueError, match="outside 0.0% to 100.0%"):
+        a.parse("140")
+
+
+def test_a_by_year_value_is_one_assumption_a_year():
+    by_year = {"2020/21": 0.03, "2021/22": 0.025, "2022/23": 0.02, "2023/24": 0.02}
+    state = ExplorerState("cpr_2019_20", {
+        "uncertainty": {}, "organisations.cpr_ccg.expenditure.price_inflation": by_year})
+    keys = state.by_year("cpr_ccg")["expenditure.price_inflation"]
+    assert keys == [f"expenditure.price_inflation.{y}" for y in by_year]
+    state.set("cpr_ccg", "expenditure.price_inflation.2021/22", 0.04)
+    assert [(r.label, r.base, r.new) for r in state.rows()] == [
+        ("Price inflation, every service line [% a year], 2021/22", "2.5%", "4.0%")]
+    assert state.scenario().org("cpr_ccg").expenditure.price_inflation["2021/22"] == 0.04
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_every_bundled_scenario(name):
+    state = ExplorerState(name)
+    org = state.orgs[-1]
+    key = state.keys(org)[0]
+    a = state.assumption(org, key)
+    state.set(org, key, min(a.high, state.value(org, key) + 0.01))
+    assert len(state.rows()) == len(state.targets(org))
+    assert run_scenario(state.scenario())["value"].notna().any()
+
+
+def test_money_by_year_is_entered_in_thousands_with_separators():
+    # essex_ccgs_2014_15.yaml: contingency {2013/14: -2795, 2014/15: 12260, ...} (003:L531)
+    state = ExplorerState("essex_ccgs_2014_15")
+    keys = state.by_year("essex_ccgs")["contingency"]
+    assert keys[:2] == ["contingency.2013/14", "contingency.2014/15"]
+    a = state.assumption("essex_ccgs", "contingency.2014/15")
+    assert a.label == "Contingency as the plan states it [£k]" and a.kind == "money"
+    assert a.text(state.value("essex_ccgs", "contingency.2013/14")) == "(2,795)"
+    state.set("essex_ccgs", "contingency.2014/15", a.parse("13,000"))
+    assert state.overrides() == {"organisations.essex_ccgs.contingency.2014/15": 13000}
+    assert state.scenario().org("essex_ccgs").contingency["2014/15"] == 13000
+    # a stated contingency replaces the rate: no rate control then
+    assert "contingency_rate" not in state.keys("essex_ccgs")
+    assert "contingency_rate" in ExplorerState("cpr_2019_20").keys("cpr_ccg")
