@@ -14,13 +14,12 @@ plus :data:`GRACE` seconds.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 #: how long the guardian waits for the lock after the batch died [s]
 GRACE = 30.0
@@ -64,18 +63,18 @@ def start(out: Path, order: list[str], baseline: str | None, pending: dict) -> G
         return None
 
 
-def _take_lock(out: Path, timeout: float) -> int | None:
-    end = time.monotonic() + timeout
-    fd = os.open(out / ".lock", os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
-        except OSError:
-            if time.monotonic() > end:
-                os.close(fd)
-                return None
-            time.sleep(0.2)
+def _take_lock(out: Path, timeout: float) -> FileLock | None:
+    """The output folder's lock (the batch's, :func:`ccgmodels.batch.outdir.locked`), held,
+    or None when it is still held after ``timeout`` seconds or is a symbolic link."""
+    path = out / ".lock"
+    if path.is_symlink():
+        return None
+    lock = FileLock(path, timeout=timeout, poll_interval=0.2)
+    try:
+        lock.acquire()
+    except Timeout:
+        return None
+    return lock
 
 
 def main(argv: list[str]) -> int:
@@ -96,8 +95,8 @@ def main(argv: list[str]) -> int:
             state["pending"].pop(message["finished"], None)
     if ended:
         return 0
-    fd = _take_lock(out, GRACE)  # the batch is dead once its lock is free
-    if fd is None:
+    lock = _take_lock(out, GRACE)  # the batch is dead once its lock is free
+    if lock is None:
         return 1
     try:
         from . import outdir, pages
@@ -108,7 +107,7 @@ def main(argv: list[str]) -> int:
         pages.write_pages(out, pages.collect(out, current, state["order"]),
                           baseline=state["baseline"], compare=True)
     finally:
-        os.close(fd)
+        lock.release()
     return 0
 
 
