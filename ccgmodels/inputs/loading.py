@@ -452,3 +452,17 @@ def load_scenario(
         raise ScenarioError(problems)
     assert scenario is not None
     return scenario
+
+
+def extends_of(source: str | Path) -> str | None:
+    """The scenario that ``source`` extends, as a bundled name or a resolved file path (the
+    baseline a what-if is compared with); None when it extends none or cannot be read (a
+    broken ``extends:`` is reported by :func:`check`)."""
+    _, file, data, _ = _read_source(source)
+    if not isinstance(data, dict) or not isinstance(data.get("extends"), str):
+        return None
+    here = file.parent if isinstance(file, Path) else None
+    roots = tuple(dict.fromkeys(r.resolve() for r in (
+        *([here] if here is not None else []), Path.cwd(), bundled_folder())))
+    ref, _ = _base_file(data["extends"], here, roots)
+    return None if ref is None else str(ref)
