@@ -129,7 +129,7 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
     Returns the tasks to run, the invalid scenarios as index records, and the names whose
     complete report in ``out`` was made from the same inputs (skipped unless ``force``).
     """
-    from ..inputs.loading import check, resolve
+    from ..inputs.loading import check, extends_of, resolve
 
     if not sources:
         raise ReportError("no scenarios given")
@@ -176,14 +176,31 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
                 unchanged.append(s.name)
                 continue
             tampered[s.name] = changed
+        baseline, extends = _baseline_of(source, overrides, check, extends_of)
         tasks.append(Task(
-            name=s.name, title=s.title, source=printable(source), assumptions=assumptions,
+            baseline=baseline, extends=extends, name=s.name, title=s.title,
+            source=printable(source), assumptions=assumptions,
             overrides=dict(overrides or {}), runs=runs, seed=seed, org=org,
             template=str(template.resolve()), out=str(out.resolve()), input_key=key,
             run_id=uuid.uuid4().hex, timeout=timeout, scenario_file=printable(source),
             scenario_sha256=sha256(text), package=package, template_sha256=template_sha))
     order += [r["key"] for r in invalid]
     return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found], tampered)
+
+
+def _baseline_of(source: str, overrides: Mapping[str, Any] | None, check, extends_of
+                 ) -> tuple[str, str]:
+    """``(baseline, extends)`` of a scenario: the source of the scenario it varies (the one it
+    ``extends:``, or itself before ``--set``), as a bundled name or an absolute path, and the
+    name of the one it extends ("" for none)."""
+    parent = extends_of(source)
+    if parent is not None:
+        base, _, _ = check(parent)
+        return parent, (base.name if base is not None else "")
+    if overrides:
+        p = Path(source)
+        return (str(p.resolve()) if p.is_file() else source), ""
+    return "", ""
 
 
 # --- the index and the batch ---------------------------------------------------------------

@@ -195,7 +195,13 @@ def methods() -> list[tuple[str, str]]:
     m = catalogue.MEASURES
     return [
         ("Do nothing", f"{catalogue.DO_NOTHING[:1].upper()}{catalogue.DO_NOTHING[1:]}."),
-        ("Solutions", f"{m['solutions'].definition}: {m['solutions'].formula}."),
+        ("Solutions", f"{m['solutions'].definition}: "
+                      + ", ".join(labels.MEASURE_ITEMS["solutions"][i].lower()
+                                  if not labels.MEASURE_ITEMS["solutions"][i][1].isupper()
+                                  else labels.MEASURE_ITEMS["solutions"][i]
+                                  for i in labels.MEASURE_ITEMS["solutions"] if i != "total")
+                      + ". Schemes count at their delivery probability; the contingency is "
+                        "released once, up to the QIPP slippage."),
         ("Do something", f"{m['do_something_surplus'].definition}: do nothing plus "
                          "solutions."),
         ("Requirement", "What must be saved each year to reach the control total: the control "

@@ -41,18 +41,16 @@ if TYPE_CHECKING:
 
 def new_figure(width: float = 8.0, height: float = 4.5) -> Figure:
     """A Figure not registered with pyplot [inches], drawing in the palette's colour order."""
-    from cycler import cycler
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), layout="constrained")
     fig.alt_text = ""
-    fig._ccg_cycle = cycler(color=CYCLE)
     return fig
 
 
 def _axes(fig: Figure, *args, **kwargs):
     ax = fig.add_subplot(*args, **kwargs)
-    ax.set_prop_cycle(fig._ccg_cycle)
+    ax.set_prop_cycle(color=CYCLE)
     return ax
 
 

@@ -143,7 +143,8 @@ def assumptions_register(scenario: Scenario, base: Scenario | None = None) -> pd
     Returns
     -------
     pandas.DataFrame
-        Columns ``Organisation, Assumption, Unit``, one per modelled year plus ``All years``
+        Columns ``Organisation, Assumption, Unit``, one per year (the modelled years and any
+        earlier year an assumption is given for) plus ``All years``
         (the value, as text, in the years it applies to), ``Source`` (document and line, the
         ASSUMPTION text, or the package default), ``Flag`` (:data:`FLAG_SOURCE`,
         :data:`FLAG_ASSUMPTION`, :data:`FLAG_DEFAULT`, :data:`FLAG_WHATIF` or
@@ -151,7 +152,6 @@ def assumptions_register(scenario: Scenario, base: Scenario | None = None) -> pd
         in the HTML). QIPP schemes are one row pointing at :func:`scheme_register`.
     """
     data = scenario.model_dump(mode="json")
-    years = scenario.years
     base_flat = _flat(base.model_dump(mode="json")) if base is not None else {}
     rows: list[dict] = []
     _rows(scenario, data, {k: v for k, v in data.items() if k not in NOT_ASSUMPTIONS}, "",
@@ -164,6 +164,10 @@ def assumptions_register(scenario: Scenario, base: Scenario | None = None) -> pd
             r["path"] = f"organisations.{o.id}.{r['path']}"
             r["leaves"] = {f"organisations.{o.id}.{k}": v for k, v in r["leaves"].items()}
         rows += sub
+    # the modelled years, and any other years an assumption is given for (the bridge's
+    # earlier years)
+    years = sorted(set(scenario.years) | {str(y) for r in rows if r["by_year"] for y in
+                                          r["value"]})
     out = []
     for r in rows:
         path, value, unit = r["path"], r["value"], r["unit"]
