@@ -54,12 +54,14 @@ def cell(value: object, unit: str) -> tuple[str, str]:
 def table(frame: pd.DataFrame, unit: str = "£k", *, caption: str | None = None,
           index: bool = True, totals: Iterable[str] = ("Total",),
           units: Mapping[str, str] | None = None, notes: Mapping[str, str] | None = None,
-          css: str = "") -> Html:
+          css: str = "", widths: Sequence[float] | None = None) -> Html:
     """``frame`` as a styled table: one header row (the index name over the labels), numbers
     right-aligned, deficits in brackets, rows named in ``totals`` ruled as totals, and a note
     under any row named in ``notes``.
 
-    ``units`` gives a column its own unit (e.g. ``{"Delivery probability": "fraction"}``).
+    ``units`` gives a column its own unit (e.g. ``{"Delivery probability": "fraction"}``);
+    ``widths`` [per cent of the page], one per column (the label column first), fixes the
+    layout so that a wide table fits the page.
     """
     if unit not in NUMBER_FORMATS:
         raise ValueError(f"table: unit {unit!r} is not one of {sorted(NUMBER_FORMATS)}")
@@ -81,6 +83,10 @@ def table(frame: pd.DataFrame, unit: str = "£k", *, caption: str | None = None,
         if key in notes:
             rows.append(f'<tr class="note"><td colspan="{width}">{esc(notes[key])}</td></tr>')
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    if widths:
+        cap += ("<colgroup>" + "".join(f'<col style="width:{w:g}%">' for w in widths)
+                + "</colgroup>")
+        css += " fixed"
     return Html(f'<table class="report-table {css}">{cap}<thead><tr>{"".join(head)}</tr>'
                 f'</thead><tbody>{"".join(rows)}</tbody></table>')
 
@@ -179,7 +185,8 @@ def scheme_table(reg: pd.DataFrame) -> Html:
             frame[c] = frame[c].astype(float)
         out.append(table(frame, "£k", caption=f"{org}: QIPP schemes (£k a year, full-year "
                                               "effect)",
-                         units={"Probability": "fraction"}, css="schemes"))
+                         units={"Probability": "fraction"}, css="schemes",
+                         widths=(22, 11, 9, 8, 9, 7, 9, 9, 9, 7)))
     return Html("".join(out))
 
 

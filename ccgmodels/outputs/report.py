@@ -74,7 +74,8 @@ class Report:
 
     # --- sections ---------------------------------------------------------------------------
 
-    def cover(self) -> Html:
+    def facts(self) -> list[tuple[str, str]]:
+        """The run's facts for the cover and the Excel pack's cover sheet."""
         s, p = self.scenario, self.provenance
         orgs = "; ".join(o.name for o in s.organisations)
         commit = p.get("commit") or "not recorded"
@@ -91,7 +92,11 @@ class Report:
         if self.base is not None:
             facts.insert(1, ("Compared with", f"{self.base.title}: what-if changes are marked "
                                               "in the assumptions register"))
-        return doc.cover(s.title, s.description or "", facts, CONVENTIONS)
+        return facts
+
+    def cover(self) -> Html:
+        s = self.scenario
+        return doc.cover(s.title, s.description or "", self.facts(), CONVENTIONS)
 
     def executive_summary(self) -> Html:
         text = narrative.executive_summary(self.results, self.scenario, self.org, self.summary,
@@ -252,9 +257,14 @@ class Report:
 
     def write_files(self) -> list[Path]:
         """``results.csv``, ``uncertainty.csv`` and the Excel pack into ``output_dir``."""
-        from .workbook import write_report_files
+        from .workbook import Pack, write_report_files
 
-        return write_report_files(self.output_dir, self.cash, self.book, self.summary)
+        s = self.scenario
+        pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
+                    description=s.description or "",
+                    assumptions=register.assumptions_register(s, self.base),
+                    schemes=register.scheme_register(s))
+        return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
 
 
 def _version() -> str:
