@@ -134,6 +134,34 @@ def _lines(results: pd.DataFrame, org: str, lines: dict, ax) -> tuple[list, dict
     return used, series
 
 
+def variance_waterfall(steps: pd.Series, title: str) -> Figure:
+    """Waterfall of a variance bridge (:func:`ccgmodels.outputs.variance.bridge` values by
+    step): the opening and closing positions from zero, each step and the residual between,
+    each bar labelled with its value [£k]."""
+    labels_, values = list(steps.index), [float(v) for v in steps.to_numpy()]
+    start, starts, kinds = 0.0, [], []
+    for i, v in enumerate(values):
+        total = i == 0 or i == len(values) - 1
+        kinds.append("total" if total else "step")
+        starts.append(0.0 if total else start)
+        start = v if total else start + v
+    fig = new_figure(9.0, 4.5)
+    ax = _axes(fig)
+    colours = [COLOURS["total"] if k == "total" else COLOURS["up" if v >= 0 else "down"]
+               for k, v in zip(kinds, values, strict=True)]
+    bars = ax.bar(labels_, values, bottom=starts, color=colours)
+    ax.bar_label(bars, labels=[money_tick(v) for v in values], fontsize=8, padding=2)
+    ax.tick_params(axis="x", labelrotation=20)
+    frame = pd.DataFrame({"label": labels_, "value": values})
+    fig.alt_text = waterfall_alt(title, frame)
+    ax.set_title(title)
+    ax.set_ylabel(MONEY_UNIT)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.grid(axis="y", alpha=0.3)
+    money_axis(ax)
+    return fig
+
+
 def do_nothing_vs_something(results: pd.DataFrame, org: str, name: str | None = None
                             ) -> Figure:
     """Lines of the do-nothing and do-something surplus/(deficit) of ``org`` by year [£k]."""

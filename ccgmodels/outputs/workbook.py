@@ -44,6 +44,9 @@ def _format_number(v, unit: str) -> str:
 
 #: number formats of the Data sheet's values, by the row's unit (more decimals than the tables)
 DATA_FORMATS = {"£k": "#,##0.0;(#,##0.0)", "fraction": "0.00%", "count": "#,##0"}
+#: the keyword of every workbook ccgmodels writes outside a report folder (compare.xlsx), so that
+#: it never replaces a workbook of yours
+MARK = "ccgmodels"
 #: the scheme register's money columns, totalled in its Excel Table [£k]
 SCHEME_MONEY = ("Gross saving", "Investment", "Net saving", "Risk-adjusted saving")
 
@@ -325,6 +328,41 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         _print_setup(ws, title or "Results")
     if pack is not None:
         _cover_sheet(wb, pack, names)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def write_frames(frames: Mapping[str, pd.DataFrame], path: str | Path, title: str) -> Path:
+    """Write plain frames (columns across, no index), one sheet each, as Excel Tables with
+    money [£k] formatted ``#,##0;(#,##0)`` (every numeric column but a fraction's, named
+    "Chance ..."), print set-up on every sheet and ``title`` in the footers: the comparison
+    workbook."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    for name in frames:
+        problem = sheet_name_problem(name)
+        if problem:
+            raise ValueError(f"write_frames {path}: {problem}")
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "ccgmodels"
+    wb.properties.keywords = MARK
+    wb.properties.title = title
+    wb.properties.created = datetime(2000, 1, 1)
+    for name, frame in frames.items():
+        formats, widths = {}, {}
+        for col in frame.columns:
+            if pd.api.types.is_numeric_dtype(frame[col]):
+                formats[col] = (NUMBER_FORMATS["fraction"] if str(col).startswith("Chance")
+                                else NUMBER_FORMATS["£k"])
+                widths[col] = max(12, min(30, len(str(col)) * 0.6))
+            else:
+                widths[col] = _width([col, *frame[col].astype(str)])
+        _frame_sheet(wb, name, frame, title, formats, widths)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

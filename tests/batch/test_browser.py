@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCENARIOS = ("cpr_2019_20", "southend_2019_20")
+SCENARIOS = ("cpr_2019_20", "footprint_2019_20", "footprint_2019_20_tight_funding")
 REPORT = f"{SCENARIOS[0]}/report.html"
 #: viewport [px]; the pages are laid out for a laptop screen
 WINDOW = (1280, 1024)
@@ -219,23 +219,31 @@ def test_index_lists_every_scenario_with_working_links(driver, reports, shots):
     assert SCENARIOS[0] in driver.title
 
 
-def test_compare_page_shows_table_and_chart(driver, reports, shots):
+def test_compare_page_compares_like_with_like(driver, reports, shots):
     from selenium.webdriver.common.by import By
 
     open_page(driver, reports / "compare.html")
-    images = check_loaded(driver, min_images=1)
+    images = check_loaded(driver, min_images=2)
     screenshot(driver, shots / "compare.png")
-    assert len(images) == 1, "compare.html has one chart"
+    # the variance bridge's waterfall and the by-year lines, each saying what it shows
+    assert len(images) == 2, "compare.html has a waterfall and a line chart"
+    assert [i["alt"].split(",")[0] for i in images] == ["Waterfall chart", "Line chart"]
     assert driver.title == "Scenario comparison"
     tables = driver.execute_script(HEADINGS_JS)
-    assert tables, "compare.html has no table"
     assert tables[0][:2] == ["Scenario", "Years"]
     key_rows = driver.find_elements(By.CSS_SELECTOR, "table:first-of-type tbody tr td:first-child")
-    assert sorted(td.text for td in key_rows) == sorted(SCENARIOS)
-    h2 = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
-    assert any(h.startswith("Differences from the baseline") for h in h2), h2
+    names = sorted(td.text.splitlines()[0] for td in key_rows)
+    assert names == sorted(SCENARIOS[1:]), names  # the two footprints; cpr is one CCG
+    text = driver.find_element(By.TAG_NAME, "body").text
+    assert "Baseline: footprint_2019_20, the scenario the others extend" in text
+    h3 = [h.text for h in driver.find_elements(By.TAG_NAME, "h3")]
+    assert any(h.startswith("Differences from the baseline") for h in h3), h3
+    assert any(h.startswith("Variance bridge") for h in h3), h3
+    assert "Not compared" in [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
     back = driver.find_element(By.LINK_TEXT, "All scenarios").get_attribute("href")
     assert local_target(back) == reports / "index.html"
+    book = driver.find_element(By.LINK_TEXT, "compare.xlsx").get_attribute("href")
+    assert local_target(book).is_file()
 
 
 def test_report_shows_charts_and_tables(driver, reports, shots):

@@ -124,3 +124,24 @@ def test_stp_notes_explain_zero_rows(results, base):
     assert set(notes) == {"Provider Surplus / (Deficit)", "Indicative STF Allocation",
                           "Social Care Surplus / (Deficit)"}
     assert "No NHS provider" in notes["Provider Surplus / (Deficit)"]
+
+
+def test_variance_bridge_is_exact_and_refuses_other_organisations(base, whatif):
+    from ccgmodels.outputs import variance
+
+    steps = variance.bridge(base, whatif)
+    assert list(steps["step"]) == ["Opening", *variance.GROUPS, "Residual", "Closing"]
+    v = steps.set_index("step")["value"]
+    assert v["Opening"] == pytest.approx(
+        summaries.value_at(run_scenario(base), "footprint", "do_something_surplus", "",
+                           "2023/24"))
+    assert v["Opening"] + v[list(variance.GROUPS)].sum() + v["Residual"] == pytest.approx(
+        v["Closing"])
+    assert v["Residual"] == pytest.approx(0, abs=1e-6)
+    changed = steps.set_index("step")["changed"]
+    # footprint_2019_20_tight_funding.yaml: 2 funding, 2 QIPP delivery, 4 solutions overrides
+    assert changed[["Funding", "QIPP delivery", "Solutions"]].tolist() == [2, 2, 4]
+    assert v["Demand"] == v["Prices"] == v["Other"] == 0
+    assert variance.group_of(("organisations", 0, "demand", "tariff_efficiency")) == "Prices"
+    with pytest.raises(variance.NotComparable, match="different organisations"):
+        variance.bridge(base, load_scenario("cpr_2019_20"))
