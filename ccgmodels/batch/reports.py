@@ -129,7 +129,8 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
     Returns the tasks to run, the invalid scenarios as index records, and the names whose
     complete report in ``out`` was made from the same inputs (skipped unless ``force``).
     """
-    from ..inputs.loading import check, extends_of, resolve
+    from ..inputs.lineage import extends_of
+    from ..inputs.loading import check, resolve
 
     if not sources:
         raise ReportError("no scenarios given")
@@ -319,13 +320,14 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                 except OSError as exc:  # a full disk: the reports go on, the index later
                     bar.write(f"index.html not rewritten: {exc}", file=sys.stderr)
 
+        n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
+        log(start_line(p, out, runs, n))
         for name in p.unchanged:
             log(f"{name}: unchanged (inputs as for its report; --force to remake)")
         for name, changed in p.tampered.items():
             log(f"{name}: remaking: its report's files differ from its manifest "
                 f"({'; '.join(changed[:3])}{'; ...' if len(changed) > 3 else ''})")
         refresh(compare=not p.tasks)
-        n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
         guard = None
         try:
             _terminate_as_interrupt()
@@ -397,10 +399,25 @@ def _terminate_as_interrupt(restore: bool = False) -> None:
         _SIGTERM_DEFAULT.append((sig, signal.signal(sig, interrupt)))
 
 
+def start_line(p: Plan, out: Path, runs: int, workers: int) -> str:
+    """What a batch is about to make, said before the first kernel starts."""
+    from . import pdf
+
+    what = "HTML, PDF and Excel" if pdf.chromium() else "HTML and Excel (no PDF: no Chromium)"
+    n = len(p.tasks)
+    text = (f"Making {n} report{'s' if n != 1 else ''} ({what}) into {out}"
+            + (f", {runs:,} Monte Carlo runs each" if runs else "")
+            + (f", {min(workers, n)} at a time" if n else ""))
+    rest = [f"{len(p.unchanged)} unchanged"] if p.unchanged else []
+    rest += [f"{len(p.invalid)} invalid"] if p.invalid else []
+    return text + (f"; {', '.join(rest)}" if rest else "") + "."
+
+
 def _postfix(counts: Counter, total: int) -> str:
-    done = counts["ok"] + counts["unchanged"]
-    failed = counts["failed"] + counts["invalid"]
-    return f"done {done}, failed {failed}, remaining {total - done - failed}"
+    """The tally of a batch in the words of its summary line."""
+    settled = sum(counts[k] for k in ("ok", "unchanged", "failed", "invalid"))
+    return (f"{counts['ok']} made, {counts['unchanged']} unchanged, {counts['failed']} failed, "
+            f"{counts['invalid']} invalid, {total - settled} to go")
 
 
 def _progress(total: int, enabled: bool | None):

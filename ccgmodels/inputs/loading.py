@@ -417,17 +417,56 @@ def expand(data: dict, name: str, here: Path | None, seen: tuple[str, ...] = (),
 def check(
     source: str | Path, overrides: Mapping[str, Any] | None = None
 ) -> tuple[Scenario | None, dict | None, list[Problem]]:
-    """Read and validate one scenario; returns ``(scenario, plain data, problems)``."""
+    """Read and validate one scenario; returns ``(scenario, plain data, problems)``.
+
+    A problem with an override is reported as the ``--set`` argument's (its file reads
+    ``--set (applied to FILE)``); a name that is neither a file nor a bundled scenario lists
+    the closest bundled names.
+    """
     name, file, data, problems = _read_source(source)
     if data is None:
-        return None, None, problems
+        return None, None, _suggest(source, problems)
     here = file.parent if isinstance(file, Path) else None
     first = (str(file.resolve()),) if isinstance(file, Path) else (str(source),)
     data, problems = expand(data, name, here, first)
     if data is None:
         return None, None, problems
     scenario, problems = validate_data(data, name, overrides)
-    return scenario, data, problems
+    return scenario, data, _blame_overrides(problems, overrides)
+
+
+#: the file name given to a problem of a ``--set`` override
+OVERRIDE_FILE = "--set"
+
+
+def _blame_overrides(problems: list[Problem], overrides: Mapping[str, Any] | None
+                     ) -> list[Problem]:
+    """Problems at (or below, or above) an override's path, as the override's."""
+    keys = list(overrides or {})
+    out = []
+    for p in problems:
+        path = str(p.path)
+        if any(path == k or path.startswith(k + ".") or k.startswith(path + ".")
+               for k in keys) and path:
+            p = Problem(f"{OVERRIDE_FILE} (applied to {p.file})", path, p.value, p.message)
+        out.append(p)
+    return out
+
+
+def _suggest(source: str | Path, problems: list[Problem]) -> list[Problem]:
+    """A missing name that looks like a bundled scenario's gets the closest bundled names."""
+    import difflib
+
+    text = str(source)
+    if ("/" in text or text.endswith((".yaml", ".yml")) or Path(text).exists()
+            or [p.message for p in problems] != ["file not found"]):
+        return problems
+    names = sorted(bundled_scenarios())
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
+    hint = (f"did you mean {' or '.join(close)}?" if close
+            else f"bundled scenarios: {', '.join(names)}")
+    return [Problem(printable(text), "", _ABSENT, "is neither a scenario file nor a bundled "
+                    f"scenario; {hint} (ccgmodels list shows them)")]
 
 
 def load_scenario(
@@ -453,16 +492,3 @@ def load_scenario(
     assert scenario is not None
     return scenario
 
-
-def extends_of(source: str | Path) -> str | None:
-    """The scenario that ``source`` extends, as a bundled name or a resolved file path (the
-    baseline a what-if is compared with); None when it extends none or cannot be read (a
-    broken ``extends:`` is reported by :func:`check`)."""
-    _, file, data, _ = _read_source(source)
-    if not isinstance(data, dict) or not isinstance(data.get("extends"), str):
-        return None
-    here = file.parent if isinstance(file, Path) else None
-    roots = tuple(dict.fromkeys(r.resolve() for r in (
-        *([here] if here is not None else []), Path.cwd(), bundled_folder())))
-    ref, _ = _base_file(data["extends"], here, roots)
-    return None if ref is None else str(ref)

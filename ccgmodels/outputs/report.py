@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..inputs.loading import extends_of, load_scenario
+from ..inputs.lineage import extends_of
+from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
 from ..inputs.vocab import FOOTPRINT
 from . import document as doc

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from ccgmodels.inputs.loading import extends_of, load_scenario
+from ccgmodels.inputs.lineage import extends_of
+from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.models.run import run_scenario
 from ccgmodels.outputs import labels, narrative, register, summaries, tables
 
