@@ -54,14 +54,12 @@ def cell(value: object, unit: str) -> tuple[str, str]:
 def table(frame: pd.DataFrame, unit: str = "£k", *, caption: str | None = None,
           index: bool = True, totals: Iterable[str] = ("Total",),
           units: Mapping[str, str] | None = None, notes: Mapping[str, str] | None = None,
-          css: str = "", widths: Sequence[float] | None = None) -> Html:
+          css: str = "") -> Html:
     """``frame`` as a styled table: one header row (the index name over the labels), numbers
     right-aligned, deficits in brackets, rows named in ``totals`` ruled as totals, and a note
     under any row named in ``notes``.
 
-    ``units`` gives a column its own unit (e.g. ``{"Delivery probability": "fraction"}``);
-    ``widths`` [per cent of the page], one per column (the label column first), fixes the
-    layout so that a wide table fits the page.
+    ``units`` gives a column its own unit (e.g. ``{"Delivery probability": "fraction"}``).
     """
     if unit not in NUMBER_FORMATS:
         raise ValueError(f"table: unit {unit!r} is not one of {sorted(NUMBER_FORMATS)}")
@@ -83,10 +81,6 @@ def table(frame: pd.DataFrame, unit: str = "£k", *, caption: str | None = None,
         if key in notes:
             rows.append(f'<tr class="note"><td colspan="{width}">{esc(notes[key])}</td></tr>')
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    if widths:
-        cap += ("<colgroup>" + "".join(f'<col style="width:{w:g}%">' for w in widths)
-                + "</colgroup>")
-        css += " fixed"
     return Html(f'<table class="report-table {css}">{cap}<thead><tr>{"".join(head)}</tr>'
                 f'</thead><tbody>{"".join(rows)}</tbody></table>')
 
@@ -145,7 +139,12 @@ def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
         width = len(used) + 3
         body = []
         for _, r in rows.iterrows():
-            values = "".join(f'<td class="num">{esc(r[y])}</td>' for y in used)
+            text = str(r["All years"])
+            if len(text) > 12 and not any(str(r[y]) for y in used if y != "All years"):
+                # a list or a mapping in words: across the value columns, not squeezed
+                values = f'<td class="text" colspan="{len(used)}">{esc(text)}</td>'
+            else:
+                values = "".join(f'<td class="num">{esc(r[y])}</td>' for y in used)
             flag = str(r["Flag"])
             badge = (f'<span class="flag flag-{esc(flag.lower().replace(" ", "-"))}">'
                      f"{esc(flag)}</span>")
@@ -154,10 +153,11 @@ def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
                         f'</th><td>{esc(r["Unit"])}</td>{values}<td>{badge}</td></tr>'
                         f'<tr class="source"><td colspan="{width}">{esc(r["Source"])}</td>'
                         "</tr></tbody>")
-        share = 51.0 / max(len(used), 1)
-        cols = ('<colgroup><col style="width:30%"><col style="width:8%">'
+        share = (58.0 if len(used) > 4 else 51.0) / max(len(used), 1)
+        lead = (26, 6) if len(used) > 4 else (30, 8)
+        cols = (f'<colgroup><col style="width:{lead[0]}%"><col style="width:{lead[1]}%">'
                 + "".join(f'<col style="width:{share:.2f}%">' for _ in used)
-                + '<col style="width:11%"></colgroup>')
+                + '<col style="width:10%"></colgroup>')
         out.append(f'<table class="report-table register"><caption>{esc(org)}</caption>{cols}'
                    f'<thead><tr><th scope="col">Assumption</th><th scope="col">Unit</th>'
                    f'{head}<th scope="col">Flag</th></tr></thead>{"".join(body)}</table>')
@@ -185,8 +185,7 @@ def scheme_table(reg: pd.DataFrame) -> Html:
             frame[c] = frame[c].astype(float)
         out.append(table(frame, "£k", caption=f"{org}: QIPP schemes (£k a year, full-year "
                                               "effect)",
-                         units={"Probability": "fraction"}, css="schemes",
-                         widths=(22, 11, 9, 8, 9, 7, 9, 9, 9, 7)))
+                         units={"Probability": "fraction"}, css="schemes"))
     return Html("".join(out))
 
 

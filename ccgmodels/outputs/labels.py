@@ -154,7 +154,10 @@ def label(identifier: str, measure: str | None = None) -> str:
 
 
 def footprint_name(scenario: Scenario) -> str:
-    """The footprint as a reader knows it, from what it holds: ``Footprint (2 CCGs)``."""
+    """The footprint as a reader knows it, from what it holds: ``Footprint (2 CCGs)``; a
+    scenario of one organisation is that organisation."""
+    if len(scenario.organisations) == 1:
+        return scenario.organisations[0].name
     counts = Counter(o.kind for o in scenario.organisations)
     parts = [f"{n} {KIND_NAMES[k][n != 1]}" for k, n in counts.items()]
     return f"Footprint ({', '.join(parts)})"

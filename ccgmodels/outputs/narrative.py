@@ -39,6 +39,11 @@ def _series(results: pd.DataFrame, org: str, measure: str, item: str = "") -> pd
     return sel.groupby("year")["value"].sum().sort_index()
 
 
+def _lower(text: str) -> str:
+    """``text`` inside a sentence: its first letter lower-cased unless it starts an acronym."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def _join(parts: Sequence[str]) -> str:
     parts = list(parts)
     if len(parts) <= 1:
@@ -94,7 +99,7 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
     total = float(sol.sum())
     if abs(total) >= 0.5:
         top = sol[sol.abs() >= 0.5].sort_values(ascending=False, key=abs).head(3)
-        parts = [f"{labels.label(i, 'solutions')} {pounds(v)}"
+        parts = [f"{_lower(labels.label(i, 'solutions'))} {pounds(v)}"
                  + (" (a cost)" if v < 0 else "") for i, v in top.items()]
         gap = -float(dn[end]) if dn[end] < 0 else 0.0
         share = (f" close {min(total / gap, 9.99):.0%} of the do-nothing gap" if gap > 0

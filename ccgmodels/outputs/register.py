@@ -54,6 +54,8 @@ def format_value(value: Any, unit: str) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list | tuple):
+        if value and all(isinstance(v, dict) for v in value):
+            return "; ".join(_entry(v) for v in value)
         return ", ".join(labels.label(str(v)) for v in value) or "none"
     if isinstance(value, dict):
         return "; ".join(f"{labels.label(str(k)) if not str(k)[:1].isdigit() else k} "
@@ -71,6 +73,16 @@ def format_value(value: Any, unit: str) -> str:
     if unit.startswith("count"):
         return f"{value:,.0f}"
     return f"{value:g}"
+
+
+def _entry(entry: dict) -> str:
+    """One entry of a list of mappings in words: a contract as ``SUHFT: Acute 70% (block
+    contract)``, anything else as its fields."""
+    if "provider" in entry and "lines" in entry:
+        lines = ", ".join(f"{labels.label(k)} {v:.0%}" for k, v in entry["lines"].items())
+        return (f"{labels.label(entry['provider'])}: {lines}"
+                f" ({entry.get('basis', 'activity')} contract)")
+    return ", ".join(f"{labels.humanise(k)} {format_value(v, '')}" for k, v in entry.items())
 
 
 def _flat(node: Any, path: str = "") -> dict[str, Any]:
@@ -253,6 +265,6 @@ def scheme_register(scenario: Scenario) -> pd.DataFrame:
                 "Category": labels.label(s.category), "Status": labels.label(s.status),
                 "Gross saving": gross, "Investment": s.investment, "Net saving": net,
                 "Delivery probability": p, "Risk-adjusted saving": p * net,
-                "Phasing": f"From {start} Q{s.start_quarter}",
+                "Phasing": f"{start} Q{s.start_quarter}",
                 "Recurrent": "Yes" if s.recurrent else "No (one year)"})
     return pd.DataFrame(rows, columns=SCHEME_COLUMNS)

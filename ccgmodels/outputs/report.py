@@ -131,8 +131,12 @@ class Report:
                                                                self.name),
                               "do_nothing_vs_something")]
         if "allocation" in set(self.results.loc[self.results["org"] == self.org, "measure"]):
-            parts.append(self._figure(plotting.allocation_vs_expenditure(
-                self.results, self.org, self.name), "allocation_vs_expenditure"))
+            data, org, name = self.results, self.org, self.name
+            others = [o for o in self.scenario.organisations if o.kind != "ccg"]
+            if self.org == FOOTPRINT and others:  # allocations are the commissioners' only
+                data, org, name = commissioners(self.results, self.scenario)
+            parts.append(self._figure(plotting.allocation_vs_expenditure(data, org, name),
+                                      "allocation_vs_expenditure"))
         if "Solutions" in book:
             parts.append(doc.report_table(book["Solutions"]))
         return doc.section("The position: do nothing and do something", *parts)
@@ -153,9 +157,16 @@ class Report:
             return Html("")
         from ..models.system import EXPLANATION
 
+        flows = book["Eliminations"]
+        if (flows.frame.abs() < 0.5).all().all():
+            return doc.section("System position", doc.paragraphs([
+                EXPLANATION, "No organisation of this footprint pays another (no contracts "
+                "with its providers, no Better Care Fund pooled with its councils), so nothing "
+                "is eliminated and the system position is the sum of the organisations."]),
+                doc.report_table(book["System position"]))
         return doc.section("System position", doc.paragraphs([EXPLANATION]),
                            doc.report_table(book["System position"]),
-                           doc.report_table(book["Eliminations"]))
+                           doc.report_table(flows))
 
     def qipp(self) -> Html:
         book = self.book
@@ -266,6 +277,21 @@ class Report:
                     assumptions=register.assumptions_register(s, self.base),
                     schemes=register.scheme_register(s))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
+
+
+#: the org id of the commissioners' sum (the allocation chart of a system footprint)
+COMMISSIONERS = "commissioners"
+
+
+def commissioners(results: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, str, str]:
+    """The commissioners' rows summed as one organisation, with its id and display name, so
+    that allocation is set against the commissioners' spend only [£k]."""
+    ccgs = [o for o in scenario.organisations if o.kind == "ccg"]
+    sel = results[results["kind"] == "ccg"]
+    summed = sel.groupby(["scenario", "year", "measure", "item", "unit"], as_index=False,
+                         sort=False)["value"].sum()
+    summed["org"], summed["kind"] = COMMISSIONERS, "ccg"
+    return summed, COMMISSIONERS, f"Commissioners ({len(ccgs)} CCG{'s' if len(ccgs) != 1 else ''})"
 
 
 def _version() -> str:

@@ -284,6 +284,7 @@ def test_report_shows_no_identifiers(driver, reports):
         open_page(driver, reports / name / "report.html")
         text = driver.find_element(By.TAG_NAME, "body").text
         assert labels.identifiers_in(text) == [], name
+        assert "{'" not in text and "['" not in text, name  # no Python repr on the page
 
 
 def test_report_pdf_is_a4_with_numbered_pages(reports, shots):

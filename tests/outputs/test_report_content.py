@@ -97,7 +97,7 @@ def test_scheme_register_risk_adjusts_by_status(base):
     cpr = reg[reg["Organisation"] == "NHS Castle Point and Rochford CCG"]
     # 000:L2040-L2068: CPR's 2019/20 schemes add to 7,858; the second phase of the running
     # cost reduction, 350, starts in 2020/21
-    in_base = cpr["Phasing"] == "From 2019/20 Q1"
+    in_base = cpr["Phasing"] == "2019/20 Q1"
     assert cpr.loc[in_base, "Net saving"].sum() == pytest.approx(7858)
     assert cpr.loc[~in_base, "Net saving"].tolist() == [350]
     presc = cpr[cpr["Scheme"] == "Prescribing"].iloc[0]
