@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -59,14 +60,40 @@ def print_pdf(html: Path, pdf: Path, timeout: int = TIMEOUT) -> Path:
     with tempfile.TemporaryDirectory(prefix="ccgmodels-pdf-") as profile:
         cmd = [binary, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
                html.as_uri()]
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL, env={**os.environ, "HOME": profile})
-        except subprocess.TimeoutExpired as exc:
-            raise PdfError(f"Chromium did not print {html.name} within {timeout} s") from exc
-        except OSError as exc:
-            raise PdfError(f"Chromium ({binary}) could not start: {exc}") from exc
-    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-        tail = (done.stderr or "").strip().splitlines()[-3:]
-        raise PdfError(f"Chromium exited {done.returncode} without a PDF: {' / '.join(tail)}")
+        log = Path(profile) / "chromium.log"
+        # no pipes (a helper process holding one would block the wait) and a session of its
+        # own, so that a print over time is stopped with every process Chromium started
+        with open(log, "w+", encoding="utf-8", errors="replace") as err:
+            try:
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=err,
+                                        start_new_session=True,
+                                        env={**os.environ, "HOME": profile})
+            except OSError as exc:
+                raise PdfError(f"Chromium ({binary}) could not start: {exc}") from exc
+            try:
+                code = proc.wait(timeout=timeout)
+            except BaseException:  # over time, or interrupted: nothing of it may stay behind
+                _stop_group(proc)
+                code = None
+                if not isinstance(sys.exc_info()[1], subprocess.TimeoutExpired):
+                    raise
+            err.seek(0)
+            tail = err.read().strip().splitlines()[-3:]
+    if code is None:
+        raise PdfError(f"Chromium did not print {html.name} within {timeout} s")
+    if code != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        raise PdfError(f"Chromium exited {code} without a PDF: {' / '.join(tail)}")
     return pdf
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """Kill Chromium's process group (its own session, started above; the browser is not yet
+    reaped, so its id cannot have been reused) and reap the browser."""
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
