@@ -364,6 +364,17 @@ def fan_chart(summary: pd.DataFrame, org: str = "footprint",
     return fig
 
 
+def _assumption(path: str) -> str:
+    """A dotted assumption path as a label that keeps its organisation (when no display names
+    are given): ``organisations.cpr_ccg.expenditure.price_inflation`` as ``Expenditure price
+    inflation (Cpr ccg)``."""
+    parts = path.split(".")
+    if parts[0] == "organisations" and len(parts) > 2:
+        who = "all organisations" if parts[1] == "*" else labels.humanise(parts[1])
+        return f"{labels.humanise('.'.join(parts[2:]))} ({who})"
+    return labels.humanise(path)
+
+
 def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 12,
                   names: Mapping[str, str] | None = None, name: str | None = None) -> Figure:
     """Tornado chart of one-at-a-time sensitivity: bars from central to low and high [£k].
@@ -386,8 +397,7 @@ def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 1
     scenario = scenario or meta.get("scenario", "")
     t = table.head(top).iloc[::-1]
     centre = float(t["central"].iloc[0]) if len(t) else 0.0
-    shown = [(names or {}).get(a) or labels.humanise(a.split(".", 2)[-1])
-             for a in t["assumption"]]
+    shown = [(names or {}).get(a) or _assumption(a) for a in t["assumption"]]
     fig = new_figure(9.0, 1.4 + 0.4 * max(len(t), 1))
     ax = _axes(fig)
     y = np.arange(len(t))

@@ -126,8 +126,8 @@ class Report:
 
     def position(self) -> Html:
         book = self.book
-        parts = [doc.report_table(book["Headline"]),
-                 self._figure(plotting.do_nothing_vs_something(self.results, self.org,
+        # the headline figures are the key figures above; the Excel pack has the Headline
+        parts = [self._figure(plotting.do_nothing_vs_something(self.results, self.org,
                                                                self.name),
                               "do_nothing_vs_something")]
         if "allocation" in set(self.results.loc[self.results["org"] == self.org, "measure"]):

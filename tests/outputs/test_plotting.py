@@ -109,6 +109,9 @@ def test_fan_chart_bands_do_not_overlap_and_tornado_names_the_organisation(resul
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert len(set(ticks)) == len(ticks), ticks  # each assumption once, with its organisation
     assert any("NHS Southend CCG" in t for t in ticks)
+    # without display names, the organisation still tells the two CCGs' assumptions apart
+    plain = [t.get_text() for t in plotting.tornado_chart(table).axes[0].get_yticklabels()]
+    assert len(set(plain)) == len(plain) and any("(Southend ccg)" in t for t in plain), plain
 
 
 def test_palette_is_colour_blind_safe(results):

@@ -29,6 +29,8 @@ def results(base):
 
 
 def test_every_vocabulary_word_has_a_display_name_without_underscores():
+    for words, names in labels.VOCABULARIES:
+        assert set(words) == set(names), sorted(set(words) ^ set(names))
     for word in (*labels.SERVICE_LINE_NAMES, *labels.POD_NAMES, *labels.STATUS_NAMES,
                  *labels.BRIDGE_NAMES):
         shown = labels.label(word)
