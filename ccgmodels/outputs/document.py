@@ -153,11 +153,11 @@ def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
                         f'</th><td>{esc(r["Unit"])}</td>{values}<td>{badge}</td></tr>'
                         f'<tr class="source"><td colspan="{width}">{esc(r["Source"])}</td>'
                         "</tr></tbody>")
-        share = (58.0 if len(used) > 4 else 51.0) / max(len(used), 1)
-        lead = (26, 6) if len(used) > 4 else (30, 8)
+        lead = (25, 7) if len(used) > 4 else (34, 9)
+        share = (100.0 - sum(lead) - 11.0) / max(len(used), 1)
         cols = (f'<colgroup><col style="width:{lead[0]}%"><col style="width:{lead[1]}%">'
                 + "".join(f'<col style="width:{share:.2f}%">' for _ in used)
-                + '<col style="width:10%"></colgroup>')
+                + '<col style="width:11%"></colgroup>')
         out.append(f'<table class="report-table register"><caption>{esc(org)}</caption>{cols}'
                    f'<thead><tr><th scope="col">Assumption</th><th scope="col">Unit</th>'
                    f'{head}<th scope="col">Flag</th></tr></thead>{"".join(body)}</table>')

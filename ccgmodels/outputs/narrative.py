@@ -221,6 +221,12 @@ def methods() -> list[tuple[str, str]]:
                             "base-year prices; surplus positive, deficits negative and shown "
                             "in brackets, as NHS plans print Surplus/(Deficit); savings are "
                             "positive numbers that reduce expenditure."),
+        ("Package default", "An assumption the scenario file leaves out, so the model's own "
+                            "default applies (each default is described in the scenario "
+                            "schema); the assumptions register marks it Default."),
+        ("ASSUMPTION", "A figure the planning documents do not give, chosen and explained in "
+                       "the scenario file's sources; What-if marks a figure a what-if scenario "
+                       "changes from the scenario it extends."),
         ("Probability of balance", "The share of Monte Carlo runs in which the do-something "
                                    "position is at least break-even; each run draws every "
                                    "uncertain assumption from its range."),

@@ -411,7 +411,10 @@ def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 1
     money_axis(ax, "x")
     who = name or labels.humanise(meta.get("org", ""))
     title = f"Sensitivity of the {meta.get('year', '')} {measure.lower()}: {who}"
-    ax.set_title(title)
+    fig.suptitle(title)  # over the figure: the long labels leave the axes narrow
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.legend(fontsize=7)
     fig.alt_text = tornado_alt(title, shown[::-1], list(t["value_low"])[::-1],
                                list(t["value_high"])[::-1], centre)

@@ -217,7 +217,7 @@ def assumptions_register(scenario: Scenario, base: Scenario | None = None) -> pd
             flag = FLAG_ASSUMPTION if "ASSUMPTION" in source else FLAG_SOURCE
         elif is_default:
             flag = FLAG_DEFAULT
-            source = "Package default (see the methods)"
+            source = "Package default: not set in the scenario file (see the methods)"
         else:
             flag = FLAG_NONE
             source = "No source given in the scenario file"
