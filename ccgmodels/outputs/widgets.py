@@ -34,7 +34,7 @@ from ..inputs.paths import get_path
 from ..inputs.scenario import Commissioner
 from ..inputs.vocab import FOOTPRINT
 from ..models.run import run_scenario
-from . import plotting, summaries, tables
+from . import labels, plotting, summaries, tables
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,7 @@ class Explorer:
         if problems:
             raise ScenarioError(problems)
         self.results = run_scenario(scenario)
+        self.shown_scenario = scenario
         if self.draw:
             self.redraw()
         return self.results
@@ -253,11 +254,14 @@ class Explorer:
 
     def figures(self) -> list:
         """The explorer's charts for the shown organisation."""
+        if self.results is None:
+            self.recompute()
         r, org = self.results, self.org
-        figs = [plotting.do_nothing_vs_something(r, org),
-                plotting.allocation_vs_expenditure(r, org)]
+        name = labels.org_name(self.shown_scenario, org)  # the organisation picked now
+        figs = [plotting.do_nothing_vs_something(r, org, name),
+                plotting.allocation_vs_expenditure(r, org, name)]
         if ((r["org"] == org) & (r["measure"] == "pc_bridge")).any():
-            figs.append(plotting.bridge_waterfall(r, org))
+            figs.append(plotting.bridge_waterfall(r, org, name=name))
         return figs
 
     def redraw(self) -> None:
