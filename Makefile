@@ -27,7 +27,8 @@ $(LABSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[lab]'
 	touch $@ $(STAMP)
 
-reports: $(STAMP)
+# report.pdf is printed by headless Chromium: the browser target installs it when it can
+reports: $(STAMP) browser
 	$(BIN)/ccgmodels report $$($(BIN)/ccgmodels list) --out reports --runs 2000 --seed 20190401 --workers 2
 
 # tests/test_browser.py opens the reports in Debian's chromium through chromedriver: install both

@@ -4,7 +4,7 @@
 assumptions workbook, which validate, run and report also take directly.
 
 Input problems exit with status 2 and one line per problem (file, field path, value, what is
-allowed), never a traceback.
+allowed; a ``--set`` argument's problem names the argument), never a traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ from pathlib import Path
 from .batch.provenance import version
 
 EXIT_INPUT = 2
+#: what ``ccgmodels --help`` says the tool is, in plain words
+DESCRIPTION = ("Scenario models for NHS health-system finance planning: check scenario files, "
+               "run them, and make board reports (HTML, PDF and an Excel pack) with an index "
+               "and a comparison of scenarios.")
 
 
 def _print_problems(problems) -> None:
@@ -105,6 +109,7 @@ def cmd_run(args) -> int:
     from .batch.provenance import now
     from .inputs.loading import check, resolve
     from .models.run import run_scenario
+    from .outputs import tables
 
     overrides = _overrides(args.set)
     checked, problems = [], []
@@ -150,8 +155,11 @@ def cmd_run(args) -> int:
                     print(f"{scenario.name}: failed: {type(exc).__name__}: "
                           f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
                     continue
-                print(f"{scenario.name}: {len(df)} rows -> {target / 'results.csv'}"
-                      + (f" (+ uncertainty.csv, {args.runs} runs, seed {seed})"
+                print(f"{scenario.name}: {scenario.title}")
+                for line in tables.headline_lines(df, extra.get("uncertainty.csv")):
+                    print(f"  {line}")
+                print(f"  written to {target}: results.csv ({len(df):,} rows), manifest.json"
+                      + (f", uncertainty.csv ({args.runs:,} runs, seed {seed})"
                          if extra else ""))
     except outdir.UnsafeOutput as exc:
         raise InputError(str(exc)) from None
@@ -172,7 +180,22 @@ def cmd_report(args) -> int:
     except UnsafeOutput as exc:
         raise InputError(str(exc)) from None
     print(summary.line())
+    if args.open:
+        _open(summary.index)
     return summary.exit_code
+
+
+def _open(page: Path) -> None:
+    """Open ``page`` in a browser when one is available; say so when not."""
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        print(f"--open: no browser available here; open {page} yourself", file=sys.stderr)
+        return
+    if not browser.open(Path(page).resolve().as_uri()):
+        print(f"--open: the browser did not open {page}", file=sys.stderr)
 
 
 def cmd_verify(args) -> int:
@@ -227,15 +250,22 @@ def cmd_app(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from .inputs.loading import bundled_scenarios
+    from .inputs.loading import bundled_scenarios, load_scenario
 
-    for name in sorted(bundled_scenarios()):
-        print(name)
+    names = sorted(bundled_scenarios())
+    # names alone when piped, so `ccgmodels report $(ccgmodels list)` works; titles for a person
+    if not (args.titles or sys.stdout.isatty()):
+        for name in names:
+            print(name)
+        return 0
+    width = max(map(len, names), default=0)
+    for name in names:
+        print(f"{name:<{width}}  {load_scenario(name).title}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ccgmodels", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="ccgmodels", description=DESCRIPTION)
     p.add_argument("--version", action="version", version=f"ccgmodels {version()}")
     sub = p.add_subparsers(dest="command", required=True)
     setter = {"action": "append", "default": [], "metavar": "PATH=VALUE",
@@ -264,13 +294,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     b = sub.add_parser(
-        "report", help="run the report notebook per scenario into HTML, Excel and CSV, with an "
+        "report", help="make a board report per scenario (HTML, PDF, Excel pack, CSV), with an "
         "index and a comparison page",
         description="Execute the report notebook once per scenario with papermill, "
-        "in parallel, into OUT/<scenario>/ (report.html, report.xlsx, results.csv, "
-        "report.ipynb, manifest.json) plus OUT/index.html and OUT/compare.html. Every "
-        "scenario is validated before any kernel starts. Exit status: 0 all reports made or "
-        "current, 1 a notebook failed, 2 a scenario is invalid, 130 interrupted.")
+        "in parallel, into OUT/<scenario>/ (report.html, report.pdf, report.xlsx, "
+        "results.csv, report.ipynb, manifest.json) plus OUT/index.html, OUT/compare.html and "
+        "OUT/compare.xlsx. Every scenario is validated before any kernel starts. Exit status: "
+        "0 all reports made or current, 1 a report failed, 2 a scenario is invalid, 130 "
+        "interrupted.")
     b.add_argument("scenarios", nargs="+",
                    help="YAML files or assumptions workbooks (.xlsx), folders of them, globs, "
                         "or bundled scenario names")
@@ -291,8 +322,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true",
                    help="remake reports whose inputs are unchanged")
     b.add_argument("--baseline", default=None,
-                   help="scenario the comparison page measures differences from "
-                        "(default: the first)")
+                   help="scenario the comparison page measures differences from (default: "
+                        "the one a what-if extends, else the first of its group)")
+    b.add_argument("--open", action="store_true",
+                   help="open the index in a browser when done, if one is available")
     b.add_argument("--template", default=None,
                    help="report notebook to execute instead of the bundled one")
     b.add_argument("--timeout", type=int, default=600,
@@ -314,7 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_schema)
     sub.add_parser("catalogue", help="print the measure catalogue (Markdown)").set_defaults(
         func=cmd_catalogue)
-    sub.add_parser("list", help="list bundled scenarios").set_defaults(func=cmd_list)
+    li = sub.add_parser("list", help="list bundled scenarios with their titles (names alone "
+                        "when piped)")
+    li.add_argument("--titles", action="store_true",
+                    help="print titles even when the output is not a terminal")
+    li.set_defaults(func=cmd_list)
 
     a = sub.add_parser("app", help="serve the explorer as a web page on localhost (Voila)",
                        description="Serve the scenario explorer in a browser, no Python or "

@@ -21,6 +21,7 @@ from ccgmodels.inputs.loading import bundled_scenarios, load_scenario
 from ccgmodels.inputs.scenario import Scenario
 from ccgmodels.models.results import COLUMNS, MEASURES, catalogue_markdown, compare
 from ccgmodels.models.run import run_scenario
+from ccgmodels.outputs.tables import money
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "ccgmodels" / "data" / "scenarios"
@@ -260,3 +261,70 @@ def test_malformed_set_exits_2_with_the_expected_form(command, tmp_path):
     assert proc.returncode == 2
     assert "expected path=value" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_list_with_titles_for_a_person():
+    r = run_cli("list", "--titles")
+    lines = r.stdout.splitlines()
+    assert [ln.split()[0] for ln in lines] == sorted(bundled_scenarios())
+    assert any(ln.endswith("South east Essex CCGs 2019/20 plans (footprint)") for ln in lines)
+
+
+def test_help_has_no_markup():
+    for args in ([], ["report"], ["run"], ["list"]):
+        r = run_cli(*args, "--help")
+        assert r.returncode == 0
+        assert "``" not in r.stdout and ":func:" not in r.stdout, args
+
+
+def test_run_ends_with_the_headline_figures(tmp_path):
+    r = run_cli("run", "cpr_2019_20", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "cpr_2019_20: Castle Point & Rochford CCG 2019/20 plan"
+    # cpr 2023/24 from the results table, as plans print it
+    df = read_results(tmp_path / "cpr_2019_20")
+    end = df[(df["org"] == "footprint") & (df["measure"] == "do_something_surplus")
+             & (df["year"] == "2023/24")]["value"].iloc[0]
+    assert lines[1].startswith("  2023/24 (£k): allocation ")
+    assert f"do something {money(end)}" in lines[1]
+    assert "rows ->" not in r.stdout and "results.csv (" in lines[-1]
+
+
+def test_set_problems_name_the_argument_and_names_suggest_bundled_ones(tmp_path):
+    r = run_cli("validate", "cpr_2019_20", "--set",
+                "organisations.cpr_ccg.allocation.growth.programme=abc")
+    assert r.returncode == 2
+    first = r.stderr.splitlines()[0]
+    assert first.startswith("--set (applied to <bundled>/cpr_2019_20.yaml): "
+                            "organisations.cpr_ccg.allocation.growth.programme:")
+    assert "(got 'abc')" in first
+    r = run_cli("run", "footprnt_2019_20", "--out", str(tmp_path))
+    assert r.returncode == 2
+    assert "did you mean footprint_2019_20" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_open_uses_a_browser_only_when_there_is_one(tmp_path, monkeypatch, capsys):
+    import webbrowser
+
+    from ccgmodels import cli
+
+    page = tmp_path / "index.html"
+    page.write_text("<html></html>")
+    opened = []
+
+    class Browser:
+        def open(self, url):
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr(webbrowser, "get", lambda: Browser())
+    cli._open(page)
+    assert opened == [page.resolve().as_uri()]
+
+    def none():
+        raise webbrowser.Error("no runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", none)
+    cli._open(page)
+    assert "no browser available here" in capsys.readouterr().err

@@ -33,7 +33,7 @@ CHECK_MARK = "# CHECKED:"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "notebooks"
 #: every parameter a notebook may take; each notebook's cell holds those it uses
 PARAMETERS = {"scenario", "overrides", "org", "runs", "seed", "output_dir", "interactive",
-              "real_terms"}
+              "real_terms", "baseline", "provenance"}
 DEFAULT_SCENARIO = "footprint_2019_20"
 
 

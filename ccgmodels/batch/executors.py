@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import outdir, provenance
+from . import outdir, pdf, provenance
 from .outdir import FAILED, STAGING, UnsafeOutput  # noqa: F401 (re-exported)
 from .provenance import now
 
@@ -53,6 +53,10 @@ class Task:
     scenario_sha256: str = ""
     package: dict = field(default_factory=dict)  # provenance.package_state() of the batch
     template_sha256: str = ""
+    #: the scenario this one varies (a bundled name or a resolved file; "" for none), and the
+    #: name of the one it extends (the comparison page's default baseline)
+    baseline: str = ""
+    extends: str = ""
 
 
 # --- one report, in a worker ---------------------------------------------------------------
@@ -73,15 +77,22 @@ from .kernels import (  # noqa: E402
 def _exporter():
     # one per worker: each new exporter builds a new jinja environment and keeps its caches
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    return HTMLExporter(template_name="ccgmodels_report",
-                        extra_template_basedirs=[str(HTML_TEMPLATES)],
-                        exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
+    exporter = HTMLExporter(template_name="ccgmodels_report",
+                            extra_template_basedirs=[str(HTML_TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    # cells for the notebook's reader and its tests (the notes, the checked figures), not the
+    # board's
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}),
+                                   enabled=True)
+    return exporter
 
 
 def html_report(nb) -> str:
-    """The executed notebook as HTML without code cells or prompts, with no external scripts."""
+    """The executed notebook as HTML without code cells, prompts or the cells tagged
+    ``remove-cell``, with no external scripts."""
     body, _ = _exporter().from_notebook_node(nb)
     return body
 
@@ -164,7 +175,8 @@ def _make(task: Task, staging: Path) -> dict | None:
             pm.execute_notebook(
                 task.template, str(staging / "report.ipynb"), km=km, kernel_name="python3",
                 parameters={"scenario": "scenario.yaml", "overrides": {}, "org": task.org,
-                            "runs": task.runs, "seed": task.seed, "output_dir": "."},
+                            "runs": task.runs, "seed": task.seed, "output_dir": ".",
+                            "baseline": task.baseline, "provenance": _cover_facts(task)},
                 progress_bar=False, log_output=False, execution_timeout=task.timeout)
         _count_report()
     except Exception as exc:  # noqa: BLE001 - any failure is reported in the index
@@ -173,7 +185,8 @@ def _make(task: Task, staging: Path) -> dict | None:
     nb_path = staging / "report.ipynb"
     nb = nbformat.read(nb_path, as_version=4) if nb_path.exists() else None
     if nb is not None:
-        nb.metadata["ccgmodels"] = {"run_id": task.run_id, "input_key": task.input_key}
+        nb.metadata["ccgmodels"] = {"run_id": task.run_id, "input_key": task.input_key,
+                                    "title": task.title}
         nb.metadata["title"] = f"{task.title} ({task.name})"
         nbformat.write(nb, nb_path)
     missing = [f for f in _expected(task) if not (staging / f).exists()]
@@ -182,7 +195,20 @@ def _make(task: Task, staging: Path) -> dict | None:
                  "evalue": f"the notebook did not write {', '.join(missing)}"}
     if nb is not None:
         (staging / "report.html").write_text(html_report(nb), encoding="utf-8")
+    if error is None and pdf.chromium() is not None:
+        try:
+            pdf.print_pdf(staging / "report.html", staging / "report.pdf")
+        except pdf.PdfError as exc:
+            error = {"cell": None, "source": "", "ename": "PdfError", "evalue": str(exc)}
     return error
+
+
+def _cover_facts(task: Task) -> dict:
+    """What the report's cover says of the run: run id, commit, version, date."""
+    p = task.package or {}
+    return {"run_id": task.run_id, "commit": (p.get("git_commit") or "")[:12],
+            "dirty": bool(p.get("git_dirty")), "version": p.get("version", ""),
+            "date": now()[:10]}
 
 
 def install_failure(out: Path, key: str, record: dict, folder: Path | None = None) -> None:
@@ -206,7 +232,8 @@ def task_record(task: Task, status: str, *, error: dict | None = None,
     """A scenario's row of the index (see :func:`ccgmodels.batch.pages.write_pages`)."""
     return {"name": task.name, "title": task.title, "source": task.source, "status": status,
             "report": report, "partial": partial, "headline": headline, "error": error,
-            "finished": now(), "runs": task.runs, "seed": task.seed}
+            "finished": now(), "runs": task.runs, "seed": task.seed,
+            "extends": task.extends or None}
 
 
 def _record(task: Task, folder: Path, error: dict | None, started: str, seconds: float

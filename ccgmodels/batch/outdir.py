@@ -38,6 +38,8 @@ from .provenance import MANIFEST, MARKER, read_manifest
 
 STAGING, FAILED, LOCK = ".staging", "_failed", ".lock"
 PAGES = ("index.html", "compare.html")
+#: the workbook beside the pages; ours when its document properties name ccgmodels
+WORKBOOK_PAGES = ("compare.xlsx",)
 #: written into every page ccgmodels makes; a page without it is the user's and is kept
 PAGE_MARK = '<meta name="generator" content="ccgmodels">'
 #: what the pages of earlier versions, written before PAGE_MARK, all carry
@@ -230,7 +232,7 @@ def clear_staging(out: Path) -> None:
 
 
 def _refuse_links(out: Path) -> None:
-    for name in (LOCK, STAGING, FAILED, *PAGES):
+    for name in (LOCK, STAGING, FAILED, *PAGES, *WORKBOOK_PAGES):
         if (out / name).is_symlink():
             raise UnsafeOutput(f"{out / name} is a symbolic link: ccgmodels never writes "
                                "through one; remove it or use another --out")
@@ -256,6 +258,25 @@ def check_pages(out: Path) -> None:
             if PAGE_MARK.encode() not in head and LEGACY_PAGE_SIGN not in head:
                 raise UnsafeOutput(f"{page} was not written by ccgmodels; refusing to overwrite "
                                    "it: move it or use another --out")
+    for name in WORKBOOK_PAGES:
+        book = out / name
+        if book.exists() and not book.is_symlink() and not _our_workbook(book):
+            raise UnsafeOutput(f"{book} was not written by ccgmodels; refusing to overwrite "
+                               "it: move it or use another --out")
+
+
+def _our_workbook(path: Path) -> bool:
+    """Whether ``path`` is a workbook ccgmodels wrote (creator and keywords ``ccgmodels`` in
+    its document properties)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml")[:65536]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return (b"<dc:creator>ccgmodels</dc:creator>" in core
+            and b"<cp:keywords>ccgmodels</cp:keywords>" in core)
 
 
 @contextmanager

@@ -139,6 +139,7 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
     Returns the tasks to run, the invalid scenarios as index records, and the names whose
     complete report in ``out`` was made from the same inputs (skipped unless ``force``).
     """
+    from ..inputs.lineage import extends_of
     from ..inputs.loading import check, resolve
 
     if not sources:
@@ -186,14 +187,31 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
                 unchanged.append(s.name)
                 continue
             tampered[s.name] = changed
+        baseline, extends = _baseline_of(source, overrides, check, extends_of)
         tasks.append(Task(
-            name=s.name, title=s.title, source=printable(source), assumptions=assumptions,
+            baseline=baseline, extends=extends, name=s.name, title=s.title,
+            source=printable(source), assumptions=assumptions,
             overrides=dict(overrides or {}), runs=runs, seed=seed, org=org,
             template=str(template.resolve()), out=str(out.resolve()), input_key=key,
             run_id=uuid.uuid4().hex, timeout=timeout, scenario_file=printable(source),
             scenario_sha256=sha256(text), package=package, template_sha256=template_sha))
     order += [r["key"] for r in invalid]
     return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found], tampered)
+
+
+def _baseline_of(source: str, overrides: Mapping[str, Any] | None, check, extends_of
+                 ) -> tuple[str, str]:
+    """``(baseline, extends)`` of a scenario: the source of the scenario it varies (the one it
+    ``extends:``, or itself before ``--set``), as a bundled name or an absolute path, and the
+    name of the one it extends ("" for none)."""
+    parent = extends_of(source)
+    if parent is not None:
+        base, _, _ = check(parent)
+        return parent, (base.name if base is not None else "")
+    if overrides:
+        p = Path(source)
+        return (str(p.resolve()) if p.is_file() else source), ""
+    return "", ""
 
 
 # --- the index and the batch ---------------------------------------------------------------
@@ -312,13 +330,14 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                 except OSError as exc:  # a full disk: the reports go on, the index later
                     bar.write(f"index.html not rewritten: {exc}", file=sys.stderr)
 
+        n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
+        log(start_line(p, out, runs, n))
         for name in p.unchanged:
             log(f"{name}: unchanged (inputs as for its report; --force to remake)")
         for name, changed in p.tampered.items():
             log(f"{name}: remaking: its report's files differ from its manifest "
                 f"({'; '.join(changed[:3])}{'; ...' if len(changed) > 3 else ''})")
         refresh(compare=not p.tasks)
-        n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
         guard = None
         try:
             _terminate_as_interrupt()
@@ -390,10 +409,25 @@ def _terminate_as_interrupt(restore: bool = False) -> None:
         _SIGTERM_DEFAULT.append((sig, signal.signal(sig, interrupt)))
 
 
+def start_line(p: Plan, out: Path, runs: int, workers: int) -> str:
+    """What a batch is about to make, said before the first kernel starts."""
+    from . import pdf
+
+    what = "HTML, PDF and Excel" if pdf.chromium() else "HTML and Excel (no PDF: no Chromium)"
+    n = len(p.tasks)
+    text = (f"Making {n} report{'s' if n != 1 else ''} ({what}) into {out}"
+            + (f", {runs:,} Monte Carlo runs each" if runs else "")
+            + (f", {min(workers, n)} at a time" if n else ""))
+    rest = [f"{len(p.unchanged)} unchanged"] if p.unchanged else []
+    rest += [f"{len(p.invalid)} invalid"] if p.invalid else []
+    return text + (f"; {', '.join(rest)}" if rest else "") + "."
+
+
 def _postfix(counts: Counter, total: int) -> str:
-    done = counts["ok"] + counts["unchanged"]
-    failed = counts["failed"] + counts["invalid"]
-    return f"done {done}, failed {failed}, remaining {total - done - failed}"
+    """The tally of a batch in the words of its summary line."""
+    settled = sum(counts[k] for k in ("ok", "unchanged", "failed", "invalid"))
+    return (f"{counts['ok']} made, {counts['unchanged']} unchanged, {counts['failed']} failed, "
+            f"{counts['invalid']} invalid, {total - settled} to go")
 
 
 def _progress(total: int, enabled: bool | None):

@@ -13,7 +13,6 @@ import difflib
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,14 @@ import yaml
 from pydantic import ValidationError
 
 from . import limits
-from .fields import field_names
 from .limits import printable, shown
 from .paths import set_in_place
-from .rules import SemanticError
+from .problems import (  # noqa: F401 (re-exported)
+    _ABSENT,
+    Problem,
+    ScenarioError,
+    problems_from_validation,
+)
 from .scenario import Scenario
 from .yamlread import YamlLimit
 from .yamlread import load as load_yaml_text
@@ -34,37 +37,6 @@ from .yamlread import load as load_yaml_text
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".xlsx")
 BUNDLED_PACKAGE = "ccgmodels"
 BUNDLED_FOLDER = ("data", "scenarios")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario: where, what value, and what is allowed."""
-
-    file: str
-    path: str
-    value: Any
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else str(self.file)
-        got = "" if self.value is _ABSENT else f" (got {shown(self.value)})"
-        return printable(f"{where}: {self.message}{got}")
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-_ABSENT = _Absent()
-
-
-class ScenarioError(Exception):
-    """Raised with every problem found in one or more scenario files."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 # --- YAML ------------------------------------------------------------------------------------
@@ -165,119 +137,6 @@ def apply_overrides(
         except KeyError as exc:
             problems.append(Problem(name, path, value, f"cannot override: {exc.args[0]}"))
     return data, problems
-
-
-# --- pydantic errors to problems -------------------------------------------------------------
-
-
-def _display_path(loc: tuple, data: Any) -> tuple[str, tuple]:
-    """Dotted path for a pydantic ``loc``, with list indices replaced by element ids and union
-    tags dropped; also returns the model-level loc (with tags) for field lookup."""
-    parts: list[str] = []
-    node = data
-    skip_tag = False
-    for part in loc:
-        if skip_tag:
-            skip_tag = False
-            if isinstance(node, dict) and node.get("kind") == part:
-                continue
-        if isinstance(part, int) and isinstance(node, list):
-            item = node[part] if part < len(node) else None
-            label = item.get("id") if isinstance(item, dict) else None
-            parts.append(str(label) if isinstance(label, str) and label else str(part))
-            node = item
-            skip_tag = True
-            continue
-        parts.append(str(part))
-        node = node.get(part) if isinstance(node, dict) else None
-    return ".".join(parts), loc
-
-
-def _message(err: dict, loc: tuple) -> str:
-    kind = err["type"]
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if kind == "extra_forbidden":
-        allowed = field_names(Scenario, loc[:-1])
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        msg = "unknown field"
-        if hint:
-            msg += f"; did you mean {hint[0]!r}?"
-        if allowed:
-            msg += f" (allowed: {', '.join(allowed)})"
-    elif kind == "missing":
-        msg = "required field is missing"
-    elif kind == "finite_number":
-        msg = "must be a finite number, not NaN or infinity"
-    elif kind in ("float_parsing", "int_parsing"):
-        msg = "not a number: expected a number"
-    elif kind in ("float_type", "int_type"):
-        msg = f"{msg} (expected a number)"
-    return msg
-
-
-def _is_member_tag(part: Any) -> bool:
-    """Whether a pydantic location part names a member of a plain union (``float``,
-    ``function-after[_growth(), float]``, ``dict[...]``) rather than a field."""
-    return isinstance(part, str) and (part in ("float", "int", "str", "bool")
-                                      or part.startswith(("function-", "dict[", "list[")))
-
-
-def _by_year_member(loc: tuple, data: Any) -> tuple | None:
-    """``loc`` without its union member tag when the error is of the member the input chose
-    (a mapping by year for a mapping, the number for anything else), else None (the error of
-    the other member, which would only confuse)."""
-    for i, part in enumerate(loc):
-        if not _is_member_tag(part):
-            continue
-        node = data
-        for key in loc[:i]:
-            if isinstance(node, dict) and key not in node and node.get("kind") == key:
-                continue  # the tag of a discriminated union is not in the data
-            if isinstance(node, dict):
-                node = node.get(key)
-            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-                node = node[key]
-            else:
-                node = None
-        wants_dict = part.startswith("dict[")
-        if wants_dict != isinstance(node, dict):
-            return None
-        rest = tuple(p for p in loc[i + 1:] if p != "[key]")
-        return loc[:i] + rest
-    return loc
-
-
-def problems_from_validation(exc: ValidationError, data: Any, name: str) -> list[Problem]:
-    """Turn a pydantic ``ValidationError`` into :class:`Problem` rows."""
-    out: list[Problem] = []
-    for err in exc.errors():
-        cause = (err.get("ctx") or {}).get("error")
-        if isinstance(cause, SemanticError):
-            out.extend(Problem(name, p, v, m) for p, v, m in cause.problems)
-            continue
-        loc = _by_year_member(tuple(err["loc"]), data)
-        if loc is None:
-            continue
-        path, model_loc = _display_path(loc, data)
-        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            # name the tag field itself, and show the bad tag rather than the whole block
-            ctx = err.get("ctx") or {}
-            tag = ctx.get("discriminator", "'kind'").strip("'")
-            if err["type"] == "union_tag_invalid":
-                out.append(Problem(name, f"{path}.{tag}", ctx.get("tag", _ABSENT),
-                                   f"unknown {tag}; allowed: {ctx.get('expected_tags', '')}"))
-            else:
-                out.append(Problem(name, f"{path}.{tag}", _ABSENT,
-                                   "required field is missing"))
-            continue
-        value = err.get("input", _ABSENT) if err["type"] != "missing" else _ABSENT
-        out.append(Problem(name, path, value, _message(err, model_loc)))
-    return out
-
-
-# --- loading ---------------------------------------------------------------------------------
 
 
 def bundled_scenarios() -> dict[str, Any]:
@@ -423,19 +282,58 @@ def check(
     source: str | Path, overrides: Mapping[str, Any] | None = None
 ) -> tuple[Scenario | None, dict | None, list[Problem]]:
     """Read and validate one scenario (a YAML file, a bundled name or an assumptions workbook);
-    returns ``(scenario, plain data, problems)``."""
+    returns ``(scenario, plain data, problems)``.
+
+    A problem with an override is reported as the ``--set`` argument's (its file reads
+    ``--set (applied to FILE)``); a name that is neither a file nor a bundled scenario lists
+    the closest bundled names.
+    """
     if is_workbook(source):
-        return check_workbook(source, overrides)
+        scenario, data, problems = check_workbook(source, overrides)
+        return scenario, data, _blame_overrides(problems, overrides)
     name, file, data, problems = _read_source(source)
     if data is None:
-        return None, None, problems
+        return None, None, _suggest(source, problems)
     here = file.parent if isinstance(file, Path) else None
     first = (str(file.resolve()),) if isinstance(file, Path) else (str(source),)
     data, problems = expand(data, name, here, first)
     if data is None:
         return None, None, problems
     scenario, problems = validate_data(data, name, overrides)
-    return scenario, data, problems
+    return scenario, data, _blame_overrides(problems, overrides)
+
+
+#: the file name given to a problem of a ``--set`` override
+OVERRIDE_FILE = "--set"
+
+
+def _blame_overrides(problems: list[Problem], overrides: Mapping[str, Any] | None
+                     ) -> list[Problem]:
+    """Problems at (or below, or above) an override's path, as the override's."""
+    keys = list(overrides or {})
+    out = []
+    for p in problems:
+        path = str(p.path)
+        if any(path == k or path.startswith(k + ".") or k.startswith(path + ".")
+               for k in keys) and path:
+            p = Problem(f"{OVERRIDE_FILE} (applied to {p.file})", path, p.value, p.message)
+        out.append(p)
+    return out
+
+
+def _suggest(source: str | Path, problems: list[Problem]) -> list[Problem]:
+    """A missing name that looks like a bundled scenario's gets the closest bundled names."""
+
+    text = str(source)
+    if ("/" in text or text.endswith((".yaml", ".yml")) or Path(text).exists()
+            or [p.message for p in problems] != ["file not found"]):
+        return problems
+    names = sorted(bundled_scenarios())
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
+    hint = (f"did you mean {' or '.join(close)}?" if close
+            else f"bundled scenarios: {', '.join(names)}")
+    return [Problem(printable(text), "", _ABSENT, "is neither a scenario file nor a bundled "
+                    f"scenario; {hint} (ccgmodels list shows them)")]
 
 
 def is_workbook(source: str | Path) -> bool:
@@ -488,3 +386,4 @@ def load_scenario(
         raise ScenarioError(problems)
     assert scenario is not None
     return scenario
+

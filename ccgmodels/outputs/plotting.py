@@ -3,45 +3,82 @@
 Every function takes a results table from :func:`ccgmodels.models.run.run_scenario` (columns
 ``scenario, org, year, measure, item, value, unit, kind``; money in £k) and returns a new Figure
 built without :mod:`matplotlib.pyplot`, so no global figure state leaks and nothing needs a display:
-library code never calls ``plt.show``. Charts rescale money to £m, carry a title, the unit on the
-value axis and a source line. Sign: surplus positive, deficit negative.
+library code never calls ``plt.show``. Charts show money in the tables' unit, £k, with deficits
+in brackets on the axis; each carries a title naming the organisation (``name``, its display
+name), the unit on the value axis, a source line, the colour-blind-safe palette of
+:mod:`ccgmodels.outputs.chartdata` and alt text (``fig.alt_text``, read with :func:`alt_text`)
+that states what it shows and its key numbers. Sign: surplus positive, deficit negative.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..inputs.vocab import BRIDGE_STEPS
+from . import labels
+from .chartdata import (  # noqa: F401 (BRIDGE_LABELS, waterfall_steps re-exported)
+    BRIDGE_LABELS,
+    COLOURS,
+    CYCLE,
+    MONEY_UNIT,
+    SOURCE,
+    bars_alt,
+    fan_alt,
+    lines_alt,
+    money_tick,
+    span_limits,
+    tornado_alt,
+    waterfall_alt,
+    waterfall_steps,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-SOURCE = "Source: ccgmodels scenario {scenario}; 2019/20 operational plans (000) and assumptions"
-BRIDGE_LABELS = {
-    "in_year_position": "In-year position", "workforce": "Workforce", "estates": "Estates",
-    "other_enablers": "Other enablers", "baseline_funding": "CCG baseline funding",
-    "stf": "STF (GPFV)", "end_state": "End state",
-}
-COLOURS = {"up": "#009639", "down": "#DA291C", "total": "#005EB8", "grey": "#768692"}
-
 
 def new_figure(width: float = 8.0, height: float = 4.5) -> Figure:
-    """A Figure not registered with pyplot [inches]."""
+    """A Figure not registered with pyplot [inches], drawing in the palette's colour order."""
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout="constrained")
+    fig.alt_text = ""
+    return fig
 
 
-def _finish(fig: Figure, ax, title: str, ylabel: str, results: pd.DataFrame) -> Figure:
+def _axes(fig: Figure, *args, **kwargs):
+    ax = fig.add_subplot(*args, **kwargs)
+    ax.set_prop_cycle(color=CYCLE)
+    return ax
+
+
+def alt_text(fig: Figure) -> str:
+    """What ``fig`` shows, with its key numbers, for an image's alt attribute."""
+    return getattr(fig, "alt_text", "") or (fig.axes[0].get_title() if fig.axes else "Chart")
+
+
+def _name(org: str, name: str | None) -> str:
+    return name or labels.humanise(org)
+
+
+def money_axis(ax, axis: str = "y") -> None:
+    """Ticks of ``axis`` in £k as the tables print them (deficits in brackets)."""
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(money_tick)
+
+
+def _finish(fig: Figure, ax, title: str, ylabel: str, results: pd.DataFrame,
+            money: bool = True) -> Figure:
     scenario = ", ".join(map(str, pd.unique(results["scenario"]))) if len(results) else ""
     ax.set_title(title)
     ax.set_ylabel(ylabel)
-    ax.axhline(0, color="black", linewidth=0.6)
+    lo, hi = ax.get_ylim()
+    if lo < 0 < hi:  # a zero line only where zero is on the axis: it never forces the range
+        ax.axhline(0, color="black", linewidth=0.6)
     ax.grid(axis="y", alpha=0.3)
+    if money:
+        money_axis(ax)
     fig.text(0.01, 0.0, SOURCE.format(scenario=scenario), fontsize=7, color=COLOURS["grey"],
              ha="left", va="bottom")
     fig.get_layout_engine().set(h_pad=0.25)
@@ -55,75 +92,97 @@ def _select(results: pd.DataFrame, org: str, measure: str) -> pd.DataFrame:
     return sel
 
 
-def waterfall_steps(bridge: pd.DataFrame, year: str) -> pd.DataFrame:
-    """Waterfall geometry for one bridge year from ``pc_bridge`` rows [£k].
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``label, start, value, end, kind`` (``kind`` ``step`` or ``total``); the last row
-        is the end state, a closing bar from zero. ``end`` of the last step equals the end state
-        (the bridge identity, checked on every run).
-    """
-    rows = bridge[bridge["year"] == year].set_index("item")["value"]
-    start, out = 0.0, []
-    for item in BRIDGE_STEPS:
-        v = float(rows.get(item, 0.0))
-        out.append((BRIDGE_LABELS[item], start, v, start + v, "step"))
-        start += v
-    end = float(rows.get("end_state", start))
-    out.append((BRIDGE_LABELS["end_state"], 0.0, end, end, "total"))
-    return pd.DataFrame(out, columns=["label", "start", "value", "end", "kind"])
-
-
-def bridge_waterfall(results: pd.DataFrame, org: str, year: str | None = None) -> Figure:
+def bridge_waterfall(results: pd.DataFrame, org: str, year: str | None = None,
+                     name: str | None = None) -> Figure:
     """Waterfall of the primary care bridge of ``org`` in ``year`` (default last bridge year).
 
-    Bars are the in-year position, each enabler, baseline funding and STF; the closing bar is
-    the end state [£m].
+    Bars are the in-year position, each enabler, baseline funding and STF, each labelled with
+    its value; the closing bar is the end state [£k].
     """
     bridge = _select(results, org, "pc_bridge")
     year = year or sorted(bridge["year"].unique())[-1]
     steps = waterfall_steps(bridge, year)
     fig = new_figure()
-    ax = fig.add_subplot()
+    ax = _axes(fig)
     colours = [COLOURS["total"] if k == "total" else COLOURS["up" if v >= 0 else "down"]
                for k, v in zip(steps["kind"], steps["value"], strict=True)]
-    ax.bar(steps["label"], steps["value"] / 1000, bottom=steps["start"] / 1000, color=colours)
+    bars = ax.bar(steps["label"], steps["value"], bottom=steps["start"], color=colours)
+    ax.bar_label(bars, labels=[money_tick(v) for v in steps["value"]], label_type="center",
+                 fontsize=8, color="white", fontweight="bold")
     for i, (s, e) in enumerate(zip(steps["end"].iloc[:-1], steps["start"].iloc[1:],
                                    strict=True)):
         if steps["kind"].iloc[i + 1] == "step":
-            ax.plot([i + 0.4, i + 0.6], [s / 1000, e / 1000], color=COLOURS["grey"], lw=0.8)
+            ax.plot([i + 0.4, i + 0.6], [s, e], color=COLOURS["grey"], lw=0.8)
     ax.tick_params(axis="x", labelrotation=30)
-    return _finish(fig, ax, f"Primary care bridge {year}: {org}", "£m", bridge)
+    title = f"Primary care bridge {year}: {_name(org, name)}"
+    fig.alt_text = waterfall_alt(title, steps)
+    return _finish(fig, ax, title, MONEY_UNIT, bridge)
 
 
-def do_nothing_vs_something(results: pd.DataFrame, org: str) -> Figure:
-    """Lines of the do-nothing and do-something surplus/(deficit) of ``org`` by year [£m]."""
-    fig = new_figure()
-    ax = fig.add_subplot()
-    labels = {"do_nothing_surplus": "Do nothing", "do_something_surplus": "Do something",
-              "surplus": "Commissioner plan"}
-    used = []
-    for measure, label in labels.items():
-        sel = results[(results["org"] == org) & (results["measure"] == measure)]
+def _lines(results: pd.DataFrame, org: str, lines: dict, ax) -> tuple[list, dict]:
+    used, series = [], {}
+    for (measure, item), label in lines.items():
+        sel = results[(results["org"] == org) & (results["measure"] == measure)
+                      & (results["item"].fillna("") == item)].sort_values("year")
         if sel.empty:
             continue
-        sel = sel.sort_values("year")
-        ax.plot(sel["year"], sel["value"] / 1000, marker="o", label=label)
+        sel = sel.groupby("year", as_index=False).agg(value=("value", "sum"),
+                                                      scenario=("scenario", "first"))
+        ax.plot(sel["year"], sel["value"], marker="o", label=label)
         used.append(sel)
+        series[label] = (list(sel["year"]), list(sel["value"]))
+    return used, series
+
+
+def variance_waterfall(steps: pd.Series, title: str) -> Figure:
+    """Waterfall of a variance bridge (:func:`ccgmodels.outputs.variance.bridge` values by
+    step): the opening and closing positions from zero, each step and the residual between,
+    each bar labelled with its value [£k]."""
+    labels_, values = list(steps.index), [float(v) for v in steps.to_numpy()]
+    start, starts, kinds = 0.0, [], []
+    for i, v in enumerate(values):
+        total = i == 0 or i == len(values) - 1
+        kinds.append("total" if total else "step")
+        starts.append(0.0 if total else start)
+        start = v if total else start + v
+    fig = new_figure(9.0, 4.5)
+    ax = _axes(fig)
+    colours = [COLOURS["total"] if k == "total" else COLOURS["up" if v >= 0 else "down"]
+               for k, v in zip(kinds, values, strict=True)]
+    bars = ax.bar(labels_, values, bottom=starts, color=colours)
+    ax.bar_label(bars, labels=[money_tick(v) for v in values], fontsize=8, padding=2)
+    ax.tick_params(axis="x", labelrotation=20)
+    frame = pd.DataFrame({"label": labels_, "value": values})
+    fig.alt_text = waterfall_alt(title, frame)
+    ax.set_title(title)
+    ax.set_ylabel(MONEY_UNIT)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.grid(axis="y", alpha=0.3)
+    money_axis(ax)
+    return fig
+
+
+def do_nothing_vs_something(results: pd.DataFrame, org: str, name: str | None = None
+                            ) -> Figure:
+    """Lines of the do-nothing and do-something surplus/(deficit) of ``org`` by year [£k]."""
+    fig = new_figure()
+    ax = _axes(fig)
+    lines = {("do_nothing_surplus", ""): "Do nothing", ("do_something_surplus", ""):
+             "Do something", ("surplus", ""): "Commissioner plan"}
+    used, series = _lines(results, org, lines, ax)
     if not used:
         raise ValueError(f"no surplus rows for org {org!r}")
     ax.legend()
-    return _finish(fig, ax, f"Surplus/(deficit): do nothing vs do something, {org}", "£m",
-                   pd.concat(used))
+    title = f"Surplus/(deficit), do nothing and do something: {_name(org, name)}"
+    fig.alt_text = lines_alt(title, series)
+    return _finish(fig, ax, title, MONEY_UNIT, pd.concat(used))
 
 
 def stacked_bars(table: pd.DataFrame, title: str, ylabel: str, results: pd.DataFrame,
-                 scale: float = 1000.0) -> Figure:
+                 scale: float = 1.0) -> Figure:
     """Stacked bars of a wide table (index on the x axis, one stack per column) [£k / scale]."""
     fig = new_figure()
-    ax = fig.add_subplot()
+    ax = _axes(fig)
     pos = np.zeros(len(table))
     neg = np.zeros(len(table))
     x = [str(i) for i in table.index]
@@ -133,15 +192,16 @@ def stacked_bars(table: pd.DataFrame, title: str, ylabel: str, results: pd.DataF
         ax.bar(x, v, bottom=bottom, label=str(col))
         pos, neg = pos + np.clip(v, 0, None), neg + np.clip(v, None, 0)
     ax.legend(fontsize=8)
-    return _finish(fig, ax, title, ylabel, results)
+    fig.alt_text = bars_alt(title, table / scale)
+    return _finish(fig, ax, title, ylabel, results, money=ylabel == MONEY_UNIT)
 
 
-def qipp_by(results: pd.DataFrame, org: str, by: str = "status", year: str | None = None
-            ) -> Figure:
+def qipp_by(results: pd.DataFrame, org: str, by: str = "status", year: str | None = None,
+            name: str | None = None) -> Figure:
     """Stacked bars of QIPP by ``by`` (``status`` or ``category``) with the target and gap.
 
     One bar per year (or only ``year``): scheme contributions stacked, the target as a black
-    marker and the pipeline target (target + headroom) as an open marker [£m].
+    marker and the pipeline target (target + headroom) as an open marker [£k].
     """
     measure = {"status": "qipp_status", "category": "qipp_category"}[by]
     sel = results[(results["org"] == org) & results["measure"].isin([measure, "qipp"])]
@@ -150,30 +210,33 @@ def qipp_by(results: pd.DataFrame, org: str, by: str = "status", year: str | Non
     years = sorted(sel["year"].unique())
     wide = sel[sel["measure"] == measure].pivot_table(
         index="year", columns="item", values="value", aggfunc="sum").reindex(years).fillna(0.0)
+    wide.columns = [labels.label(c) for c in wide.columns]
     if year is not None:
         wide = wide.loc[[year]]
-    fig = stacked_bars(wide, f"QIPP by {by}, {org}", "£m", sel)
+    fig = stacked_bars(wide, f"QIPP by {by}: {_name(org, name)}", MONEY_UNIT, sel)
     ax = fig.axes[0]
     q = results[(results["org"] == org) & (results["measure"] == "qipp")]
     q = q.pivot_table(index="year", columns="item", values="value").reindex(wide.index)
     x = [str(i) for i in wide.index]
     if "unidentified" in q:
-        gap = q["unidentified"].fillna(0).clip(lower=0).to_numpy() / 1000
-        ax.bar(x, gap, bottom=wide.clip(lower=0).sum(axis=1).to_numpy() / 1000, fill=False,
+        gap = q["unidentified"].fillna(0).clip(lower=0).to_numpy()
+        ax.bar(x, gap, bottom=wide.clip(lower=0).sum(axis=1).to_numpy(), fill=False,
                hatch="//", edgecolor=COLOURS["grey"], label="Unidentified (gap)")
     if "target" in q:
-        ax.scatter(x, q["target"] / 1000, color="black", marker="_", s=400, zorder=3,
+        ax.scatter(x, q["target"], color="black", marker="_", s=400, zorder=3,
                    label="Target")
+        fig.alt_text = fig.alt_text[:-1] + "; target " + ", ".join(
+            f"{i} {money_tick(v)}" for i, v in q["target"].items()) + "."
     if "pipeline_target" in q:
-        ax.scatter(x, q["pipeline_target"] / 1000, facecolors="none", edgecolors="black",
+        ax.scatter(x, q["pipeline_target"], facecolors="none", edgecolors="black",
                    zorder=3, label="Target + headroom")
     # beside the axes: inside, the markers of the first year can sit on the legend
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
-def activity_by_pod(results: pd.DataFrame, org: str, pods: Sequence[str] | None = None
-                    ) -> Figure:
+def activity_by_pod(results: pd.DataFrame, org: str, pods: Sequence[str] | None = None,
+                    name: str | None = None) -> Figure:
     """Activity by point of delivery by year, indexed to the base year = 100 [index]."""
     sel = _select(results, org, "activity")
     wide = sel.pivot_table(index="year", columns="item", values="value", aggfunc="sum")
@@ -181,36 +244,40 @@ def activity_by_pod(results: pd.DataFrame, org: str, pods: Sequence[str] | None 
         wide = wide[list(pods)]
     index = wide / wide.iloc[0] * 100
     fig = new_figure()
-    ax = fig.add_subplot()
-    for col in index.columns:
-        ax.plot(index.index, index[col], marker=".", label=col)
+    ax = _axes(fig)
+    styles = ("-", "--", ":")
+    for i, col in enumerate(index.columns):
+        ax.plot(index.index, index[col], marker=".", linestyle=styles[i // len(CYCLE) % 3],
+                label=labels.label(col))
     ax.legend(fontsize=7, ncol=2)
-    fig = _finish(fig, ax, f"Activity by point of delivery, {org}", "Index (base year = 100)",
-                  sel)
+    title = f"Activity by point of delivery: {_name(org, name)}"
+    end = index.iloc[-1].sort_values()
+    fig.alt_text = (f"Line chart, {title}, index base year = 100: in {index.index[-1]} from "
+                    f"{labels.label(end.index[0])} {end.iloc[0]:.0f} to "
+                    f"{labels.label(end.index[-1])} {end.iloc[-1]:.0f}.")
+    fig = _finish(fig, ax, title, "Index (base year = 100)", sel, money=False)
     ax.axhline(100, color=COLOURS["grey"], linewidth=0.6)
     ax.set_ylim(bottom=min(90, float(np.nanmin(index.to_numpy()))))
     return fig
 
 
-def allocation_vs_expenditure(results: pd.DataFrame, org: str) -> Figure:
-    """Allocation, plan and do-nothing expenditure totals of ``org`` by year [£m]."""
+def allocation_vs_expenditure(results: pd.DataFrame, org: str, name: str | None = None
+                              ) -> Figure:
+    """Allocation, plan and do-nothing expenditure totals of ``org`` by year [£k]; the value
+    axis spans the lines (not from zero), so the gap between them shows."""
     fig = new_figure()
-    ax = fig.add_subplot()
+    ax = _axes(fig)
     lines = {("allocation", "total"): "Allocation",
              ("expenditure", "total"): "Plan expenditure",
-             ("do_nothing_expenditure", "total"): "Do-nothing expenditure"}
-    used = []
-    for (measure, item), label in lines.items():
-        sel = results[(results["org"] == org) & (results["measure"] == measure)
-                      & (results["item"] == item)].sort_values("year")
-        if sel.empty:
-            continue
-        ax.plot(sel["year"], sel["value"] / 1000, marker="o", label=label)
-        used.append(sel)
+             ("do_nothing_expenditure", "total"): "Do nothing expenditure"}
+    used, series = _lines(results, org, lines, ax)
     if not used:
         raise ValueError(f"no allocation or expenditure rows for org {org!r}")
+    ax.set_ylim(*span_limits([v for _, vs in series.values() for v in vs]))
     ax.legend()
-    return _finish(fig, ax, f"Allocation vs expenditure, {org}", "£m", pd.concat(used))
+    title = f"Allocation and expenditure: {_name(org, name)}"
+    fig.alt_text = lines_alt(title, series)
+    return _finish(fig, ax, title, MONEY_UNIT, pd.concat(used))
 
 
 def save_figure(fig: Figure, folder: str, name: str) -> str | None:
@@ -236,7 +303,7 @@ def to_png(fig: Figure, dpi: int = 90) -> bytes:
 
 # --- uncertainty charts (data from ccgmodels.models.uncertainty) ----------------------------
 
-_FAN_MEASURES = {"do_nothing_surplus": ("Do nothing", COLOURS["down"]),
+_FAN_MEASURES = {"do_nothing_surplus": ("Do nothing", "#E69F00"),
                  "do_something_surplus": ("Do something", COLOURS["total"])}
 
 
@@ -247,8 +314,12 @@ def _source_line(fig: Figure, scenario: str) -> None:
 
 
 def fan_chart(summary: pd.DataFrame, org: str = "footprint",
-              measures: Sequence[str] = tuple(_FAN_MEASURES)) -> Figure:
-    """Fan chart of surplus/(deficit) by year: median line, p10-p90 and p5-p95 bands [£m].
+              measures: Sequence[str] = tuple(_FAN_MEASURES), name: str | None = None
+              ) -> Figure:
+    """Fan chart of surplus/(deficit) by year: median line, p10-p90 and p5-p95 bands [£k].
+
+    Each measure has its own panel, on one shared value axis, so the bands never overlap
+    into a third colour.
 
     Parameters
     ----------
@@ -259,29 +330,54 @@ def fan_chart(summary: pd.DataFrame, org: str = "footprint",
     measures : sequence of str
         Surplus measures to draw (default do nothing and do something).
     """
-    fig = new_figure()
-    ax = fig.add_subplot()
     sel = summary[summary["org"] == org]
     if sel.empty:
         raise ValueError(f"no uncertainty rows for org {org!r}")
-    for measure in measures:
+    fig = new_figure(9.0, 4.5)
+    axes = fig.subplots(1, len(measures), sharey=True, squeeze=False)[0]
+    bands = {}
+    for ax, measure in zip(axes, measures, strict=True):
         label, colour = _FAN_MEASURES.get(measure, (measure, COLOURS["grey"]))
         t = sel[sel["measure"] == measure].pivot(index="year", columns="stat", values="value")
-        t = t.sort_index() / 1000
+        t = t.sort_index()
+        bands[label] = t
         x = np.arange(len(t))
-        ax.fill_between(x, t["p5"], t["p95"], color=colour, alpha=0.15,
-                        label=f"{label} 5th-95th percentile")
-        ax.fill_between(x, t["p10"], t["p90"], color=colour, alpha=0.3,
-                        label=f"{label} 10th-90th percentile")
-        ax.plot(x, t["p50"], color=colour, linewidth=2, label=f"{label} median")
+        ax.fill_between(x, t["p5"], t["p95"], color=colour, alpha=0.2,
+                        label="5th-95th percentile")
+        ax.fill_between(x, t["p10"], t["p90"], color=colour, alpha=0.45,
+                        label="10th-90th percentile")
+        ax.plot(x, t["p50"], color=colour, linewidth=2, label="Median")
         ax.set_xticks(x, list(t.index))
-    ax.legend(fontsize=7, ncols=2)
-    return _finish(fig, ax, f"{org}: surplus/(deficit) uncertainty (£m)",
-                   "Surplus/(deficit) [£m]", sel)
+        ax.set_title(label)
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(fontsize=7, loc="lower left")
+        money_axis(ax)
+        lo, hi = ax.get_ylim()
+        if lo < 0 < hi:
+            ax.axhline(0, color="black", linewidth=0.6)
+    axes[0].set_ylabel(f"Surplus/(deficit) [{MONEY_UNIT}]")
+    title = f"Surplus/(deficit) uncertainty: {_name(org, name)}"
+    fig.suptitle(title)
+    fig.alt_text = fan_alt(title, bands)
+    scenario = ", ".join(map(str, pd.unique(sel["scenario"]))) if "scenario" in sel else ""
+    _source_line(fig, scenario)
+    return fig
 
 
-def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 12) -> Figure:
-    """Tornado chart of one-at-a-time sensitivity: bars from central to low and high [£m].
+def _assumption(path: str) -> str:
+    """A dotted assumption path as a label that keeps its organisation (when no display names
+    are given): ``organisations.cpr_ccg.expenditure.price_inflation`` as ``Expenditure price
+    inflation (Cpr ccg)``."""
+    parts = path.split(".")
+    if parts[0] == "organisations" and len(parts) > 2:
+        who = "all organisations" if parts[1] == "*" else labels.humanise(parts[1])
+        return f"{labels.humanise('.'.join(parts[2:]))} ({who})"
+    return labels.humanise(path)
+
+
+def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 12,
+                  names: Mapping[str, str] | None = None, name: str | None = None) -> Figure:
+    """Tornado chart of one-at-a-time sensitivity: bars from central to low and high [£k].
 
     Parameters
     ----------
@@ -291,66 +387,93 @@ def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 1
         Scenario name for the source line; ``table.attrs['scenario']`` when absent.
     top : int
         Number of assumptions drawn, largest swing at the top.
+    names : mapping, optional
+        Display name of each assumption path, with its organisation
+        (:func:`ccgmodels.outputs.labels.assumption_name`); else the path's last parts.
+    name : str, optional
+        Display name of the organisation whose position is measured.
     """
     meta = table.attrs
     scenario = scenario or meta.get("scenario", "")
     t = table.head(top).iloc[::-1]
-    centre = float(t["central"].iloc[0]) / 1000 if len(t) else 0.0
-    fig = new_figure(8.0, 1.2 + 0.4 * max(len(t), 1))
-    ax = fig.add_subplot()
+    centre = float(t["central"].iloc[0]) if len(t) else 0.0
+    shown = [(names or {}).get(a) or _assumption(a) for a in t["assumption"]]
+    fig = new_figure(9.0, 1.4 + 0.4 * max(len(t), 1))
+    ax = _axes(fig)
     y = np.arange(len(t))
-    for col, colour, label in (("value_low", COLOURS["down"], "assumption at low"),
-                               ("value_high", COLOURS["up"], "assumption at high")):
-        ax.barh(y, t[col] / 1000 - centre, left=centre, color=colour, label=label)
+    for col, colour, label in (("value_low", COLOURS["down"], "Assumption at its low"),
+                               ("value_high", COLOURS["total"], "Assumption at its high")):
+        ax.barh(y, t[col] - centre, left=centre, color=colour, label=label)
     ax.axvline(centre, color="black", linewidth=0.8)
-    ax.set_yticks(y, [a.split(".", 2)[-1] for a in t["assumption"]], fontsize=7)
-    ax.set_xlabel(f"{meta.get('measure', 'value')} in {meta.get('year', '')} [£m]")
-    ax.set_title(f"{meta.get('org', '')}: sensitivity of {meta.get('measure', '')} "
-                 f"{meta.get('year', '')} (£m)")
+    ax.set_yticks(y, shown, fontsize=7)
+    measure = labels.label(meta.get("measure", "value"))
+    ax.set_xlabel(f"{measure} in {meta.get('year', '')} [{MONEY_UNIT}]")
+    money_axis(ax, "x")
+    who = name or labels.humanise(meta.get("org", ""))
+    title = f"Sensitivity of the {meta.get('year', '')} {measure.lower()}: {who}"
+    fig.suptitle(title)  # over the figure: the long labels leave the axes narrow
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.legend(fontsize=7)
+    fig.alt_text = tornado_alt(title, shown[::-1], list(t["value_low"])[::-1],
+                               list(t["value_high"])[::-1], centre)
     _source_line(fig, scenario)
     return fig
 
 
 def position_s_curve(values, scenario: str, org: str = "footprint",
-                     measure: str = "do_something_surplus", year: str = "") -> Figure:
-    """Histogram and S-curve (cumulative probability) of one year's position [£m].
+                     measure: str = "do_something_surplus", year: str = "",
+                     name: str | None = None) -> Figure:
+    """Histogram and S-curve (cumulative probability) of one year's position [£k].
 
     Parameters
     ----------
     values : array
         The position in each run [£k], e.g. ``Simulation.get(org, measure)[1:, -1]``.
     """
-    v = np.sort(np.asarray(values, dtype=float)) / 1000
+    v = np.sort(np.asarray(values, dtype=float))
     fig = new_figure()
-    ax = fig.add_subplot()
+    ax = _axes(fig)
     ax.hist(v, bins=min(50, max(5, len(v) // 20)), color=COLOURS["total"], alpha=0.5)
     ax.set_ylabel("Runs [count]")
-    ax.set_xlabel(f"{measure} {year} [£m]")
+    ax.set_xlabel(f"{labels.label(measure)} {year} [{MONEY_UNIT}]")
+    money_axis(ax, "x")
     s = ax.twinx()
     s.plot(v, np.arange(1, len(v) + 1) / max(len(v), 1), color="black", linewidth=1.5)
     s.set_ylabel("Probability position <= value [fraction]")
     s.set_ylim(0, 1)
     ax.axvline(0, color=COLOURS["down"], linewidth=1)
     p = float((v >= 0).mean()) if len(v) else float("nan")
-    ax.set_title(f"{org}: {measure} {year} (£m); P(surplus >= 0) = {p:.2f}")
+    title = f"{labels.label(measure)} {year}: {_name(org, name)}; P(surplus >= 0) = {p:.2f}"
+    ax.set_title(title)
+    fig.alt_text = (f"Histogram and cumulative probability, {title}; median "
+                    f"{money_tick(float(np.median(v))) if len(v) else ''} £k.")
     _source_line(fig, scenario)
     return fig
 
 
-def scenarios_by_year(by_year: pd.DataFrame, org: str = "footprint") -> Figure:
-    """Lines of the do-something surplus/(deficit) of ``org`` by year, one per scenario [£m].
+def scenarios_by_year(by_year: pd.DataFrame, org: str = "footprint", name: str | None = None
+                      ) -> Figure:
+    """Lines of the do-something surplus/(deficit) of ``org`` by year, one per scenario [£k].
 
     ``by_year`` has scenarios down and years across [£k] (the comparison page's table).
     """
     fig = new_figure()
-    ax = fig.add_subplot()
-    for name, row in by_year.iterrows():
-        label = str(name).replace("$", r"\$")  # no mathtext; a leading "_" hides a legend entry
-        ax.plot(list(row.index), row.to_numpy() / 1000, marker="o", label=" " + label)
-    ax.axhline(0, color="black", linewidth=0.6)
+    ax = _axes(fig)
+    series = {}
+    for key, row in by_year.iterrows():
+        label = str(key).replace("$", r"\$")  # no mathtext; a leading "_" hides a legend entry
+        ax.plot(list(row.index), row.to_numpy(), marker="o", label=" " + label)
+        series[str(key)] = (list(row.index), list(row.to_numpy()))
+    lo, hi = ax.get_ylim()
+    if lo < 0 < hi:
+        ax.axhline(0, color="black", linewidth=0.6)
     ax.grid(axis="y", alpha=0.3)
-    ax.set_title(f"Do something surplus/(deficit) by year, {org}", color=COLOURS["total"])
-    ax.set_ylabel("£m")
+    title = f"Do something surplus/(deficit) by year: {_name(org, name)}"
+    ax.set_title(title, color=COLOURS["total"])
+    ax.set_ylabel(MONEY_UNIT)
+    money_axis(ax)
     ax.legend(fontsize=8)
+    fig.alt_text = lines_alt(title, series)
     return fig

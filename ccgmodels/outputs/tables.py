@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..inputs.scenario import Scenario
-from . import summaries
+from . import labels, summaries
 
 
 def money(value: float, decimals: int = 0) -> str:
@@ -94,17 +94,17 @@ def percent_table(df: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
 NUMBER_FORMATS = {"£k": "#,##0;(#,##0)", "count": "#,##0", "fraction": "0.0%"}
 #: rows of the uncertainty table: (measure, stat of uncertainty.summarise) -> label
 UNCERTAINTY_ROWS = {
-    ("do_nothing_surplus", "p5"): "Do nothing surplus/(deficit) p5",
-    ("do_nothing_surplus", "p50"): "Do nothing surplus/(deficit) p50",
-    ("do_nothing_surplus", "p95"): "Do nothing surplus/(deficit) p95",
-    ("do_something_surplus", "p5"): "Do something surplus/(deficit) p5",
-    ("do_something_surplus", "p50"): "Do something surplus/(deficit) p50",
-    ("do_something_surplus", "p95"): "Do something surplus/(deficit) p95",
+    ("do_nothing_surplus", "p5"): "Do nothing surplus/(deficit), 5th percentile",
+    ("do_nothing_surplus", "p50"): "Do nothing surplus/(deficit), median",
+    ("do_nothing_surplus", "p95"): "Do nothing surplus/(deficit), 95th percentile",
+    ("do_something_surplus", "p5"): "Do something surplus/(deficit), 5th percentile",
+    ("do_something_surplus", "p50"): "Do something surplus/(deficit), median",
+    ("do_something_surplus", "p95"): "Do something surplus/(deficit), 95th percentile",
 }
 #: rows of the probability of balance table: (measure, stat) -> label
 BALANCE_ROWS = {
-    ("do_nothing_surplus", "prob_surplus_ge_0"): "P(do nothing surplus >= 0)",
-    ("do_something_surplus", "prob_surplus_ge_0"): "P(do something surplus >= 0)",
+    ("do_nothing_surplus", "prob_surplus_ge_0"): "Chance do nothing is at least break-even",
+    ("do_something_surplus", "prob_surplus_ge_0"): "Chance do something is at least break-even",
 }
 #: tables of one measure by year: sheet name -> (measure, title)
 BY_YEAR_TABLES = {
@@ -186,25 +186,37 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = "footpri
     if org not in set(results["org"]):
         raise ValueError(f"report_tables: org {org!r} has no results; orgs are "
                          f"{sorted(set(results['org']))}")
-    book = {"Headline": ReportTable(f"Headline: {org} (£k)", summaries.headline(results, org),
-                                    "£k")}
+    name = labels.org_name(scenario, org)
+    head = summaries.headline(results, org)
+    head.index.name = f"{name} (£k)"
+    book = {"Headline": ReportTable(f"Headline: {name} (£k)", head, "£k")}
     for year in dict.fromkeys([scenario.base_year, scenario.end_year]):
         book[stp_key(year)] = ReportTable(f"STP {year} summary (£k)",
                                           summaries.stp_summary(results, year), "£k")
     measures = set(results.loc[results["org"] == org, "measure"])
     for key, (measure, title) in BY_YEAR_TABLES.items():
         if measure in measures:
-            book[key] = ReportTable(f"{title}: {org} (£k)", by_year(results, org, measure), "£k")
+            book[key] = ReportTable(f"{title}: {name} (£k)",
+                                    _labelled(by_year(results, org, measure), measure), "£k")
     if "activity" in measures:
-        book["Activity"] = ReportTable(f"Activity by point of delivery: {org} (count)",
-                                       by_year(results, org, "activity"), "count")
+        book["Activity"] = ReportTable(f"Activity by point of delivery: {name} (count)",
+                                       _labelled(by_year(results, org, "activity"), "activity"),
+                                       "count")
     if summary is not None:
-        book.update(uncertainty_tables(summary, org))
+        book.update(uncertainty_tables(summary, org, name))
     for key in book:
         problem = sheet_name_problem(key)
         if problem:  # a bug in the keys above, never bad input
             raise AssertionError(problem)
     return book
+
+
+def _labelled(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """``frame`` with its item index as display names (:func:`labels.label`)."""
+    out = frame.copy()
+    out.index = pd.Index([labels.label(str(i), measure) for i in frame.index],
+                         name=labels.label(measure))
+    return out
 
 
 def _stat_rows(summary: pd.DataFrame, org: str, rows: Mapping[tuple[str, str], str]
@@ -221,17 +233,40 @@ def _stat_rows(summary: pd.DataFrame, org: str, rows: Mapping[tuple[str, str], s
     return table
 
 
-def uncertainty_tables(summary: pd.DataFrame, org: str) -> dict[str, ReportTable]:
-    """``Uncertainty`` [£k] and ``Probability of balance`` [fraction] of ``org`` from
-    :func:`ccgmodels.models.uncertainty.summarise` output; empty when it has no rows for ``org``."""
+def uncertainty_tables(summary: pd.DataFrame, org: str, name: str | None = None
+                       ) -> dict[str, ReportTable]:
+    """``Uncertainty`` [£k] and ``Probability of balance`` [fraction] of ``org`` (shown as
+    ``name``) from :func:`ccgmodels.models.uncertainty.summarise` output; empty when it has no
+    rows for ``org``."""
     out = {}
+    name = name or labels.humanise(org)
     spread = _stat_rows(summary, org, UNCERTAINTY_ROWS)
     if len(spread):
-        spread.index.name = f"{org} (£k)"
-        out["Uncertainty"] = ReportTable(f"Uncertainty: {org} (£k)", spread, "£k")
+        spread.index.name = f"{name} (£k)"
+        out["Uncertainty"] = ReportTable(f"Uncertainty: {name} (£k)", spread, "£k")
     balance = _stat_rows(summary, org, BALANCE_ROWS)
     if len(balance):
-        balance.index.name = f"{org} (fraction of runs)"
+        balance.index.name = f"{name} (share of runs)"
         out["Probability of balance"] = ReportTable(
-            f"Probability of balance: {org} (share of runs)", balance, "fraction")
+            f"Probability of balance: {name} (share of runs)", balance, "fraction")
     return out
+
+
+def headline_lines(results, uncertainty=None, org: str = "footprint") -> list[str]:
+    """The headline figures of a run for the terminal, £k as plans print them."""
+    h = summaries.key_figures(results, org, uncertainty)
+    end, base = h["end_year"], h["base_year"]
+    first = [f"{label} {money(h[key])}" for key, label in (
+        ("allocation", "allocation"), ("do_nothing", "do nothing"), ("solutions", "solutions"),
+        ("do_something", "do something"), ("underlying", "underlying"))
+        if h.get(key) is not None]
+    second = []
+    if h.get("do_something_cumulative") is not None:
+        second.append(f"do something cumulative to {end} "
+                      f"{money(h['do_something_cumulative'])}")
+    if h.get("qipp_gap") is not None:
+        second.append(f"QIPP still to identify in {base} {money(h['qipp_gap'])}")
+    if h.get(summaries.PROB) is not None:
+        second.append(f"chance do something is at least break-even in {end}: "
+                      f"{h[summaries.PROB]:.0%}")
+    return [f"{end} (£k): " + "; ".join(first), "; ".join(second)]

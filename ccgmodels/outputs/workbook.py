@@ -2,13 +2,17 @@
 ``uncertainty.csv`` beside it. The only module that uses openpyxl.
 
 Numbers are stored as numbers, formatted as plans print them: £k ``#,##0;(#,##0)`` (deficits in
-brackets), counts ``#,##0``, fractions ``0.0%``.
+brackets), counts ``#,##0``, fractions ``0.0%``. The workbook is an Excel pack a finance team
+can reuse: a cover with the run's facts, every table an Excel Table, the registers, the data
+with filters, and print set-up on every sheet (:func:`write_workbook`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -38,15 +42,184 @@ def _format_number(v, unit: str) -> str:
     return f"{v:.1%}" if unit == "fraction" else money(v)
 
 
-def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
-                   results: pd.DataFrame | None = None) -> Path:
-    """Write the report tables to an Excel workbook, one sheet per table.
+#: number formats of the Data sheet's values, by the row's unit (more decimals than the tables)
+DATA_FORMATS = {"£k": "#,##0.0;(#,##0.0)", "fraction": "0.00%", "count": "#,##0"}
+#: the keyword of every workbook ccgmodels writes outside a report folder (compare.xlsx), so that
+#: it never replaces a workbook of yours
+MARK = "ccgmodels"
+#: the scheme register's money columns, totalled in its Excel Table [£k]
+SCHEME_MONEY = ("Gross saving", "Investment", "Net saving", "Risk-adjusted saving")
 
-    Each sheet: the table's title over the label column, its column names across the bold,
-    frozen header row; numbers stored as numbers formatted ``#,##0;(#,##0)`` [£k, deficits in
-    brackets], ``#,##0`` [count] or ``0.0%`` [fraction]; label column and header row frozen.
+
+@dataclass(frozen=True)
+class Pack:
+    """What the Excel pack holds beyond the report's tables.
+
+    Attributes
+    ----------
+    title : str
+        The scenario's title, in every sheet's footer.
+    cover : sequence of (str, str)
+        The run's facts (organisations, horizon, date, version, commit, run id, runs, seed).
+    description : str
+        The scenario's description.
+    assumptions : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.register.assumptions_register`.
+    schemes : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.register.scheme_register` [£k, fractions].
+    """
+
+    title: str
+    cover: Sequence[tuple[str, str]] = ()
+    description: str = ""
+    assumptions: pd.DataFrame | None = None
+    schemes: pd.DataFrame | None = None
+
+
+def table_name(sheet: str) -> str:
+    """The Excel Table name of a sheet: letters, digits and underscores, e.g.
+    ``STP_summary_2019_20``."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", sheet)
+    return name if re.match(r"[A-Za-z_]", name) else f"T_{name}"
+
+
+def _print_setup(ws, title: str, header_rows: str | None = "1:1") -> None:
+    """Landscape A4, one page wide, the header row on every page, scenario and page in the
+    footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    if header_rows:
+        ws.print_title_rows = header_rows
+    ws.oddHeader.left.text = "&A"
+    ws.oddFooter.left.text = title.replace("&", "&&")
+    ws.oddFooter.right.text = "Page &P of &N"
+    for part in (ws.oddHeader.left, ws.oddFooter.left, ws.oddFooter.right):
+        part.size = 8
+
+
+def _add_table(ws, name: str, rows: int, cols: int, totals: Mapping[int, str] | None = None,
+               style: str = "TableStyleLight9") -> None:
+    """An Excel Table over ``A1`` to (``rows`` + header, ``cols``); ``totals`` maps a column
+    (1-based) to its SUBTOTAL totals row, labelled "Total" in the first column."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+    headers = [str(ws.cell(1, j).value) for j in range(1, cols + 1)]
+    last = rows + 1 + (1 if totals else 0)
+    table = Table(displayName=name, ref=f"A1:{get_column_letter(cols)}{last}")
+    table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
+    columns = []
+    for j, h in enumerate(headers, start=1):
+        col = TableColumn(id=j, name=h)
+        if totals and j == 1:
+            col.totalsRowLabel = "Total"
+        if totals and j in totals:
+            col.totalsRowFunction = "sum"
+        columns.append(col)
+    table.tableColumns = columns
+    if totals:
+        table.totalsRowCount = 1
+        ws.cell(last, 1, "Total")
+        for j, fmt in totals.items():
+            c = ws.cell(last, j, f"=SUBTOTAL(109,{name}[{headers[j - 1]}])")
+            c.number_format = fmt
+    ws.add_table(table)
+
+
+def _unique_headers(texts: Sequence[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for t in texts:
+        t = str(t) if str(t) else " "
+        n = seen.get(t, 0)
+        seen[t] = n + 1
+        out.append(t if n == 0 else f"{t} ({n + 1})")
+    return out
+
+
+def _cover_sheet(wb, pack: Pack, sheets: Sequence[str]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet("Cover", 0)
+    ws["A1"] = pack.title
+    ws["A1"].font = Font(bold=True, size=16, color="005EB8")
+    ws["A2"] = pack.description
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:B2")
+    ws.row_dimensions[2].height = max(30, 15 * (len(pack.description) // 90 + 1))
+    row = 4
+    for label, value in pack.cover:
+        ws.cell(row, 1, label).font = Font(bold=True)
+        ws.cell(row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
+        row += 1
+    row += 1
+    ws.cell(row, 1, "Contents").font = Font(bold=True, size=12)
+    for name in sheets:
+        row += 1
+        c = ws.cell(row, 1, name)
+        c.hyperlink = f"#'{name}'!A1"
+        c.font = Font(color="005EB8", underline="single")
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 100
+    _print_setup(ws, pack.title, None)
+
+
+def _frame_sheet(wb, name: str, frame: pd.DataFrame, title: str, formats: Mapping[str, str],
+                 widths: Mapping[str, float], wrap: Sequence[str] = (),
+                 totals: Sequence[str] = (), unprinted: Sequence[str] = ()) -> None:
+    """A sheet of a plain frame (its columns across) as an Excel Table; ``unprinted`` columns
+    (at the end) stay out of the print area."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(name)
+    headers = _unique_headers(list(frame.columns))
+    ws.append(headers)
+    for rec in frame.itertuples(index=False):
+        ws.append([_cell(v) for v in rec])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for j, col in enumerate(frame.columns, start=1):
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = widths.get(col, 12)
+        for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+            if col in formats:
+                cell.number_format = formats[col]
+            if col in wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            else:
+                cell.alignment = Alignment(vertical="top")
+    ws.freeze_panes = "B2"
+    cols = list(frame.columns)
+    _add_table(ws, table_name(name), len(frame), len(cols),
+               {cols.index(c) + 1: formats[c] for c in totals} if totals else None)
+    _print_setup(ws, title)
+    if unprinted:
+        shown = len(cols) - len(unprinted)
+        ws.print_area = f"A1:{get_column_letter(shown)}{len(frame) + 1 + bool(totals)}"
+
+
+def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
+                   results: pd.DataFrame | None = None, pack: Pack | None = None) -> Path:
+    """Write the report tables to an Excel workbook, one sheet per table: the Excel pack.
+
+    Each table sheet: the table's title over the label column, its column names across the
+    bold, frozen header row, the whole an Excel Table named after the sheet
+    (:func:`table_name`); numbers stored as numbers formatted ``#,##0;(#,##0)`` [£k, deficits
+    in brackets], ``#,##0`` [count] or ``0.0%`` [fraction]; a table's own Total row in bold.
+    With ``pack``, a ``Cover`` sheet first (the run's facts and the contents, linked), and
+    after the tables ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL
+    totals row of its money) and ``Assumptions`` (the register, its source column wrapped).
     With ``results``, a last sheet ``Data`` holds the tidy rows as results.csv does (values
-    rounded to its 6 decimals).
+    rounded to its 6 decimals) as an Excel Table (filter buttons on every column), values
+    formatted by their unit. Every sheet prints landscape on A4, one page wide, its header
+    row repeated, the scenario and page number in its footer.
 
     Parameters
     ----------
@@ -56,6 +229,8 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         The ``.xlsx`` file to write; its folder is created.
     results : pandas.DataFrame, optional
         Tidy results (``scenario, org, year, measure, item, value, unit, kind``).
+    pack : Pack, optional
+        The cover, the registers and the title for the footers.
 
     Returns
     -------
@@ -64,27 +239,34 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     from datetime import datetime
 
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    names = list(book) + (["Data"] if results is not None else [])
+    extra = ([] if pack is None else
+             [n for n, f in (("Schemes", pack.schemes), ("Assumptions", pack.assumptions))
+              if f is not None and len(f)])
+    names = list(book) + extra + (["Data"] if results is not None else [])
     for name in names:
         problem = sheet_name_problem(name)
         if problem:
             raise ValueError(f"write_workbook {path}: {problem}")
-    if len({n.lower() for n in names}) != len(names):
+    if len({n.lower() for n in [*names, *(["Cover"] if pack else [])]}) != len(names) + (
+            1 if pack else 0):
         raise ValueError(f"write_workbook {path}: sheet names must be unique ignoring case: "
                          f"{names}")
+    title = pack.title if pack is not None else ""
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "ccgmodels"
+    wb.properties.title = title or None
     wb.properties.created = datetime(2000, 1, 1)  # fixed, so the content is deterministic
     bold, right = Font(bold=True), Alignment(horizontal="right")
+    rule = Border(top=Side(style="thin"))
     for name, table in book.items():
         ws = wb.create_sheet(name)
         frame = table.frame
         fmt = NUMBER_FORMATS[table.unit]
-        ws.append([table.title, *[str(c) for c in frame.columns]])
+        ws.append(_unique_headers([table.title, *[str(c) for c in frame.columns]]))
         for label, row in frame.iterrows():
             ws.append([str(label), *[_cell(v) for v in row.to_list()]])
         for cell in ws[1]:
@@ -94,11 +276,33 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         for row in ws.iter_rows(min_row=2, min_col=2):
             for cell in row:
                 cell.number_format = fmt
+        for row in ws.iter_rows(min_row=2):
+            if str(row[0].value) in ("Total", "Total Surplus / (Deficit)"):
+                for cell in row:
+                    cell.font, cell.border = bold, rule
         ws.freeze_panes = "B2"
         ws.column_dimensions["A"].width = _width([table.title, *map(str, frame.index)])
         for j, col in enumerate(frame.columns, start=2):
             texts = [str(col), *(_format_number(_cell(v), table.unit) for v in frame[col])]
             ws.column_dimensions[get_column_letter(j)].width = _width(texts)
+        _add_table(ws, table_name(name), len(frame), len(frame.columns) + 1)
+        _print_setup(ws, title or table.title)
+    if pack is not None and "Schemes" in extra:
+        money_fmt = NUMBER_FORMATS["£k"]
+        _frame_sheet(wb, "Schemes", pack.schemes, title,
+                     {**{c: money_fmt for c in SCHEME_MONEY},
+                      "Delivery probability": NUMBER_FORMATS["fraction"]},
+                     {"Organisation": 30, "Scheme": 44, "Category": 22, "Status": 12,
+                      "Phasing": 16, "Recurrent": 14, "Delivery probability": 12},
+                     wrap=("Scheme",), totals=SCHEME_MONEY)
+    if pack is not None and "Assumptions" in extra:
+        frame = pack.assumptions.rename(columns={"path": "Path (for --set)"})
+        years = [c for c in frame.columns if re.match(r"^\d{4}/\d{2}$", str(c))]
+        _frame_sheet(wb, "Assumptions", frame, title, {},
+                     {"Organisation": 28, "Assumption": 44, "Unit": 10, "All years": 16,
+                      "Source": 80, "Flag": 12, "Path (for --set)": 50,
+                      **{y: 9 for y in years}}, wrap=("Assumption", "Source", "All years"),
+                     unprinted=("Path (for --set)",))
     if results is not None:
         ws = wb.create_sheet("Data")
         data = results[COLUMNS]
@@ -110,11 +314,55 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                        None if r is None else float(f"{r:.6f}"), rec.unit, rec.kind])
         for cell in ws[1]:
             cell.font = bold
+        for i, unit in enumerate(data["unit"], start=2):
+            fmt = DATA_FORMATS.get(unit)
+            if fmt:
+                ws.cell(i, 6).number_format = fmt
+                ws.cell(i, 7).number_format = fmt
         ws.freeze_panes = "A2"
         for j, col in enumerate(COLUMNS, start=1):
             texts = (["-000,000,000.000000"] if col in ("value", "value_real")
                      else [col, *data[col].astype(str)])
             ws.column_dimensions[get_column_letter(j)].width = _width(texts)
+        _add_table(ws, "Data", len(data), len(COLUMNS), style="TableStyleLight1")
+        _print_setup(ws, title or "Results")
+    if pack is not None:
+        _cover_sheet(wb, pack, names)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def write_frames(frames: Mapping[str, pd.DataFrame], path: str | Path, title: str) -> Path:
+    """Write plain frames (columns across, no index), one sheet each, as Excel Tables with
+    money [£k] formatted ``#,##0;(#,##0)`` (every numeric column but a fraction's, named
+    "Chance ..."), print set-up on every sheet and ``title`` in the footers: the comparison
+    workbook."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    for name in frames:
+        problem = sheet_name_problem(name)
+        if problem:
+            raise ValueError(f"write_frames {path}: {problem}")
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "ccgmodels"
+    wb.properties.keywords = MARK
+    wb.properties.title = title
+    wb.properties.created = datetime(2000, 1, 1)
+    for name, frame in frames.items():
+        formats, widths = {}, {}
+        for col in frame.columns:
+            if pd.api.types.is_numeric_dtype(frame[col]):
+                formats[col] = (NUMBER_FORMATS["fraction"] if str(col).startswith("Chance")
+                                else NUMBER_FORMATS["£k"])
+                widths[col] = max(12, min(30, len(str(col)) * 0.6))
+            else:
+                widths[col] = _width([col, *frame[col].astype(str)])
+        _frame_sheet(wb, name, frame, title, formats, widths)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -123,7 +371,8 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
 
 def write_report_files(output_dir: str | Path, results: pd.DataFrame,
                        book: Mapping[str, ReportTable],
-                       summary: pd.DataFrame | None = None) -> list[Path]:
+                       summary: pd.DataFrame | None = None, pack: Pack | None = None
+                       ) -> list[Path]:
     """Write the report's data files into ``output_dir``.
 
     ``results.csv`` (columns ``scenario, org, year, measure, item, value, unit, kind``, 6 decimals,
@@ -145,5 +394,5 @@ def write_report_files(output_dir: str | Path, results: pd.DataFrame,
     if summary is not None:
         written.append(folder / "uncertainty.csv")
         write_tidy(summary, written[-1])
-    written.append(write_workbook(book, folder / "report.xlsx", results))
+    written.append(write_workbook(book, folder / "report.xlsx", results, pack))
     return written

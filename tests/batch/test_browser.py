@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,11 +26,13 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from ccgmodels.outputs import labels
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCENARIOS = ("cpr_2019_20", "southend_2019_20")
+SCENARIOS = ("cpr_2019_20", "footprint_2019_20", "footprint_2019_20_tight_funding")
 REPORT = f"{SCENARIOS[0]}/report.html"
 #: viewport [px]; the pages are laid out for a laptop screen
 WINDOW = (1280, 1024)
@@ -54,6 +58,28 @@ return Array.from(document.querySelectorAll('table')).map(function (t) {
     return th.textContent.trim(); });
 });
 """
+
+
+def pdf_pages(data: bytes) -> list[tuple[float, float]]:
+    """``(width, height)`` [pt] of every page of a PDF, read from its page objects' MediaBox
+    (Chromium writes them uncompressed)."""
+    boxes = []
+    for m in re.finditer(rb"/Type\s*/Page(?!s)(.*?)endobj", data, re.S):
+        box = re.search(rb"/MediaBox\s*\[\s*([\d.\-]+)\s+([\d.\-]+)\s+([\d.\-]+)\s+"
+                        rb"([\d.\-]+)", m.group(1))
+        assert box, "a page without a MediaBox"
+        x0, y0, x1, y1 = map(float, box.groups())
+        boxes.append((x1 - x0, y1 - y0))
+    return boxes
+
+
+def pdf_text(pdf: Path) -> str | None:
+    """The PDF's text by poppler's ``pdftotext``, or None without it."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return None
+    return subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
 
 
 def browser_problem() -> str | None:
@@ -193,23 +219,31 @@ def test_index_lists_every_scenario_with_working_links(driver, reports, shots):
     assert SCENARIOS[0] in driver.title
 
 
-def test_compare_page_shows_table_and_chart(driver, reports, shots):
+def test_compare_page_compares_like_with_like(driver, reports, shots):
     from selenium.webdriver.common.by import By
 
     open_page(driver, reports / "compare.html")
-    images = check_loaded(driver, min_images=1)
+    images = check_loaded(driver, min_images=2)
     screenshot(driver, shots / "compare.png")
-    assert len(images) == 1, "compare.html has one chart"
+    # the variance bridge's waterfall and the by-year lines, each saying what it shows
+    assert len(images) == 2, "compare.html has a waterfall and a line chart"
+    assert [i["alt"].split(",")[0] for i in images] == ["Waterfall chart", "Line chart"]
     assert driver.title == "Scenario comparison"
     tables = driver.execute_script(HEADINGS_JS)
-    assert tables, "compare.html has no table"
     assert tables[0][:2] == ["Scenario", "Years"]
     key_rows = driver.find_elements(By.CSS_SELECTOR, "table:first-of-type tbody tr td:first-child")
-    assert sorted(td.text for td in key_rows) == sorted(SCENARIOS)
-    h2 = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
-    assert any(h.startswith("Differences from the baseline") for h in h2), h2
+    names = sorted(td.text.splitlines()[0] for td in key_rows)
+    assert names == sorted(SCENARIOS[1:]), names  # the two footprints; cpr is one CCG
+    text = driver.find_element(By.TAG_NAME, "body").text
+    assert "Baseline: footprint_2019_20, the scenario the others extend" in text
+    h3 = [h.text for h in driver.find_elements(By.TAG_NAME, "h3")]
+    assert any(h.startswith("Differences from the baseline") for h in h3), h3
+    assert any(h.startswith("Variance bridge") for h in h3), h3
+    assert "Not compared" in [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
     back = driver.find_element(By.LINK_TEXT, "All scenarios").get_attribute("href")
     assert local_target(back) == reports / "index.html"
+    book = driver.find_element(By.LINK_TEXT, "compare.xlsx").get_attribute("href")
+    assert local_target(book).is_file()
 
 
 def test_report_shows_charts_and_tables(driver, reports, shots):
@@ -223,10 +257,47 @@ def test_report_shows_charts_and_tables(driver, reports, shots):
     pngs = sorted((reports / SCENARIOS[0]).glob("*.png"))
     assert len(images) >= len(pngs) >= 3, (len(images), [p.name for p in pngs])
     assert manifest["title"] in driver.title and SCENARIOS[0] in driver.title, driver.title
-    assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Scenario report")
+    # a board report: the scenario's own title on the cover, its sections in order
+    assert driver.find_element(By.TAG_NAME, "h1").text == manifest["title"]
     assert len(driver.execute_script(HEADINGS_JS)) >= 3, "report has fewer than 3 tables"
     h2 = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
-    assert any(h.startswith("Headline") for h in h2), h2
+    want = ["Executive summary", "Key figures", "STP summary", "Assumptions register",
+            "Methods and definitions"]
+    assert [h for h in h2 if h in want] == want, h2
+
+
+def test_report_images_say_what_they_show(driver, reports):
+    open_page(driver, reports / REPORT)
+    images = check_loaded(driver, min_images=3)
+    for img in images:
+        alt = img["alt"]
+        # a chart's kind, its title naming the organisation, and its key numbers
+        assert alt and "No description" not in alt, img
+        assert re.search(r"chart|Histogram", alt) and re.search(r"\d{1,3}(,\d{3})*", alt), alt
+        assert "NHS Castle Point and Rochford CCG" in alt or "Footprint" in alt, alt
+
+
+def test_report_shows_no_identifiers(driver, reports):
+    from selenium.webdriver.common.by import By
+
+    for name in SCENARIOS:
+        open_page(driver, reports / name / "report.html")
+        text = driver.find_element(By.TAG_NAME, "body").text
+        assert labels.identifiers_in(text) == [], name
+        assert "{'" not in text and "['" not in text, name  # no Python repr on the page
+
+
+def test_report_pdf_is_a4_with_numbered_pages(reports, shots):
+    pdf = reports / SCENARIOS[0] / "report.pdf"
+    pages = pdf_pages(pdf.read_bytes())
+    assert len(pages) >= 5, len(pages)
+    for width, height in pages:  # A4 is 595.28 x 841.89 pt; Chromium rounds to 1/100 in
+        assert abs(width - 595.28) < 1.5 and abs(height - 841.89) < 1.5, (width, height)
+    text = pdf_text(pdf)
+    if text is not None:  # poppler's pdftotext, when installed
+        assert f"Page 1 of {len(pages)}" in text and f"Page {len(pages)} of" in text
+        assert "Executive summary" in text and "Assumptions register" in text
+        (shots / "report_pdf.txt").write_text(text, encoding="utf-8")
 
 
 def test_report_has_no_code(driver, reports):

@@ -1,7 +1,7 @@
 """index.html and compare.html of a batch output folder, built over real results of the bundled
 cpr and southend scenarios written as a report runner would."""
 
-import base64
+import json
 import os
 from html.parser import HTMLParser
 from pathlib import Path
@@ -235,79 +235,132 @@ def expected_measures(folder: Path) -> dict:
     return {"values": got, "prob": prob, "years": f"{years[0]} to {end}"}
 
 
-def test_compare_values_and_differences_from_results(out, records):
-    _, compare = pages.write_pages(out, records)
-    page = parse(compare)
+def test_scenarios_of_other_organisations_are_not_set_against_each_other(out, records):
+    # cpr (one CCG) and southend (another) model different organisations: nothing to compare
+    page = parse(pages.write_pages(out, records)[1])
+    assert "nothing to compare like with like" in page.all_text
+    assert "Not compared" in page.all_text and page.imgs == []
+    assert "cpr_2019_20 (Footprint (1 CCG): " in page.all_text
+    assert not (out / "compare.xlsx").exists()
+
+
+WHAT_IF = "footprint_2019_20_tight_funding"
+
+
+@pytest.fixture(scope="module")
+def alike():
+    """Results and resolved assumptions of the footprint, its what-if and cpr."""
+    from ccgmodels.inputs.loading import load_scenario
+
+    out = {}
+    for name in ("footprint_2019_20", WHAT_IF, "cpr_2019_20"):
+        s = load_scenario(name)
+        out[name] = (run_scenario(s), s.model_dump(mode="json"))
+    return out
+
+
+@pytest.fixture
+def alike_out(tmp_path, alike):
+    for name, (res, assumptions) in alike.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        res.to_csv(folder / "results.csv", index=False)
+        (folder / "manifest.json").write_text(json.dumps({"assumptions": assumptions}))
+    return tmp_path
+
+
+@pytest.fixture
+def alike_records(alike):
+    return [record(name, "ok", title=f"Title of {name}", report=name,
+                   extends="footprint_2019_20" if name == WHAT_IF else None)
+            for name in (WHAT_IF, "cpr_2019_20", "footprint_2019_20")]
+
+
+def test_compare_groups_like_with_like_and_defaults_to_the_extended_scenario(
+        alike_out, alike_records):
+    page = parse(pages.write_pages(alike_out, alike_records)[1])
+    text = page.all_text
+    assert ("Footprint (2 CCGs): NHS Castle Point and Rochford CCG, NHS Southend CCG, 2019/20 "
+            "to 2023/24") in text
+    # the what-if comes first in the records, but its baseline is the scenario it extends
+    assert "Baseline: footprint_2019_20, the scenario the others extend" in text
     values, diffs = page.tables[0], page.tables[1]
-    assert [r[0] for r in values[1:]] == ["cpr_2019_20", "southend_2019_20"]
-    exp = {n: expected_measures(out / n) for n in ("cpr_2019_20", "southend_2019_20")}
-    base = exp["cpr_2019_20"]
-    assert "Baseline: cpr_2019_20, the first scenario in order" in page.all_text
+    assert [r[0].split("Title")[0] for r in values[1:]] == [WHAT_IF, "footprint_2019_20"]
+    exp = {n: expected_measures(alike_out / n) for n in (WHAT_IF, "footprint_2019_20")}
     for row, drow in zip(values[1:], diffs[1:], strict=True):
-        e = exp[row[0]]
-        assert row[1] == e["years"]
-        assert row[2:9] == [money(v) for v in e["values"]]
-        assert drow[2:9] == [money(v - b) for v, b in zip(e["values"], base["values"],
-                                                         strict=True)]
-    assert values[1][9] == f"{exp['cpr_2019_20']['prob']:.0%}" and values[2][9] == ""
-    assert diffs[1][9] == "+0 pp"
-    # the differences are not trivially zero: the two footprints differ
-    assert diffs[2][2:9] != ["0"] * 7
+        name = row[0].split("Title")[0]
+        assert row[2:9] == [money(v) for v in exp[name]["values"]]
+        assert drow[2:9] == [money(v - b) for v, b in zip(
+            exp[name]["values"], exp["footprint_2019_20"]["values"], strict=True)]
+    assert "cpr_2019_20 (Footprint (1 CCG): NHS Castle Point and Rochford CCG" in text
 
 
-def test_compare_data_numbers(out, records):
-    table, by_year, notes = pages.compare_data(out, records)
-    assert list(table.index) == ["cpr_2019_20", "southend_2019_20"] and notes == []
-    e = expected_measures(out / "southend_2019_20")
-    assert table.loc["southend_2019_20", list(pages.KEY_MEASURES)].tolist() == e["values"]
-    assert by_year.loc["southend_2019_20", table.loc["southend_2019_20", "end_year"]] == \
-        e["values"][3]
+def test_variance_bridge_steps_add_up_with_a_zero_residual(alike_out, alike_records, alike):
+    page = parse(pages.write_pages(alike_out, alike_records)[1])
+    bridge = next(t for t in page.tables if t[0][0] == "Step")
+    assert bridge[0] == ["Step", WHAT_IF]
+    steps = {r[0]: r[1] for r in bridge[1:]}
+    assert list(steps) == ["Opening", "Funding", "Demand", "Prices", "QIPP delivery",
+                           "Solutions", "Other", "Residual", "Closing"]
+    end = {n: expected_measures(alike_out / n)["values"][3] for n in
+           ("footprint_2019_20", WHAT_IF)}
+    assert steps["Opening"] == money(end["footprint_2019_20"])
+    assert steps["Closing"] == money(end[WHAT_IF])
+    assert steps["Residual"] == "0"
+    # the what-if changes funding, QIPP delivery and solutions (its eight overrides), nothing
+    # of demand or prices
+    assert steps["Demand"] == steps["Prices"] == steps["Other"] == "0"
+    assert steps["Funding"].startswith("(") and steps["Solutions"] != "0"
+    # the waterfall and the by-year chart, each saying what it shows
+    assert len(page.imgs) == 2
+    assert all(img["alt"].startswith(("Waterfall chart", "Line chart")) for img in page.imgs)
+    assert "Residual 0" in page.imgs[0]["alt"]
 
 
-def test_baseline_choice(out, records):
-    page = parse(pages.write_pages(out, records, baseline="southend_2019_20")[1])
-    assert "Baseline: southend_2019_20, as asked" in page.all_text
+def test_asked_for_baseline_and_one_not_in_the_group(alike_out, alike_records):
+    page = parse(pages.write_pages(alike_out, alike_records, baseline=WHAT_IF)[1])
+    assert f"Baseline: {WHAT_IF}, as asked" in page.all_text
     diffs = page.tables[1]
-    assert row_of_table(diffs, "southend_2019_20")[2:9] == ["0"] * 7
-    assert row_of_table(diffs, "cpr_2019_20")[2:9] != ["0"] * 7
-    for asked in ("nope", EVIL, "cpr_failed"):  # not a complete ok/unchanged report
-        page = parse(pages.write_pages(out, records, baseline=asked)[1])
-        assert "Baseline: cpr_2019_20, the first scenario in order" in page.all_text
-        assert f"asked-for baseline {asked} has no complete report" in page.all_text
-        assert "script" not in page.tags
+    assert next(r for r in diffs if r[0].startswith(WHAT_IF))[2:9] == ["0"] * 7
+    page = parse(pages.write_pages(alike_out, alike_records, baseline="cpr_2019_20")[1])
+    assert ("Baseline: footprint_2019_20, the scenario the others extend (asked-for baseline "
+            "cpr_2019_20 is not in this group") in page.all_text
 
 
-def row_of_table(table, name):
-    return next(r for r in table if r[0] == name)
+def test_compare_workbook_holds_the_comparison_as_excel_tables(alike_out, alike_records):
+    import openpyxl
+
+    pages.write_pages(alike_out, alike_records)
+    wb = openpyxl.load_workbook(alike_out / "compare.xlsx")
+    assert wb.sheetnames == ["Key measures", "Differences", "Variance bridge", "By year"]
+    for ws in wb:
+        assert len(ws.tables) == 1 and ws.page_setup.orientation == "landscape"
+    bridge = wb["Variance bridge"]
+    rows = list(bridge.values)
+    assert rows[0][:3] == ("Comparison", "Step", WHAT_IF)
+    residual = next(r for r in rows if r[1] == "Residual")
+    assert abs(residual[2]) < 1e-6
+    assert bridge.cell(2, 3).number_format == "#,##0;(#,##0)"
+    # a workbook of someone else's in the way is refused, named
+    (alike_out / "compare.xlsx").write_bytes(b"not ours")
+    from ccgmodels.batch import outdir
+
+    with pytest.raises(outdir.UnsafeOutput, match="compare.xlsx was not written by ccgmodels"):
+        outdir.check_pages(alike_out)
 
 
-def test_chart_is_an_inline_png_with_alt_text(out, records):
-    page = parse(pages.write_pages(out, records)[1])
-    assert len(page.imgs) == 1
-    img = page.imgs[0]
-    prefix = "data:image/png;base64,"
-    assert img["src"].startswith(prefix)
-    assert base64.b64decode(img["src"][len(prefix):]).startswith(b"\x89PNG\r\n\x1a\n")
-    assert "cpr_2019_20" in img["alt"] and "southend_2019_20" in img["alt"]
-
-
-@pytest.mark.parametrize("keep, sentence", [
-    (0, "No scenario has a complete report to compare."),
-    (1, "Only one scenario has a complete report"),
-])
-def test_zero_or_one_comparable_scenario(out, records, keep, sentence):
-    few = records[:keep] + records[2:]
+def test_zero_comparable_scenarios(out, records):
+    few = records[2:]
     page = parse(pages.write_pages(out, few)[1])
-    assert sentence in page.all_text
-    assert page.imgs == []
-    assert len(page.tables) == (0 if keep == 0 else 2)  # key measures and by year, no diffs
+    assert "No scenario has a complete report to compare." in page.all_text
+    assert page.imgs == [] and page.tables == []
 
 
-def test_unreadable_results_are_noted_not_fatal(out, records):
-    (out / "southend_2019_20" / "results.csv").write_text("not,a\ntidy,table\n")
-    page = parse(pages.write_pages(out, records)[1])
-    assert "southend_2019_20: left out, results could not be read" in page.all_text
-    assert [r[0] for r in page.tables[0][1:]] == ["cpr_2019_20"]
+def test_unreadable_results_are_noted_not_fatal(alike_out, alike_records):
+    (alike_out / WHAT_IF / "results.csv").write_text("not,a\ntidy,table\n")
+    page = parse(pages.write_pages(alike_out, alike_records)[1])
+    assert f"{WHAT_IF}: left out, results could not be read" in page.all_text
+    assert "nothing to compare like with like" in page.all_text
 
 
 def test_pages_are_self_contained(out, records):

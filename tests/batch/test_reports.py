@@ -306,10 +306,13 @@ def test_a_cell_over_the_timeout_fails_its_report(tmp_path, quick_template):
 def test_progress_bar_and_summary_line(tmp_path, quick_template, capsys):
     out = tmp_path / "out"
     paths = [variant(tmp_path, "shown"), variant(tmp_path, "broken", description="FAIL")]
+    said = []
     summary = run_batch(list(map(str, paths)), out, workers=1, template=quick_template,
-                        progress=True, log=quiet)
+                        progress=True, log=said.append)
     err = capsys.readouterr().err
-    assert "done 1, failed 1, remaining 0" in err and "2/2" in err
+    assert said[0].startswith("Making 2 reports (HTML") and f"into {out}, 1 at a time" in said[0]
+    # the tally in the summary line's words, and a first line saying what will be made
+    assert "1 made, 0 unchanged, 1 failed, 0 invalid, 0 to go" in err and "2/2" in err
     assert "broken: failed (In [" in err and "deliberate failure in broken" in err
     assert summary.line().startswith("2 scenarios in ")
     assert "1 made, 0 unchanged, 1 failed, 0 invalid; index: " in summary.line()
@@ -404,7 +407,8 @@ def test_a_killed_worker_costs_one_retry_not_the_batch(tmp_path, quick_template)
     os.kill(workers[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err
-    assert "[done 3, failed 0, remaining 0]" in err  # the tally when stderr is not a terminal
+    # the tally when stderr is not a terminal
+    assert "[3 made, 0 unchanged, 0 failed, 0 invalid, 0 to go]" in err
     for name in names:
         assert (out / name / "manifest.json").is_file()
     assert {r["status"] for r in collect(out)} == {"ok"}

@@ -1,9 +1,11 @@
 """Figures and presentation tables built from a real run of the bundled footprint scenario."""
 
+import re
+
 import pytest
 
 from ccgmodels.models.run import run_scenario
-from ccgmodels.outputs import plotting, summaries, tables
+from ccgmodels.outputs import chartdata, labels, plotting, summaries, tables
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,10 @@ def test_waterfall_closes_on_end_state(results):
     assert steps["end"].iloc[-2] == pytest.approx(steps["value"].iloc[-1])
 
 
+NAMES = {"cpr_ccg": "NHS Castle Point and Rochford CCG", "southend_ccg": "NHS Southend CCG",
+         "footprint": "Footprint (2 CCGs)"}
+
+
 @pytest.mark.parametrize("build, args", [
     (plotting.bridge_waterfall, ("cpr_ccg",)),
     (plotting.do_nothing_vs_something, ("footprint",)),
@@ -47,20 +53,74 @@ def test_waterfall_closes_on_end_state(results):
     (plotting.activity_by_pod, ("cpr_ccg",)),
     (plotting.allocation_vs_expenditure, ("southend_ccg",)),
 ])
-def test_figures_have_title_units_and_source(results, build, args):
-    fig = build(results, *args)
+def test_figures_have_title_units_source_and_alt_text(results, build, args):
+    fig = build(results, *args, name=NAMES[args[0]])
     ax = fig.axes[0]
-    assert args[0] in ax.get_title()
-    assert ax.get_ylabel() in {"£m", "Index (base year = 100)"}
+    assert NAMES[args[0]] in ax.get_title()
+    assert ax.get_ylabel() in {"£k", "Index (base year = 100)"}
     assert any(t.get_text().startswith("Source: ccgmodels scenario footprint_2019_20")
                for t in fig.texts)
+    alt = plotting.alt_text(fig)
+    assert NAMES[args[0]] in alt and re.search(r"\d", alt), alt
+    assert labels.identifiers_in(alt) == [], alt
+    legend = ax.get_legend()
+    shown = [t.get_text() for t in legend.get_texts()] if legend else []
+    assert not any(labels.identifiers_in(s) for s in shown), shown
     assert plotting.to_png(fig).startswith(b"\x89PNG")
 
 
-def test_lines_are_in_millions(results):
+def test_lines_are_in_thousands_with_deficits_in_brackets(results):
     fig = plotting.do_nothing_vs_something(results, "cpr_ccg")
-    do_nothing = next(li for li in fig.axes[0].lines if li.get_label() == "Do nothing")
-    assert do_nothing.get_ydata()[0] == pytest.approx(-7.6841, abs=1e-3)  # -7,684.1 £k
+    ax = fig.axes[0]
+    do_nothing = next(li for li in ax.lines if li.get_label() == "Do nothing")
+    assert do_nothing.get_ydata()[0] == pytest.approx(-7684.1, abs=0.1)  # -7,684.1 £k
+    assert ax.yaxis.get_major_formatter()(-5000, 0) == "(5,000)"
+    # the alt text carries the first and last values, as the tables print them
+    assert "Do nothing (7,684) in 2019/20" in plotting.alt_text(fig)
+
+
+def test_allocation_chart_shows_the_gap_not_zero(results):
+    fig = plotting.allocation_vs_expenditure(results, "footprint")
+    lo, hi = fig.axes[0].get_ylim()
+    values = [v for li in fig.axes[0].lines for v in li.get_ydata()]
+    # footprint allocation 565,461 in 2019/20 (000): the axis starts near the lowest line
+    assert lo > 0.8 * min(values) and hi < 1.2 * max(values)
+
+
+def test_waterfall_bars_carry_their_values(results):
+    fig = plotting.bridge_waterfall(results, "cpr_ccg", "2020/21")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    # cpr 2020/21 (000:L689-715): workforce -2,800, STF 2,500, end state 1,100
+    assert {"(2,800)", "2,500", "1,100"} <= set(texts)
+
+
+def test_fan_chart_bands_do_not_overlap_and_tornado_names_the_organisation(results):
+    from ccgmodels.inputs.loading import load_scenario
+    from ccgmodels.models import uncertainty
+
+    s = load_scenario("footprint_2019_20")
+    summary = uncertainty.summarise(uncertainty.simulate(s, 50, 1))
+    fig = plotting.fan_chart(summary, "footprint", name="Footprint (2 CCGs)")
+    assert len([a for a in fig.axes if a.collections]) == 2  # one panel per measure
+    assert "median" in plotting.alt_text(fig)
+    table = uncertainty.tornado(s)
+    names = {p: labels.assumption_name(s, p) for p in table["assumption"]}
+    fig = plotting.tornado_chart(table, names=names, name="Footprint (2 CCGs)")
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(set(ticks)) == len(ticks), ticks  # each assumption once, with its organisation
+    assert any("NHS Southend CCG" in t for t in ticks)
+    # without display names, the organisation still tells the two CCGs' assumptions apart
+    plain = [t.get_text() for t in plotting.tornado_chart(table).axes[0].get_yticklabels()]
+    assert len(set(plain)) == len(plain) and any("(Southend ccg)" in t for t in plain), plain
+
+
+def test_palette_is_colour_blind_safe(results):
+    from matplotlib.colors import to_hex
+
+    fig = plotting.do_nothing_vs_something(results, "footprint")
+    colours = {to_hex(li.get_color()).upper() for li in fig.axes[0].lines
+               if li.get_label() in ("Do nothing", "Do something")}
+    assert colours <= {c.upper() for c in chartdata.CYCLE}
 
 
 def test_no_pyplot_state(results):

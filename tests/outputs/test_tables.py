@@ -16,7 +16,7 @@ from ccgmodels import cli
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.models import run as model
 from ccgmodels.models import uncertainty as u
-from ccgmodels.outputs import summaries, tables
+from ccgmodels.outputs import labels, summaries, tables
 from ccgmodels.outputs.workbook import write_report_files, write_workbook
 
 SCENARIO = "cpr_2019_20"
@@ -107,18 +107,23 @@ def expected_from_csv(key: str, csv: pd.DataFrame, unc: pd.DataFrame, scenario) 
     measures = {"Solutions": "solutions", "QIPP": "qipp", "Primary care bridge": "pc_bridge",
                 "Activity": "activity", "System position": "system",
                 "Eliminations": "eliminations"}
-    if key in measures:
-        return tables.by_year(csv, ORG, measures[key])
+    if key in measures:  # items shown by their display names
+        want = tables.by_year(csv, ORG, measures[key])
+        want.index = [labels.label(i, measures[key]) for i in want.index]
+        return want
     if key == "Uncertainty":
         return stat_table(unc, ORG, {
-            (m, s): f"{name} surplus/(deficit) {s}"
+            (m, s): f"{name} surplus/(deficit), {stat}"
             for m, name in (("do_nothing_surplus", "Do nothing"),
                             ("do_something_surplus", "Do something"))
-            for s in ("p5", "p50", "p95")})
+            for s, stat in (("p5", "5th percentile"), ("p50", "median"),
+                            ("p95", "95th percentile"))})
     if key == "Probability of balance":
         return stat_table(unc, ORG, {
-            ("do_nothing_surplus", "prob_surplus_ge_0"): "P(do nothing surplus >= 0)",
-            ("do_something_surplus", "prob_surplus_ge_0"): "P(do something surplus >= 0)"})
+            ("do_nothing_surplus", "prob_surplus_ge_0"):
+                "Chance do nothing is at least break-even",
+            ("do_something_surplus", "prob_surplus_ge_0"):
+                "Chance do something is at least break-even"})
     raise AssertionError(f"no expectation for sheet {key!r}")
 
 
@@ -202,7 +207,8 @@ def test_every_table_sheet_equals_the_table_derived_from_the_csv_files(
 def test_uncertainty_sheet_spread_is_ordered(workbook):
     got = sheet_frame(workbook["Uncertainty"])
     for name in ("Do nothing", "Do something"):
-        p5, p50, p95 = (got.loc[f"{name} surplus/(deficit) {s}"] for s in ("p5", "p50", "p95"))
+        p5, p50, p95 = (got.loc[f"{name} surplus/(deficit), {s}"]
+                        for s in ("5th percentile", "median", "95th percentile"))
         assert (p5 <= p50).all() and (p50 <= p95).all()
     prob = sheet_frame(workbook["Probability of balance"])
     assert ((prob >= 0) & (prob <= 1)).all().all()

@@ -1,0 +1,278 @@
+"""The one catalogue of display names: every identifier a reader could meet (measures, items,
+service lines, points of delivery, scheme statuses, bridge lines, organisations, assumption
+paths) mapped to the words a finance report prints.
+
+Reports, charts, the workbook and the index pages call :func:`label` (or one of the helpers
+below); no identifier such as ``in_year_position`` or ``non_elective_zero_los`` reaches a page.
+Assumption names come from the field descriptions of the scenario models
+(:func:`ccgmodels.inputs.fields.describe`) where no shorter name is written here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..inputs import fields
+from ..inputs.scenario import Scenario
+from ..inputs.vocab import (
+    ALLOCATION_TYPES,
+    BRIDGE_ITEMS,
+    FOOTPRINT,
+    KINDS,
+    PODS,
+    SERVICE_LINES,
+    STATUSES,
+)
+
+SERVICE_LINE_NAMES = {
+    "acute": "Acute", "ambulance": "Ambulance", "mental_health": "Mental health",
+    "community": "Community", "continuing_care": "Continuing healthcare",
+    "prescribing": "Prescribing", "other_primary_care": "Other primary care",
+    "primary_care_cocommissioning": "Primary care co-commissioning",
+    "bcf": "Better Care Fund", "other_programme": "Other programme",
+    "running_costs": "Running costs",
+}
+ALLOCATION_NAMES = {"programme": "Programme", "running_costs": "Running costs",
+                    "primary_care_cocommissioning": "Primary care co-commissioning"}
+POD_NAMES = {
+    "ae": "A&E attendances", "first_outpatient": "First outpatient appointments",
+    "followup_outpatient": "Follow-up outpatient appointments", "elective": "Elective admissions",
+    "day_case": "Day cases", "non_elective": "Non-elective admissions",
+    "non_elective_zero_los": "Non-elective admissions, zero length of stay",
+    "gp_appointments": "GP appointments", "prescribing_items": "Prescribing items",
+}
+STATUS_NAMES = {"delivered": "Delivered", "in_progress": "In progress", "scoping": "Scoping",
+                "unidentified": "Unidentified", "pipeline": "Pipeline (outside the plan)"}
+BRIDGE_NAMES = {
+    "income": "Income", "expenditure": "Expenditure", "in_year_position": "In-year position",
+    "workforce": "Workforce", "estates": "Estates", "other_enablers": "Other enablers",
+    "future_model": "Future model of care", "baseline_funding": "CCG baseline funding",
+    "stf": "STF (GP Forward View)", "end_state": "End state",
+}
+KIND_NAMES = {"ccg": ("CCG", "CCGs"), "provider": ("provider", "providers"),
+              "social_care": ("council", "councils")}
+MEASURE_NAMES = {
+    "allocation": "Allocation", "expenditure": "Plan expenditure",
+    "surplus": "Plan surplus/(deficit)", "control_total": "Control total",
+    "do_nothing_expenditure": "Do nothing expenditure",
+    "do_nothing_surplus": "Do nothing surplus/(deficit)",
+    "do_nothing_cumulative_surplus": "Do nothing cumulative surplus/(deficit)",
+    "solutions": "Solutions", "do_something_surplus": "Do something surplus/(deficit)",
+    "do_something_cumulative_surplus": "Do something cumulative surplus/(deficit)",
+    "underlying_surplus": "Underlying (recurrent) surplus/(deficit)", "income": "Income",
+    "qipp": "QIPP", "qipp_scheme": "QIPP scheme", "qipp_status": "QIPP by status",
+    "qipp_category": "QIPP by category", "pc_bridge": "Primary care bridge",
+    "activity": "Activity", "system": "System position", "eliminations": "Eliminations",
+    "gp_access": "GP appointments a week beyond capacity",
+    "system_opportunity": "System transformation opportunities",
+}
+#: items of one measure whose name differs from the general item names
+MEASURE_ITEMS = {
+    "qipp": {"required": "Required to meet the control total",
+             "planning_rule": "Planning rule (3% of allocation)", "target": "Target",
+             "identified": "Identified schemes", "risk_adjusted": "Risk-adjusted schemes",
+             "unidentified": "Unidentified (gap)", "headroom_target": "Headroom (20% above target)",
+             "pipeline_target": "Pipeline target (target + headroom)",
+             "pipeline": "Pipeline schemes (outside the plan)",
+             "pipeline_cover": "Identified and pipeline over the pipeline target"},
+    "gp_access": {"do_nothing": "Do nothing", "do_something": "Left after the strategy",
+                  "increasing_capacity": "Increasing capacity",
+                  "improved_triage": "Improved triage",
+                  "proactive_risk_stratified_care": "Pro-active and risk-stratified care",
+                  "reduced_gp_admin_burden": "Reduced GP admin burden",
+                  "unallocated": "Unallocated (no share given)"},
+    "system_opportunity": {"total_saving": "Total saving (each counted once)",
+                           "total_investment": "Total investment"},
+    "solutions": {"efficiency": "Provider efficiency", "demand_mitigation": "Demand mitigation",
+                  "schemes": "QIPP schemes (risk-adjusted)",
+                  "contingency_release": "Contingency released",
+                  "primary_care_model": "Primary care model of care",
+                  "contract_flows": "Contract flows", "avoided_cost": "Avoided cost",
+                  "stf": "STF", "social_care": "Social care savings", "total": "Total"},
+    "system": {"income": "Income", "expenditure": "Expenditure",
+               "do_nothing_surplus": "Do nothing surplus/(deficit)"},
+    "eliminations": {"contracts": "Contracts", "bcf": "Better Care Fund", "total": "Total"},
+    "income": {"other": "Other income", "contracts": "Contracts", "budget": "Budget",
+               "bcf": "Better Care Fund", "total": "Total"},
+    "expenditure": {"contingency_reserve": "Contingency reserve",
+                    "unidentified_qipp": "Unidentified QIPP", "total": "Total"},
+}
+#: general item names, across measures
+ITEMS = {**SERVICE_LINE_NAMES, **POD_NAMES, **STATUS_NAMES, **BRIDGE_NAMES, **ALLOCATION_NAMES,
+         "total": "Total"}
+#: shorter names of assumption fields than their descriptions; keyed by field name
+FIELD_NAMES = {
+    "price_inflation": "Price inflation", "price_inflation_by_line": "Price inflation",
+    "volume_growth": "Volume growth", "tariff_efficiency": "Tariff efficiency",
+    "population_growth": "Population growth", "growth": "Allocation growth",
+    "delivery_probability": "QIPP delivery probability", "contingency_rate": "Contingency rate",
+    "efficiency_rate": "Provider efficiency", "demand_mitigation_rate": "Demand mitigation",
+    "headroom_rate": "QIPP headroom", "rate": "QIPP planning rule",
+    "stf_arrives": "GPFV STF arrives",
+    "deflator": "Deflator", "mhis_uplift": "Mental health investment uplift",
+    "cost_share": "Cost share", "age_mix": "Age mix", "activity": "Base-year activity",
+    "non_demographic_growth": "Non-demographic growth", "workforce": "Workforce",
+    "estates": "Estates", "other_enablers": "Other enablers", "control_total": "Control total",
+    "contracts": "Contracts with the footprint's providers",
+    "growth_table": "Activity growth table",
+    "delivery_correlation": "Programme-wide QIPP slippage (correlation)",
+    "levels": "Published allocations", "efficiency_lines": "Lines bought from providers",
+    "mitigation_lines": "Lines demand mitigation reduces",
+    "contingency_release": "Contingency released against QIPP slippage",
+    "stf_delay_years": "Years the GPFV STF arrives late",
+    "enabler_scale": "Enabler costs multiplier",
+    "income_follows_pccc": "Bridge income follows the co-commissioning allocation",
+    "planned": "Stated plan by year", "planned_status": "Status of the stated plan's mitigation",
+    "contingency": "Contingency (stated)", "first_year": "First year of the council's figures",
+    "share": "Share of a joint scheme", "gp_access": "GP access",
+    "unmet_demand": "GP appointments a week beyond capacity",
+    "solution_shares": "Primary care strategy solution shares",
+    "close_by": "Year the strategy closes the gap",
+    "system_opportunities": "System transformation opportunities",
+}
+#: providers whose activity growth table is reference data (000:L2485-2497)
+PROVIDER_NAMES = {"suhft": "SUHFT", "btuh": "BTUH", "meht": "MEHT"}
+#: names of a field that depend on the field above it: (parent, field) -> name
+PAIR_NAMES = {
+    ("allocation", "base"): "Base-year allocation", ("expenditure", "base"): "Base-year spend",
+    ("allocation", "levels"): "Published allocation", ("solutions", "stf"): "STF",
+    ("pods", "activity"): "Base-year activity", ("", "activity"): "Base-year activity",
+    ("qipp", "target"): "QIPP target", ("qipp", "unidentified"): "Unidentified QIPP",
+    ("qipp", "schemes"): "QIPP schemes", ("primary_care_bridge", "years"): "Primary care bridge",
+}
+#: an identifier as code writes it: lower-case words joined by underscores or dots
+IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
+
+#: each vocabulary with its display names, checked to match by the tests
+VOCABULARIES = ((SERVICE_LINES, SERVICE_LINE_NAMES), (PODS, POD_NAMES), (STATUSES, STATUS_NAMES),
+                (BRIDGE_ITEMS, BRIDGE_NAMES), (ALLOCATION_TYPES, ALLOCATION_NAMES),
+                (KINDS, KIND_NAMES))
+
+
+def humanise(identifier: str) -> str:
+    """A readable fallback for an identifier with no catalogue entry: ``foo_bar`` as
+    ``Foo bar``."""
+    text = str(identifier).replace("_", " ").replace(".", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def label(identifier: str, measure: str | None = None) -> str:
+    """The display name of ``identifier``: an item of ``measure`` when given, else a measure or
+    any item; unknown identifiers are humanised, never shown raw."""
+    if measure is not None and identifier in MEASURE_ITEMS.get(measure, {}):
+        return MEASURE_ITEMS[measure][identifier]
+    if measure is None and identifier in MEASURE_NAMES:
+        return MEASURE_NAMES[identifier]
+    if identifier in ITEMS:
+        return ITEMS[identifier]
+    if identifier in PROVIDER_NAMES:
+        return PROVIDER_NAMES[identifier]
+    if identifier in MEASURE_NAMES:
+        return MEASURE_NAMES[identifier]
+    return humanise(identifier)
+
+
+def footprint_name(scenario: Scenario) -> str:
+    """The footprint as a reader knows it, from what it holds: ``Footprint (2 CCGs)``; a
+    scenario of one organisation is that organisation."""
+    if len(scenario.organisations) == 1:
+        return scenario.organisations[0].name
+    counts = Counter(o.kind for o in scenario.organisations)
+    parts = [f"{n} {KIND_NAMES[k][n != 1]}" for k, n in counts.items()]
+    return f"Footprint ({', '.join(parts)})"
+
+
+def org_name(scenario: Scenario, org: str) -> str:
+    """Display name of organisation ``org`` of ``scenario`` (or of the footprint)."""
+    if org == FOOTPRINT:
+        return footprint_name(scenario)
+    for o in scenario.organisations:
+        if o.id == org:
+            return o.name
+    return humanise(org)
+
+
+def scheme_names(scenario: Scenario) -> dict[tuple[str, str], str]:
+    """``(org id, scheme id) -> scheme name as the plan prints it``."""
+    out = {}
+    for o in scenario.organisations:
+        for s in getattr(getattr(o, "qipp", None), "schemes", []) or []:
+            out[(o.id, s.id)] = s.name
+    return out
+
+
+def _field_name(part: str, description: str) -> str:
+    if part in FIELD_NAMES:
+        return FIELD_NAMES[part]
+    text = re.sub(r"\s*\[[^\]]*\]", "", description).split(";")[0].split(", or ")[0]
+    text = re.sub(r"\s*\([^)]*\)", "", text).strip().rstrip(".")
+    return text or humanise(part)
+
+
+def assumption_name(scenario: Scenario, path: str, with_org: bool = True) -> str:
+    """Display name of the assumption at dotted ``path``, with its organisation: e.g.
+    ``organisations.cpr_ccg.expenditure.volume_growth.acute`` as ``Volume growth: Acute (NHS
+    Castle Point and Rochford CCG)``; ``organisations.*.`` paths say "all organisations"."""
+    parts = path.split(".")
+    who = ""
+    if parts[0] == "organisations" and len(parts) > 2:
+        who = "all organisations" if parts[1] == "*" else org_name(scenario, parts[1])
+        org = next((o for o in scenario.organisations if o.id == parts[1]),
+                   scenario.organisations[0])
+        root, rest = type(org), parts[2:]
+    else:
+        root, rest = Scenario, parts
+    # the deepest field names the assumption; the mapping keys on the way (lines, points of
+    # delivery, statuses, years, age bands) say which one
+    is_key = [_is_key(root, rest, i) for i in range(len(rest))]
+    name, keys = humanise(rest[-1]), [k for k, key in zip(rest, is_key, strict=True) if key]
+    for i in range(len(rest), 0, -1):
+        if is_key[i - 1]:
+            continue
+        pair = (rest[i - 2] if i > 1 else "", rest[i - 1])
+        try:
+            meta = fields.describe(root, rest[:i])
+        except KeyError:
+            break
+        name = PAIR_NAMES.get(pair) or _field_name(rest[i - 1], meta.description)
+        above = (rest[i - 3] if i > 2 else "", rest[i - 2] if i > 1 else "")
+        if above in PAIR_NAMES and not is_key[i - 2]:  # allocation.base.programme
+            name, keys = PAIR_NAMES[above], [rest[i - 1], *keys]
+        break
+    detail = ", ".join(_key_name(k) for k in keys)
+    text = f"{name}: {detail}" if detail else name
+    return f"{text} ({who})" if who and with_org else text
+
+
+def _is_key(root, parts: list[str], i: int) -> bool:
+    """Whether ``parts[i]`` is a mapping key (a line, a year, an age band) rather than a field."""
+    from typing import get_origin
+
+    try:
+        tp, _, _ = fields.walk(root, parts[:i])
+    except KeyError:
+        return True
+    return get_origin(tp) in (dict, list) or not (isinstance(tp, type) and hasattr(
+        tp, "model_fields"))
+
+
+def _key_name(key: str) -> str:
+    if re.fullmatch(r"\d{4}/\d{2}", key):
+        return key
+    if re.fullmatch(r"[\d+\-]+", key):
+        return f"ages {key}"
+    return ITEMS.get(key) or label(key)
+
+
+def identifiers_in(text: str) -> list[str]:
+    """Identifier-like words in ``text`` (``in_year_position``, ``a.b``) that a page should not
+    show; numbers, years and file names with a known extension are not identifiers."""
+    found = []
+    for m in IDENTIFIER.finditer(text):
+        word = m.group(0)
+        if re.search(r"\.(html|pdf|xlsx|csv|yaml|json|ipynb|png|md)$", word) or re.search(
+                r"\.(uk|org|com|net|gov|nhs)$", word):  # file names and web addresses
+            continue
+        found.append(word)
+    return found

@@ -1,0 +1,233 @@
+"""The report's words written from its numbers: the executive summary, the notes on the STP
+summary's empty rows, and the methods.
+
+Every figure in a sentence is read from the results (or the Monte Carlo summary, or the
+tornado table) passed in; nothing is typed. Money in £k, written as plans print it (deficits in
+brackets in tables; in sentences "a deficit of £8,909k"). Sign: surplus positive, deficit
+negative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ..inputs.scenario import Scenario
+from ..inputs.vocab import FOOTPRINT
+from ..models import results as catalogue
+from . import labels, summaries
+from .tables import money
+
+
+def pounds(value: float) -> str:
+    """``value`` [£k] in a sentence: ``£8,909k``, no sign (the words carry it)."""
+    return f"£{money(abs(value))}k"
+
+
+def position(value: float) -> str:
+    """A surplus/(deficit) [£k] in words: ``a deficit of £8,909k``, ``a surplus of £622k`` or
+    ``break-even``."""
+    if round(value) == 0:
+        return "break-even"
+    return f"a {'surplus' if value > 0 else 'deficit'} of {pounds(value)}"
+
+
+def _series(results: pd.DataFrame, org: str, measure: str, item: str = "") -> pd.Series:
+    sel = results[(results["org"] == org) & (results["measure"] == measure)
+                  & (results["item"].fillna("") == item)]
+    return sel.groupby("year")["value"].sum().sort_index()
+
+
+def _lower(text: str) -> str:
+    """``text`` inside a sentence: its first letter lower-cased unless it starts an acronym."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _join(parts: Sequence[str]) -> str:
+    parts = list(parts)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def subject(scenario: Scenario, org: str) -> str:
+    """``org`` as the subject of a sentence: an organisation's name, or the footprint with the
+    organisations it holds."""
+    if org != FOOTPRINT:
+        return labels.org_name(scenario, org)
+    names = [o.name for o in scenario.organisations]
+    return names[0] if len(names) == 1 else f"the footprint of {_join(names)}"
+
+
+def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRINT,
+                      summary: pd.DataFrame | None = None,
+                      tornado: pd.DataFrame | None = None, runs: int = 0) -> list[str]:
+    """The executive summary of ``org`` as plain-English sentences, every figure from the
+    inputs.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Tidy results [£k].
+    summary : pandas.DataFrame, optional
+        :func:`ccgmodels.models.uncertainty.summarise` output: adds the probability of balance
+        and the 5th-95th percentile range of the end-year position.
+    tornado : pandas.DataFrame, optional
+        :func:`ccgmodels.models.uncertainty.tornado` output: adds the three assumptions that
+        move the end-year position most.
+
+    Returns
+    -------
+    list of str
+        The do-nothing gap by the end year and cumulatively; what closes it (the largest
+        solutions); the requirement left; the year of balance; the probability of balance; the
+        assumptions that matter most.
+    """
+    name = subject(scenario, org)
+    years = summaries.years_of(results, org)
+    base, end = years[0], years[-1]
+    dn = _series(results, org, "do_nothing_surplus")
+    ds = _series(results, org, "do_something_surplus")
+    dn_cum = float(dn.sum())
+    out = [f"If nothing changes, {name} moves from {position(dn[base])} in {base} to "
+           f"{position(dn[end])} in {end}; over the {len(years)} years to {end} that adds up "
+           f"to {position(dn_cum)}."]
+    sol = results[(results["org"] == org) & (results["measure"] == "solutions")
+                  & (results["year"] == end) & (results["item"] != "total")]
+    sol = sol.groupby("item")["value"].sum()
+    total = float(sol.sum())
+    if abs(total) >= 0.5:
+        top = sol[sol.abs() >= 0.5].sort_values(ascending=False, key=abs).head(3)
+        parts = [f"{_lower(labels.label(i, 'solutions'))} {pounds(v)}"
+                 + (" (a cost)" if v < 0 else "") for i, v in top.items()]
+        gap = -float(dn[end]) if dn[end] < 0 else 0.0
+        share = (f" close {min(total / gap, 9.99):.0%} of the do-nothing gap" if gap > 0
+                 else " add to the position")
+        out.append(f"Solutions worth {pounds(total)} in {end}{share}; the largest are "
+                   f"{_join(parts)}.")
+    else:
+        out.append(f"The scenario has no solutions in {end}: do something equals do nothing.")
+    control = _series(results, org, "control_total")
+    target = float(control.get(end, 0.0)) if len(control) else 0.0
+    left = target - float(ds[end])
+    goal = "break-even" if round(target) == 0 else f"its control total of {pounds(target)}"
+    if left > 0.5:
+        out.append(f"After solutions, {name} is at {position(ds[end])} in {end}: a further "
+                   f"{pounds(left)} a year is still needed to reach {goal}, and the cumulative "
+                   f"position by {end} is {position(ds.sum())}.")
+    else:
+        out.append(f"After solutions, {name} is at {position(ds[end])} in {end}, meeting "
+                   f"{goal}; the cumulative position by {end} is {position(ds.sum())}.")
+    out.append(balance_sentence(ds))
+    if summary is not None:
+        out += _uncertainty_sentences(summary, org, end, runs)
+    if tornado is not None and len(tornado):
+        top = tornado.head(3)
+        parts = [f"{labels.assumption_name(scenario, r.assumption)} ({position(r.value_low)} "
+                 f"at its low, {position(r.value_high)} at its high)" for r in top.itertuples()]
+        out.append(f"The {len(top)} assumptions that move the {end} do-something position "
+                   f"most are {_join(parts)}.")
+    return out
+
+
+def balance_sentence(surplus: pd.Series) -> str:
+    """When the do-something position [£k] by year is in balance (at least break-even)."""
+    years = list(surplus.index)
+    ok = [y for y, v in surplus.items() if v >= -0.5]
+    end = years[-1]
+    if not ok:
+        return f"The do-something position is not in balance in any year to {end}."
+    if len(ok) == len(years):
+        return f"The do-something position is in balance in every year from {years[0]} to {end}."
+    if surplus[end] >= -0.5:
+        last_deficit = max(i for i, y in enumerate(years) if y not in ok)
+        before = float(surplus.iloc[: last_deficit + 1].clip(upper=0).sum())
+        return (f"The do-something position is in balance from {years[last_deficit + 1]} to "
+                f"{end}, after deficits adding up to {pounds(before)}.")
+    return (f"The do-something position is in balance only in {_join(ok)}, and in deficit in "
+            f"{end}.")
+
+
+def _uncertainty_sentences(summary: pd.DataFrame, org: str, year: str, runs: int = 0
+                           ) -> list[str]:
+    sel = summary[(summary["org"] == org) & (summary["measure"] == "do_something_surplus")
+                  & (summary["year"] == year) & (summary["item"].fillna("") == "")]
+    stat = sel.set_index("stat")["value"]
+    if summaries.PROB not in stat:
+        return []
+    runs_text = f"{runs:,} Monte Carlo runs" if runs else "the Monte Carlo runs"
+    text = (f"Across {runs_text}, the chance that the {year} do-something position is at least "
+            f"break-even is {stat[summaries.PROB]:.0%}")
+    if {"p5", "p95"} <= set(stat.index):
+        text += (f"; nine runs in ten fall between {position(stat['p5'])} and "
+                 f"{position(stat['p95'])}")
+    return [text + "."]
+
+
+def stp_notes(table: pd.DataFrame, scenario: Scenario) -> dict[str, str]:
+    """Why each all-zero row of an STP summary (:func:`summaries.stp_summary`) is zero:
+    row label -> note."""
+    kinds = {o.kind for o in scenario.organisations}
+    why = {
+        "Provider Surplus / (Deficit)": "No NHS provider is modelled in this scenario, so the "
+        "provider row is empty (the documents give no provider finances for it).",
+        "Social Care Surplus / (Deficit)": "No council's social care is modelled in this "
+        "scenario, so the social care row is empty.",
+        "Indicative STF Allocation": "No sustainability and transformation funding is assumed "
+        "in this year.",
+        "Commissioner Surplus / (Deficit)": "No commissioner is modelled in this scenario.",
+    }
+    present = {"Provider Surplus / (Deficit)": "provider" in kinds,
+               "Social Care Surplus / (Deficit)": "social_care" in kinds,
+               "Commissioner Surplus / (Deficit)": "ccg" in kinds}
+    out = {}
+    for row, values in table.iterrows():
+        if (values.abs() >= 0.5).any():
+            continue
+        if present.get(row, False):
+            out[row] = "The organisations of this kind break even in every column this year."
+        elif row in why:
+            out[row] = why[row]
+        else:
+            out[row] = "Every line that adds up to this row is zero this year."
+    return out
+
+
+#: the definitions printed at the end of every report, from their one source
+def methods() -> list[tuple[str, str]]:
+    """``(term, definition)`` pairs for the methods section."""
+    m = catalogue.MEASURES
+    return [
+        ("Do nothing", f"{catalogue.DO_NOTHING[:1].upper()}{catalogue.DO_NOTHING[1:]}."),
+        ("Solutions", f"{m['solutions'].definition}: "
+                      + ", ".join(labels.MEASURE_ITEMS["solutions"][i].lower()
+                                  if not labels.MEASURE_ITEMS["solutions"][i][1].isupper()
+                                  else labels.MEASURE_ITEMS["solutions"][i]
+                                  for i in labels.MEASURE_ITEMS["solutions"] if i != "total")
+                      + ". Schemes count at their delivery probability; the contingency is "
+                        "released once, up to the QIPP slippage."),
+        ("Do something", f"{m['do_something_surplus'].definition}: do nothing plus "
+                         "solutions."),
+        ("Requirement", "What must be saved each year to reach the control total: the control "
+                        "total less the do-nothing position, where that is positive (zero "
+                        "otherwise); break-even when no control total is stated."),
+        ("Underlying position", f"{m['underlying_surplus'].definition}: the do-something "
+                                "position without STF, the contingency release and one-off "
+                                "scheme savings."),
+        ("Risk-adjusted saving", "A scheme's net saving times the probability that a scheme of "
+                                 "its status is delivered."),
+        ("Sign convention", "Money in £k (thousands of pounds) in cash unless a table says "
+                            "base-year prices; surplus positive, deficits negative and shown "
+                            "in brackets, as NHS plans print Surplus/(Deficit); savings are "
+                            "positive numbers that reduce expenditure."),
+        ("Package default", "An assumption the scenario file leaves out, so the model's own "
+                            "default applies (each default is described in the scenario "
+                            "schema); the assumptions register marks it Default."),
+        ("ASSUMPTION", "A figure the planning documents do not give, chosen and explained in "
+                       "the scenario file's sources; What-if marks a figure a what-if scenario "
+                       "changes from the scenario it extends."),
+        ("Probability of balance", "The share of Monte Carlo runs in which the do-something "
+                                   "position is at least break-even; each run draws every "
+                                   "uncertain assumption from its range."),
+    ]

@@ -1,0 +1,276 @@
+"""The registers of a scenario report: every assumption with its value by year, unit and
+source (or its ASSUMPTION flag), what-if changes marked; and the QIPP scheme register.
+
+Both are plain tables (:class:`pandas.DataFrame`) so the HTML report and the Excel pack show
+the same rows. Values are as the scenario holds them: money [£k], rates as fractions (shown as
+per cent), counts. Sources come from the scenario's ``sources:`` block, matched on the longest
+dotted prefix of each assumption's path.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from ..inputs import fields
+from ..inputs.scenario import Scenario
+from ..inputs.vocab import FOOTPRINT
+from . import labels
+from .tables import money
+
+#: fields that describe the scenario rather than assume anything, and blocks shown elsewhere
+NOT_ASSUMPTIONS = {"name", "title", "description", "base_year", "end_year", "sources",
+                   "uncertainty", "organisations", "id", "kind"}
+#: the flag of a row: where its value comes from
+FLAG_SOURCE, FLAG_ASSUMPTION, FLAG_DEFAULT, FLAG_WHATIF, FLAG_NONE = (
+    "Source", "ASSUMPTION", "Default", "What-if", "No source")
+YEAR = re.compile(r"^\d{4}/\d{2}$")
+ALL_YEARS = "All years"
+
+
+def source_of(sources: Mapping[str, str], path: str) -> str:
+    """The ``sources:`` entry that covers ``path`` (the longest dotted prefix), or ""."""
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        key = ".".join(parts[:i])
+        if key in sources:
+            return sources[key]
+        star = ".".join(["organisations", "*", *parts[2:i]]) if parts[0] == "organisations" \
+            else None
+        if star and star in sources:
+            return sources[star]
+    return ""
+
+
+def format_value(value: Any, unit: str) -> str:
+    """An assumption's value as a report prints it: £k as plans print money, fractions as per
+    cent (two decimals when needed), yes/no, counts with separators."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list | tuple):
+        if value and all(isinstance(v, dict) for v in value):
+            return "; ".join(_entry(v) for v in value)
+        return ", ".join(labels.label(str(v)) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{labels.label(str(k)) if not str(k)[:1].isdigit() else k} "
+                         f"{format_value(v, unit)}" for k, v in value.items())
+    if isinstance(value, str):
+        return labels.label(value) if labels.IDENTIFIER.fullmatch(value) or "_" not in value \
+            and value.islower() else value
+    if not isinstance(value, int | float) or math.isnan(value):
+        return str(value)
+    if unit.startswith("fraction"):
+        pct = value * 100
+        return f"{pct:.2f}%" if round(pct, 1) != round(pct, 2) else f"{pct:.1f}%"
+    if unit.startswith("£k"):
+        return money(value)
+    if unit.startswith("count"):
+        return f"{value:,.0f}"
+    return f"{value:g}"
+
+
+def _entry(entry: dict) -> str:
+    """One entry of a list of mappings in words: a contract as ``SUHFT: Acute 70% (block
+    contract)``, anything else as its fields."""
+    if "provider" in entry and "lines" in entry:
+        lines = ", ".join(f"{labels.label(k)} {v:.0%}" for k, v in entry["lines"].items())
+        return (f"{labels.label(entry['provider'])}: {lines}"
+                f" ({entry.get('basis', 'activity')} contract)")
+    return ", ".join(f"{labels.humanise(k)} {format_value(v, '')}" for k, v in entry.items())
+
+
+def _flat(node: Any, path: str = "") -> dict[str, Any]:
+    """Leaves of plain data by dotted path (lists of schemes by their ids)."""
+    out: dict[str, Any] = {}
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out.update(_flat(v, f"{path}.{k}" if path else str(k)))
+    elif isinstance(node, list) and node and all(isinstance(x, dict) for x in node):
+        for i, x in enumerate(node):
+            out.update(_flat(x, f"{path}.{x.get('id', i)}"))
+    else:
+        out[path] = node
+    return out
+
+
+def _rows(scenario: Scenario, root: Any, node: Any, path: str, org: str, unit_root: type,
+          unit_parts: list[str], out: list[dict]) -> None:
+    key_years = isinstance(node, dict) and node and all(YEAR.match(str(k)) for k in node)
+    if isinstance(node, dict) and not key_years and not path.endswith(("age_mix",)):
+        for k, v in node.items():
+            if not path and k in NOT_ASSUMPTIONS:
+                continue
+            _rows(scenario, root, v, f"{path}.{k}" if path else str(k), org, unit_root,
+                  [*unit_parts, str(k)], out)
+        return
+    if key_years and all(isinstance(v, dict) for v in node.values()):  # {year: {field: v}}
+        subfields = list(dict.fromkeys(f for v in node.values() for f in v))
+        for f in subfields:
+            _rows(scenario, root, {y: v.get(f) for y, v in node.items()}, f"{path}.{f}", org,
+                  unit_root, [*unit_parts, next(iter(node)), f], out)
+            out[-1]["leaves"] = {f"{path}.{y}.{f}": v.get(f) for y, v in node.items()}
+        return
+    try:
+        meta = fields.describe(unit_root, unit_parts)
+        unit = meta.unit
+    except KeyError:
+        unit = ""
+    out.append({"path": path, "org": org, "unit": unit, "value": node, "by_year": key_years,
+                "default": _is_default(unit_root, unit_parts, node),
+                "leaves": _flat(node, path) if isinstance(node, dict | list) else {path: node}})
+
+
+def _is_default(root: type, parts: list[str], value: Any) -> bool:
+    """Whether ``value`` is the package default of the field at ``parts`` below ``root``."""
+    try:
+        parent, _, _ = fields.walk(root, parts[:-1])
+    except KeyError:
+        return False
+    info = getattr(parent, "model_fields", {}).get(parts[-1]) if parts else None
+    if info is None or info.is_required():
+        return False
+    default = info.get_default(call_default_factory=True)
+    if hasattr(default, "model_dump"):
+        default = default.model_dump(mode="json")
+    return default == value
+
+
+def assumptions_register(scenario: Scenario, base: Scenario | None = None) -> pd.DataFrame:
+    """Every assumption ``scenario`` uses, one row each.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario reported.
+    base : Scenario, optional
+        The scenario it varies (the one a what-if ``extends:``, or the file before ``--set``):
+        rows whose value differs from it are flagged ``What-if`` with the base value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Organisation, Assumption, Unit``, one per year (the modelled years and any
+        earlier year an assumption is given for) plus ``All years``
+        (the value, as text, in the years it applies to), ``Source`` (document and line, the
+        ASSUMPTION text, or the package default), ``Flag`` (:data:`FLAG_SOURCE`,
+        :data:`FLAG_ASSUMPTION`, :data:`FLAG_DEFAULT`, :data:`FLAG_WHATIF` or
+        :data:`FLAG_NONE`) and ``path`` (the dotted path, for the workbook and tests; not shown
+        in the HTML). QIPP schemes are one row pointing at :func:`scheme_register`.
+    """
+    data = scenario.model_dump(mode="json")
+    base_flat = _flat(base.model_dump(mode="json")) if base is not None else {}
+    rows: list[dict] = []
+    _rows(scenario, data, {k: v for k, v in data.items() if k not in NOT_ASSUMPTIONS}, "",
+          FOOTPRINT, Scenario, [], rows)
+    for o, od in zip(scenario.organisations, data["organisations"], strict=True):
+        od = {k: v for k, v in od.items() if k not in NOT_ASSUMPTIONS and k != "name"}
+        sub: list[dict] = []
+        _rows(scenario, od, od, "", o.id, type(o), [], sub)
+        for r in sub:
+            r["path"] = f"organisations.{o.id}.{r['path']}"
+            r["leaves"] = {f"organisations.{o.id}.{k}": v for k, v in r["leaves"].items()}
+        rows += sub
+    # the modelled years, and any other years an assumption is given for (the bridge's
+    # earlier years)
+    years = sorted(set(scenario.years) | {str(y) for r in rows if r["by_year"] for y in
+                                          r["value"]})
+    out = []
+    for r in rows:
+        path, value, unit = r["path"], r["value"], r["unit"]
+        if value is None:  # an optional assumption the scenario does not use
+            continue
+        is_default = r["default"]
+        source = source_of(scenario.sources, path)
+        row = {"Organisation": labels.org_name(scenario, r["org"]) if r["org"] != FOOTPRINT
+               else "All organisations",
+               "Assumption": labels.assumption_name(scenario, path, with_org=False),
+               "Unit": _unit_name(unit), "path": path}
+        if path.endswith(".qipp.schemes"):
+            for y in [*years, ALL_YEARS]:
+                row[y] = ""
+            row[ALL_YEARS] = f"{len(value or [])} schemes: see the QIPP scheme register"
+        elif r["by_year"]:
+            for y in years:
+                row[y] = format_value(value.get(y), unit) if y in value else ""
+            row[ALL_YEARS] = ""
+        else:
+            for y in years:
+                row[y] = ""
+            row[ALL_YEARS] = format_value(value, unit)
+        changed = []
+        if base is not None:
+            changed = [p for p, v in r["leaves"].items() if base_flat.get(p, object()) != v]
+        if changed:
+            was = {p: base_flat.get(p) for p in changed}
+            was_text = "; ".join(format_value(v, unit) for v in was.values()
+                                 if v is not None) or "not set"
+            flag = FLAG_WHATIF
+            source = (f"What-if: changed from {was_text} in {base.title}"
+                      + (f". {source}" if source else ""))
+        elif source:
+            flag = FLAG_ASSUMPTION if "ASSUMPTION" in source else FLAG_SOURCE
+        elif is_default:
+            flag = FLAG_DEFAULT
+            source = "Package default: not set in the scenario file (see the methods)"
+        else:
+            flag = FLAG_NONE
+            source = "No source given in the scenario file"
+        row["Source"], row["Flag"] = source, flag
+        out.append(row)
+    cols = ["Organisation", "Assumption", "Unit", *years, ALL_YEARS, "Source", "Flag", "path"]
+    return pd.DataFrame(out, columns=cols)
+
+
+def _unit_name(unit: str) -> str:
+    return {"fraction/yr": "% a year", "fraction": "%", "£k": "£k", "£k/yr": "£k a year",
+            "count/yr": "a year", "count": "count", "factor": "×", "years": "years"}.get(
+        unit, unit)
+
+
+#: columns of the scheme register, money in £k
+SCHEME_COLUMNS = ["Organisation", "Scheme", "Category", "Status", "Gross saving",
+                  "Investment", "Net saving", "Delivery probability", "Risk-adjusted saving",
+                  "Phasing", "Recurrent"]
+
+
+def scheme_register(scenario: Scenario) -> pd.DataFrame:
+    """Every QIPP scheme of every commissioner: full-year gross saving, investment and net
+    saving [£k/yr], the delivery probability of its status [fraction] and the risk-adjusted net
+    saving (probability × net) [£k/yr], when it starts and whether it recurs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SCHEME_COLUMNS`, one row per scheme, schemes in the plan's order.
+    """
+    rows = []
+    for o in scenario.organisations:
+        q = getattr(o, "qipp", None)
+        if q is None:
+            continue
+        for s in q.schemes:
+            # a joint scheme at this commissioner's share; a described, uncosted pipeline
+            # item has no figures
+            nan = float("nan")
+            net = s.net * s.share if s.costed else nan
+            gross = s.gross * s.share if s.costed else nan
+            p = float(q.delivery_probability.get(s.status, 0.0))
+            start = s.start_year or scenario.base_year
+            name = s.name + (f" (joint, {s.share:.1%} share)" if s.share < 1 else "") + (
+                "" if s.costed else " (described, not costed)")
+            rows.append({
+                "Organisation": o.name, "Scheme": name,
+                "Category": labels.label(s.category), "Status": labels.label(s.status),
+                "Gross saving": gross,
+                "Investment": s.investment * s.share if s.costed else nan,
+                "Net saving": net,
+                "Delivery probability": p, "Risk-adjusted saving": p * net,
+                "Phasing": f"{start} Q{s.start_quarter}",
+                "Recurrent": "Yes" if s.recurrent else "No (one year)"})
+    return pd.DataFrame(rows, columns=SCHEME_COLUMNS)

@@ -1,0 +1,350 @@
+"""The board report of one scenario, section by section: what the report notebook displays.
+
+:func:`build` loads and runs the scenario (and its Monte Carlo and tornado when ``runs`` > 0),
+finds the scenario it varies (for the what-if marks of the assumptions register) and returns a
+:class:`Report` whose methods each give one section as :class:`~ccgmodels.outputs.document.Html`:
+the cover, the executive summary, key figures, the position and its charts, the STP summary,
+the system view, QIPP and its scheme register, the primary care bridge, activity, uncertainty,
+the assumptions register and the methods. Money in £k; surplus positive, deficits in brackets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..inputs.lineage import extends_of
+from ..inputs.loading import load_scenario
+from ..inputs.scenario import Scenario
+from ..inputs.vocab import FOOTPRINT
+from . import document as doc
+from . import labels, narrative, plotting, register, summaries, tables
+from .document import Html
+
+#: the figures of the key figures table: (measure, item, label, unit); years across
+KEY_ROWS = (
+    ("allocation", "total", "Allocation", "£k"),
+    ("do_nothing_surplus", "", "Do nothing surplus/(deficit)", "£k"),
+    ("solutions", "total", "Solutions", "£k"),
+    ("do_something_surplus", "", "Do something surplus/(deficit)", "£k"),
+    ("do_something_cumulative_surplus", "", "Do something, cumulative", "£k"),
+    ("underlying_surplus", "", "Underlying (recurrent) surplus/(deficit)", "£k"),
+    ("qipp", "required", "Requirement: savings needed to meet the control total", "£k"),
+    ("qipp", "unidentified", "QIPP still to identify", "£k"),
+)
+CONVENTIONS = ("Money in £k (thousands of pounds); surplus positive, deficits in brackets, as "
+               "NHS plans print Surplus/(Deficit).")
+
+
+@dataclass
+class Report:
+    """A scenario run, ready to show: see the module docstring."""
+
+    scenario: Scenario
+    results: pd.DataFrame  # as shown: cash, or base-year prices
+    cash: pd.DataFrame
+    org: str
+    runs: int
+    seed: int
+    base: Scenario | None = None
+    summary: pd.DataFrame | None = None
+    sensitivity: pd.DataFrame | None = None
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+    output_dir: str = ""
+    real_terms: bool = False
+
+    @property
+    def name(self) -> str:
+        """The organisation shown, by its display name."""
+        return labels.org_name(self.scenario, self.org)
+
+    @cached_property
+    def book(self) -> dict[str, tables.ReportTable]:
+        """The report's tables (:func:`ccgmodels.outputs.tables.report_tables`)."""
+        return tables.report_tables(self.results, self.scenario, self.org, self.summary)
+
+    def _figure(self, fig, filename: str) -> Html:
+        plotting.save_figure(fig, self.output_dir, filename)
+        return doc.figure(plotting.to_png(fig, dpi=110), plotting.alt_text(fig))
+
+    # --- sections ---------------------------------------------------------------------------
+
+    def facts(self) -> list[tuple[str, str]]:
+        """The run's facts for the cover and the Excel pack's cover sheet."""
+        s, p = self.scenario, self.provenance
+        orgs = "; ".join(o.name for o in s.organisations)
+        commit = p.get("commit") or "not recorded"
+        if p.get("dirty"):
+            commit += " (with uncommitted changes)"
+        facts = [("Organisations", orgs), ("Figures shown for", self.name),
+                 ("Horizon", f"{s.base_year} to {s.end_year} ({len(s.years)} years)"),
+                 ("Prices", f"{s.base_year} prices" if self.real_terms else "cash"),
+                 ("Prepared", str(p.get("date") or date.today().isoformat())),
+                 ("Model", f"ccgmodels {p.get('version') or _version()}, commit {commit}"),
+                 ("Run", (str(p.get("run_id"))[:8] if p.get("run_id") else "interactive")
+                  + (f"; {self.runs:,} Monte Carlo runs, seed {self.seed}" if self.runs
+                     else "; no Monte Carlo runs"))]
+        if self.base is not None:
+            facts.insert(1, ("Compared with", f"{self.base.title}: what-if changes are marked "
+                                              "in the assumptions register"))
+        return facts
+
+    def cover(self) -> Html:
+        s = self.scenario
+        return doc.cover(s.title, s.description or "", self.facts(), CONVENTIONS)
+
+    def executive_summary(self) -> Html:
+        text = narrative.executive_summary(self.results, self.scenario, self.org, self.summary,
+                                           self.sensitivity, self.runs)
+        return doc.section("Executive summary", doc.paragraphs(text, "summary"))
+
+    def key_figures(self) -> Html:
+        rows = {}
+        for measure, item, label, _ in KEY_ROWS:
+            sel = self.results[(self.results["org"] == self.org)
+                               & (self.results["measure"] == measure)
+                               & (self.results["item"].fillna("") == item)]
+            if len(sel):
+                rows[label] = sel.groupby("year")["value"].sum()
+        frame = pd.DataFrame(rows).T
+        frame = frame[sorted(frame.columns)]
+        frame.index.name = f"{self.name} (£k)"
+        parts = [doc.table(frame, "£k", totals=("Do something surplus/(deficit)",),
+                           css="key-figures")]
+        if self.summary is not None:
+            balance = tables.uncertainty_tables(self.summary, self.org, self.name)
+            if "Probability of balance" in balance:
+                t = balance["Probability of balance"]
+                parts.append(doc.table(t.frame, "fraction", caption=t.title))
+        return doc.section("Key figures", *parts)
+
+    def position(self) -> Html:
+        book = self.book
+        # the headline figures are the key figures above; the Excel pack has the Headline
+        parts = [self._figure(plotting.do_nothing_vs_something(self.results, self.org,
+                                                               self.name),
+                              "do_nothing_vs_something")]
+        if "allocation" in set(self.results.loc[self.results["org"] == self.org, "measure"]):
+            data, org, name = self.results, self.org, self.name
+            others = [o for o in self.scenario.organisations if o.kind != "ccg"]
+            if self.org == FOOTPRINT and others:  # allocations are the commissioners' only
+                data, org, name = commissioners(self.results, self.scenario)
+            parts.append(self._figure(plotting.allocation_vs_expenditure(data, org, name),
+                                      "allocation_vs_expenditure"))
+        if "Solutions" in book:
+            parts.append(doc.report_table(book["Solutions"]))
+        return doc.section("The position: do nothing and do something", *parts)
+
+    def stp(self) -> Html:
+        book, s = self.book, self.scenario
+        parts = []
+        for year in dict.fromkeys([s.base_year, s.end_year]):
+            t = book[tables.stp_key(year)]
+            parts.append(doc.report_table(t, narrative.stp_notes(t.frame, s)))
+        return doc.section("STP summary", *parts, intro="In the layout of the STP financial "
+                           "template (do nothing, solutions, do something), for the whole "
+                           "footprint.")
+
+    def system(self) -> Html:
+        book = self.book
+        if "System position" not in book:
+            return Html("")
+        from ..models.system import EXPLANATION
+
+        flows = book["Eliminations"]
+        if (flows.frame.abs() < 0.5).all().all():
+            return doc.section("System position", doc.paragraphs([
+                EXPLANATION, "No organisation of this footprint pays another (no contracts "
+                "with its providers, no Better Care Fund pooled with its councils), so nothing "
+                "is eliminated and the system position is the sum of the organisations."]),
+                doc.report_table(book["System position"]))
+        return doc.section("System position", doc.paragraphs([EXPLANATION]),
+                           doc.report_table(book["System position"]),
+                           doc.report_table(flows))
+
+    def qipp(self) -> Html:
+        book = self.book
+        parts = []
+        if "QIPP" in book:
+            parts += [doc.report_table(book["QIPP"]),
+                      self._figure(plotting.qipp_by(self.results, self.org, "status",
+                                                    name=self.name), "qipp_by_status")]
+        schemes = register.scheme_register(self.scenario)
+        if self.org != FOOTPRINT:
+            schemes = schemes[schemes["Organisation"] == self.name]
+        if len(schemes):
+            parts.append(doc.section("QIPP scheme register", doc.scheme_table(schemes),
+                                     level=3, intro="Each scheme's full-year saving; the "
+                                     "risk-adjusted saving is the net saving times the "
+                                     "delivery probability of its status."))
+        return doc.section("QIPP", *parts) if parts else Html("")
+
+    def bridge(self) -> Html:
+        book = self.book
+        if "Primary care bridge" not in book:
+            return Html("")
+        return doc.section("Primary care bridge", doc.report_table(book["Primary care bridge"]),
+                           self._figure(plotting.bridge_waterfall(self.results, self.org,
+                                                                  name=self.name),
+                                        "primary_care_bridge"))
+
+    def activity(self) -> Html:
+        book = self.book
+        if "Activity" not in book:
+            return Html("")
+        return doc.section("Activity by point of delivery",
+                           self._figure(plotting.activity_by_pod(self.results, self.org,
+                                                                 name=self.name),
+                                        "activity_by_pod"),
+                           doc.report_table(book["Activity"]))
+
+    def uncertainty(self) -> Html:
+        if self.summary is None:
+            return doc.section("Uncertainty", doc.paragraphs([
+                "No Monte Carlo runs were made for this report, so it shows no range."]))
+        book = self.book
+        parts = [self._figure(plotting.fan_chart(self.summary, self.org, name=self.name),
+                              "fan_chart"), doc.paragraphs([self.dependence()])]
+        if self.sensitivity is not None and len(self.sensitivity):
+            names = {p: labels.assumption_name(self.scenario, p)
+                     for p in self.sensitivity["assumption"]}
+            parts.append(self._figure(plotting.tornado_chart(
+                self.sensitivity, self.scenario.name, names=names, name=self.name),
+                "tornado"))
+        parts += [doc.report_table(book["Uncertainty"])]
+        return doc.section("Uncertainty", *parts, intro=(
+            f"The spread of the surplus/(deficit) over {self.runs:,} Monte Carlo runs, each "
+            "drawing every uncertain assumption from its range, and the assumptions that move "
+            "the end-year position most, each taken alone from the low to the high end of its "
+            "range."))
+
+    def dependence(self) -> str:
+        """How the Monte Carlo draws depend on each other, by display names."""
+        s = self.scenario
+        shared = [labels.assumption_name(s, k) for k in s.uncertainty
+                  if k.startswith("organisations.*.")]
+        own = [k for k in s.uncertainty if not k.startswith("organisations.*.")]
+        parts = []
+        if shared:
+            parts.append("one draw a run for every organisation: " + ", ".join(shared))
+        if own:
+            parts.append(f"{len(own)} ranges drawn for one organisation each, independently")
+        rho = s.delivery_correlation
+        parts.append("QIPP schemes delivered or not each on its own draw" if rho == 0 else
+                     f"QIPP schemes slip together in {rho:.0%} of runs, otherwise each on its "
+                     "own draw")
+        return "How the draws depend on each other: " + "; ".join(parts) + "."
+
+    def assumptions(self) -> Html:
+        reg = register.assumptions_register(self.scenario, self.base)
+        counts = reg["Flag"].value_counts()
+        intro = (f"Every assumption the scenario uses ({len(reg)}), with its value by year, "
+                 f"its unit and where it comes from: {counts.get(register.FLAG_SOURCE, 0)} "
+                 f"cite a document and line, {counts.get(register.FLAG_ASSUMPTION, 0)} are "
+                 f"marked ASSUMPTION, {counts.get(register.FLAG_DEFAULT, 0)} are package "
+                 "defaults")
+        if self.base is not None:
+            intro += (f" and {counts.get(register.FLAG_WHATIF, 0)} change "
+                      f"{self.base.title} (marked What-if)")
+        years = [c for c in reg.columns if register.YEAR.match(str(c))]
+        return doc.section("Assumptions register", doc.register_table(reg, years),
+                           intro=intro + ".")
+
+    def methods(self) -> Html:
+        return doc.section("Methods and definitions", doc.definitions(narrative.methods()),
+                           doc.paragraphs([
+                               "The tables of this report, the assumptions and scheme "
+                               "registers and every result are in the Excel pack "
+                               "(report.xlsx) beside it, with the results as results.csv."]))
+
+    def checked_text(self) -> str:
+        """Rounded base-year headline figures, compared by the notebook tests."""
+        return tables.headline_text(self.results, self.org, self.scenario.base_year)
+
+    def write_files(self) -> list[Path]:
+        """``results.csv``, ``uncertainty.csv`` and the Excel pack into ``output_dir``."""
+        from .workbook import Pack, write_report_files
+
+        s = self.scenario
+        pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
+                    description=s.description or "",
+                    assumptions=register.assumptions_register(s, self.base),
+                    schemes=register.scheme_register(s))
+        return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
+
+
+#: the org id of the commissioners' sum (the allocation chart of a system footprint)
+COMMISSIONERS = "commissioners"
+
+
+def commissioners(results: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, str, str]:
+    """The commissioners' rows summed as one organisation, with its id and display name, so
+    that allocation is set against the commissioners' spend only [£k]."""
+    ccgs = [o for o in scenario.organisations if o.kind == "ccg"]
+    sel = results[results["kind"] == "ccg"]
+    summed = sel.groupby(["scenario", "year", "measure", "item", "unit"], as_index=False,
+                         sort=False)["value"].sum()
+    summed["org"], summed["kind"] = COMMISSIONERS, "ccg"
+    return summed, COMMISSIONERS, f"Commissioners ({len(ccgs)} CCG{'s' if len(ccgs) != 1 else ''})"
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("ccgmodels")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def base_of(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None,
+            baseline: str = "") -> Scenario | None:
+    """The scenario that ``scenario`` varies: ``baseline`` when given, else the one it
+    ``extends:``, else (with ``overrides``) the file without them; None for a plain
+    scenario."""
+    if baseline:
+        return load_scenario(baseline)
+    if isinstance(scenario, Scenario):
+        return None
+    parent = extends_of(scenario)
+    if parent is not None:
+        return load_scenario(parent)
+    return load_scenario(scenario) if overrides else None
+
+
+def build(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None = None,
+          org: str = FOOTPRINT, runs: int = 0, seed: int = 20190401, real_terms: bool = False,
+          baseline: str = "", provenance: Mapping[str, Any] | None = None,
+          output_dir: str = "") -> Report:
+    """Load, run and (with ``runs`` > 0) simulate a scenario for its report.
+
+    Parameters
+    ----------
+    scenario, overrides, org, real_terms
+        As :func:`ccgmodels.outputs.summaries.open_scenario`.
+    runs, seed : int
+        Monte Carlo runs [count] (0: none) and their seed; with runs, the tornado too (when
+        the scenario has uncertainty ranges).
+    baseline : str
+        The scenario this one varies (:func:`base_of`).
+    provenance : mapping, optional
+        ``run_id``, ``commit``, ``dirty``, ``version``, ``date`` for the cover (a batch passes
+        them).
+    output_dir : str
+        Folder for the figures and data files; "" writes nothing.
+    """
+    from ..models import uncertainty
+
+    opened = summaries.open_scenario(scenario, overrides, org, real_terms)
+    s = opened.scenario
+    summary = uncertainty.summarise(uncertainty.simulate(s, runs, seed)) if runs > 0 else None
+    sensitivity = (uncertainty.tornado(s, org) if runs > 0 and s.uncertainty else None)
+    return Report(s, opened.shown, opened.results, org, runs, seed, base_of(
+        scenario, overrides, baseline), summary, sensitivity, dict(provenance or {}),
+        output_dir, real_terms)
