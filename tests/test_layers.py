@@ -189,3 +189,27 @@ def test_a_planted_circle_and_confined_import_are_caught(tmp_path):
     assert any(f.startswith("inputs/years.py:") and "matplotlib" in f for f in found), found
     assert any(f.startswith("import circle:") and "ccgmodels.inputs.paths" in f
                and "ccgmodels.inputs.years" in f for f in found), found
+
+
+POSIX_ONLY = {"fcntl", "pwd", "grp", "termios", "resource", "posix"}
+
+
+def posix_imports(source: str) -> list[str]:
+    """POSIX-only modules imported at the top level of a module's source."""
+    found = []
+    for node in ast.parse(source).body:  # the module's top level only
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        found += [n for n in names if n.split(".")[0] in POSIX_ONLY]
+    return found
+
+
+def test_no_module_imports_a_posix_only_module_at_top_level():
+    """Windows, where most NHS analysts work, has none of these: a top-level import would stop
+    every command there. Function-local imports guarded by the platform are allowed."""
+    found = [f"{path.relative_to(PACKAGE)}: {n}" for path in sorted(PACKAGE.rglob("*.py"))
+             for n in posix_imports(path.read_text(encoding="utf-8"))]
+    assert found == []
+    assert posix_imports("import os\nimport fcntl\nfrom pwd import getpwnam\n") == [
+        "fcntl", "pwd"]
+    assert posix_imports("def f():\n    import fcntl\n") == []

@@ -193,10 +193,12 @@ def closing_clients(km) -> Iterator[None]:
                 pass
 
 
-def _die_with_parent(sig: int = signal.SIGKILL) -> None:
-    """Ask Linux to send ``sig`` to this process when its parent dies (PR_SET_PDEATHSIG)."""
+def _die_with_parent(sig: int | None = None) -> None:
+    """Ask Linux to send ``sig`` (SIGKILL) to this process when its parent dies
+    (PR_SET_PDEATHSIG); elsewhere the watching thread does it alone."""
     if not sys.platform.startswith("linux"):
         return
+    sig = signal.SIGKILL if sig is None else sig
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(1, int(sig), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
@@ -223,7 +225,8 @@ def _worker_init(parent: int | None = None) -> None:
     _PARENT[:] = [parent or os.getppid()]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
+    if hasattr(signal, "SIGHUP"):  # POSIX only
+        signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
     _die_with_parent()
     if not _parent_alive():  # died before the request took effect
         os._exit(143)

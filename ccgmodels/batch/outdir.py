@@ -22,8 +22,6 @@ Rules (issue #15):
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -33,6 +31,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from .provenance import MANIFEST, MARKER, read_manifest
 
@@ -289,22 +289,22 @@ def locked(out: Path, command: str = "ccgmodels") -> Iterator[Path]:
     except OSError as exc:
         raise UnsafeOutput(f"{out}: cannot create the output folder: {exc.strerror}") from None
     _refuse_links(out)
+    if (out / LOCK).is_symlink():
+        raise UnsafeOutput(f"{out / LOCK}: cannot take the lock: is a symbolic link")
+    lock = FileLock(out / LOCK, timeout=0)  # flock on POSIX, msvcrt on Windows
     try:
-        fd = os.open(out / LOCK, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        lock.acquire()
+    except Timeout:
+        raise UnsafeOutput(f"{out}: another ccgmodels command is writing to this folder "
+                           f"(this {command} waits for nothing: try again when it is done)"
+                           ) from None
     except OSError as exc:
-        why = "is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
-        raise UnsafeOutput(f"{out / LOCK}: cannot take the lock: {why}") from None
+        raise UnsafeOutput(f"{out / LOCK}: cannot take the lock: {exc.strerror}") from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UnsafeOutput(f"{out}: another ccgmodels command is writing to this folder "
-                               f"(this {command} waits for nothing: try again when it is done)"
-                               ) from None
         clear_staging(out)
         try:
             yield out
         finally:
             clear_staging(out)
     finally:
-        os.close(fd)
+        lock.release()

@@ -93,7 +93,10 @@ def _stop_group(proc: subprocess.Popen) -> None:
     import signal
 
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # Windows: no process groups of this kind
+            proc.kill()
     except (ProcessLookupError, PermissionError):
         pass
     proc.wait()

@@ -405,8 +405,10 @@ def _terminate_as_interrupt(restore: bool = False) -> None:
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        _SIGTERM_DEFAULT.append((sig, signal.signal(sig, interrupt)))
+    for name in ("SIGTERM", "SIGHUP"):  # SIGHUP is POSIX only
+        if hasattr(signal, name):
+            sig = getattr(signal, name)
+            _SIGTERM_DEFAULT.append((sig, signal.signal(sig, interrupt)))
 
 
 def start_line(p: Plan, out: Path, runs: int, workers: int) -> str:
