@@ -9,22 +9,22 @@ DEVSTAMP := $(VENV)/.installed-dev
 LABSTAMP := $(VENV)/.installed-lab
 APPSTAMP := $(VENV)/.installed-app
 
-.PHONY: reports test quick browser libreoffice lab lint schema clean
+.PHONY: reports test quick browser libreoffice lab lint schema lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,dask]'
+$(DEVSTAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,dask]'
 	touch $@ $(STAMP)
 
 $(LABSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[lab]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[lab]'
 	touch $@ $(STAMP)
 
 # report.pdf is printed by headless Chromium: the browser target installs it when it can
@@ -59,7 +59,7 @@ lab: $(LABSTAMP)
 	$(BIN)/jupyter lab notebooks/
 
 $(APPSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[app]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[app]'
 	touch $@ $(STAMP)
 
 # the explorer as a web page on localhost (Voila); prints the URL, Ctrl-C stops
@@ -77,6 +77,12 @@ quick: $(DEVSTAMP)
 schema: $(STAMP)
 	$(BIN)/ccgmodels schema > ccgmodels/data/scenario.schema.json
 	$(BIN)/ccgmodels catalogue > docs/measures.md
+
+# requirements.lock: the exact versions of the environment make test builds (core, dev, dask, app)
+lock: $(DEVSTAMP)
+	$(BIN)/pip install --quiet -e '.[app]'
+	{ sed -n '1,3p' requirements.lock; $(BIN)/pip freeze --exclude-editable | grep -v '^ccgmodels'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 clean:
 	rm -rf $(VENV) reports/*/ .pytest_cache
