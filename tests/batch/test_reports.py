@@ -47,7 +47,12 @@ CELLS = [
     "from ccgmodels.inputs.loading import load_scenario\ns = load_scenario(scenario, overrides)",
     'assert "leftover" not in globals(), "state leaked from the previous report"\nleftover = 1',
     'if "FAIL" in s.description:\n    raise ValueError("deliberate failure in " + s.name)',
-    'if "SLOW" in s.description:\n    time.sleep(8)',
+    # SLOW waits up to 8 s, or until the file its description ends with exists (the test
+    # releases it)
+    'if "SLOW" in s.description:\n    import os\n    end = time.monotonic() + 8\n'
+    '    release = s.description.split()[-1]\n'
+    '    while time.monotonic() < end and not os.path.exists(release):\n'
+    '        time.sleep(0.05)',
     'if "KILLKERNEL" in s.description:\n    import os\n    os._exit(1)',
     "from ccgmodels.models import uncertainty\nresults = run_scenario(s)\n"
     "summary = uncertainty.summarise(uncertainty.simulate(s, runs, seed)) if runs else None\n"
@@ -368,7 +373,8 @@ def test_interrupt_keeps_completed_reports_and_a_consistent_index(tmp_path, quic
                                                                   how):
     out = tmp_path / "out"
     fast = variant(tmp_path, "fast_one")
-    slow = [variant(tmp_path, f"slow_{i}", description="SLOW") for i in range(3)]
+    slow = [variant(tmp_path, f"slow_{i}", description=f"SLOW {tmp_path / 'release'}")
+            for i in range(3)]
     proc = _start([str(fast), *map(str, slow), "--out", str(out), "--workers", "1",
                    "--template", str(quick_template)])
     _wait_for(lambda: (out / "fast_one" / "manifest.json").exists())
@@ -388,6 +394,7 @@ def test_interrupt_keeps_completed_reports_and_a_consistent_index(tmp_path, quic
     assert rows == {"fast_one": "ok"}  # the index lists exactly what is on disk
     assert "fast_one" in (out / "index.html").read_text()
     # a re-run finishes the job and leaves the completed report alone
+    (tmp_path / "release").touch()  # the slow report need not wait now
     again = run_batch([str(fast), str(slow[0])], out, workers=1, template=quick_template,
                       log=quiet)
     assert (again.counts["unchanged"], again.counts["ok"]) == (1, 1)
@@ -396,8 +403,8 @@ def test_interrupt_keeps_completed_reports_and_a_consistent_index(tmp_path, quic
 def test_a_killed_worker_costs_one_retry_not_the_batch(tmp_path, quick_template):
     out = tmp_path / "out"
     names = ["slow_a", "slow_b", "quick_c"]
-    paths = [variant(tmp_path, n, description="SLOW" if n.startswith("slow") else "")
-             for n in names]
+    paths = [variant(tmp_path, n, description=f"SLOW {tmp_path / 'release'}"
+                     if n.startswith("slow") else "") for n in names]
     proc = _start([*map(str, paths), "--out", str(out), "--workers", "2",
                    "--template", str(quick_template)])
     _wait_for(lambda: len(list((out / ".staging").glob("slow_*"))) == 2)
@@ -405,6 +412,7 @@ def test_a_killed_worker_costs_one_retry_not_the_batch(tmp_path, quick_template)
     _wait_for(lambda: [p for p in _children(proc.pid) if _children(p)])
     workers = [p for p in _children(proc.pid) if _children(p)]
     os.kill(workers[0], signal.SIGKILL)
+    (tmp_path / "release").touch()  # the retried reports need not wait
     _, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err
     # the tally when stderr is not a terminal
