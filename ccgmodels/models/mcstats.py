@@ -37,28 +37,23 @@ class Accumulator:
         self.store: dict[str, dict] = {}
 
     def add(self, a: int, b: int, part: dict) -> None:
-        rows = np.arange(a, b)
-        rand = rows > 0
-        take = rows % self.stride == 0
-        at = rows[take] // self.stride
-        controls = part["controls"]
-        for key, v in part["values"].items():
+        """Take in the chunk of runs ``a..b-1`` (every kept measure's ``(m, n)`` arrays)."""
+        self.merge(reduce(a, b, part, self.stride))
+
+    def merge(self, reduced: dict) -> None:
+        """Take in a chunk already reduced by :func:`reduce` (where it was made: a dask worker
+        sends back its sums and kept rows, not every run)."""
+        for key, partial in reduced["exact"].items():
             acc = self.exact.setdefault(key, {})
-            if a == 0:
-                acc["central"] = v[0].copy()
-            x = v[rand]
-            acc["sum"] = acc.get("sum", 0.0) + x.sum(axis=0)
-            if key[1] in SURPLUS_MEASURES:
-                acc["ge0"] = acc.get("ge0", 0.0) + (x >= 0).sum(axis=0)
-                if key[1] in CONTROL_TOTAL_MEASURES and key[0] in controls:
-                    ct = controls[key[0]][rand]
-                    acc["meets"] = acc.get("meets", 0.0) + (x >= ct - 1e-9).sum(axis=0)
-        for name, arrays in part.items():
+            for stat, v in partial.items():
+                acc[stat] = v if stat == "central" else acc.get(stat, 0.0) + v
+        at = reduced["at"]
+        for name, arrays in reduced["rows"].items():
             store = self.store.setdefault(name, {})
             for key, v in arrays.items():
                 if key not in store:
                     store[key] = np.empty((len(self.kept), *np.shape(v)[1:]))
-                store[key][at] = v[take]
+                store[key][at] = v
 
     def statistics(self) -> dict[Key, dict[str, np.ndarray]]:
         n = max(self.runs - 1, 1)
@@ -73,6 +68,30 @@ class Accumulator:
                 stats["prob_meets_control_total"] = acc["meets"] / n
             out[key] = stats
         return out
+
+
+def reduce(a: int, b: int, part: dict, stride: int) -> dict:
+    """A chunk of runs ``a..b-1`` reduced to what :class:`Accumulator` keeps: per measure the
+    sums and counts over its random runs (and run 0 itself, when the chunk holds it), and the
+    rows of every ``stride``-th run."""
+    rows = np.arange(a, b)
+    rand = rows > 0
+    take = rows % stride == 0
+    controls = part["controls"]
+    exact: dict[Key, dict[str, np.ndarray]] = {}
+    for key, v in part["values"].items():
+        acc = exact[key] = {}
+        if a == 0:
+            acc["central"] = v[0].copy()
+        x = v[rand]
+        acc["sum"] = x.sum(axis=0)
+        if key[1] in SURPLUS_MEASURES:
+            acc["ge0"] = (x >= 0).sum(axis=0)
+            if key[1] in CONTROL_TOTAL_MEASURES and key[0] in controls:
+                acc["meets"] = (x >= controls[key[0]][rand] - 1e-9).sum(axis=0)
+    return {"exact": exact, "at": rows[take] // stride,
+            "rows": {name: {key: v[take] for key, v in arrays.items()}
+                     for name, arrays in part.items()}}
 
 
 def summarise(sim) -> pd.DataFrame:

@@ -63,6 +63,7 @@ from .mcstats import (  # noqa: F401 (re-exported)
     SURPLUS_MEASURES,
     Accumulator,
     percentile_error,
+    reduce,
     summarise,
     write_summary,
 )
@@ -320,13 +321,12 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     acc = Accumulator(runs, stride)
     acc.add(*bounds[0], first)
     del first
-    if workers or scheduler:
-        parts = _map_dask(s, spec, seed, bounds[1:], workers, scheduler)
+    if workers or scheduler:  # each worker reduces its own chunks
+        for reduced in _map_dask(s, spec, seed, bounds[1:], workers, scheduler, stride):
+            acc.merge(reduced)
     else:  # lazily, so that only one chunk's intermediates are alive at a time
-        parts = (((a, b), _chunk(s, spec, seed, a, b)) for a, b in bounds[1:])
-    for (a, b), part in parts:
-        check_finite(part["values"], s.uncertainty)
-        acc.add(a, b, part)
+        for a, b in bounds[1:]:
+            acc.merge(_reduced_chunk(s, spec, seed, a, b, stride))
     values, controls, drawn = acc.store["values"], acc.store["controls"], acc.store["draws"]
     check_finite(values, s.uncertainty)
     return Simulation(s, seed, s.years, values, drawn, controls, acc.statistics(), runs)
@@ -351,9 +351,18 @@ def check_finite(values: Mapping[Key, np.ndarray], ranges: Mapping) -> None:
                 f"{', '.join(sorted(ranges)) or 'the uncertainty block'})")
 
 
-def _map_dask(s, spec, seed, bounds, workers, scheduler):
-    """``((start, stop), chunk)`` of each chunk, as the workers finish them: each result is
-    consumed (and released) as it arrives, never all gathered at once."""
+def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: int) -> dict:
+    """Runs ``a..b-1`` evaluated, checked finite and reduced to their sums and kept rows
+    (:func:`ccgmodels.models.mcstats.reduce`), where they were made."""
+    part = _chunk(s, spec, seed, a, b)
+    check_finite(part["values"], s.uncertainty)
+    return reduce(a, b, part, stride)
+
+
+def _map_dask(s, spec, seed, bounds, workers, scheduler, stride):
+    """Each chunk reduced on a worker (its sums and kept rows only), as the workers finish
+    them: each result is consumed (and released) as it arrives, never all gathered at
+    once."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -365,10 +374,12 @@ def _map_dask(s, spec, seed, bounds, workers, scheduler):
         client = Client(cluster)
     try:
         s_f, spec_f = client.scatter([s, spec], broadcast=True)
-        futures = {client.submit(_chunk, s_f, spec_f, seed, a, b, pure=False): (a, b)
-                   for a, b in bounds}
-        for future, part in as_completed(futures, with_results=True):
-            yield futures.pop(future), part
+        futures = [client.submit(_reduced_chunk, s_f, spec_f, seed, a, b, stride, pure=False)
+                   for a, b in bounds]
+        done = as_completed(futures, with_results=True)
+        del futures  # only the iterator holds the futures still to come
+        for future, reduced in done:
+            yield reduced
             future.release()
     finally:
         client.close()
