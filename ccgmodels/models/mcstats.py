@@ -12,6 +12,9 @@ import pandas as pd
 from . import results
 
 Key = tuple[str, str, str]  # (org, measure, item)
+#: a position within half a £k of break-even (or of the control total) is at it: every table
+#: shows £k, and summing a plan's lines leaves noise far below that [£k]
+BREAK_EVEN_TOL = 0.5
 PERCENTILES = {"p5": 5, "p10": 10, "p50": 50, "p90": 90, "p95": 95}
 SURPLUS_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus", "underlying_surplus",
                     "do_nothing_cumulative_surplus", "do_something_cumulative_surplus")
@@ -63,7 +66,7 @@ class Accumulator:
                      "mean": acc["sum"] / n if self.runs > 1 else acc["central"]}
             if "ge0" in acc:
                 stats["prob_surplus_ge_0"] = (acc["ge0"] / n if self.runs > 1
-                                              else (acc["central"] >= 0) * 1.0)
+                                              else (acc["central"] >= -BREAK_EVEN_TOL) * 1.0)
             if "meets" in acc and self.runs > 1:
                 stats["prob_meets_control_total"] = acc["meets"] / n
             out[key] = stats
@@ -86,9 +89,9 @@ def reduce(a: int, b: int, part: dict, stride: int) -> dict:
         x = v[rand]
         acc["sum"] = x.sum(axis=0)
         if key[1] in SURPLUS_MEASURES:
-            acc["ge0"] = (x >= 0).sum(axis=0)
+            acc["ge0"] = (x >= -BREAK_EVEN_TOL).sum(axis=0)
             if key[1] in CONTROL_TOTAL_MEASURES and key[0] in controls:
-                acc["meets"] = (x >= controls[key[0]][rand] - 1e-9).sum(axis=0)
+                acc["meets"] = (x >= controls[key[0]][rand] - BREAK_EVEN_TOL).sum(axis=0)
     return {"exact": exact, "at": rows[take] // stride,
             "rows": {name: {key: v[take] for key, v in arrays.items()}
                      for name, arrays in part.items()}}
@@ -118,12 +121,13 @@ def summarise(sim) -> pd.DataFrame:
         unit = results.MEASURES[measure].unit
         units = dict.fromkeys(stats, unit)
         if measure in SURPLUS_MEASURES:
-            stats["prob_surplus_ge_0"] = exact.get("prob_surplus_ge_0", (x >= 0).mean(axis=0))
+            stats["prob_surplus_ge_0"] = exact.get(
+                "prob_surplus_ge_0", (x >= -BREAK_EVEN_TOL).mean(axis=0))
             units["prob_surplus_ge_0"] = "fraction"
             if measure in CONTROL_TOTAL_MEASURES and org in sim.controls:
                 ct = sim.controls[org][sample]
                 stats["prob_meets_control_total"] = exact.get(
-                    "prob_meets_control_total", (x >= ct - 1e-9).mean(axis=0))
+                    "prob_meets_control_total", (x >= ct - BREAK_EVEN_TOL).mean(axis=0))
                 units["prob_meets_control_total"] = "fraction"
         if sampled:
             stats["runs_in_percentiles"] = np.full(n, float(len(x)))

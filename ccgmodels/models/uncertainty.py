@@ -58,6 +58,7 @@ from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
 from . import results, schemes
 from .mcstats import (  # noqa: F401 (re-exported)
+    BREAK_EVEN_TOL,
     CONTROL_TOTAL_MEASURES,
     PERCENTILES,
     SURPLUS_MEASURES,

@@ -160,8 +160,12 @@ def _uncertainty_sentences(summary: pd.DataFrame, org: str, year: str, runs: int
     text = (f"Across {runs_text}, the chance that the {year} do-something position is at least "
             f"break-even is {stat[summaries.PROB]:.0%}")
     if {"p5", "p95"} <= set(stat.index):
-        text += (f"; nine runs in ten fall between {position(stat['p5'])} and "
-                 f"{position(stat['p95'])}")
+        if round(stat["p5"]) == round(stat["p95"]):  # nothing uncertain moves this figure
+            text += (f"; every run gives {position(stat['p5'])}, as no uncertain assumption "
+                     "of the scenario moves it")
+        else:
+            text += (f"; nine runs in ten fall between {position(stat['p5'])} and "
+                     f"{position(stat['p95'])}")
     return [text + "."]
 
 

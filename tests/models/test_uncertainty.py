@@ -300,3 +300,17 @@ def test_chunks_sized_to_the_memory_budget_give_the_same_numbers():
     tight = u.summarise(u.simulate(s, runs=3_000, seed=3,
                                    chunk_budget=3 * u.bytes_per_run(s) * 100))
     pd.testing.assert_frame_equal(big, tight)
+
+
+def test_a_position_at_break_even_to_the_pound_is_break_even():
+    """essex_ccgs_2014_15 has no uncertain assumption and its plan delivers in full: every run
+    is the plan, at break-even to within summing noise, so every run counts as break-even."""
+    sim = u.simulate("essex_ccgs_2014_15", runs=50, seed=1)
+    x = sim.get("essex_ccgs", "do_something_surplus")
+    assert np.abs(x).max() < 1.5  # 0, and the 1 £k of the pack's 2015/16 rounding
+    df = u.summarise(sim)
+    prob = df[(df.org == "essex_ccgs") & (df.measure == "do_something_surplus")
+              & (df.stat == "prob_surplus_ge_0")]["value"]
+    assert (prob == 1.0).all()
+    # a real deficit of 1 £k is not break-even
+    assert not (np.array([-1.0]) >= -u.BREAK_EVEN_TOL).any()
