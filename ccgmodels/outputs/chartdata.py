@@ -26,7 +26,9 @@ COLOURS = {"up": PALETTE["green"], "down": PALETTE["vermillion"], "total": PALET
            "grey": PALETTE["grey"]}
 CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple",
                               "yellow", "black")]
-SOURCE = "Source: ccgmodels scenario {scenario}; 2019/20 operational plans (000) and assumptions"
+#: the note under every chart: where its figures come from (no identifier, any scenario)
+SOURCE = ("Source: ccgmodels model run; each assumption and its source is in the assumptions "
+          "register")
 BRIDGE_LABELS = {k: labels.BRIDGE_NAMES[k] for k in (*BRIDGE_STEPS, "end_state")}
 #: the unit of every money axis
 MONEY_UNIT = "£k"
