@@ -8,7 +8,7 @@ import re
 import pytest
 
 from ccgmodels.inputs.lineage import extends_of
-from ccgmodels.inputs.loading import load_scenario
+from ccgmodels.inputs.loading import bundled_scenarios, load_scenario
 from ccgmodels.models.run import run_scenario
 from ccgmodels.outputs import labels, narrative, register, summaries, tables
 
@@ -156,3 +156,13 @@ def test_variance_bridge_is_exact_and_refuses_other_organisations(base, whatif):
     assert variance.group_of(("organisations", 0, "demand", "tariff_efficiency")) == "Prices"
     with pytest.raises(variance.NotComparable, match="different organisations"):
         variance.bridge(base, load_scenario("cpr_2019_20"))
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_every_bundled_scenarios_register_reads_without_identifiers(name):
+    """The assumptions register prints each source text: in every bundled scenario those texts
+    name lines and fields as a reader knows them, never as the code does."""
+    reg = register.assumptions_register(load_scenario(name))
+    for column in ("Assumption", "Source"):
+        bad = {t for t in reg[column] if labels.identifiers_in(str(t))}
+        assert not bad, (column, sorted(bad)[:3])
