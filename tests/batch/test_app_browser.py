@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMEDRIVER, CHROMIUM, FLAGS, browser_problem, screenshot, severe
+from test_browser import browser_problem, chromium_session, screenshot, severe
 
 pytestmark = pytest.mark.browser
 
@@ -89,18 +89,7 @@ def app(tmp_path_factory) -> Iterator[tuple[str, Path, float]]:
 
 @pytest.fixture(scope="module")
 def driver(app, tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('app_profile')}")
-    options.add_argument(f"--window-size={WINDOW[0]},{WINDOW[1]}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    session = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)),
-                               options=options)
+    session = chromium_session(tmp_path_factory.mktemp("app_profile"), WINDOW)
     try:
         yield session
     finally:

@@ -114,6 +114,16 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         if os.environ.get("CCGMODELS_REQUIRE_BROWSER") == "1":
             pytest.fail(f"CCGMODELS_REQUIRE_BROWSER=1 but {problem}")
         pytest.skip(problem)
+    session = chromium_session(tmp_path_factory.mktemp("chromium_profile"))
+    try:
+        yield session
+    finally:
+        session.quit()
+
+
+def chromium_session(profile: Path, window: tuple[int, int] = WINDOW):
+    """Headless Chromium through chromedriver: a fresh profile in ``profile``, the browser log
+    at level ALL."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -121,15 +131,11 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     options.binary_location = str(CHROMIUM)
     for flag in FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium_profile')}")
-    options.add_argument(f"--window-size={WINDOW[0]},{WINDOW[1]}")
+    options.add_argument(f"--user-data-dir={profile}")
+    options.add_argument(f"--window-size={window[0]},{window[1]}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    session = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)),
-                               options=options)
-    try:
-        yield session
-    finally:
-        session.quit()
+    return webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)),
+                            options=options)
 
 
 @pytest.fixture(scope="module")
