@@ -374,19 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _write_file(path: Path, write) -> Path:
     """Write ``path`` through ``write(tmp)`` on a temporary file beside it, moved into place
     when complete, so an interrupted write never leaves half a file."""
-    import os
-    import tempfile
+    from .batch.outdir import write_atomic
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_atomic(path, write)
 
 
 def _xlsx_target(text: str) -> Path:

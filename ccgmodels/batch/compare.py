@@ -322,10 +322,8 @@ def compare_frames(comparison: Comparison) -> dict[str, pd.DataFrame]:
 def write_compare_workbook(out: Path, comparison: Comparison) -> Path | None:
     """Write ``out/compare.xlsx`` (atomically); None, and any old one of ours removed, when
     nothing is compared."""
-    import os
-    import tempfile
-
     from ..outputs.workbook import write_frames
+    from .outdir import write_atomic
 
     path = Path(out) / "compare.xlsx"
     frames = compare_frames(comparison)
@@ -333,13 +331,4 @@ def write_compare_workbook(out: Path, comparison: Comparison) -> Path | None:
         if path.is_file() and not path.is_symlink():
             path.unlink()
         return None
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".compare.xlsx.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write_frames(frames, tmp, "Scenario comparison")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, lambda tmp: write_frames(frames, tmp, "Scenario comparison"))

@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -180,6 +180,22 @@ def remove_owned(folder: Path, record: dict | None = None) -> list[str]:
         except OSError:
             pass
     return left
+
+
+def write_atomic(path: Path, write: Callable[[Path], object], mode: int = 0o644) -> Path:
+    """Write ``path`` through ``write(tmp)`` on a temporary file beside it, moved into place
+    (``os.replace``) when complete: an interrupted write never leaves half a file, and a
+    failed one leaves the old file as it was."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def install(tmp: Path, target: Path, kind: str) -> Path:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
@@ -24,7 +23,7 @@ from . import compare as comparison
 from . import provenance
 from .compare import KEY_MEASURES, compare_html  # noqa: F401 (re-exported)
 from .htmlpage import CSS, ORG, esc, href, num, page, safe_folder  # noqa: F401 (re-exported)
-from .outdir import FAILED
+from .outdir import FAILED, write_atomic
 
 #: files of a complete report, in link order
 REPORT_FILES = ("report.html", "report.pdf", "report.xlsx", "results.csv", "uncertainty.csv",
@@ -113,20 +112,15 @@ def index_html(out: Path, records: list[dict], generated: str) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
+    def write(tmp: Path) -> None:
         # backslashreplace: a character UTF-8 cannot hold (a byte of a non-UTF-8 file name)
         # is written escaped rather than losing the page
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as f:
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomic(path, write)
 
 
 def write_pages(out: Path, records: list[dict], baseline: str | None = None,
