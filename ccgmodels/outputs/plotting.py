@@ -282,14 +282,24 @@ def allocation_vs_expenditure(results: pd.DataFrame, org: str, name: str | None 
 
 def save_figure(fig: Figure, folder: str, name: str) -> str | None:
     """Write ``fig`` as ``folder/name.png``; nothing when ``folder`` is empty. Returns the path."""
+    return save_png(to_png(fig, dpi=SAVED_DPI), folder, name) if folder else None
+
+
+def save_png(png: bytes, folder: str, name: str) -> str | None:
+    """Write rendered PNG bytes as ``folder/name.png`` (a report renders each chart once, shows
+    those bytes and saves them); nothing when ``folder`` is empty. Returns the path."""
     from pathlib import Path
 
     if not folder:
         return None
     path = Path(folder) / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
+    path.write_bytes(png)
     return str(path)
+
+
+#: resolution of the charts a report shows and saves beside itself [dots per inch]
+SAVED_DPI = 120
 
 
 def to_png(fig: Figure, dpi: int = 90) -> bytes:

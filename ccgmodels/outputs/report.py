@@ -70,8 +70,10 @@ class Report:
         return tables.report_tables(self.results, self.scenario, self.org, self.summary)
 
     def _figure(self, fig, filename: str) -> Html:
-        plotting.save_figure(fig, self.output_dir, filename)
-        return doc.figure(plotting.to_png(fig, dpi=110), plotting.alt_text(fig))
+        """The chart rendered once: the same PNG is shown in the report and saved beside it."""
+        png = plotting.to_png(fig, dpi=plotting.SAVED_DPI)
+        plotting.save_png(png, self.output_dir, filename)
+        return doc.figure(png, plotting.alt_text(fig))
 
     # --- sections ---------------------------------------------------------------------------
 
