@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import ctypes.util
+import functools
 import os
 import signal
 import subprocess
@@ -144,24 +145,110 @@ def _shutdown_kernels() -> None:
     _KERNELS.clear()
 
 
-def _prepare(km, folder: Path, timeout: float = 60) -> None:
+#: seconds a kernel may take to answer its first request: generous, for a busy machine
+READY_TIMEOUT = 120
+#: attempts at starting a kernel that dies or does not answer before a report fails
+START_ATTEMPTS = 3
+
+
+async def wait_ready(kc, timeout: float = READY_TIMEOUT) -> None:
+    """Wait until the kernel of client ``kc`` (blocking or async) answers: a ``kernel_info``
+    request is replied to on the shell channel and its ``idle`` status has arrived on IOPub
+    (so IOPub is connected and drained up to that request).
+
+    jupyter_client's ``wait_for_ready`` ends with a fixed 0.2 s of IOPub silence, on every
+    report; this waits on those two conditions only. The request is sent again every second
+    until then (a kernel still starting, an IOPub subscription not yet joined).
+
+    Raises
+    ------
+    RuntimeError
+        If the kernel dies or does not answer within ``timeout`` seconds.
+    """
+    import time
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async
+
+    deadline = time.monotonic() + timeout
+    while True:
+        sent = kc.kernel_info()
+        replied = idle = False
+        attempt_end = min(time.monotonic() + 1.0, deadline)
+        while not (replied and idle) and time.monotonic() < attempt_end:
+            wait = max(attempt_end - time.monotonic(), 0.0)
+            for channel, what in ((kc.shell_channel, "reply"), (kc.iopub_channel, "status")):
+                if (what == "reply" and replied) or (what == "status" and idle):
+                    continue
+                try:
+                    msg = await ensure_async(channel.get_msg(timeout=min(wait, 0.05)))
+                except Empty:
+                    continue
+                if msg.get("parent_header", {}).get("msg_id") != sent:
+                    continue  # an earlier attempt's, or a message from before
+                if what == "reply" and msg["msg_type"] == "kernel_info_reply":
+                    replied = True
+                elif (what == "status" and msg["msg_type"] == "status"
+                      and msg["content"].get("execution_state") == "idle"):
+                    idle = True
+        if replied and idle:
+            return
+        if not await ensure_async(kc.is_alive()):
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
+def _execute(kc, code: str, timeout: float) -> None:
+    """Run ``code`` silently in the kernel of blocking client ``kc`` and wait for its reply
+    on the shell channel (no IOPub: nothing is shown)."""
+    import time
+    from queue import Empty
+
+    sent = kc.execute(code, silent=True, store_history=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            reply = kc.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.01))
+        except Empty:
+            raise RuntimeError(f"kernel reset took over {timeout:.0f} s") from None
+        if reply.get("parent_header", {}).get("msg_id") == sent:
+            break
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
+
+
+def _prepare(km, folder: Path, timeout: float = READY_TIMEOUT) -> None:
     """Reset the kernel to its state at start (:data:`RESET`) in ``folder``."""
     from jupyter_client.blocking import BlockingKernelClient
+    from jupyter_core.utils import run_sync
 
     kc = BlockingKernelClient()
     kc.load_connection_info(km.get_connection_info())
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=timeout)
+        run_sync(wait_ready)(kc, timeout)
         for code in (SNAPSHOT, RESET.format(folder=str(folder))):
-            reply = kc.execute_interactive(code, silent=True, store_history=False,
-                                           timeout=timeout)
-            if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
+            _execute(kc, code, timeout)
     finally:
         kc.stop_channels()
         if not kc.context.closed:
             kc.context.destroy(linger=0)
+
+
+def ready_kernel(folder: Path):
+    """This thread's kernel, answering and reset in ``folder``: a kernel that dies or does not
+    answer at start is replaced, up to :data:`START_ATTEMPTS` times (a busy machine)."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        km = _kernel()
+        try:
+            _prepare(km, folder)
+            return km
+        except RuntimeError:
+            _discard_kernel()
+            if attempt == START_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 @contextmanager
@@ -171,13 +258,15 @@ def closing_clients(km) -> Iterator[None]:
     nbclient, given a kernel manager it does not own (ours, kept for the next report), starts a
     client of it for each notebook and never stops that client's channels: five zmq sockets and
     the executed notebook kept alive per report (issue #15: a worker grew 31 -> 320 MB over 40
-    reports). The manager's ``client`` is wrapped for the block so each one made is stopped.
+    reports). The manager's ``client`` is wrapped for the block so each one made is stopped,
+    and waits for its kernel with :func:`wait_ready`.
     """
     made: list = []
     original = km.client
 
     def client(*args, **kwargs):
         kc = original(*args, **kwargs)
+        kc.wait_for_ready = functools.partial(wait_ready, kc)  # no fixed 0.2 s per report
         made.append(kc)
         return kc
 
