@@ -285,14 +285,19 @@ def _our_workbook(path: Path) -> bool:
     """Whether ``path`` is a workbook ccgmodels wrote (creator and keywords ``ccgmodels`` in
     its document properties)."""
     import zipfile
+    from xml.etree import ElementTree
 
     try:
         with zipfile.ZipFile(path) as z:
-            core = z.read("docProps/core.xml")[:65536]
-    except (OSError, KeyError, zipfile.BadZipFile):
+            with z.open("docProps/core.xml") as fh:
+                core = ElementTree.fromstring(fh.read(65536))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
         return False
-    return (b"<dc:creator>ccgmodels</dc:creator>" in core
-            and b"<cp:keywords>ccgmodels</cp:keywords>" in core)
+    # parsed, not matched as bytes: writers differ in where they declare the namespaces
+    creator = core.findtext("{http://purl.org/dc/elements/1.1/}creator")
+    keywords = core.findtext(
+        "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords")
+    return creator == "ccgmodels" and keywords == "ccgmodels"
 
 
 @contextmanager
