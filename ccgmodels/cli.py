@@ -167,16 +167,17 @@ def cmd_run(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from .batch import batchlog
     from .batch.outdir import UnsafeOutput
     from .batch.reports import TEMPLATE, run_batch
 
     try:
-        summary = run_batch(
-            args.scenarios, args.out, overrides=_overrides(args.set), runs=args.runs,
-            seed=args.seed, org=args.org, workers=args.workers, engine=args.engine,
-            scheduler=args.scheduler, force=args.force, baseline=args.baseline,
-            template=args.template or TEMPLATE, timeout=args.timeout or None,
-            log=lambda line: print(line, file=sys.stderr))
+        with batchlog.console():  # the batch's messages, plain, on stderr
+            summary = run_batch(
+                args.scenarios, args.out, overrides=_overrides(args.set), runs=args.runs,
+                seed=args.seed, org=args.org, workers=args.workers, engine=args.engine,
+                scheduler=args.scheduler, force=args.force, baseline=args.baseline,
+                template=args.template or TEMPLATE, timeout=args.timeout or None, log=None)
     except UnsafeOutput as exc:
         raise InputError(str(exc)) from None
     print(summary.line())

@@ -16,11 +16,12 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from ..outputs.summaries import KEY_FIGURES
 from ..outputs.tables import money
+from . import batchlog, provenance
 from . import compare as comparison
-from . import provenance
 from .compare import KEY_MEASURES, compare_html  # noqa: F401 (re-exported)
 from .htmlpage import CSS, ORG, esc, href, num, page, safe_folder  # noqa: F401 (re-exported)
 from .outdir import FAILED, write_atomic
@@ -104,9 +105,11 @@ def index_html(out: Path, records: list[dict], generated: str) -> str:
     th = "".join(f'<th class="num">{h}</th>' if h in money_heads else f"<th>{h}</th>"
                  for h in heads)
     rows = "\n".join(_index_row(out, r, ncol) for r in records)
+    log = batchlog.latest(out)  # the batch's log: its newest
     body = (f"<p>{len(records)} scenario{'' if len(records) == 1 else 's'}"
             f"{': ' + summary if summary else ''}. "
-            f'<a href="compare.html">Compare scenarios</a>.</p>\n'
+            f'<a href="compare.html">Compare scenarios</a>.'
+            + (f' <a href="{esc(quote(log))}">Batch log</a>.' if log else "") + "</p>\n"
             f"<table>\n<thead><tr>{th}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>")
     return page("Scenario reports", body, generated)
 

@@ -21,11 +21,19 @@ earlier complete report where it was; the index is rebuilt from what is on disk 
 report, so it is consistent even when the run is interrupted. A re-run skips a scenario whose
 inputs (resolved assumptions, runs, seed, org, package code and version, template) are unchanged
 since its report was made, unless ``force``.
+
+Every batch writes its log beside the index, ``out/batch-<UTC time>.log``
+(:mod:`ccgmodels.batch.batchlog`; the newest ten are kept): the package version and options,
+the start line, the plan (unchanged, remade and invalid scenarios, with their problems), each
+report's outcome as it finishes (its time; a failure's cell and error), any index not
+rewritten, an interruption and the summary line. Messages go through the ``ccgmodels``
+logger; the command line shows them on stderr as plain lines.
 """
 from __future__ import annotations
 
 import glob
 import json
+import logging
 import os
 import re
 import signal
@@ -35,12 +43,13 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..inputs.limits import printable
-from . import outdir, provenance
+from . import batchlog, outdir, provenance
 from .executors import (
     FAILED,
     ReportError,
@@ -56,6 +65,7 @@ __all__ = ["ReportError", "Summary", "collect", "expand_sources", "plan", "run_b
 #: the report notebook, shipped as package data
 TEMPLATE = provenance.PACKAGE_DIR / "data" / "templates" / "scenario_report.ipynb"
 LOCK = ".lock"
+_log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -257,7 +267,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
               scheduler: str | None = None, force: bool = False,
               baseline: str | None = None, template: Path | str = TEMPLATE,
               timeout: int | None = 600, progress: bool | None = None,
-              log: Callable[[str], None] = print) -> Summary:
+              log: Callable[[str], None] | None = print) -> Summary:
     """Validate, run and index a batch of scenario reports (see the module docstring).
 
     Parameters
@@ -272,6 +282,9 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         Kernels in parallel (default: the CPU count, at most one per report).
     engine : {"process", "dask"}
         A local process pool, or dask.distributed (``scheduler`` address or a local cluster).
+    log : callable, optional
+        Given each message the command line shows (None: none; the messages go to the
+        ``ccgmodels`` logger and the batch's log file either way).
     """
     from . import guardian, pages
 
@@ -285,10 +298,18 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         raise ReportError(f"--runs {runs}: must be 0 or more")
     if timeout is not None and timeout < 0:
         raise ReportError(f"--timeout {timeout}: must be 0 (no limit) or more seconds")
-    with outdir.locked(out, "report"):
+    with ExitStack() as stack:
+        if log is not None:
+            stack.enter_context(batchlog.console(log))
+        stack.enter_context(outdir.locked(out, "report"))
         outdir.check_pages(out)
         p = plan(expand_sources(list(sources)), out, overrides=overrides, runs=runs,
                  seed=seed, org=org, template=Path(template), force=force, timeout=timeout)
+        n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
+        stack.enter_context(batchlog.batch_log(out, {
+            "runs": runs, "seed": seed, "org": org, "workers": n, "engine": engine,
+            "scheduler": scheduler, "force": force, "baseline": baseline,
+            "timeout": timeout, "template": template}))
         for source in p.valid_sources:  # a file fixed since it was reported invalid
             outdir.remove_owned(out / FAILED / safe_key(source))
         for name in p.unchanged:  # its report is current: an older failure no longer applies
@@ -296,7 +317,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         current: dict[str, dict] = {}
         for rec in p.invalid:
             for problem in rec["error"]["problems"]:
-                log(problem)
+                _log.warning(problem)
             _keep_failure(out, rec["key"], rec, current)
         current.update({n: {"status": "unchanged"} for n in p.unchanged})
         current.update({t.name: task_record(t, "pending") for t in p.tasks})
@@ -315,12 +336,8 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                 current.pop(record["name"], None)
                 if record["status"] == "failed" and not _failure_on_disk(out, record):
                     _keep_failure(out, record["name"], record, current)
-                err = record.get("error") or {}
                 tally = _postfix(counts, len(p.order))
-                bar.write(f"{record['name']}: {record['status']}"
-                          + (" (" + (f"In [{err['cell']}] " if err.get("cell") else "")
-                             + f"{err.get('ename')}: {err.get('evalue')})" if err else "")
-                          + (f" [{tally}]" if bar.disable else ""), file=sys.stderr)
+                _outcome(out, record, tally, bar.disable)
                 bar.set_postfix_str(tally)
                 bar.update(1)
                 if guard is not None:
@@ -328,15 +345,16 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                 try:
                     refresh()
                 except OSError as exc:  # a full disk: the reports go on, the index later
-                    bar.write(f"index.html not rewritten: {exc}", file=sys.stderr)
+                    _log.warning(f"index.html not rewritten: {exc}")
 
-        n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
-        log(start_line(p, out, runs, n))
+        _log.info(start_line(p, out, runs, n))
         for name in p.unchanged:
-            log(f"{name}: unchanged (inputs as for its report; --force to remake)")
+            _log.info(f"{name}: unchanged (inputs as for its report; --force to remake)")
         for name, changed in p.tampered.items():
-            log(f"{name}: remaking: its report's files differ from its manifest "
-                f"({'; '.join(changed[:3])}{'; ...' if len(changed) > 3 else ''})")
+            _log.warning(f"{name}: remaking: its report's files differ from its manifest "
+                         f"({'; '.join(changed[:3])}{'; ...' if len(changed) > 3 else ''})")
+        if p.tasks:
+            _log.info(f"to make: {', '.join(t.name for t in p.tasks)}", extra={"console": False})
         refresh(compare=not p.tasks)
         guard = None
         try:
@@ -353,6 +371,9 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                 if rec.get("status") == "pending":
                     rec["status"] = "interrupted"
                     counts["interrupted"] += 1
+            stopped = [k for k, r in current.items() if r.get("status") == "interrupted"]
+            _log.warning(f"interrupted: not made: {', '.join(stopped) or 'none'}",
+                         extra={"console": False})
         finally:
             bar.close()
             if guard is not None:
@@ -361,7 +382,24 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         refresh(compare=True)
         summary = Summary(counts, time.perf_counter() - t0, out / "index.html",
                           collect(out, current, p.order))
+        _log.info(summary.line(), extra={"console": False})  # the command prints it
     return summary
+
+
+def _outcome(out: Path, record: dict, tally: str, show_tally: bool) -> None:
+    """Say how a report ended: its name and status, a failure's cell and error; the log also
+    has its time and the tally, the console the tally when no progress bar shows it."""
+    err = record.get("error") or {}
+    line = (f"{record['name']}: {record['status']}"
+            + (" (" + (f"In [{err['cell']}] " if err.get("cell") else "")
+               + f"{err.get('ename')}: {err.get('evalue')})" if err else ""))
+    seconds = None
+    if record["status"] == "ok":
+        seconds = provenance.read_manifest(out / record["name"]).get("duration_s")
+    took = f" in {seconds:.1f} s" if isinstance(seconds, int | float) else ""
+    _log.log(logging.ERROR if record["status"] == "failed" else logging.INFO,
+             f"{line}{took} [{tally}]",
+             extra={"console": line + (f" [{tally}]" if show_tally else "")})
 
 
 def _failure_on_disk(out: Path, record: dict) -> bool:

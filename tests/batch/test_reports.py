@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from ccgmodels.batch import outdir, provenance, reports
+from ccgmodels.batch import batchlog, outdir, provenance, reports
 from ccgmodels.batch.reports import collect, expand_sources, plan, run_batch, safe_key
 from ccgmodels.inputs.loading import load_scenario
 
@@ -240,6 +240,83 @@ def test_unsafe_names_write_nothing_outside_out_and_inject_no_markup(batch):
     assert "&lt;script&gt;" in (out / "index.html").read_text()
 
 
+LOG_LINE = re.compile(r"\A\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 (INFO|WARNING|ERROR) ")
+
+
+def test_a_batch_writes_one_log_beside_its_index(batch, capsys):
+    _, src, out, _, summary = batch
+    logs = sorted(out.glob("batch-*.log"))
+    assert len(logs) == 1 and batchlog.NAME.match(logs[0].name)
+    assert logs == batchlog.logs(out)
+    text = logs[0].read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert LOG_LINE.match(lines[0])
+    assert f"INFO batch log of ccgmodels {provenance.version()}: report into {out}" in lines[0]
+    assert "runs 0, seed 20190401, org footprint, workers 2, engine process" in lines[0]
+    assert re.search(r" INFO Making 3 reports \(HTML.*into .*, 2 at a time; 3 invalid\.$",
+                     text, re.M)
+    assert re.search(r" WARNING .*typo\.yaml: allocaton", text)  # the plan's problems
+    assert re.search(r" INFO to make: .*good_one", text)
+    for name in ("good_one", "good_two"):  # each outcome, with its time and the tally
+        assert re.search(rf" INFO {name}: ok in \d+\.\d s \[\d made, .* to go\]$", text, re.M)
+    failed = next(line for line in lines if " breaks: failed" in line)
+    assert LOG_LINE.match(failed) and " ERROR breaks: failed (In [" in failed
+    assert "ValueError: deliberate failure in breaks)" in failed
+    assert lines[-1].endswith(" INFO " + summary.line())
+    # the index links it; nothing treats it as someone else's file or a changed report
+    assert f'<a href="{logs[0].name}">Batch log</a>' in (out / "index.html").read_text()
+    outdir.check_pages(out)
+    assert all(not provenance.verify(out / n) for n in ("good_one", "good_two"))
+    from ccgmodels.cli import main
+
+    assert main(["verify", str(out)]) == 0
+    assert "2 folders checked, 0 differ" in capsys.readouterr().out
+
+
+def test_pruning_keeps_the_newest_ten_batch_logs_and_nothing_else(tmp_path):
+    def log(name: str, first: str = f"{batchlog.HEAD} 0.3.0: report into x") -> Path:
+        (tmp_path / name).write_text(f"2024-01-01T00:00:00.000+00:00 INFO {first}\nmore\n")
+        return tmp_path / name
+
+    ours = [log(f"batch-202401{d:02d}T120000Z.log") for d in range(1, 12)]
+    ours.insert(5, log("batch-20240105T120000Z-2.log"))  # two batches in one second
+    others = [log("batch-20230101T000000Z.log", first="a log of mine"),  # not ours: kept
+              log("batch-x.log"), log("batch-20230101T000000Z.log.bak"), log("notes.txt")]
+    (tmp_path / "elsewhere").mkdir()
+    link = tmp_path / "batch-20220101T000000Z.log"
+    link.symlink_to(log("elsewhere/batch-20220101T000000Z.log"))
+    before = {p: p.read_bytes() for p in others}
+    assert batchlog.logs(tmp_path) == ours
+    assert batchlog.prune(tmp_path) == ours[:2]
+    assert batchlog.logs(tmp_path) == ours[2:] and len(ours[2:]) == batchlog.KEEP
+    assert not ours[0].exists() and not ours[1].exists()
+    assert {p: p.read_bytes() for p in others} == before
+    assert link.is_symlink() and (tmp_path / "elsewhere" / link.name).is_file()
+    assert batchlog.latest(tmp_path) == "batch-20240111T120000Z.log"
+    assert batchlog.prune(tmp_path, current=ours[2], keep=1) == ours[3:-1]  # never the current
+
+
+def _logs(out: Path) -> list[str]:
+    return sorted(p.name for p in out.glob("batch-*")) if out.exists() else []
+
+
+def test_a_refused_batch_writes_no_log(tmp_path, quick_template):
+    theirs = tmp_path / "theirs"  # a folder that is not a batch's: the user's own index
+    theirs.mkdir()
+    (theirs / "index.html").write_text("my page")
+    with pytest.raises(outdir.UnsafeOutput, match="not written by ccgmodels"):
+        run_batch(["cpr_2019_20"], theirs, template=quick_template, log=quiet)
+    assert _logs(theirs) == [] and (theirs / "index.html").read_text() == "my page"
+    busy = tmp_path / "busy"
+    with outdir.locked(busy):  # another batch holds the folder
+        with pytest.raises(outdir.UnsafeOutput, match="another"):
+            run_batch(["cpr_2019_20"], busy, template=quick_template, log=quiet)
+    assert _logs(busy) == []
+    with pytest.raises(reports.ReportError, match="template"):  # refused when planning
+        run_batch(["cpr_2019_20"], busy, template=tmp_path / "none.ipynb", log=quiet)
+    assert _logs(busy) == []
+
+
 def test_nothing_half_written_is_left(batch):
     _, _, out, _, _ = batch
     assert not (out / ".staging").exists()
@@ -286,6 +363,13 @@ def test_a_later_failure_keeps_the_earlier_report(tmp_path, quick_template):
     variant(tmp_path, "flaky", description="fixed")
     fixed = run_batch([str(path)], out, workers=1, template=quick_template, log=quiet)
     assert fixed.exit_code == 0 and not (out / "_failed" / "flaky").exists()
+    logs = batchlog.logs(out)  # one log per batch, even when two start in one second
+    assert len(logs) == 3 and _logs(out) == sorted(p.name for p in logs)
+    texts = [log.read_text(encoding="utf-8") for log in logs]
+    assert " ERROR flaky: failed (In [" in texts[1] and "deliberate failure in flaky" in texts[1]
+    assert [failed.line() in t for t in texts] == [False, True, False]
+    assert " INFO flaky: ok in " in texts[2] and fixed.line() in texts[2]
+    assert f'href="{logs[-1].name}">Batch log' in (out / "index.html").read_text()
 
 
 def test_a_dead_kernel_fails_its_report_and_the_next_gets_a_new_kernel(tmp_path,
@@ -318,7 +402,9 @@ def test_progress_bar_and_summary_line(tmp_path, quick_template, capsys):
     assert said[0].startswith("Making 2 reports (HTML") and f"into {out}, 1 at a time" in said[0]
     # the tally in the summary line's words, and a first line saying what will be made
     assert "1 made, 0 unchanged, 1 failed, 0 invalid, 0 to go" in err and "2/2" in err
-    assert "broken: failed (In [" in err and "deliberate failure in broken" in err
+    told = "\n".join(said)  # the outcomes too, as the command line shows them
+    assert "broken: failed (In [" in told and "deliberate failure in broken" in told
+    assert "shown: ok\n" in told + "\n"  # a bar shows the tally: not repeated
     assert summary.line().startswith("2 scenarios in ")
     assert "1 made, 0 unchanged, 1 failed, 0 invalid; index: " in summary.line()
 
@@ -331,6 +417,12 @@ def test_cli_exits_2_on_invalid_scenarios_without_starting_kernels(tmp_path):
     assert f"{typo}: allocaton" in r.stderr
     assert "1 scenario in " in r.stdout and "1 invalid" in r.stdout
     assert (tmp_path / "out" / "index.html").is_file()
+    # the terminal shows plain lines; the log has them with time and level, and the summary
+    assert not [line for line in r.stderr.splitlines() if LOG_LINE.match(line)]
+    [log] = batchlog.logs(tmp_path / "out")
+    text = log.read_text(encoding="utf-8")
+    assert re.search(rf" WARNING {re.escape(str(typo))}: allocaton", text)
+    assert text.rstrip().endswith(r.stdout.strip())
 
 
 def test_one_folder_one_batch_at_a_time(tmp_path):
@@ -393,6 +485,10 @@ def test_interrupt_keeps_completed_reports_and_a_consistent_index(tmp_path, quic
     rows = {r["name"]: r["status"] for r in collect(out)}
     assert rows == {"fast_one": "ok"}  # the index lists exactly what is on disk
     assert "fast_one" in (out / "index.html").read_text()
+    [log] = batchlog.logs(out)
+    text = log.read_text(encoding="utf-8")
+    assert " INFO fast_one: ok in " in text and " WARNING interrupted: not made: slow_" in text
+    assert text.rstrip().endswith("interrupted; index: " + str(out / "index.html"))
     # a re-run finishes the job and leaves the completed report alone
     (tmp_path / "release").touch()  # the slow report need not wait now
     again = run_batch([str(fast), str(slow[0])], out, workers=1, template=quick_template,
