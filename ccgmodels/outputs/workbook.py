@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from copy import copy
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
