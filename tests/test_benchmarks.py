@@ -1,0 +1,31 @@
+"""The benchmarks' own inputs stay valid as the model's rules change (a benchmark that fails
+at its first step measures nothing): the report benchmark's generated what-if files validate.
+(The national generator's scenarios are validated in tests/models/test_national.py.)"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+from ccgmodels.inputs.loading import check
+
+from conftest import REPO
+
+
+def _bench(name: str):
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_report_benchmark_variants_validate(tmp_path):
+    bench = _bench("bench_reports")
+    paths = bench.write_variants(tmp_path, 6)
+    assert len(paths) == 6
+    for path in paths:
+        scenario, _, problems = check(str(path))
+        assert problems == [], f"{path.name}: {problems}"
+        assert scenario.name == path.stem
+        assert "tariff efficiency" in scenario.description
