@@ -7,9 +7,9 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from ccgmodels.inputs.loading import check
-
 from conftest import REPO
+
+from ccgmodels.inputs.loading import check
 
 
 def _bench(name: str):

@@ -180,8 +180,9 @@ def test_wheel_contains_reference_data_scenarios_and_schema(wheel):
 #: import name -> distribution name, where they differ
 DISTRIBUTIONS = {"yaml": "pyyaml", "jupyter_client": "jupyter_client",
                  "jupyter_core": "jupyter_core"}
-#: core dependencies the library never imports but needs: the kernel reports run in
-RUNTIME_ONLY = {"ipykernel"}
+#: core dependencies the library never imports but needs: the kernel reports run in, and
+#: the XML serialiser openpyxl writes workbooks through when it is installed
+RUNTIME_ONLY = {"ipykernel", "lxml"}
 
 
 def third_party_imports() -> set[str]:
@@ -234,3 +235,11 @@ def test_installed_wheel_makes_a_report_without_a_checkout(wheel, tmp_path):
     manifest = json.loads((work / "out" / "cpr_2019_20" / "manifest.json").read_text())
     assert Path(manifest["template"]).is_relative_to(site)
     assert (work / "out" / "cpr_2019_20" / "report.html").stat().st_size > 10_000
+
+
+def test_openpyxl_writes_through_lxml():
+    # report.xlsx's Data sheet (a row per result) is written by lxml's C serialiser, not
+    # openpyxl's pure-Python fallback, when lxml is installed, as the core dependencies say
+    from openpyxl.xml import LXML
+
+    assert LXML is True
