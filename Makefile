@@ -70,7 +70,8 @@ app: $(APPSTAMP)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check ccgmodels tests benchmarks notebooks
 
-# the quick inner loop: everything but notebooks, batch reports, the browser and dask
+# the quick inner loop (under a minute): everything but notebooks, batch reports, the browser,
+# dask, the command-line process tests and the generated workbook round trips
 quick: $(DEVSTAMP)
 	$(BIN)/python -m pytest -m "not slow"
 

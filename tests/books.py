@@ -13,9 +13,19 @@ from ccgmodels.outputs.book_export import export_book
 HEADER_ROW = 4
 
 
+_EXPORTED: dict[str, bytes] = {}
+
+
 def exported(tmp_path: Path, scenario: str = "mid_south_essex_system_2019_20") -> Path:
+    """The bundled ``scenario``'s assumptions workbook as ``tmp_path/plan.xlsx`` (exported
+    once per test session, then copied: the tests edit their own copy)."""
+    if scenario not in _EXPORTED:
+        first = tmp_path / "first.xlsx"
+        export_book(load_scenario(scenario), first)
+        _EXPORTED[scenario] = first.read_bytes()
+        first.unlink()
     path = tmp_path / "plan.xlsx"
-    export_book(load_scenario(scenario), path)
+    path.write_bytes(_EXPORTED[scenario])
     return path
 
 

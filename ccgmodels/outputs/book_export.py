@@ -13,6 +13,7 @@ This is not the report workbook (:mod:`ccgmodels.outputs.workbook`): that one is
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ class _Writer:
         self.years = span(data["base_year"], data["end_year"])
         self.lists: dict[str, str] = {}
         self.validations: dict[str, Any] = {}
+        self._styles: dict[tuple, Any] = {}
 
     # -- cells --------------------------------------------------------------------------
 
@@ -63,11 +65,21 @@ class _Writer:
         c = ws.cell(row=row, column=col, value=value)
         if kind == "input" and isinstance(value, str) and value.startswith("="):
             c.data_type = "s"  # text that only looks like a formula (a name "=A1") stays text
-        if kind in ("input", "derived"):
-            c.fill, c.protection = self.st[kind]
-            c.number_format = FORMATS.get(scalar, "General")
-        c.border = self.st["border"]
+        c._style = copy(self._style_of(c, kind, scalar))
         return c
+
+    def _style_of(self, c, kind: str, scalar: str):
+        """The style of a cell of ``kind`` holding a ``scalar``, built once per workbook and
+        copied to each such cell (openpyxl looks each style part up by hash on every set)."""
+        key = (kind in ("input", "derived") and kind, scalar if kind in ("input", "derived")
+               else "")
+        if key not in self._styles:
+            if kind in ("input", "derived"):
+                c.fill, c.protection = self.st[kind]
+                c.number_format = FORMATS.get(scalar, "General")
+            c.border = self.st["border"]
+            self._styles[key] = copy(c._style)
+        return self._styles[key]
 
     def choose(self, ws, ref: str, name: str, values) -> None:
         """A drop-down list of ``values`` (a named range on the Lists sheet) on cell ``ref``."""

@@ -207,6 +207,7 @@ def variants(draw):
     return scenario
 
 
+@pytest.mark.slow  # 30 generated scenarios, each exported and read back: ~10 s
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(variants().filter(lambda s: s is not None))
