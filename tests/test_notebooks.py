@@ -12,7 +12,8 @@ How the notebooks are checked
   ``.venv/bin/python tests/test_notebooks.py --refresh`` and review the diff.
 * Below, papermill runs every notebook with no parameters (the default scenario) and with each
   other bundled scenario (``ccgmodels list``), in a temporary folder, on the ``python3`` kernel
-  (the venv's python); the uncertainty notebook runs with ``runs=200`` to keep this quick.
+  (the venv's python), one kernel reset between runs as the batch runner does; the uncertainty
+  notebook runs with ``runs=200`` to keep this quick.
 """
 
 from __future__ import annotations
@@ -138,6 +139,41 @@ def _scenarios() -> list[str]:
     return sorted(bundled_scenarios())
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _no_kernel_left():
+    """The kernel these tests share is shut down when they end."""
+    yield
+    from ccgmodels.batch.kernels import _discard_kernel
+
+    _discard_kernel()
+
+
+def _execute(name: str, out: Path, params: dict, folder: Path) -> None:
+    """papermill runs notebook ``name`` into ``out`` in a kernel reset in ``folder``, as
+    ``ccgmodels report`` runs its notebook: one kernel kept across these tests and reset
+    before each (:mod:`ccgmodels.batch.kernels`), replaced after a failure. nbval runs every
+    notebook in a fresh kernel besides."""
+    import papermill as pm
+
+    from ccgmodels.batch.kernels import (
+        _count_report,
+        _discard_kernel,
+        closing_clients,
+        ready_kernel,
+    )
+
+    km = ready_kernel(folder)
+    try:
+        with closing_clients(km):
+            pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=params,
+                                km=km, kernel_name="python3", cwd=str(folder),
+                                progress_bar=False)
+    except BaseException:
+        _discard_kernel()
+        raise
+    _count_report()
+
+
 @pytest.mark.parametrize("scenario", _scenarios())
 @pytest.mark.parametrize("name", NAMES)
 def test_papermill_runs(name, scenario, tmp_path):
@@ -155,12 +191,9 @@ def test_papermill_runs(name, scenario, tmp_path):
     if needs is not None and needs not in has:
         # a scenario without what the notebook draws gets one clear sentence, not a traceback
         with pytest.raises(pm.PapermillExecutionError, match="nothing to show for it"):
-            pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out),
-                                parameters=params, kernel_name="python3", cwd=str(tmp_path),
-                                progress_bar=False)
+            _execute(name, out, params, tmp_path)
         return
-    pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=params,
-                        kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    _execute(name, out, params, tmp_path)
     done = nbformat.read(out, as_version=4)
     printed = "".join(o.get("text", "") for c in code_cells(done) for o in c.outputs)
     assert "Traceback" not in printed
