@@ -2,7 +2,9 @@
 N synthetic commissioners (:mod:`ccgmodels.inputs.synthetic`), and Monte Carlo time and peak
 memory, each case in its own process so peak memory is its own.
 
-Run: ``python benchmarks/bench_national.py [--quick]``. Prints a Markdown table for the README.
+Run: ``python benchmarks/bench_national.py [--quick] [--dask] [--full]``. Prints a Markdown table
+for the README: 20 and 200 synthetic CCGs and the bundled footprint, 10,000 and 1,000,000
+runs, in-process and (``--dask``) on a local dask cluster of 2 workers, in one run.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 CASE = r"""
 import json, resource, sys, time
@@ -59,30 +60,34 @@ def case(kind: str, n: int, runs: int, workers: int = 0) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def row(kind: str, n: int, runs: int, r: dict, workers: int = 0) -> str:
+    name = f"{n} synthetic CCGs" if kind == "national" else "footprint_2019_20"
+    how = f", dask {workers} workers" if workers else (", in-process" if runs else "")
+    ov = (f"{r['overrides_s']:.2f} / {r['overrides_copy_each_s']:.1f}"
+          if "overrides_s" in r else "")
+    return (f"| {name}, {runs:,} runs{how} | {r.get('validate_s', float('nan')):.2f} | {ov} | "
+            f"{r.get('run_s', float('nan')):.2f} | {r.get('mc_s', float('nan')):.1f} | "
+            f"{r.get('kept', '')} | {r['peak_mb']:.0f} |")
+
+
 def main() -> None:
-    quick = "--quick" in sys.argv
+    """Every case once; with ``--dask``, each Monte Carlo case also with ``--workers 2``
+    (dask.distributed LocalCluster) in the same run; ``--quick`` leaves out the cases over a
+    minute; ``--full`` adds 200 CCGs x 1,000,000 runs (hours on 2 cores)."""
+    quick, full, dask = "--quick" in sys.argv, "--full" in sys.argv, "--dask" in sys.argv
     cases = [("national", 20, 0), ("national", 200, 0), ("national", 20, 10_000),
              ("footprint", 2, 100_000), ("footprint", 2, 1_000_000)]
     if not quick:
-        cases.insert(3, ("national", 200, 10_000))
+        cases += [("national", 200, 10_000), ("national", 20, 1_000_000)]
+    if full:
+        cases.append(("national", 200, 1_000_000))
     print("| case | validate (s) | 5 overrides a CCG: one copy / copy each (s) | run (s) "
           "| Monte Carlo (s) | runs kept | peak memory (MB) |")
     print("|---|---|---|---|---|---|---|")
     for kind, n, runs in cases:
-        t = time.perf_counter()
-        r = case(kind, n, runs)
-        name = f"{n} synthetic CCGs" if kind == "national" else "footprint_2019_20"
-        ov = (f"{r['overrides_s']:.2f} / {r['overrides_copy_each_s']:.1f}"
-              if "overrides_s" in r else "")
-        print(f"| {name}, {runs:,} runs | {r.get('validate_s', float('nan')):.2f} | {ov} | "
-              f"{r.get('run_s', float('nan')):.2f} | {r.get('mc_s', float('nan')):.1f} | "
-              f"{r.get('kept', '')} | {r['peak_mb']:.0f} |", flush=True)
-        del t
-    print()
-    print("| footprint_2019_20, 100,000 runs | in-process (s) | dask, 2 workers (s) |")
-    print("|---|---|---|")
-    a, b = case("footprint", 2, 100_000), case("footprint", 2, 100_000, workers=2)
-    print(f"| | {a['mc_s']:.1f} | {b['mc_s']:.1f} |")
+        print(row(kind, n, runs, case(kind, n, runs)), flush=True)
+        if dask and runs:
+            print(row(kind, n, runs, case(kind, n, runs, workers=2), workers=2), flush=True)
 
 
 if __name__ == "__main__":

@@ -21,9 +21,22 @@ import numpy as np
 def _stack(columns: list) -> np.ndarray:
     """Columns of shape ``()`` or ``(R, 1)`` side by side: ``(n,)`` or ``(R, n)``."""
     cols = [np.asarray(c, dtype=float) for c in columns]
-    cols = [c.reshape(1) if c.ndim == 0 else c for c in cols]
-    shape = np.broadcast_shapes(*(c.shape for c in cols))
-    return np.concatenate([np.broadcast_to(c, shape) for c in cols], axis=-1)
+    batch = np.broadcast_shapes(*(c.shape[:-1] for c in cols if c.ndim))
+    out = np.empty((*batch, len(cols)))
+    for j, c in enumerate(cols):  # assigned in place: no broadcast copies (Monte Carlo's hot path)
+        out[..., j] = c if c.ndim == 0 else c[..., 0]
+    return out
+
+
+def _repeat(value, n: int, first: float | None = None) -> np.ndarray:
+    """One value (``()`` or ``(R, 1)``) in each of ``n`` columns, the first replaced by
+    ``first`` when given: ``(n,)`` or ``(R, n)``."""
+    v = np.asarray(value, dtype=float)
+    out = np.empty((*v.shape[:-1], n)) if v.ndim else np.empty(n)
+    out[...] = v if v.ndim == 0 else v[..., :1]
+    if first is not None:
+        out[..., 0] = first
+    return out
 
 
 def rates(value, years: Sequence[str]) -> np.ndarray:
@@ -39,7 +52,7 @@ def rates(value, years: Sequence[str]) -> np.ndarray:
     later = list(years[1:])
     if isinstance(value, Mapping):
         return _stack([0.0, *[value[y] for y in later]])
-    return _stack([0.0, *[value] * len(later)])
+    return _repeat(value, len(years), first=0.0)
 
 
 def index(value, years: Sequence[str]) -> np.ndarray:
@@ -62,4 +75,4 @@ def levels(value, years: Sequence[str]) -> np.ndarray:
     [unit of the value]."""
     if isinstance(value, Mapping):
         return _stack([value[y] for y in years])
-    return _stack([value] * len(years))
+    return _repeat(value, len(years))
