@@ -177,7 +177,8 @@ def cmd_report(args) -> int:
                 args.scenarios, args.out, overrides=_overrides(args.set), runs=args.runs,
                 seed=args.seed, org=args.org, workers=args.workers, engine=args.engine,
                 scheduler=args.scheduler, force=args.force, baseline=args.baseline,
-                template=args.template or TEMPLATE, timeout=args.timeout or None, log=None)
+                template=args.template or TEMPLATE, timeout=args.timeout or None, log=None,
+                pdf=not args.no_pdf)
     except UnsafeOutput as exc:
         raise InputError(str(exc)) from None
     print(summary.line())
@@ -329,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="open the index in a browser when done, if one is available")
     b.add_argument("--template", default=None,
                    help="report notebook to execute instead of the bundled one")
+    b.add_argument("--no-pdf", action="store_true",
+                   help="make no report.pdf (HTML and Excel only: about half the time)")
     b.add_argument("--timeout", type=int, default=600,
                    help="seconds a notebook cell may run (default 600; 0: no limit)")
     b.set_defaults(func=cmd_report)

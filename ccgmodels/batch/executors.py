@@ -57,6 +57,8 @@ class Task:
     #: name of the one it extends (the comparison page's default baseline)
     baseline: str = ""
     extends: str = ""
+    #: print report.pdf (asked for, and Chromium found when the batch was planned)
+    pdf: bool = True
 
 
 # --- one report, in a worker ---------------------------------------------------------------
@@ -202,7 +204,7 @@ def _make(task: Task, staging: Path) -> dict | None:
                  "evalue": f"the notebook did not write {', '.join(missing)}"}
     if nb is not None:
         (staging / "report.html").write_text(html_report(nb), encoding="utf-8")
-    if error is None and pdf.chromium() is not None:
+    if error is None and task.pdf and pdf.chromium() is not None:
         try:
             pdf.print_pdf(staging / "report.html", staging / "report.pdf")
         except pdf.PdfError as exc:

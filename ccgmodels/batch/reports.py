@@ -50,6 +50,7 @@ from typing import Any
 
 from ..inputs.limits import printable
 from . import batchlog, outdir, provenance
+from . import pdf as printer
 from .executors import (
     FAILED,
     ReportError,
@@ -121,11 +122,13 @@ class Plan:
 
 
 def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: str,
-              template_sha: str) -> str:
-    """Hash of everything a report depends on; equal keys give the same report."""
+              template_sha: str, pdf: bool = True) -> str:
+    """Hash of everything a report depends on; equal keys give the same report. ``pdf``:
+    whether the report has a PDF (asked for and Chromium there), so a report made without one
+    is remade when one can be printed."""
     blob = json.dumps({"assumptions": assumptions, "runs": runs, "seed": seed, "org": org,
                        "version": provenance.version(), "package": fingerprint,
-                       "template": template_sha}, sort_keys=True, default=str)
+                       "template": template_sha, "pdf": pdf}, sort_keys=True, default=str)
     return sha256(blob.encode())
 
 
@@ -143,11 +146,13 @@ def _invalid(source: str, problems: list[str]) -> dict:
 
 def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None = None,
          runs: int = 0, seed: int = 20190401, org: str = "footprint",
-         template: Path = TEMPLATE, force: bool = False, timeout: int | None = 600) -> Plan:
+         template: Path = TEMPLATE, force: bool = False, timeout: int | None = 600,
+         pdf: bool = True) -> Plan:
     """Validate every scenario (no kernel starts) and decide which reports to make.
 
     Returns the tasks to run, the invalid scenarios as index records, and the names whose
     complete report in ``out`` was made from the same inputs (skipped unless ``force``).
+    ``pdf=False`` makes the reports without ``report.pdf`` (``--no-pdf``).
     """
     from ..inputs.lineage import extends_of
     from ..inputs.loading import check, resolve
@@ -158,6 +163,7 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
     if not template.is_file():
         raise ReportError(f"report template {template} not found: pass --template")
     template_sha = sha256(template.read_bytes())
+    makes_pdf = pdf and printer.chromium() is not None
     package = provenance.package_state()
     fingerprint = package["package_sha256"]
     found: list[tuple[str, Any, bytes]] = []
@@ -189,7 +195,7 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
             invalid.append(_invalid(source, [f"{source}: name: {s.name!r}: {exc}"]))
             continue
         assumptions = s.model_dump(mode="json")
-        key = input_key(assumptions, runs, seed, org, fingerprint, template_sha)
+        key = input_key(assumptions, runs, seed, org, fingerprint, template_sha, makes_pdf)
         order.append(s.name)
         if not force and provenance.read_manifest(out / s.name).get("input_key") == key:
             changed = provenance.verify(out / s.name)
@@ -204,7 +210,8 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
             overrides=dict(overrides or {}), runs=runs, seed=seed, org=org,
             template=str(template.resolve()), out=str(out.resolve()), input_key=key,
             run_id=uuid.uuid4().hex, timeout=timeout, scenario_file=printable(source),
-            scenario_sha256=sha256(text), package=package, template_sha256=template_sha))
+            scenario_sha256=sha256(text), package=package, template_sha256=template_sha,
+            pdf=makes_pdf))
     order += [r["key"] for r in invalid]
     return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found], tampered)
 
@@ -267,7 +274,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
               scheduler: str | None = None, force: bool = False,
               baseline: str | None = None, template: Path | str = TEMPLATE,
               timeout: int | None = 600, progress: bool | None = None,
-              log: Callable[[str], None] | None = print) -> Summary:
+              log: Callable[[str], None] | None = print, pdf: bool = True) -> Summary:
     """Validate, run and index a batch of scenario reports (see the module docstring).
 
     Parameters
@@ -282,6 +289,9 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         Kernels in parallel (default: the CPU count, at most one per report).
     engine : {"process", "dask"}
         A local process pool, or dask.distributed (``scheduler`` address or a local cluster).
+    pdf : bool
+        Print each report's PDF when Chromium is there (False: ``--no-pdf``, about half the
+        time of a batch on two cores).
     log : callable, optional
         Given each message the command line shows (None: none; the messages go to the
         ``ccgmodels`` logger and the batch's log file either way).
@@ -304,12 +314,13 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         stack.enter_context(outdir.locked(out, "report"))
         outdir.check_pages(out)
         p = plan(expand_sources(list(sources)), out, overrides=overrides, runs=runs,
-                 seed=seed, org=org, template=Path(template), force=force, timeout=timeout)
+                 seed=seed, org=org, template=Path(template), force=force, timeout=timeout,
+                 pdf=pdf)
         n = workers or min(os.cpu_count() or 1, max(len(p.tasks), 1))
         stack.enter_context(batchlog.batch_log(out, {
             "runs": runs, "seed": seed, "org": org, "workers": n, "engine": engine,
             "scheduler": scheduler, "force": force, "baseline": baseline,
-            "timeout": timeout, "template": template}))
+            "timeout": timeout, "template": template, "pdf": pdf}))
         for source in p.valid_sources:  # a file fixed since it was reported invalid
             outdir.remove_owned(out / FAILED / safe_key(source))
         for name in p.unchanged:  # its report is current: an older failure no longer applies
@@ -347,7 +358,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                 except OSError as exc:  # a full disk: the reports go on, the index later
                     _log.warning(f"index.html not rewritten: {exc}")
 
-        _log.info(start_line(p, out, runs, n))
+        _log.info(start_line(p, out, runs, n, pdf))
         for name in p.unchanged:
             _log.info(f"{name}: unchanged (inputs as for its report; --force to remake)")
         for name, changed in p.tampered.items():
@@ -449,11 +460,10 @@ def _terminate_as_interrupt(restore: bool = False) -> None:
             _SIGTERM_DEFAULT.append((sig, signal.signal(sig, interrupt)))
 
 
-def start_line(p: Plan, out: Path, runs: int, workers: int) -> str:
+def start_line(p: Plan, out: Path, runs: int, workers: int, pdf: bool = True) -> str:
     """What a batch is about to make, said before the first kernel starts."""
-    from . import pdf
-
-    what = "HTML, PDF and Excel" if pdf.chromium() else "HTML and Excel (no PDF: no Chromium)"
+    what = ("HTML and Excel (no PDF: --no-pdf)" if not pdf else "HTML, PDF and Excel"
+            if printer.chromium() else "HTML and Excel (no PDF: no Chromium)")
     n = len(p.tasks)
     text = (f"Making {n} report{'s' if n != 1 else ''} ({what}) into {out}"
             + (f", {runs:,} Monte Carlo runs each" if runs else "")

@@ -214,6 +214,7 @@ def test_verify_finds_changed_missing_and_extra_files(tmp_path, capsys):
 
 def test_resume_remakes_a_report_whose_files_changed(tmp_path):
     """Inputs as for the report, so it would be skipped; but its files changed: remade."""
+    from ccgmodels.batch.pdf import chromium
     from ccgmodels.batch.reports import TEMPLATE, input_key
     from ccgmodels.inputs.loading import load_scenario
 
@@ -221,7 +222,8 @@ def test_resume_remakes_a_report_whose_files_changed(tmp_path):
     m = json.loads((folder / "manifest.json").read_text())
     m["input_key"] = input_key(load_scenario(NAME).model_dump(mode="json"), 0, 20190401,
                                "footprint", provenance.package_state()["package_sha256"],
-                               provenance.sha256(TEMPLATE.read_bytes()))
+                               provenance.sha256(TEMPLATE.read_bytes()),
+                               pdf=chromium() is not None)
     (folder / "manifest.json").write_text(json.dumps(m))
     outdir.mark(folder, "report", "id")
     assert plan([NAME], tmp_path).unchanged == [NAME]

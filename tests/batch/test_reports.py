@@ -348,6 +348,26 @@ def test_rerun_skips_unchanged_and_remakes_changed_or_forced(tmp_path, quick_tem
     assert forced.counts["ok"] == 1 and forced.exit_code == 0
 
 
+def test_no_pdf_makes_html_and_excel_only_and_a_later_pdf_remakes(tmp_path, quick_template):
+    from ccgmodels.batch.pdf import chromium
+
+    out, said = tmp_path / "out", []
+    a = variant(tmp_path, "no_pdf")
+    first = run_batch([str(a)], out, workers=1, template=quick_template, log=said.append,
+                      pdf=False)
+    assert first.counts["ok"] == 1, first.records
+    assert {"report.html", "report.xlsx"} <= {p.name for p in (out / "no_pdf").iterdir()}
+    assert not (out / "no_pdf" / "report.pdf").exists()
+    assert any("(HTML and Excel (no PDF: --no-pdf))" in line for line in said), said
+    again = run_batch([str(a)], out, workers=1, template=quick_template, log=quiet, pdf=False)
+    assert again.counts["unchanged"] == 1
+    if chromium() is None:
+        pytest.skip("no Chromium here: a PDF cannot be asked for")
+    with_pdf = run_batch([str(a)], out, workers=1, template=quick_template, log=quiet)
+    assert with_pdf.counts["ok"] == 1  # a report without its PDF is not current
+    assert (out / "no_pdf" / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
 def test_a_later_failure_keeps_the_earlier_report(tmp_path, quick_template):
     out = tmp_path / "out"
     path = variant(tmp_path, "flaky")
