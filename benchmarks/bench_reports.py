@@ -15,7 +15,7 @@ It prints the wall time of each [s], per report [s], the speed-up, and the per-r
 execution time is the sum of its cells' ``metadata.papermill.duration`` in the executed
 ``report.ipynb``. The issue's target is a speed-up of at least 5x on 2 cores.
 ``ccgmodels report`` also prints each report as a PDF (headless Chromium), which the loop
-does not; a third run makes the same batch with no Chromium named, like for like.
+does not; a third run makes the same batch with ``--no-pdf``, like for like.
 
 Run: ``.venv/bin/python benchmarks/bench_reports.py [--runs 0] [--variants 10] [--keep]``
 from the repository root or anywhere (paths are resolved from this file). The default run
@@ -106,12 +106,10 @@ def naive_script(scenarios: list[tuple[str, str]], out: Path, runs: int, seed: i
     return "\n".join(lines) + "\n"
 
 
-def timed(cmd: list[str], env: dict | None = None
-          ) -> tuple[float, subprocess.CompletedProcess]:
+def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     """Wall-clock time [s] of a subprocess run from the repository root, and its result."""
     t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                          env=None if env is None else {**os.environ, **env})
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     return time.perf_counter() - t, proc
 
 
@@ -189,8 +187,7 @@ def main(argv: list[str] | None = None) -> None:
         flat_dir = tmp / "ccgmodels_no_pdf"
         flat_s, proc = timed([str(BIN / "ccgmodels"), "report", *[s for _, s in scenarios],
                               "--out", str(flat_dir), "--workers", str(args.workers), "--force",
-                              "--runs", str(args.runs), "--seed", str(args.seed)],
-                             env={"CCGMODELS_CHROMIUM": str(tmp / "no-chromium")})
+                              "--runs", str(args.runs), "--seed", str(args.seed), "--no-pdf"])
         if proc.returncode != 0:
             keep = True
             fail(f"ccgmodels report (no PDF) exited {proc.returncode}; outputs kept in "
@@ -198,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
         check_outputs(flat_dir, names, ["report.ipynb", "report.html", "report.xlsx"],
                       "ccgmodels report (no PDF)")
         if any((flat_dir / m / "report.pdf").exists() for m in names):
-            fail("ccgmodels report printed a PDF with no Chromium named")
+            fail("ccgmodels report --no-pdf printed a PDF")
         if not all((ccg_dir / m / "report.pdf").is_file() for m in names):
             fail("ccgmodels report made no report.pdf: is Chromium installed (make browser)?")
         naive_exec = [execution_seconds(naive_dir / m / "report.ipynb") for m in names]
@@ -222,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"ccgmodels report --workers {w}: {ccg_s:.1f} s total, {ccg_s / n:.2f} s per report")
     print(f"  ({summary_line})")
     print(f"speed-up (naive / ccgmodels, end to end): {naive_s / ccg_s:.2f}x (target >= 5x)")
-    print(f"ccgmodels report --workers {w} without the PDF (as the loop, which prints none): "
+    print(f"ccgmodels report --workers {w} --no-pdf (like for like: the loop prints none): "
           f"{flat_s:.1f} s total, {flat_s / n:.2f} s per report; speed-up "
           f"{naive_s / flat_s:.2f}x")
     print(f"mean notebook execution per report (sum of cell durations): naive {naive_mean:.2f} s;"
@@ -241,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"| naive papermill + nbconvert loop | {naive_s:.1f} s ({naive_s / n:.2f} s/report) |")
     print(f"| `ccgmodels report --workers {w}` | {ccg_s:.1f} s ({ccg_s / n:.2f} s/report) |")
     print(f"| speed-up on {os.cpu_count()} CPUs | {naive_s / ccg_s:.2f}x |")
-    print(f"| `ccgmodels report` without the PDF (like for like) | {flat_s:.1f} s "
+    print(f"| `ccgmodels report --no-pdf` (like for like) | {flat_s:.1f} s "
           f"({flat_s / n:.2f} s/report), {naive_s / flat_s:.2f}x |")
     print(f"| overhead per report (wall / reports - notebook execution) | naive "
           f"{naive_s / n - naive_mean:.2f} s; ccgmodels {ccg_s / n - ccg_mean:.2f} s |")
