@@ -43,7 +43,7 @@ Conventions
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -388,10 +388,12 @@ def _map_dask(s, spec, seed, bounds, workers, scheduler, stride):
             cluster.close()
 
 
-def dependence(scenario: Scenario) -> str:
+def dependence(scenario: Scenario, name: Callable[[str], str] | None = None) -> str:
     """How the scenario's Monte Carlo draws depend on each other, in a sentence or two (shown
-    beside the fan chart)."""
-    shared = [k.split(".", 2)[2] for k in scenario.uncertainty if k.startswith("organisations.*.")]
+    beside the fan chart). ``name`` gives a shared assumption's words from its path
+    (``organisations.*.<field>``); by default the field path itself."""
+    name = name or (lambda path: path.split(".", 2)[2])
+    shared = [name(k) for k in scenario.uncertainty if k.startswith("organisations.*.")]
     own = [k for k in scenario.uncertainty if not k.startswith("organisations.*.")]
     parts = []
     if shared:
@@ -402,7 +404,7 @@ def dependence(scenario: Scenario) -> str:
     parts.append("QIPP schemes delivered or not each on its own draw" if rho == 0 else
                  f"QIPP schemes slip together in {rho:.0%} of runs (programme-wide slippage), "
                  "otherwise each on its own draw")
-    return "Dependence: " + "; ".join(parts) + "."
+    return "How the draws depend on each other: " + "; ".join(parts) + "."
 
 
 # --- summaries -------------------------------------------------------------------------------

@@ -228,20 +228,9 @@ class Report:
 
     def dependence(self) -> str:
         """How the Monte Carlo draws depend on each other, by display names."""
-        s = self.scenario
-        shared = [labels.assumption_name(s, k) for k in s.uncertainty
-                  if k.startswith("organisations.*.")]
-        own = [k for k in s.uncertainty if not k.startswith("organisations.*.")]
-        parts = []
-        if shared:
-            parts.append("one draw a run for every organisation: " + ", ".join(shared))
-        if own:
-            parts.append(f"{len(own)} ranges drawn for one organisation each, independently")
-        rho = s.delivery_correlation
-        parts.append("QIPP schemes delivered or not each on its own draw" if rho == 0 else
-                     f"QIPP schemes slip together in {rho:.0%} of runs, otherwise each on its "
-                     "own draw")
-        return "How the draws depend on each other: " + "; ".join(parts) + "."
+        from ..models.uncertainty import dependence
+
+        return dependence(self.scenario, lambda k: labels.assumption_name(self.scenario, k))
 
     def assumptions(self) -> Html:
         reg = register.assumptions_register(self.scenario, self.base)
