@@ -71,10 +71,10 @@ class _Writer:
     def _style_of(self, c, kind: str, scalar: str):
         """The style of a cell of ``kind`` holding a ``scalar``, built once per workbook and
         copied to each such cell (openpyxl looks each style part up by hash on every set)."""
-        key = (kind in ("input", "derived") and kind, scalar if kind in ("input", "derived")
-               else "")
+        filled = kind in ("input", "derived")
+        key = (kind, scalar) if filled else ("plain", "")
         if key not in self._styles:
-            if kind in ("input", "derived"):
+            if filled:
                 c.fill, c.protection = self.st[kind]
                 c.number_format = FORMATS.get(scalar, "General")
             c.border = self.st["border"]

@@ -330,8 +330,8 @@ def _data_rows(ws, data: pd.DataFrame) -> None:
     (:data:`DATA_FORMATS`).
 
     Formatted once: one template cell per unit carries the number format, and each value cell
-    takes its style from that template (setting a format cell by cell looks it up each time:
-    ~100 us a row). Values are rounded to 6 decimals as ``results.csv`` has them.
+    takes its style from that template (setting a format cell by cell looks it up each time).
+    Values are rounded to 6 decimals as ``results.csv`` has them.
     """
     from openpyxl.cell import Cell
 
@@ -346,14 +346,14 @@ def _data_rows(ws, data: pd.DataFrame) -> None:
         nums = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float).tolist()
         frame[col] = [None if v != v else float(f"{v:.6f}") for v in nums]  # v != v: NaN
     frame["item"] = [v or None for v in frame["item"]]
-    iv, ir = COLUMNS.index("value"), COLUMNS.index("value_real")
-    cells = ws._cells
+    iu = COLUMNS.index("unit")
+    iv, ir = COLUMNS.index("value") + 1, COLUMNS.index("value_real") + 1  # 1-based columns
     for i, row in enumerate(frame.to_numpy().tolist(), start=2):
         ws.append(row)
-        style = templates.get(row[COLUMNS.index("unit")])
+        style = templates.get(row[iu])
         if style is not None:
-            cells[(i, iv + 1)]._style = copy(style)
-            cells[(i, ir + 1)]._style = copy(style)
+            ws.cell(i, iv)._style = copy(style)
+            ws.cell(i, ir)._style = copy(style)
 
 
 def write_frames(frames: Mapping[str, pd.DataFrame], path: str | Path, title: str) -> Path:
