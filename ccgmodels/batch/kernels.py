@@ -170,28 +170,26 @@ async def wait_ready(kc, timeout: float = READY_TIMEOUT) -> None:
 
     from jupyter_core.utils import ensure_async
 
+    async def first(channel, sent: str, until: float, wanted) -> bool:
+        """Whether a message answering ``sent`` that is ``wanted`` arrives by ``until``."""
+        while (left := until - time.monotonic()) > 0:
+            try:
+                msg = await ensure_async(channel.get_msg(timeout=left))
+            except Empty:
+                return False
+            if msg.get("parent_header", {}).get("msg_id") == sent and wanted(msg):
+                return True  # anything else: an earlier attempt's, or from before
+        return False
+
     deadline = time.monotonic() + timeout
     while True:
         sent = kc.kernel_info()
-        replied = idle = False
-        attempt_end = min(time.monotonic() + 1.0, deadline)
-        while not (replied and idle) and time.monotonic() < attempt_end:
-            wait = max(attempt_end - time.monotonic(), 0.0)
-            for channel, what in ((kc.shell_channel, "reply"), (kc.iopub_channel, "status")):
-                if (what == "reply" and replied) or (what == "status" and idle):
-                    continue
-                try:
-                    msg = await ensure_async(channel.get_msg(timeout=min(wait, 0.05)))
-                except Empty:
-                    continue
-                if msg.get("parent_header", {}).get("msg_id") != sent:
-                    continue  # an earlier attempt's, or a message from before
-                if what == "reply" and msg["msg_type"] == "kernel_info_reply":
-                    replied = True
-                elif (what == "status" and msg["msg_type"] == "status"
-                      and msg["content"].get("execution_state") == "idle"):
-                    idle = True
-        if replied and idle:
+        until = min(time.monotonic() + 1.0, deadline)
+        if (await first(kc.shell_channel, sent, until,
+                        lambda m: m["msg_type"] == "kernel_info_reply")
+                and await first(kc.iopub_channel, sent, until,
+                                lambda m: m["msg_type"] == "status"
+                                and m["content"].get("execution_state") == "idle")):
             return
         if not await ensure_async(kc.is_alive()):
             raise RuntimeError("Kernel died before replying to kernel_info")
