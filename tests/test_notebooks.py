@@ -155,23 +155,11 @@ def _execute(name: str, out: Path, params: dict, folder: Path) -> None:
     notebook in a fresh kernel besides."""
     import papermill as pm
 
-    from ccgmodels.batch.kernels import (
-        _count_report,
-        _discard_kernel,
-        closing_clients,
-        ready_kernel,
-    )
+    from ccgmodels.batch.kernels import report_kernel
 
-    km = ready_kernel(folder)
-    try:
-        with closing_clients(km):
-            pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=params,
-                                km=km, kernel_name="python3", cwd=str(folder),
-                                progress_bar=False)
-    except BaseException:
-        _discard_kernel()
-        raise
-    _count_report()
+    with report_kernel(folder) as km:
+        pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=params,
+                            km=km, kernel_name="python3", cwd=str(folder), progress_bar=False)
 
 
 @pytest.mark.parametrize("scenario", _scenarios())

@@ -65,12 +65,10 @@ class Task:
 
 from .kernels import (  # noqa: E402
     KERNEL_ENV,  # noqa: F401 (re-exported)
-    _count_report,
     _discard_kernel,
     _parent_alive,
     _worker_init,
-    closing_clients,
-    ready_kernel,
+    report_kernel,
 )
 
 
@@ -181,8 +179,7 @@ def _make(task: Task, staging: Path) -> dict | None:
         encoding="utf-8")
     nb_path = staging / "report.ipynb"
     try:
-        km = ready_kernel(staging)
-        with closing_clients(km):
+        with report_kernel(staging) as km:
             nb = pm.execute_notebook(
                 task.template, str(nb_path), km=km, kernel_name="python3",
                 engine_name=_engine(),
@@ -193,10 +190,8 @@ def _make(task: Task, staging: Path) -> dict | None:
                             "runs": task.runs, "seed": task.seed, "output_dir": ".",
                             "baseline": task.baseline, "provenance": _cover_facts(task)},
                 progress_bar=False, log_output=False, execution_timeout=task.timeout)
-        _count_report()
     except Exception as exc:  # noqa: BLE001 - any failure is reported in the index
-        error = _error_of(exc)
-        _discard_kernel()  # a failed report never leaves state for the next one
+        error = _error_of(exc)  # the kernel is discarded (report_kernel)
         nb = nbformat.read(nb_path, as_version=4) if nb_path.exists() else None
     missing = [f for f in _expected(task) if not (staging / f).exists()]
     if error is None and missing:

@@ -250,6 +250,22 @@ def ready_kernel(folder: Path):
 
 
 @contextmanager
+def report_kernel(folder: Path) -> Iterator[Any]:
+    """This thread's kernel for one report, reset in ``folder`` (:func:`ready_kernel`), its
+    clients closed after (:func:`closing_clients`); counted towards :data:`RECYCLE_AFTER`
+    when the block ends, discarded when it raises (a failed report never leaves state for
+    the next one)."""
+    km = ready_kernel(folder)
+    try:
+        with closing_clients(km):
+            yield km
+    except BaseException:
+        _discard_kernel()
+        raise
+    _count_report()
+
+
+@contextmanager
 def closing_clients(km) -> Iterator[None]:
     """Close every kernel client made from ``km`` inside the block.
 
