@@ -231,8 +231,8 @@ def _engine() -> str:
             nb.metadata.update(metadata or {})
             try:
                 return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
-            except BaseException:
-                if output_path:
+            except Exception:  # not when interrupted: that staging folder is discarded, and
+                if output_path:  # a worker told to stop must unwind at once
                     write_ipynb(nb, output_path)
                 raise
 

@@ -253,14 +253,14 @@ def ready_kernel(folder: Path):
 def report_kernel(folder: Path) -> Iterator[Any]:
     """This thread's kernel for one report, reset in ``folder`` (:func:`ready_kernel`), its
     clients closed after (:func:`closing_clients`); counted towards :data:`RECYCLE_AFTER`
-    when the block ends, discarded when it raises (a failed report never leaves state for
-    the next one)."""
+    when the block ends, discarded when it raises an error (a failed report never leaves
+    state for the next one)."""
     km = ready_kernel(folder)
     try:
         with closing_clients(km):
             yield km
-    except BaseException:
-        _discard_kernel()
+    except Exception:  # not on SIGTERM's SystemExit: the worker unwinds at once, its kernel
+        _discard_kernel()  # following it (atexit, and ipykernel watching its parent)
         raise
     _count_report()
 
