@@ -179,8 +179,9 @@ def by_year_fields(o, root: str, years: list[str]):
         if o.contingency is not None:
             yield f"{root}.contingency", o.contingency, years, every[1]
     elif o.kind == "provider":
-        rates += [(k, getattr(o, k)) for k in ("income_growth", "cost_growth",
-                                                "efficiency_rate")]
+        rates += [(k, getattr(o, k)) for k in ("other_income_growth", "cost_volume_growth",
+                                                "price_inflation", "tariff_efficiency",
+                                                "efficiency_rate") if getattr(o, k) is not None]
     elif o.kind == "social_care":
         own = years[years.index(o.first_year) + 1:] if o.first_year in years else later
         for k in ("budget_growth", "cost_growth"):

@@ -77,6 +77,11 @@ class AllocationGrowth(Strict):
 
 class Allocation(Strict):
     base: AllocationByType = Field(description="Recurrent allocation by type, base year [£k]")
+    growth_adjustment: Growth = Field(
+        0.0, description="A change to the growth of every allocation type in each year after the "
+        "base, on top of its growth or published levels: 0 in the plan; what a later settlement "
+        "might change, drawn in the Monte Carlo as a national driver "
+        "(organisations.*.allocation.growth_adjustment) [fraction/yr]")
     growth: AllocationGrowth = Field(
         default_factory=AllocationGrowth,
         description="Growth of each allocation type in the years after the base: one rate for "
@@ -262,6 +267,13 @@ class Solutions(Strict):
         description="Share of each year's activity growth avoided; ASSUMPTION (004:L66 leaves it "
         "as X%) [fraction]",
     )
+    demand_mitigation_investment: Finite = Field(
+        0.775, ge=0, le=2,
+        description="Investment in the services that avoid activity, per £ of spend avoided by "
+        "demand mitigation; the lever's saving is net of it. Default: the plan's own costed "
+        "programmes, investment 2,487.6 against gross savings 3,208.1 £k (respiratory GPwER, "
+        "community heart failure, children's transformation; 000:L1007-L1018, L1216-L1230, "
+        "L1314-L1316) [fraction]")
     mitigation_lines: list[ServiceLine] = Field(
         default=["acute", "ambulance", "mental_health", "community", "continuing_care",
                  "prescribing", "primary_care_cocommissioning", "other_primary_care"],
@@ -352,21 +364,45 @@ class Commissioner(Strict):
     )
 
 
+#: provider fields of earlier versions, and what replaced them (a clear message, not "extra")
+RENAMED_PROVIDER_FIELDS = {
+    "income_growth": "other_income_growth (the volume of that income: its price now follows "
+                     "price_inflation less tariff_efficiency)",
+    "cost_growth": "cost_volume_growth (the volume of the cost base: its price now follows "
+                   "price_inflation, by default the commissioners' national driver)",
+}
+
+
 class Provider(Strict):
     kind: Literal["provider"] = Field(description="Organisation kind: an NHS provider trust")
     id: Slug = Field(description="Organisation id")
     name: str = Field(description="Organisation name")
     income: Money = Field(description="Income in the base year from outside this scenario's "
                           "commissioners (their contracts add the rest) [£k]")
-    income_growth: GrowthByYear = Field(
-        0.0, description="Income growth a year, or by year [fraction/yr]")
+    other_income_growth: GrowthByYear = Field(
+        0.0, description="Growth a year in the volume of the income from outside this "
+        "scenario's commissioners, or by year; its price moves with price_inflation less "
+        "tariff_efficiency, as the contracts' prices do [fraction/yr]")
     cost: Money = Field(description="Cost base in the base year [£k]")
-    cost_growth: GrowthByYear = Field(
-        0.0, description="Cost growth a year, do nothing, or by year [fraction/yr]")
+    cost_volume_growth: GrowthByYear = Field(
+        0.0, description="Growth a year in the volume of the cost base (the activity it "
+        "delivers), do nothing, or by year; its price moves with price_inflation "
+        "[fraction/yr]")
+    price_inflation: GrowthByYear | None = Field(
+        None, description="Pay and price inflation of the provider's costs, and of the prices "
+        "it is paid, a year or by year; when absent, that of the commissioners that contract "
+        "with it (one national driver, so a national price change moves income and cost "
+        "together) [fraction/yr]")
+    tariff_efficiency: RateByYear | None = Field(
+        None, description="Efficiency factor deducted from the prices it is paid each year, or "
+        "by year; when absent, that of the commissioners that contract with it [fraction/yr]")
     efficiency_rate: RateByYear = Field(
         0.0, description="Efficiency a year on the cost base (CIP), compounding, or by year: "
         "the one place provider efficiency is counted (004:L66) [fraction/yr]"
     )
+    efficiency_delivery: Rate = Field(
+        1.0, description="Share of the CIP expected to be delivered, as a QIPP scheme's "
+        "delivery probability risks it (1: in full) [fraction]")
     consolidation: Rate = Field(
         1.0, description="Share of the provider that belongs to this footprint: its income, "
         "costs and solutions enter the results at this share, and so does the elimination of "
@@ -380,6 +416,16 @@ class Provider(Strict):
     stf: dict[FinancialYear, Money] = Field(
         default_factory=dict, description="Sustainability and transformation funding [£k]"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data):
+        if isinstance(data, dict):
+            old = [k for k in RENAMED_PROVIDER_FIELDS if k in data]
+            if old:
+                raise ValueError("; ".join(f"{k} was replaced by {RENAMED_PROVIDER_FIELDS[k]}"
+                                           for k in old))
+        return data
 
 
 class SocialCare(Strict):
@@ -402,6 +448,10 @@ class SocialCare(Strict):
         default_factory=list,
         description="Commissioners whose Better Care Fund line is pooled with this council: "
         "income and cost of the council, a flow eliminated in the footprint")
+    consolidation: Rate = Field(
+        1.0, description="Share of the council's own social care budget, cost and savings that "
+        "belongs to this footprint (e.g. the footprint's share of a county's population); the "
+        "BCF pooled from the footprint's commissioners is counted in full [fraction]")
     first_year: FinancialYear | None = Field(
         None, description="Year the council's figures are for, when later than the scenario's "
         "base year: budget and cost are that year's, growth runs from it, and the council has "

@@ -84,7 +84,10 @@ def national(n: int, seed: int = 0, per_provider: int = 5, per_council: int = 10
         if o.get("primary_care_bridge"):
             o["primary_care_bridge"]["years"] = _scale(o["primary_care_bridge"]["years"], f)
         growth = o["allocation"]["growth"]
-        growth["programme"] = float(growth["programme"] + alloc_shift[i])
+        shift = float(alloc_shift[i])
+        growth["programme"] = ({y: float(g + shift) for y, g in growth["programme"].items()}
+                               if isinstance(growth["programme"], dict)
+                               else float(growth["programme"] + shift))
         o["expenditure"]["volume_growth"]["acute"] = float(
             o["expenditure"]["volume_growth"]["acute"] + acute_shift[i])
         o["contracts"] = [{**o["contracts"][0], "provider": f"trust_{i // per_provider + 1:02d}"}]

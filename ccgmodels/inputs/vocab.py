@@ -44,6 +44,11 @@ POD_SERVICE_LINE = {
     "gp_appointments": "primary_care_cocommissioning",
     "prescribing_items": "prescribing",
 }
+#: service lines whose points of delivery the national tariff prices (admitted patient care,
+#: outpatients, A&E): its efficiency factor cuts their price. GP appointments are paid under
+#: primary medical care contracts and prescribing through the Drug Tariff, neither of which the
+#: national tariff's efficiency factor touches (2019/20 National Tariff Payment System, scope)
+TARIFF_LINES = ("acute",)
 #: scheme statuses; ``pipeline``: costed in the plan's programmes but not in its QIPP plan, so
 #: outside the identified savings and the plan, and counted towards the pipeline (000:L2023)
 STATUSES = ("delivered", "in_progress", "scoping", "unidentified", "pipeline")

@@ -16,6 +16,8 @@ age band *b* and year *t*::
     activity_p[t]        = activity_p[0] * prod_{s<=t} (1 + growth_p[s])     [count/yr]
     unit_cost_p          = line_base * cost_share_p / activity_p[0]          [£k/unit]
     price[t]             = prod_{s<=t} (1 + inflation[s]) * (1 - tariff_efficiency[s])
+                           (the efficiency factor on tariff-priced activity only: acute, not
+                           GP appointments or prescribing items)
     activity_cost_p[t]   = activity_p[t] * unit_cost_p * price[t]            [£k]
 
 When ``demand.growth_table`` names a provider, its base-year growth (000:L2485-2497) is the total
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..inputs.scenario import Demand
-from ..inputs.vocab import POD_SERVICE_LINE
+from ..inputs.vocab import POD_SERVICE_LINE, TARIFF_LINES
 from . import series
 
 
@@ -119,7 +121,8 @@ def project_pods(
                               out=np.zeros(np.broadcast_shapes(np.shape(line_base[line]),
                                                                np.shape(p.activity))),
                               where=np.asarray(p.activity) > 0)
-        price = series.combined_index([inflation[line], (demand.tariff_efficiency, -1)], years)
+        tariff = [(demand.tariff_efficiency, -1)] if line in TARIFF_LINES else []
+        price = series.combined_index([inflation[line], *tariff], years)
         cost = activity * unit_cost * price
         base_volume_cost = p.activity * unit_cost * price
         out.append(PodProjection(pod, line, demo, non_demo, growth, activity, unit_cost, cost,

@@ -37,7 +37,8 @@ from . import planning_rules, series, system
 from . import schemes as sch
 
 SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "contingency_release",
-                  "primary_care_model", "contract_flows", "avoided_cost", "stf", "social_care")
+                  "primary_care_model", "mental_health_investment", "contract_flows",
+                  "avoided_cost", "stf", "social_care")
 Series = dict[tuple[str, str], np.ndarray]
 
 
@@ -71,7 +72,8 @@ def allocation(o: Commissioner, years: Sequence[str]) -> dict[str, np.ndarray]:
 
         allocation_x[t] = allocation_x[0] * prod_{s<=t} (1 + growth_x[s])    x: programme,
                           (or the published level of year t)                  running costs,
-        total           = sum of the three types                              co-commissioning
+                          * prod_{s<=t} (1 + growth_adjustment[s])            co-commissioning
+        total           = sum of the three types
 
     References
     ----------
@@ -79,12 +81,13 @@ def allocation(o: Commissioner, years: Sequence[str]) -> dict[str, np.ndarray]:
     """
     a = o.allocation
     out = {}
+    adjustment = series.index(a.growth_adjustment, years)
     for t in ALLOCATION_TYPES:
         if a.levels is not None:
             out[t] = series.levels({years[0]: getattr(a.base, t), **{
-                y: getattr(a.levels[y], t) for y in years[1:]}}, years)
+                y: getattr(a.levels[y], t) for y in years[1:]}}, years) * adjustment
         else:
-            out[t] = grow(getattr(a.base, t), getattr(a.growth, t), years)
+            out[t] = grow(getattr(a.base, t), getattr(a.growth, t), years) * adjustment
     out["total"] = sum(out[t] for t in ALLOCATION_TYPES)
     return out
 
@@ -253,18 +256,24 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
 
 
 def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLines,
-         savings: sch.SchemeSavings, gap) -> Series:
+         savings: sch.SchemeSavings, gap, mhis=0.0) -> Series:
     """The commissioner plan: do nothing with the year's QIPP programme delivered [£k].
 
     Notes
     -----
     ::
 
-        expenditure_l = spend_l - what the schemes take off l
-        expenditure   = sum_l expenditure_l + contingency - unidentified QIPP
-        surplus       = allocation - expenditure      (CPR 579, Southend 610 in 2019/20)
+        expenditure_l     = spend_l - what the schemes take off l
+                            (+ the investment that meets the mental health investment
+                            standard, on mental health)
+        unidentified_qipp = - unidentified QIPP in the base year, 0 after it
+        expenditure       = sum_l expenditure_l + contingency + unidentified_qipp
+        surplus           = allocation - expenditure    (CPR 579, Southend 610 in 2019/20)
 
-    In the base year this is the plan as printed; later, the plan that meets the requirement.
+    In the base year this is the plan as printed, which nets off its unidentified QIPP; in a
+    later year it carries only the identified schemes, so the part of the requirement still to
+    find shows as a shortfall against the control total (``qipp/unidentified``), never as a
+    saving.
 
     References
     ----------
@@ -275,11 +284,17 @@ def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLin
     total = 0.0
     for line in SERVICE_LINES:
         out[("expenditure", line)] = lines.spend[line] - savings.by_line.get(line, 0.0)
+        if line == "mental_health":
+            out[("expenditure", line)] = out[("expenditure", line)] + mhis
         total = total + out[("expenditure", line)]
     reserve = contingency(o, allocation_total, years)
     out[("expenditure", "contingency_reserve")] = reserve
-    out[("expenditure", "unidentified_qipp")] = -gap * np.ones(n)
-    out[("expenditure", "total")] = total + reserve - gap
+    # the base-year plan as printed nets off its unidentified QIPP (Southend's (235),
+    # 000:L2110); a later year's plan carries only what someone has identified, so what is
+    # still to find shows in its surplus, not as a plug
+    in_plan = -gap * (np.arange(n) == 0)
+    out[("expenditure", "unidentified_qipp")] = in_plan
+    out[("expenditure", "total")] = total + reserve + in_plan
     out[("surplus", "")] = allocation_total - out[("expenditure", "total")]
     return out
 
@@ -295,9 +310,11 @@ def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings,
     -----
     ::
 
-        demand_mitigation[t]   = d * sum_l max(spend_l[t] - spend_l at base volume[t], 0)
+        demand_mitigation[t]   = (1 - investment) * d
+                                 * sum_l max(spend_l[t] - spend_l at base volume[t], 0)
                                  over mitigation_lines (patient activity: not BCF, other
-                                 programme or running costs); growth only, never a cost
+                                 programme or running costs); growth only, net of the
+                                 investment in the services that avoid it
         schemes[t]             = sum_s p_s * effect_s[t] + p(unidentified) * gap[t]
         contingency_release[t] = min(max(contingency[t], 0), slippage[t]) when released, where
                                  slippage = sum_s (1 - p_s) * effect_s + (1 - p_gap) * gap
@@ -324,7 +341,7 @@ def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings,
     release = (np.minimum(np.maximum(reserve, 0.0), np.maximum(slipped, 0.0))
                if sol.contingency_release else np.zeros(n))
     return {
-        "demand_mitigation": mitigation * np.ones(n),
+        "demand_mitigation": (1 - sol.demand_mitigation_investment) * mitigation * np.ones(n),
         "schemes": delivered + p_gap * gap,
         "contingency_release": release * np.ones(n),
         "stf": np.array([sol.stf.get(y, 0.0) for y in years]),
@@ -418,20 +435,24 @@ def commissioner(
     dn = nothing[("do_nothing_surplus", "")]
     programme = qipp(o, schemes, alloc["total"], savings, p, np.maximum(target - dn, 0.0))
     gap = programme[("qipp", "unidentified")]
-    planned = plan(o, years, alloc["total"], lines, savings, gap)
+    mhis = planning_rules.mhis_investment(
+        o, years, alloc, lines.spend["mental_health"] - savings.by_line.get("mental_health", 0.0))
+    planned = plan(o, years, alloc["total"], lines, savings, gap, mhis)
     reserve = planned[("expenditure", "contingency_reserve")]
     n = len(years)
     mitigated = mitigation_by_line(o, lines, n)
     closing = solutions(o, years, savings, mitigated, p, p_gap, gap, reserve,
                         sch.plan_mask(schemes))
-    # activity the contracts see: demand mitigation (QIPP schemes are netted off the plan's
-    # lines, so taken as agreed in the contracts the plan was set with)
-    flows = system.contract_flows(o, lines.spend, mitigated, n)
+    # the contracts are the plan's spend (its QIPP schemes agreed in them); the activity they
+    # see change is demand mitigation
+    plan_spend = {line: planned[("expenditure", line)] for line in SERVICE_LINES}
+    flows = system.contract_flows(o, plan_spend, mitigated, n)
     closing["contract_flows"] = flows.pop(("solutions", "contract_flows"))
     bridge, reconciliation = system.bridge_in_plan(
         o, years, alloc["primary_care_cocommissioning"],
         planned[("expenditure", "primary_care_cocommissioning")])
     closing["primary_care_model"] = bridge["primary_care_model"]
+    closing["mental_health_investment"] = 0.0 - mhis
     closing["stf"] = closing["stf"] + bridge["stf"]
 
     out: Series = {("allocation", k): v for k, v in alloc.items()}
@@ -442,10 +463,10 @@ def commissioner(
     out.update(planned)
     out.update(position(dn, closing, non_recurrent_extra=non_recurrent(schemes, savings, p)))
     out.update(flows)
-    out[("bcf_pool", "")] = lines.spend["bcf"]
+    out[("bcf_pool", "")] = plan_spend["bcf"]
     out.update(reconciliation)
-    plan_spend = {line: planned[("expenditure", line)] for line in SERVICE_LINES}
-    out.update(planning_rules.mental_health_investment(o, years, alloc, plan_spend))
+    out.update(planning_rules.mental_health_investment(o, years, alloc, plan_spend, mhis))
     out.update(planning_rules.business_rules(o, alloc, plan_spend, planned[("surplus", "")],
-                                             target))
+                                             target, -planned[("expenditure",
+                                                               "unidentified_qipp")]))
     return out

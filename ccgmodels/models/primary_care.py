@@ -29,6 +29,9 @@ from ..inputs.scenario import PrimaryCareBridge
 from ..inputs.vocab import BRIDGE_ENABLERS
 from ..inputs.vocab import BRIDGE_ITEMS as ITEMS
 
+#: the bridge rows after income and expenditure: a year that states none of them is bare
+STEP_FIELDS = (*BRIDGE_ENABLERS, "baseline_funding", "stf")
+
 
 def shift_later(values: np.ndarray, years: int) -> np.ndarray:
     """Move a year series ``years`` later along its last axis, zero-filling the start."""
@@ -89,6 +92,11 @@ def bridge(b: PrimaryCareBridge, pccc_growth=0.0) -> dict[str, np.ndarray]:
     out["end_state"] = (
         out["in_year_position"] + out["future_model"] + out["baseline_funding"] + out["stf"]
     )
+    # a year the plan gives income and expenditure alone (CPR's and Southend's 2017/18) has no
+    # enablers, funding or end state: the plan prints none, so none is made up (NaN, no row)
+    bare = np.array([not (set(r.model_fields_set) & set(STEP_FIELDS)) for r in rows])
+    for k in (*STEP_FIELDS, "future_model", "end_state"):
+        out[k] = np.where(bare, np.nan, out[k])
     return {k: np.broadcast_arrays(out[k], income)[0] for k in ITEMS}
 
 
@@ -101,10 +109,10 @@ def check_bridge(lines: dict[str, np.ndarray], tol: float = 1e-6) -> None:
         Naming the identity that failed.
     """
     future = sum(lines[k] for k in BRIDGE_ENABLERS)
-    if not np.allclose(lines["future_model"], future, atol=tol):
+    if not np.allclose(lines["future_model"], future, atol=tol, equal_nan=True):
         raise AssertionError("primary care bridge: future_model != sum of enablers")
     end = lines["in_year_position"] + lines["future_model"] + lines["baseline_funding"] + lines[
         "stf"]
-    if not np.allclose(lines["end_state"], end, atol=tol):
+    if not np.allclose(lines["end_state"], end, atol=tol, equal_nan=True):
         raise AssertionError("primary care bridge: end_state != in-year + future model + "
                              "baseline funding + STF")

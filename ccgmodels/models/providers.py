@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..inputs.scenario import Provider, SocialCare
+from ..inputs.scenario import Commissioner, Provider, SocialCare
+from . import series
 from .finance import cumulative, efficiency_saving, grow, position
 
 
@@ -22,37 +23,62 @@ def income_less_cost(income, cost) -> dict[tuple[str, str], np.ndarray]:
             ("do_nothing_surplus", ""): dn, ("do_nothing_cumulative_surplus", ""): cumulative(dn)}
 
 
-def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = ()
-             ) -> dict[tuple[str, str], np.ndarray]:
+def price_drivers(p: Provider, commissioners: Sequence[Commissioner]) -> tuple[object, object]:
+    """The provider's price inflation and tariff efficiency [fraction/yr]: its own where given,
+    else those of the first commissioner that contracts with it (the national driver pair, so
+    the prices it is paid and the costs it pays move together), else none."""
+    paying = [c for c in commissioners if any(k.provider == p.id for k in c.contracts)]
+    inflation, efficiency = p.price_inflation, p.tariff_efficiency
+    if inflation is None:
+        inflation = paying[0].expenditure.price_inflation if paying else 0.0
+    if efficiency is None:
+        demand = paying[0].demand if paying else None
+        efficiency = demand.tariff_efficiency if demand is not None else 0.0
+    return inflation, efficiency
+
+
+def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
+             prices: tuple[object, object] = (0.0, 0.0)) -> dict[tuple[str, str], np.ndarray]:
     """Do nothing and do something of an NHS provider [£k].
 
     ``contracts`` are the footprint commissioners' measures naming this provider
     (:func:`ccgmodels.models.system.contract_flows`): their payments are its contract income;
     activity they avoid lowers its income (activity contracts) and, at ``marginal_cost_rate``,
-    its cost (every contract).
+    its cost (every contract). ``prices`` is its price inflation and tariff efficiency
+    (:func:`price_drivers`).
 
     Notes
     -----
     ::
 
-        income          = other income * prod(1 + income_growth) + contract payments
-        do nothing      = income - cost * prod(1 + cost_growth)
-        efficiency      = cost * (1 - prod(1 - e_t))                 (CIP, counted once)
+        price[t]        = prod (1 + inflation)                  (pay and prices)
+        income          = other income * prod(1 + other_income_growth) * price
+                          * prod(1 - tariff_efficiency) + contract payments
+        do nothing      = income - cost * prod(1 + cost_volume_growth) * price
+        efficiency      = delivery * cost * (1 - prod(1 - e_t))   (CIP, counted once)
         contract_flows  = - income lost on activity contracts
         avoided_cost    = marginal_cost_rate * activity the commissioners avoid
+
+    The contract payments carry the commissioners' prices (inflation less the tariff
+    efficiency factor on tariff-priced activity), so a national price change moves the
+    provider's income and cost together; the efficiency factor is met by its CIP.
     """
-    other = grow(p.income, p.income_growth, years)
+    inflation, efficiency = prices
+    other = grow(p.income, p.other_income_growth, years) * series.combined_index(
+        [inflation, (efficiency, -1)], years)
     n = len(years)
     paid, lost, avoided = np.zeros(n), np.zeros(n), np.zeros(n)
     for c in contracts:
         paid = paid + c.get(("contract_payments", p.id), 0.0)
         lost = lost + c.get(("contract_income_lost", p.id), 0.0)
         avoided = avoided + c.get(("contract_activity_avoided", p.id), 0.0)
-    out = income_less_cost(other + paid, grow(p.cost, p.cost_growth, years))
+    cost = grow(p.cost, p.cost_volume_growth, years) * series.index(inflation, years)
+    out = income_less_cost(other + paid, cost)
     out[("income", "other")], out[("income", "contracts")] = other * np.ones_like(paid), paid
     cost = out[("do_nothing_expenditure", "total")]
+    cip = p.efficiency_delivery * efficiency_saving(cost, p.efficiency_rate, years)
     out.update(position(out[("do_nothing_surplus", "")],
-                        {"efficiency": efficiency_saving(cost, p.efficiency_rate, years),
+                        {"efficiency": cip,
                          "contract_flows": 0.0 - lost,
                          "avoided_cost": p.marginal_cost_rate * avoided,
                          "stf": np.array([p.stf.get(y, 0.0) for y in years])}))
@@ -70,16 +96,19 @@ def social_care(sc: SocialCare, years: Sequence[str], pooled=0.0
 
     ``pooled`` is the Better Care Fund the commissioners of ``bcf_from`` pool with it: income
     and cost alike (spent on the pooled services), so it leaves the council's position as it
-    is and is eliminated in the footprint.
+    is and is eliminated in the footprint. The council's own budget, cost and savings enter at
+    its ``consolidation`` share (a county on a footprint of part of it); the pooled BCF, all
+    of it from the footprint's commissioners, in full.
     """
     k = list(years).index(sc.first_year) if sc.first_year is not None else 0
     own = years[k:]
-    budget = _from_year(grow(sc.budget, sc.budget_growth, own), k)
+    share = sc.consolidation
+    budget = share * _from_year(grow(sc.budget, sc.budget_growth, own), k)
     pooled = np.asarray(pooled) * np.ones(len(years))
     out = income_less_cost(budget + pooled,
-                           _from_year(grow(sc.cost, sc.cost_growth, own), k) + pooled)
+                           share * _from_year(grow(sc.cost, sc.cost_growth, own), k) + pooled)
     out[("income", "budget")], out[("income", "bcf")] = budget, pooled
-    savings = cumulative(np.array([sc.savings.get(y, 0.0) for y in years]))
+    savings = share * cumulative(np.array([sc.savings.get(y, 0.0) for y in years]))
     out.update(position(out[("do_nothing_surplus", "")], {"social_care": savings}))
     return out
 

@@ -47,7 +47,7 @@ class Measure:
     items: str
     definition: str
     formula: str
-    summed: bool = True  # whether the footprint value is the sum of the organisations'
+    additive: bool = True  # whether the footprint value is the sum of the organisations'
 
 
 #: the one definition of do nothing, used by the catalogue, the docs and the reports
@@ -60,11 +60,13 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "Recurrent allocation by type", "base * prod(1 + growth_t), or the published "
             "level; total = sum of types"),
     Measure("expenditure", "£k", "service line, contingency_reserve, unidentified_qipp, total",
-            "Commissioner plan spend: do nothing with the year's QIPP programme delivered (the "
-            "base-year plan as printed)", "line = do-nothing line - what the schemes take off "
-            "it; contingency = rate * allocation; unidentified_qipp = -qipp unidentified; "
+            "Commissioner plan spend: do nothing with the identified QIPP schemes delivered "
+            "(the base-year plan as printed, which also nets off its unidentified QIPP)",
+            "line = do-nothing line - what the schemes take off it; contingency = rate * "
+            "allocation; unidentified_qipp = -qipp unidentified in the base year, 0 after it; "
             "total = sum"),
-    Measure("surplus", "£k", "", "Commissioner plan surplus/(deficit)",
+    Measure("surplus", "£k", "", "Commissioner plan surplus/(deficit): after a base year, "
+            "on identified savings only (what is still to find is a shortfall, not a plug)",
             "allocation total - expenditure total"),
     Measure("control_total", "£k", "", "Surplus the organisation must reach",
             "stated (every year or by year), else 0 (break-even)"),
@@ -76,13 +78,15 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "cumsum over years"),
     Measure("solutions", "£k",
             "efficiency, demand_mitigation, schemes, contingency_release, primary_care_model, "
-            "contract_flows, avoided_cost, stf, social_care, total",
+            "mental_health_investment, contract_flows, avoided_cost, stf, social_care, total",
             "What closes the gap, each its own line (positive improves the position)",
-            "efficiency = cost base * (1 - prod(1 - e_t)); demand_mitigation = d * cost of "
-            "activity growth; schemes = sum p(status) * effect + p(unidentified) * gap; "
+            "efficiency = delivery * cost base * (1 - prod(1 - e_t)); demand_mitigation = "
+            "(1 - investment) * d * cost of activity growth; schemes = sum p(status) * effect "
+            "+ p(unidentified) * gap; "
             "contingency_release = min(contingency, QIPP slippage); primary_care_model = bridge "
-            "enablers + CCG baseline funding; contract_flows = - savings a block contract gives "
-            "back (commissioner) or - income lost on activity contracts (provider); "
+            "enablers + CCG baseline funding (recurrent: carried on after the bridge); "
+            "mental_health_investment = - what meets the standard; contract_flows = - savings "
+            "a block contract gives back (commissioner) or - income lost on activity contracts (provider); "
             "avoided_cost = marginal cost rate * avoided activity; stf includes the bridge's "
             "GPFV STF; total = sum"),
     Measure("do_something_surplus", "£k", "", "Surplus/(deficit) after solutions",
@@ -98,24 +102,25 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "other = base * prod(1 + growth_t); contracts = the commissioners' payments; "
             "total = sum"),
     Measure("contract_payments", "£k", "provider id",
-            "What a commissioner pays a footprint provider, do nothing",
-            "sum over lines of share * do-nothing line spend", summed=False),
+            "What a commissioner pays a footprint provider: the contract value, its plan's "
+            "spend (net of the QIPP schemes agreed in the contract)",
+            "sum over lines of share * plan line spend", additive=False),
     Measure("contract_income_lost", "£k", "provider id", "Income a provider loses on activity "
             "contracts when the commissioner avoids activity", "share * avoided spend",
-            summed=False),
+            additive=False),
     Measure("contract_activity_avoided", "£k", "provider id", "Spend a commissioner avoids on "
             "a provider's contracts by demand mitigation (QIPP schemes count as agreed in "
-            "the contracts)", "share * mitigation of the line", summed=False),
-    Measure("bcf_pool", "£k", "", "A commissioner's Better Care Fund line, do nothing (pooled "
-            "with a council when the council names it)", "do-nothing BCF line", summed=False),
+            "the contracts)", "share * mitigation of the line", additive=False),
+    Measure("bcf_pool", "£k", "", "A commissioner's Better Care Fund line in its plan (pooled "
+            "with a council when the council names it)", "plan BCF line", additive=False),
     Measure("eliminations", "£k", "contracts, bcf, total", "Flows between the footprint's "
             "organisations, left out of system income and expenditure (footprint only)",
             "sum of contract payments to footprint providers + BCF pooled with footprint "
-            "councils", summed=False),
+            "councils", additive=False),
     Measure("system", "£k", "income, expenditure, do_nothing_surplus", "The footprint's income "
             "and expenditure net of eliminations, do nothing (footprint only)",
             "sum of allocations and incomes - eliminations; sum of expenditure - "
-            "eliminations; surplus = income - expenditure = sum of surpluses", summed=False),
+            "eliminations; surplus = income - expenditure = sum of surpluses", additive=False),
     Measure("pc_bridge_reconciliation", "£k", "income, expenditure", "Primary care bridge "
             "against the plan: bridge income less the co-commissioning allocation, bridge "
             "expenditure less the plan's co-commissioning line", "bridge - plan, years both "
@@ -123,15 +128,16 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("activity", "count", "point of delivery", "Activity a year",
             "activity_0 * prod((1 + demographic_t) * (1 + non_demographic_t))"),
     Measure("activity_cost", "£k", "point of delivery", "Cost of the activity, do nothing",
-            "activity * unit_cost_0 * prod((1 + inflation_t) * (1 - tariff_efficiency_t))"),
+            "activity * unit_cost_0 * prod((1 + inflation_t) * (1 - tariff_efficiency_t)); the "
+            "efficiency factor on tariff-priced (acute) activity only"),
     Measure("unit_cost", "£k", "point of delivery", "Cost per unit of activity",
-            "activity_cost / activity", summed=False),
+            "activity_cost / activity", additive=False),
     Measure("growth_demographic", "fraction", "point of delivery",
             "Demographic growth from the year before (none in the base year)",
-            "sum_b age_mix_b * population_growth_b,t", summed=False),
+            "sum_b age_mix_b * population_growth_b,t", additive=False),
     Measure("growth_non_demographic", "fraction", "point of delivery",
             "Non-demographic growth from the year before (none in the base year)",
-            "stated, or (1 + table growth) / (1 + demographic_t) - 1", summed=False),
+            "stated, or (1 + table growth) / (1 + demographic_t) - 1", additive=False),
     Measure("qipp", "£k",
             "required, planning_rule, target, identified, risk_adjusted, unidentified, "
             "headroom_target, pipeline_target, pipeline, pipeline_cover",
@@ -149,10 +155,13 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "sum of qipp_scheme by status"),
     Measure("qipp_category", "£k", "service line", "Scheme savings by expenditure category",
             "sum of qipp_scheme by category"),
-    Measure("mental_health_investment", "£k", "planned, required, shortfall",
-            "Mental health investment standard (000:L2673)", "required = planned last year * "
-            "(1 + programme allocation growth + uplift); shortfall = max(0, required - "
-            "planned)"),
+    Measure("mental_health_investment", "£k", "planned, required, investment, shortfall",
+            "Mental health investment standard (000:L2673): the plan's mental health spend, "
+            "what the standard requires, and what the plan adds to meet it (costed in the plan "
+            "and as a solution line of negative value)", "required = planned last year * (1 + "
+            "programme allocation growth + uplift); investment = what lifts planned spend to "
+            "required, carried on (none for a plan stated year by year, taken as printed); "
+            "shortfall = max(0, required - planned)"),
     Measure("pc_bridge", "£k", ", ".join(BRIDGE_ITEMS),
             "Primary care financial bridge (bridge years)",
             "in_year = income - expenditure; future_model = workforce + estates + "
@@ -161,16 +170,17 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "strategy, unallocated, do_something", "GP appointments a week demanded beyond "
             "capacity across the footprint (its own years: the plan's, 000:L90), and what the "
             "strategy's solutions close (000:L632-637)", "do_something = do_nothing - sum of "
-            "the solutions; solution_k = share_k * do_nothing * ramp", summed=False),
+            "the solutions; solution_k = share_k * do_nothing * ramp", additive=False),
     Measure("system_opportunity", "£k", "opportunity id, total_saving, total_investment",
             "The STP's transformation opportunities across its footprint, as it sizes them "
             "(000:L2532-2551), in the base year: beside the position, not in it",
-            "totals count a repeated opportunity once (duplicate_of)", summed=False),
+            "totals count a repeated opportunity once (duplicate_of)", additive=False),
     Measure("business_rule", "flag", "mental_health_investment, primary_care_growth, "
             "community_growth, control_total", "Planning rule met (1) or not (0)",
             "mental health growth >= programme allocation growth + uplift; primary care and "
-            "community growth >= allocation growth; plan surplus >= control total",
-            summed=False),
+            "community growth >= allocation growth; plan surplus less its unidentified QIPP >= "
+            "control total (never met on unidentified savings)",
+            additive=False),
 ]}
 
 
@@ -212,31 +222,25 @@ def tidy(scenario: str, org: str, years, series: dict, kind: str = "",
 
 def footprint(series: Iterable[Mapping[tuple[str, str], object]]
               ) -> dict[tuple[str, str], np.ndarray]:
-    """The footprint's ``{(measure, item): array}``: the sum over organisations of every summed
-    measure (:data:`MEASURES`), from each organisation's arrays over the same years.
+    """The footprint's ``{(measure, item): array}``: the sum over organisations of every
+    additive measure (:data:`MEASURES`), from each organisation's arrays over the same years.
 
-    A figure is summed only where every organisation reporting that measure reports the item
-    (elementwise: per year, and per run for Monte Carlo arrays of shape ``(R, n)``); elsewhere it
-    is NaN. A footprint total that silently left an organisation out (Southend states its
-    unidentified QIPP but no target) would mislead.
+    Every item any organisation reports is summed, including items only some organisations
+    have (one commissioner's delivered schemes, one QIPP category): an organisation without
+    the item adds nothing to it. A figure is NaN (no row) only where no organisation has a
+    value (elementwise: per year, and per run for Monte Carlo arrays of shape ``(R, n)``).
     """
-    summed = {m.name for m in MEASURES.values() if m.summed}
-    sums: dict[tuple[str, str], tuple] = {}  # (measure, item) -> (total, organisations counted)
-    reporting: dict[str, object] = {}  # measure -> organisations reporting it
+    additive = {m.name for m in MEASURES.values() if m.additive}
+    sums: dict[tuple[str, str], tuple] = {}  # (measure, item) -> (total, any value)
     for org_series in series:
-        seen: dict[str, object] = {}
         for (measure, item), v in org_series.items():
-            if measure not in summed:
+            if measure not in additive:
                 continue
             v = np.asarray(v, dtype=float)
             ok = np.isfinite(v)
-            seen[measure] = seen.get(measure, False) | ok
-            total, count = sums.get((measure, item), (0.0, 0))
-            sums[(measure, item)] = (total + np.where(ok, v, 0.0), count + ok)
-        for measure, ok in seen.items():
-            reporting[measure] = reporting.get(measure, 0) + ok
-    return {key: np.where((count == reporting[key[0]]) & (count > 0), total, np.nan)
-            for key, (total, count) in sums.items()}
+            total, seen = sums.get((measure, item), (0.0, False))
+            sums[(measure, item)] = (total + np.where(ok, v, 0.0), seen | ok)
+    return {key: np.where(seen, total, np.nan) for key, (total, seen) in sums.items()}
 
 
 def compare(a: pd.DataFrame, b: pd.DataFrame, tol: float = 1e-6,
@@ -258,7 +262,9 @@ REL_TOL = 1e-12
 def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     """Rows that break the model's identities; empty when all hold.
 
-    Identities: each footprint row = the sum of the organisations' rows with its key;
+    Identities: each footprint row of an additive measure = the sum of the organisations' rows
+    with its key, and every such key of an organisation has its footprint row (a missing one
+    fails);
     do_something = do_nothing + solutions total; solutions total = sum of its lines; bridge
     future_model = enablers and end_state = in-year + future model + baseline + STF; QIPP
     unidentified = max(target - identified, 0) for each organisation. Each within ``tol`` plus
@@ -266,19 +272,19 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     """
     problems = []
     keys = ["scenario", "year", "measure", "item", "unit"]
-    summed = [m.name for m in MEASURES.values() if m.summed]
-    fp = df[(df["org"] == FOOTPRINT) & df["measure"].isin(summed)]
-    if len(fp):
-        orgs = df[(df["org"] != FOOTPRINT) & df["measure"].isin(set(fp["measure"]))]
+    additive = [m.name for m in MEASURES.values() if m.additive]
+    fp = df[(df["org"] == FOOTPRINT) & df["measure"].isin(additive)]
+    orgs = df[(df["org"] != FOOTPRINT) & df["measure"].isin(additive)]
+    if len(orgs) and (df["org"] == FOOTPRINT).any():
         expect = orgs.groupby(keys, sort=False)["value"].sum()
-        got = fp.set_index(keys)["value"]
+        got = fp.groupby(keys, sort=False)["value"].sum()
         both = pd.concat([got.rename("value_b"), expect.rename("value_a")], axis=1,
-                         join="inner")
+                         join="outer")
         gap = (both["value_a"] - both["value_b"]).abs()
+        # a NaN gap is a row on one side only: a footprint row no organisation has, or an
+        # organisation's row the footprint left out
         bad = both[~(gap <= tol + REL_TOL * both["value_a"].abs())]
-        if len(bad) or len(both) < len(got):
-            missing = got.index.difference(both.index)
-            bad = pd.concat([bad, pd.DataFrame({"value_b": got[missing]}, index=missing)])
+        if len(bad):
             problems.append(bad.reset_index().assign(identity="footprint = sum of organisations"))
 
     wide = df[df["measure"].isin(_CHECKED)].set_index(["org", "year", "measure", "item"])[
@@ -335,12 +341,13 @@ def catalogue_markdown() -> str:
         "Generated from `ccgmodels.models.results.MEASURES` (`ccgmodels catalogue`); do not "
         "edit by hand. Columns: `scenario, org, year, measure, item, value, unit, kind`. "
         "Sign: surplus positive, deficit negative; savings and solutions positive. Org "
-        "`footprint` is the sum of the organisations for measures marked summed.",
+        "`footprint` is the sum of the organisations for measures marked additive (every item "
+        "any organisation reports, an organisation without it adding nothing).",
         "",
-        "| measure | unit | items | definition | formula | summed |",
+        "| measure | unit | items | definition | formula | additive |",
         "|---|---|---|---|---|---|",
     ]
     for m in MEASURES.values():
         lines.append(f"| `{m.name}` | {m.unit} | {m.items or '(none)'} | {m.definition} | "
-                     f"{m.formula} | {'yes' if m.summed else 'no'} |")
+                     f"{m.formula} | {'yes' if m.additive else 'no'} |")
     return "\n".join(lines) + "\n"

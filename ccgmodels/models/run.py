@@ -70,8 +70,10 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
                 out.append(OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
                                      {("pc_bridge", k): v for k, v in lines.items()}))
         elif isinstance(o, Provider):
+            prices = providers.price_drivers(o, [c for c in s.organisations
+                                                 if isinstance(c, Commissioner)])
             out.append(OrgResult(o.id, o.kind, years,
-                                 providers.provider(o, years, list(ccg.values()))))
+                                 providers.provider(o, years, list(ccg.values()), prices)))
         elif isinstance(o, SocialCare):
             pooled = sum((ccg[c][("bcf_pool", "")] for c in o.bcf_from), 0.0)
             out.append(OrgResult(o.id, o.kind, years, providers.social_care(o, years, pooled)))

@@ -1,23 +1,28 @@
 """The system view: what links the organisations of a footprint [£k].
 
-* **Contracts.** A commissioner's spend on a service line is split across the footprint's
-  providers by share (the rest goes to providers outside the footprint). A provider's income
-  from the footprint's commissioners *is* that spend. When the commissioner avoids activity
-  by demand mitigation, an activity-based contract passes the saving on (QIPP schemes are
-  netted off the plan's lines, so they count as agreed in the contracts): the provider loses
-  that income and takes out ``marginal_cost_rate`` of it as cost, so its
-  fixed costs strand. A block contract does not move: the commissioner keeps paying (its saving
+* **Contracts.** A commissioner's planned spend on a service line (its plan, net of the QIPP
+  schemes agreed in the contracts) is split across the footprint's providers by share (the
+  rest goes to providers outside the footprint). A provider's income from the footprint's
+  commissioners *is* that spend: one set of flows, paid and received. When the commissioner
+  avoids activity by demand mitigation, an activity-based contract passes the saving on: the
+  provider loses that income and takes out ``marginal_cost_rate`` of it as cost, so its fixed
+  costs strand. The provider's costs move with the same price inflation as the prices it is
+  paid (:func:`ccgmodels.models.providers.price_drivers`), so a national price change creates
+  no margin. A block contract does not move: the commissioner keeps paying (its saving
   on that share is given back) and the provider keeps the income and saves the same avoided
   cost. Either way the footprint's benefit on a contracted share is the provider's avoided cost.
 * **The Better Care Fund.** A commissioner's BCF line pooled with a council of the footprint
   is the council's income and cost.
-* **Eliminations.** Footprint income and expenditure leave out these flows (do-nothing basis):
+* **Eliminations.** Footprint income and expenditure leave out these flows (the plan's
+  contract values):
   ``system income = sum of allocations and incomes - eliminations``, ``system expenditure =
   sum of expenditure - eliminations``; the surplus is unchanged, the sum of the organisations'.
 * **The primary care bridge inside the plan.** The bridge's new model of care reaches the CCG
   position as ``primary_care_model = enabler costs (negative) + CCG baseline funding`` in the
   years after the base that the bridge and the scenario share (the base-year plan as printed
-  already carries that year's commitments), and its GPFV STF as STF income (the STP summary's
+  already carries that year's commitments) and, being recurrent, at its last bridge year's
+  level in cash in every later year (ASSUMPTION: the plan prints no year after 2020/21); its
+  GPFV STF, non-recurrent, as STF income in its own years only (the STP summary's
   "Indicative STF Allocation"); its income and expenditure are reconciled with the
   co-commissioning allocation and plan line (``pc_bridge_reconciliation``).
 """
@@ -28,6 +33,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..inputs import years as fy
 from ..inputs.scenario import Commissioner
 from ..inputs.vocab import BRIDGE_ENABLERS
 from . import primary_care
@@ -45,15 +51,16 @@ EXPLANATION = (
     "commissioner keeps paying. Either way the provider saves its avoidable (marginal) cost.")
 
 
-def contract_flows(o: Commissioner, dn_spend: Mapping[str, np.ndarray],
+def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
                    avoided: Mapping[str, object], n: int) -> Series:
     """What the commissioner pays each footprint provider, and what its avoided activity does
     to them [£k].
 
     Parameters
     ----------
-    dn_spend : mapping
-        Do-nothing spend of each service line [£k].
+    plan_spend : mapping
+        The commissioner plan's spend of each service line, net of its QIPP schemes: the
+        contract value agreed with the provider [£k].
     avoided : mapping
         Spend each line avoids in do something through activity: demand mitigation (QIPP
         schemes are netted off the plan's lines, so taken as agreed in the contracts) [£k].
@@ -61,7 +68,7 @@ def contract_flows(o: Commissioner, dn_spend: Mapping[str, np.ndarray],
     Returns
     -------
     dict
-        ``("contract_payments", provider)`` (do nothing), ``("contract_income_lost",
+        ``("contract_payments", provider)`` (the plan's), ``("contract_income_lost",
         provider)`` (activity contracts), ``("contract_activity_avoided", provider)`` (every
         contract), and ``("solutions", "contract_flows")``: minus the savings a block contract
         gives back [£k].
@@ -71,7 +78,7 @@ def contract_flows(o: Commissioner, dn_spend: Mapping[str, np.ndarray],
     for c in o.contracts:
         pay, moved = np.zeros(n), np.zeros(n)
         for line, share in c.lines.items():
-            pay = pay + share * dn_spend[line]
+            pay = pay + share * plan_spend[line]
             moved = moved + share * np.asarray(avoided.get(line, 0.0))
         key = c.provider
         out[("contract_payments", key)] = out.get(("contract_payments", key), 0.0) + pay
@@ -105,15 +112,24 @@ def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_
     lines = primary_care.bridge(b, o.allocation.growth.primary_care_cocommissioning)
     bridge_years = list(b.years)
     shape = np.broadcast_shapes(np.shape(allocation_pccc), np.shape(plan_pccc))
+
+    def model_of(k: int) -> float:
+        # enablers and baseline funding are fixed rows (no ranges): one value a year
+        return float(np.nan_to_num(sum(np.ravel(lines[e][..., k])[0]
+                                       for e in (*BRIDGE_ENABLERS, "baseline_funding"))))
+
     recon = {k: np.full(shape, np.nan) for k in ("income", "expenditure")}
+    last = len(bridge_years) - 1
     for t, y in enumerate(years):
-        if y not in bridge_years or t == 0:  # the base-year plan as printed carries its own
+        if t == 0 or fy.start_of(y) < fy.start_of(bridge_years[0]):
+            continue  # the base-year plan as printed carries its own
+        if y not in bridge_years:  # after the bridge: its recurrent model carries on
+            if fy.start_of(y) > fy.start_of(bridge_years[-1]):
+                model[t] = model_of(last)
             continue
         k = bridge_years.index(y)
-        # enablers, baseline funding and STF are fixed rows (no ranges): one value a year
-        enablers = sum(np.ravel(lines[e][..., k])[0] for e in BRIDGE_ENABLERS)
-        model[t] = enablers + np.ravel(lines["baseline_funding"][..., k])[0]
-        stf[t] = np.ravel(lines["stf"][..., k])[0]
+        model[t] = model_of(k)
+        stf[t] = np.nan_to_num(np.ravel(lines["stf"][..., k])[0])
         recon["income"][..., t] = lines["income"][..., k] - np.asarray(allocation_pccc)[..., t]
         recon["expenditure"][..., t] = (lines["expenditure"][..., k]
                                         - np.asarray(plan_pccc)[..., t])
@@ -124,9 +140,9 @@ def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_
 def eliminations(commissioners: Sequence[Series], pooled: set[str],
                  ids: Sequence[str], n_shape, shares: Mapping[str, float] | None = None
                  ) -> dict[str, np.ndarray]:
-    """Flows between the footprint's organisations on the do-nothing basis [£k]: contract
-    payments to its providers (at each provider's consolidated ``shares``) and BCF lines
-    pooled with its councils."""
+    """Flows between the footprint's organisations [£k]: the plan's contract payments to its
+    providers (at each provider's consolidated ``shares``) and BCF lines pooled with its
+    councils."""
     contracts = np.zeros(n_shape)
     bcf = np.zeros(n_shape)
     for org_id, series in zip(ids, commissioners, strict=True):

@@ -26,14 +26,16 @@ from . import summaries
 GROUPS = ("Funding", "Demand", "Prices", "QIPP delivery", "Solutions", "Other")
 #: the group of an organisation's assumption, by the longest matching prefix of its path
 ORG_GROUPS = {
-    "allocation": "Funding", "income": "Funding", "income_growth": "Funding",
+    "allocation": "Funding", "income": "Funding", "other_income_growth": "Funding",
     "budget": "Funding", "budget_growth": "Funding", "control_total": "Funding",
     "expenditure.volume_growth": "Demand", "demand": "Demand",
     "expenditure.price_inflation": "Prices", "expenditure.price_inflation_by_line": "Prices",
-    "demand.tariff_efficiency": "Prices", "cost_growth": "Prices",
+    "demand.tariff_efficiency": "Prices", "price_inflation": "Prices",
+    "tariff_efficiency": "Prices", "cost_volume_growth": "Demand", "cost_growth": "Prices",
     "qipp": "QIPP delivery",
     "solutions": "Solutions", "primary_care_bridge": "Solutions", "efficiency_rate": "Solutions",
     "savings": "Solutions", "stf": "Solutions", "marginal_cost_rate": "Solutions",
+    "efficiency_delivery": "Solutions", "consolidation": "Other",
 }
 #: scenario-level fields: the QIPP slippage correlation only moves the Monte Carlo
 TOP_GROUPS = {"delivery_correlation": "QIPP delivery"}

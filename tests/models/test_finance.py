@@ -115,16 +115,26 @@ def test_mental_health_investment_standard_by_the_rule(fp):
 
 def test_mental_health_investment_shortfall_is_costed():
     # flat MH spend (no volume, no price growth) against 2.53% programme growth plus a 0.5%
-    # uplift: the standard fails every year and the shortfall is last year's spend * 3.03%
-    df = run_scenario("cpr_2019_20", {
-        f"{CPR}.expenditure.volume_growth.mental_health": 0.0,
-        f"{CPR}.expenditure.price_inflation_by_line.mental_health": 0.0,
-        f"{CPR}.mhis_uplift": 0.005})
-    assert (series(df, "business_rule", "mental_health_investment") == 0).all()
+    # uplift: the plan must add what meets the standard, which builds on last year's spend as
+    # met, so MH spend grows 3.03% a year and the investment is P0 * (1.0303^t - 1)
+    over = {f"{CPR}.expenditure.volume_growth.mental_health": 0.0,
+            f"{CPR}.expenditure.price_inflation_by_line.mental_health": 0.0,
+            f"{CPR}.allocation.growth.programme": 0.0253, f"{CPR}.mhis_uplift": 0.005}
+    df = run_scenario("cpr_2019_20", over)
+    assert (series(df, "business_rule", "mental_health_investment") == 1).all()
     mh = series(df, "expenditure", "mental_health")
-    np.testing.assert_allclose(mh, mh[0])
-    np.testing.assert_allclose(series(df, "mental_health_investment", "shortfall"),
-                               mh[0] * (0.0253 + 0.005), rtol=1e-9)
+    t = np.arange(5)
+    np.testing.assert_allclose(mh, mh[0] * 1.0303 ** t, rtol=1e-9)
+    invest = mh[0] * (1.0303 ** t[1:] - 1)
+    np.testing.assert_allclose(series(df, "mental_health_investment", "investment"), invest,
+                               rtol=1e-9)
+    np.testing.assert_allclose(series(df, "mental_health_investment", "shortfall"), 0,
+                               atol=1e-9)
+    # costed: a solution line of negative value, and the plan's surplus carries it
+    np.testing.assert_allclose(series(df, "solutions", "mental_health_investment"),
+                               [0, *-invest], atol=1e-9)
+    base = run_scenario("cpr_2019_20", {**over, f"{CPR}.mhis_uplift": 0.0})
+    assert (series(base, "surplus") - series(df, "surplus"))[-1] > 0
 
 
 def test_control_total_flag():
@@ -197,8 +207,8 @@ def test_stf_solution_by_year():
 
 
 def test_provider_by_hand():
-    p = Provider(kind="provider", id="p", name="P", income=100, income_growth=0.1, cost=100,
-                 cost_growth=0.2, efficiency_rate=0.05, stf={"2020/21": 3})
+    p = Provider(kind="provider", id="p", name="P", income=100, other_income_growth=0.1, cost=100,
+                 cost_volume_growth=0.2, efficiency_rate=0.05, stf={"2020/21": 3})
     out = providers.provider(p, YEARS[:2])
     # 2020/21: income 110, cost 120, do nothing -10; efficiency 120 x 0.05 = 6; STF 3
     np.testing.assert_allclose(out[("do_nothing_surplus", "")], [0, -10])

@@ -67,7 +67,7 @@ def test_no_stf_gives_the_notes_end_states():
 def test_stf_delayed_one_year_leaves_the_bridge():
     lines = bridge_of("cpr_ccg", stf_delay_years=1)
     # 2020/21 is the last bridge year: the money lands in 2021/22, outside it
-    assert lines["stf"].sum() == 0
+    assert np.nansum(lines["stf"]) == 0
     assert end_states("cpr_ccg", stf_delay_years=1)["2020/21"] == pytest.approx(-1400)
 
 
@@ -117,5 +117,6 @@ def test_bridge_in_the_results_table():
         "organisations.cpr_ccg.primary_care_bridge.stf_arrives": False})
     end = df[(df["measure"] == "pc_bridge") & (df["item"] == "end_state")
              & (df["org"] == "cpr_ccg")].set_index("year")["value"]
-    assert list(end.index) == ["2017/18", *BRIDGE_YEARS]
+    # 2017/18: the plan prints income and expenditure only, so no end state is made up
+    assert list(end.index) == BRIDGE_YEARS
     assert end["2020/21"] == pytest.approx(-1400)

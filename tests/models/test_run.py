@@ -23,7 +23,7 @@ from ccgmodels.outputs import summaries
 PROVIDER = {
     # ASSUMPTION: an illustrative provider; the documents give no 2019/20 provider finances
     "kind": "provider", "id": "suhft", "name": "Southend University Hospital (illustrative)",
-    "income": 300000, "income_growth": 0.03, "cost": 305000, "cost_growth": 0.04,
+    "income": 300000, "other_income_growth": 0.03, "cost": 305000, "cost_volume_growth": 0.04,
     "efficiency_rate": 0.02, "stf": {"2020/21": 2000},
 }
 COUNCIL = {
@@ -121,7 +121,7 @@ def test_providers_and_councils_in_the_footprint(mixed):
 def test_footprint_is_the_sum_of_organisations(name):
     df = run_scenario(name)
     orgs = df[df["org"] != "footprint"]
-    summed = [m for m, d in results.MEASURES.items() if d.summed]  # not the system rows
+    summed = [m for m, d in results.MEASURES.items() if d.additive]  # not the system rows
     fp = df[(df["org"] == "footprint") & df["measure"].isin(summed)]
     keys = ["scenario", "year", "measure", "item", "unit"]
     assert results.compare(footprint_of(orgs), fp, 1e-6, keys).empty
@@ -130,27 +130,61 @@ def test_footprint_is_the_sum_of_organisations(name):
     got = fp[fp["measure"] == "do_nothing_surplus"].set_index("year")["value"]
     pd.testing.assert_series_equal(got.sort_index(), dn.sort_index(), check_names=False)
     # measures that are not summed never appear in the footprint
-    unsummed = {m for m, d in results.MEASURES.items() if not d.summed}
+    unsummed = {m for m, d in results.MEASURES.items() if not d.additive}
     assert not set(fp["measure"]) & unsummed
 
 
-def test_footprint_leaves_out_a_figure_one_organisation_lacks():
-    # two organisations report the qipp measure; the second has no target in its first year
-    # (NaN): the footprint target of that year would silently leave it out, so it is NaN too
+def test_footprint_counts_items_only_some_organisations_report():
+    # an item only one organisation has (CPR's delivered schemes, a QIPP category) is in the
+    # footprint at that organisation's value: the others add nothing, not a missing total
     nan = np.nan
-    a = {("qipp", "target"): np.array([10.0, 20.0]), ("qipp", "gap"): np.array([1.0, 2.0]),
+    a = {("qipp_status", "delivered"): np.array([10.0, 20.0]),
+         ("qipp_status", "in_progress"): np.array([1.0, 2.0]),
          ("surplus", ""): np.array([5.0, 6.0])}
-    b = {("qipp", "target"): np.array([nan, 30.0]), ("qipp", "gap"): np.array([3.0, 4.0])}
+    b = {("qipp_status", "in_progress"): np.array([3.0, 4.0]),
+         ("qipp", "target"): np.array([nan, 30.0])}
     fp = results.footprint([a, b])
-    np.testing.assert_array_equal(fp[("qipp", "target")], [nan, 50.0])
-    np.testing.assert_array_equal(fp[("qipp", "gap")], [4.0, 6.0])
-    # a measure only one organisation reports (a provider has no plan surplus) is its own
+    np.testing.assert_array_equal(fp[("qipp_status", "delivered")], [10.0, 20.0])
+    np.testing.assert_array_equal(fp[("qipp_status", "in_progress")], [4.0, 6.0])
     np.testing.assert_array_equal(fp[("surplus", "")], [5.0, 6.0])
+    # no organisation has a figure: no footprint figure either
+    np.testing.assert_array_equal(fp[("qipp", "target")], [nan, 30.0])
     # and per Monte Carlo run, elementwise
-    runs = results.footprint([{("qipp", "target"): np.array([[1.0, nan], [2.0, 3.0]]),
-                               ("qipp", "gap"): np.ones((2, 2))},
-                              {("qipp", "target"): np.array([[1.0, 1.0], [1.0, 1.0]])}])
+    runs = results.footprint([{("qipp", "target"): np.array([[1.0, nan], [2.0, 3.0]])},
+                              {("qipp", "target"): np.array([[1.0, nan], [1.0, 1.0]])}])
     np.testing.assert_array_equal(runs[("qipp", "target")], [[2.0, nan], [3.0, 4.0]])
+
+
+def test_footprint_keeps_cpr_delivered_schemes_and_other_programme_qipp():
+    """Issue 24: CPR's delivered schemes (2,731 in 2019/20: 1,045 + 811 + 726 + 84 + 65,
+    000:L2040-L2045) and its other-programme QIPP were dropped from the footprint because
+    Southend reports neither."""
+    df = run_scenario("footprint_2019_20")
+    y0 = df[df["year"] == "2019/20"]
+
+    def v(org, measure, item):
+        return y0[(y0["org"] == org) & (y0["measure"] == measure) & (y0["item"] == item)][
+            "value"].sum()
+
+    assert v("footprint", "qipp_status", "delivered") == pytest.approx(2731)
+    assert v("footprint", "qipp_status", "delivered") == pytest.approx(
+        v("cpr_ccg", "qipp_status", "delivered"))
+    assert v("footprint", "qipp_category", "other_programme") == pytest.approx(
+        v("cpr_ccg", "qipp_category", "other_programme") + v(
+            "southend_ccg", "qipp_category", "other_programme"))
+    statuses = y0[(y0["measure"] == "qipp_status")]
+    fp_total = statuses[statuses["org"] == "footprint"]["value"].sum()
+    assert fp_total == pytest.approx(statuses[statuses["org"] != "footprint"]["value"].sum())
+
+
+def test_identity_check_fails_on_a_footprint_row_left_out():
+    df = run_scenario("footprint_2019_20")
+    drop = ((df["org"] == "footprint") & (df["measure"] == "qipp_status")
+            & (df["item"] == "delivered") & (df["year"] == "2019/20"))
+    assert drop.sum() == 1
+    found = results.check_identities(df[~drop])
+    assert list(found["identity"]) == ["footprint = sum of organisations"]
+    assert list(found["item"]) == ["delivered"]
 
 
 def test_check_identities_returns_the_offending_rows():

@@ -43,12 +43,20 @@ def test_every_row_of_the_stp_summary_is_filled(system):
 
 
 def test_provider_income_is_what_the_commissioners_pay(system):
-    # 70% of CPR's and 80% of Southend's do-nothing acute spend (contracts in the scenario)
+    # 70% of CPR's and 80% of Southend's planned acute spend (contracts in the scenario): what
+    # the commissioner plan pays, QIPP schemes agreed in the contract
+    for org, share in (("cpr_ccg", 0.7), ("southend_ccg", 0.8)):
+        np.testing.assert_allclose(series(system, "contract_payments", "suhft", org),
+                                   share * series(system, "expenditure", "acute", org))
     paid = series(system, "contract_payments", "suhft", "cpr_ccg") + series(
         system, "contract_payments", "suhft", "southend_ccg")
     np.testing.assert_allclose(series(system, "income", "contracts", "suhft"), paid)
+    # CPR 2019/20: 0.7 x 141,916 (000:L1997), not 0.7 x its do-nothing acute spend
+    assert series(system, "contract_payments", "suhft", "cpr_ccg")[0] == pytest.approx(
+        0.7 * 141916)
+    # other income: 2% volume at the commissioners' prices, 2.5% less the 1.1% efficiency
     np.testing.assert_allclose(series(system, "income", "total", "suhft"),
-                               paid + 90000 * 1.025 ** np.arange(5))
+                               paid + 90000 * (1.02 * 1.025 * (1 - 0.011)) ** np.arange(5))
 
 
 def test_flows_are_eliminated_and_the_surplus_is_the_sum(system):

@@ -191,14 +191,14 @@ def variants(draw):
     others = [o for o in out["organisations"] if o["kind"] != "ccg"]
     if others and draw(st.booleans()):  # the provider's and council's by-year figures
         for o in others:
-            key = "cost_growth"
+            key = "cost_volume_growth" if o["kind"] == "provider" else "cost_growth"
             out = set_path(out, f"organisations.{o['id']}.{key}", draw(_by_year(later)))
             if o["kind"] == "provider":
                 out = set_path(out, f"organisations.{o['id']}.stf",
                                draw(st.dictionaries(st.sampled_from(years), MONEY,
                                                     max_size=2)))
         out = {**out, "uncertainty": {k: v for k, v in out["uncertainty"].items()
-                                      if "cost_growth" not in k}}
+                                      if "cost_growth" not in k and "cost_volume_growth" not in k}}
     if draw(st.booleans()):  # no primary care bridge, and nothing that points into it
         out = set_path(out, f"{root}.primary_care_bridge", None)
         out = {**out, "sources": {k: v for k, v in out["sources"].items()

@@ -19,7 +19,8 @@ from ccgmodels.outputs import summaries
 YEARS = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
 MIXED_ORGS = [
     {"kind": "provider", "id": "suhft", "name": "Southend Hospital (illustrative)",
-     "income": 10000, "income_growth": 0.02, "cost": 10500, "cost_growth": 0.03,
+     "income": 10000, "other_income_growth": 0.02, "cost": 10500,
+     "cost_volume_growth": 0.03,
      "efficiency_rate": 0.01, "stf": {"2020/21": 2000}},
     {"kind": "social_care", "id": "southend_council", "name": "Southend Council (illustrative)",
      "budget": 5000, "budget_growth": 0.01, "cost": 5200, "cost_growth": 0.04,
