@@ -10,7 +10,8 @@ top or inside a function, is checked against the rule stated in ``ccgmodels/__in
   (``outputs/book_export.py``) and reader (``inputs/book_import.py``), papermill /
   nbconvert / nbformat / nbclient /
   jupyter_client / jupyter_core only in ``batch/``;
-* no module is longer than 500 lines.
+* no module is longer than 600 lines (a guide against sprawl, never a reason to split a module
+  by size rather than by meaning).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ CONFINED = {
     **{name: ("batch/",) for name in ("papermill", "nbconvert", "nbformat", "nbclient",
                                       "jupyter_client", "jupyter_core")},
 }
-MAX_LINES = 500
+MAX_LINES = 600
 
 
 def module_name(path: Path, root: Path = PACKAGE) -> str:

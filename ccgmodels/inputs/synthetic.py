@@ -103,10 +103,13 @@ def national(n: int, seed: int = 0, per_provider: int = 5, per_council: int = 10
         c = copy.deepcopy(council)
         members = [o["id"] for o in out[j * per_council:(j + 1) * per_council]]
         scale = float(size[j * per_council:(j + 1) * per_council].sum())
+        # the template council's footprint share is one CCG's area: a council of ten is ten
+        # such shares, counted in full
+        share = council.get("consolidation", 1.0) * scale
         c.update(id=f"council_{j + 1:02d}", name=f"Synthetic Council {j + 1:02d}",
-                 budget=council["budget"] * scale / 2, cost=council["cost"] * scale / 2,
-                 savings={y: v * scale / 2 for y, v in council["savings"].items()},
-                 bcf_from=members)
+                 budget=council["budget"] * share, cost=council["cost"] * share,
+                 savings={y: v * share for y, v in council.get("savings", {}).items()},
+                 consolidation=1.0, bcf_from=members)
         councils.append(c)
     return {
         "name": f"synthetic_national_{n}",

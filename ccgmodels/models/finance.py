@@ -292,7 +292,7 @@ def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLin
     # the base-year plan as printed nets off its unidentified QIPP (Southend's (235),
     # 000:L2110); a later year's plan carries only what someone has identified, so what is
     # still to find shows in its surplus, not as a plug
-    in_plan = -gap * (np.arange(n) == 0)
+    in_plan = np.where(np.arange(n) == 0, 0.0 - gap, 0.0)
     out[("expenditure", "unidentified_qipp")] = in_plan
     out[("expenditure", "total")] = total + reserve + in_plan
     out[("surplus", "")] = allocation_total - out[("expenditure", "total")]

@@ -86,7 +86,8 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "contingency_release = min(contingency, QIPP slippage); primary_care_model = bridge "
             "enablers + CCG baseline funding (recurrent: carried on after the bridge); "
             "mental_health_investment = - what meets the standard; contract_flows = - savings "
-            "a block contract gives back (commissioner) or - income lost on activity contracts (provider); "
+            "a block contract gives back (commissioner) or - income lost on activity contracts "
+            "(provider); "
             "avoided_cost = marginal cost rate * avoided activity; stf includes the bridge's "
             "GPFV STF; total = sum"),
     Measure("do_something_surplus", "£k", "", "Surplus/(deficit) after solutions",

@@ -66,8 +66,8 @@ class ControlSpec:
 
 
 CONTROLS = (
-    ControlSpec("allocation.growth.programme", "Allocation growth, programme", 0.05,
-                unless="allocation.levels"),
+    ControlSpec("allocation.growth_adjustment", "Allocation growth: change to the settlement, "
+                "every year", 0.03),
     ControlSpec("expenditure.price_inflation", "Price inflation, every service line", 0.03),
     ControlSpec("solutions.efficiency_rate", "Provider efficiency", 0.03),
     ControlSpec("solutions.demand_mitigation_rate", "Demand mitigation: share of activity "

@@ -44,9 +44,9 @@ CASES = [
      f"{CPR}.demand.pods.ae.age_mix", "1.09", "age mix must sum to 1"),
     ([("Contracts", "cpr_ccg", None, "Provider", "meht")],
      f"{CPR}.contracts.0.provider", "'meht'", "names no provider organisation"),
-    ([("Uncertainty", f"{CPR}.expenditure.volume_growth.acute", None, "Low", 0.05)],
-     f"uncertainty.{CPR}.expenditure.volume_growth.acute.low", "0.05",
-     "low is above high (0.03)"),
+    ([("Uncertainty", f"{CPR}.expenditure.volume_growth.continuing_care", None, "Low", 0.08)],
+     f"uncertainty.{CPR}.expenditure.volume_growth.continuing_care.low", "0.08",
+     "low is above high (0.07)"),
     ([("Sources", "deflator", None, "Assumption (dotted path)", "deflater")],
      "sources.deflater", "'deflater'", "names no assumption"),
     ([("Scenario", None, "base_year", VALUE, "2019/21")], "base_year", "'2019/21'",
@@ -76,7 +76,7 @@ def test_each_problem_names_its_cell_field_value_and_rule(tmp_path, edits, path,
 @pytest.mark.parametrize("edits, cell_header, fragment", [
     ([("Providers", "suhft", "cost", "Organisation", "sufht")], "Organisation",
      "names no organisation on the Organisations sheet (have cpr_ccg, southend_ccg, suhft, "
-     "essex_cc)"),
+     "essex_cc, southend_bc)"),
     ([("Plan", "cpr_ccg", "contingency_rate", "Field", "contingency_rte")], "Field",
      "did you mean 'contingency_rate'?"),
     # a year filled beside the one number: the problem is shown at the one number

@@ -108,9 +108,11 @@ def test_do_nothing_worsens_every_year(name):
     assert (dn < 0).all() and (np.diff(dn) < 0).all()
 
 
-def test_the_2019_20_uplift_is_not_repeated(cpr):
+def test_allocations_grow_at_the_published_national_growth_of_each_year(cpr):
+    # HFMA, 26 February 2019: core CCG funding +4.14% in 2020/21, 4% in 2021/22, 3.78% in
+    # 2022/23, 3.54% in 2023/24; the 2019/20 uplift (5.87% for CPR, 000) is not repeated
     alloc = series(cpr, "allocation", "programme")
-    np.testing.assert_allclose(alloc[1:] / alloc[:-1] - 1, 0.0253)
+    np.testing.assert_allclose(alloc[1:] / alloc[:-1] - 1, [0.0414, 0.04, 0.0378, 0.0354])
 
 
 # --- 3. one do-nothing basis -----------------------------------------------------------------
@@ -156,11 +158,11 @@ def test_recurrent_savings_are_indexed_with_their_line(cpr):
     np.testing.assert_allclose(saving, 1712 * dn_line / dn_line[0])
 
 
-def test_bcf_grows_with_its_own_sourced_rate(cpr):
-    # 2020/21: the mandatory BCF minimum £6.4bn to £6,698m = +4.66% (CONTEXT, gov.uk); after
-    # it with the programme allocation, 2.53%
+def test_bcf_grows_at_the_nhs_minimum_contributions_published_growth(cpr):
+    # the NHS minimum contribution: +5.3% (2021/22, the Long Term Plan settlement; 2020/21
+    # ASSUMPTION at the same rate), +5.66% in 2022/23 and 2023/24 (NHS England)
     bcf = series(cpr, "expenditure", "bcf")
-    np.testing.assert_allclose(bcf[1:] / bcf[:-1] - 1, [0.0466, 0.0253, 0.0253, 0.0253])
+    np.testing.assert_allclose(bcf[1:] / bcf[:-1] - 1, [0.053, 0.053, 0.0566, 0.0566])
 
 
 # --- 5. the requirement from the gap ---------------------------------------------------------

@@ -59,12 +59,13 @@ def test_unidentified_qipp_is_a_negative_expenditure_line(fp):
 
 def test_allocation_grows_by_type(fp):
     # programme 247,026 (000:L1981), which already holds the 5.87% uplift of 2019/20; then
-    # 2.53% a year, (1.17 / 1.0587) ** (1 / 4) - 1 from the 17% five-year floor (cpr_2019_20.yaml)
+    # the national core growth of each year (HFMA, 26 February 2019; cpr_2019_20.yaml)
+    national = [1, 1.0414, 1.04, 1.0378, 1.0354]
     np.testing.assert_allclose(series(fp, "allocation", "programme"),
-                               247026 * 1.0253 ** np.arange(5))
-    # co-commissioning by year: 4.1% in 2020/21 (the bridge's income growth), then 2.53%
+                               247026 * np.cumprod(national))
+    # co-commissioning by year: 4.1% in 2020/21 (the bridge's income growth), then national
     np.testing.assert_allclose(series(fp, "allocation", "primary_care_cocommissioning"),
-                               24311 * np.cumprod([1, 1.041, 1.0253, 1.0253, 1.0253]))
+                               24311 * np.cumprod([1, 1.041, *national[2:]]))
     parts = sum(series(fp, "allocation", t) for t in
                 ("programme", "running_costs", "primary_care_cocommissioning"))
     np.testing.assert_allclose(series(fp, "allocation", "total"), parts)
@@ -101,7 +102,8 @@ def test_every_probability_one_gives_the_plan_surplus_exactly(name):
 
 def test_mental_health_investment_standard_by_the_rule(fp):
     # MH grows (1 + 3% volume)(1 + 2.5% price) - 1 = 5.575% (cpr_2019_20.yaml ASSUMPTIONS);
-    # the standard (000:L2673) asks for the programme allocation's 2.53%: met, no shortfall
+    # the standard (000:L2673) asks for the programme allocation's growth (4.14% to 3.54%):
+    # met, no shortfall, nothing to invest
     mh = series(fp, "expenditure", "mental_health")
     np.testing.assert_allclose(mh[1:] / mh[:-1] - 1, 1.03 * 1.025 - 1)
     flags = fp[(fp["org"] == "cpr_ccg") & (fp["item"] == "mental_health_investment")
@@ -109,8 +111,9 @@ def test_mental_health_investment_standard_by_the_rule(fp):
     assert list(flags["year"]) == YEARS[1:]  # no growth rule in the base year
     assert (flags["value"] == 1).all()
     required = series(fp, "mental_health_investment", "required")
-    np.testing.assert_allclose(required, mh[:-1] * 1.0253)
+    np.testing.assert_allclose(required, mh[:-1] * np.array([1.0414, 1.04, 1.0378, 1.0354]))
     assert (series(fp, "mental_health_investment", "shortfall") == 0).all()
+    assert (series(fp, "mental_health_investment", "investment") == 0).all()
 
 
 def test_mental_health_investment_shortfall_is_costed():

@@ -64,9 +64,10 @@ def test_flows_are_eliminated_and_the_surplus_is_the_sum(system):
     contracts = sum(series(system, "contract_payments", "suhft", o)
                     for o in ("cpr_ccg", "southend_ccg"))
     np.testing.assert_allclose(series(system, "eliminations", "contracts"), contracts)
-    # CPR's BCF line (11,718 in 2019/20, 000:L2007) pooled with Essex County Council
-    assert series(system, "eliminations", "bcf")[0] == pytest.approx(11718)
-    orgs = ("cpr_ccg", "southend_ccg", "suhft", "essex_cc")
+    # CPR's BCF line (11,718 in 2019/20, 000:L2007) pooled with Essex County Council and
+    # Southend's (12,604, 000:L2106) with Southend-on-Sea Borough Council
+    assert series(system, "eliminations", "bcf")[0] == pytest.approx(11718 + 12604)
+    orgs = ("cpr_ccg", "southend_ccg", "suhft", "essex_cc", "southend_bc")
     spend = sum(series(system, "do_nothing_expenditure", "total", o) for o in orgs)
     np.testing.assert_allclose(series(system, "system", "expenditure"), spend - elim)
     np.testing.assert_allclose(series(system, "system", "do_nothing_surplus"),

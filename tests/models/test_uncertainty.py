@@ -22,8 +22,10 @@ PROGRAMME_BASE = 247026  # 000:L1980-L1984, 19/20 column (cpr_2019_20.yaml)
 
 
 def with_ranges(name: str, ranges: dict, **overrides):
-    """A bundled scenario with its uncertainty block replaced by ``ranges``."""
-    return load_scenario(name, {"uncertainty": ranges, **overrides})
+    """A bundled scenario with its uncertainty block replaced by ``ranges``, and CPR's programme
+    growth one rate for every year (the tests draw it; the bundled file gives it by year)."""
+    flat = {GROWTH: 0.0253} if GROWTH in ranges else {}
+    return load_scenario(name, {"uncertainty": ranges, **flat, **overrides})
 
 
 def rows(df, org, measure, item=""):
@@ -93,6 +95,7 @@ def test_percentiles_are_ordered(footprint_sim):
 
 def test_zero_width_ranges_make_every_run_equal_run_zero():
     s = load_scenario("cpr_2019_20", {
+        GROWTH: 0.0253,
         "uncertainty": {
             GROWTH: {"dist": "normal80", "low": 0.0253, "high": 0.0253},
             f"{CPR}.expenditure.price_inflation": {"dist": "triangular", "low": 0.025,
@@ -186,24 +189,32 @@ def test_tornado_matches_deterministic_runs_at_low_and_high():
     assert list(t["swing"]) == sorted(t["swing"], reverse=True)
     row = t.set_index("assumption").loc[GROWTH]
     for side in ("low", "high"):
-        df = model.run_scenario(load_scenario("cpr_2019_20", {GROWTH: row[side]}))
+        df = model.run_scenario(load_scenario("cpr_2019_20", {GROWTH: float(row[side])}))
         expected = rows(df, "cpr_ccg", "do_something_surplus")["2023/24"]
         assert row[f"value_{side}"] == pytest.approx(expected, abs=1e-6)
     assert t.attrs["year"] == "2023/24"
 
 
-def test_bundled_footprint_ranges_are_the_union_and_tight_funding_inherits_them():
+def test_bundled_footprint_ranges_are_the_union_with_shared_drivers():
     cpr = load_scenario("cpr_2019_20").uncertainty
     southend = load_scenario("southend_2019_20").uncertainty
     footprint = load_scenario("footprint_2019_20").uncertainty
     assert cpr and southend
-    # the CCGs' own ranges, with the national drivers (price inflation, tariff efficiency)
-    # declared once for both: the same range, one draw a run
-    national = ("expenditure.price_inflation", "demand.tariff_efficiency")
-    own = {k: v for k, v in {**cpr, **southend}.items() if not k.endswith(national)}
+    # the CCGs' own ranges, with the national drivers (price inflation, tariff efficiency,
+    # allocation growth) and acute volume (one hospital for both) declared once for both: the
+    # same range, one draw a run
+    shared = ("expenditure.price_inflation", "demand.tariff_efficiency",
+              "allocation.growth_adjustment", "expenditure.volume_growth.acute")
+    own = {k: v for k, v in {**cpr, **southend}.items() if not k.endswith(shared)}
     assert footprint == {**own, **{f"organisations.*.{n}": cpr[f"organisations.cpr_ccg.{n}"]
-                                   for n in national}}
-    assert load_scenario("footprint_2019_20_tight_funding").uncertainty == footprint
+                                   for n in shared}}
+    # the what-if draws its allocation growth around its own one point less, the rest as the
+    # base
+    tight = load_scenario("footprint_2019_20_tight_funding").uncertainty
+    key = "organisations.*.allocation.growth_adjustment"
+    assert {k: v for k, v in tight.items() if k != key} == {
+        k: v for k, v in footprint.items() if k != key}
+    assert (tight[key].low + tight[key].high) / 2 == pytest.approx(-0.01)
 
 
 def test_cli_run_writes_uncertainty_csv_and_records_runs_and_seed(tmp_path, capsys):

@@ -81,8 +81,8 @@ def test_the_written_yaml_loads_to_the_same_scenario(tmp_path):
      0.6, "organisations.cpr_ccg.qipp.delivery_probability.in_progress", 0.6),
     ("Bridge", "southend_ccg", "primary_care_bridge.stf_arrives", "Value (every year)", "no",
      "organisations.southend_ccg.primary_care_bridge.stf_arrives", False),
-    ("Councils", "essex_cc", "savings", "2021/22", 20000,
-     "organisations.essex_cc.savings.2021/22", 20000),
+    ("Councils", "essex_cc", "budget_growth", "Value (every year)", 0.05,
+     "organisations.essex_cc.budget_growth", 0.05),
 ])
 def test_a_changed_cell_changes_exactly_that_assumption(tmp_path, sheet, first, second,
                                                         header, value, path, expected):

@@ -22,7 +22,7 @@ from ccgmodels.outputs.explorer import (
     to_shown,
 )
 
-GROWTH = "allocation.growth.programme"
+GROWTH = "demand.population_growth.65-84"
 CPR_GROWTH = f"organisations.cpr_ccg.{GROWTH}"
 SOUTHEND_GROWTH = f"organisations.southend_ccg.{GROWTH}"
 KEYS = ["org", "year", "measure", "item", "unit"]
@@ -34,10 +34,10 @@ def state():
 
 
 def test_base_values_are_the_scenarios(state):
-    # footprint_2019_20.yaml: programme growth 0.0253 (cpr), 0.0248 (southend)
+    # footprint_2019_20.yaml: over-65s population growth 0.0146 (cpr), 0.003 (southend)
     assert state.orgs == ["cpr_ccg", "southend_ccg", "footprint"]
-    assert state.value("cpr_ccg", GROWTH) == 0.0253
-    assert state.value("southend_ccg", GROWTH) == 0.0248
+    assert state.value("cpr_ccg", GROWTH) == 0.0146
+    assert state.value("southend_ccg", GROWTH) == 0.003
     assert state.differs("footprint", GROWTH)
     assert not state.differs("footprint", "solutions.demand_mitigation_rate")
     assert state.rows() == [] and state.overrides() == {}
@@ -58,9 +58,9 @@ def test_switching_organisation_and_back_keeps_each_ones_changes(state):
 
 def test_a_change_to_one_commissioner_leaves_the_other(state):
     state.set("cpr_ccg", GROWTH, 0.03)
-    assert state.value("southend_ccg", GROWTH) == 0.0248
+    assert state.value("southend_ccg", GROWTH) == 0.003
     assert state.differs("footprint", GROWTH)
-    assert state.values("footprint", GROWTH) == [("cpr_ccg", 0.03), ("southend_ccg", 0.0248)]
+    assert state.values("footprint", GROWTH) == [("cpr_ccg", 0.03), ("southend_ccg", 0.003)]
     assert state.overrides() == {CPR_GROWTH: 0.03}
 
 
@@ -69,18 +69,18 @@ def test_the_changes_list_and_removing_one(state):
     state.set("southend_ccg", "primary_care_bridge.stf_arrives", False)
     rows = state.rows()
     assert [(r.org, r.label, r.base, r.new) for r in rows] == [
-        ("cpr_ccg", "Allocation growth, programme [% a year]", "2.53%", "3.0%"),
-        ("southend_ccg", "Allocation growth, programme [% a year]", "2.48%", "3.0%"),
+        ("cpr_ccg", "Population growth, ages 65-84 [% a year]", "1.46%", "3.0%"),
+        ("southend_ccg", "Population growth, ages 65-84 [% a year]", "0.3%", "3.0%"),
         ("southend_ccg", "GPFV STF arrives", "Yes", "No"),
     ]
     assert rows[0].path == CPR_GROWTH
     state.remove("cpr_ccg", GROWTH)
-    assert state.value("cpr_ccg", GROWTH) == 0.0253
+    assert state.value("cpr_ccg", GROWTH) == 0.0146
     assert state.overrides() == {SOUTHEND_GROWTH: 0.03,
                                  "organisations.southend_ccg.primary_care_bridge.stf_arrives":
                                  False}
     # setting a value back to the base is no change
-    state.set("southend_ccg", GROWTH, 0.0248)
+    state.set("southend_ccg", GROWTH, 0.003)
     assert [r.key for r in state.rows()] == ["primary_care_bridge.stf_arrives"]
 
 
@@ -117,7 +117,7 @@ def test_a_saved_file_extends_a_file_base_by_a_relative_path(tmp_path, monkeypat
     done = subprocess.run([sys.executable, "-m", "ccgmodels", "validate", str(path)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert load_scenario(path).org("cpr_ccg").allocation.growth.programme == 0.04
+    assert load_scenario(path).org("cpr_ccg").demand.population_growth["65-84"] == 0.04
 
 
 def test_default_folder_is_the_checkouts_ignored_folder(tmp_path):

@@ -74,7 +74,7 @@ def test_register_cites_sources_and_flags_assumptions(base):
     assert row["Source"].startswith("000:") and row["Flag"] == register.FLAG_SOURCE
     growth = reg[reg["path"] ==
                  "organisations.cpr_ccg.allocation.growth.primary_care_cocommissioning"].iloc[0]
-    assert growth["2020/21"] == "4.1%" and growth["2023/24"] == "2.53%"
+    assert growth["2020/21"] == "4.1%" and growth["2023/24"] == "3.54%"
     inflation = reg[reg["path"] == "organisations.cpr_ccg.expenditure.price_inflation"].iloc[0]
     assert inflation["Flag"] == register.FLAG_ASSUMPTION
     assert not any(labels.identifiers_in(a) for a in reg["Assumption"])
@@ -86,12 +86,12 @@ def test_register_marks_what_if_changes_against_the_base(base, whatif):
     changed = reg[reg["Flag"] == register.FLAG_WHATIF]
     # the eight overrides of footprint_2019_20_tight_funding.yaml, each CCG
     want = {f"organisations.{o}.{p}" for o in ("cpr_ccg", "southend_ccg") for p in (
-        "allocation.growth.programme", "qipp.delivery_probability.in_progress",
+        "allocation.growth_adjustment", "qipp.delivery_probability.in_progress",
         "primary_care_bridge.stf_arrives", "solutions.demand_mitigation_rate")}
     assert set(changed["path"]) == want
-    row = changed[changed["path"] == "organisations.cpr_ccg.allocation.growth.programme"]
-    assert row["All years"].iloc[0] == "2.0%"
-    assert "changed from 2.53%" in row["Source"].iloc[0]
+    row = changed[changed["path"] == "organisations.cpr_ccg.allocation.growth_adjustment"]
+    assert row["All years"].iloc[0] == "-1.0%"
+    assert "changed from 0.0%" in row["Source"].iloc[0]
 
 
 def test_scheme_register_risk_adjusts_by_status(base):

@@ -19,7 +19,7 @@ from ccgmodels.models.results import compare  # noqa: E402
 from ccgmodels.models.run import run_scenario  # noqa: E402
 from ccgmodels.outputs.widgets import Explorer, field_meta  # noqa: E402
 
-GROWTH = "allocation.growth.programme"
+GROWTH = "allocation.growth_adjustment"
 CPR_GROWTH = f"organisations.cpr_ccg.{GROWTH}"
 SOUTHEND_GROWTH = f"organisations.southend_ccg.{GROWTH}"
 P_IN_PROGRESS = "qipp.delivery_probability.in_progress"
@@ -42,8 +42,9 @@ def test_controls_come_from_the_model_metadata(explorer):
     assert field_meta("solutions.efficiency_rate")["low"] == 0.0
     assert field_meta(GROWTH)["low"] == -1.0
     # starting values are the scenario's, in per cent (cpr_ccg, footprint_2019_20.yaml:
-    # programme 0.0253, in_progress 0.7); population bands come from demand.population_growth
-    assert c[GROWTH].value == pytest.approx(2.53)
+    # allocation growth as published, a change of 0; in_progress 0.7); population bands come
+    # from demand.population_growth
+    assert c[GROWTH].value == pytest.approx(0.0)
     assert c[P_IN_PROGRESS].value == pytest.approx(70)
     assert {"demand.population_growth.0-64", "demand.population_growth.85+", STF} <= set(c)
     assert all(getattr(x, "continuous_update", False) is False
@@ -53,7 +54,8 @@ def test_controls_come_from_the_model_metadata(explorer):
 
 def test_labels_are_whole_with_units_and_toggles_say_yes_or_no(explorer):
     labels = [row.children[0].value for row in explorer.controls_box.children]
-    assert any("Allocation growth, programme [% a year]" in t for t in labels)
+    assert any("Allocation growth: change to the settlement, every year [% a year]" in t
+               for t in labels)
     assert any("Population growth, ages 0-64 [% a year]" in t for t in labels)
     assert all(not getattr(x, "description", "") for x in explorer.controls.values()
                if isinstance(x, w.FloatSlider))  # labels beside, never cut in a description
@@ -63,10 +65,10 @@ def test_labels_are_whole_with_units_and_toggles_say_yes_or_no(explorer):
 
 def test_raising_allocation_growth_raises_do_nothing_surplus(explorer):
     before = explorer.summary().loc["Do nothing surplus/(deficit)"]
-    explorer.controls[GROWTH].value = 6.87  # per cent; the observer recomputes
+    explorer.controls[GROWTH].value = 2.5  # per cent; the observer recomputes
     after = explorer.summary().loc["Do nothing surplus/(deficit)"]
     # footprint edits both CCGs
-    assert explorer.overrides() == {CPR_GROWTH: 0.0687, SOUTHEND_GROWTH: 0.0687}
+    assert explorer.overrides() == {CPR_GROWTH: 0.025, SOUTHEND_GROWTH: 0.025}
     # the base year is the plan year, before any growth applies: unchanged
     assert after["2019/20"] == pytest.approx(before["2019/20"])
     assert (after.iloc[1:] > before.iloc[1:] + 1000).all()
@@ -86,9 +88,13 @@ def test_switch_organisation_and_back_keeps_the_changes(explorer):
 
 
 def test_the_footprint_control_says_when_commissioners_differ(explorer):
-    # base: cpr 2.53%, southend 2.48% (footprint_2019_20.yaml)
+    # base: no change to either CCG's allocation growth (footprint_2019_20.yaml)
+    assert "Differs" not in explorer.notes[GROWTH].value
+    explorer.org_dropdown.value = "cpr_ccg"
+    explorer.controls[GROWTH].value = 1.0
+    explorer.org_dropdown.value = "footprint"
     assert "Differs: NHS Castle Point" in explorer.notes[GROWTH].value
-    assert "2.53%" in explorer.notes[GROWTH].value and "2.48%" in explorer.notes[GROWTH].value
+    assert "1.0%" in explorer.notes[GROWTH].value and "0.0%" in explorer.notes[GROWTH].value
     explorer.controls[GROWTH].value = 3.0
     assert "Differs" not in explorer.notes[GROWTH].value
     explorer.org_dropdown.value = "southend_ccg"
@@ -123,18 +129,18 @@ def test_the_changes_panel_lists_and_removes(explorer):
     explorer.controls[STF].value = False
     rows = [r for r, _ in explorer.remove_buttons]
     assert [(r.org, r.key, r.base, r.new) for r in rows] == [
-        ("cpr_ccg", GROWTH, "2.53%", "3.0%"), ("cpr_ccg", STF, "Yes", "No"),
-        ("southend_ccg", GROWTH, "2.48%", "3.0%"), ("southend_ccg", STF, "Yes", "No")]
+        ("cpr_ccg", GROWTH, "0.0%", "3.0%"), ("cpr_ccg", STF, "Yes", "No"),
+        ("southend_ccg", GROWTH, "0.0%", "3.0%"), ("southend_ccg", STF, "Yes", "No")]
     first = [c.value for c in explorer.changes_box.children[2].children[:4]]
     assert [re.sub("<[^>]+>", "", v) for v in first] == [
-        "NHS Castle Point and Rochford CCG", "Allocation growth, programme [% a year]",
-        "2.53%", "3.0%"]
+        "NHS Castle Point and Rochford CCG",
+        "Allocation growth: change to the settlement, every year [% a year]", "0.0%", "3.0%"]
     explorer.remove_buttons[0][1].click()  # cpr's growth back to base
     assert explorer.overrides() == {"organisations.cpr_ccg." + STF: False,
                                     SOUTHEND_GROWTH: 0.03, "organisations.southend_ccg." + STF:
                                     False}
     assert len(explorer.remove_buttons) == 3
-    assert "Differs" in explorer.notes[GROWTH].value  # cpr 2.53%, southend 3.0%
+    assert "Differs" in explorer.notes[GROWTH].value  # cpr 0.0%, southend 3.0%
 
 
 def test_save_as_scenario_validates_and_reproduces(explorer, tmp_path):
@@ -168,13 +174,13 @@ def test_save_button_writes_into_the_chosen_folder_and_refuses_to_overwrite(expl
 
 
 def test_scenario_dropdown_shows_that_scenarios_own_changes(explorer):
-    explorer.controls[GROWTH].value = 7.0
+    explorer.controls[GROWTH].value = 2.0
     explorer.scenario_dropdown.value = "southend_2019_20"
     assert explorer.org == "southend_ccg"
     assert explorer.overrides() == {}
     assert set(explorer.results["scenario"]) == {"southend_2019_20"}
     explorer.scenario_dropdown.value = "footprint_2019_20"  # and back: nothing lost
-    assert explorer.overrides() == {CPR_GROWTH: 0.07, SOUTHEND_GROWTH: 0.07}
+    assert explorer.overrides() == {CPR_GROWTH: 0.02, SOUTHEND_GROWTH: 0.02}
 
 
 def test_redraw_fills_the_visible_chart_and_others_on_their_tab():
