@@ -120,6 +120,13 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         out.append(f"After solutions, {name} is at {position(ds[end])} in {end}, meeting "
                    f"{goal}; the cumulative position by {end} is {position(ds.sum())}.")
     out.append(balance_sentence(ds))
+    identified = identified_sentence(results, org)
+    if identified:
+        out.append(identified)
+    if org == FOOTPRINT:
+        scope = scope_sentence(scenario)
+        if scope:
+            out.append(scope)
     if summary is not None:
         out += _uncertainty_sentences(summary, org, end, runs)
     if tornado is not None and len(tornado):
@@ -129,6 +136,45 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         out.append(f"The {len(top)} assumptions that move the {end} do-something position "
                    f"most are {_join(parts)}.")
     return out
+
+
+def identified_sentence(results: pd.DataFrame, org: str) -> str:
+    """How much of each year's QIPP requirement someone has identified [£k, %], and what is
+    still to find: counted as a shortfall in the plan, never as a saving."""
+    target = _series(results, org, "qipp", "target")
+    identified = _series(results, org, "qipp", "identified")
+    if not len(target) or (target.abs() < 0.5).all():
+        return ""
+    parts = []
+    for year, need in target.items():
+        if need < 0.5:
+            parts.append(f"{year} none needed")
+            continue
+        got = float(identified.get(year, 0.0))
+        parts.append(f"{year} {min(got / need, 9.99):.0%} ({pounds(got)} of {pounds(need)})")
+    end = target.index[-1]
+    left = max(float(target[end]) - float(identified.get(end, 0.0)), 0.0)
+    text = f"Identified schemes cover this share of each year's QIPP requirement: {_join(parts)}."
+    if left >= 0.5:
+        text += (f" The {pounds(left)} still to find in {end} is a shortfall in the plan, not "
+                 "a saving: no planning rule is met on it.")
+    return text
+
+
+def scope_sentence(scenario: Scenario) -> str:
+    """Which share of each organisation the system counts: '' when every one is in full."""
+    parts = []
+    for o in scenario.organisations:
+        share = getattr(o, "consolidation", 1.0)
+        if share != 1.0:
+            extra = (" (the Better Care Fund pooled with it in full)"
+                     if getattr(o, "bcf_from", None) else "")
+            parts.append(f"{labels.org_name(scenario, o.id)} at {share:.2%} of its own income, "
+                         f"costs and savings{extra}")
+    if not parts:
+        return ""
+    return ("The system counts each organisation at the share of it that belongs to the "
+            f"footprint: {_join(parts)}; every other organisation in full.")
 
 
 def balance_sentence(surplus: pd.Series) -> str:

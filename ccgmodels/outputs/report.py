@@ -166,7 +166,9 @@ class Report:
                 "with its providers, no Better Care Fund pooled with its councils), so nothing "
                 "is eliminated and the system position is the sum of the organisations."]),
                 doc.report_table(book["System position"]))
-        return doc.section("System position", doc.paragraphs([EXPLANATION]),
+        scope = narrative.scope_sentence(self.scenario)
+        return doc.section("System position",
+                           doc.paragraphs([EXPLANATION, *([scope] if scope else [])]),
                            doc.report_table(book["System position"]),
                            doc.report_table(flows))
 
