@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle import footprint_of
 
 from ccgmodels.inputs.loading import bundled_scenarios, load_scenario
 from ccgmodels.models import results
 from ccgmodels.models import uncertainty as u
 from ccgmodels.models.run import run_scenario
-from oracle import footprint_of
 
 CPR = "organisations.cpr_ccg"
 SOUTHEND = "organisations.southend_ccg"
