@@ -43,12 +43,14 @@ Series = dict[tuple[str, str], np.ndarray]
 #: what a report says beside the system position (one source for the words)
 EXPLANATION = (
     "The system position adds the organisations up and leaves out what they pay each other: "
-    "the commissioners' contract payments to the footprint's providers (at each provider's "
-    "footprint share) and the Better Care Fund they pool with its councils. Income and "
-    "expenditure both fall by these eliminations, so the surplus is the sum of the "
-    "organisations' surpluses. Under an activity contract, activity a commissioner avoids "
-    "also lowers the provider's income; under a block contract it does not, and the "
-    "commissioner keeps paying. Either way the provider saves its avoidable (marginal) cost.")
+    "the commissioners' planned contract payments to the footprint's providers (at each "
+    "provider's footprint share), which are the providers' contract income, and the Better Care "
+    "Fund they pool with their councils. Income and expenditure both fall by these "
+    "eliminations, so the surplus is the sum of the organisations' surpluses. A provider's costs "
+    "move with the same price inflation as the prices it is paid, so a national price change "
+    "makes it no margin. Under an activity contract, activity a commissioner avoids also lowers "
+    "the provider's income; under a block contract it does not, and the commissioner keeps "
+    "paying. Either way the provider saves its avoidable (marginal) cost.")
 
 
 def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
