@@ -416,20 +416,20 @@ def commissioner(
         Total base-year growth by point of delivery of ``o.demand.growth_table``
         [fraction/yr].
     delivery : array, optional
-        Delivery factor of each scheme, shape ``(..., S)`` [fraction]; defaults to the
+        Delivery factor of each scheme of :func:`ccgmodels.models.schemes.all_schemes` (a
+        stated plan's mitigation included), shape ``(..., S)`` [fraction]; defaults to the
         probability of its status (the expected value).
     gap_delivery : float or array, optional
         Delivery factor of the unidentified QIPP gap, e.g. shape ``(R, 1)`` [fraction];
         defaults to the probability of ``unidentified``.
     """
-    p, p_gap = sch.delivery_probabilities(o.qipp)
+    p, p_gap = sch.delivery_probabilities(o.qipp, sch.all_schemes(o))
     p = p if delivery is None else np.asarray(delivery)
     p_gap = p_gap if gap_delivery is None else gap_delivery
 
     alloc = allocation(o, years)
     lines = plan_lines(o, years, growth_table)
-    savings, schemes, p = sch.stated_plan(o, years, lines.spend,
-                                          scheme_savings(o, years, lines), p)
+    savings, schemes = sch.stated_plan(o, years, lines.spend, scheme_savings(o, years, lines))
     nothing = do_nothing(o, alloc["total"], lines, years)
     target = control_total(o, years)
     dn = nothing[("do_nothing_surplus", "")]

@@ -130,12 +130,35 @@ def plan_mask(schemes: Sequence[Scheme]) -> np.ndarray:
     return np.array([float(in_plan(s)) for s in schemes]).reshape(-1, 1)
 
 
-def delivery_probabilities(qipp: Qipp) -> tuple[np.ndarray, np.ndarray]:
-    """The probability that each scheme, and the unidentified gap, is delivered [fraction].
+def stated_lines(o: Commissioner) -> list[str]:
+    """The service lines a plan stated year by year (``expenditure.planned``) sets, in
+    :data:`SERVICE_LINES` order; none without a stated plan."""
+    planned = o.expenditure.planned
+    if not planned:
+        return []
+    return sorted({line for v in planned.values() for line in v}, key=SERVICE_LINES.index)
 
-    The one rule from status to probability: a scheme is delivered with the probability of its
-    status (``qipp.delivery_probability``; a status not listed is 0), the unidentified QIPP gap
-    with that of ``unidentified``; probabilities are clipped to 0..1 (a normal draw may stray).
+
+def all_schemes(o: Commissioner) -> list[Scheme]:
+    """The commissioner's QIPP schemes and, for a plan stated year by year, the plan's
+    mitigation of each line as a scheme of its own (status ``expenditure.planned_status``): every
+    saving whose delivery is uncertain, in the order their delivery factors take."""
+    return list(o.qipp.schemes) + [
+        Scheme(id=f"stated_plan_{line}", name=f"Stated plan: {line}", category=line,
+               net_saving=0.0, investment=0.0, status=o.expenditure.planned_status)
+        for line in stated_lines(o)]
+
+
+def delivery_probabilities(qipp: Qipp, schemes: Sequence[Scheme] | None = None
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """The probability that each of ``schemes`` (default ``qipp.schemes``; a commissioner's
+    :func:`all_schemes` for its stated plan's mitigation too), and the unidentified gap, is
+    delivered [fraction].
+
+    The one rule from status to probability: a scheme (a stated plan's mitigation included) is
+    delivered with the probability of its status (``qipp.delivery_probability``; a status not
+    listed is 0), the unidentified QIPP gap with that of ``unidentified``; probabilities are
+    clipped to 0..1 (a normal draw may stray).
 
     Returns
     -------
@@ -147,7 +170,7 @@ def delivery_probabilities(qipp: Qipp) -> tuple[np.ndarray, np.ndarray]:
         return np.clip(np.asarray(qipp.delivery_probability.get(status, 0.0), dtype=float),
                        0.0, 1.0)
 
-    probs = [p(s.status) for s in qipp.schemes]
+    probs = [p(s.status) for s in (qipp.schemes if schemes is None else schemes)]
     gap = p("unidentified")
     shape = np.broadcast_shapes(*(x.shape for x in probs)) if probs else ()
     if not shape:
@@ -210,9 +233,9 @@ class SchemeSavings:
 
 
 def stated_plan(o: Commissioner, years: Sequence[str], spend: dict,
-                savings: SchemeSavings, p) -> tuple[SchemeSavings, list[Scheme], np.ndarray]:
+                savings: SchemeSavings) -> tuple[SchemeSavings, list[Scheme]]:
     """The QIPP schemes with the stated plan's mitigation of each line added as a scheme of
-    its own, and their delivery probabilities.
+    its own (:func:`all_schemes`).
 
     Notes
     -----
@@ -223,25 +246,23 @@ def stated_plan(o: Commissioner, years: Sequence[str], spend: dict,
         mitigation_l[t] = spend_l[t] - schemes on l[t] - planned_l[t]     (0 in the base year)
 
     negative where the plan spends more than do nothing (a shift of resources into the line).
-    It is delivered with the probability of ``expenditure.planned_status``.
+    It is delivered with the probability of ``expenditure.planned_status``, by the one rule of
+    :func:`delivery_probabilities` (and drawn, like any scheme, in the Monte Carlo).
 
     References
     ----------
     003:L519-532 (the Essex CCGs' five-year plans, which "mitigate" the do-nothing gap).
     """
-    schemes = list(o.qipp.schemes)
+    schemes = all_schemes(o)
+    stated = stated_lines(o)
+    if not stated:
+        return savings, schemes
     planned = o.expenditure.planned
-    if not planned:
-        return savings, schemes, p
-    stated = sorted({line for v in planned.values() for line in v}, key=SERVICE_LINES.index)
     rows = []
     for line in stated:
         level = np.array([np.nan] + [planned[y][line] for y in years[1:]])
         net = spend[line] - savings.by_line.get(line, 0.0)
         rows.append(np.where(np.arange(len(years)) == 0, 0.0, net - level))
-        schemes.append(Scheme(id=f"stated_plan_{line}", name=f"Stated plan: {line}",
-                              category=line, net_saving=0.0, investment=0.0,
-                              status=o.expenditure.planned_status))
     shape = np.broadcast_shapes(np.shape(savings.effect)[:-2], *(np.shape(r)[:-1] for r in rows))
     n = len(years)
     effect = np.concatenate(
@@ -250,7 +271,4 @@ def stated_plan(o: Commissioner, years: Sequence[str], spend: dict,
     by_line = dict(savings.by_line)
     for line, r in zip(stated, rows, strict=True):
         by_line[line] = by_line.get(line, 0.0) + r
-    p_plan = o.qipp.delivery_probability.get(o.expenditure.planned_status, 0.0)
-    p = np.asarray(p, dtype=float)
-    extra = np.full((*np.shape(p)[:-1], len(stated)), p_plan)
-    return SchemeSavings(effect, by_line), schemes, np.concatenate([p, extra], axis=-1)
+    return SchemeSavings(effect, by_line), schemes

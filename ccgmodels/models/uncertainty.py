@@ -128,7 +128,7 @@ def spec_of(scenario: Scenario) -> Spec:
     metas = [describe(type(scenario), ts[0], scenario) for ts in targets]
     return Spec(paths, tuple(scenario.uncertainty.values()),
                 tuple((m.low, m.high) for m in metas),
-                tuple((o.id, len(o.qipp.schemes)) for o in scenario.organisations
+                tuple((o.id, len(schemes.all_schemes(o))) for o in scenario.organisations
                       if isinstance(o, Commissioner)),
                 targets, centrals, float(scenario.delivery_correlation))
 
@@ -193,7 +193,8 @@ def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
     together = switch < spec.correlation
     delivery = {}
     for org_id, n_schemes in spec.schemes:
-        p, p_gap = schemes.delivery_probabilities(s.org(org_id).qipp)
+        p, p_gap = schemes.delivery_probabilities(
+            s.org(org_id).qipp, schemes.all_schemes(s.org(org_id)))
         p = np.column_stack([np.broadcast_to(p, (m, n_schemes)),
                              np.broadcast_to(p_gap, (m, 1))])
         own = u[:, col:col + n_schemes + 1]

@@ -13,6 +13,7 @@ import pytest
 from ccgmodels import cli
 from ccgmodels.inputs.loading import ScenarioError, load_scenario
 from ccgmodels.models import run as model
+from ccgmodels.models import schemes
 from ccgmodels.models import uncertainty as u
 from ccgmodels.outputs import plotting
 
@@ -326,3 +327,26 @@ def test_a_position_at_break_even_to_the_pound_is_break_even():
     assert (prob == 1.0).all()
     # a real deficit of 1 £k is not break-even
     assert not (np.array([-1.0]) >= -u.BREAK_EVEN_TOL).any()
+
+
+def test_the_stated_plans_mitigation_slips_at_its_stated_probability():
+    """Issue 26: the stated plan's mitigation was read at its probability but never drawn, so
+    it never slipped. Each stated line is now a scheme of the one probability rule, drawn per
+    run: at 0.5 about half the runs deliver each line."""
+    s = load_scenario("essex_ccgs_2014_15",
+                      {"organisations.essex_ccgs.qipp.delivery_probability.in_progress": 0.5})
+    full = model.run_scenario(load_scenario(
+        "essex_ccgs_2014_15",
+        {"organisations.essex_ccgs.qipp.delivery_probability.in_progress": 1.0}))
+    acute = full[(full["org"] == "essex_ccgs") & (full["measure"] == "qipp_scheme")
+                 & (full["item"] == "stated_plan_acute")].sort_values("year")["value"]
+    assert abs(acute.iloc[-1]) > 1000  # the plan takes something off acute by 2018/19
+    sim = u.simulate(s, 401, seed=7)
+    spec = u.spec_of(s)
+    names = [x.id for x in schemes.all_schemes(s.org("essex_ccgs"))]
+    assert "stated_plan_acute" in names and dict(spec.schemes)["essex_ccgs"] == len(names)
+    x = sim.get("essex_ccgs", "solutions", "schemes")[1:, -1]
+    assert np.unique(np.round(x)).size > 10  # it slips, run by run
+    # run 0 is the expected value: the runs' mean is within four standard errors of it
+    central = sim.get("essex_ccgs", "solutions", "schemes")[0, -1]
+    assert abs(x.mean() - central) < 4 * x.std() / np.sqrt(len(x))
