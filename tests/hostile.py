@@ -227,10 +227,10 @@ def corpus() -> list[Case]:
                                            ".stf_arrives: yes}\n"), "yes.yaml", "boolean")
     add("bridge years twice in two spellings", "coercion", _bridge_years,
         "dup_years.yaml", "2019/20", "twice")
-    add("efficiency lines repeated", "coercion",
+    add("mitigation lines repeated", "coercion",
         lambda f: _variant(f, "eff.yaml", "overrides: {organisations.cpr_ccg.solutions"
-                                          ".efficiency_lines: [acute, acute, acute]}\n"),
-        "eff.yaml", "efficiency_lines", "twice")
+                                          ".mitigation_lines: [acute, acute, acute]}\n"),
+        "eff.yaml", "mitigation_lines", "twice")
     add("slug ending in a newline", "coercion",
         lambda f: ["validate", str(_write(f, "nl.yaml", 'extends: cpr_2019_20\nname: "abc\\n"\n'))],
         "nl.yaml", "name", "valid id")

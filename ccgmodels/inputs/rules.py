@@ -117,12 +117,6 @@ def _link_problems(s) -> list[Row]:
     for o in s.organisations:
         root = f"organisations.{o.id}"
         if o.kind == "ccg":
-            if (isinstance(o.solutions.efficiency_rate, dict)
-                    or o.solutions.efficiency_rate != 0):
-                out.append((f"{root}.solutions.efficiency_rate", o.solutions.efficiency_rate,
-                            "provider efficiency is counted once: it reaches a commissioner "
-                            "through prices (demand.tariff_efficiency), and a provider's own "
-                            "savings are its efficiency_rate; leave this at 0"))
             paid: dict[str, float] = {}
             for i, c in enumerate(o.contracts):
                 path = f"{root}.contracts.{i}"
@@ -162,7 +156,6 @@ def by_year_fields(o, root: str, years: list[str]):
         rates += [(f"expenditure.price_inflation_by_line.{k}", v)
                   for k, v in e.price_inflation_by_line.items()]
         rates += [(f"expenditure.volume_growth.{k}", v) for k, v in e.volume_growth.items()]
-        rates += [("solutions.efficiency_rate", o.solutions.efficiency_rate)]
         if o.allocation.levels is not None:
             rates += [("allocation.levels", o.allocation.levels)]
         if e.planned is not None:

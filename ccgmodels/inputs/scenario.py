@@ -252,16 +252,27 @@ class Qipp(Strict):
     schemes: list[Scheme] = Field(default_factory=list, description="QIPP schemes")
 
 
+#: commissioner solution fields of earlier versions, and why they went
+REMOVED_SOLUTION_FIELDS = {
+    "efficiency_rate": "provider efficiency is counted once: it reaches a commissioner through "
+                       "the prices it pays (demand.tariff_efficiency), and a provider's own "
+                       "savings are the provider's efficiency_rate; delete this line",
+    "efficiency_lines": "it went with solutions.efficiency_rate (provider efficiency reaches a "
+                        "commissioner through prices); delete this line",
+}
+
+
 class Solutions(Strict):
-    efficiency_rate: RateByYear = Field(
-        0.0,
-        description="Provider efficiency a year on the cost base of efficiency_lines, compounding "
-        "from the year after the base; ASSUMPTION (004:L66 leaves it as X%) [fraction/yr]",
-    )
-    efficiency_lines: list[ServiceLine] = Field(
-        default=["acute", "ambulance", "mental_health", "community", "continuing_care"],
-        description="Service lines bought from providers, whose cost base efficiency reduces",
-    )
+    @model_validator(mode="before")
+    @classmethod
+    def _removed(cls, data):
+        if isinstance(data, dict):
+            old = [k for k in REMOVED_SOLUTION_FIELDS if k in data]
+            if old:
+                raise ValueError("; ".join(f"{k} was removed: {REMOVED_SOLUTION_FIELDS[k]}"
+                                           for k in old))
+        return data
+
     demand_mitigation_rate: Rate = Field(
         0.0,
         description="Share of each year's activity growth avoided; ASSUMPTION (004:L66 leaves it "

@@ -69,7 +69,6 @@ CONTROLS = (
     ControlSpec("allocation.growth_adjustment", "Allocation growth: change to the settlement, "
                 "every year", 0.03),
     ControlSpec("expenditure.price_inflation", "Price inflation, every service line", 0.03),
-    ControlSpec("solutions.efficiency_rate", "Provider efficiency", 0.03),
     ControlSpec("solutions.demand_mitigation_rate", "Demand mitigation: share of activity "
                 "growth avoided", 0.5),
     ControlSpec("qipp.delivery_probability.{status}", "QIPP delivery probability, {status}",

@@ -124,7 +124,7 @@ FIELD_NAMES = {
     "contracts": "Contracts with the footprint's providers",
     "growth_table": "Activity growth table",
     "delivery_correlation": "Programme-wide QIPP slippage (correlation)",
-    "levels": "Published allocations", "efficiency_lines": "Lines bought from providers",
+    "levels": "Published allocations",
     "mitigation_lines": "Lines demand mitigation reduces",
     "contingency_release": "Contingency released against QIPP slippage",
     "stf_delay_years": "Years the GPFV STF arrives late",

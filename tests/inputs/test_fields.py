@@ -29,7 +29,7 @@ def fp():
 
 
 @pytest.mark.parametrize(("path", "low", "high", "unit"), [
-    ("solutions.efficiency_rate", 0.0, 1.0, "fraction/yr"),  # Rate
+    ("demand.tariff_efficiency", 0.0, 1.0, "fraction/yr"),  # Rate, or by year
     ("allocation.growth.programme", -1.0, 1.0, "fraction/yr"),  # Growth, or by year
     ("allocation.growth.programme.2021/22", -1.0, 1.0, "fraction/yr"),  # a year of it
     ("allocation.base.programme", 0.0, math.inf, "£k"),  # Money
@@ -48,7 +48,7 @@ def test_bounds_and_units_of_commissioner_assumptions(path, low, high, unit):
 
 def test_widgets_read_the_same_metadata_money_bound_included():
     # the explorer once missed the money bound: its sliders now come from describe()
-    for path in ("allocation.base.programme", "solutions.efficiency_rate",
+    for path in ("allocation.base.programme", "solutions.demand_mitigation_rate",
                  "allocation.growth.programme"):
         meta = fields.describe(Commissioner, path)
         assert field_meta(path) == {"description": meta.description, "unit": meta.unit,

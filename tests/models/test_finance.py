@@ -176,11 +176,13 @@ def test_mitigation_zero_in_base_year_positive_after():
     np.testing.assert_array_equal(series(df, "solutions", "efficiency"), 0)
 
 
-def test_a_commissioner_efficiency_rate_is_refused():
+def test_a_commissioner_efficiency_rate_of_an_old_file_is_refused_with_why():
     from ccgmodels.inputs.loading import ScenarioError
 
-    with pytest.raises(ScenarioError, match="provider efficiency is counted once"):
-        run_scenario("cpr_2019_20", {f"{CPR}.solutions.efficiency_rate": 0.01})
+    for value in (0.01, 0.0):  # removed, not merely refused unless 0
+        with pytest.raises(ScenarioError, match="efficiency_rate was removed: provider "
+                           "efficiency is counted once"):
+            run_scenario("cpr_2019_20", {f"{CPR}.solutions.efficiency_rate": value})
 
 
 def test_efficiency_saving_by_hand():

@@ -39,7 +39,7 @@ def test_controls_come_from_the_model_metadata(explorer):
     # Scheme.delivery_probability is a Rate: bounded 0..1, shown as 0..100 per cent
     assert (c[P_IN_PROGRESS].min, c[P_IN_PROGRESS].max) == (0.0, 100.0)
     assert field_meta(P_IN_PROGRESS)["unit"] == "fraction"
-    assert field_meta("solutions.efficiency_rate")["low"] == 0.0
+    assert field_meta("solutions.demand_mitigation_rate")["low"] == 0.0
     assert field_meta(GROWTH)["low"] == -1.0
     # starting values are the scenario's, in per cent (cpr_ccg, footprint_2019_20.yaml:
     # allocation growth as published, a change of 0; in_progress 0.7); population bands come
