@@ -17,6 +17,12 @@ Rules (issue #15):
 * **Nothing the package did not make is deleted or truncated.** Stale staging folders are
   removed only when marked; a replaced folder's files are removed only when its marker lists
   them; the pages are rewritten only when they carry :data:`PAGE_MARK`.
+* **A marker names only its own folder's files** (issue #25): every entry is a relative,
+  normalised path with no ``..`` and no symbolic link on the way. The marker's hash is
+  unkeyed, so anyone can write one: a marker naming anything else is forged, its folder is
+  foreign and refused, named; and :func:`remove_owned` checks every path again at the
+  deleting itself, so nothing outside the marked folder is ever deleted, whatever a file
+  says.
 * **Installs stay atomic**: a folder is built in ``OUT/.staging/`` and renamed into place.
 """
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import tempfile
 import uuid
@@ -34,9 +41,12 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from ..inputs.limits import printable
 from .provenance import MANIFEST, MARKER, read_manifest
 
 STAGING, FAILED, LOCK = ".staging", "_failed", ".lock"
+#: the kinds of folder a marker may say it is
+KINDS = ("run", "report", "failed", "staging")
 PAGES = ("index.html", "compare.html")
 #: the workbook beside the pages; ours when its document properties name ccgmodels
 WORKBOOK_PAGES = ("compare.xlsx",)
@@ -88,8 +98,53 @@ def mark(folder: Path, kind: str, ident: str | None = None) -> dict:
     return record
 
 
+def unsafe_entry(folder: Path, rel: object) -> str | None:
+    """Why the marker entry ``rel`` of ``folder`` could name something outside it (None: it
+    cannot): not a relative, normalised POSIX path, a ``..`` in it, or a symbolic link (or
+    anything but a folder) on the way to it."""
+    if not isinstance(rel, str) or not rel or "\0" in rel or "\\" in rel:
+        return "is not a plain relative file name"
+    if posixpath.isabs(rel) or posixpath.normpath(rel) != rel or rel.startswith("./"):
+        return "is not a relative, normalised path inside the folder"
+    parts = rel.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "leads out of the folder (..)"
+    if rel == MARKER:
+        return "is the marker itself"
+    where = Path(folder)
+    for part in parts[:-1]:  # every folder on the way must be a real folder inside
+        where = where / part
+        # os.path: a name too long to exist is simply not there, never an OSError
+        if os.path.islink(where) or (os.path.lexists(where) and not os.path.isdir(where)):
+            return f"passes through {part!r}: not a folder of its own (a link?)"
+    return None
+
+
+def _read_marker(folder: Path) -> tuple[dict | None, str | None]:
+    """``(record, None)`` for an intact marker of ``folder``; ``(None, why)`` for a marker
+    ccgmodels cannot have written (it names a file outside the folder: forged); ``(None,
+    None)`` for none, an unreadable one or one not matching its hash."""
+    path = folder / MARKER
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    if not (isinstance(record, dict) and record.get("format") == MARKER_FORMAT
+            and isinstance(record.get("files"), dict)):
+        return None, None
+    for rel in record["files"]:
+        why = unsafe_entry(folder, rel)
+        if why is not None:
+            return None, (f"{path} names {printable(repr(rel))}, which {why}: ccgmodels "
+                          "never writes such a marker")
+    if record.get("kind") not in KINDS or record.get("sha256") != _digest(record):
+        return None, None
+    return record, None
+
+
 def marker(folder: Path) -> dict | None:
-    """The intact marker of ``folder``, or None: none, unreadable, or not matching its hash.
+    """The intact marker of ``folder``, or None: none, unreadable, not matching its hash, or
+    naming anything outside ``folder`` (:func:`unsafe_entry`).
 
     A folder of an earlier version, with no marker, gets one built from its manifest when the
     manifest lists exactly the folder's files with their hashes.
@@ -99,13 +154,7 @@ def marker(folder: Path) -> dict | None:
     if path.is_symlink() or folder.is_symlink():
         return None
     if path.is_file():
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        ok = (isinstance(record, dict) and record.get("format") == MARKER_FORMAT
-              and isinstance(record.get("files"), dict) and record.get("sha256") == _digest(record))
-        return record if ok else None
+        return _read_marker(folder)[0]
     m = read_manifest(folder)
     hashes = m.get("files_sha256")
     if not isinstance(hashes, dict) or m.get("kind") not in ("run", "report"):
@@ -120,6 +169,15 @@ def marker(folder: Path) -> dict | None:
         return None
     return {"format": MARKER_FORMAT, "kind": m["kind"], "id": None,
             "files": {**hashes, MANIFEST: _sha(folder / MANIFEST)}, "legacy": True}
+
+
+def forged(folder: Path) -> str | None:
+    """Why the marker of ``folder`` is forged (it names something outside the folder), or
+    None."""
+    folder = Path(folder)
+    if folder.is_symlink() or (folder / MARKER).is_symlink() or not (folder / MARKER).is_file():
+        return None
+    return _read_marker(folder)[1]
 
 
 def foreign(folder: Path, record: dict) -> list[str]:
@@ -139,6 +197,10 @@ def check_target(target: Path, kind: str) -> None:
         raise UnsafeOutput(f"{target} exists and is not a folder ccgmodels made; refusing to "
                            "replace it: move it or use another --out")
     record = marker(target)
+    why = forged(target) if record is None else None
+    if why is not None:
+        raise UnsafeOutput(f"{target} is not a folder ccgmodels made: {why}; refusing to "
+                           "replace it: move it or use another --out")
     if record is None:
         raise UnsafeOutput(f"{target} exists and is not a folder ccgmodels made (no intact "
                            f"{MARKER} marker); refusing to replace it: move it or use another "
@@ -155,19 +217,30 @@ def check_target(target: Path, kind: str) -> None:
 
 def remove_owned(folder: Path, record: dict | None = None) -> list[str]:
     """Delete the files of ``folder`` that its marker lists, then the marker and any folders
-    left empty; returns what is left (someone else's files, kept)."""
+    left empty; returns what is left (someone else's files, kept).
+
+    Every listed path is checked again here, whatever the marker says: a path that is not
+    plainly inside ``folder`` (:func:`unsafe_entry`), or whose folder resolves anywhere else,
+    is never deleted.
+    """
     folder = Path(folder)
     record = record or marker(folder)
     if record is None or folder.is_symlink() or not folder.is_dir():
         return _files(folder) if folder.is_dir() else []
+    root = os.path.realpath(folder)
     for rel in record["files"]:
+        if unsafe_entry(folder, rel) is not None:
+            continue
         path = folder / rel
-        if path.is_file() and not path.is_symlink():
+        inside = os.path.join(root, *rel.split("/")[:-1]) if "/" in rel else root
+        if os.path.realpath(path.parent) != inside:
+            continue  # the folder on the way was swapped for a link: not ours to follow
+        if os.path.isfile(path) and not os.path.islink(path):
             path.unlink()
     (folder / MARKER).unlink(missing_ok=True)
-    for root, dirs, _ in os.walk(folder, topdown=False):
+    for root_dir, dirs, _ in os.walk(folder, topdown=False):
         for d in dirs:
-            p = Path(root) / d
+            p = Path(root_dir) / d
             if not p.is_symlink():
                 try:
                     p.rmdir()
@@ -229,17 +302,27 @@ def new_staging(out: Path, name: str) -> Path:
     return tmp
 
 
-def clear_staging(out: Path) -> None:
-    """Remove the staging folders ccgmodels left in ``out/.staging``; keep anything else."""
+def clear_staging(out: Path, refuse: bool = False) -> None:
+    """Remove the staging folders ccgmodels left in ``out/.staging``; keep anything else.
+
+    ``refuse``: raise :class:`UnsafeOutput` naming a folder there whose marker is forged
+    (names a file outside its folder) rather than keep it quietly; :func:`locked` refuses so
+    before it writes anything.
+    """
     staging = Path(out) / STAGING
     if not staging.is_dir() or staging.is_symlink():
         return
     for entry in staging.iterdir():
         if entry.is_dir() and not entry.is_symlink():
             record = marker(entry)
-            if record is not None and record.get("kind") == "staging":
+            if record is None:
+                why = forged(entry) if refuse else None
+                if why is not None:
+                    raise UnsafeOutput(f"{entry} is not a folder ccgmodels made: {why}; "
+                                       "remove it, or use another --out")
+            elif record.get("kind") == "staging":
                 shutil.rmtree(entry, ignore_errors=True)
-            elif record is not None:  # a folder moved aside while being replaced
+            else:  # a folder moved aside while being replaced
                 remove_owned(entry, record)
     try:
         staging.rmdir()  # only when empty
@@ -322,7 +405,7 @@ def locked(out: Path, command: str = "ccgmodels") -> Iterator[Path]:
     except OSError as exc:
         raise UnsafeOutput(f"{out / LOCK}: cannot take the lock: {exc.strerror}") from None
     try:
-        clear_staging(out)
+        clear_staging(out, refuse=True)
         try:
             yield out
         finally:

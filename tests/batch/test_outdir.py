@@ -233,3 +233,62 @@ def test_resume_remakes_a_report_whose_files_changed(tmp_path):
     assert "results.csv: changed" in p.tampered[NAME][0]
     (folder / "results.csv").unlink()
     assert "results.csv: missing" in plan([NAME], tmp_path).tampered[NAME][0]
+
+
+# --- issue 25: a marker names only its own folder's files -----------------------------------
+
+
+def forge_marker(folder, kind, *names):
+    """A marker as anyone can write one: the hash is unkeyed, so it is recomputed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"format": outdir.MARKER_FORMAT, "kind": kind, "id": "x",
+              "files": {n: "0" * 64 for n in names}}
+    record["sha256"] = outdir._digest(record)
+    (folder / outdir.MARKER).write_text(json.dumps(record))
+
+
+@pytest.mark.parametrize("where, how", [
+    (".staging/x", "absolute"), (".staging/x", "dotdot"), (".staging/x", "link"),
+    (NAME, "absolute"), (NAME, "dotdot"), (NAME, "link"), (f"{NAME}", "dot-dotdot")])
+def test_a_forged_marker_never_deletes_a_file_outside_out(tmp_path, capsys, where, how):
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    victim.write_text("precious")
+    folder = out / where
+    folder.mkdir(parents=True)
+    names = {"absolute": [str(victim)], "dotdot": ["../" * where.count("/") + "../../victim.txt"],
+             "link": ["d/victim.txt"], "dot-dotdot": ["./x/../../../victim.txt"]}[how]
+    if how == "link":
+        (folder / "d").symlink_to(tmp_path)
+    forge_marker(folder, "run", *names)
+    assert run(out) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(folder) in err[0] and outdir.MARKER in err[0], err
+    assert "Traceback" not in "".join(err)
+    assert victim.read_text() == "precious"
+
+
+def test_a_forged_failure_marker_deletes_nothing_outside(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"extends": NAME, "name": "bad", "nonsense": 1}))
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    victim.write_text("precious")
+    forge_marker(out / outdir.FAILED / safe_key(str(bad)), "failed", str(victim))
+    assert main(["report", str(bad), "--out", str(out)]) == 2
+    bad.write_text(yaml.safe_dump({"extends": NAME, "name": "bad"}))
+    plan([str(bad)], out)
+    outdir.remove_owned(out / outdir.FAILED / safe_key(str(bad)))
+    assert victim.read_text() == "precious"
+
+
+def test_remove_owned_checks_every_path_itself_whatever_the_record_says(tmp_path):
+    folder, victim = tmp_path / "f", tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "ours.txt").write_text("x")
+    (folder / "link").symlink_to(tmp_path)
+    record = {"files": {str(victim): "", "../victim.txt": "", "link/victim.txt": "",
+                        "sub/../../victim.txt": "", "sub/ours.txt": "", 7: ""}}
+    outdir.remove_owned(folder, record)  # a record handed in directly, never checked before
+    assert victim.read_text() == "precious"
+    assert not (folder / "sub").exists()
+    assert outdir.unsafe_entry(folder, "sub/ours.txt") is None
