@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..inputs.limits import terminal
 from .provenance import version
 
 LOGGER = "ccgmodels"
@@ -44,6 +45,10 @@ class _Formatter(logging.Formatter):
 
     def __init__(self):
         super().__init__("%(asctime)s %(levelname)s %(message)s")
+
+    def formatMessage(self, record):
+        record.message = terminal(record.message)  # one line a message: none forged
+        return super().formatMessage(record)
 
     def formatTime(self, record, datefmt=None):
         return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
@@ -66,7 +71,8 @@ def console_text(record: logging.LogRecord) -> str | None:
     text = getattr(record, "console", True)
     if text is False:
         return None
-    return record.getMessage() if text is True else str(text)
+    # a scenario's title or key reaches the terminal escaped, never as escape sequences
+    return terminal(record.getMessage() if text is True else str(text))
 
 
 class _Console(logging.Handler):

@@ -335,6 +335,10 @@ def _refuse_links(out: Path) -> None:
         if (out / name).is_symlink():
             raise UnsafeOutput(f"{out / name} is a symbolic link: ccgmodels never writes "
                                "through one; remove it or use another --out")
+    for name in (STAGING, FAILED):  # folders ccgmodels writes into: never a file in the way
+        if os.path.lexists(out / name) and not (out / name).is_dir():
+            raise UnsafeOutput(f"{out / name} is not a folder: ccgmodels keeps its work there; "
+                               "move it or use another --out")
     failed = out / FAILED
     if failed.is_dir():
         for entry in failed.iterdir():
@@ -346,6 +350,12 @@ def _refuse_links(out: Path) -> None:
 def check_pages(out: Path) -> None:
     """Refuse when ``out/index.html`` or ``out/compare.html`` exists and is not one ccgmodels
     wrote (its first 16 KB carry :data:`PAGE_MARK`, or the sign of an earlier version's page)."""
+    for name in (*PAGES, *WORKBOOK_PAGES):
+        page = out / name
+        if os.path.lexists(page) and not page.is_symlink() and not page.is_file():
+            # a FIFO would block the read below; a device or folder is no page of ours
+            raise UnsafeOutput(f"{page} is not a regular file (a folder, FIFO or device); "
+                               "refusing to write over it: move it or use another --out")
     for name in PAGES:
         page = out / name
         if page.exists() and not page.is_symlink():
@@ -364,9 +374,10 @@ def check_pages(out: Path) -> None:
                                "it: move it or use another --out")
 
 
-def _our_workbook(path: Path) -> bool:
+def _our_workbook(path: Path, unedited: bool = False) -> bool:
     """Whether ``path`` is a workbook ccgmodels wrote (creator and keywords ``ccgmodels`` in
-    its document properties)."""
+    its document properties); ``unedited``: and last saved by ccgmodels too (Excel and
+    LibreOffice write their user's name as ``lastModifiedBy`` when they save)."""
     import zipfile
     from xml.etree import ElementTree
 
@@ -377,10 +388,70 @@ def _our_workbook(path: Path) -> bool:
     except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
         return False
     # parsed, not matched as bytes: writers differ in where they declare the namespaces
+    cp = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
     creator = core.findtext("{http://purl.org/dc/elements/1.1/}creator")
-    keywords = core.findtext(
-        "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords")
-    return creator == "ccgmodels" and keywords == "ccgmodels"
+    keywords = core.findtext(f"{cp}keywords")
+    saved_by = core.findtext(f"{cp}lastModifiedBy")
+    return (creator == "ccgmodels" and keywords == "ccgmodels"
+            and (not unedited or saved_by in (None, "", "ccgmodels")))
+
+
+#: the first line of every scenario YAML ``ccgmodels workbook import`` writes
+IMPORT_HEAD = b"# Written by `ccgmodels workbook import`"
+
+
+def ours_file(path: Path) -> bool:
+    """Whether the single file ``path`` is one ccgmodels wrote and nobody has saved since, by
+    what it is: an ``.xlsx`` by its document properties (:func:`_our_workbook`), a scenario
+    YAML by the first line ``workbook import`` writes."""
+    if Path(path).suffix.lower() == ".xlsx":
+        return _our_workbook(path, unedited=True)
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(IMPORT_HEAD)) == IMPORT_HEAD
+    except OSError:
+        return False
+
+
+def check_file(path: Path, *, force: bool = False, reads: tuple = (),
+               ours: Callable[[Path], bool] = ours_file) -> int | None:
+    """The safe writer's rules for one file a command writes (``workbook -o``): refuse
+    (:class:`UnsafeOutput`, naming it) a symbolic link, a folder, a FIFO, socket or device (a
+    write would go through it or fail half way), a file the command reads (``reads``), and,
+    unless ``force``, an existing file ccgmodels did not write (``ours``).
+
+    Returns the permission bits to keep when a file is replaced (None: no file there).
+    """
+    import stat
+
+    path = Path(path)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # a name too long, a file where a folder should be
+        raise UnsafeOutput(f"{path}: cannot be written: {exc.strerror}") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise UnsafeOutput(f"{path} is a symbolic link: ccgmodels never writes through one; "
+                           "remove it or choose another file")
+    if stat.S_ISDIR(st.st_mode):
+        raise UnsafeOutput(f"{path} is a folder: name the file to write")
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeOutput(f"{path} is not a regular file (a FIFO, socket or device): "
+                           "ccgmodels never writes through one; choose another file")
+    for source in reads:
+        try:
+            same = os.path.samefile(path, source)
+        except (OSError, TypeError, ValueError):
+            same = False
+        if same:
+            raise UnsafeOutput(f"{path} is the file this command reads: it is never "
+                               "overwritten; choose another file")
+    if not force and not ours(path):
+        raise UnsafeOutput(f"{path} exists and was not written by ccgmodels (or was saved "
+                           "since); refusing to replace it: choose another file, or pass "
+                           "--force to replace it")
+    return stat.S_IMODE(st.st_mode)
 
 
 @contextmanager

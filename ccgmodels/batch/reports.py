@@ -87,7 +87,7 @@ def expand_sources(items: list[str]) -> list[str]:
         if any(c in item for c in "*?["):
             found = sorted(glob.glob(item, recursive=True))
             found = [f for f in found if f.endswith(_glob_suffixes(item))] or [item]
-        elif Path(item).is_dir():
+        elif os.path.isdir(item):  # never raises, whatever the name (over 255 characters)
             found = sorted(str(p) for p in Path(item).iterdir()
                            if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
@@ -235,12 +235,27 @@ def _baseline_of(source: str, overrides: Mapping[str, Any] | None, check, extend
 
 
 def collect(out: Path, current: Mapping[str, dict] | None = None,
-            order: list[str] | None = None) -> list[dict]:
+            order: list[str] | None = None,
+            corrupt: Callable[[Path, str], object] | None = None) -> list[dict]:
     """The index records of ``out`` from what is on disk (:func:`ccgmodels.batch.pages.collect`,
     imported on use: pages needs pandas)."""
     from .pages import collect as from_disk
 
-    return from_disk(out, current, order)
+    return from_disk(out, current, order, corrupt)
+
+
+def _say_once() -> Callable[[Path, str], None]:
+    """A ``corrupt`` callback for :func:`collect` that warns once per file in a batch (the
+    index is rebuilt after every report)."""
+    said: set[str] = set()
+
+    def say(path: Path, why: str) -> None:
+        if str(path) not in said:
+            said.add(str(path))
+            _log.warning(f"{path}: set aside, not in the index: {why} (move it away or "
+                         "remove it; the batch goes on)")
+
+    return say
 
 
 @dataclass
@@ -337,9 +352,14 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         bar = _progress(len(p.order), progress)
         bar.update(len(p.unchanged) + len(p.invalid))
 
+        corrupt = _say_once()
+
         def refresh(compare: bool = False) -> None:
-            pages.write_pages(out, collect(out, current, p.order), baseline=baseline,
-                              compare=compare)
+            try:
+                pages.write_pages(out, collect(out, current, p.order, corrupt),
+                                  baseline=baseline, compare=compare)
+            except OSError as exc:  # a full disk: the reports are what matter; said once each
+                _log.warning(f"{'pages' if compare else 'index.html'} not rewritten: {exc}")
 
         def done(record: dict) -> None:
             with lock:
@@ -353,10 +373,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                 bar.update(1)
                 if guard is not None:
                     guard.finished(record["name"])
-                try:
-                    refresh()
-                except OSError as exc:  # a full disk: the reports go on, the index later
-                    _log.warning(f"index.html not rewritten: {exc}")
+                refresh()  # a full disk: the reports go on, the index later
 
         _log.info(start_line(p, out, runs, n, pdf))
         for name in p.unchanged:
@@ -392,7 +409,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
             _terminate_as_interrupt(restore=True)
         refresh(compare=True)
         summary = Summary(counts, time.perf_counter() - t0, out / "index.html",
-                          collect(out, current, p.order))
+                          collect(out, current, p.order, corrupt))
         _log.info(summary.line(), extra={"console": False})  # the command prints it
     return summary
 
@@ -414,12 +431,11 @@ def _outcome(out: Path, record: dict, tally: str, show_tally: bool) -> None:
 
 
 def _failure_on_disk(out: Path, record: dict) -> bool:
-    try:
-        rec = json.loads((out / FAILED / record["name"] / "failure.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return rec.get("finished") == record.get("finished") and rec.get("error") == record.get(
-        "error")
+    from .pages import read_record
+
+    rec, _ = read_record(out / FAILED / record["name"] / "failure.json")
+    return (rec is not None and rec.get("finished") == record.get("finished")
+            and rec.get("error") == record.get("error"))
 
 
 def _keep_failure(out: Path, key: str, record: dict, current: dict) -> None:

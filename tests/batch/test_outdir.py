@@ -292,3 +292,77 @@ def test_remove_owned_checks_every_path_itself_whatever_the_record_says(tmp_path
     assert victim.read_text() == "precious"
     assert not (folder / "sub").exists()
     assert outdir.unsafe_entry(folder, "sub/ours.txt") is None
+
+
+# --- issue 25: a corrupt record is set aside, never fatal -----------------------------------
+
+CORRUPT = {"empty": b"", "{}": b"{}", "a list": b"[1]", "non-UTF-8": b"\xff\xfe{}",
+           "wrong types": json.dumps({"name": 5, "status": [], "error": "x"}).encode(),
+           "error not a mapping": json.dumps({"name": "x", "status": "failed",
+                                              "error": "x", "report": 5}).encode(),
+           "unhashable key": json.dumps({"name": "x", "key": [1], "status": "x"}).encode(),
+           "a folder": None}
+
+
+@pytest.mark.parametrize("variant", CORRUPT)
+def test_a_corrupt_failure_record_is_named_and_set_aside(tmp_path, capsys, variant):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"extends": NAME, "name": "bad", "nonsense": 1}))
+    out = tmp_path / "out"
+    record = out / outdir.FAILED / "x" / "failure.json"
+    record.parent.mkdir(parents=True)
+    if CORRUPT[variant] is None:
+        record.mkdir()
+    else:
+        record.write_bytes(CORRUPT[variant])
+    assert main(["report", str(bad), "--out", str(out)]) == 2  # the invalid scenario: 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"{record}: set aside" in err
+    assert err.count("set aside") == 1  # said once, though the index is written twice
+    assert "1 invalid" in err and (out / "index.html").is_file()
+    assert record.is_dir() if CORRUPT[variant] is None else \
+        record.read_bytes() == CORRUPT[variant]  # left as it was
+
+
+@pytest.mark.parametrize("index", [[1], {"name": "y"}, {"name": "y", "status": "ok",
+                                                        "headline": [1]}, "text"])
+def test_a_report_manifest_with_a_broken_index_record_is_set_aside(tmp_path, capsys, index):
+    from ccgmodels.batch.pages import collect
+
+    folder = fake_report(tmp_path, "y")
+    m = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**m, "index": index}))
+    said = []
+    assert collect(tmp_path, corrupt=lambda path, why: said.append(path)) == []
+    assert said == [folder / "manifest.json"]
+
+
+@pytest.mark.parametrize("what", ["fifo page", "fifo workbook", "staging file", "failed file"])
+def test_a_special_file_where_ccgmodels_writes_is_refused_not_blocked_on(tmp_path, capsys,
+                                                                       what):
+    out = tmp_path / "out"
+    out.mkdir()
+    path = out / {"fifo page": "index.html", "fifo workbook": "compare.xlsx",
+                  "staging file": outdir.STAGING, "failed file": outdir.FAILED}[what]
+    os.mkfifo(path) if what.startswith("fifo") else path.write_text("mine")
+    assert main(["report", NAME, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(path) in err[0], err
+
+
+def test_terminal_output_escapes_control_characters(tmp_path, capsys):
+    from ccgmodels.inputs.limits import terminal
+
+    assert terminal("a\nb\x1b[31m\u202e\r\x85") == "a\\nb\\x1b[31m\\u202e\\r\\x85"
+    s = tmp_path / "s.yaml"
+    s.write_text(yaml.safe_dump({"extends": NAME, "name": "esc",
+                                 "sources": {"k\nforged: line": 1}}))
+    assert main(["validate", str(s)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "1 problem found" and len(err) == 2  # no forged line
+    assert "k\\nforged: line" in err[0]
+    # a title with escape sequences: refused at validation or shown escaped, never raw
+    code = run(tmp_path / "out", "--set", "title=\x1b]0;pwned\x07\x1b[31mred")
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out + printed.err
+    assert code != 0 or "\\x1b[31mred" in printed.out
