@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
 from .batch.provenance import version
+from .batch.runs import write_run  # noqa: F401 (re-exported: ccgmodels.cli.write_run)
 
 EXIT_INPUT = 2
 #: what ``ccgmodels --help`` says the tool is, in plain words
@@ -26,9 +26,8 @@ DESCRIPTION = ("Scenario models for NHS health-system finance planning: check sc
 
 
 def _say(text: object, file=None) -> None:
-    """Print ``text`` as one line with its control characters escaped
-    (:func:`~ccgmodels.inputs.limits.terminal`): a title's escape sequences or a key's
-    newline are shown, never acted on by the terminal."""
+    """Print ``text`` as one line, control characters escaped (a title's escape sequences
+    are shown, never acted on: :func:`~ccgmodels.inputs.limits.terminal`)."""
     from .inputs.limits import terminal
 
     print(terminal(text), file=file or sys.stdout)
@@ -76,41 +75,6 @@ def cmd_validate(args) -> int:
         _print_problems(problems)
         return EXIT_INPUT
     return 0
-
-
-def write_run(scenario, source: str, text: bytes, df, out: Path, *, overrides=None,
-              seed=None, runs: int = 0, started: str | None = None,
-              extra: dict | None = None) -> Path:
-    """Write ``results.csv`` and ``manifest.json`` for one scenario into ``out/<name>/``.
-
-    ``extra`` maps further file names to tables written beside them (``uncertainty.csv`` of a
-    Monte Carlo run of ``runs`` runs with ``seed``).
-
-    The caller holds ``out``'s lock (:func:`ccgmodels.batch.outdir.locked`). Files are written
-    to a staging folder and moved into place when complete, so an interrupted run never leaves
-    a half-written result; a folder in the way is replaced only if it is an earlier ``run``
-    output (:func:`ccgmodels.batch.outdir.install`).
-    """
-    from .batch import outdir, provenance
-    from .models.results import write_tidy
-
-    target = out / scenario.name
-    tmp = outdir.new_staging(out, scenario.name)
-    try:
-        write_tidy(df, tmp / "results.csv")
-        for name, frame in (extra or {}).items():
-            write_tidy(frame, tmp / name)
-        provenance.write_manifest(tmp, provenance.manifest(
-            "run", scenario=scenario.name, title=scenario.title,
-            assumptions=scenario.model_dump(mode="json"), scenario_file=source,
-            scenario_sha256=provenance.sha256(text), overrides=overrides, org="footprint",
-            runs=runs, seed=seed, started=started or provenance.now(),
-            finished=provenance.now(), rows=int(len(df))))
-        outdir.mark(tmp, "run")
-        outdir.install(tmp, target, "run")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
 
 
 def cmd_run(args) -> int:
@@ -385,21 +349,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _write_file(path: Path, write, args, reads: tuple = ()) -> Path:
-    """Write ``path`` through ``write(tmp)`` on a temporary file beside it, moved into place
-    when complete, by the safe writer's rules (:func:`ccgmodels.batch.outdir.check_file`):
-    never over a file ccgmodels did not write unless ``--force``, never over the file it
-    reads, never through a link, folder, FIFO or device; a replaced file keeps its
-    permissions."""
-    from .batch.outdir import UnsafeOutput, check_file, write_atomic
+    """Write ``path`` by the safe writer's rules (:mod:`ccgmodels.batch.safefile`)."""
+    from .batch.outdir import UnsafeOutput
+    from .batch.safefile import write_file
 
     try:
-        mode = check_file(path, force=args.force, reads=reads)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return write_atomic(path, write, 0o644 if mode is None else mode)
+        return write_file(path, write, force=args.force, reads=reads)
     except UnsafeOutput as exc:
         raise InputError(f"-o {exc}") from None
-    except OSError as exc:  # the folder cannot be made or written (read-only, full, a file)
-        raise InputError(f"-o {path}: cannot be written: {exc.strerror or exc}") from None
 
 
 def _xlsx_target(text: str) -> Path:

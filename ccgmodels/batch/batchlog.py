@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -212,3 +213,32 @@ def prune(out: Path, keep: int = KEEP, current: Path | None = None) -> list[Path
             continue
         removed.append(path)
     return removed
+
+
+def say_once() -> Callable[[Path, str], None]:
+    """A ``corrupt`` callback for :func:`ccgmodels.batch.pages.collect` that warns once per
+    file in a batch (the index is rebuilt after every report)."""
+    said: set[str] = set()
+
+    def say(path: Path, why: str) -> None:
+        if str(path) not in said:
+            said.add(str(path))
+            _log.warning(f"{path}: set aside, not in the index: {why} (move it away or "
+                         "remove it; the batch goes on)")
+
+    return say
+
+
+def tally(counts: Counter, total: int) -> str:
+    """The tally of a batch in the words of its summary line."""
+    settled = sum(counts[k] for k in ("ok", "unchanged", "failed", "invalid"))
+    return (f"{counts['ok']} made, {counts['unchanged']} unchanged, {counts['failed']} failed, "
+            f"{counts['invalid']} invalid, {total - settled} to go")
+
+
+def progress(total: int, enabled: bool | None):
+    from tqdm import tqdm
+
+    disable = (not sys.stderr.isatty()) if enabled is None else not enabled
+    return tqdm(total=total, unit="report", desc="reports", file=sys.stderr, disable=disable,
+                dynamic_ncols=True)

@@ -42,7 +42,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..inputs.limits import printable
-from .provenance import MANIFEST, MARKER, read_manifest
+from .provenance import KEPT, MANIFEST, MARKER, read_manifest
 
 STAGING, FAILED, LOCK = ".staging", "_failed", ".lock"
 #: the kinds of folder a marker may say it is
@@ -181,8 +181,44 @@ def forged(folder: Path) -> str | None:
 
 
 def foreign(folder: Path, record: dict) -> list[str]:
-    """Entries in ``folder`` that its marker ``record`` does not list: someone else's."""
-    return [f for f in _files(folder) if f not in record["files"]]
+    """Entries in ``folder`` that its marker ``record`` does not list: someone else's (a
+    user's edited copy that :func:`install` kept is known, and carried forward)."""
+    return [f for f in _files(folder) if f not in record["files"] and not _kept_copy(f)]
+
+
+def _kept_copy(rel: str) -> bool:
+    return bool(KEPT.match(rel.rsplit("/", 1)[-1]))
+
+
+def edited(folder: Path, record: dict) -> list[str]:
+    """The files of ``folder`` its marker lists that were changed since (a notes sheet added
+    to ``report.xlsx``), or swapped for a link, folder or anything but the file made."""
+    out = []
+    for rel, digest in record["files"].items():
+        if rel == MANIFEST and record.get("legacy") or unsafe_entry(folder, rel):
+            continue
+        path = folder / rel
+        if not os.path.lexists(path):
+            continue  # deleted: nothing of the user's to keep
+        try:
+            same = (not path.is_symlink() and path.is_file() and _sha(path) == digest)
+        except OSError:
+            same = False
+        if not same:
+            out.append(rel)
+    return out
+
+
+def _kept_name(folder: Path, rel: str, stamp: str) -> str:
+    """A free name in ``folder`` for the user's copy of ``rel``: ``report.yours-<UTC>.xlsx``."""
+    stem, dot, suffix = rel.rpartition(".")
+    if not stem or "/" in suffix:
+        stem, dot, suffix = rel, "", ""
+    for n in range(1, 1000):
+        name = f"{stem}.yours-{stamp}{'' if n == 1 else f'-{n}'}{dot}{suffix}"
+        if not os.path.lexists(folder / name):
+            return name
+    raise UnsafeOutput(f"{folder}: too many kept copies of {rel}")
 
 
 def check_target(target: Path, kind: str) -> None:
@@ -221,13 +257,14 @@ def remove_owned(folder: Path, record: dict | None = None) -> list[str]:
 
     Every listed path is checked again here, whatever the marker says: a path that is not
     plainly inside ``folder`` (:func:`unsafe_entry`), or whose folder resolves anywhere else,
-    is never deleted.
+    is never deleted, nor is a file changed since it was made (:func:`edited`).
     """
     folder = Path(folder)
     record = record or marker(folder)
     if record is None or folder.is_symlink() or not folder.is_dir():
         return _files(folder) if folder.is_dir() else []
     root = os.path.realpath(folder)
+    changed = set(edited(folder, record))  # changed since made: the user's now, kept
     for rel in record["files"]:
         if unsafe_entry(folder, rel) is not None:
             continue
@@ -235,7 +272,7 @@ def remove_owned(folder: Path, record: dict | None = None) -> list[str]:
         inside = os.path.join(root, *rel.split("/")[:-1]) if "/" in rel else root
         if os.path.realpath(path.parent) != inside:
             continue  # the folder on the way was swapped for a link: not ours to follow
-        if os.path.isfile(path) and not os.path.islink(path):
+        if os.path.isfile(path) and not os.path.islink(path) and rel not in changed:
             path.unlink()
     (folder / MARKER).unlink(missing_ok=True)
     for root_dir, dirs, _ in os.walk(folder, topdown=False):
@@ -271,22 +308,45 @@ def write_atomic(path: Path, write: Callable[[Path], object], mode: int = 0o644)
     return path
 
 
-def install(tmp: Path, target: Path, kind: str) -> Path:
+def install(tmp: Path, target: Path, kind: str) -> list[Path]:
     """Move the complete, marked folder ``tmp`` to ``target``, replacing what was there only
-    when :func:`check_target` allows; both renames are inside one file system."""
+    when :func:`check_target` allows; both renames are inside one file system.
+
+    A file of the old folder that was changed since it was made (a user's notes sheet in
+    ``report.xlsx``) is kept beside the remade one as ``report.yours-<UTC time>.xlsx``, and
+    copies kept so before are carried forward: nothing of the user's is lost. Returns the
+    copies kept now, for the caller to say so on the terminal.
+    """
     check_target(target, kind)
     if not target.parent.is_dir() or target.parent.is_symlink():
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.parent.is_symlink():
             raise UnsafeOutput(f"{target.parent} is a symbolic link")
+    kept: list[Path] = []
     if target.exists():
+        from datetime import UTC, datetime
+
+        record = marker(target)
+        changed = edited(target, record) if record is not None else []
+        carried = [f for f in _files(target) if _kept_copy(f)]
         old = tmp.parent / f"{tmp.name}.old"
         os.replace(target, old)
         os.replace(tmp, target)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        for rel in carried + changed:
+            name = rel if rel in carried else _kept_name(target, rel, stamp)
+            dest = target / name
+            if os.path.lexists(dest):  # a new file of the same name: never overwrite either
+                name = _kept_name(target, rel, stamp)
+                dest = target / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(old / rel, dest)
+            if rel in changed:
+                kept.append(dest)
         remove_owned(old)
     else:
         os.replace(tmp, target)
-    return target
+    return kept
 
 
 def new_staging(out: Path, name: str) -> Path:
@@ -394,64 +454,6 @@ def _our_workbook(path: Path, unedited: bool = False) -> bool:
     saved_by = core.findtext(f"{cp}lastModifiedBy")
     return (creator == "ccgmodels" and keywords == "ccgmodels"
             and (not unedited or saved_by in (None, "", "ccgmodels")))
-
-
-#: the first line of every scenario YAML ``ccgmodels workbook import`` writes
-IMPORT_HEAD = b"# Written by `ccgmodels workbook import`"
-
-
-def ours_file(path: Path) -> bool:
-    """Whether the single file ``path`` is one ccgmodels wrote and nobody has saved since, by
-    what it is: an ``.xlsx`` by its document properties (:func:`_our_workbook`), a scenario
-    YAML by the first line ``workbook import`` writes."""
-    if Path(path).suffix.lower() == ".xlsx":
-        return _our_workbook(path, unedited=True)
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(len(IMPORT_HEAD)) == IMPORT_HEAD
-    except OSError:
-        return False
-
-
-def check_file(path: Path, *, force: bool = False, reads: tuple = (),
-               ours: Callable[[Path], bool] = ours_file) -> int | None:
-    """The safe writer's rules for one file a command writes (``workbook -o``): refuse
-    (:class:`UnsafeOutput`, naming it) a symbolic link, a folder, a FIFO, socket or device (a
-    write would go through it or fail half way), a file the command reads (``reads``), and,
-    unless ``force``, an existing file ccgmodels did not write (``ours``).
-
-    Returns the permission bits to keep when a file is replaced (None: no file there).
-    """
-    import stat
-
-    path = Path(path)
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:  # a name too long, a file where a folder should be
-        raise UnsafeOutput(f"{path}: cannot be written: {exc.strerror}") from None
-    if stat.S_ISLNK(st.st_mode):
-        raise UnsafeOutput(f"{path} is a symbolic link: ccgmodels never writes through one; "
-                           "remove it or choose another file")
-    if stat.S_ISDIR(st.st_mode):
-        raise UnsafeOutput(f"{path} is a folder: name the file to write")
-    if not stat.S_ISREG(st.st_mode):
-        raise UnsafeOutput(f"{path} is not a regular file (a FIFO, socket or device): "
-                           "ccgmodels never writes through one; choose another file")
-    for source in reads:
-        try:
-            same = os.path.samefile(path, source)
-        except (OSError, TypeError, ValueError):
-            same = False
-        if same:
-            raise UnsafeOutput(f"{path} is the file this command reads: it is never "
-                               "overwritten; choose another file")
-    if not force and not ours(path):
-        raise UnsafeOutput(f"{path} exists and was not written by ccgmodels (or was saved "
-                           "since); refusing to replace it: choose another file, or pass "
-                           "--force to replace it")
-    return stat.S_IMODE(st.st_mode)
 
 
 @contextmanager

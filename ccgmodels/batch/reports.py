@@ -37,7 +37,6 @@ import logging
 import os
 import re
 import signal
-import sys
 import threading
 import time
 import uuid
@@ -119,6 +118,8 @@ class Plan:
     valid_sources: list[str] = field(default_factory=list)
     #: names whose report has current inputs but files that differ from its manifest
     tampered: dict[str, list[str]] = field(default_factory=dict)
+    #: names to be remade whose report folder holds files a user changed (kept on remaking)
+    edited: dict[str, list[str]] = field(default_factory=dict)
 
 
 def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: str,
@@ -177,6 +178,7 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
     names = Counter(s.name for _, s, _ in found)
     tasks, unchanged, order = [], [], []
     tampered: dict[str, list[str]] = {}
+    edited: dict[str, list[str]] = {}
     for source, s, text in found:
         if names[s.name] > 1:
             invalid.append(_invalid(source, [
@@ -197,6 +199,9 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
         assumptions = s.model_dump(mode="json")
         key = input_key(assumptions, runs, seed, org, fingerprint, template_sha, makes_pdf)
         order.append(s.name)
+        mine = _edited(out / s.name)
+        if mine:
+            edited[s.name] = mine
         if not force and provenance.read_manifest(out / s.name).get("input_key") == key:
             changed = provenance.verify(out / s.name)
             if not changed:
@@ -213,7 +218,16 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
             scenario_sha256=sha256(text), package=package, template_sha256=template_sha,
             pdf=makes_pdf))
     order += [r["key"] for r in invalid]
-    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found], tampered)
+    edited = {n: f for n, f in edited.items() if n not in unchanged}  # not remade: kept
+    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found], tampered,
+                edited)
+
+
+def _edited(folder: Path) -> list[str]:
+    """The files of the report folder ``folder`` changed since they were made (a user's
+    notes sheet), which remaking it keeps beside the new ones."""
+    record = outdir.marker(folder)
+    return outdir.edited(folder, record) if record is not None else []
 
 
 def _baseline_of(source: str, overrides: Mapping[str, Any] | None, check, extends_of
@@ -242,20 +256,6 @@ def collect(out: Path, current: Mapping[str, dict] | None = None,
     from .pages import collect as from_disk
 
     return from_disk(out, current, order, corrupt)
-
-
-def _say_once() -> Callable[[Path, str], None]:
-    """A ``corrupt`` callback for :func:`collect` that warns once per file in a batch (the
-    index is rebuilt after every report)."""
-    said: set[str] = set()
-
-    def say(path: Path, why: str) -> None:
-        if str(path) not in said:
-            said.add(str(path))
-            _log.warning(f"{path}: set aside, not in the index: {why} (move it away or "
-                         "remove it; the batch goes on)")
-
-    return say
 
 
 @dataclass
@@ -349,10 +349,10 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         current.update({t.name: task_record(t, "pending") for t in p.tasks})
         counts = Counter(unchanged=len(p.unchanged), invalid=len(p.invalid))
         lock = threading.Lock()
-        bar = _progress(len(p.order), progress)
+        bar = batchlog.progress(len(p.order), progress)
         bar.update(len(p.unchanged) + len(p.invalid))
 
-        corrupt = _say_once()
+        corrupt = batchlog.say_once()
 
         def refresh(compare: bool = False) -> None:
             try:
@@ -365,9 +365,12 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
             with lock:
                 counts[record["status"]] += 1
                 current.pop(record["name"], None)
+                for copy in record.pop("kept", None) or []:
+                    _log.warning(f"{record['name']}: your edited copy is kept beside the "
+                                 f"remade report: {copy}")
                 if record["status"] == "failed" and not _failure_on_disk(out, record):
                     _keep_failure(out, record["name"], record, current)
-                tally = _postfix(counts, len(p.order))
+                tally = batchlog.tally(counts, len(p.order))
                 _outcome(out, record, tally, bar.disable)
                 bar.set_postfix_str(tally)
                 bar.update(1)
@@ -378,6 +381,10 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         _log.info(start_line(p, out, runs, n, pdf))
         for name in p.unchanged:
             _log.info(f"{name}: unchanged (inputs as for its report; --force to remake)")
+        for name, files in p.edited.items():
+            _log.warning(f"{name}: {', '.join(files)} changed since the report was made (your "
+                         "edits?): remaking it keeps your copy beside the new one, named "
+                         "*.yours-<time>.*")
         for name, changed in p.tampered.items():
             _log.warning(f"{name}: remaking: its report's files differ from its manifest "
                          f"({'; '.join(changed[:3])}{'; ...' if len(changed) > 3 else ''})")
@@ -487,18 +494,3 @@ def start_line(p: Plan, out: Path, runs: int, workers: int, pdf: bool = True) ->
     rest = [f"{len(p.unchanged)} unchanged"] if p.unchanged else []
     rest += [f"{len(p.invalid)} invalid"] if p.invalid else []
     return text + (f"; {', '.join(rest)}" if rest else "") + "."
-
-
-def _postfix(counts: Counter, total: int) -> str:
-    """The tally of a batch in the words of its summary line."""
-    settled = sum(counts[k] for k in ("ok", "unchanged", "failed", "invalid"))
-    return (f"{counts['ok']} made, {counts['unchanged']} unchanged, {counts['failed']} failed, "
-            f"{counts['invalid']} invalid, {total - settled} to go")
-
-
-def _progress(total: int, enabled: bool | None):
-    from tqdm import tqdm
-
-    disable = (not sys.stderr.isatty()) if enabled is None else not enabled
-    return tqdm(total=total, unit="report", desc="reports", file=sys.stderr, disable=disable,
-                dynamic_ncols=True)

@@ -287,7 +287,8 @@ def test_remove_owned_checks_every_path_itself_whatever_the_record_says(tmp_path
     (folder / "sub" / "ours.txt").write_text("x")
     (folder / "link").symlink_to(tmp_path)
     record = {"files": {str(victim): "", "../victim.txt": "", "link/victim.txt": "",
-                        "sub/../../victim.txt": "", "sub/ours.txt": "", 7: ""}}
+                        "sub/../../victim.txt": "",
+                        "sub/ours.txt": outdir._sha(folder / "sub" / "ours.txt"), 7: ""}}
     outdir.remove_owned(folder, record)  # a record handed in directly, never checked before
     assert victim.read_text() == "precious"
     assert not (folder / "sub").exists()
@@ -366,3 +367,46 @@ def test_terminal_output_escapes_control_characters(tmp_path, capsys):
     printed = capsys.readouterr()
     assert "\x1b" not in printed.out + printed.err
     assert code != 0 or "\\x1b[31mred" in printed.out
+
+
+# --- issue 25: a user's edit to a made file is kept, and said on the terminal ---------------
+
+
+def test_an_edited_result_is_kept_beside_the_remade_one_and_said(tmp_path, capsys):
+    assert run(tmp_path) == 0
+    folder = tmp_path / NAME
+    (folder / "results.csv").write_text("my notes")
+    capsys.readouterr()
+    assert run(tmp_path) == 0
+    err = capsys.readouterr().err
+    (copy,) = [p for p in folder.iterdir() if ".yours-" in p.name]
+    assert copy.read_text() == "my notes" and str(copy) in err and "kept" in err
+    assert (folder / "results.csv").read_text() != "my notes"  # remade
+    assert main(["verify", str(folder)]) == 0  # the copy is known, not a stranger
+    assert run(tmp_path) == 0  # carried forward, not refused, not lost
+    assert copy.read_text() == "my notes"
+    assert not (tmp_path / outdir.STAGING).exists()
+
+
+def test_a_notes_sheet_added_to_a_report_survives_the_next_report(tmp_path):
+    import openpyxl
+
+    folder = fake_report(tmp_path)
+    book = openpyxl.Workbook()
+    book.active.title = "My notes"
+    book.save(folder / "report.xlsx")
+    assert plan([NAME], tmp_path, force=True).edited == {NAME: ["report.xlsx"]}
+    new = outdir.new_staging(tmp_path, NAME)
+    (new / "report.xlsx").write_text("remade")
+    outdir.mark(new, "report", "id2")
+    (kept,) = outdir.install(new, folder, "report")  # what execute does, then says
+    assert kept.parent == folder and kept.name.startswith("report.yours-")
+    assert openpyxl.load_workbook(kept).sheetnames == ["My notes"]
+    assert (folder / "report.xlsx").read_text() == "remade"
+
+
+def test_a_changed_file_is_never_deleted_even_when_its_marker_lists_it(tmp_path):
+    folder = fake_report(tmp_path)
+    (folder / "report.html").write_text("edited")
+    left = outdir.remove_owned(folder)
+    assert left == ["report.html"] and (folder / "report.html").read_text() == "edited"
