@@ -348,12 +348,14 @@ def build_parser() -> argparse.ArgumentParser:
 # --- ccgmodels workbook export|import|new: the assumptions workbook (issue 18) --------------
 
 
-def _write_file(path: Path, write, args, reads: tuple = ()) -> Path:
+def _write_file(path: Path, write, args, reads: tuple = (), check_only: bool = False):
     """Write ``path`` by the safe writer's rules (:mod:`ccgmodels.batch.safefile`)."""
     from .batch.outdir import UnsafeOutput
-    from .batch.safefile import write_file
+    from .batch.safefile import check_file, write_file
 
     try:
+        if check_only:
+            return check_file(path, force=args.force, reads=reads)
         return write_file(path, write, force=args.force, reads=reads)
     except UnsafeOutput as exc:
         raise InputError(f"-o {exc}") from None
@@ -393,6 +395,8 @@ def cmd_workbook(args) -> int:
             raise InputError(f"workbook new: {exc}") from None
         _say(f"blank workbook -> {out}")
         return 0
+    if args.out not in (None, "-"):  # refused before the source is read: at once
+        _write_file(Path(args.out), None, args, reads=(args.source,), check_only=True)
     scenario, _, problems = check(args.source, _overrides(args.set))
     if problems:
         _print_problems(problems)
