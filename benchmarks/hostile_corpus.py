@@ -12,7 +12,8 @@ traceback          a Python traceback printed
 wrongly accepted   exit 0: the input was taken
 other              any other outcome (exit 1, or exit 2 without the expected words)
 
-Run: ``.venv/bin/python benchmarks/hostile_corpus.py [--code DIR] [--timeout 20] [-v]``;
+Run: ``.venv/bin/python benchmarks/hostile_corpus.py [--code DIR] [--timeout 20] [--kind K]
+[-v]``;
 ``--code`` puts another checkout's package first on ``PYTHONPATH`` (e.g. the code before the
 fix, from ``git archive``) to count the same corpus against it.
 """
@@ -53,11 +54,14 @@ def main() -> int:
     ap.add_argument("--code", default=str(ROOT), help="checkout whose package is run")
     ap.add_argument("--timeout", type=float, default=20.0, help="seconds before a hang [s]")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every case")
+    ap.add_argument("--kind", action="append", default=[],
+                    help="only the cases of this class (repeat; default: all)")
     args = ap.parse_args()
     env = {**os.environ, "PYTHONPATH": str(Path(args.code).resolve())}
     counts: Counter = Counter()
     worst = 0.0
-    for case in corpus():
+    cases = [c for c in corpus() if not args.kind or c.kind in args.kind]
+    for case in cases:
         with tempfile.TemporaryDirectory(prefix="ccg-hostile-") as tmp:
             folder = Path(tmp)
             (folder / "cwd").mkdir()

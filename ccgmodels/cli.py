@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
+import os
 import sys
 from pathlib import Path
 
 from .batch.provenance import version
+from .batch.runs import write_run  # noqa: F401 (re-exported: ccgmodels.cli.write_run)
 
 EXIT_INPUT = 2
 #: what ``ccgmodels --help`` says the tool is, in plain words
@@ -24,11 +25,19 @@ DESCRIPTION = ("Scenario models for NHS health-system finance planning: check sc
                "and a comparison of scenarios.")
 
 
+def _say(text: object, file=None) -> None:
+    """Print ``text`` as one line, control characters escaped (a title's escape sequences
+    are shown, never acted on: :func:`~ccgmodels.inputs.limits.terminal`)."""
+    from .inputs.limits import terminal
+
+    print(terminal(text), file=file or sys.stdout)
+
+
 def _print_problems(problems) -> None:
     from .inputs.limits import MAX_PROBLEMS_SHOWN
 
     for p in problems[:MAX_PROBLEMS_SHOWN]:
-        print(str(p), file=sys.stderr)
+        _say(p, sys.stderr)
     n = len(problems)
     more = f" ({n - MAX_PROBLEMS_SHOWN:,} more not shown)" if n > MAX_PROBLEMS_SHOWN else ""
     print(f"{n:,} problem{'s' if n != 1 else ''} found{more}", file=sys.stderr)
@@ -52,7 +61,6 @@ def _overrides(items: list[str]) -> dict:
 
 
 def cmd_validate(args) -> int:
-    from .inputs.limits import printable
     from .inputs.loading import check
 
     overrides = _overrides(args.set)
@@ -61,47 +69,12 @@ def cmd_validate(args) -> int:
         scenario, _, found = check(source, overrides)
         problems.extend(found)
         if not found:
-            print(printable(f"{source}: ok ({scenario.name}, {scenario.base_year} to "
-                            f"{scenario.end_year})"))
+            _say(f"{source}: ok ({scenario.name}, {scenario.base_year} to "
+                 f"{scenario.end_year})")
     if problems:
         _print_problems(problems)
         return EXIT_INPUT
     return 0
-
-
-def write_run(scenario, source: str, text: bytes, df, out: Path, *, overrides=None,
-              seed=None, runs: int = 0, started: str | None = None,
-              extra: dict | None = None) -> Path:
-    """Write ``results.csv`` and ``manifest.json`` for one scenario into ``out/<name>/``.
-
-    ``extra`` maps further file names to tables written beside them (``uncertainty.csv`` of a
-    Monte Carlo run of ``runs`` runs with ``seed``).
-
-    The caller holds ``out``'s lock (:func:`ccgmodels.batch.outdir.locked`). Files are written
-    to a staging folder and moved into place when complete, so an interrupted run never leaves
-    a half-written result; a folder in the way is replaced only if it is an earlier ``run``
-    output (:func:`ccgmodels.batch.outdir.install`).
-    """
-    from .batch import outdir, provenance
-    from .models.results import write_tidy
-
-    target = out / scenario.name
-    tmp = outdir.new_staging(out, scenario.name)
-    try:
-        write_tidy(df, tmp / "results.csv")
-        for name, frame in (extra or {}).items():
-            write_tidy(frame, tmp / name)
-        provenance.write_manifest(tmp, provenance.manifest(
-            "run", scenario=scenario.name, title=scenario.title,
-            assumptions=scenario.model_dump(mode="json"), scenario_file=source,
-            scenario_sha256=provenance.sha256(text), overrides=overrides, org="footprint",
-            runs=runs, seed=seed, started=started or provenance.now(),
-            finished=provenance.now(), rows=int(len(df))))
-        outdir.mark(tmp, "run")
-        outdir.install(tmp, target, "run")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
 
 
 def cmd_run(args) -> int:
@@ -122,8 +95,8 @@ def cmd_run(args) -> int:
     names = [s.name for s, _, _ in checked]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        print(f"two scenarios share the name {dupes}: their outputs would overwrite each "
-              "other", file=sys.stderr)
+        _say(f"two scenarios share the name {dupes}: their outputs would overwrite each "
+             "other", sys.stderr)
         return EXIT_INPUT
     if problems:
         _print_problems(problems)
@@ -152,15 +125,15 @@ def cmd_run(args) -> int:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one scenario fails, not the others
                     failed += 1
-                    print(f"{scenario.name}: failed: {type(exc).__name__}: "
-                          f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+                    _say(f"{scenario.name}: failed: {type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else ''}", sys.stderr)
                     continue
-                print(f"{scenario.name}: {scenario.title}")
+                _say(f"{scenario.name}: {scenario.title}")
                 for line in tables.headline_lines(df, extra.get("uncertainty.csv")):
                     print(f"  {line}")
-                print(f"  written to {target}: results.csv ({len(df):,} rows), manifest.json"
-                      + (f", uncertainty.csv ({args.runs:,} runs, seed {seed})"
-                         if extra else ""))
+                _say(f"  written to {target}: results.csv ({len(df):,} rows), manifest.json"
+                     + (f", uncertainty.csv ({args.runs:,} runs, seed {seed})"
+                        if extra else ""))
     except outdir.UnsafeOutput as exc:
         raise InputError(str(exc)) from None
     return 1 if failed else 0
@@ -181,7 +154,7 @@ def cmd_report(args) -> int:
                 pdf=not args.no_pdf)
     except UnsafeOutput as exc:
         raise InputError(str(exc)) from None
-    print(summary.line())
+    _say(summary.line())
     if args.open:
         _open(summary.index)
     return summary.exit_code
@@ -194,10 +167,10 @@ def _open(page: Path) -> None:
     try:
         browser = webbrowser.get()
     except webbrowser.Error:
-        print(f"--open: no browser available here; open {page} yourself", file=sys.stderr)
+        _say(f"--open: no browser available here; open {page} yourself", sys.stderr)
         return
     if not browser.open(Path(page).resolve().as_uri()):
-        print(f"--open: the browser did not open {page}", file=sys.stderr)
+        _say(f"--open: the browser did not open {page}", sys.stderr)
 
 
 def cmd_verify(args) -> int:
@@ -205,7 +178,7 @@ def cmd_verify(args) -> int:
     from .batch.provenance import MANIFEST, verify
 
     folder = Path(args.folder)
-    if not folder.is_dir():
+    if not os.path.isdir(folder):  # never raises, whatever the name
         raise InputError(f"{folder}: not a folder")
     if (folder / MANIFEST).is_file():
         folders = [folder]
@@ -219,9 +192,9 @@ def cmd_verify(args) -> int:
         found = verify(d)
         bad += bool(found)
         for line in found:
-            print(line, file=sys.stderr)
+            _say(line, sys.stderr)
         if not found:
-            print(f"{d}: ok")
+            _say(f"{d}: ok")
     print(f"{len(folders)} folder{'s' if len(folders) != 1 else ''} checked, {bad} differ"
           + (" from their manifests" if bad else ""))
     return 1 if bad else 0
@@ -262,7 +235,7 @@ def cmd_list(args) -> int:
         return 0
     width = max(map(len, names), default=0)
     for name in names:
-        print(f"{name:<{width}}  {load_scenario(name).title}")
+        _say(f"{name:<{width}}  {load_scenario(name).title}")
     return 0
 
 
@@ -375,21 +348,23 @@ def build_parser() -> argparse.ArgumentParser:
 # --- ccgmodels workbook export|import|new: the assumptions workbook (issue 18) --------------
 
 
-def _write_file(path: Path, write) -> Path:
-    """Write ``path`` through ``write(tmp)`` on a temporary file beside it, moved into place
-    when complete, so an interrupted write never leaves half a file."""
-    from .batch.outdir import write_atomic
+def _write_file(path: Path, write, args, reads: tuple = (), check_only: bool = False):
+    """Write ``path`` by the safe writer's rules (:mod:`ccgmodels.batch.safefile`)."""
+    from .batch.outdir import UnsafeOutput
+    from .batch.safefile import check_file, write_file
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_atomic(path, write)
+    try:
+        if check_only:
+            return check_file(path, force=args.force, reads=reads)
+        return write_file(path, write, force=args.force, reads=reads)
+    except UnsafeOutput as exc:
+        raise InputError(f"-o {exc}") from None
 
 
 def _xlsx_target(text: str) -> Path:
     out = Path(text)
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"-o {text}: an assumptions workbook is an .xlsx file")
-    if out.is_dir():
-        raise InputError(f"-o {text}: is a folder")
     return out
 
 
@@ -414,11 +389,14 @@ def cmd_workbook(args) -> int:
         out = _xlsx_target(args.out)
         orgs = [_org(text) for text in args.org] or None
         try:
-            _write_file(out, lambda tmp: new_book(tmp, args.base_year, args.end_year, orgs))
+            _write_file(out, lambda tmp: new_book(tmp, args.base_year, args.end_year, orgs),
+                        args)
         except ValueError as exc:
             raise InputError(f"workbook new: {exc}") from None
-        print(f"blank workbook -> {out}")
+        _say(f"blank workbook -> {out}")
         return 0
+    if args.out not in (None, "-"):  # refused before the source is read: at once
+        _write_file(Path(args.out), None, args, reads=(args.source,), check_only=True)
     scenario, _, problems = check(args.source, _overrides(args.set))
     if problems:
         _print_problems(problems)
@@ -427,8 +405,9 @@ def cmd_workbook(args) -> int:
         from .outputs.book_export import export_book
 
         out = _xlsx_target(args.out)
-        _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))))
-        print(f"{scenario.name}: assumptions workbook -> {out}")
+        _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))),
+                    args, reads=(args.source,))
+        _say(f"{scenario.name}: assumptions workbook -> {out}")
         return 0
     from .inputs.book_import import scenario_yaml
 
@@ -437,8 +416,9 @@ def cmd_workbook(args) -> int:
         sys.stdout.write(text)
         return 0
     out = Path(args.out)
-    _write_file(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    print(f"{scenario.name}: scenario -> {out}", file=sys.stderr)
+    _write_file(out, lambda tmp: tmp.write_text(text, encoding="utf-8"), args,
+                reads=(args.source,))
+    _say(f"{scenario.name}: scenario -> {out}", sys.stderr)
     return 0
 
 
@@ -450,10 +430,14 @@ def _workbook_parser(sub, setter: dict) -> None:
         "yellow input cells, one sheet per kind of input, drop-down lists, money in £k. "
         "run, report and validate also take a workbook directly.")
     actions = w.add_subparsers(dest="action", required=True)
+    force = {"action": "store_true",
+             "help": "replace an existing -o file ccgmodels did not write (or that was saved "
+                     "since); never the file read, a folder, a FIFO or a device"}
     e = actions.add_parser("export", help="write the assumptions workbook of a scenario")
     e.add_argument("source", metavar="SCENARIO", help="a YAML file, workbook or bundled name")
     e.add_argument("-o", "--out", required=True, help="the .xlsx file to write")
     e.add_argument("--set", **setter)
+    e.add_argument("--force", **force)
     i = actions.add_parser("import", help="read a workbook into a validated scenario YAML",
                            description="Read an assumptions workbook and write it as a "
                            "scenario YAML file with its sources, or list every problem (sheet, "
@@ -462,8 +446,10 @@ def _workbook_parser(sub, setter: dict) -> None:
     i.add_argument("-o", "--out", default=None,
                    help="the YAML file to write (default: standard output)")
     i.add_argument("--set", **setter)
+    i.add_argument("--force", **force)
     n = actions.add_parser("new", help="write a blank workbook for a new organisation")
     n.add_argument("-o", "--out", required=True, help="the .xlsx file to write")
+    n.add_argument("--force", **force)
     n.add_argument("--base-year", default="2025/26", help="first modelled year (default "
                    "2025/26)")
     n.add_argument("--end-year", default=None, help="last modelled year (default: base + 4)")
@@ -478,7 +464,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        print(str(exc), file=sys.stderr)
+        _say(exc, sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # the file system refused (full, read-only, a name too long):
+        # one line naming the file, as for any refusal, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"{where}{exc.strerror or exc}", sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted; completed outputs are intact", file=sys.stderr)

@@ -121,6 +121,68 @@ def _bridge_years(folder: Path) -> list[str]:
     return _variant(folder, "dup_years.yaml", body)
 
 
+def _forged(folder: Path, where: str, *names: str, kind: str = "run") -> Path:
+    """A marker as anyone can write one (its hash is unkeyed), naming ``names``."""
+    import hashlib
+    import json
+
+    target = folder / "out" / where
+    target.mkdir(parents=True, exist_ok=True)
+    record = {"format": "ccgmodels-folder/1", "kind": kind, "id": "x",
+              "files": {n: "0" * 64 for n in names}}
+    body = json.dumps(record, sort_keys=True).encode()
+    record["sha256"] = hashlib.sha256(body).hexdigest()
+    (target / ".ccgmodels.json").write_text(json.dumps(record))
+    return target
+
+
+def _marker_case(folder: Path, where: str, how: str) -> list[str]:
+    victim = _write(folder, "victim.txt", "precious")
+    names = {"absolute": [str(victim)], "dotdot": ["../" * (where.count("/") + 2) + "victim.txt"],
+             "normalised away": ["a/../../" + "../" * (where.count("/") + 1) + "victim.txt"],
+             "backslash": ["..\\..\\victim.txt"], "empty": [""], "nul": ["a\0b"],
+             "link": ["d/victim.txt"]}[how]
+    target = _forged(folder, where, *names)
+    if how == "link" and not (target / "d").is_symlink():
+        (target / "d").symlink_to(folder)
+    return ["run", "cpr_2019_20", "--out", str(folder / "out")]
+
+
+def _corrupt_record(folder: Path, body: bytes | None) -> list[str]:
+    record = folder / "out" / "_failed" / "x" / "failure.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.mkdir() if body is None else record.write_bytes(body)
+    bad = _write(folder, "bad.yaml", "extends: cpr_2019_20\nname: bad\nnonsense: 1\n")
+    return ["report", str(bad), "--out", str(folder / "out"), "--no-pdf"]
+
+
+def _export(folder: Path) -> Path:
+    from ccgmodels.inputs.loading import load_scenario
+    from ccgmodels.outputs.book_export import export_book
+
+    book = folder / "p.xlsx"
+    if not book.exists():
+        export_book(load_scenario("cpr_2019_20"), book)
+        book.chmod(0o644)
+    return book
+
+
+def _target(folder: Path, what: str) -> Path:
+    path = folder / {"fifo": "pipe.xlsx", "folder": "dir.xlsx", "user's file": "mine.xlsx",
+                     "link": "link.xlsx", "device": "dev.xlsx"}[what]
+    if what == "fifo" and not path.exists():
+        os.mkfifo(path)
+    elif what == "folder":
+        path.mkdir(exist_ok=True)
+    elif what == "user's file":
+        path.write_text("mine")
+    elif what == "link" and not path.is_symlink():
+        path.symlink_to(_write(folder, "mine.txt", "mine"))
+    elif what == "device":
+        return Path("/dev/null")
+    return path
+
+
 def corpus() -> list[Case]:
     """Every hostile case (see the module docstring)."""
     c: list[Case] = []
@@ -256,6 +318,67 @@ def corpus() -> list[Case]:
     add("300-character slug", "model",
         lambda f: ["run", "cpr_2019_20", "--out", str(f / "runs"), "--set", "name=" + "a" * 300],
         "name", "at most 64")
+    # issue 25: markers that name anything outside their own folder are forged
+    for where in (".staging/x", "cpr_2019_20"):
+        for how in ("absolute", "dotdot", "normalised away", "backslash", "empty", "nul",
+                    "link"):
+            add(f"marker in {where} naming a {how} path", "marker",
+                lambda f, w=where, h=how: _marker_case(f, w, h), ".ccgmodels.json")
+    # issue 25: corrupt records in --out are named and set aside (the batch exits 2 for the
+    # invalid scenario it was given, not for the record)
+    for name, body in (("empty", b""), ("{}", b"{}"), ("a list", b"[1]"),
+                       ("non-UTF-8", b"\xff\xfe"), ("a folder", None),
+                       ("wrong types", b'{"name": 5, "status": [], "error": "x"}'),
+                       ("error text", b'{"name": "x", "status": "failed", "error": "x"}'),
+                       ("unhashable key", b'{"name": "x", "key": [1], "status": "failed"}'),
+                       ("report a number", b'{"name": "x", "status": "ok", "report": 5}')):
+        add(f"failure.json: {name}", "record", lambda f, b=body: _corrupt_record(f, b),
+            "failure.json: set aside")
+    # issue 25: workbook -o never replaces what is not its own, nor writes through anything
+    for what in ("fifo", "folder", "user's file", "link", "device"):
+        for action in ("export", "import", "new"):
+            def make(f, w=what, a=action):
+                out = str(_target(f, w))
+                return {"export": ["workbook", "export", "cpr_2019_20", "-o", out],
+                        "import": ["workbook", "import", str(_export(f)), "-o", out],
+                        "new": ["workbook", "new", "-o", out]}[a]
+            add(f"workbook {action} -o a {what}", "output", make, "-o ")
+    add("workbook export -o its own source", "output",
+        lambda f: ["workbook", "export", str(_export(f)), "-o", str(_export(f)), "--force"],
+        "reads")
+    add("workbook import -o its own source", "output",
+        lambda f: ["workbook", "import", str(_export(f)), "-o", str(_export(f)), "--force"],
+        "reads")
+    # issue 25: names and values that once gave a traceback
+    long = "a" * 300
+    add("scenario file name of 300 characters", "name",
+        lambda f: ["validate", str(f / f"{long}.yaml")], "too long")
+    add("bundled-looking name of 300 characters", "name", lambda f: ["validate", long],
+        "too long")
+    add("workbook name of 300 characters", "name",
+        lambda f: ["validate", str(f / f"{long}.xlsx")], "too long")
+    add("extends a name of 300 characters", "name",
+        lambda f: ["validate", str(_write(f, "ext.yaml", f"extends: {long}.yaml\nname: x\n"))],
+        "extends")
+    add("report of a name of 300 characters", "name",
+        lambda f: ["report", f"{long}.yaml", "--out", str(f / "out")], "too long")
+    add("verify a name of 300 characters", "name", lambda f: ["verify", long], "folder")
+    add("-o a name of 300 characters", "name",
+        lambda f: ["workbook", "new", "-o", str(f / f"{long}.xlsx")], "too long")
+    for digit in ("\u2460", "\u00b2", "\u0663", "\uff11"):
+        add(f"--set through the digit {digit!r}", "name",
+            lambda f, d=digit: ["validate", "cpr_2019_20", "--set", f"organisations.{d}.name=x"],
+            "no element")
+    # issue 25: text that would act on the terminal or forge a line is shown escaped
+    add("key holding a newline", "terminal",
+        lambda f: _variant(f, "nl_key.yaml", 'sources: {"a\\nforged: line": 1}\n'),
+        "a\\nforged")
+    add("key holding an escape sequence", "terminal",
+        lambda f: _variant(f, "esc_key.yaml", 'sources: {"\\e[2J\\e]0;x\\a": 1}\n'),
+        "\\x1b[2J")
+    add("--set path holding a bidi override", "terminal",
+        lambda f: ["validate", "cpr_2019_20", "--set", "organisations.\u202ex.name=1"],
+        "\\u202e")
     # command-line options
     add("unknown --org", "option",
         lambda f: ["report", "cpr_2019_20", "--out", str(f / "reports"), "--org", "nope"],

@@ -83,3 +83,66 @@ def test_report_planning_takes_workbooks_and_lists_their_problems(tmp_path):
     assert planned.tasks[0].assumptions == load_scenario("cpr_2019_20").model_dump(mode="json")
     (invalid,) = planned.invalid
     assert invalid["error"]["problems"][0].startswith(f"{bad}: {refs[0]}: name: ")
+
+
+# --- issue 25: -o follows the safe writer's rules ------------------------------------------
+
+
+def test_o_never_replaces_a_users_file_the_input_a_fifo_or_a_folder(tmp_path, capsys):
+    import os
+    import stat
+
+    from ccgmodels.cli import main
+
+    book = tmp_path / "plan.xlsx"
+    assert main(["workbook", "export", "cpr_2019_20", "-o", str(book)]) == 0
+    book.chmod(0o640)
+    assert main(["workbook", "export", "cpr_2019_20", "-o", str(book)]) == 0  # ours: replaced
+    assert stat.S_IMODE(book.stat().st_mode) == 0o640  # its permissions kept
+    mine = tmp_path / "mine.xlsx"
+    mine.write_text("my own")
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.xlsx"
+    folder.mkdir()
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(mine)
+    capsys.readouterr()
+    for argv, why in (
+            (["workbook", "export", "cpr_2019_20", "-o", str(mine)], "--force"),
+            (["workbook", "new", "-o", str(mine)], "--force"),
+            (["workbook", "export", str(book), "-o", str(book), "--force"], "reads"),
+            (["workbook", "import", str(book), "-o", str(book), "--force"], "reads"),
+            (["workbook", "export", "cpr_2019_20", "-o", str(fifo), "--force"], "FIFO"),
+            (["workbook", "export", "cpr_2019_20", "-o", str(folder), "--force"], "folder"),
+            (["workbook", "import", str(book), "-o", str(tmp_path), "--force"], "folder"),
+            (["workbook", "new", "-o", str(link), "--force"], "symbolic link"),
+            (["workbook", "import", str(book), "-o", str(tmp_path / ("a" * 300))],
+             "too long")):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and why in err[0] and "Traceback" not in err[0], (argv, err)
+    assert mine.read_text() == "my own" and stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert link.is_symlink() and folder.is_dir()
+    assert main(["workbook", "new", "-o", str(mine), "--force"]) == 0  # asked for: replaced
+    assert mine.read_bytes()[:2] == b"PK"
+
+
+def test_o_refuses_a_workbook_saved_since_and_a_yaml_not_written_by_import(tmp_path, capsys):
+    import openpyxl
+
+    from ccgmodels.cli import main
+
+    book, out = tmp_path / "plan.xlsx", tmp_path / "s.yaml"
+    assert main(["workbook", "export", "cpr_2019_20", "-o", str(book)]) == 0
+    assert main(["workbook", "import", str(book), "-o", str(out)]) == 0
+    assert main(["workbook", "import", str(book), "-o", str(out)]) == 0  # ours: replaced
+    out.write_text("name: my_own\n")
+    wb = openpyxl.load_workbook(book)
+    wb.properties.lastModifiedBy = "A. Finance"  # as Excel saves it
+    wb.save(book)
+    capsys.readouterr()
+    assert main(["workbook", "import", str(book), "-o", str(out)]) == 2
+    assert main(["workbook", "export", "cpr_2019_20", "-o", str(book)]) == 2
+    assert capsys.readouterr().err.count("--force") == 2
+    assert out.read_text() == "name: my_own\n"

@@ -21,11 +21,13 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..inputs.limits import terminal
 from .provenance import version
 
 LOGGER = "ccgmodels"
@@ -44,6 +46,10 @@ class _Formatter(logging.Formatter):
 
     def __init__(self):
         super().__init__("%(asctime)s %(levelname)s %(message)s")
+
+    def formatMessage(self, record):
+        record.message = terminal(record.message)  # one line a message: none forged
+        return super().formatMessage(record)
 
     def formatTime(self, record, datefmt=None):
         return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
@@ -66,7 +72,8 @@ def console_text(record: logging.LogRecord) -> str | None:
     text = getattr(record, "console", True)
     if text is False:
         return None
-    return record.getMessage() if text is True else str(text)
+    # a scenario's title or key reaches the terminal escaped, never as escape sequences
+    return terminal(record.getMessage() if text is True else str(text))
 
 
 class _Console(logging.Handler):
@@ -206,3 +213,32 @@ def prune(out: Path, keep: int = KEEP, current: Path | None = None) -> list[Path
             continue
         removed.append(path)
     return removed
+
+
+def say_once() -> Callable[[Path, str], None]:
+    """A ``corrupt`` callback for :func:`ccgmodels.batch.pages.collect` that warns once per
+    file in a batch (the index is rebuilt after every report)."""
+    said: set[str] = set()
+
+    def say(path: Path, why: str) -> None:
+        if str(path) not in said:
+            said.add(str(path))
+            _log.warning(f"{path}: set aside, not in the index: {why} (move it away or "
+                         "remove it; the batch goes on)")
+
+    return say
+
+
+def tally(counts: Counter, total: int) -> str:
+    """The tally of a batch in the words of its summary line."""
+    settled = sum(counts[k] for k in ("ok", "unchanged", "failed", "invalid"))
+    return (f"{counts['ok']} made, {counts['unchanged']} unchanged, {counts['failed']} failed, "
+            f"{counts['invalid']} invalid, {total - settled} to go")
+
+
+def progress(total: int, enabled: bool | None):
+    from tqdm import tqdm
+
+    disable = (not sys.stderr.isatty()) if enabled is None else not enabled
+    return tqdm(total=total, unit="report", desc="reports", file=sys.stderr, disable=disable,
+                dynamic_ncols=True)

@@ -137,7 +137,9 @@ def execute(task: Task) -> dict:
                 os._exit(143)
             if error is None:
                 outdir.mark(staging, "report", task.run_id)
-                outdir.install(staging, target, "report")
+                kept = outdir.install(staging, target, "report")
+                if kept:  # the batch says so on the terminal
+                    record["kept"] = [str(k) for k in kept]
                 outdir.remove_owned(out / FAILED / task.name)
             else:
                 install_failure(out, task.name, record, staging)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -156,24 +156,73 @@ def write_pages(out: Path, records: list[dict], baseline: str | None = None,
     return index, page
 
 
+#: the fields of an index record read from disk, and the types each may have
+_FIELDS = {"name": (str,), "key": (str, type(None)), "status": (str,),
+           "title": (str, type(None)), "source": (str, type(None)),
+           "report": (str, type(None)), "partial": (str, type(None)),
+           "headline": (dict, type(None)), "error": (dict, type(None)),
+           "finished": (str, type(None)), "extends": (str, type(None)),
+           "runs": (int, type(None))}
+
+
+def record_problem(rec: object) -> str | None:
+    """What is wrong with an index record read from disk (a ``failure.json``, a manifest's
+    ``index``), or None: it must be a mapping with a name and a status, each field of the
+    type the pages read it as."""
+    if not isinstance(rec, dict):
+        return f"is a JSON {type(rec).__name__}, not a record"
+    for key in ("name", "status"):
+        if not rec.get(key) or not isinstance(rec[key], str):
+            return f"has no {key}" if key not in rec else f"{key} is not text"
+    for key, types in _FIELDS.items():
+        if key in rec and (not isinstance(rec[key], types) or isinstance(rec[key], bool)):
+            return f"{key} is {type(rec[key]).__name__}, not {types[0].__name__}"
+    problems = (rec.get("error") or {}).get("problems")
+    if problems is not None and not isinstance(problems, list):
+        return "error.problems is not a list"
+    return None
+
+
+def read_record(path: Path) -> tuple[dict | None, str | None]:
+    """The index record in the JSON file ``path`` (``failure.json``), or ``(None, why)``:
+    unreadable (a folder, not UTF-8, not JSON) or not a record (:func:`record_problem`)."""
+    try:
+        rec = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        return None, f"cannot be read ({type(exc).__name__}: {exc})"
+    why = record_problem(rec)
+    return (rec, None) if why is None else (None, why)
+
+
 def collect(out: Path, current: Mapping[str, dict] | None = None,
-            order: list[str] | None = None) -> list[dict]:
+            order: list[str] | None = None,
+            corrupt: Callable[[Path, str], object] | None = None) -> list[dict]:
     """The index records of ``out`` from what is on disk, ``current`` statuses on top.
 
     A complete report gives an ``ok`` row; a failure record in ``_failed`` overrides it
     (keeping the report as the previous good one). Rows of ``order`` come first.
+
+    A record on disk that cannot be read or is not one (someone's edit, a disk fault) is
+    set aside: left where it is, out of the index, and handed to ``corrupt(path, why)`` (the
+    batch says so once), never fatal to the batch.
     """
     rows: dict[str, dict] = {}
+    say = corrupt or (lambda path, why: None)
     if out.is_dir():
         for d in sorted(out.iterdir()):
             if d.is_dir() and not d.name.startswith((".", "_")):
                 m = provenance.read_manifest(d)
-                if m.get("index"):
-                    rows[d.name] = {**m["index"], "status": "ok", "report": d.name}
+                if not m.get("index"):
+                    continue
+                why = record_problem(m["index"])
+                if why is not None:
+                    say(d / provenance.MANIFEST, f"its index record {why}")
+                    continue
+                rows[d.name] = {**m["index"], "status": "ok", "report": d.name}
         for f in sorted((out / FAILED).glob("*/failure.json")):
-            try:
-                rec = json.loads(f.read_text())
-            except (OSError, ValueError):
+            rec, why = read_record(f)
+            if rec is None:
+                say(f, why)
                 continue
             key = rec.get("key") or rec["name"]
             prev = rows.get(key)

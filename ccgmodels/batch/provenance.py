@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 from datetime import UTC, datetime
@@ -27,6 +28,9 @@ MANIFEST = "manifest.json"
 MARKER = ".ccgmodels.json"
 #: the manifest format; a reader refuses another
 FORMAT = "ccgmodels-manifest/1"
+#: a user's edited copy of a made file, kept beside the remade one
+#: (:func:`ccgmodels.batch.outdir.install`): ``report.yours-20250401T093000Z.xlsx``
+KEPT = re.compile(r"\A[^/]*\.yours-\d{8}T\d{6}Z(?:-\d{1,3})?(?:\.[^./]+)?\Z")
 
 
 def version() -> str:
@@ -134,6 +138,9 @@ def verify(folder: Path) -> list[str]:
         return [f"{folder}: no ccgmodels manifest.json"]
     out = []
     for name, digest in sorted(hashes.items()):
+        if "/" in name or name in ("", ".", ".."):  # files are flat: never read elsewhere
+            out.append(f"{folder}: the manifest names {name!r}, not a file of this folder")
+            continue
         path = folder / name
         if path.is_symlink() or not path.is_file():
             out.append(f"{path}: missing (recorded in the manifest)")
@@ -147,6 +154,6 @@ def verify(folder: Path) -> list[str]:
             out.append(f"{path}: changed since it was made (sha256 {actual[:12]}..., "
                        f"recorded {str(digest)[:12]}...)")
     for f in sorted(folder.iterdir()):
-        if f.name not in hashes and f.name not in (MANIFEST, MARKER):
+        if f.name not in hashes and f.name not in (MANIFEST, MARKER) and not KEPT.match(f.name):
             out.append(f"{f}: not recorded in the manifest")
     return out

@@ -37,7 +37,6 @@ import logging
 import os
 import re
 import signal
-import sys
 import threading
 import time
 import uuid
@@ -87,7 +86,7 @@ def expand_sources(items: list[str]) -> list[str]:
         if any(c in item for c in "*?["):
             found = sorted(glob.glob(item, recursive=True))
             found = [f for f in found if f.endswith(_glob_suffixes(item))] or [item]
-        elif Path(item).is_dir():
+        elif os.path.isdir(item):  # never raises, whatever the name (over 255 characters)
             found = sorted(str(p) for p in Path(item).iterdir()
                            if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
@@ -119,6 +118,8 @@ class Plan:
     valid_sources: list[str] = field(default_factory=list)
     #: names whose report has current inputs but files that differ from its manifest
     tampered: dict[str, list[str]] = field(default_factory=dict)
+    #: names to be remade whose report folder holds files a user changed (kept on remaking)
+    edited: dict[str, list[str]] = field(default_factory=dict)
 
 
 def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: str,
@@ -177,6 +178,7 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
     names = Counter(s.name for _, s, _ in found)
     tasks, unchanged, order = [], [], []
     tampered: dict[str, list[str]] = {}
+    edited: dict[str, list[str]] = {}
     for source, s, text in found:
         if names[s.name] > 1:
             invalid.append(_invalid(source, [
@@ -197,6 +199,9 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
         assumptions = s.model_dump(mode="json")
         key = input_key(assumptions, runs, seed, org, fingerprint, template_sha, makes_pdf)
         order.append(s.name)
+        mine = _edited(out / s.name)
+        if mine:
+            edited[s.name] = mine
         if not force and provenance.read_manifest(out / s.name).get("input_key") == key:
             changed = provenance.verify(out / s.name)
             if not changed:
@@ -213,7 +218,16 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
             scenario_sha256=sha256(text), package=package, template_sha256=template_sha,
             pdf=makes_pdf))
     order += [r["key"] for r in invalid]
-    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found], tampered)
+    edited = {n: f for n, f in edited.items() if n not in unchanged}  # not remade: kept
+    return Plan(tasks, invalid, unchanged, order, [src for src, _, _ in found], tampered,
+                edited)
+
+
+def _edited(folder: Path) -> list[str]:
+    """The files of the report folder ``folder`` changed since they were made (a user's
+    notes sheet), which remaking it keeps beside the new ones."""
+    record = outdir.marker(folder)
+    return outdir.edited(folder, record) if record is not None else []
 
 
 def _baseline_of(source: str, overrides: Mapping[str, Any] | None, check, extends_of
@@ -235,12 +249,13 @@ def _baseline_of(source: str, overrides: Mapping[str, Any] | None, check, extend
 
 
 def collect(out: Path, current: Mapping[str, dict] | None = None,
-            order: list[str] | None = None) -> list[dict]:
+            order: list[str] | None = None,
+            corrupt: Callable[[Path, str], object] | None = None) -> list[dict]:
     """The index records of ``out`` from what is on disk (:func:`ccgmodels.batch.pages.collect`,
     imported on use: pages needs pandas)."""
     from .pages import collect as from_disk
 
-    return from_disk(out, current, order)
+    return from_disk(out, current, order, corrupt)
 
 
 @dataclass
@@ -334,33 +349,42 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
         current.update({t.name: task_record(t, "pending") for t in p.tasks})
         counts = Counter(unchanged=len(p.unchanged), invalid=len(p.invalid))
         lock = threading.Lock()
-        bar = _progress(len(p.order), progress)
+        bar = batchlog.progress(len(p.order), progress)
         bar.update(len(p.unchanged) + len(p.invalid))
 
+        corrupt = batchlog.say_once()
+
         def refresh(compare: bool = False) -> None:
-            pages.write_pages(out, collect(out, current, p.order), baseline=baseline,
-                              compare=compare)
+            try:
+                pages.write_pages(out, collect(out, current, p.order, corrupt),
+                                  baseline=baseline, compare=compare)
+            except OSError as exc:  # a full disk: the reports are what matter; said once each
+                _log.warning(f"{'pages' if compare else 'index.html'} not rewritten: {exc}")
 
         def done(record: dict) -> None:
             with lock:
                 counts[record["status"]] += 1
                 current.pop(record["name"], None)
+                for copy in record.pop("kept", None) or []:
+                    _log.warning(f"{record['name']}: your edited copy is kept beside the "
+                                 f"remade report: {copy}")
                 if record["status"] == "failed" and not _failure_on_disk(out, record):
                     _keep_failure(out, record["name"], record, current)
-                tally = _postfix(counts, len(p.order))
+                tally = batchlog.tally(counts, len(p.order))
                 _outcome(out, record, tally, bar.disable)
                 bar.set_postfix_str(tally)
                 bar.update(1)
                 if guard is not None:
                     guard.finished(record["name"])
-                try:
-                    refresh()
-                except OSError as exc:  # a full disk: the reports go on, the index later
-                    _log.warning(f"index.html not rewritten: {exc}")
+                refresh()  # a full disk: the reports go on, the index later
 
         _log.info(start_line(p, out, runs, n, pdf))
         for name in p.unchanged:
             _log.info(f"{name}: unchanged (inputs as for its report; --force to remake)")
+        for name, files in p.edited.items():
+            _log.warning(f"{name}: {', '.join(files)} changed since the report was made (your "
+                         "edits?): remaking it keeps your copy beside the new one, named "
+                         "*.yours-<time>.*")
         for name, changed in p.tampered.items():
             _log.warning(f"{name}: remaking: its report's files differ from its manifest "
                          f"({'; '.join(changed[:3])}{'; ...' if len(changed) > 3 else ''})")
@@ -392,7 +416,7 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
             _terminate_as_interrupt(restore=True)
         refresh(compare=True)
         summary = Summary(counts, time.perf_counter() - t0, out / "index.html",
-                          collect(out, current, p.order))
+                          collect(out, current, p.order, corrupt))
         _log.info(summary.line(), extra={"console": False})  # the command prints it
     return summary
 
@@ -414,12 +438,11 @@ def _outcome(out: Path, record: dict, tally: str, show_tally: bool) -> None:
 
 
 def _failure_on_disk(out: Path, record: dict) -> bool:
-    try:
-        rec = json.loads((out / FAILED / record["name"] / "failure.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return rec.get("finished") == record.get("finished") and rec.get("error") == record.get(
-        "error")
+    from .pages import read_record
+
+    rec, _ = read_record(out / FAILED / record["name"] / "failure.json")
+    return (rec is not None and rec.get("finished") == record.get("finished")
+            and rec.get("error") == record.get("error"))
 
 
 def _keep_failure(out: Path, key: str, record: dict, current: dict) -> None:
@@ -471,18 +494,3 @@ def start_line(p: Plan, out: Path, runs: int, workers: int, pdf: bool = True) ->
     rest = [f"{len(p.unchanged)} unchanged"] if p.unchanged else []
     rest += [f"{len(p.invalid)} invalid"] if p.invalid else []
     return text + (f"; {', '.join(rest)}" if rest else "") + "."
-
-
-def _postfix(counts: Counter, total: int) -> str:
-    """The tally of a batch in the words of its summary line."""
-    settled = sum(counts[k] for k in ("ok", "unchanged", "failed", "invalid"))
-    return (f"{counts['ok']} made, {counts['unchanged']} unchanged, {counts['failed']} failed, "
-            f"{counts['invalid']} invalid, {total - settled} to go")
-
-
-def _progress(total: int, enabled: bool | None):
-    from tqdm import tqdm
-
-    disable = (not sys.stderr.isatty()) if enabled is None else not enabled
-    return tqdm(total=total, unit="report", desc="reports", file=sys.stderr, disable=disable,
-                dynamic_ncols=True)

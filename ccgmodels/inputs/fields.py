@@ -114,7 +114,8 @@ def _child(node: Any, part: Any) -> Any:
         for item in node:
             if (item.get("id") if isinstance(item, dict) else getattr(item, "id", None)) == part:
                 return item
-        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+        if isinstance(part, int) or (isinstance(part, str) and part.isascii()
+                                     and part.isdecimal()):
             i = int(part)
             return node[i] if i < len(node) else None
         return None

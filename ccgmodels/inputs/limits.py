@@ -68,6 +68,24 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+#: what a terminal acts on rather than shows: C0 and C1 controls (escape sequences, carriage
+#: return, newline), DEL, the Unicode line separators and the bidirectional overrides
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match) -> str:
+    c = match.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def terminal(text: object) -> str:
+    """``text`` as one line safe to print: :func:`printable`, with every control character
+    (an escape sequence, a newline that would forge a line, a bidirectional override)
+    written as a backslash escape, so what a scenario says is shown, never acted on."""
+    return _CONTROL.sub(_escaped, printable(str(text)))
+
+
 def _key_text(key: Any) -> str:
     return key if isinstance(key, str) else str(key)
 

@@ -157,7 +157,10 @@ def bundled_folder() -> Path:
 def resolve(source: str | Path) -> tuple[str, Path | Any]:
     """Map a path or a bundled scenario name to ``(label, file)``."""
     p = Path(source)
-    if p.exists() or str(source).lower().endswith(SCENARIO_SUFFIXES) or "/" in str(source):
+    # os.path.exists: a name too long for the file system is simply not there (Path.exists
+    # raises ENAMETOOLONG); read_text then says why it cannot be read
+    if (os.path.exists(p) or str(source).lower().endswith(SCENARIO_SUFFIXES)
+            or "/" in str(source)):
         return printable(str(source)), p
     bundled = bundled_scenarios()
     if str(source) in bundled:
@@ -205,10 +208,10 @@ def _base_file(ref: str, here: Path | None, roots: tuple[Path, ...]
     """Where ``extends: ref`` points: a bundled name, or a resolved file under ``roots``;
     else ``(None, why)``."""
     candidate = (here / ref) if here is not None else Path(ref)
-    if not (candidate.exists() or candidate.is_symlink()):
+    if not os.path.lexists(candidate):  # never raises (a name over 255 characters)
         if ref in bundled_scenarios():
             return ref, None
-        if here is not None and Path(ref).exists():
+        if here is not None and os.path.exists(ref):
             candidate = Path(ref)
         else:
             return None, "no such file or bundled scenario"
@@ -325,7 +328,7 @@ def _suggest(source: str | Path, problems: list[Problem]) -> list[Problem]:
     """A missing name that looks like a bundled scenario's gets the closest bundled names."""
 
     text = str(source)
-    if ("/" in text or text.endswith((".yaml", ".yml")) or Path(text).exists()
+    if ("/" in text or text.endswith((".yaml", ".yml")) or os.path.exists(text)
             or [p.message for p in problems] != ["file not found"]):
         return problems
     names = sorted(bundled_scenarios())

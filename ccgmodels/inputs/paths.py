@@ -47,7 +47,8 @@ def list_index(items: list, key: str, where: str = "the list") -> int:
     for i, item in enumerate(items):
         if _id_of(item) == key:
             return i
-    if key.isdigit() and int(key) < len(items):
+    # isdecimal and ASCII: "①" and "²" are digits to str.isdigit, but int() refuses them
+    if key.isascii() and key.isdecimal() and int(key) < len(items):
         return int(key)
     ids = [_id_of(item) for item in items if _id_of(item) is not None]
     hint = difflib.get_close_matches(key, [str(i) for i in ids], n=1)

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .fields import field_names
-from .limits import printable, shown
+from .limits import shown, terminal
 from .rules import SemanticError
 from .scenario import Scenario
 
@@ -28,7 +28,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}: {self.path}" if self.path else str(self.file)
         got = "" if self.value is _ABSENT else f" (got {shown(self.value)})"
-        return printable(f"{where}: {self.message}{got}")
+        # one line whatever the file holds: a key with a newline cannot forge a problem
+        return terminal(f"{where}: {self.message}{got}")
 
 
 class _Absent:

@@ -465,6 +465,10 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
         w.book.move_sheet("Lists", len(w.book.sheetnames))
     w.book.calculation.fullCalcOnLoad = True
     w.book.properties.title = f"ccgmodels assumptions: {title}"
+    # what ``workbook -o`` knows its own file by: a workbook saved since (by Excel, under its
+    # user's name) is the user's, never replaced without --force
+    props = w.book.properties
+    props.creator = props.keywords = props.lastModifiedBy = "ccgmodels"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     w.book.save(path)

@@ -233,3 +233,180 @@ def test_resume_remakes_a_report_whose_files_changed(tmp_path):
     assert "results.csv: changed" in p.tampered[NAME][0]
     (folder / "results.csv").unlink()
     assert "results.csv: missing" in plan([NAME], tmp_path).tampered[NAME][0]
+
+
+# --- issue 25: a marker names only its own folder's files -----------------------------------
+
+
+def forge_marker(folder, kind, *names):
+    """A marker as anyone can write one: the hash is unkeyed, so it is recomputed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"format": outdir.MARKER_FORMAT, "kind": kind, "id": "x",
+              "files": {n: "0" * 64 for n in names}}
+    record["sha256"] = outdir._digest(record)
+    (folder / outdir.MARKER).write_text(json.dumps(record))
+
+
+@pytest.mark.parametrize("where, how", [
+    (".staging/x", "absolute"), (".staging/x", "dotdot"), (".staging/x", "link"),
+    (NAME, "absolute"), (NAME, "dotdot"), (NAME, "link"), (f"{NAME}", "dot-dotdot")])
+def test_a_forged_marker_never_deletes_a_file_outside_out(tmp_path, capsys, where, how):
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    victim.write_text("precious")
+    folder = out / where
+    folder.mkdir(parents=True)
+    names = {"absolute": [str(victim)], "dotdot": ["../" * where.count("/") + "../../victim.txt"],
+             "link": ["d/victim.txt"], "dot-dotdot": ["./x/../../../victim.txt"]}[how]
+    if how == "link":
+        (folder / "d").symlink_to(tmp_path)
+    forge_marker(folder, "run", *names)
+    assert run(out) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(folder) in err[0] and outdir.MARKER in err[0], err
+    assert "Traceback" not in "".join(err)
+    assert victim.read_text() == "precious"
+
+
+def test_a_forged_failure_marker_deletes_nothing_outside(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"extends": NAME, "name": "bad", "nonsense": 1}))
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    victim.write_text("precious")
+    forge_marker(out / outdir.FAILED / safe_key(str(bad)), "failed", str(victim))
+    assert main(["report", str(bad), "--out", str(out)]) == 2
+    bad.write_text(yaml.safe_dump({"extends": NAME, "name": "bad"}))
+    plan([str(bad)], out)
+    outdir.remove_owned(out / outdir.FAILED / safe_key(str(bad)))
+    assert victim.read_text() == "precious"
+
+
+def test_remove_owned_checks_every_path_itself_whatever_the_record_says(tmp_path):
+    folder, victim = tmp_path / "f", tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "ours.txt").write_text("x")
+    (folder / "link").symlink_to(tmp_path)
+    record = {"files": {str(victim): "", "../victim.txt": "", "link/victim.txt": "",
+                        "sub/../../victim.txt": "",
+                        "sub/ours.txt": outdir._sha(folder / "sub" / "ours.txt"), 7: ""}}
+    outdir.remove_owned(folder, record)  # a record handed in directly, never checked before
+    assert victim.read_text() == "precious"
+    assert not (folder / "sub").exists()
+    assert outdir.unsafe_entry(folder, "sub/ours.txt") is None
+
+
+# --- issue 25: a corrupt record is set aside, never fatal -----------------------------------
+
+CORRUPT = {"empty": b"", "{}": b"{}", "a list": b"[1]", "non-UTF-8": b"\xff\xfe{}",
+           "wrong types": json.dumps({"name": 5, "status": [], "error": "x"}).encode(),
+           "error not a mapping": json.dumps({"name": "x", "status": "failed",
+                                              "error": "x", "report": 5}).encode(),
+           "unhashable key": json.dumps({"name": "x", "key": [1], "status": "x"}).encode(),
+           "a folder": None}
+
+
+@pytest.mark.parametrize("variant", CORRUPT)
+def test_a_corrupt_failure_record_is_named_and_set_aside(tmp_path, capsys, variant):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"extends": NAME, "name": "bad", "nonsense": 1}))
+    out = tmp_path / "out"
+    record = out / outdir.FAILED / "x" / "failure.json"
+    record.parent.mkdir(parents=True)
+    if CORRUPT[variant] is None:
+        record.mkdir()
+    else:
+        record.write_bytes(CORRUPT[variant])
+    assert main(["report", str(bad), "--out", str(out)]) == 2  # the invalid scenario: 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"{record}: set aside" in err
+    assert err.count("set aside") == 1  # said once, though the index is written twice
+    assert "1 invalid" in err and (out / "index.html").is_file()
+    assert record.is_dir() if CORRUPT[variant] is None else \
+        record.read_bytes() == CORRUPT[variant]  # left as it was
+
+
+@pytest.mark.parametrize("index", [[1], {"name": "y"}, {"name": "y", "status": "ok",
+                                                        "headline": [1]}, "text"])
+def test_a_report_manifest_with_a_broken_index_record_is_set_aside(tmp_path, capsys, index):
+    from ccgmodels.batch.pages import collect
+
+    folder = fake_report(tmp_path, "y")
+    m = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**m, "index": index}))
+    said = []
+    assert collect(tmp_path, corrupt=lambda path, why: said.append(path)) == []
+    assert said == [folder / "manifest.json"]
+
+
+@pytest.mark.parametrize("what", ["fifo page", "fifo workbook", "staging file", "failed file"])
+def test_a_special_file_where_ccgmodels_writes_is_refused_not_blocked_on(tmp_path, capsys,
+                                                                       what):
+    out = tmp_path / "out"
+    out.mkdir()
+    path = out / {"fifo page": "index.html", "fifo workbook": "compare.xlsx",
+                  "staging file": outdir.STAGING, "failed file": outdir.FAILED}[what]
+    os.mkfifo(path) if what.startswith("fifo") else path.write_text("mine")
+    assert main(["report", NAME, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(path) in err[0], err
+
+
+def test_terminal_output_escapes_control_characters(tmp_path, capsys):
+    from ccgmodels.inputs.limits import terminal
+
+    assert terminal("a\nb\x1b[31m\u202e\r\x85") == "a\\nb\\x1b[31m\\u202e\\r\\x85"
+    s = tmp_path / "s.yaml"
+    s.write_text(yaml.safe_dump({"extends": NAME, "name": "esc",
+                                 "sources": {"k\nforged: line": 1}}))
+    assert main(["validate", str(s)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "1 problem found" and len(err) == 2  # no forged line
+    assert "k\\nforged: line" in err[0]
+    # a title with escape sequences: refused at validation or shown escaped, never raw
+    code = run(tmp_path / "out", "--set", "title=\x1b]0;pwned\x07\x1b[31mred")
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out + printed.err
+    assert code != 0 or "\\x1b[31mred" in printed.out
+
+
+# --- issue 25: a user's edit to a made file is kept, and said on the terminal ---------------
+
+
+def test_an_edited_result_is_kept_beside_the_remade_one_and_said(tmp_path, capsys):
+    assert run(tmp_path) == 0
+    folder = tmp_path / NAME
+    (folder / "results.csv").write_text("my notes")
+    capsys.readouterr()
+    assert run(tmp_path) == 0
+    err = capsys.readouterr().err
+    (copy,) = [p for p in folder.iterdir() if ".yours-" in p.name]
+    assert copy.read_text() == "my notes" and str(copy) in err and "kept" in err
+    assert (folder / "results.csv").read_text() != "my notes"  # remade
+    assert main(["verify", str(folder)]) == 0  # the copy is known, not a stranger
+    assert run(tmp_path) == 0  # carried forward, not refused, not lost
+    assert copy.read_text() == "my notes"
+    assert not (tmp_path / outdir.STAGING).exists()
+
+
+def test_a_notes_sheet_added_to_a_report_survives_the_next_report(tmp_path):
+    import openpyxl
+
+    folder = fake_report(tmp_path)
+    book = openpyxl.Workbook()
+    book.active.title = "My notes"
+    book.save(folder / "report.xlsx")
+    assert plan([NAME], tmp_path, force=True).edited == {NAME: ["report.xlsx"]}
+    new = outdir.new_staging(tmp_path, NAME)
+    (new / "report.xlsx").write_text("remade")
+    outdir.mark(new, "report", "id2")
+    (kept,) = outdir.install(new, folder, "report")  # what execute does, then says
+    assert kept.parent == folder and kept.name.startswith("report.yours-")
+    assert openpyxl.load_workbook(kept).sheetnames == ["My notes"]
+    assert (folder / "report.xlsx").read_text() == "remade"
+
+
+def test_a_changed_file_is_never_deleted_even_when_its_marker_lists_it(tmp_path):
+    folder = fake_report(tmp_path)
+    (folder / "report.html").write_text("edited")
+    left = outdir.remove_owned(folder)
+    assert left == ["report.html"] and (folder / "report.html").read_text() == "edited"

@@ -626,3 +626,25 @@ def test_scheduler_address_runs_the_reports_on_that_cluster(tmp_path, quick_temp
     assert summary.exit_code == 0
     manifest = json.loads((tmp_path / "out" / "remote_a" / "manifest.json").read_text())
     assert manifest["pid"] in worker_pids
+
+
+def test_a_notes_sheet_added_to_a_made_report_is_kept_and_said(tmp_path, quick_template):
+    """Issue 25: the next batch remakes the report but keeps the user's edited workbook beside
+    it, and says so where the user looks (the terminal), not only in the log."""
+    import openpyxl
+
+    out = tmp_path / "out"
+    a = variant(tmp_path, "noted")
+    assert run_batch([str(a)], out, template=quick_template, log=quiet).counts["ok"] == 1
+    book = openpyxl.load_workbook(out / "noted" / "report.xlsx")
+    book.create_sheet("My notes")["A1"] = "ask the board about this"
+    book.save(out / "noted" / "report.xlsx")
+    said = []
+    again = run_batch([str(a)], out, force=True, template=quick_template, log=said.append)
+    assert again.counts["ok"] == 1
+    (kept,) = (out / "noted").glob("report.yours-*.xlsx")
+    assert "My notes" in openpyxl.load_workbook(kept).sheetnames
+    assert "My notes" not in openpyxl.load_workbook(out / "noted" / "report.xlsx").sheetnames
+    told = "\n".join(said)
+    assert "noted: report.xlsx changed since the report was made" in told
+    assert f"your edited copy is kept beside the remade report: {kept}" in told
