@@ -208,7 +208,7 @@ def cmd_schema(args) -> int:
 
 
 def cmd_catalogue(args) -> int:
-    from .models.results import catalogue_markdown
+    from .models.measures import catalogue_markdown
 
     sys.stdout.write(catalogue_markdown())
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ccgmodels.models.results import MEASURES
+from ccgmodels.models.measures import MEASURES
 
 KEYS = ["scenario", "year", "measure", "item", "unit"]
 

@@ -19,7 +19,8 @@ import pytest
 from ccgmodels import __version__
 from ccgmodels.inputs.loading import bundled_scenarios, load_scenario
 from ccgmodels.inputs.scenario import Scenario
-from ccgmodels.models.results import COLUMNS, MEASURES, catalogue_markdown, compare
+from ccgmodels.models.measures import MEASURES, catalogue_markdown
+from ccgmodels.models.results import COLUMNS, compare
 from ccgmodels.models.run import run_scenario
 from ccgmodels.outputs.tables import money
 
@@ -66,7 +67,7 @@ def test_results_csv_columns_exactly(cpr_run):
 
 def test_results_item_empty_where_no_breakdown(cpr_run):
     df = read_results(cpr_run)
-    # surplus has no breakdown (results.MEASURES['surplus'].items == "")
+    # surplus has no breakdown (measures.MEASURES['surplus'].items == "")
     assert set(df.loc[df["measure"] == "surplus", "item"]) == {""}
     assert "" not in set(df.loc[df["measure"] == "allocation", "item"])
     assert set(df["scenario"]) == {"cpr_2019_20"}

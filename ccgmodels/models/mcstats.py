@@ -9,17 +9,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import results
+from . import measures, results
 
 Key = tuple[str, str, str]  # (org, measure, item)
 #: a position within half a £k of break-even (or of the control total) is at it: every table
 #: shows £k, and summing a plan's lines leaves noise far below that [£k]
 BREAK_EVEN_TOL = 0.5
 PERCENTILES = {"p5": 5, "p10": 10, "p50": 50, "p90": 90, "p95": 95}
-SURPLUS_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus", "underlying_surplus",
-                    "do_nothing_cumulative_surplus", "do_something_cumulative_surplus")
-CONTROL_TOTAL_MEASURES = ("surplus", "do_nothing_surplus", "do_something_surplus",
-                          "underlying_surplus")
+#: surplus measures (chance of break-even) and those compared with the control total: the
+#: catalogue's flags
+SURPLUS_MEASURES = measures.names("surplus")
+CONTROL_TOTAL_MEASURES = measures.names("control_total")
 
 
 def percentile_error(kept: int, confidence: float = 0.999) -> float:
@@ -118,7 +118,7 @@ def summarise(sim) -> pd.DataFrame:
         stats = {"central": arr[0], "mean": exact.get("mean", x.mean(axis=0))}
         pct = np.percentile(x, list(PERCENTILES.values()), axis=0)
         stats.update(dict(zip(PERCENTILES, pct, strict=True)))
-        unit = results.MEASURES[measure].unit
+        unit = measures.MEASURES[measure].unit
         units = dict.fromkeys(stats, unit)
         if measure in SURPLUS_MEASURES:
             stats["prob_surplus_ge_0"] = exact.get(

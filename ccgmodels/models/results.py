@@ -7,19 +7,20 @@ modelled years; ``item`` empty where a measure has no breakdown; ``kind`` the or
 kind, ``ccg``, ``provider``, ``social_care`` or ``footprint``). The same columns
 are written to ``results.csv``, so anything computed from a results table gives the same answer
 from a file read back. The footprint is the org ``footprint``: the sum of the organisations,
-by :func:`footprint` (the one place that rule is written). :data:`MEASURES` documents every
-measure once; the docs (``docs/measures.md``) are generated from it.
+by :func:`footprint` (the one place that rule is written). Every measure is documented once,
+in the catalogue :data:`ccgmodels.models.measures.MEASURES`; the docs (``docs/measures.md``)
+are generated from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..inputs.vocab import BRIDGE_ITEMS, FOOTPRINT
+from ..inputs.vocab import FOOTPRINT
+from .measures import MEASURES
 
 COLUMNS = ["scenario", "org", "year", "measure", "item", "value", "value_real", "unit", "kind"]
 #: the columns that say what a row is (the others are its values)
@@ -38,151 +39,6 @@ def read_tidy(path) -> pd.DataFrame:
                                   "kind": str})
     df["item"] = df["item"].fillna("")
     return df
-
-
-@dataclass(frozen=True)
-class Measure:
-    name: str
-    unit: str
-    items: str
-    definition: str
-    formula: str
-    additive: bool = True  # whether the footprint value is the sum of the organisations'
-
-
-#: the one definition of do nothing, used by the catalogue, the docs and the reports
-DO_NOTHING = ("the base-year plan before all of its QIPP, identified and unidentified alike, "
-              "carried forward with no new action: every line grown by its volume and price, "
-              "recurrent savings neither added nor lost, the contingency held")
-
-MEASURES: dict[str, Measure] = {m.name: m for m in [
-    Measure("allocation", "£k", "programme, running_costs, primary_care_cocommissioning, total",
-            "Recurrent allocation by type", "base * prod(1 + growth_t), or the published "
-            "level; total = sum of types"),
-    Measure("expenditure", "£k", "service line, contingency_reserve, unidentified_qipp, total",
-            "Commissioner plan spend: do nothing with the identified QIPP schemes delivered "
-            "(the base-year plan as printed, which also nets off its unidentified QIPP)",
-            "line = do-nothing line - what the schemes take off it; contingency = rate * "
-            "allocation; unidentified_qipp = -qipp unidentified in the base year, 0 after it; "
-            "total = sum"),
-    Measure("surplus", "£k", "", "Commissioner plan surplus/(deficit): after a base year, "
-            "on identified savings only (what is still to find is a shortfall, not a plug)",
-            "allocation total - expenditure total"),
-    Measure("control_total", "£k", "", "Surplus the organisation must reach",
-            "stated (every year or by year), else 0 (break-even)"),
-    Measure("do_nothing_expenditure", "£k", "total", f"Spend if nothing changes: {DO_NOTHING}",
-            "sum_l gross_l * volume_index_l * price_index_l + contingency"),
-    Measure("do_nothing_surplus", "£k", "", "In-year surplus/(deficit) if nothing changes",
-            "allocation (or income) - do-nothing expenditure"),
-    Measure("do_nothing_cumulative_surplus", "£k", "", "Running total of do_nothing_surplus",
-            "cumsum over years"),
-    Measure("solutions", "£k",
-            "efficiency, demand_mitigation, schemes, contingency_release, primary_care_model, "
-            "mental_health_investment, contract_flows, avoided_cost, stf, social_care, total",
-            "What closes the gap, each its own line (positive improves the position)",
-            "efficiency = delivery * cost base * (1 - prod(1 - e_t)); demand_mitigation = "
-            "(1 - investment) * d * cost of activity growth; schemes = sum p(status) * effect "
-            "+ p(unidentified) * gap; "
-            "contingency_release = min(contingency, QIPP slippage); primary_care_model = bridge "
-            "enablers + CCG baseline funding (recurrent: carried on after the bridge); "
-            "mental_health_investment = - what meets the standard; contract_flows = - savings "
-            "a block contract gives back (commissioner) or - income lost on activity contracts "
-            "(provider); "
-            "avoided_cost = marginal cost rate * avoided activity; stf includes the bridge's "
-            "GPFV STF; total = sum"),
-    Measure("do_something_surplus", "£k", "", "Surplus/(deficit) after solutions",
-            "do_nothing_surplus + solutions total"),
-    Measure("do_something_cumulative_surplus", "£k", "", "Running total of "
-            "do_something_surplus", "cumsum over years"),
-    Measure("underlying_surplus", "£k", "", "Recurrent (underlying) surplus/(deficit): the "
-            "exit run-rate", "do_something_surplus - STF - contingency release - "
-            "non-recurrent scheme savings"),
-    Measure("income", "£k", "other, contracts, budget, bcf, total",
-            "Provider income (from outside the footprint's commissioners, and their contracts) "
-            "or social care budget (and the BCF pooled with it)",
-            "other = base * prod(1 + growth_t); contracts = the commissioners' payments; "
-            "total = sum"),
-    Measure("contract_payments", "£k", "provider id",
-            "What a commissioner pays a footprint provider: the contract value, its plan's "
-            "spend (net of the QIPP schemes agreed in the contract)",
-            "sum over lines of share * plan line spend", additive=False),
-    Measure("contract_income_lost", "£k", "provider id", "Income a provider loses on activity "
-            "contracts when the commissioner avoids activity", "share * avoided spend",
-            additive=False),
-    Measure("contract_activity_avoided", "£k", "provider id", "Spend a commissioner avoids on "
-            "a provider's contracts by demand mitigation (QIPP schemes count as agreed in "
-            "the contracts)", "share * mitigation of the line", additive=False),
-    Measure("bcf_pool", "£k", "", "A commissioner's Better Care Fund line in its plan (pooled "
-            "with a council when the council names it)", "plan BCF line", additive=False),
-    Measure("eliminations", "£k", "contracts, bcf, total", "Flows between the footprint's "
-            "organisations, left out of system income and expenditure (footprint only)",
-            "sum of contract payments to footprint providers + BCF pooled with footprint "
-            "councils", additive=False),
-    Measure("system", "£k", "income, expenditure, do_nothing_surplus", "The footprint's income "
-            "and expenditure net of eliminations, do nothing (footprint only)",
-            "sum of allocations and incomes - eliminations; sum of expenditure - "
-            "eliminations; surplus = income - expenditure = sum of surpluses", additive=False),
-    Measure("pc_bridge_reconciliation", "£k", "income, expenditure", "Primary care bridge "
-            "against the plan: bridge income less the co-commissioning allocation, bridge "
-            "expenditure less the plan's co-commissioning line", "bridge - plan, years both "
-            "cover"),
-    Measure("activity", "count", "point of delivery", "Activity a year",
-            "activity_0 * prod((1 + demographic_t) * (1 + non_demographic_t))"),
-    Measure("activity_cost", "£k", "point of delivery", "Cost of the activity, do nothing",
-            "activity * unit_cost_0 * prod((1 + inflation_t) * (1 - tariff_efficiency_t)); the "
-            "efficiency factor on tariff-priced (acute) activity only"),
-    Measure("unit_cost", "£k", "point of delivery", "Cost per unit of activity",
-            "activity_cost / activity", additive=False),
-    Measure("growth_demographic", "fraction", "point of delivery",
-            "Demographic growth from the year before (none in the base year)",
-            "sum_b age_mix_b * population_growth_b,t", additive=False),
-    Measure("growth_non_demographic", "fraction", "point of delivery",
-            "Non-demographic growth from the year before (none in the base year)",
-            "stated, or (1 + table growth) / (1 + demographic_t) - 1", additive=False),
-    Measure("qipp", "£k",
-            "required, planning_rule, target, identified, risk_adjusted, unidentified, "
-            "headroom_target, pipeline_target, pipeline, pipeline_cover",
-            "QIPP position of the year, cumulative against do nothing",
-            "required = max(0, control_total - do_nothing_surplus); planning_rule = rate * "
-            "allocation; target = the stated base-year target (or identified + a stated gap), "
-            "else required; identified = sum of the plan's scheme effects; unidentified = "
-            "max(target - identified, 0); headroom = headroom_rate * target; pipeline_target = "
-            "target + headroom; pipeline = sum of the pipeline schemes' effects (outside the "
-            "plan); pipeline_cover = identified + pipeline - pipeline_target"),
-    Measure("qipp_scheme", "£k", "scheme id", "A scheme's net saving against do nothing",
-            "share * (gross - investment) * phase, indexed with its lines; empty for a "
-            "described, uncosted pipeline item"),
-    Measure("qipp_status", "£k", "status", "Scheme savings by status",
-            "sum of qipp_scheme by status"),
-    Measure("qipp_category", "£k", "service line", "Scheme savings by expenditure category",
-            "sum of qipp_scheme by category"),
-    Measure("mental_health_investment", "£k", "planned, required, investment, shortfall",
-            "Mental health investment standard (000:L2673): the plan's mental health spend, "
-            "what the standard requires, and what the plan adds to meet it (costed in the plan "
-            "and as a solution line of negative value)", "required = planned last year * (1 + "
-            "programme allocation growth + uplift); investment = what lifts planned spend to "
-            "required, carried on (none for a plan stated year by year, taken as printed); "
-            "shortfall = max(0, required - planned)"),
-    Measure("pc_bridge", "£k", ", ".join(BRIDGE_ITEMS),
-            "Primary care financial bridge (bridge years)",
-            "in_year = income - expenditure; future_model = workforce + estates + "
-            "other_enablers; end_state = in_year + future_model + baseline_funding + stf"),
-    Measure("gp_access", "appointments/week", "do_nothing, each solution of the primary care "
-            "strategy, unallocated, do_something", "GP appointments a week demanded beyond "
-            "capacity across the footprint (its own years: the plan's, 000:L90), and what the "
-            "strategy's solutions close (000:L632-637)", "do_something = do_nothing - sum of "
-            "the solutions; solution_k = share_k * do_nothing * ramp", additive=False),
-    Measure("system_opportunity", "£k", "opportunity id, total_saving, total_investment",
-            "The STP's transformation opportunities across its footprint, as it sizes them "
-            "(000:L2532-2551), in the base year: beside the position, not in it",
-            "totals count a repeated opportunity once (duplicate_of)", additive=False),
-    Measure("business_rule", "flag", "mental_health_investment, primary_care_growth, "
-            "community_growth, control_total", "Planning rule met (1) or not (0)",
-            "mental health growth >= programme allocation growth + uplift; primary care and "
-            "community growth >= allocation growth; plan surplus less its unidentified QIPP >= "
-            "control total (never met on unidentified savings)",
-            additive=False),
-]}
 
 
 def tidy(scenario: str, org: str, years, series: dict, kind: str = "",
@@ -332,23 +188,3 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
 
 _CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp",
             "system", "gp_access")
-
-
-def catalogue_markdown() -> str:
-    """The measure catalogue as a Markdown table (``docs/measures.md``)."""
-    lines = [
-        "# Measures in `results.csv`",
-        "",
-        "Generated from `ccgmodels.models.results.MEASURES` (`ccgmodels catalogue`); do not "
-        "edit by hand. Columns: `scenario, org, year, measure, item, value, unit, kind`. "
-        "Sign: surplus positive, deficit negative; savings and solutions positive. Org "
-        "`footprint` is the sum of the organisations for measures marked additive (every item "
-        "any organisation reports, an organisation without it adding nothing).",
-        "",
-        "| measure | unit | items | definition | formula | additive |",
-        "|---|---|---|---|---|---|",
-    ]
-    for m in MEASURES.values():
-        lines.append(f"| `{m.name}` | {m.unit} | {m.items or '(none)'} | {m.definition} | "
-                     f"{m.formula} | {'yes' if m.additive else 'no'} |")
-    return "\n".join(lines) + "\n"

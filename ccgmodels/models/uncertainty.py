@@ -56,7 +56,7 @@ from ..inputs.paths import get_path, matches, substitute
 from ..inputs.rules import range_problems
 from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
-from . import results, schemes
+from . import measures, results, schemes
 from .mcstats import (  # noqa: F401 (re-exported)
     BREAK_EVEN_TOL,
     CONTROL_TOTAL_MEASURES,
@@ -72,21 +72,8 @@ from .run import evaluate
 
 BLOCK = 1024  # runs per child SeedSequence (fixed: changing it changes every draw)
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
-#: measures kept for every run, ``{measure: items}`` (None keeps every item)
-KEEP: dict[str, tuple[str, ...] | None] = {
-    "allocation": ("total",),
-    "income": ("total",),
-    "do_nothing_expenditure": ("total",),
-    "expenditure": ("total",),
-    "surplus": ("",),
-    "do_nothing_surplus": ("",),
-    "do_nothing_cumulative_surplus": ("",),
-    "solutions": None,
-    "do_something_surplus": ("",),
-    "do_something_cumulative_surplus": ("",),
-    "underlying_surplus": ("",),
-    "qipp": ("required", "target", "identified", "risk_adjusted", "unidentified"),
-}
+#: measures kept for every run, ``{measure: items}`` (None keeps every item): the catalogue's
+KEEP: dict[str, tuple[str, ...] | None] = measures.kept()
 Key = tuple[str, str, str]  # (org, measure, item)
 
 
@@ -450,6 +437,6 @@ def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
     })
     df["swing"] = (df["value_high"] - df["value_low"]).abs()
     df.attrs.update(scenario=s.name, org=org, measure=measure, item=item, year=year,
-                    unit=results.MEASURES[measure].unit)
+                    unit=measures.MEASURES[measure].unit)
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 

@@ -24,6 +24,7 @@ from ..inputs.vocab import (
     SERVICE_LINES,
     STATUSES,
 )
+from ..models.measures import MEASURES
 
 SERVICE_LINE_NAMES = {
     "acute": "Acute", "ambulance": "Ambulance", "mental_health": "Mental health",
@@ -52,27 +53,14 @@ BRIDGE_NAMES = {
 }
 KIND_NAMES = {"ccg": ("CCG", "CCGs"), "provider": ("provider", "providers"),
               "social_care": ("council", "councils")}
-MEASURE_NAMES = {
-    "allocation": "Allocation", "expenditure": "Plan expenditure",
-    "surplus": "Plan surplus/(deficit)", "control_total": "Control total",
-    "do_nothing_expenditure": "Do nothing expenditure",
-    "do_nothing_surplus": "Do nothing surplus/(deficit)",
-    "do_nothing_cumulative_surplus": "Do nothing cumulative surplus/(deficit)",
-    "solutions": "Solutions", "do_something_surplus": "Do something surplus/(deficit)",
-    "do_something_cumulative_surplus": "Do something cumulative surplus/(deficit)",
-    "underlying_surplus": "Underlying (recurrent) surplus/(deficit)", "income": "Income",
-    "qipp": "QIPP", "qipp_scheme": "QIPP scheme", "qipp_status": "QIPP by status",
-    "qipp_category": "QIPP by category", "pc_bridge": "Primary care bridge",
-    "activity": "Activity", "system": "System position", "eliminations": "Eliminations",
-    "gp_access": "GP appointments a week beyond capacity",
-    "system_opportunity": "System transformation opportunities",
-}
+#: each measure's name on a page: the catalogue's (one place for every fact of a measure)
+MEASURE_NAMES = {m.name: m.display for m in MEASURES.values() if m.display}
 #: items of one measure whose name differs from the general item names
 MEASURE_ITEMS = {
     "qipp": {"required": "Required to meet the control total",
-             "planning_rule": "Planning rule (3% of allocation)", "target": "Target",
+             "planning_rule": "Planning rule (share of allocation)", "target": "Target",
              "identified": "Identified schemes", "risk_adjusted": "Risk-adjusted schemes",
-             "unidentified": "Unidentified (gap)", "headroom_target": "Headroom (20% above target)",
+             "unidentified": "Unidentified (gap)", "headroom_target": "Headroom above target",
              "pipeline_target": "Pipeline target (target + headroom)",
              "pipeline": "Pipeline schemes (outside the plan)",
              "pipeline_cover": "Identified and pipeline over the pipeline target"},

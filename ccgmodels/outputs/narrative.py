@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..inputs.scenario import Scenario
 from ..inputs.vocab import FOOTPRINT
-from ..models import results as catalogue
+from ..models import measures as catalogue
 from . import labels, summaries
 from .tables import money
 

@@ -14,6 +14,7 @@ import pytest
 from frames import series
 
 from ccgmodels.inputs.loading import check, load_scenario
+from ccgmodels.models import measures
 from ccgmodels.models.run import run_scenario
 
 CPR = "organisations.cpr_ccg"
@@ -130,9 +131,8 @@ def test_every_commissioner_does_nothing_from_its_plan_before_all_its_qipp(fp):
 
 
 def test_the_definition_is_written_once():
-    from ccgmodels.models import results
 
-    assert results.DO_NOTHING in results.MEASURES["do_nothing_expenditure"].definition
+    assert measures.DO_NOTHING in measures.MEASURES["do_nothing_expenditure"].definition
 
 
 # --- 4. no new action in do nothing ----------------------------------------------------------

@@ -16,7 +16,7 @@ from oracle import footprint_of
 from regen_golden import DECIMALS, read, snapshot
 
 from ccgmodels.inputs.loading import ScenarioError, bundled_scenarios, check, validate_data
-from ccgmodels.models import results
+from ccgmodels.models import measures, results
 from ccgmodels.models.run import IdentityError, run_scenario
 from ccgmodels.outputs import summaries
 
@@ -57,11 +57,11 @@ def value(df, org, measure, item="", year="2020/21") -> float:
 def test_results_are_tidy():
     df = run_scenario("cpr_2019_20")
     assert list(df.columns) == results.COLUMNS
-    assert set(df["measure"]) <= set(results.MEASURES)
+    assert set(df["measure"]) <= set(measures.MEASURES)
     assert df["value"].notna().all()
     assert not df.duplicated(["org", "year", "measure", "item"]).any()
     units = df.drop_duplicates("measure").set_index("measure")["unit"]
-    assert all(units[m] == results.MEASURES[m].unit for m in units.index)
+    assert all(units[m] == measures.MEASURES[m].unit for m in units.index)
 
 
 def test_overrides_reach_the_model():
@@ -121,7 +121,7 @@ def test_providers_and_councils_in_the_footprint(mixed):
 def test_footprint_is_the_sum_of_organisations(name):
     df = run_scenario(name)
     orgs = df[df["org"] != "footprint"]
-    summed = [m for m, d in results.MEASURES.items() if d.additive]  # not the system rows
+    summed = [m for m, d in measures.MEASURES.items() if d.additive]  # not the system rows
     fp = df[(df["org"] == "footprint") & df["measure"].isin(summed)]
     keys = ["scenario", "year", "measure", "item", "unit"]
     assert results.compare(footprint_of(orgs), fp, 1e-6, keys).empty
@@ -130,7 +130,7 @@ def test_footprint_is_the_sum_of_organisations(name):
     got = fp[fp["measure"] == "do_nothing_surplus"].set_index("year")["value"]
     pd.testing.assert_series_equal(got.sort_index(), dn.sort_index(), check_names=False)
     # measures that are not summed never appear in the footprint
-    unsummed = {m for m, d in results.MEASURES.items() if not d.additive}
+    unsummed = {m for m, d in measures.MEASURES.items() if not d.additive}
     assert not set(fp["measure"]) & unsummed
 
 

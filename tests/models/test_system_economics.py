@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from oracle import footprint_of
 
 from ccgmodels.inputs.loading import bundled_scenarios, load_scenario
-from ccgmodels.models import results
+from ccgmodels.models import measures, results
 from ccgmodels.models import uncertainty as u
 from ccgmodels.models.run import run_scenario
 
@@ -32,7 +32,7 @@ def series(df, measure, item="", org="footprint") -> np.ndarray:
 def test_footprint_is_the_sum_of_every_additive_row_of_every_bundled_scenario(name):
     df = run_scenario(name)
     orgs = df[df["org"] != "footprint"]
-    additive = [m for m, d in results.MEASURES.items() if d.additive]
+    additive = [m for m, d in measures.MEASURES.items() if d.additive]
     fp = df[(df["org"] == "footprint") & df["measure"].isin(additive)]
     want = footprint_of(orgs)
     # no organisation's additive row is missing from the footprint, nor the other way round

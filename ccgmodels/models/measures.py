@@ -1,0 +1,221 @@
+"""The measure catalogue: every measure of the results table, written once.
+
+Each :class:`Measure` says its unit, the items it breaks down into, its definition and formula,
+its display name, whether the footprint sums it over the organisations (additive), what the
+Monte Carlo keeps of it, and whether it is a surplus (so its chance of break-even, and of
+meeting the control total, is reported). Everything else reads it: the results table's units and
+the footprint rule (:mod:`ccgmodels.models.results`), the Monte Carlo
+(:mod:`ccgmodels.models.uncertainty`, :mod:`ccgmodels.models.mcstats`), the display names
+(:mod:`ccgmodels.outputs.labels`) and the docs (``docs/measures.md``).
+
+Adding a measure is one entry here plus the step that computes it (its formula, in the model).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..inputs.vocab import BRIDGE_ITEMS
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure of the results table."""
+
+    name: str  # the ``measure`` column
+    unit: str  # the ``unit`` column: £k, count, fraction, flag, ...
+    items: str  # what the ``item`` column holds for it, in words
+    definition: str
+    formula: str
+    additive: bool = True  # whether the footprint value is the sum of the organisations'
+    display: str = ""  # its name on a page (the identifier never reaches one)
+    #: what the Monte Carlo keeps for every run: items kept, None for every item, () nothing
+    keep: tuple[str, ...] | None = ()
+    surplus: bool = False  # a surplus/(deficit): the chance of break-even is reported
+    control_total: bool = False  # a surplus compared with the control total as well
+
+
+def kept() -> dict[str, tuple[str, ...] | None]:
+    """``{measure: items}`` the Monte Carlo keeps for every run (None: every item)."""
+    return {m.name: m.keep for m in MEASURES.values() if m.keep != ()}
+
+
+def names(flag: str) -> tuple[str, ...]:
+    """The measures with ``flag`` set (``"surplus"``, ``"control_total"``, ``"additive"``)."""
+    return tuple(m.name for m in MEASURES.values() if getattr(m, flag))
+
+
+#: the one definition of do nothing, used by the catalogue, the docs and the reports
+DO_NOTHING = ("the base-year plan before all of its QIPP, identified and unidentified alike, "
+              "carried forward with no new action: every line grown by its volume and price, "
+              "recurrent savings neither added nor lost, the contingency held")
+
+MEASURES: dict[str, Measure] = {m.name: m for m in [
+    Measure("allocation", "£k", "programme, running_costs, primary_care_cocommissioning, total",
+            "Recurrent allocation by type", "base * prod(1 + growth_t), or the published "
+            "level; total = sum of types", display="Allocation", keep=("total",)),
+    Measure("expenditure", "£k", "service line, contingency_reserve, unidentified_qipp, total",
+            "Commissioner plan spend: do nothing with the identified QIPP schemes delivered "
+            "(the base-year plan as printed, which also nets off its unidentified QIPP)",
+            "line = do-nothing line - what the schemes take off it; contingency = rate * "
+            "allocation; unidentified_qipp = -qipp unidentified in the base year, 0 after it; "
+            "total = sum", display="Plan expenditure", keep=("total",)),
+    Measure("surplus", "£k", "", "Commissioner plan surplus/(deficit): after a base year, "
+            "on identified savings only (what is still to find is a shortfall, not a plug)",
+            "allocation total - expenditure total", display="Plan surplus/(deficit)", keep=("",),
+            surplus=True, control_total=True),
+    Measure("control_total", "£k", "", "Surplus the organisation must reach",
+            "stated (every year or by year), else 0 (break-even)", display="Control total"),
+    Measure("do_nothing_expenditure", "£k", "total", f"Spend if nothing changes: {DO_NOTHING}",
+            "sum_l gross_l * volume_index_l * price_index_l + contingency",
+            display="Do nothing expenditure", keep=("total",)),
+    Measure("do_nothing_surplus", "£k", "", "In-year surplus/(deficit) if nothing changes",
+            "allocation (or income) - do-nothing expenditure",
+            display="Do nothing surplus/(deficit)", keep=("",), surplus=True, control_total=True),
+    Measure("do_nothing_cumulative_surplus", "£k", "", "Running total of do_nothing_surplus",
+            "cumsum over years", display="Do nothing cumulative surplus/(deficit)", keep=("",),
+            surplus=True),
+    Measure("solutions", "£k",
+            "efficiency, demand_mitigation, schemes, contingency_release, primary_care_model, "
+            "mental_health_investment, contract_flows, avoided_cost, stf, social_care, total",
+            "What closes the gap, each its own line (positive improves the position)",
+            "efficiency = delivery * cost base * (1 - prod(1 - e_t)); demand_mitigation = "
+            "(1 - investment) * d * cost of activity growth; schemes = sum p(status) * effect "
+            "+ p(unidentified) * gap; "
+            "contingency_release = min(contingency, QIPP slippage); primary_care_model = bridge "
+            "enablers + CCG baseline funding (recurrent: carried on after the bridge); "
+            "mental_health_investment = - what meets the standard; contract_flows = - savings "
+            "a block contract gives back (commissioner) or - income lost on activity contracts "
+            "(provider); "
+            "avoided_cost = marginal cost rate * avoided activity; stf includes the bridge's "
+            "GPFV STF; total = sum", display="Solutions", keep=None),
+    Measure("do_something_surplus", "£k", "", "Surplus/(deficit) after solutions",
+            "do_nothing_surplus + solutions total", display="Do something surplus/(deficit)",
+            keep=("",), surplus=True, control_total=True),
+    Measure("do_something_cumulative_surplus", "£k", "", "Running total of "
+            "do_something_surplus", "cumsum over years",
+            display="Do something cumulative surplus/(deficit)", keep=("",), surplus=True),
+    Measure("underlying_surplus", "£k", "", "Recurrent (underlying) surplus/(deficit): the "
+            "exit run-rate", "do_something_surplus - STF - contingency release - "
+            "non-recurrent scheme savings", display="Underlying (recurrent) surplus/(deficit)",
+            keep=("",), surplus=True, control_total=True),
+    Measure("income", "£k", "other, contracts, budget, bcf, total",
+            "Provider income (from outside the footprint's commissioners, and their contracts) "
+            "or social care budget (and the BCF pooled with it)",
+            "other = base * prod(1 + growth_t); contracts = the commissioners' payments; "
+            "total = sum", display="Income", keep=("total",)),
+    Measure("contract_payments", "£k", "provider id",
+            "What a commissioner pays a footprint provider: the contract value, its plan's "
+            "spend (net of the QIPP schemes agreed in the contract)",
+            "sum over lines of share * plan line spend", additive=False,
+            display="Contract payments"),
+    Measure("contract_income_lost", "£k", "provider id", "Income a provider loses on activity "
+            "contracts when the commissioner avoids activity", "share * avoided spend",
+            additive=False, display="Contract income lost"),
+    Measure("contract_activity_avoided", "£k", "provider id", "Spend a commissioner avoids on "
+            "a provider's contracts by demand mitigation (QIPP schemes count as agreed in "
+            "the contracts)", "share * mitigation of the line", additive=False,
+            display="Contract activity avoided"),
+    Measure("bcf_pool", "£k", "", "A commissioner's Better Care Fund line in its plan (pooled "
+            "with a council when the council names it)", "plan BCF line", additive=False,
+            display="Better Care Fund pooled"),
+    Measure("eliminations", "£k", "contracts, bcf, total", "Flows between the footprint's "
+            "organisations, left out of system income and expenditure (footprint only)",
+            "sum of contract payments to footprint providers + BCF pooled with footprint "
+            "councils", additive=False, display="Eliminations"),
+    Measure("system", "£k", "income, expenditure, do_nothing_surplus", "The footprint's income "
+            "and expenditure net of eliminations, do nothing (footprint only)",
+            "sum of allocations and incomes - eliminations; sum of expenditure - "
+            "eliminations; surplus = income - expenditure = sum of surpluses", additive=False,
+            display="System position"),
+    Measure("pc_bridge_reconciliation", "£k", "income, expenditure", "Primary care bridge "
+            "against the plan: bridge income less the co-commissioning allocation, bridge "
+            "expenditure less the plan's co-commissioning line", "bridge - plan, years both "
+            "cover", display="Primary care bridge against the plan"),
+    Measure("activity", "count", "point of delivery", "Activity a year",
+            "activity_0 * prod((1 + demographic_t) * (1 + non_demographic_t))", display="Activity"),
+    Measure("activity_cost", "£k", "point of delivery", "Cost of the activity, do nothing",
+            "activity * unit_cost_0 * prod((1 + inflation_t) * (1 - tariff_efficiency_t)); the "
+            "efficiency factor on tariff-priced (acute) activity only", display="Cost of activity"),
+    Measure("unit_cost", "£k", "point of delivery", "Cost per unit of activity",
+            "activity_cost / activity", additive=False, display="Unit cost"),
+    Measure("growth_demographic", "fraction", "point of delivery",
+            "Demographic growth from the year before (none in the base year)",
+            "sum_b age_mix_b * population_growth_b,t", additive=False,
+            display="Demographic growth"),
+    Measure("growth_non_demographic", "fraction", "point of delivery",
+            "Non-demographic growth from the year before (none in the base year)",
+            "stated, or (1 + table growth) / (1 + demographic_t) - 1", additive=False,
+            display="Non-demographic growth"),
+    Measure("qipp", "£k",
+            "required, planning_rule, target, identified, risk_adjusted, unidentified, "
+            "headroom_target, pipeline_target, pipeline, pipeline_cover",
+            "QIPP position of the year, cumulative against do nothing",
+            "required = max(0, control_total - do_nothing_surplus); planning_rule = rate * "
+            "allocation; target = the stated base-year target (or identified + a stated gap), "
+            "else required; identified = sum of the plan's scheme effects; unidentified = "
+            "max(target - identified, 0); headroom = headroom_rate * target; pipeline_target = "
+            "target + headroom; pipeline = sum of the pipeline schemes' effects (outside the "
+            "plan); pipeline_cover = identified + pipeline - pipeline_target", display="QIPP",
+            keep=("required", "target", "identified", "risk_adjusted", "unidentified")),
+    Measure("qipp_scheme", "£k", "scheme id", "A scheme's net saving against do nothing",
+            "share * (gross - investment) * phase, indexed with its lines; empty for a "
+            "described, uncosted pipeline item", display="QIPP scheme"),
+    Measure("qipp_status", "£k", "status", "Scheme savings by status",
+            "sum of qipp_scheme by status", display="QIPP by status"),
+    Measure("qipp_category", "£k", "service line", "Scheme savings by expenditure category",
+            "sum of qipp_scheme by category", display="QIPP by category"),
+    Measure("mental_health_investment", "£k", "planned, required, investment, shortfall",
+            "Mental health investment standard (000:L2673): the plan's mental health spend, "
+            "what the standard requires, and what the plan adds to meet it (costed in the plan "
+            "and as a solution line of negative value)", "required = planned last year * (1 + "
+            "programme allocation growth + uplift); investment = what lifts planned spend to "
+            "required, carried on (none for a plan stated year by year, taken as printed); "
+            "shortfall = max(0, required - planned)", display="Mental health investment standard"),
+    Measure("pc_bridge", "£k", ", ".join(BRIDGE_ITEMS),
+            "Primary care financial bridge (bridge years)",
+            "in_year = income - expenditure; future_model = workforce + estates + "
+            "other_enablers; end_state = in_year + future_model + baseline_funding + stf",
+            display="Primary care bridge"),
+    Measure("gp_access", "appointments/week", "do_nothing, each solution of the primary care "
+            "strategy, unallocated, do_something", "GP appointments a week demanded beyond "
+            "capacity across the footprint (its own years: the plan's, 000:L90), and what the "
+            "strategy's solutions close (000:L632-637)", "do_something = do_nothing - sum of "
+            "the solutions; solution_k = share_k * do_nothing * ramp", additive=False,
+            display="GP appointments a week beyond capacity"),
+    Measure("system_opportunity", "£k", "opportunity id, total_saving, total_investment",
+            "The STP's transformation opportunities across its footprint, as it sizes them "
+            "(000:L2532-2551), in the base year: beside the position, not in it",
+            "totals count a repeated opportunity once (duplicate_of)", additive=False,
+            display="System transformation opportunities"),
+    Measure("business_rule", "flag", "mental_health_investment, primary_care_growth, "
+            "community_growth, control_total", "Planning rule met (1) or not (0)",
+            "mental health growth >= programme allocation growth + uplift; primary care and "
+            "community growth >= allocation growth; plan surplus less its unidentified QIPP >= "
+            "control total (never met on unidentified savings)",
+            additive=False, display="Planning rule met"),
+]}
+
+
+def catalogue_markdown() -> str:
+    """The measure catalogue as a Markdown table (``docs/measures.md``)."""
+    lines = [
+        "# Measures in `results.csv`",
+        "",
+        "Generated from `ccgmodels.models.measures.MEASURES` (`ccgmodels catalogue`); do not "
+        "edit by hand. Columns: `scenario, org, year, measure, item, value, unit, kind`. "
+        "Sign: surplus positive, deficit negative; savings and solutions positive. Org "
+        "`footprint` is the sum of the organisations for measures marked additive (every item "
+        "any organisation reports, an organisation without it adding nothing). Monte Carlo: "
+        "the items kept for every run; a surplus also gets its chance of break-even.",
+        "",
+        "| measure | name | unit | items | definition | formula | additive | Monte Carlo |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for m in MEASURES.values():
+        mc = ("every item" if m.keep is None else ", ".join(i or "(the value)" for i in m.keep)
+              if m.keep else "")
+        lines.append(f"| `{m.name}` | {m.display} | {m.unit} | {m.items or '(none)'} | "
+                     f"{m.definition} | {m.formula} | {'yes' if m.additive else 'no'} | "
+                     f"{mc}{'; surplus' if m.surplus else ''} |")
+    return "\n".join(lines) + "\n"
