@@ -42,6 +42,11 @@ def read_tidy(path) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Measure:
+    """One measure of the results table, as the catalogue (``ccgmodels catalogue``) lists it:
+    its ``name``, ``unit``, the ``items`` it is broken into, its ``definition`` and
+    ``formula`` in words, and whether the footprint's value is the sum of the organisations'
+    (``additive``)."""
+
     name: str
     unit: str
     items: str
