@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (python3 3.11, pip, make):
 #   make reports   set up .venv, install, run the bundled scenarios into reports/
 #   make test      set up .venv with the dev extra, run the whole suite (notebooks included)
+#   make docs      build the documentation site into site/ (strict: any warning fails)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,7 +10,7 @@ DEVSTAMP := $(VENV)/.installed-dev
 LABSTAMP := $(VENV)/.installed-lab
 APPSTAMP := $(VENV)/.installed-app
 
-.PHONY: reports test quick browser libreoffice lab lint schema lock clean
+.PHONY: reports test quick browser libreoffice lab lint schema lock clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,7 @@ $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 	touch $@
 
 $(DEVSTAMP): pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,dask]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,dask,docs]'
 	touch $@ $(STAMP)
 
 $(LABSTAMP): pyproject.toml | $(BIN)/python
@@ -67,8 +68,13 @@ $(APPSTAMP): pyproject.toml | $(BIN)/python
 app: $(APPSTAMP)
 	$(BIN)/ccgmodels app
 
+# the documentation site (mkdocs.yml; docs/hooks.py generates the measure glossary and the
+# domain module pages): strict, so a broken link, a missing reference or docstring fails
+docs: $(DEVSTAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check ccgmodels tests benchmarks notebooks
+	$(BIN)/ruff check ccgmodels tests benchmarks notebooks docs
 
 # the quick inner loop (under a minute): everything but notebooks, batch reports, the browser,
 # dask, the command-line process tests and the generated workbook round trips
@@ -79,11 +85,12 @@ schema: $(STAMP)
 	$(BIN)/ccgmodels schema > ccgmodels/data/scenario.schema.json
 	$(BIN)/ccgmodels catalogue > docs/measures.md
 
-# requirements.lock: the exact versions of the environment make test builds (core, dev, dask, app)
+# requirements.lock: the exact versions of the environment make test builds (core, dev, dask,
+# docs, app)
 lock: $(DEVSTAMP)
 	$(BIN)/pip install --quiet -e '.[app]'
 	{ sed -n '1,3p' requirements.lock; $(BIN)/pip freeze --exclude-editable | grep -v '^ccgmodels'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf $(VENV) reports/*/ .pytest_cache
+	rm -rf $(VENV) reports/*/ .pytest_cache site

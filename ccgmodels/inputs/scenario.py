@@ -488,6 +488,15 @@ class Distribution(Strict):
 
 
 class Scenario(Strict):
+    """A scenario: every assumption one run of the model needs, validated and frozen.
+
+    Load one with :func:`~ccgmodels.inputs.loading.load_scenario` (a bundled name, a YAML file
+    or an assumptions workbook); change one with overrides (dotted paths), never in place.
+    Each field carries its description, unit and bounds (``ccgmodels schema`` prints them as
+    JSON Schema; the assumptions workbook shows them beside each row). Money is in £k, rates
+    are fractions, years are written ``"2019/20"``.
+    """
+
     name: Slug = Field(description="Scenario id; names its output folder")
     title: str = Field(description="Title printed on reports")
     description: str = Field("", description="What the scenario represents")
