@@ -264,3 +264,63 @@ def corpus() -> list[Case]:
         lambda f: ["report", "cpr_2019_20", "--out", str(f / "reports"), "--timeout", "-5"],
         "--timeout")
     return c
+
+
+# --- assumptions workbooks (issue 25: sheets lost without a word, slow refusals) -------------
+
+_BOOKS: dict[str, bytes] = {}
+
+
+def exported_book(folder: Path, name: str = "plan.xlsx",
+                  scenario: str = "mid_south_essex_system_2019_20") -> Path:
+    """The bundled ``scenario``'s assumptions workbook as ``folder/name`` (exported once, then
+    copied)."""
+    if scenario not in _BOOKS:
+        from ccgmodels.inputs.loading import load_scenario
+        from ccgmodels.outputs.book_export import export_book
+
+        tmp = folder / f".{scenario}.xlsx"
+        export_book(load_scenario(scenario), tmp)
+        _BOOKS[scenario] = tmp.read_bytes()
+        tmp.unlink()
+    return _write(folder, name, _BOOKS[scenario])
+
+
+def _sheet_part(path: Path, sheet: str) -> str:
+    """The zip entry of ``sheet`` in a workbook written by openpyxl (sheets in order)."""
+    import openpyxl
+
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+
+
+def padded_book(folder: Path, name: str, sheet: str, rows: int, cells: int = 1,
+                first_row: int = 1, step: int = 1) -> Path:
+    """An exported workbook whose ``sheet`` is replaced by ``rows`` rows of ``cells`` numbers
+    each (row numbers ``first_row``, ``first_row + step``, ...), written as a stream: a
+    million-row sheet, or a workbook that unpacks to hundreds of MiB."""
+    import zipfile
+
+    src = exported_book(folder, f".src_{name}")
+    part = _sheet_part(src, sheet)
+    out = folder / name
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(j + 1) for j in range(cells)]
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
+                                                      compresslevel=6) as zout:
+        for info in zin.infolist():
+            if info.filename != part:
+                zout.writestr(info, zin.read(info.filename))
+                continue
+            with zout.open(part, "w", force_zip64=True) as fh:
+                fh.write(f'<worksheet xmlns="{ns}"><sheetData>'.encode())
+                for i in range(rows):
+                    r = first_row + i * step
+                    fh.write((f'<row r="{r}">' + "".join(
+                        f'<c r="{c}{r}"><v>{(r + j) % 9973}</v></c>'
+                        for j, c in enumerate(letters)) + "</row>").encode())
+                fh.write(b"</sheetData></worksheet>")
+    src.unlink()
+    return out

@@ -57,7 +57,7 @@ class _Writer:
         self.sources: dict[str, str] = dict(data.get("sources") or {})
         self.years = span(data["base_year"], data["end_year"])
         self.lists: dict[str, str] = {}
-        self.validations: dict[str, Any] = {}
+        self.validations: dict[tuple, tuple[Any, list[str]]] = {}  # (list, cells) by sheet
         self._styles: dict[tuple, Any] = {}
 
     # -- cells --------------------------------------------------------------------------
@@ -99,8 +99,8 @@ class _Writer:
                                 errorTitle="Not in the list",
                                 error=f"Choose one of the {name.replace('_', ' ')} values")
             ws.add_data_validation(dv)
-            self.validations[key] = dv
-        self.validations[key].add(ref)
+            self.validations[key] = (dv, [])
+        self.validations[key][1].append(ref)  # set once at the end: each add scans them all
 
     def _list(self, name: str, values: list) -> str:
         from openpyxl.utils import get_column_letter
@@ -277,10 +277,23 @@ class _Writer:
         ws = self.sheet(table.sheet, headers, f"{table.sheet}: {self.title}")
         _text(ws, 2, 1, table.title)
         col = {h: i for i, h in enumerate(headers, start=1)}
-        r = HEAD
+        r, stated = HEAD, set()
         for path, key, org, rec in self.items(table):
             r += 1
+            stated.add(org)
             self.record_row(ws, r, col, layout, table, path, key, org, rec)
+        ccgs = [o["id"] for o in self.data["organisations"] if o.get("kind") == "ccg"]
+        for org in (ccgs if table.owned else [None]) if table.collection != "organisations" \
+                else []:
+            if org not in stated:  # a register with no rows says so: never an empty sheet
+                r += 1
+                first = next(h for h, column, _ in layout if column.path != "@org")
+                for h, c in col.items():
+                    derived = h in extra or h in ("Source", "Assumption?")
+                    self.cell(ws, r, c, org if h == L.ORG else L.NONE if h == first else None,
+                              "derived" if derived else "input")
+                self.cell(ws, r, col[L.NOTE], "None: to add some, replace this row with "
+                          "them", "input")
         for _ in range(SPARE):
             r += 1
             for h, c in col.items():
@@ -367,8 +380,7 @@ class _Writer:
         self.cell(ws, r, col[L.NOTE], note, "input")
 
 
-def _text(ws, row: int, col: int, value: Any):
-    """Cell (``row``, ``col``) of ``ws`` holding ``value``, text kept as text, unstyled."""
+def _text(ws, row: int, col: int, value: Any):  # an unstyled cell, its text kept as text
     return keep_text(ws.cell(row=row, column=col, value=value))
 
 
@@ -385,13 +397,11 @@ def _protect(ws) -> None:
 
 def _font(**kw):
     from openpyxl.styles import Font
-
     return Font(**kw)
 
 
 def _letter(c: int) -> str:
     from openpyxl.utils import get_column_letter
-
     return get_column_letter(c)
 
 
@@ -414,8 +424,6 @@ def _get(node: Any, parts: list[str]) -> Any:
         else:
             return None
     return node
-
-
 
 
 def _cover(w: _Writer, note: str) -> None:
@@ -471,6 +479,9 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
         else:
             w.params(sheet)
     _cover(w, note)
+    from openpyxl.worksheet.cell_range import MultiCellRange
+    for dv, refs in w.validations.values():
+        dv.sqref = MultiCellRange(" ".join(refs))
     if "Lists" in w.book.sheetnames:
         w.book.move_sheet("Lists", len(w.book.sheetnames))
     w.book.calculation.fullCalcOnLoad = True
