@@ -28,6 +28,15 @@ from . import limits
 
 Row = tuple[str, Any, str]  # (sheet and cell, value, message), as book_import's
 
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+#: the value of a problem that has none to show (a missing sheet, an empty cell)
+ABSENT = _Absent()
+
 #: the unpacked XML read at a time [bytes]
 CHUNK = 1 << 20
 #: the most of a small part (the workbook's list of sheets, its relationships) read [bytes]
@@ -131,8 +140,6 @@ def size_problems(path: Path, size: int) -> list[Row]:
     zipfile.BadZipFile, OSError
         When the file is not a zip that can be read (the caller says so).
     """
-    from .book_import import ABSENT
-
     if size > limits.MAX_BOOK_BYTES:
         return [("", ABSENT, f"is {size:,} bytes: an assumptions workbook is at most "
                  f"{limits.MAX_BOOK_BYTES:,} (limits.MAX_BOOK_BYTES)")]
@@ -212,8 +219,6 @@ def structure_problems(reader) -> list[Row]:
     import difflib
 
     from . import book_layout as L
-    from .book_import import ABSENT
-
     names = list(reader.book.sheetnames)
     needed = [s for s in L.SHEETS if s != "Cover"]
     others = [s for s in names if s not in needed]

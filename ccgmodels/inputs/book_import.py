@@ -23,20 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from . import book_layout as L
+from .book_checks import ABSENT, size_problems, structure_problems
 from .limits import printable
 
 #: rows scanned for a sheet's header row
 HEADER_SCAN = 12
 
 
-class _Absent:
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-#: the value of a problem that has none to show (a missing sheet, an empty cell)
-ABSENT = _Absent()
-_ABSENT = ABSENT
+_ABSENT = ABSENT  # the value of a problem that has none to show
 Row = tuple[str, Any, str]  # (sheet and cell, value, message)
 
 
@@ -404,8 +398,6 @@ def _open(path: Path):
 
     import openpyxl
 
-    from .book_checks import size_problems
-
     try:
         too_big = size_problems(path, st.st_size)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -446,8 +438,6 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
     finally:
         for book in books:
             book.close()
-    from .book_checks import structure_problems
-
     structure = structure_problems(reader)  # a sheet, column or register lost: nothing else
     if structure:
         return None, {}, structure
