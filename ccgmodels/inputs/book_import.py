@@ -98,6 +98,8 @@ class _Reader:
         if found is None:
             return
         top, heads, rows = found
+        if any(h not in heads for h in (L.ORG, L.FIELD, L.VALUE)):
+            return  # not read: book_checks.structure_problems names the column
         years = [h for h in heads if _is_year(h)]
         for r, row in enumerate(rows, start=top + 1):
             def at(header: str, row=row) -> Any:
