@@ -12,7 +12,7 @@ traceback          a Python traceback printed
 wrongly accepted   exit 0: the input was taken
 other              any other outcome (exit 1, or exit 2 without the expected words)
 
-Run: ``.venv/bin/python benchmarks/hostile_corpus.py [--code DIR] [--timeout 20] [-v]``;
+Run: ``.venv/bin/python benchmarks/hostile_corpus.py [--code DIR] [--timeout 20] [--kind K] [-v]``;
 ``--code`` puts another checkout's package first on ``PYTHONPATH`` (e.g. the code before the
 fix, from ``git archive``) to count the same corpus against it.
 """
@@ -53,11 +53,15 @@ def main() -> int:
     ap.add_argument("--code", default=str(ROOT), help="checkout whose package is run")
     ap.add_argument("--timeout", type=float, default=20.0, help="seconds before a hang [s]")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every case")
+    ap.add_argument("--kind", action="append", default=[],
+                    help="only the cases of this kind (repeatable), e.g. 'workbook sheet'")
     args = ap.parse_args()
     env = {**os.environ, "PYTHONPATH": str(Path(args.code).resolve())}
     counts: Counter = Counter()
     worst = 0.0
     for case in corpus():
+        if args.kind and case.kind not in args.kind:
+            continue
         with tempfile.TemporaryDirectory(prefix="ccg-hostile-") as tmp:
             folder = Path(tmp)
             (folder / "cwd").mkdir()

@@ -211,15 +211,13 @@ def needed_columns(sheet: str, years: list[str]) -> list[str]:
     return [L.ORG, L.FIELD, L.VALUE, *years]
 
 
-def structure_problems(reader) -> list[Row]:
-    """Every way the workbook read by ``reader`` (a :class:`ccgmodels.inputs.book_import.
-    _Reader` that has read every sheet) departs from the layout, as ``(sheet and cell, value,
-    message)`` rows: a sheet missing or renamed, a header row or column missing, a register
-    with no rows and no row saying it has none, or one saying so beside rows."""
+def missing_sheets(names: list[str]) -> list[Row]:
+    """A problem for each sheet of the layout not among the workbook's sheet ``names`` (a
+    sheet renamed or deleted), each naming it, and the renamed sheet where one looks like it."""
     import difflib
 
     from . import book_layout as L
-    names = list(reader.book.sheetnames)
+
     needed = [s for s in L.SHEETS if s != "Cover"]
     others = [s for s in names if s not in needed]
     out: list[Row] = []
@@ -232,8 +230,20 @@ def structure_problems(reader) -> list[Row]:
             f" (renamed {hint[0]!r}?)" if hint else "") + ": every sheet of the layout is "
             "needed, under its own name, so that none of its assumptions is lost (the workbook "
             f"has {', '.join(names)})"))
-    out += reader.layout
+    return out
+
+
+def structure_problems(reader) -> list[Row]:
+    """Every way the workbook read by ``reader`` (a :class:`ccgmodels.inputs.book_import.
+    _Reader` that has read every sheet) departs from the layout, as ``(sheet and cell, value,
+    message)`` rows: a sheet missing or renamed (:func:`missing_sheets`), a header row or
+    column missing, a register with no rows and no row saying it has none, or one saying so
+    beside rows."""
+    from . import book_layout as L
+
+    out = missing_sheets(reader.book.sheetnames) + reader.layout
     years = _years(reader.top)
+    needed = [s for s in L.SHEETS if s != "Cover"]
     for sheet in needed:
         if sheet not in reader.heads:
             continue

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import book_layout as L
-from .book_checks import ABSENT, size_problems, structure_problems
+from .book_checks import ABSENT, missing_sheets, size_problems, structure_problems
 from .limits import printable
 
 #: rows scanned for a sheet's header row
@@ -430,6 +430,11 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
     books, problems = _open(Path(path))
     if books is None:
         return None, {}, problems
+    missing = missing_sheets(books[0].sheetnames)  # known at once: nothing else is read
+    if missing:
+        for book in books:
+            book.close()
+        return None, {}, missing
     reader = _Reader(*books)
     try:
         reader.records(L.TABLES["Organisations"])
