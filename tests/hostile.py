@@ -392,4 +392,176 @@ def corpus() -> list[Case]:
     add("negative --timeout", "option",
         lambda f: ["report", "cpr_2019_20", "--out", str(f / "reports"), "--timeout", "-5"],
         "--timeout")
+    workbook_cases(add)
     return c
+
+
+# --- assumptions workbooks (issue 25: sheets lost without a word, slow refusals) -------------
+
+_BOOKS: dict[str, bytes] = {}
+
+
+def exported_book(folder: Path, name: str = "plan.xlsx",
+                  scenario: str = "mid_south_essex_system_2019_20") -> Path:
+    """The bundled ``scenario``'s assumptions workbook as ``folder/name`` (exported once, then
+    copied)."""
+    if scenario not in _BOOKS:
+        from ccgmodels.inputs.loading import load_scenario
+        from ccgmodels.outputs.book_export import export_book
+
+        tmp = folder / f".{scenario}.xlsx"
+        export_book(load_scenario(scenario), tmp)
+        _BOOKS[scenario] = tmp.read_bytes()
+        tmp.unlink()
+    return _write(folder, name, _BOOKS[scenario])
+
+
+def _sheet_part(path: Path, sheet: str) -> str:
+    """The zip entry of ``sheet`` in a workbook written by openpyxl (sheets in order)."""
+    import openpyxl
+
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+
+
+def sheet_book(folder: Path, name: str, sheet: str, body) -> Path:
+    """An exported workbook whose ``sheet`` XML holds the byte strings of ``body`` (an
+    iterable) as its sheet data, written as a stream."""
+    import zipfile
+
+    src = exported_book(folder, f".src_{name}")
+    part = _sheet_part(src, sheet)
+    out = folder / name
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
+                                                      compresslevel=6) as zout:
+        for info in zin.infolist():
+            if info.filename != part:
+                zout.writestr(info, zin.read(info.filename))
+                continue
+            with zout.open(part, "w", force_zip64=True) as fh:
+                fh.write(f'<worksheet xmlns="{ns}"><sheetData>'.encode())
+                for chunk in body:
+                    fh.write(chunk)
+                fh.write(b"</sheetData></worksheet>")
+    src.unlink()
+    return out
+
+
+def padded_book(folder: Path, name: str, sheet: str, rows: int, cells: int = 1,
+                first_row: int = 1, step: int = 1) -> Path:
+    """An exported workbook whose ``sheet`` is replaced by ``rows`` rows of ``cells`` numbers
+    each (row numbers ``first_row``, ``first_row + step``, ...): a million-row sheet, or a
+    workbook that unpacks to hundreds of MiB."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(j + 1) for j in range(cells)]
+
+    def body():
+        for i in range(rows):
+            r = first_row + i * step
+            yield (f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{(r + j) % 9973}</v></c>'
+                                              for j, c in enumerate(letters))
+                   + "</row>").encode()
+
+    return sheet_book(folder, name, sheet, body())
+
+
+def _book_case(folder: Path, name: str, change) -> list[str]:
+    """``validate`` of mid_south_essex's exported workbook changed by ``change(book)``."""
+    import openpyxl
+
+    path = exported_book(folder, name)
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(path)
+    return ["validate", str(path)]
+
+
+def _empty(sheet: str, first: str | None = None):
+    """A change emptying the register ``sheet`` (of organisation ``first``'s rows only)."""
+    def change(book):
+        ws = book[sheet]
+        for r in reversed(range(5, ws.max_row + 1)):
+            if first is None or ws.cell(r, 1).value == first:
+                ws.delete_rows(r)
+    return change
+
+
+def _delete(*sheets):
+    def change(book):
+        for s in sheets:
+            del book[s]
+    return change
+
+
+def _rename(old, new):
+    def change(book):
+        book[old].title = new
+    return change
+
+
+def _delete_col(sheet, col):
+    def change(book):
+        book[sheet].delete_cols(col)
+    return change
+
+
+def workbook_cases(add) -> None:
+    """The assumptions workbook's cases (issue 25): a sheet, column or register lost, and a
+    workbook past its size limits, each refused by name before its values (exit 2)."""
+    sheet = "workbook sheet"
+    add("QIPP and Sources deleted", sheet,
+        lambda f: _book_case(f, "no_qipp.xlsx", _delete("QIPP", "Sources")),
+        "no_qipp.xlsx", "sheet 'QIPP' is missing", "sheet 'Sources' is missing")
+    add("Solutions renamed", sheet,
+        lambda f: _book_case(f, "renamed.xlsx", _rename("Solutions", "Solutions (2)")),
+        "renamed.xlsx", "sheet 'Solutions' is missing", "renamed 'Solutions (2)'")
+    for name in ("Uncertainty", "Scenario", "Organisations", "Providers", "Councils",
+                 "System opportunities"):
+        add(f"{name} deleted", sheet,
+            lambda f, n=name: _book_case(f, f"no_{n[:5]}.xlsx", _delete(n)),
+            f"no_{name[:5]}.xlsx", f"sheet {name!r} is missing")
+    add("a register emptied (Uncertainty)", sheet,
+        lambda f: _book_case(f, "empty_unc.xlsx", _empty("Uncertainty")),
+        "empty_unc.xlsx", "Uncertainty!A5: no rows", "(none)")
+    add("one commissioner's schemes deleted", sheet,
+        lambda f: _book_case(f, "empty_qipp.xlsx", _empty("QIPP", "cpr_ccg")),
+        "empty_qipp.xlsx", "QIPP!A5: no rows for commissioner 'cpr_ccg'")
+    add("a column deleted (QIPP Investment line)", sheet,
+        lambda f: _book_case(f, "no_col.xlsx", _delete_col("QIPP", 7)),
+        "no_col.xlsx", "QIPP!A4: the header row lacks 'Investment line'")
+    add("a year column deleted (Plan 2021/22)", sheet,
+        lambda f: _book_case(f, "no_year.xlsx", _delete_col("Plan", 9)),
+        "no_year.xlsx", "Plan!A4: the header row lacks '2021/22'")
+    add("the Field column deleted (Scenario)", sheet,
+        lambda f: _book_case(f, "no_field.xlsx", _delete_col("Scenario", 2)),
+        "no_field.xlsx", "Scenario!A4: the header row lacks 'Field'")
+    add("a header row deleted (Sources)", sheet,
+        lambda f: _book_case(f, "no_head.xlsx", lambda b: b["Sources"].delete_rows(4)),
+        "no_head.xlsx", "Sources!A1: no header row")
+    size = "workbook size"
+    add("60,000 rows", size,
+        lambda f: ["validate", str(padded_book(f, "rows.xlsx", "Sources", 60_000))],
+        "rows.xlsx", "Sources: has", "limits.MAX_BOOK_ROWS")
+    add("one cell at row 1,000,000", size,
+        lambda f: ["validate", str(padded_book(f, "far.xlsx", "Sources", 1, 1, 1_000_000))],
+        "far.xlsx", "Sources: has 1,000,000 rows", "limits.MAX_BOOK_ROWS")
+    add("a cell in column XFD", size,
+        lambda f: ["validate", str(sheet_book(f, "wide.xlsx", "Sources",
+                                              [b'<row r="1"><c r="XFD1"><v>1</v></c></row>']))],
+        "wide.xlsx", "Sources: uses column 16,384", "limits.MAX_BOOK_COLUMNS")
+    add("1,040,000 empty cells", size,
+        lambda f: ["validate", str(sheet_book(f, "cells.xlsx", "Sources",
+                                              (b"<row>" + b"<c/>" * 26 + b"</row>"
+                                               for _ in range(40_000))))],
+        "cells.xlsx", "limits.MAX_BOOK_CELLS")
+    add("70 MiB of spaces in a sheet", size,
+        lambda f: ["validate", str(sheet_book(f, "spaces.xlsx", "Sources",
+                                              (b" " * (1 << 20) for _ in range(70))))],
+        "spaces.xlsx", "unpacks to", "limits.MAX_BOOK_UNPACKED")
+    add("namespaced rows (x:row)", size,
+        lambda f: ["validate", str(sheet_book(f, "ns.xlsx", "Sources",
+                                              (f'<x:row r="{i}"/>'.encode()
+                                               for i in range(1, 60_002))))],
+        "ns.xlsx", "Sources: has", "limits.MAX_BOOK_ROWS")

@@ -23,27 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from . import book_layout as L
+from .book_checks import ABSENT, missing_sheets, size_problems, structure_problems
 from .limits import printable
 
-#: the largest workbook read [bytes]; a scenario's assumptions fill a few hundred kB
-MAX_BOOK_BYTES = 20 << 20
-#: the most its zip may unpack to [bytes], so that a small file cannot fill the memory
-MAX_BOOK_UNPACKED = 200 << 20
-#: the most rows and columns a sheet may have (a footprint's schemes and sources fit in a few
-#: hundred rows; a sheet pasted below a million blank rows is refused, not read)
-MAX_ROWS, MAX_COLUMNS = 20_000, 200
 #: rows scanned for a sheet's header row
 HEADER_SCAN = 12
 
 
-class _Absent:
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-#: the value of a problem that has none to show (a missing sheet, an empty cell)
-ABSENT = _Absent()
-_ABSENT = ABSENT
+_ABSENT = ABSENT  # the value of a problem that has none to show
 Row = tuple[str, Any, str]  # (sheet and cell, value, message)
 
 
@@ -59,6 +46,13 @@ class _Reader:
         self.top: dict[str, Any] = {}
         self.orgs: list[dict] = []
         self.kinds: dict[str, str] = {}
+        # the layout as found, for book_checks.structure_problems: each sheet's header row
+        # and headers, the rows of each register by owner (a commissioner's id, or "") and
+        # its rows that say it has none; problems of the layout itself
+        self.heads: dict[str, tuple[int, dict[str, int]]] = {}
+        self.owners: dict[str, dict[str, int]] = {}
+        self.nones: dict[str, dict[str, str]] = {}
+        self.layout: list[Row] = []
 
     # -- bookkeeping --------------------------------------------------------------------
 
@@ -78,17 +72,9 @@ class _Reader:
     def header(self, sheet: str, first: str):
         """``(header row number, {header: column number}, rows below)`` of a sheet, or None
         when the sheet is absent (a problem if it is required)."""
-        if sheet not in self.book.sheetnames:
-            if sheet in ("Scenario", "Organisations"):
-                self.problem(sheet, "", _ABSENT, f"sheet {sheet!r} is missing (the workbook "
-                             f"has {', '.join(self.book.sheetnames)})")
+        if sheet not in self.book.sheetnames:  # book_checks.structure_problems says so
             return None
-        ws = self.book[sheet]
-        if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
-            self.problem(sheet, "", _ABSENT, f"has {ws.max_row:,} rows and {ws.max_column:,} "
-                         f"columns: a sheet of assumptions has at most {MAX_ROWS:,} rows and "
-                         f"{MAX_COLUMNS:,} columns")
-            return None
+        ws = self.book[sheet]  # its rows and columns are within the limits (book_checks)
         rows = list(ws.iter_rows(values_only=True))
         if self.formulas is not None:  # a formula with no saved value shows as its formula
             typed = list(self.formulas[sheet].iter_rows(values_only=True))
@@ -101,9 +87,10 @@ class _Reader:
                 for c, v in enumerate(row, start=1):
                     if isinstance(v, str) and v.strip():
                         heads.setdefault(v.strip(), c)
+                self.heads[sheet] = (r, heads)
                 return r, heads, rows[r:]
-        self.problem(f"{sheet}!A1", "", _ABSENT, f"no header row starting {first!r} in the "
-                     f"first {HEADER_SCAN} rows: the sheet's layout was changed")
+        self.layout.append((f"{sheet}!A1", _ABSENT, f"no header row starting {first!r} in the "
+                            f"first {HEADER_SCAN} rows: the sheet's layout was changed"))
         return None
 
     def params(self, sheet: str) -> None:
@@ -111,6 +98,8 @@ class _Reader:
         if found is None:
             return
         top, heads, rows = found
+        if any(h not in heads for h in (L.ORG, L.FIELD, L.VALUE)):
+            return  # not read: book_checks.structure_problems names the column
         years = [h for h in heads if _is_year(h)]
         for r, row in enumerate(rows, start=top + 1):
             def at(header: str, row=row) -> Any:
@@ -224,6 +213,17 @@ class _Reader:
         cells = {h: (row[c - 1] if c - 1 < len(row) else None) for h, c, *_ in layout}
         if all(L.read_cell(v, "text") is L.BLANK for v in cells.values()):
             return
+        owner = next((L.read_cell(cells[h], "text") for h, _, col, _ in layout
+                      if col.path == "@org"), "") if table.owned else ""
+        owner = owner if isinstance(owner, str) else str(owner)
+        counts = self.owners.setdefault(sheet, {})
+        counts[owner] = counts.get(owner, 0) + 1
+        first = next(((h, c) for h, c, col, _ in layout if col.path != "@org"), None)
+        if first and _says_none(cells[first[0]]) and all(
+                L.read_cell(v, "text") is L.BLANK for h, v in cells.items()
+                if h not in (first[0], L.ORG)):
+            self.nones.setdefault(sheet, {})[owner] = ref(first[1])
+            return  # a register empty by choice: nothing to read
         unsaved = [(c, cells[h]) for h, c, *_ in layout if _is_formula(cells[h])]
         if unsaved:
             self.problem(ref(unsaved[0][0]), "", unsaved[0][1], UNSAVED)
@@ -316,6 +316,12 @@ UNSAVED = ("a formula with no saved value (the workbook was last written by a pr
            "does not calculate): open and save it in Excel or LibreOffice, or type the number")
 
 
+def _says_none(value: Any) -> bool:
+    """Whether a register's first cell says it has no rows (:data:`L.NONE`, or plain none)."""
+    text = L.read_cell(value, "text")
+    return isinstance(text, str) and text.lower() in (L.NONE, L.NONE.strip("()"))
+
+
 class _Unsaved(str):
     """The text of a formula whose value the workbook does not hold."""
 
@@ -390,26 +396,28 @@ def _open(path: Path):
         return None, [("", ABSENT, f"cannot be read: {exc.strerror}")]
     if not stat.S_ISREG(st.st_mode):
         return None, [("", ABSENT, "is not a regular file: a workbook is an .xlsx file")]
-    if st.st_size > MAX_BOOK_BYTES:
-        return None, [("", ABSENT, f"is {st.st_size:,} bytes: an assumptions workbook is at "
-                       f"most {MAX_BOOK_BYTES:,}")]
     import zipfile
 
     import openpyxl
 
     try:
-        with zipfile.ZipFile(path) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
+        too_big = size_problems(path, st.st_size)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         return None, [("", ABSENT, "is not an Excel workbook (.xlsx) that can be read: "
                        f"{type(exc).__name__}: {printable(str(exc))[:120]}")]
-    if unpacked > MAX_BOOK_UNPACKED:
-        return None, [("", ABSENT, f"unpacks to {unpacked:,} bytes: an assumptions workbook "
-                       f"is at most {MAX_BOOK_UNPACKED:,} (an .xlsx is a zip file)")]
-    try:
-        return (openpyxl.load_workbook(path, data_only=True),
-                openpyxl.load_workbook(path, data_only=False)), []
+    if too_big:
+        return None, too_big
+    books = []
+    try:  # read only: streamed, each sheet's rows as its XML has them (its stated size unused)
+        for values in (True, False):
+            books.append(openpyxl.load_workbook(path, read_only=True, data_only=values))
+            for ws in books[-1].worksheets:
+                if hasattr(ws, "reset_dimensions"):
+                    ws.reset_dimensions()
+        return tuple(books), []
     except Exception as exc:  # noqa: BLE001 - zip, XML or openpyxl errors alike
+        for book in books:
+            book.close()
         return None, [("", ABSENT, "is not an Excel workbook (.xlsx) that can be read: "
                        f"{type(exc).__name__}: {printable(str(exc))[:120]}")]
 
@@ -422,12 +430,24 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
     books, problems = _open(Path(path))
     if books is None:
         return None, {}, problems
+    missing = missing_sheets(books[0].sheetnames)  # known at once: nothing else is read
+    if missing:
+        for book in books:
+            book.close()
+        return None, {}, missing
     reader = _Reader(*books)
-    reader.records(L.TABLES["Organisations"])
-    for sheet in L.PARAM_SHEETS:
-        reader.params(sheet)
-    for sheet in L.RECORD_SHEETS:
-        reader.records(L.TABLES[sheet])
+    try:
+        reader.records(L.TABLES["Organisations"])
+        for sheet in L.PARAM_SHEETS:
+            reader.params(sheet)
+        for sheet in L.RECORD_SHEETS:
+            reader.records(L.TABLES[sheet])
+    finally:
+        for book in books:
+            book.close()
+    structure = structure_problems(reader)  # a sheet, column or register lost: nothing else
+    if structure:
+        return None, {}, structure
     data = {**reader.top, "organisations": reader.orgs}
     return data, reader.cells, reader.problems
 

@@ -373,6 +373,9 @@ SHEETS = ("Cover", "Scenario", "Organisations", "Allocations", "Plan", "Demand",
 RECORD_SHEETS = tuple(s for s in SHEETS if s in TABLES and s != "Organisations")
 AGE_MIX = "Age mix"
 NOTE = "Note"
+#: the first cell of a register's row that says it has no rows (a commissioner with no QIPP
+#: schemes, a scenario with no ranges): an empty register is written, never a missing sheet
+NONE = "(none)"
 ORG = "Organisation"
 FIELD = "Field"
 

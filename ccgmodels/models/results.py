@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..inputs.celltext import FORMULA_START, QUOTE, csv_read, csv_text
 from ..inputs.vocab import FOOTPRINT
 from .measures import MEASURES
 
@@ -28,15 +29,41 @@ KEY_COLUMNS = ["scenario", "org", "year", "measure", "item", "unit", "kind"]
 
 
 def write_tidy(df: pd.DataFrame, path, columns: list[str] | None = None) -> None:
-    """Write a tidy table as ``results.csv`` is written: ``columns`` (default all), 6 decimals.
-    """
-    (df if columns is None else df[columns]).to_csv(path, index=False, float_format="%.6f")
+    """Write a tidy table as ``results.csv`` is written: ``columns`` (default all), 6 decimals,
+    each text field that a spreadsheet would run as a formula quoted
+    (:func:`ccgmodels.inputs.celltext.csv_text`; :func:`read_tidy` gives it back)."""
+    frame = df if columns is None else df[columns]
+    quoted = {}
+    for col in frame.columns:
+        if _is_text(frame[col]):
+            texts = frame[col]
+            if _quoted(texts, (*FORMULA_START, QUOTE)).any():
+                quoted[col] = texts.map(csv_text)
+    if quoted:  # a copy only when a field needs it
+        frame = frame.assign(**quoted)
+    frame.to_csv(path, index=False, float_format="%.6f")
+
+
+def _is_text(column: pd.Series) -> bool:
+    """Whether a column may hold text (object, or pandas's own string dtype)."""
+    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+
+
+def _quoted(texts: pd.Series, starts: tuple[str, ...]) -> pd.Series:
+    """Whether each value is text starting with one of ``starts`` (anything else: False)."""
+    return texts.map(lambda v: isinstance(v, str) and v.startswith(starts)).astype(bool)
 
 
 def read_tidy(path) -> pd.DataFrame:
-    """A tidy ``results.csv`` or ``uncertainty.csv``, years and items as text ("" for none)."""
-    df = pd.read_csv(path, dtype={"year": str, "item": str, "org": str, "measure": str,
-                                  "kind": str})
+    """A tidy ``results.csv`` or ``uncertainty.csv``, years and items as text ("" for none),
+    as :func:`write_tidy` was given it (the text it quoted unquoted)."""
+    df = pd.read_csv(path, dtype={"scenario": str, "year": str, "item": str, "org": str,
+                                  "measure": str, "unit": str, "kind": str})
+    for col in df.columns:
+        if _is_text(df[col]):
+            quoted = _quoted(df[col], (QUOTE,))
+            if quoted.any():
+                df.loc[quoted, col] = df.loc[quoted, col].map(csv_read)
     df["item"] = df["item"].fillna("")
     return df
 

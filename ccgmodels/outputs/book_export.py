@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs import book_layout as L
+from ..inputs.celltext import keep_text
 from ..inputs.years import format_year, span, start_of
 
 HEAD = 4  # the header row of every table
@@ -56,15 +57,19 @@ class _Writer:
         self.sources: dict[str, str] = dict(data.get("sources") or {})
         self.years = span(data["base_year"], data["end_year"])
         self.lists: dict[str, str] = {}
-        self.validations: dict[str, Any] = {}
+        self.validations: dict[tuple, tuple[Any, list[str]]] = {}  # (list, cells) by sheet
         self._styles: dict[tuple, Any] = {}
 
     # -- cells --------------------------------------------------------------------------
 
-    def cell(self, ws, row: int, col: int, value: Any, kind: str, scalar: str = "text"):
-        c = ws.cell(row=row, column=col, value=value)
-        if kind == "input" and isinstance(value, str) and value.startswith("="):
-            c.data_type = "s"  # text that only looks like a formula (a name "=A1") stays text
+    def cell(self, ws, row: int, col: int, value: Any, kind: str, scalar: str = "text",
+             formula: bool = False):
+        """Cell (``row``, ``col``) of ``ws`` holding ``value``, styled as a ``kind`` cell of a
+        ``scalar``: text stays text (a name ``=A1`` is not a formula) unless ``formula``, the
+        workbook's own worked-out cells."""
+        c = ws.cell(row, col, value)
+        if not formula:
+            keep_text(c)
         c._style = copy(self._style_of(c, kind, scalar))
         return c
 
@@ -94,8 +99,8 @@ class _Writer:
                                 errorTitle="Not in the list",
                                 error=f"Choose one of the {name.replace('_', ' ')} values")
             ws.add_data_validation(dv)
-            self.validations[key] = dv
-        self.validations[key].add(ref)
+            self.validations[key] = (dv, [])
+        self.validations[key][1].append(ref)  # set once at the end: each add scans them all
 
     def _list(self, name: str, values: list) -> str:
         from openpyxl.utils import get_column_letter
@@ -106,9 +111,9 @@ class _Writer:
             ws = self.book.create_sheet("Lists")
             ws.sheet_state = "hidden"
         col = len(self.lists) + 1
-        ws.cell(row=1, column=col, value=name)
+        _text(ws, 1, col, name)
         for i, v in enumerate(values, start=2):
-            ws.cell(row=i, column=col, value=L.write_cell(v, "text"))
+            _text(ws, i, col, L.write_cell(v, "text"))
         letter = get_column_letter(col)
         ref = f"Lists!${letter}$2:${letter}${len(values) + 1}"
         self.book.defined_names[f"list_{name}"] = DefinedName(f"list_{name}", attr_text=ref)
@@ -130,20 +135,20 @@ class _Writer:
 
         key = self.source_key(path).replace('"', '""')  # a quote inside a formula's text
         self.cell(ws, row, col, f'=IFERROR(INDEX(Sources!$B${HEAD + 1}:$B${LAST},MATCH("{key}",'
-                  f'Sources!$A${HEAD + 1}:$A${LAST},0)),"")', "derived")
+                  f'Sources!$A${HEAD + 1}:$A${LAST},0)),"")', "derived", formula=True)
         ref = f"{get_column_letter(col)}{row}"
         self.cell(ws, row, col + 1, f'=IF(ISNUMBER(SEARCH("ASSUMPTION",{ref})),"ASSUMPTION",'
-                  '"")', "derived")
+                  '"")', "derived", formula=True)
 
     # -- sheets -------------------------------------------------------------------------
 
     def sheet(self, name: str, headers: list[str], title: str):
         ws = self.book.create_sheet(name)
-        ws.cell(row=1, column=1, value=title).font = _font(bold=True, size=13)
-        ws.cell(row=2, column=1, value=L.SHEET_NOTES.get(name, ""))
+        _text(ws, 1, 1, title).font = _font(bold=True, size=13)
+        _text(ws, 2, 1, L.SHEET_NOTES.get(name, ""))
         fill, font = self.st["header"]
         for c, h in enumerate(headers, start=1):
-            cell = ws.cell(row=HEAD, column=c, value=h)
+            cell = _text(ws, HEAD, c, h)
             cell.fill, cell.font, cell.border = fill, font, self.st["border"]
             cell.alignment = self.st["wrap"]
         from openpyxl.utils import get_column_letter
@@ -270,12 +275,25 @@ class _Writer:
         headers = [h for h, _, _ in layout] + extra + (["Source", "Assumption?"] if sourced
                                                        else []) + [L.NOTE]
         ws = self.sheet(table.sheet, headers, f"{table.sheet}: {self.title}")
-        ws.cell(row=2, column=1, value=table.title)
+        _text(ws, 2, 1, table.title)
         col = {h: i for i, h in enumerate(headers, start=1)}
-        r = HEAD
+        r, stated = HEAD, set()
         for path, key, org, rec in self.items(table):
             r += 1
+            stated.add(org)
             self.record_row(ws, r, col, layout, table, path, key, org, rec)
+        ccgs = [o["id"] for o in self.data["organisations"] if o.get("kind") == "ccg"]
+        for org in (ccgs if table.owned else [None]) if table.collection != "organisations" \
+                else []:
+            if org not in stated:  # a register with no rows says so: never an empty sheet
+                r += 1
+                first = next(h for h, column, _ in layout if column.path != "@org")
+                for h, c in col.items():
+                    derived = h in extra or h in ("Source", "Assumption?")
+                    self.cell(ws, r, c, org if h == L.ORG else L.NONE if h == first else None,
+                              "derived" if derived else "input")
+                self.cell(ws, r, col[L.NOTE], "None: to add some, replace this row with "
+                          "them", "input")
         for _ in range(SPARE):
             r += 1
             for h, c in col.items():
@@ -284,10 +302,10 @@ class _Writer:
         self.table(ws, len(headers), r)
         for h in extra:  # a worked-out money column gets its total above the table
             if "saving" in h:
-                ws.cell(row=3, column=col[h] - 1, value="Total [£k]").font = _font(bold=True)
+                _text(ws, 3, col[h] - 1, "Total [£k]").font = _font(bold=True)
                 letter = _letter(col[h])
                 self.cell(ws, 3, col[h], f"=SUM({letter}{HEAD + 1}:{letter}{r})", "derived",
-                          "money")
+                          "money", formula=True)
 
     def items(self, table: L.Table):
         """``(dotted path, key, organisation id, record)`` of each record, in order."""
@@ -351,7 +369,7 @@ class _Writer:
             else:
                 formula = template.format(**refs)
             self.cell(ws, r, col[header], formula, "derived",
-                      "money" if "saving" in header else "rate")
+                      "money" if "saving" in header else "rate", formula=True)
         if "Assumption?" in col:
             self.source(ws, r, col["Source"], path)
         note = None
@@ -360,6 +378,10 @@ class _Writer:
             note = f"{L.EXAMPLE}: overwrite, then clear this note (or delete the row)" + (
                 f". {why}" if why else "")
         self.cell(ws, r, col[L.NOTE], note, "input")
+
+
+def _text(ws, row: int, col: int, value: Any):  # an unstyled cell, its text kept as text
+    return keep_text(ws.cell(row=row, column=col, value=value))
 
 
 def _protect(ws) -> None:
@@ -375,13 +397,11 @@ def _protect(ws) -> None:
 
 def _font(**kw):
     from openpyxl.styles import Font
-
     return Font(**kw)
 
 
 def _letter(c: int) -> str:
     from openpyxl.utils import get_column_letter
-
     return get_column_letter(c)
 
 
@@ -406,38 +426,36 @@ def _get(node: Any, parts: list[str]) -> Any:
     return node
 
 
-
-
 def _cover(w: _Writer, note: str) -> None:
     ws = w.book.create_sheet("Cover", 0)
     ws.column_dimensions["A"].width = 4
     ws.column_dimensions["B"].width = 110
-    ws.cell(row=1, column=2, value="ccgmodels assumptions workbook").font = _font(bold=True,
+    _text(ws, 1, 2, "ccgmodels assumptions workbook").font = _font(bold=True,
                                                                                    size=15)
-    ws.cell(row=2, column=2, value=w.title).font = _font(bold=True, size=12)
-    ws.cell(row=3, column=2, value=note)
+    _text(ws, 2, 2, w.title).font = _font(bold=True, size=12)
+    _text(ws, 3, 2, note)
     r = 4
     for heading, lines in L.COVER:
         r += 1
-        ws.cell(row=r, column=2, value=heading).font = _font(bold=True, size=12)
+        _text(ws, r, 2, heading).font = _font(bold=True, size=12)
         for line in lines:
             r += 1
-            c = ws.cell(row=r, column=2, value=line)
+            c = _text(ws, r, 2, line)
             c.alignment = w.st["wrap"]
             ws.row_dimensions[r].height = 15 * (1 + len(line) // 105)
     r += 2
-    ws.cell(row=r, column=2, value="Colour key").font = _font(bold=True, size=12)
+    _text(ws, r, 2, "Colour key").font = _font(bold=True, size=12)
     for kind, text in (("input", "an input: type here"),
                        ("derived", "worked out or descriptive: do not type here")):
         r += 1
         ws.cell(row=r, column=1).fill = w.st[kind][0]
-        ws.cell(row=r, column=2, value=text)
+        _text(ws, r, 2, text)
     r += 2
-    ws.cell(row=r, column=2, value="Sheets").font = _font(bold=True, size=12)
+    _text(ws, r, 2, "Sheets").font = _font(bold=True, size=12)
     for name in L.SHEETS[1:]:
         r += 1
         text = L.SHEET_NOTES.get(name) or L.TABLES[name].title
-        ws.cell(row=r, column=2, value=f"{name}: {text}").alignment = w.st["wrap"]
+        _text(ws, r, 2, f"{name}: {text}").alignment = w.st["wrap"]
         ws.row_dimensions[r].height = 15 * (1 + len(text) // 100)
     ws.page_setup.orientation = "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -461,6 +479,9 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
         else:
             w.params(sheet)
     _cover(w, note)
+    from openpyxl.worksheet.cell_range import MultiCellRange
+    for dv, refs in w.validations.values():
+        dv.sqref = MultiCellRange(" ".join(refs))
     if "Lists" in w.book.sheetnames:
         w.book.move_sheet("Lists", len(w.book.sheetnames))
     w.book.calculation.fullCalcOnLoad = True

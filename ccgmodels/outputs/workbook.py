@@ -2,9 +2,10 @@
 ``uncertainty.csv`` beside it. The only module that uses openpyxl.
 
 Numbers are stored as numbers, formatted as plans print them: £k ``#,##0;(#,##0)`` (deficits in
-brackets), counts ``#,##0``, fractions ``0.0%``. The workbook is an Excel pack a finance team
-can reuse: a cover with the run's facts, every table an Excel Table, the registers, the data
-with filters, and print set-up on every sheet (:func:`write_workbook`).
+brackets), counts ``#,##0``, fractions ``0.0%``; text is stored as text, never a formula,
+whatever a title or a scheme's name says (:mod:`ccgmodels.inputs.celltext`). The workbook is an
+Excel pack a finance team can reuse: a cover with the run's facts, every table an Excel Table,
+the registers, the data with filters, and print set-up on every sheet (:func:`write_workbook`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..inputs.celltext import keep_text
 from ..models.results import COLUMNS, write_tidy
 from .tables import NUMBER_FORMATS, ReportTable, money, sheet_name_problem
 
@@ -31,6 +33,21 @@ def _cell(v):
     if isinstance(v, float) and math.isnan(v):
         return None
     return v
+
+
+def _text(ws, row: int, col: int, value):
+    """Cell (``row``, ``col``) of ``ws`` holding ``value``, text kept as text (never a formula:
+    :func:`ccgmodels.inputs.celltext.keep_text`). Returns the cell."""
+    return keep_text(ws.cell(row, col, value))
+
+
+def _append(ws, values: Sequence) -> None:
+    """``values`` appended as the next row of ``ws``, text kept as text (:func:`_text`)."""
+    ws.append(values)
+    row = ws._current_row  # the row just appended (max_row would count every cell each time)
+    for j, v in enumerate(values, start=1):
+        if isinstance(v, str):
+            keep_text(ws.cell(row, j))
 
 
 def _width(texts) -> float:
@@ -126,7 +143,7 @@ def _add_table(ws, name: str, rows: int, cols: int, totals: Mapping[int, str] | 
     table.tableColumns = columns
     if totals:
         table.totalsRowCount = 1
-        ws.cell(last, 1, "Total")
+        _text(ws, last, 1, "Total")
         for j, fmt in totals.items():
             c = ws.cell(last, j, f"=SUBTOTAL(109,{name}[{headers[j - 1]}])")
             c.number_format = fmt
@@ -148,22 +165,20 @@ def _cover_sheet(wb, pack: Pack, sheets: Sequence[str]) -> None:
     from openpyxl.styles import Alignment, Font
 
     ws = wb.create_sheet("Cover", 0)
-    ws["A1"] = pack.title
-    ws["A1"].font = Font(bold=True, size=16, color="005EB8")
-    ws["A2"] = pack.description
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    _text(ws, 1, 1, pack.title).font = Font(bold=True, size=16, color="005EB8")
+    _text(ws, 2, 1, pack.description).alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:B2")
     ws.row_dimensions[2].height = max(30, 15 * (len(pack.description) // 90 + 1))
     row = 4
     for label, value in pack.cover:
-        ws.cell(row, 1, label).font = Font(bold=True)
-        ws.cell(row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
+        _text(ws, row, 1, label).font = Font(bold=True)
+        _text(ws, row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
     row += 1
     ws.cell(row, 1, "Contents").font = Font(bold=True, size=12)
     for name in sheets:
         row += 1
-        c = ws.cell(row, 1, name)
+        c = _text(ws, row, 1, name)
         c.hyperlink = f"#'{name}'!A1"
         c.font = Font(color="005EB8", underline="single")
     ws.column_dimensions["A"].width = 28
@@ -181,9 +196,9 @@ def _frame_sheet(wb, name: str, frame: pd.DataFrame, title: str, formats: Mappin
 
     ws = wb.create_sheet(name)
     headers = _unique_headers(list(frame.columns))
-    ws.append(headers)
+    _append(ws, headers)
     for rec in frame.itertuples(index=False):
-        ws.append([_cell(v) for v in rec])
+        _append(ws, [_cell(v) for v in rec])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for j, col in enumerate(frame.columns, start=1):
@@ -267,9 +282,9 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         ws = wb.create_sheet(name)
         frame = table.frame
         fmt = NUMBER_FORMATS[table.unit]
-        ws.append(_unique_headers([table.title, *[str(c) for c in frame.columns]]))
+        _append(ws, _unique_headers([table.title, *[str(c) for c in frame.columns]]))
         for label, row in frame.iterrows():
-            ws.append([str(label), *[_cell(v) for v in row.to_list()]])
+            _append(ws, [str(label), *[_cell(v) for v in row.to_list()]])
         for cell in ws[1]:
             cell.font = bold
         for cell in ws[1][1:]:
@@ -335,7 +350,7 @@ def _data_rows(ws, data: pd.DataFrame) -> None:
     """
     from openpyxl.cell import Cell
 
-    ws.append(COLUMNS)
+    _append(ws, COLUMNS)
     templates = {}
     for unit, fmt in DATA_FORMATS.items():
         t = Cell(ws)
@@ -349,7 +364,7 @@ def _data_rows(ws, data: pd.DataFrame) -> None:
     iu = COLUMNS.index("unit")
     iv, ir = COLUMNS.index("value") + 1, COLUMNS.index("value_real") + 1  # 1-based columns
     for i, row in enumerate(frame.to_numpy().tolist(), start=2):
-        ws.append(row)
+        _append(ws, row)
         style = templates.get(row[iu])
         if style is not None:
             ws.cell(i, iv)._style = copy(style)

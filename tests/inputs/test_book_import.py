@@ -154,6 +154,14 @@ def test_a_missing_group_says_which_sheet_its_rows_go_on(tmp_path):
     ws = wb["Activity"]
     ws.delete_rows(5, amount=ws.max_row - 4)  # every point of delivery
     wb.save(book)
+    # an emptied register is a lost sheet, unless a row says it has none (issue 25)
+    texts = [str(p) for p in problems_of(book)]
+    assert texts == [f"{book}: Activity!A5: no rows for commissioner 'cpr_ccg': a register "
+                     "with none says so, in a row with Organisation 'cpr_ccg' and 'Point of "
+                     "delivery' (none); add its rows or that row (a workbook from an earlier "
+                     "ccgmodels left an empty register blank)"]
+    wb["Activity"]["A5"], wb["Activity"]["B5"] = "cpr_ccg", "(none)"
+    wb.save(book)
     texts = [str(p) for p in problems_of(book)]
     assert any(t.startswith(f"{book}: Demand!") and t.endswith(
         f"{CPR}.demand.pods: required field is missing: add its rows on the Activity sheet")
@@ -190,12 +198,13 @@ def test_a_point_of_delivery_growth_by_year_or_one_number(tmp_path):
 def test_a_zip_that_unpacks_too_far_is_refused_unread(tmp_path, monkeypatch):
     import zipfile
 
-    from ccgmodels.inputs import book_import
+    from ccgmodels.inputs import limits
 
-    monkeypatch.setattr(book_import, "MAX_BOOK_UNPACKED", 100_000)  # 200 MiB in use
+    monkeypatch.setattr(limits, "MAX_BOOK_UNPACKED", 100_000)  # 64 MiB in use
     bomb = tmp_path / "plan.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * 100_001)
     assert bomb.stat().st_size < 1_000
     (problem,) = problems_of(bomb)
-    assert "unpacks to 100,001 bytes: an assumptions workbook is at most 100,000" in str(problem)
+    assert "unpacks to 100,001 bytes: an assumptions workbook is at most 100,000 (limits." \
+        "MAX_BOOK_UNPACKED" in str(problem)
