@@ -9,13 +9,21 @@ A commissioner is evaluated by :func:`commissioner`, which calls the steps in or
 no arithmetic of its own:
 
 1. :func:`allocation`: the recurrent allocation by type (grown, or published levels);
-2. :func:`plan_lines`: spend by service line before the base year's QIPP, with no new action;
-3. :func:`scheme_savings`: each QIPP scheme's saving, indexed with its line;
+2. :func:`plan_lines`: spend by service line before the base year's QIPP, with no new action
+   (and :func:`activity`, its points of delivery);
+3. :func:`scheme_savings`: each QIPP scheme's saving, indexed with its line, and
+   :func:`ccgmodels.models.schemes.stated_plan`: a plan stated year by year as schemes;
 4. :func:`do_nothing`: the do-nothing expenditure and surplus, and :func:`control_total`;
 5. :func:`qipp`: the requirement from the gap, target, identified and unidentified savings;
-6. :func:`plan`: the commissioner plan (do nothing with the year's QIPP delivered);
-7. :func:`solutions`: what closes the gap, each its own line (contingency released once);
-8. :func:`position`: the do-something and the underlying (recurrent) position;
+6. :func:`ccgmodels.models.planning_rules.mhis_investment`: what meets the mental health
+   investment standard;
+7. :func:`plan`: the commissioner plan (do nothing with the identified QIPP delivered);
+8. :func:`mitigation_by_line`, :func:`ccgmodels.models.system.contract_flows` and
+   :func:`ccgmodels.models.system.bridge_in_plan`: demand mitigation, what the contracts pay
+   and give back, and the primary care bridge in the plan;
+9. :func:`solutions`: what closes the gap, each its own line (contingency released once);
+10. :func:`position` (with :func:`non_recurrent`): the do-something and the underlying
+    (recurrent) position;
 
 and :mod:`ccgmodels.models.planning_rules` reports the planning rules.
 Providers and councils are in :mod:`ccgmodels.models.providers`. The formulas are in each step's
@@ -224,8 +232,15 @@ def control_total(o: Commissioner, years: Sequence[str]) -> np.ndarray:
 
 
 def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: sch.SchemeSavings,
-         p, required) -> Series:
+         *, delivery, target, do_nothing_surplus) -> Series:
     """The QIPP position of each year: requirement, target, identified, gap [£k].
+
+    Parameters
+    ----------
+    delivery : array
+        Delivery factor of each scheme, shape ``(..., S)`` [fraction].
+    target, do_nothing_surplus : array
+        The control total and the do-nothing surplus by year [£k].
 
     Notes
     -----
@@ -233,8 +248,10 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
     """
     q = o.qipp
     n = np.shape(allocation_total)[-1]
+    required = np.maximum(target - do_nothing_surplus, 0.0)
     e = savings.effect
     mask = sch.plan_mask(schemes)
+    p = delivery
     identified = (mask * e).sum(axis=-2) if schemes else np.zeros(n)
     risk_adjusted = (mask * p[..., :, None] * e).sum(axis=-2) if schemes else np.zeros(n)
     pipeline = ((1 - mask) * e).sum(axis=-2) if schemes else np.zeros(n)
@@ -303,8 +320,30 @@ def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLin
 
 
 def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings, mitigated,
-              p, p_gap, gap, reserve, mask=1.0) -> dict[str, np.ndarray]:
+              *, delivery, gap_delivery, unidentified, reserve, in_plan=1.0,
+              given_back=0.0, bridge: Mapping[str, object] | None = None, mhis=0.0
+              ) -> dict[str, np.ndarray]:
     """What closes the gap, each its own line [£k, positive improves the position].
+
+    Parameters
+    ----------
+    mitigated : mapping
+        Demand mitigation of each service line, gross of its investment [£k].
+    delivery, gap_delivery : array
+        Delivery factor of each scheme ``(..., S)`` and of the unidentified gap [fraction].
+    unidentified : array
+        The unidentified QIPP gap by year [£k].
+    reserve : array
+        The contingency reserve by year [£k].
+    in_plan : array
+        1 for each scheme of the QIPP plan, 0 for a pipeline scheme, shape ``(S, 1)``.
+    given_back : array
+        Savings a block contract gives back to the provider [£k].
+    bridge : mapping, optional
+        The primary care bridge's ``primary_care_model`` and ``stf`` lines
+        (:func:`ccgmodels.models.system.bridge_in_plan`) [£k].
+    mhis : array
+        What meets the mental health investment standard [£k], a cost.
 
     Notes
     -----
@@ -318,10 +357,12 @@ def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings,
         schemes[t]             = sum_s p_s * effect_s[t] + p(unidentified) * gap[t]
         contingency_release[t] = min(max(contingency[t], 0), slippage[t]) when released, where
                                  slippage = sum_s (1 - p_s) * effect_s + (1 - p_gap) * gap
-                                 over the plan's schemes (``mask``; not the pipeline):
-                                 the reserve held against QIPP slippage (000:L2015), counted
-                                 once
-        stf[t]                 = transformation funding received
+                                 over the plan's schemes (not the pipeline): the reserve
+                                 held against QIPP slippage (000:L2015), counted once
+        primary_care_model[t]  = the bridge's enablers + CCG baseline funding
+        mental_health_investment[t] = - what meets the standard
+        contract_flows[t]      = - savings a block contract gives back
+        stf[t]                 = transformation funding received, the bridge's GPFV STF too
 
     Provider efficiency is counted once, by the providers (their ``efficiency_rate``) and in
     the prices commissioners pay (``demand.tariff_efficiency``): a commissioner has no
@@ -333,20 +374,31 @@ def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings,
     """
     n = len(years)
     sol = o.solutions
+    bridge = bridge or {}
     mitigation = sum(mitigated.values())
     e = savings.effect
+    p = delivery
     delivered = (p[..., :, None] * e).sum(axis=-2) if e.shape[-2] else np.zeros(n)
-    slipped = (((mask * (1 - p[..., :, None])) * e).sum(axis=-2) if e.shape[-2]
-               else np.zeros(n)) + (1 - p_gap) * gap
+    slipped = (((in_plan * (1 - p[..., :, None])) * e).sum(axis=-2) if e.shape[-2]
+               else np.zeros(n)) + (1 - gap_delivery) * unidentified
     release = (np.minimum(np.maximum(reserve, 0.0), np.maximum(slipped, 0.0))
                if sol.contingency_release else np.zeros(n))
     return {
         "demand_mitigation": (1 - sol.demand_mitigation_investment) * mitigation * np.ones(n),
-        "schemes": delivered + p_gap * gap,
+        "schemes": delivered + gap_delivery * unidentified,
         "contingency_release": release * np.ones(n),
-        "stf": np.array([sol.stf.get(y, 0.0) for y in years]),
+        "primary_care_model": bridge.get("primary_care_model", np.zeros(n)),
+        "mental_health_investment": 0.0 - mhis * np.ones(n),
+        "contract_flows": 0.0 - given_back * np.ones(n),
+        "stf": np.array([sol.stf.get(y, 0.0) for y in years]) + bridge.get("stf", 0.0),
         "social_care": np.zeros(n),
     }
+
+
+def planned_mental_health(lines: PlanLines, savings: sch.SchemeSavings) -> np.ndarray:
+    """The plan's mental health spend before the investment standard: do nothing less what
+    the schemes take off it [£k]."""
+    return lines.spend["mental_health"] - savings.by_line.get("mental_health", 0.0)
 
 
 def mitigation_by_line(o: Commissioner, lines: PlanLines, n: int) -> dict[str, np.ndarray]:
@@ -404,8 +456,10 @@ def commissioner(
     growth_table: Mapping[str, float | None] | None = None,
     delivery: np.ndarray | None = None,
     gap_delivery=None,
+    bridge_lines: Mapping[str, np.ndarray] | None = None,
 ) -> Series:
-    """Every measure of one commissioner, keyed ``(measure, item)`` [£k unless stated].
+    """Every measure of one commissioner, keyed ``(measure, item)`` [£k unless stated]: the
+    steps of this module called in order, no arithmetic of its own.
 
     Parameters
     ----------
@@ -422,10 +476,14 @@ def commissioner(
     gap_delivery : float or array, optional
         Delivery factor of the unidentified QIPP gap, e.g. shape ``(R, 1)`` [fraction];
         defaults to the probability of ``unidentified``.
+    bridge_lines : mapping, optional
+        The primary care bridge's lines in its own years
+        (:func:`ccgmodels.models.primary_care.bridge_of`), made once by the caller [£k].
     """
     p, p_gap = sch.delivery_probabilities(o.qipp, sch.all_schemes(o))
     p = p if delivery is None else np.asarray(delivery)
     p_gap = p_gap if gap_delivery is None else gap_delivery
+    n = len(years)
 
     alloc = allocation(o, years)
     lines = plan_lines(o, years, growth_table)
@@ -433,32 +491,29 @@ def commissioner(
     nothing = do_nothing(o, alloc["total"], lines, years)
     target = control_total(o, years)
     dn = nothing[("do_nothing_surplus", "")]
-    programme = qipp(o, schemes, alloc["total"], savings, p, np.maximum(target - dn, 0.0))
+    programme = qipp(o, schemes, alloc["total"], savings, delivery=p, target=target,
+                     do_nothing_surplus=dn)
     gap = programme[("qipp", "unidentified")]
-    mhis = planning_rules.mhis_investment(
-        o, years, alloc, lines.spend["mental_health"] - savings.by_line.get("mental_health", 0.0))
+    mhis = planning_rules.mhis_investment(o, years, alloc, planned_mental_health(lines, savings))
     planned = plan(o, years, alloc["total"], lines, savings, gap, mhis)
-    reserve = planned[("expenditure", "contingency_reserve")]
-    n = len(years)
+    plan_spend = {line: planned[("expenditure", line)] for line in SERVICE_LINES}
     mitigated = mitigation_by_line(o, lines, n)
-    closing = solutions(o, years, savings, mitigated, p, p_gap, gap, reserve,
-                        sch.plan_mask(schemes))
     # the contracts are the plan's spend (its QIPP schemes agreed in them); the activity they
     # see change is demand mitigation
-    plan_spend = {line: planned[("expenditure", line)] for line in SERVICE_LINES}
     flows = system.contract_flows(o, plan_spend, mitigated, n)
-    closing["contract_flows"] = flows.pop(("solutions", "contract_flows"))
     bridge, reconciliation = system.bridge_in_plan(
         o, years, alloc["primary_care_cocommissioning"],
-        planned[("expenditure", "primary_care_cocommissioning")])
-    closing["primary_care_model"] = bridge["primary_care_model"]
-    closing["mental_health_investment"] = 0.0 - mhis
-    closing["stf"] = closing["stf"] + bridge["stf"]
+        plan_spend["primary_care_cocommissioning"], lines=bridge_lines)
+    closing = solutions(o, years, savings, mitigated, delivery=p, gap_delivery=p_gap,
+                        unidentified=gap, reserve=planned[("expenditure", "contingency_reserve")],
+                        in_plan=sch.plan_mask(schemes),
+                        given_back=flows.pop(("solutions", "given_back")), bridge=bridge,
+                        mhis=mhis)
 
     out: Series = {("allocation", k): v for k, v in alloc.items()}
     out.update(activity(lines))
     out.update(nothing)
-    out[("control_total", "")] = target * np.ones_like(dn)
+    out[("control_total", "")] = np.broadcast_to(target, np.shape(dn))
     out.update(programme)
     out.update(planned)
     out.update(position(dn, closing, non_recurrent_extra=non_recurrent(schemes, savings, p)))
@@ -466,7 +521,7 @@ def commissioner(
     out[("bcf_pool", "")] = plan_spend["bcf"]
     out.update(reconciliation)
     out.update(planning_rules.mental_health_investment(o, years, alloc, plan_spend, mhis))
-    out.update(planning_rules.business_rules(o, alloc, plan_spend, planned[("surplus", "")],
-                                             target, -planned[("expenditure",
-                                                               "unidentified_qipp")]))
+    out.update(planning_rules.business_rules(
+        o, alloc, plan_spend, planned[("surplus", "")], target,
+        unidentified=-planned[("expenditure", "unidentified_qipp")]))
     return out

@@ -116,3 +116,13 @@ def check_bridge(lines: dict[str, np.ndarray], tol: float = 1e-6) -> None:
     if not np.allclose(lines["end_state"], end, atol=tol, equal_nan=True):
         raise AssertionError("primary care bridge: end_state != in-year + future model + "
                              "baseline funding + STF")
+
+
+def bridge_of(o) -> dict[str, np.ndarray] | None:
+    """A commissioner's bridge lines by bridge year [£k], its identities checked; None without
+    a bridge. The one place the bridge is computed for a run."""
+    if o.primary_care_bridge is None:
+        return None
+    lines = bridge(o.primary_care_bridge, o.allocation.growth.primary_care_cocommissioning)
+    check_bridge(lines)
+    return lines

@@ -87,16 +87,17 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
     return out
 
 
-def social_care(sc: SocialCare, years: Sequence[str], pooled=0.0
+def social_care(sc: SocialCare, years: Sequence[str], pooling: Sequence[dict] = ()
                 ) -> dict[tuple[str, str], np.ndarray]:
     """Do nothing and do something of a council's social care [£k].
 
     A council whose figures start after the scenario's base year (``first_year``) has no
     budget, cost or savings before it: rows of zero, outside the modelled books.
 
-    ``pooled`` is the Better Care Fund the commissioners of ``bcf_from`` pool with it: income
-    and cost alike (spent on the pooled services), so it leaves the council's position as it
-    is and is eliminated in the footprint. The council's own budget, cost and savings enter at
+    ``pooling`` are the measures of the commissioners of ``bcf_from``: the Better Care Fund
+    they pool with it (their ``bcf_pool``) is its income and cost alike (spent on the pooled
+    services), so it leaves the council's position as it is and is eliminated in the
+    footprint. The council's own budget, cost and savings enter at
     its ``consolidation`` share (a county on a footprint of part of it); the pooled BCF, all
     of it from the footprint's commissioners, in full.
     """
@@ -104,7 +105,7 @@ def social_care(sc: SocialCare, years: Sequence[str], pooled=0.0
     own = years[k:]
     share = sc.consolidation
     budget = share * _from_year(grow(sc.budget, sc.budget_growth, own), k)
-    pooled = np.asarray(pooled) * np.ones(len(years))
+    pooled = sum((c[("bcf_pool", "")] for c in pooling), 0.0) * np.ones(len(years))
     out = income_less_cost(budget + pooled,
                            share * _from_year(grow(sc.cost, sc.cost_growth, own), k) + pooled)
     out[("income", "budget")], out[("income", "bcf")] = budget, pooled

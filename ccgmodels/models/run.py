@@ -55,28 +55,28 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
     """
     years = s.years
     ccg: dict[str, dict] = {}
+    bridges: dict[str, dict | None] = {}
     for o in s.organisations:  # commissioners first: providers and councils need their flows
         if isinstance(o, Commissioner):
+            bridges[o.id] = primary_care.bridge_of(o)
             ccg[o.id] = finance.commissioner(o, years, growth_table(o, s.base_year),
+                                             bridge_lines=bridges[o.id],
                                              **(delivery or {}).get(o.id, {}))
     out = []
     for o in s.organisations:
         if isinstance(o, Commissioner):
             out.append(OrgResult(o.id, o.kind, years, ccg[o.id]))
-            if o.primary_care_bridge is not None:
-                lines = primary_care.bridge(o.primary_care_bridge,
-                                            o.allocation.growth.primary_care_cocommissioning)
-                primary_care.check_bridge(lines)
+            if bridges[o.id] is not None:
                 out.append(OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
-                                     {("pc_bridge", k): v for k, v in lines.items()}))
+                                     {("pc_bridge", k): v for k, v in bridges[o.id].items()}))
         elif isinstance(o, Provider):
             prices = providers.price_drivers(o, [c for c in s.organisations
                                                  if isinstance(c, Commissioner)])
             out.append(OrgResult(o.id, o.kind, years,
                                  providers.provider(o, years, list(ccg.values()), prices)))
         elif isinstance(o, SocialCare):
-            pooled = sum((ccg[c][("bcf_pool", "")] for c in o.bcf_from), 0.0)
-            out.append(OrgResult(o.id, o.kind, years, providers.social_care(o, years, pooled)))
+            out.append(OrgResult(o.id, o.kind, years, providers.social_care(
+                o, years, [ccg[c] for c in o.bcf_from])))
     return out
 
 
@@ -91,28 +91,11 @@ def with_footprint(evaluated: list[OrgResult], s: Scenario | None = None) -> lis
     for years, group in by_years.items():
         fp = results.footprint(group)
         if s is not None and list(years) == s.years:
-            fp.update(_system(s, [r for r in evaluated if r.years == s.years], fp))
+            fp.update(system.system_position(
+                s, [(r.org, r.kind, r.series) for r in evaluated if r.years == s.years],
+                np.shape(fp[("do_nothing_surplus", "")])))
         out.append(OrgResult(FOOTPRINT, "footprint", list(years), fp))
     return evaluated + out
-
-
-def _system(s: Scenario, evaluated: list[OrgResult], fp: dict) -> dict:
-    """The footprint's eliminations and its income, expenditure and surplus net of them."""
-    ccgs = [r for r in evaluated if r.kind == "ccg"]
-    pooled = {c for o in s.organisations if isinstance(o, SocialCare) for c in o.bcf_from}
-    shape = np.shape(fp[("do_nothing_surplus", "")])
-    shares = {o.id: o.consolidation for o in s.organisations if isinstance(o, Provider)}
-    elim = system.eliminations([r.series for r in ccgs], pooled, [r.org for r in ccgs], shape,
-                               shares)
-    income = sum(r.series.get(("allocation", "total"), r.series.get(("income", "total"), 0.0))
-                 for r in evaluated)
-    spend = sum(r.series[("do_nothing_expenditure", "total")] for r in evaluated)
-    out = {("eliminations", k): v for k, v in elim.items()}
-    out[("system", "income")] = income - elim["total"]
-    out[("system", "expenditure")] = spend - elim["total"]
-    out[("system", "do_nothing_surplus")] = out[("system", "income")] - out[("system",
-                                                                           "expenditure")]
-    return out
 
 
 def footprint_only(s: Scenario) -> list[OrgResult]:

@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..inputs import years as fy
-from ..inputs.scenario import Commissioner
+from ..inputs.scenario import Commissioner, Provider, SocialCare
 from ..inputs.vocab import BRIDGE_ENABLERS
 from . import primary_care
 
@@ -72,8 +72,8 @@ def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
     dict
         ``("contract_payments", provider)`` (the plan's), ``("contract_income_lost",
         provider)`` (activity contracts), ``("contract_activity_avoided", provider)`` (every
-        contract), and ``("solutions", "contract_flows")``: minus the savings a block contract
-        gives back [£k].
+        contract), and ``("solutions", "given_back")``: the savings a block contract gives back,
+        which the commissioner's ``contract_flows`` solution takes off [£k].
     """
     out: Series = {}
     given_back = np.zeros(n)
@@ -90,13 +90,17 @@ def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
         out[("contract_income_lost", key)] = out.get(("contract_income_lost", key), 0.0) + lost
         if c.basis == "block":
             given_back = given_back + moved
-    out[("solutions", "contract_flows")] = 0.0 - given_back  # (0.0 - x: no negative zero)
+    out[("solutions", "given_back")] = given_back
     return out
 
 
-def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_pccc
+def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_pccc,
+                   lines: Mapping[str, np.ndarray] | None = None
                    ) -> tuple[dict[str, np.ndarray], Series]:
     """The primary care bridge's effect on the CCG position, and its reconciliation [£k].
+
+    ``lines`` are the bridge's lines (:func:`ccgmodels.models.primary_care.bridge_of`), made
+    once by the caller; made here when not given.
 
     Returns
     -------
@@ -111,7 +115,8 @@ def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_
     b = o.primary_care_bridge
     if b is None:
         return {"primary_care_model": model, "stf": stf}, {}
-    lines = primary_care.bridge(b, o.allocation.growth.primary_care_cocommissioning)
+    if lines is None:
+        lines = primary_care.bridge_of(o)
     bridge_years = list(b.years)
     shape = np.broadcast_shapes(np.shape(allocation_pccc), np.shape(plan_pccc))
 
@@ -154,3 +159,32 @@ def eliminations(commissioners: Sequence[Series], pooled: set[str],
         if org_id in pooled:
             bcf = bcf + series[("bcf_pool", "")]
     return {"contracts": contracts, "bcf": bcf, "total": contracts + bcf}
+
+
+def system_position(s, evaluated: Sequence[tuple[str, str, Series]], shape) -> Series:
+    """The footprint's eliminations and its income, expenditure and surplus net of them [£k].
+
+    ``evaluated`` is each organisation's ``(id, kind, measures)`` in the scenario's years;
+    ``shape`` the shape of a footprint array (years last).
+
+    Notes
+    -----
+    ::
+
+        system income      = sum of allocations and incomes - eliminations
+        system expenditure = sum of do-nothing expenditure - eliminations
+        system surplus     = income - expenditure   (= the sum of the organisations')
+    """
+    ccgs = [(org, series) for org, kind, series in evaluated if kind == "ccg"]
+    pooled = {c for o in s.organisations if isinstance(o, SocialCare) for c in o.bcf_from}
+    shares = {o.id: o.consolidation for o in s.organisations if isinstance(o, Provider)}
+    elim = eliminations([m for _, m in ccgs], pooled, [org for org, _ in ccgs], shape, shares)
+    income = sum(m.get(("allocation", "total"), m.get(("income", "total"), 0.0))
+                 for _, _, m in evaluated)
+    spend = sum(m[("do_nothing_expenditure", "total")] for _, _, m in evaluated)
+    out: Series = {("eliminations", k): v for k, v in elim.items()}
+    out[("system", "income")] = income - elim["total"]
+    out[("system", "expenditure")] = spend - elim["total"]
+    out[("system", "do_nothing_surplus")] = (out[("system", "income")]
+                                             - out[("system", "expenditure")])
+    return out
