@@ -1,9 +1,11 @@
 """The stated limits of what a scenario may be, and the checks of plain scenario data against
 them that need no types.
 
-A scenario is a small document: a planning footprint of a few organisations over a few years.
-Anything far outside that is refused before it can cost time or memory, each refusal naming the
-field and (shortened) value:
+A scenario is a document of a planning footprint over a few years: from one commissioner to a
+national one of about 200 commissioners with their trusts and councils
+(:func:`ccgmodels.inputs.synthetic.national`: 1.8 MB and 152,000 values as a file, 3.4 MB and
+268,000 values once its defaults are filled in). Anything far outside that is refused before it
+can cost time or memory, each refusal naming the field and (shortened) value:
 
 ============================  =========================================================
 :data:`MAX_FILE_BYTES`        size of one scenario file [bytes]
@@ -20,10 +22,14 @@ field and (shortened) value:
 ============================  =========================================================
 
 :func:`data_problems` walks plain data (after ``extends:`` and overrides, before the typed
-models): depth, text length, characters that cannot be written as UTF-8 (lone surrogates),
-numbers too large to compute with, one financial year written twice in two spellings, and a list
-of names holding one name twice. :func:`coerced_booleans` compares the data with the validated
-scenario and finds ``true``/``false`` that pydantic took as a number.
+models): its number of values, depth, text length, control characters and characters that cannot
+be written as UTF-8 (lone surrogates), numbers too large to compute with, one financial year
+written twice in two spellings, and a list of names holding one name twice. Given the writer of
+scenario files, it checks a validated scenario's resolved form (every default filled in) the
+same way, and that it fits :data:`MAX_FILE_BYTES` and :data:`MAX_NODES` as the file a report
+re-reads: a scenario that validates can always be reported. :func:`coerced_booleans` compares
+the data with the validated scenario and finds ``true``/``false`` that pydantic took as a
+number.
 """
 
 from __future__ import annotations
@@ -31,11 +37,13 @@ from __future__ import annotations
 import math
 import re
 import reprlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-MAX_FILE_BYTES = 1 << 20
-MAX_NODES = 100_000
+# sized for a national scenario's resolved form (3.4 MB, 268,000 values) with room to spare; a
+# file at these limits takes a few seconds to read and validate (about 2 s a MB)
+MAX_FILE_BYTES = 16 << 20
+MAX_NODES = 500_000
 MAX_DEPTH = 32
 MAX_STRING = 10_000
 MAX_MAGNITUDE = 1e12
@@ -49,10 +57,24 @@ MAX_ID = 64
 
 Row = tuple[str, Any, str]
 
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+#: the value of a problem that is about no one value (a whole file, a count)
+ABSENT = _Absent()
+
 _repr = reprlib.Repr()
 _repr.maxlevel, _repr.maxdict, _repr.maxlist, _repr.maxtuple = 3, 6, 6, 6
 _repr.maxstring, _repr.maxother, _repr.maxlong = MAX_SHOWN, MAX_SHOWN, 40
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 and C1 control characters, DEL, and the Unicode line and paragraph separators: an escape
+# sequence in a title reaches a terminal, and a workbook cannot hold one. Text may keep line
+# breaks and tabs; a key (a field name, id or year) may not.
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_IN_KEY = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def shown(value: Any) -> str:
@@ -72,7 +94,26 @@ def _key_text(key: Any) -> str:
     return key if isinstance(key, str) else str(key)
 
 
-def _walk(node: Any, path: str, depth: int) -> Iterator[Row]:
+class _Size:
+    """Values counted on a walk, and an upper bound of their bytes as a YAML file."""
+
+    __slots__ = ("values", "bytes")
+
+    def __init__(self) -> None:
+        self.values = 0
+        self.bytes = 0
+
+    def text(self, text: str, depth: int) -> None:
+        # written by PyYAML (block style, allow_unicode): at most 3 bytes for each of the
+        # text's (quotes doubled, escapes such as \ufeff), and a line and indent at each line
+        # break and at each space it may fold a long line at
+        self.bytes += (3 * len(text.encode("utf-8", "surrogatepass"))
+                       + (text.count("\n") + text.count(" ")) * (2 * depth + 4))
+
+
+def _walk(node: Any, path: str, depth: int, size: _Size) -> Iterator[Row]:
+    size.values += 1
+    size.bytes += 2 * depth + 34  # indent, "- " or ": ", a line break, a number or quotes
     if depth > MAX_DEPTH:
         yield (path, None, f"nested more than {MAX_DEPTH} levels deep")
         return
@@ -85,8 +126,11 @@ def _walk(node: Any, path: str, depth: int) -> Iterator[Row]:
                 continue
             text = _key_text(key)
             where = f"{path}.{text}" if path else text
+            size.values += 1
+            size.bytes += 2 * depth + 8
+            size.text(text, depth)
             yield from _text(text, where, "key")
-            yield from _walk(value, where, depth + 1)
+            yield from _walk(value, where, depth + 1, size)
     elif isinstance(node, list):
         seen: set[str] = set()
         for i, value in enumerate(node):
@@ -96,8 +140,9 @@ def _walk(node: Any, path: str, depth: int) -> Iterator[Row]:
                 if value in seen:
                     yield (where, value, "listed twice: each name counts once")
                 seen.add(value)
-            yield from _walk(value, where, depth + 1)
+            yield from _walk(value, where, depth + 1, size)
     elif isinstance(node, str):
+        size.text(node, depth)
         yield from _text(node, path, "text")
     elif isinstance(node, float) and math.isfinite(node) and abs(node) > MAX_MAGNITUDE:
         yield (path, node, f"too large to compute with: numbers here are at most "
@@ -108,11 +153,17 @@ def _walk(node: Any, path: str, depth: int) -> Iterator[Row]:
 
 
 def _text(text: str, path: str, what: str) -> Iterator[Row]:
+    if len(text) <= MAX_STRING and text.isprintable():  # most text: no surrogate, no control
+        return
     if len(text) > MAX_STRING:
         yield (path, text, f"{what} of {len(text):,} characters: at most {MAX_STRING:,}")
     elif _SURROGATE.search(text):
         yield (path, text, f"{what} holds a character that is not valid Unicode (a lone "
                "surrogate such as \\ud800) and cannot be written to a file")
+    elif found := (_CONTROL_IN_KEY if what == "key" else _CONTROL_IN_TEXT).search(text):
+        allowed = "" if what == "key" else " (line breaks and tabs are kept)"
+        yield (path, text, f"{what} holds the control character {found.group()!r} at "
+               f"character {found.start() + 1}: remove it{allowed}")
 
 
 def _years_once(node: dict, path: str) -> Iterator[Row]:
@@ -120,7 +171,8 @@ def _years_once(node: dict, path: str) -> Iterator[Row]:
 
     spelt: dict[str, str] = {}
     for key in node:
-        if not isinstance(key, str):
+        # a year starts with a digit: most keys are field names and ids, skipped cheaply
+        if not isinstance(key, str) or not key.lstrip()[:1].isdigit():
             continue
         try:
             year = parse_year(key)
@@ -134,9 +186,32 @@ def _years_once(node: dict, path: str) -> Iterator[Row]:
             spelt[year] = key
 
 
-def data_problems(data: Any) -> list[Row]:
-    """Every limit plain scenario ``data`` breaks, as ``(path, value, message)`` rows."""
-    rows = list(_walk(data, "", 0))
+def data_problems(data: Any, written: Callable[[Any], str] | None = None) -> list[Row]:
+    """Every limit plain scenario ``data`` breaks, as ``(path, value, message)`` rows.
+
+    Parameters
+    ----------
+    data : object
+        Plain scenario data: after ``extends:`` and overrides, or a validated scenario's
+        resolved form (``Scenario.model_dump``).
+    written : callable, optional
+        The writer of scenario files (:func:`ccgmodels.inputs.yamlread.dump`). Given, ``data``
+        is a resolved scenario, which must also fit :data:`MAX_NODES` and
+        :data:`MAX_FILE_BYTES` as the file a report re-reads; it is written only when the
+        bound counted on the walk does not already show that it fits.
+    """
+    size = _Size()
+    rows = list(_walk(data, "", 0, size))
+    what = ("the scenario with its defaults filled in (the copy a report re-reads)" if written
+            else "the scenario with the scenarios it extends and its overrides")
+    if size.values > MAX_NODES:
+        rows.append(("", ABSENT, f"{what} holds {size.values:,} values: at most "
+                     f"{MAX_NODES:,}"))
+    elif written is not None and not rows and size.bytes > MAX_FILE_BYTES:
+        exact = len(written(data).encode("utf-8"))
+        if exact > MAX_FILE_BYTES:
+            rows.append(("", ABSENT, f"{what} is {exact:,} bytes as a file: at most "
+                         f"{MAX_FILE_BYTES:,}"))
     if not rows and isinstance(data, dict):
         rows = year_problems(data.get("base_year"), data.get("end_year"))
     return rows

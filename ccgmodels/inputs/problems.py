@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .fields import field_names
+from .limits import ABSENT as _ABSENT
 from .limits import printable, shown
 from .rules import SemanticError
 from .scenario import Scenario
@@ -29,14 +30,6 @@ class Problem:
         where = f"{self.file}: {self.path}" if self.path else str(self.file)
         got = "" if self.value is _ABSENT else f" (got {shown(self.value)})"
         return printable(f"{where}: {self.message}{got}")
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-_ABSENT = _Absent()
 
 
 class ScenarioError(Exception):
