@@ -13,7 +13,9 @@
   script stops it when the page goes away (a beacon on ``beforeunload``), and
   :class:`SessionKernels` stops any kernel no page is connected to after
   :attr:`~SessionKernels.gone_timeout` (a page loaded by a script, a crashed browser, a lost
-  network), and one whose page stays open without a message for ``cull_idle_timeout``.
+  network), and one whose page stays open without a message for ``cull_idle_timeout``. The
+  page's beacon needs the ``_xsrf`` cookie once the page is reached with a token, and Voila's
+  page never set it: :class:`PageHandler` does (without it every beacon was refused, 403).
 
 Voila, Jupyter Server and traitlets are imported here only: the app extra
 (``pip install 'ccgmodels[app]'``); :mod:`ccgmodels.batch.app` never imports them.
@@ -29,6 +31,7 @@ from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Integer
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
 
 class SessionKernels(AsyncMappingKernelManager):
@@ -59,8 +62,23 @@ class SessionKernels(AsyncMappingKernelManager):
             await ensure_async(self.shutdown_kernel(kernel_id))
 
 
+class PageHandler(TornadoVoilaHandler):
+    """Voila's page, which also sets the ``_xsrf`` cookie: the page's script sends it back with
+    the beacon that stops its kernel when the page goes away, and Jupyter Server refuses the
+    beacon without it once the page is reached with a token (Voila's page never sets it)."""
+
+    async def prepare(self, *args, **kwargs):
+        await super().prepare(*args, **kwargs)
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+
 class SessionVoila(Voila):
-    """Voila with the Host check on and the token kept out of the kernels' environment."""
+    """Voila with the Host check on, the token kept out of the kernels' environment and the
+    page setting the cookie its kernel's shutdown needs."""
+
+    def init_handlers(self) -> list:
+        return [(h[0], PageHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+                for h in super().init_handlers()]
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
