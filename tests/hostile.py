@@ -323,6 +323,11 @@ def corpus() -> list[Case]:
         lambda f: _schemes_file(f, "ovr.yaml", 9000, "".join(
             f"  {esc}.qipp.schemes.t{i:05d}.net_saving: 1\n" for i in range(9000))),
         "ovr.yaml", "cannot override", "more not shown")
+    add("a 10,000-character text repeated 400,000 times by aliases", "cost",
+        lambda f: _variant(f, "textbomb.yaml", "_a: &s " + "x" * 10_000 + "\n_b: &l1 ["
+                           + ", ".join(["*s"] * 100) + "]\n_c: &l2 [" + ", ".join(["*l1"] * 100)
+                           + "]\n_d: [" + ", ".join(["*l2"] * 40) + "]\n"),
+        "textbomb.yaml", "bytes of text")
     add("a council pooling 20,000 names", "cost",
         lambda f: ["validate", str(_write(f, "pool.yaml", (
             "extends: mid_south_essex_system_2019_20\nname: pool\noverrides:\n"

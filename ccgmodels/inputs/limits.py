@@ -94,25 +94,48 @@ def _key_text(key: Any) -> str:
     return key if isinstance(key, str) else str(key)
 
 
-class _Size:
-    """Values counted on a walk, and an upper bound of their bytes as a YAML file."""
+class _Over(Exception):
+    """A walk stopped at a limit of the whole document: the row that says which."""
 
-    __slots__ = ("values", "bytes")
+
+class _Size:
+    """What a walk has counted: values, the bytes of their text (a lower bound of their size
+    as a file) and an upper bound of their bytes as a YAML file. A text met again (an alias
+    repeats one string object) is measured and checked once, however often it is counted."""
+
+    __slots__ = ("values", "bytes", "text_bytes", "_seen", "fine")
 
     def __init__(self) -> None:
         self.values = 0
         self.bytes = 0
+        self.text_bytes = 0
+        self._seen: dict[int, tuple[int, int]] = {}
+        #: ids of the texts already checked and found within the limits
+        self.fine: set[int] = set()
+
+    def value(self) -> None:
+        self.values += 1
+        if self.values > MAX_NODES:  # stop: the rest would only cost time
+            raise _Over(f"holds more than {MAX_NODES:,} values")
 
     def text(self, text: str, depth: int) -> None:
+        got = self._seen.get(id(text))
+        if got is None:
+            got = self._seen[id(text)] = (len(text.encode("utf-8", "surrogatepass")),
+                                          text.count("\n") + text.count(" "))
+        size, breaks = got
         # written by PyYAML (block style, allow_unicode): at most 3 bytes for each of the
         # text's (quotes doubled, escapes such as \ufeff), and a line and indent at each line
         # break and at each space it may fold a long line at
-        self.bytes += (3 * len(text.encode("utf-8", "surrogatepass"))
-                       + (text.count("\n") + text.count(" ")) * (2 * depth + 4))
+        self.bytes += 3 * size + breaks * (2 * depth + 4)
+        self.text_bytes += size
+        if self.text_bytes > MAX_FILE_BYTES:
+            raise _Over(f"holds more than {MAX_FILE_BYTES:,} bytes of text (an alias repeating "
+                        "a long text?)")
 
 
 def _walk(node: Any, path: str, depth: int, size: _Size) -> Iterator[Row]:
-    size.values += 1
+    size.value()
     size.bytes += 2 * depth + 34  # indent, "- " or ": ", a line break, a number or quotes
     if depth > MAX_DEPTH:
         yield (path, None, f"nested more than {MAX_DEPTH} levels deep")
@@ -126,10 +149,11 @@ def _walk(node: Any, path: str, depth: int, size: _Size) -> Iterator[Row]:
                 continue
             text = _key_text(key)
             where = f"{path}.{text}" if path else text
-            size.values += 1
+            size.value()
             size.bytes += 2 * depth + 8
             size.text(text, depth)
-            yield from _text(text, where, "key")
+            if id(text) not in size.fine:
+                yield from _text(text, where, "key", size)
             yield from _walk(value, where, depth + 1, size)
     elif isinstance(node, list):
         seen: set[str] = set()
@@ -143,7 +167,8 @@ def _walk(node: Any, path: str, depth: int, size: _Size) -> Iterator[Row]:
             yield from _walk(value, where, depth + 1, size)
     elif isinstance(node, str):
         size.text(node, depth)
-        yield from _text(node, path, "text")
+        if id(node) not in size.fine:
+            yield from _text(node, path, "text", size)
     elif isinstance(node, float) and math.isfinite(node) and abs(node) > MAX_MAGNITUDE:
         yield (path, node, f"too large to compute with: numbers here are at most "
                f"{MAX_MAGNITUDE:g} in size (money is in £k)")
@@ -152,8 +177,9 @@ def _walk(node: Any, path: str, depth: int, size: _Size) -> Iterator[Row]:
                f"{MAX_MAGNITUDE:g} in size (money is in £k)")
 
 
-def _text(text: str, path: str, what: str) -> Iterator[Row]:
+def _text(text: str, path: str, what: str, size: _Size) -> Iterator[Row]:
     if len(text) <= MAX_STRING and text.isprintable():  # most text: no surrogate, no control
+        size.fine.add(id(text))
         return
     if len(text) > MAX_STRING:
         yield (path, text, f"{what} of {len(text):,} characters: at most {MAX_STRING:,}")
@@ -201,13 +227,15 @@ def data_problems(data: Any, written: Callable[[Any], str] | None = None) -> lis
         bound counted on the walk does not already show that it fits.
     """
     size = _Size()
-    rows = list(_walk(data, "", 0, size))
     what = ("the scenario with its defaults filled in (the copy a report re-reads)" if written
             else "the scenario with the scenarios it extends and its overrides")
-    if size.values > MAX_NODES:
-        rows.append(("", ABSENT, f"{what} holds {size.values:,} values: at most "
-                     f"{MAX_NODES:,}"))
-    elif written is not None and not rows and size.bytes > MAX_FILE_BYTES:
+    rows: list[Row] = []
+    try:
+        for row in _walk(data, "", 0, size):
+            rows.append(row)
+    except _Over as exc:  # the reason the walk stopped first, then what it had found
+        return [("", ABSENT, f"{what} {exc}"), *rows]
+    if written is not None and not rows and size.bytes > MAX_FILE_BYTES:
         exact = len(written(data).encode("utf-8"))
         if exact > MAX_FILE_BYTES:
             rows.append(("", ABSENT, f"{what} is {exact:,} bytes as a file: at most "
