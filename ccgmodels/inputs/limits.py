@@ -8,7 +8,8 @@ national one of about 200 commissioners with their trusts and councils
 can cost time or memory, each refusal naming the field and (shortened) value:
 
 ============================  =========================================================
-:data:`MAX_FILE_BYTES`        size of one scenario file [bytes]
+:data:`MAX_FILE_BYTES`        size of one scenario file, and of a scenario's text once
+                              aliases are expanded [bytes]
 :data:`MAX_NODES`             values in one document once aliases are expanded [count]
 :data:`MAX_DEPTH`             nesting of mappings and lists [levels]
 :data:`MAX_STRING`            length of one text value or key [characters]
