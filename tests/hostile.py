@@ -187,6 +187,20 @@ def _target(folder: Path, what: str) -> Path:
         except (PermissionError, AttributeError):  # not root: a FIFO is the special file
             os.mkfifo(path)
     return path
+def _schemes_file(folder: Path, name: str, n: int, tail: str = "") -> list[str]:
+    """``validate`` of cpr_2019_20 with ``n`` small schemes (one flow line each) and ``tail``
+    appended: a scenario within every stated limit, sized to make a slow check show."""
+    rows = "".join(f"    - {{id: s{i:05d}, name: Scheme {i}, category: acute, net_saving: 0.01, "
+                   "status: in_progress}\n" for i in range(n))
+    text = ("extends: cpr_2019_20\nname: many\noverrides:\n"
+            "  organisations.cpr_ccg.qipp.schemes:\n" + rows + tail)
+    return ["validate", str(_write(folder, name, text))]
+
+
+def _control(folder: Path, name: str, body: str) -> list[str]:
+    """``validate`` of a cpr_2019_20 variant whose ``body`` writes a control character as a YAML
+    escape (a raw one is refused by the YAML reader before it is a value)."""
+    return _variant(folder, name, body)
 
 
 def corpus() -> list[Case]:
@@ -393,6 +407,61 @@ def corpus() -> list[Case]:
         lambda f: ["report", "cpr_2019_20", "--out", str(f / "reports"), "--timeout", "-5"],
         "--timeout")
     workbook_cases(add)
+    # control characters in text: refused at validation, naming the field (issue #25)
+    esc = "organisations.cpr_ccg"
+    for label, body, field in (
+            ("ESC sequence in title", 'title: "Plan \\e[31mred\\e[0m"\n', "title"),
+            ("BEL in a scheme name",
+             f'overrides: {{{esc}.qipp.schemes.avastin.name: "Ava\\astin"}}\n', "name"),
+            ("NUL in description", 'description: "a\\0b"\n', "description"),
+            ("C1 CSI in an organisation name", f'overrides: {{{esc}.name: "CPR \\x9b2J"}}\n',
+             "name"),
+            ("DEL in a source", f'sources: {{{GROWTH}: "000:L1\\x7f"}}\n', "sources"),
+            ("line separator in title", 'title: "one\\Ltwo"\n', "title"),
+            ("carriage return in title", 'title: "real title\\rforged"\n', "title"),
+            ("newline in a sources key", 'sources: {"a\\nb": x}\n', "sources"),
+            ("tab in an uncertainty key",
+             'uncertainty: {"organisations\\t.x": {dist: uniform, low: 0, high: 1}}\n',
+             "uncertainty")):
+        add(label, "control", lambda f, n=label, b=body: _control(
+            f, n.replace(" ", "_") + ".yaml", b), field, "control character")
+    add("ESC in --set title", "control",
+        lambda f: ["validate", "cpr_2019_20", "--set", "title=\x1b]0;pwned\x07"], "title",
+        "control character")
+    add("ESC title into workbook export", "control",
+        lambda f: ["workbook", "export", str(_write(f, "esc_export.yaml",
+                   'extends: cpr_2019_20\nname: x\ntitle: "\\e[2J"\n')),
+                   "-o", str(f / "esc.xlsx")], "title", "control character")
+    # work that grew faster than the input, within every stated limit (issue #25): refused in
+    # well under the 2 s bound
+    wild = "{dist: uniform, low: 0, high: 1}"
+    add("9,000 schemes with a wildcard range", "cost",
+        lambda f: _schemes_file(f, "wild.yaml", 9000, "uncertainty:\n  "
+                                f"{esc}.qipp.schemes.*.net_saving: {wild}\n"),
+        "wild.yaml", "not supported")
+    add("100 wildcard ranges over 9,000 schemes", "cost",
+        lambda f: _schemes_file(f, "wild100.yaml", 9000, "uncertainty:\n" + "".join(
+            f"  {esc}.qipp.schemes.*.x{i}: {wild}\n" for i in range(100))),
+        "wild100.yaml", "places in all")
+    add("9,000 sources naming missing schemes", "cost",
+        lambda f: _schemes_file(f, "src.yaml", 9000, "sources:\n" + "".join(
+            f"  {esc}.qipp.schemes.t{i:05d}.net_saving: x\n" for i in range(9000))),
+        "src.yaml", "names no assumption", "more not shown")
+    add("9,000 overrides naming missing schemes", "cost",
+        lambda f: _schemes_file(f, "ovr.yaml", 9000, "".join(
+            f"  {esc}.qipp.schemes.t{i:05d}.net_saving: 1\n" for i in range(9000))),
+        "ovr.yaml", "cannot override", "more not shown")
+    add("a 10,000-character text repeated 400,000 times by aliases", "cost",
+        lambda f: _variant(f, "textbomb.yaml", "_a: &s " + "x" * 10_000 + "\n_b: &l1 ["
+                           + ", ".join(["*s"] * 100) + "]\n_c: &l2 [" + ", ".join(["*l1"] * 100)
+                           + "]\n_d: [" + ", ".join(["*l2"] * 40) + "]\n"),
+        "textbomb.yaml", "bytes of text")
+    add("a council pooling 20,000 names", "cost",
+        lambda f: ["validate", str(_write(f, "pool.yaml", (
+            "extends: mid_south_essex_system_2019_20\nname: pool\noverrides:\n"
+            "  organisations.essex_cc.bcf_from: ["
+            + ", ".join(f"c{i}" for i in range(20_000)) + "]\n")))],
+        "pool.yaml", "bcf_from", "more not shown")
     return c
 
 

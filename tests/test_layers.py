@@ -33,6 +33,8 @@ CONFINED = {
     "openpyxl": ("outputs/workbook.py", "outputs/book_export.py", "inputs/book_import.py"),
     **{name: ("batch/",) for name in ("papermill", "nbconvert", "nbformat", "nbclient",
                                       "jupyter_client", "jupyter_core")},
+    # the app extra: only in the Voila server's own process (batch/app.py starts it)
+    **{name: ("batch/voila_server.py",) for name in ("voila", "jupyter_server", "traitlets")},
 }
 MAX_LINES = 600
 

@@ -204,6 +204,11 @@ def test_core_dependencies_are_what_the_library_imports():
     core = set(pip_requirements(["core"]))
     used = {DISTRIBUTIONS.get(n, n).lower() for n in third_party_imports()}
     used -= {"dask", "distributed"}  # the "dask" extra, imported only when asked for
+    # the "app" extra: Voila (with its Jupyter Server and traitlets), imported only in the
+    # server process ccgmodels app starts (batch/voila_server.py)
+    app_extra = {"voila", "jupyter_server", "traitlets"}
+    assert "voila" in {r.split(">")[0].split("=")[0] for r in pip_requirements(["app"])}
+    used -= app_extra
     assert used - core == set(), "imported but not declared"
     assert core - used - RUNTIME_ONLY == set(), "declared but never imported"
     for dev_only in ("nbval", "jupyterlab", "pytest", "scipy", "voila"):

@@ -1,23 +1,31 @@
 """``ccgmodels app``: the explorer as a web page for people without Python, served by Voila.
 
 Voila runs the package's ``data/templates/explorer_app.ipynb`` (one cell:
-:func:`ccgmodels.outputs.widgets.app`) in a kernel per browser tab and shows its widgets with no
+:func:`ccgmodels.outputs.widgets.app`) in a kernel per open page and shows its widgets with no
 code. The server listens on localhost only, and the page fetches nothing from outside it: the
 package's Voila template ``ccgmodels`` (``data/templates/voila/templates/ccgmodels``) is Voila's
 lab template without its links to a CDN's icon font, which Voila already serves itself.
+
+It is safe to leave running (:mod:`ccgmodels.batch.voila_server`): the page needs the token
+printed in its URL, a request naming another host is refused, and a page's kernel (about
+150 MB) is stopped when the page goes away: at once by the page's own script, else
+:data:`GONE_TIMEOUT` seconds after its last message once no page is connected (a page
+fetched by a script, a crashed browser), and after :data:`IDLE_TIMEOUT` seconds of an open page
+sending nothing.
 
 The scenario and the folder saved scenarios go to reach the kernel through the environment
 (:data:`~ccgmodels.outputs.explorer.ENV_SCENARIO`, :data:`~ccgmodels.outputs.explorer.ENV_FOLDER`),
 both resolved here, against the folder ``ccgmodels app`` was started in.
 
-Voila is the optional ``app`` extra (``pip install 'ccgmodels[app]'``); it is started as
-``python -m voila`` in a child process, never imported here.
+Voila is the optional ``app`` extra (``pip install 'ccgmodels[app]'``); it runs in a child
+process (``python -m ccgmodels.batch.voila_server``), never imported here.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -39,6 +47,13 @@ HOST = "127.0.0.1"
 PORT = 8866
 #: seconds to wait for the server to listen
 START_TIMEOUT = 60
+#: seconds a kernel lives once no page is connected to it, after its last message: a page
+#: connects within seconds of Voila rendering it [s]
+GONE_TIMEOUT = 60
+#: seconds an open page may send nothing before its kernel is stopped [s]
+IDLE_TIMEOUT = 3600
+#: seconds between the checks of the two timeouts [s]
+CULL_INTERVAL = 10
 
 
 class AppError(Exception):
@@ -57,17 +72,33 @@ def free_port(preferred: int = PORT) -> int:
     raise AppError("no free port on localhost")
 
 
-def command(port: int) -> list[str]:
-    """The Voila command line serving the explorer on ``HOST:port``."""
-    return [sys.executable, "-m", "voila", str(NOTEBOOK), "--no-browser", f"--port={port}",
-            f"--Voila.ip={HOST}", "--Voila.port_retries=0", f"--template={TEMPLATE}",
-            "--theme=light", "--VoilaConfiguration.show_tracebacks=True"]
+def command(port: int, gone: int = GONE_TIMEOUT, idle: int = IDLE_TIMEOUT,
+            interval: int = CULL_INTERVAL) -> list[str]:
+    """The command line serving the explorer on ``HOST:port``: Voila with a token
+    (``--token``: the one :func:`environment` passes), the Host check and kernels stopped
+    ``gone`` seconds after their page went away or ``idle`` seconds after it last sent
+    anything, checked every ``interval`` seconds (:mod:`ccgmodels.batch.voila_server`)."""
+    kernels = "SessionKernels"
+    return [sys.executable, "-m", "ccgmodels.batch.voila_server", str(NOTEBOOK),
+            "--no-browser", f"--port={port}", f"--Voila.ip={HOST}", "--Voila.port_retries=0",
+            f"--template={TEMPLATE}", "--theme=light",
+            "--VoilaConfiguration.show_tracebacks=True", "--token",
+            f"--VoilaConfiguration.multi_kernel_manager_class=ccgmodels.batch.voila_server."
+            f"{kernels}", f"--{kernels}.gone_timeout={gone}",
+            f"--{kernels}.cull_idle_timeout={idle}", f"--{kernels}.cull_interval={interval}"]
 
 
-def environment(scenario: str, folder: Path) -> dict[str, str]:
+def new_token() -> str:
+    """A token for the app's URL: 48 hex digits, as Jupyter Server makes them."""
+    return secrets.token_hex(24)
+
+
+def environment(scenario: str, folder: Path, token: str) -> dict[str, str]:
     """The server's (and so the kernel's) environment: the template folder on JUPYTER_PATH,
-    what to show and where to save."""
+    what to show and where to save, and the server's ``token`` (``JUPYTER_TOKEN``, which the
+    server drops once read: never on its command line, where other users could read it)."""
     env = dict(os.environ)
+    env["JUPYTER_TOKEN"] = token
     env["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATES), *filter(None, [env.get("JUPYTER_PATH")])])
     env[ENV_SCENARIO], env[ENV_FOLDER] = scenario, str(folder)
@@ -149,10 +180,11 @@ def serve(scenario: str = "footprint_2019_20", port: int | None = None,
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops Voila too, as Ctrl-C does
     started = time.monotonic()
-    proc = subprocess.Popen(command(port), env=environment(source, target))
+    token = new_token()
+    proc = subprocess.Popen(command(port), env=environment(source, target, token))
     try:
         wait_listening(port, proc)
-        print(f"ccgmodels app: {source} at http://{HOST}:{port}/ (started in "
+        print(f"ccgmodels app: {source} at http://{HOST}:{port}/?token={token} (started in "
               f"{time.monotonic() - started:.1f} s; saves to {target}; Ctrl-C stops)",
               file=out, flush=True)
         return proc.wait()

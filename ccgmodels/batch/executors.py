@@ -173,12 +173,12 @@ def _make(task: Task, staging: Path) -> dict | None:
     """Run the report notebook into ``staging`` and export it; the error, or None."""
     import nbformat
     import papermill as pm
-    import yaml
+
+    from ..inputs.yamlread import dump
 
     error, nb = None, None
-    (staging / "scenario.yaml").write_text(
-        yaml.safe_dump(task.assumptions, sort_keys=False, allow_unicode=True),
-        encoding="utf-8")
+    # the writer validation sized: a scenario that validates re-reads from this file
+    (staging / "scenario.yaml").write_text(dump(task.assumptions), encoding="utf-8")
     nb_path = staging / "report.ipynb"
     try:
         with report_kernel(staging) as km:

@@ -1,12 +1,15 @@
 """The stated limits of what a scenario may be, and the checks of plain scenario data against
 them that need no types.
 
-A scenario is a small document: a planning footprint of a few organisations over a few years.
-Anything far outside that is refused before it can cost time or memory, each refusal naming the
-field and (shortened) value:
+A scenario is a document of a planning footprint over a few years: from one commissioner to a
+national one of about 200 commissioners with their trusts and councils
+(:func:`ccgmodels.inputs.synthetic.national`: 1.8 MB and 152,000 values as a file, 3.4 MB and
+268,000 values once its defaults are filled in). Anything far outside that is refused before it
+can cost time or memory, each refusal naming the field and (shortened) value:
 
 ============================  =========================================================
-:data:`MAX_FILE_BYTES`        size of one scenario file [bytes]
+:data:`MAX_FILE_BYTES`        size of one scenario file, and of a scenario's text once
+                              aliases are expanded [bytes]
 :data:`MAX_NODES`             values in one document once aliases are expanded [count]
 :data:`MAX_DEPTH`             nesting of mappings and lists [levels]
 :data:`MAX_STRING`            length of one text value or key [characters]
@@ -35,10 +38,14 @@ unpacked, about 420,000 cells, its longest sheet 10,014 rows) with room to spare
 ============================  =========================================================
 
 :func:`data_problems` walks plain data (after ``extends:`` and overrides, before the typed
-models): depth, text length, characters that cannot be written as UTF-8 (lone surrogates),
-numbers too large to compute with, one financial year written twice in two spellings, and a list
-of names holding one name twice. :func:`coerced_booleans` compares the data with the validated
-scenario and finds ``true``/``false`` that pydantic took as a number.
+models): its number of values, depth, text length, control characters and characters that cannot
+be written as UTF-8 (lone surrogates), numbers too large to compute with, one financial year
+written twice in two spellings, and a list of names holding one name twice. Given the writer of
+scenario files, it checks a validated scenario's resolved form (every default filled in) the
+same way, and that it fits :data:`MAX_FILE_BYTES` and :data:`MAX_NODES` as the file a report
+re-reads: a scenario that validates can always be reported. :func:`coerced_booleans` compares
+the data with the validated scenario and finds ``true``/``false`` that pydantic took as a
+number.
 """
 
 from __future__ import annotations
@@ -46,11 +53,13 @@ from __future__ import annotations
 import math
 import re
 import reprlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-MAX_FILE_BYTES = 1 << 20
-MAX_NODES = 100_000
+# sized for a national scenario's resolved form (3.4 MB, 268,000 values) with room to spare; a
+# file at these limits takes a few seconds to read and validate (about 2 s a MB)
+MAX_FILE_BYTES = 16 << 20
+MAX_NODES = 500_000
 MAX_DEPTH = 32
 MAX_STRING = 10_000
 MAX_MAGNITUDE = 1e12
@@ -70,10 +79,24 @@ MAX_BOOK_COLUMNS = 200
 
 Row = tuple[str, Any, str]
 
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+#: the value of a problem that is about no one value (a whole file, a count)
+ABSENT = _Absent()
+
 _repr = reprlib.Repr()
 _repr.maxlevel, _repr.maxdict, _repr.maxlist, _repr.maxtuple = 3, 6, 6, 6
 _repr.maxstring, _repr.maxother, _repr.maxlong = MAX_SHOWN, MAX_SHOWN, 40
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 and C1 control characters, DEL, and the Unicode line and paragraph separators: an escape
+# sequence in a title reaches a terminal, and a workbook cannot hold one. Text may keep line
+# breaks and tabs; a key (a field name, id or year) may not.
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_IN_KEY = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def shown(value: Any) -> str:
@@ -111,7 +134,49 @@ def _key_text(key: Any) -> str:
     return key if isinstance(key, str) else str(key)
 
 
-def _walk(node: Any, path: str, depth: int) -> Iterator[Row]:
+class _Over(Exception):
+    """A walk stopped at a limit of the whole document: the row that says which."""
+
+
+class _Size:
+    """What a walk has counted: values, the bytes of their text (a lower bound of their size
+    as a file) and an upper bound of their bytes as a YAML file. A text met again (an alias
+    repeats one string object) is measured and checked once, however often it is counted."""
+
+    __slots__ = ("values", "bytes", "text_bytes", "_seen", "fine")
+
+    def __init__(self) -> None:
+        self.values = 0
+        self.bytes = 0
+        self.text_bytes = 0
+        self._seen: dict[int, tuple[int, int]] = {}
+        #: ids of the texts already checked and found within the limits
+        self.fine: set[int] = set()
+
+    def value(self) -> None:
+        self.values += 1
+        if self.values > MAX_NODES:  # stop: the rest would only cost time
+            raise _Over(f"holds more than {MAX_NODES:,} values")
+
+    def text(self, text: str, depth: int) -> None:
+        got = self._seen.get(id(text))
+        if got is None:
+            got = self._seen[id(text)] = (len(text.encode("utf-8", "surrogatepass")),
+                                          text.count("\n") + text.count(" "))
+        size, breaks = got
+        # written by PyYAML (block style, allow_unicode): at most 3 bytes for each of the
+        # text's (quotes doubled, escapes such as \ufeff), and a line and indent at each line
+        # break and at each space it may fold a long line at
+        self.bytes += 3 * size + breaks * (2 * depth + 4)
+        self.text_bytes += size
+        if self.text_bytes > MAX_FILE_BYTES:
+            raise _Over(f"holds more than {MAX_FILE_BYTES:,} bytes of text (an alias repeating "
+                        "a long text?)")
+
+
+def _walk(node: Any, path: str, depth: int, size: _Size) -> Iterator[Row]:
+    size.value()
+    size.bytes += 2 * depth + 34  # indent, "- " or ": ", a line break, a number or quotes
     if depth > MAX_DEPTH:
         yield (path, None, f"nested more than {MAX_DEPTH} levels deep")
         return
@@ -124,8 +189,12 @@ def _walk(node: Any, path: str, depth: int) -> Iterator[Row]:
                 continue
             text = _key_text(key)
             where = f"{path}.{text}" if path else text
-            yield from _text(text, where, "key")
-            yield from _walk(value, where, depth + 1)
+            size.value()
+            size.bytes += 2 * depth + 8
+            size.text(text, depth)
+            if id(text) not in size.fine:
+                yield from _text(text, where, "key", size)
+            yield from _walk(value, where, depth + 1, size)
     elif isinstance(node, list):
         seen: set[str] = set()
         for i, value in enumerate(node):
@@ -135,9 +204,11 @@ def _walk(node: Any, path: str, depth: int) -> Iterator[Row]:
                 if value in seen:
                     yield (where, value, "listed twice: each name counts once")
                 seen.add(value)
-            yield from _walk(value, where, depth + 1)
+            yield from _walk(value, where, depth + 1, size)
     elif isinstance(node, str):
-        yield from _text(node, path, "text")
+        size.text(node, depth)
+        if id(node) not in size.fine:
+            yield from _text(node, path, "text", size)
     elif isinstance(node, float) and math.isfinite(node) and abs(node) > MAX_MAGNITUDE:
         yield (path, node, f"too large to compute with: numbers here are at most "
                f"{MAX_MAGNITUDE:g} in size (money is in £k)")
@@ -146,12 +217,19 @@ def _walk(node: Any, path: str, depth: int) -> Iterator[Row]:
                f"{MAX_MAGNITUDE:g} in size (money is in £k)")
 
 
-def _text(text: str, path: str, what: str) -> Iterator[Row]:
+def _text(text: str, path: str, what: str, size: _Size) -> Iterator[Row]:
+    if len(text) <= MAX_STRING and text.isprintable():  # most text: no surrogate, no control
+        size.fine.add(id(text))
+        return
     if len(text) > MAX_STRING:
         yield (path, text, f"{what} of {len(text):,} characters: at most {MAX_STRING:,}")
     elif _SURROGATE.search(text):
         yield (path, text, f"{what} holds a character that is not valid Unicode (a lone "
                "surrogate such as \\ud800) and cannot be written to a file")
+    elif found := (_CONTROL_IN_KEY if what == "key" else _CONTROL_IN_TEXT).search(text):
+        allowed = "" if what == "key" else " (line breaks and tabs are kept)"
+        yield (path, text, f"{what} holds the control character {found.group()!r} at "
+               f"character {found.start() + 1}: remove it{allowed}")
 
 
 def _years_once(node: dict, path: str) -> Iterator[Row]:
@@ -159,7 +237,8 @@ def _years_once(node: dict, path: str) -> Iterator[Row]:
 
     spelt: dict[str, str] = {}
     for key in node:
-        if not isinstance(key, str):
+        # a year starts with a digit: most keys are field names and ids, skipped cheaply
+        if not isinstance(key, str) or not key.lstrip()[:1].isdigit():
             continue
         try:
             year = parse_year(key)
@@ -173,9 +252,34 @@ def _years_once(node: dict, path: str) -> Iterator[Row]:
             spelt[year] = key
 
 
-def data_problems(data: Any) -> list[Row]:
-    """Every limit plain scenario ``data`` breaks, as ``(path, value, message)`` rows."""
-    rows = list(_walk(data, "", 0))
+def data_problems(data: Any, written: Callable[[Any], str] | None = None) -> list[Row]:
+    """Every limit plain scenario ``data`` breaks, as ``(path, value, message)`` rows.
+
+    Parameters
+    ----------
+    data : object
+        Plain scenario data: after ``extends:`` and overrides, or a validated scenario's
+        resolved form (``Scenario.model_dump``).
+    written : callable, optional
+        The writer of scenario files (:func:`ccgmodels.inputs.yamlread.dump`). Given, ``data``
+        is a resolved scenario, which must also fit :data:`MAX_NODES` and
+        :data:`MAX_FILE_BYTES` as the file a report re-reads; it is written only when the
+        bound counted on the walk does not already show that it fits.
+    """
+    size = _Size()
+    what = ("the scenario with its defaults filled in (the copy a report re-reads)" if written
+            else "the scenario with the scenarios it extends and its overrides")
+    rows: list[Row] = []
+    try:
+        for row in _walk(data, "", 0, size):
+            rows.append(row)
+    except _Over as exc:  # the reason the walk stopped first, then what it had found
+        return [("", ABSENT, f"{what} {exc}"), *rows]
+    if written is not None and not rows and size.bytes > MAX_FILE_BYTES:
+        exact = len(written(data).encode("utf-8"))
+        if exact > MAX_FILE_BYTES:
+            rows.append(("", ABSENT, f"{what} is {exact:,} bytes as a file: at most "
+                         f"{MAX_FILE_BYTES:,}"))
     if not rows and isinstance(data, dict):
         rows = year_problems(data.get("base_year"), data.get("end_year"))
     return rows

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from . import limits
 from .limits import printable, shown
-from .paths import set_in_place
+from .paths import Ids, set_in_place
 from .problems import (  # noqa: F401 (re-exported)
     _ABSENT,
     Problem,
@@ -31,6 +31,7 @@ from .problems import (  # noqa: F401 (re-exported)
 )
 from .scenario import Scenario
 from .yamlread import YamlLimit
+from .yamlread import dump as dump_yaml
 from .yamlread import load as load_yaml_text
 
 #: the files a scenario may be: YAML, or an assumptions workbook (:mod:`.book_import`)
@@ -127,13 +128,14 @@ def apply_overrides(
     problems: list[Problem] = []
     if overrides:
         data = copy.deepcopy(data)  # once: every override then changes this copy
+    ids = Ids()  # each list searched once, however many overrides name its elements
     for path, value in (overrides or {}).items():
         if not isinstance(path, str):
             problems.append(Problem(name, printable(str(path)), value, "an override key must "
                                     "be a dotted path such as 'organisations.cpr_ccg.name'"))
             continue
         try:
-            set_in_place(data, path, copy.deepcopy(value))
+            set_in_place(data, path, copy.deepcopy(value), ids)
         except KeyError as exc:
             problems.append(Problem(name, path, value, f"cannot override: {exc.args[0]}"))
     return data, problems
@@ -175,7 +177,8 @@ def validate_data(
 
     Before the typed models, the data is checked against the limits
     (:func:`~ccgmodels.inputs.limits.data_problems`); after them, that no boolean was taken as
-    a number and that the horizon is within the limits.
+    a number, that the horizon is within the limits, and that the resolved scenario (every
+    default filled in) is within them too, as the file a report re-reads.
     """
     data, problems = apply_overrides(data, overrides, name)
     if problems:
@@ -187,8 +190,9 @@ def validate_data(
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         return None, problems_from_validation(exc, data, name)
+    # the resolved form (what the batch writes for the report to re-read) within the limits
     rows = (limits.coerced_booleans(data, scenario)  # text such as "1e308" became a number
-            + limits.data_problems(scenario.model_dump()))
+            + limits.data_problems(scenario.model_dump(mode="json"), written=dump_yaml))
     if rows:
         return None, [Problem(name, p, v, m) for p, v, m in rows]
     return scenario, []

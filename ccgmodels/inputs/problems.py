@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .fields import field_names
+from .limits import ABSENT as _ABSENT
 from .limits import shown, terminal
 from .rules import SemanticError
 from .scenario import Scenario
@@ -30,14 +31,6 @@ class Problem:
         got = "" if self.value is _ABSENT else f" (got {shown(self.value)})"
         # one line whatever the file holds: a key with a newline cannot forge a problem
         return terminal(f"{where}: {self.message}{got}")
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-_ABSENT = _Absent()
 
 
 class ScenarioError(Exception):

@@ -13,12 +13,14 @@ the model classes (they import it).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 from . import refdata
 from . import years as fy
 from .fields import describe
-from .paths import get_path, matches
+from .limits import MAX_NODES
+from .paths import Budget, Ids, WalkTooLong, get_path, matched
 from .vocab import FOOTPRINT, POD_SERVICE_LINE
 
 #: groups whose numbers the vectorised model cannot yet take as per-run arrays
@@ -101,9 +103,10 @@ def semantic_problems(s) -> list[Row]:
     out.extend(_link_problems(s))
     out.extend(_joint_scheme_problems(s))
     out.extend(range_problems(s))
+    ids = Ids()  # each list searched once, however many sources name its elements
     for path in s.sources:
         try:
-            get_path(s, path)
+            get_path(s, path, ids)
         except KeyError as exc:
             out.append((f"sources.{path}", path, f"names no assumption: {exc.args[0]}"))
     return out
@@ -136,7 +139,8 @@ def _link_problems(s) -> list[Row]:
                     out.append((f"{root}.bcf_from.{i}", ccg,
                                 "names no commissioner of this scenario"))
     pooled = [c for o in s.organisations if o.kind == "social_care" for c in o.bcf_from]
-    for ccg in sorted({c for c in pooled if pooled.count(c) > 1}):
+    counted = Counter(pooled)  # not pooled.count per name: thousands of names pooled
+    for ccg in sorted(c for c, n in counted.items() if n > 1):
         out.append(("organisations", ccg, f"{ccg}'s BCF is pooled with two councils"))
     return out
 
@@ -207,20 +211,30 @@ def range_problems(s) -> list[Row]:
     a misplaced mode, sit in a group the vectorised model cannot vary, or reach outside their
     field's bounds (a rate in 0..1, growth in -1..1, money not negative, ``ge=0`` fields)."""
     out: list[Row] = []
+    # the wildcards of every range together walk at most as many steps as a scenario may hold
+    # values: many ranges over thousands of schemes are refused, not walked for minutes
+    budget = Budget(MAX_NODES)
     for path, d in s.uncertainty.items():
         where = f"uncertainty.{path}"
-        try:
-            targets = matches(s, path)
-            central = get_path(s, targets[0]) if targets else get_path(s, path)
+        unsupported = any(p in UNSUPPORTED_GROUPS for p in path.split("."))
+        try:  # one walk finds every path a wildcard names, with its value (linear in them)
+            found = (matched(s, path, budget) if "*" in path.split(".")
+                     else [(path, get_path(s, path))])
+        except WalkTooLong:
+            out.append((where, path, f"the wildcards of the uncertainty ranges up to this "
+                        f"one name more than {MAX_NODES:,} places in all: give fewer ranges, "
+                        "or name the organisations"))
+            break
         except KeyError as exc:
             out.append((where, path, f"no such assumption: {exc.args[0]}"))
             continue
-        if not targets:
+        if not found:
             out.append((where, path, "names no assumption of any organisation"))
             continue
-        values = [get_path(s, t) for t in targets]
-        if not all(is_finite_number(v) for v in values):
-            out.append((where, central, "only a numeric assumption can have a range"))
+        targets = [t for t, _ in found]
+        numeric = all(is_finite_number(v) for _, v in found)
+        if not numeric:
+            out.append((where, found[0][1], "only a numeric assumption can have a range"))
         if d.low > d.high:
             out.append((f"{where}.low", d.low, f"low is above high ({d.high})"))
         if d.dist == "triangular":
@@ -230,13 +244,13 @@ def range_problems(s) -> list[Row]:
                 out.append((f"{where}.mode", d.mode, f"mode must lie within {d.low}..{d.high}"))
         elif d.mode is not None:
             out.append((f"{where}.mode", d.mode, "mode is only for a triangular range"))
-        if any(p in UNSUPPORTED_GROUPS for p in path.split(".")):
+        if unsupported:
             out.append((where, path,
                         "a range is not supported here yet: by-year amounts (stf, savings), "
                         "scheme savings and primary care bridge rows are fixed; put ranges on "
                         "rates, growth, base values or delivery probabilities"))
             continue
-        if not all(is_finite_number(v) for v in values):
+        if not numeric:
             continue
         meta = describe(type(s), targets[0], s)
         for name in ("low", "mode", "high"):

@@ -39,7 +39,8 @@ def _scale(node: Any, factor: float) -> Any:
 
 def national(n: int, seed: int = 0, per_provider: int = 5, per_council: int = 10
              ) -> dict[str, Any]:
-    """A synthetic scenario of ``n`` commissioners as plain data (validate it with
+    """A synthetic scenario of ``n`` commissioners as plain data: Python numbers, text, lists
+    and mappings only, so it can be dumped to a YAML file (validate it with
     :func:`ccgmodels.inputs.loading.validate_data`).
 
     Parameters
@@ -95,7 +96,7 @@ def national(n: int, seed: int = 0, per_provider: int = 5, per_council: int = 10
     trusts, councils = [], []
     for j in range(-(-n // per_provider)):
         t = copy.deepcopy(trust)
-        paying = size[j * per_provider:(j + 1) * per_provider].sum()
+        paying = float(size[j * per_provider:(j + 1) * per_provider].sum())
         t.update(id=f"trust_{j + 1:02d}", name=f"Synthetic Trust {j + 1:02d}",
                  income=trust["income"] * paying, cost=trust["cost"] * paying)
         trusts.append(t)

@@ -14,9 +14,13 @@ from ccgmodels.outputs.explorer import ENV_FOLDER, ENV_SCENARIO
 
 def test_it_serves_the_package_notebook_on_localhost_with_its_template():
     cmd = app.command(8999)
-    assert cmd[:4] == [sys.executable, "-m", "voila", str(app.NOTEBOOK)]
+    assert cmd[:4] == [sys.executable, "-m", "ccgmodels.batch.voila_server", str(app.NOTEBOOK)]
     assert "--Voila.ip=127.0.0.1" in cmd and "--port=8999" in cmd and "--no-browser" in cmd
     assert f"--template={app.TEMPLATE}" in cmd
+    # a token, and kernels stopped when their page goes away or idles
+    assert "--token" in cmd
+    assert f"--SessionKernels.gone_timeout={app.GONE_TIMEOUT}" in cmd
+    assert f"--SessionKernels.cull_idle_timeout={app.IDLE_TIMEOUT}" in cmd
     template = app.TEMPLATES / "voila" / "templates" / app.TEMPLATE
     assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"
     # nothing in the template points off the machine
@@ -29,8 +33,10 @@ def test_it_serves_the_package_notebook_on_localhost_with_its_template():
 
 
 def test_the_kernel_is_told_what_to_show_and_where_to_save(tmp_path):
-    env = app.environment("footprint_2019_20", tmp_path)
+    token = app.new_token()
+    env = app.environment("footprint_2019_20", tmp_path, token)
     assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(app.TEMPLATES)
+    assert env["JUPYTER_TOKEN"] == token and len(token) == 48 and token != app.new_token()
     assert env[ENV_SCENARIO] == "footprint_2019_20" and env[ENV_FOLDER] == str(tmp_path)
 
 

@@ -55,6 +55,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: the process of the served app, whose children are its kernels
+SERVED: dict[str, int] = {}
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[tuple[str, Path, float]]:
     """``(url, save folder, seconds to start)`` of a served app."""
@@ -76,8 +80,9 @@ def app(tmp_path_factory) -> Iterator[tuple[str, Path, float]]:
         assert sel.select(timeout=START), f"ccgmodels app printed nothing in {START} s"
         line = proc.stdout.readline()
         took = time.monotonic() - started
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        match = re.search(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{48}", line)
         assert match, f"no localhost URL in {line!r}"
+        SERVED["pid"] = proc.pid
         yield match.group(0), folder, took
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the group this fixture started: app and voila
@@ -220,3 +225,36 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     end = max(rows, key=lambda r: r["year"])
     assert float(end["value"]) == pytest.approx(after, abs=0.01)
     assert severe(driver) == []
+
+
+def _kernels() -> int:
+    """Kernels the served app is running (its ``ipykernel`` descendants)."""
+    import psutil
+
+    count = 0
+    for p in psutil.Process(SERVED["pid"]).children(recursive=True):
+        try:
+            count += "ipykernel" in " ".join(p.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+    return count
+
+
+def test_a_page_that_goes_away_stops_its_kernel_at_once(app, driver):
+    """The page's own script stops its kernel when it is left (Voila's beacon on
+    ``beforeunload``, through the token's cookie): well before the server would stop a kernel
+    whose page has gone quiet (ccgmodels.batch.app.GONE_TIMEOUT, 60 s)."""
+    from selenium.webdriver.common.by import By
+
+    pytest.importorskip("psutil")
+    url = app[0]
+    for _ in range(3):
+        driver.get(url)
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ccg-headline"), RENDER,
+             "the explorer never appeared")
+        assert _kernels() >= 1
+    driver.get("about:blank")
+    end = time.monotonic() + 30
+    while _kernels() > 0 and time.monotonic() < end:
+        time.sleep(0.5)
+    assert _kernels() <= 1

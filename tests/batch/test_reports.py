@@ -648,3 +648,24 @@ def test_a_notes_sheet_added_to_a_made_report_is_kept_and_said(tmp_path, quick_t
     told = "\n".join(said)
     assert "noted: report.xlsx changed since the report was made" in told
     assert f"your edited copy is kept beside the remade report: {kept}" in told
+
+
+def test_a_scenario_of_4000_schemes_reports(tmp_path):
+    """Issue #25: 4,000 schemes validated, but the resolved copy the notebook re-read
+    (scenario.yaml, 1.1 MB) was over the 1 MiB limit and the report failed."""
+    from ccgmodels.inputs.yamlread import dump
+
+    data = yaml.safe_load((REPO / "ccgmodels" / "data" / "scenarios" / "cpr_2019_20.yaml")
+                          .read_text(encoding="utf-8"))
+    ccg = next(o for o in data["organisations"] if o["id"] == "cpr_ccg")
+    ccg["qipp"]["schemes"] = [{"id": f"s{i:05d}", "name": f"Scheme {i}", "category": "acute",
+                               "net_saving": 0.01, "status": "in_progress"} for i in range(4000)]
+    data["sources"] = {k: v for k, v in data["sources"].items() if "schemes" not in k}
+    data["name"] = "schemes_4000"
+    source = tmp_path / "schemes_4000.yaml"
+    source.write_text(dump(data), encoding="utf-8")
+    summary = run_batch([str(source)], tmp_path / "out", workers=1, pdf=False, log=quiet)
+    assert summary.exit_code == 0, summary.records
+    resolved = tmp_path / "out" / "schemes_4000" / "scenario.yaml"
+    assert resolved.stat().st_size > 1 << 20
+    assert len(load_scenario(resolved).org("cpr_ccg").qipp.schemes) == 4000
