@@ -96,7 +96,7 @@ class Ids:
         at = table.get(key)
         if at:
             return at[0]
-        if key.isdigit() and int(key) < len(items):
+        if key.isascii() and key.isdecimal() and int(key) < len(items):
             return int(key)
         # a long list: no hint, and only the ids a message shows (not a copy of them all for
         # each of thousands of misses)
@@ -215,7 +215,8 @@ def _step(node: Any, part: str, budget: Budget) -> Any:
         for item in node:
             if _id_of(item) == part:
                 return item
-        return node[int(part)] if part.isdigit() and int(part) < len(node) else _NONE
+        index = part.isascii() and part.isdecimal() and int(part) < len(node)
+        return node[int(part)] if index else _NONE
     budget.spend(1)
     if isinstance(node, dict):
         return node.get(part, _NONE)
