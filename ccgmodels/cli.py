@@ -47,6 +47,38 @@ class InputError(Exception):
     """A command-line input problem: printed as is, exit status 2."""
 
 
+#: the optional packages each extra installs (``pip install 'ccgmodels[EXTRA]'``); validate
+#: and run need none of them: the core is numpy, pandas, pydantic and pyyaml
+EXTRAS = {
+    "reports": ("matplotlib", "openpyxl", "papermill", "nbformat", "nbconvert",
+                "jupyter_client", "jupyter_core", "ipykernel", "tqdm"),
+    "workbook": ("openpyxl",),
+    "app": ("voila", "ipywidgets", "matplotlib"),
+    "dask": ("dask", "distributed"),
+}
+
+
+def _needs(extra: str, what: str) -> None:
+    """Refuse, before any work, when a package of ``extra`` is not installed (exit 2)."""
+    from importlib.util import find_spec
+
+    missing = [name for name in EXTRAS[extra] if find_spec(name) is None]
+    if missing:
+        names = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if missing[3:] else "")
+        raise InputError(f"{what} needs the {extra} extra ({names} not installed): "
+                         f"pip install 'ccgmodels[{extra}]'")
+
+
+def _extra_for(exc: ModuleNotFoundError) -> str | None:
+    """The extra that installs the module ``exc`` found missing (None: not an extra's)."""
+    top = (exc.name or "").split(".")[0]
+    # openpyxl alone is the workbook extra; any other report package, the reports extra
+    for extra in ("workbook", "dask", "reports", "app"):
+        if top in EXTRAS[extra]:
+            return extra
+    return None
+
+
 def _overrides(items: list[str]) -> dict:
     from .inputs.paths import parse_override
 
@@ -101,6 +133,8 @@ def cmd_run(args) -> int:
     if problems:
         _print_problems(problems)
         return EXIT_INPUT
+    if args.runs > 0 and args.scheduler:
+        _needs("dask", "ccgmodels run --scheduler")
     out = Path(args.out)
     failed = 0
     try:
@@ -140,6 +174,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_report(args) -> int:
+    _needs("reports", "ccgmodels report")
+    if args.engine == "dask" or args.scheduler:
+        _needs("dask", "ccgmodels report --engine dask")
     from .batch import batchlog
     from .batch.outdir import UnsafeOutput
     from .batch.reports import TEMPLATE, run_batch
@@ -383,6 +420,7 @@ def cmd_workbook(args) -> int:
     from .inputs.limits import printable
     from .inputs.loading import check
 
+    _needs("workbook", f"ccgmodels workbook {args.action}")
     if args.action == "new":
         from .outputs.book_new import new_book
 
@@ -470,6 +508,13 @@ def main(argv: list[str] | None = None) -> int:
         # one line naming the file, as for any refusal, not a traceback
         where = f"{exc.filename}: " if exc.filename else ""
         _say(f"{where}{exc.strerror or exc}", sys.stderr)
+        return EXIT_INPUT
+    except ModuleNotFoundError as exc:  # a package of an extra, not installed: say which
+        extra = _extra_for(exc)
+        if extra is None:
+            raise
+        _say(f"this needs {exc.name.split('.')[0]}, which is not installed: pip install "
+             f"'ccgmodels[{extra}]'", sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted; completed outputs are intact", file=sys.stderr)

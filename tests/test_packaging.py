@@ -1,9 +1,13 @@
-"""Packaging: environment.yml and pyproject.toml agree, and the wheel ships the data.
+"""Packaging: environment.yml and pyproject.toml agree, the wheel ships the data, and the core
+is light.
 
-The conda environment must list exactly the dependencies of pyproject.toml (core and the
-``dask``, ``lab``, ``app`` and ``dev`` extras), with the same version specifiers, so the two
-install routes cannot drift apart. The core dependencies are exactly the third-party packages
-the library imports (plus the kernel its reports run in), and a wheel runs a report with no
+The conda environment must list exactly the dependencies of pyproject.toml (the core and the
+``workbook``, ``reports``, ``dask``, ``lab``, ``app`` and ``dev`` extras), with the same version
+specifiers, so the two install routes cannot drift apart. The core is numpy, pandas, pydantic
+and pyyaml (issue 26): ``validate`` and ``run`` (Monte Carlo included) need nothing else, which
+a fresh venv with the core alone checks (slow), and a process with every optional package
+blocked checks in the quick tier; a command that needs an extra says which, exit 2. Every
+package the library imports is in the core or an extra, and a wheel runs a report with no
 checkout.
 """
 
@@ -33,6 +37,10 @@ DATA = REPO / "ccgmodels" / "data"
 
 #: a pip requirement with extras that conda-forge ships as separate packages
 CONDA_SPLIT = {("dask", frozenset({"distributed"})): ["dask", "distributed"]}
+#: the core, as issue 26 states it: the model, validate and run need these four only
+CORE = {"numpy", "pandas", "pydantic", "pyyaml"}
+#: the extras the package's own commands and notebooks need (dev is tooling, all gathers them)
+EXTRAS = ("workbook", "reports", "dask", "lab", "app")
 
 
 def pip_requirements(groups: list[str]) -> dict[str, SpecifierSet]:
@@ -44,6 +52,8 @@ def pip_requirements(groups: list[str]) -> dict[str, SpecifierSet]:
             project["optional-dependencies"][group])
         for line in lines:
             req = Requirement(line)
+            if req.name == project["name"]:  # ccgmodels[...]: the named extras, listed too
+                continue
             names = CONDA_SPLIT.get((req.name.lower(), frozenset(req.extras)), [req.name])
             for name in names:
                 out[name.lower()] = req.specifier
@@ -66,7 +76,7 @@ def conda_requirements() -> dict[str, SpecifierSet]:
 
 
 def test_environment_matches_pyproject_dependencies():
-    pip = pip_requirements(["core", "dask", "lab", "app", "dev"])
+    pip = pip_requirements(["core", *EXTRAS, "dev"])
     conda = conda_requirements()
     assert sorted(conda) == sorted(pip), "environment.yml and pyproject.toml list different "
     "packages"
@@ -77,8 +87,25 @@ def test_environment_matches_pyproject_dependencies():
 def test_core_dependencies_are_in_environment():
     # the core list alone, so an extra cannot hide a missing core package
     core = pip_requirements(["core"])
-    assert {"numpy", "pandas", "pydantic", "pyyaml"} <= set(core)
+    assert set(core) == CORE
     assert set(core) <= set(conda_requirements())
+
+
+def self_extras(group: str) -> set[str]:
+    """The extras of ccgmodels that the extra ``group`` pulls in (``ccgmodels[reports,...]``)."""
+    reqs = [Requirement(line) for line in PYPROJECT["project"]["optional-dependencies"][group]]
+    return {e for r in reqs if r.name == PYPROJECT["project"]["name"] for e in r.extras}
+
+
+def test_all_gathers_every_extra_and_dev_the_ones_it_tests():
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert set(EXTRAS) <= set(extras)
+    assert self_extras("all") >= set(EXTRAS)
+    assert self_extras("dev") >= {"reports", "workbook", "app"}
+    # make test installs dev with dask, make reports the reports extra
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "-e '.[dev,dask" in makefile
+    assert re.search(r"\$\(STAMP\):.*\n\t.*-c requirements\.lock -e '\.\[reports", makefile)
 
 
 def test_environment_python_satisfies_requires_python():
@@ -180,9 +207,10 @@ def test_wheel_contains_reference_data_scenarios_and_schema(wheel):
 #: import name -> distribution name, where they differ
 DISTRIBUTIONS = {"yaml": "pyyaml", "jupyter_client": "jupyter_client",
                  "jupyter_core": "jupyter_core"}
-#: core dependencies the library never imports but needs: the kernel reports run in, and
-#: the XML serialiser openpyxl writes workbooks through when it is installed
-RUNTIME_ONLY = {"ipykernel", "lxml"}
+#: packages of the extras the library never imports but needs: the kernel reports run in, the
+#: XML serialiser openpyxl writes workbooks through when it is installed, and the servers the
+#: app and the notebooks are started in (as processes)
+RUNTIME_ONLY = {"ipykernel", "lxml", "voila", "jupyterlab"}
 
 
 def third_party_imports() -> set[str]:
@@ -200,19 +228,29 @@ def third_party_imports() -> set[str]:
             ("ccgmodels", "__future__")}
 
 
-def test_core_dependencies_are_what_the_library_imports():
+def test_dependencies_are_what_the_library_imports():
     core = set(pip_requirements(["core"]))
+    extras = set(pip_requirements(list(EXTRAS)))
     used = {DISTRIBUTIONS.get(n, n).lower() for n in third_party_imports()}
-    used -= {"dask", "distributed"}  # the "dask" extra, imported only when asked for
-    # the "app" extra: Voila (with its Jupyter Server and traitlets), imported only in the
-    # server process ccgmodels app starts (batch/voila_server.py)
-    app_extra = {"voila", "jupyter_server", "traitlets"}
-    assert "voila" in {r.split(">")[0].split("=")[0] for r in pip_requirements(["app"])}
-    used -= app_extra
-    assert used - core == set(), "imported but not declared"
-    assert core - used - RUNTIME_ONLY == set(), "declared but never imported"
-    for dev_only in ("nbval", "jupyterlab", "pytest", "scipy", "voila"):
-        assert dev_only not in core
+    # Jupyter Server and traitlets come with Voila (the "app" extra) and are imported only in
+    # the server process ccgmodels app starts (batch/voila_server.py)
+    used -= {"jupyter_server", "traitlets"}
+    assert used - core - extras == set(), "imported but not declared"
+    assert core - used == set(), "in the core but never imported"
+    assert extras - used - RUNTIME_ONLY == set(), "in an extra but never imported"
+    for dev_only in ("nbval", "pytest", "scipy", "selenium", "hypothesis"):
+        assert dev_only not in core | extras
+
+
+def test_the_command_line_names_the_extra_of_each_optional_package():
+    # ccgmodels report (or workbook, app, --scheduler) without its extra names that extra:
+    # each package the command line checks for is one that extra installs
+    from ccgmodels.cli import EXTRAS as CLI_EXTRAS
+
+    for extra, modules in CLI_EXTRAS.items():
+        declared = set(pip_requirements([extra]))
+        assert {DISTRIBUTIONS.get(m, m).lower() for m in modules} <= declared, extra
+    assert set(CLI_EXTRAS) <= set(EXTRAS)
 
 
 @pytest.mark.slow
@@ -248,3 +286,116 @@ def test_openpyxl_writes_through_lxml():
     from openpyxl.xml import LXML
 
     assert LXML is True
+
+
+# --- the core alone: validate and run without any extra (issue 26) -----------------------------
+
+#: the packages of the extras (and what they pull in) that validate and run never import
+OPTIONAL = ("matplotlib", "openpyxl", "lxml", "papermill", "nbformat", "nbconvert", "nbclient",
+            "jupyter_client", "jupyter_core", "ipykernel", "ipywidgets", "IPython", "tqdm",
+            "voila", "dask", "distributed", "filelock")
+#: what a command that needs the reports extra says, in one line
+REPORTS_HINT = "pip install 'ccgmodels[reports]'"
+
+BLOCKED_RUN = """
+import json, sys
+OPTIONAL = {optional!r}
+for name in OPTIONAL:  # import of any of these now fails, as where it is not installed
+    sys.modules[name] = None
+from ccgmodels.cli import main
+out, other = sys.argv[1], sys.argv[2]
+codes = [main(["validate", "cpr_2019_20"]),
+         main(["run", "cpr_2019_20", "--out", out]),
+         main(["run", "footprint_2019_20", "--runs", "20", "--out", out]),
+         main(["report", "cpr_2019_20", "--out", other]),
+         main(["workbook", "export", "cpr_2019_20", "-o", other + ".xlsx"])]
+print(json.dumps(codes))
+"""
+
+
+def test_validate_and_run_need_no_optional_package(tmp_path):
+    """The quick tier's check of the light core: every optional package blocked (an import of
+    it fails), ``validate`` and ``run`` (a Monte Carlo too) succeed, and ``report`` and
+    ``workbook`` say in one line which extra to install, exit 2, having written nothing."""
+    out, other = tmp_path / "out", tmp_path / "other"
+    code = BLOCKED_RUN.format(optional=OPTIONAL)
+    r = subprocess.run([sys.executable, "-c", code, str(out), str(other)], cwd=tmp_path,
+                       env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.splitlines()[-1]) == [0, 0, 0, 2, 2], r.stdout + r.stderr
+    assert (out / "cpr_2019_20" / "results.csv").is_file()
+    assert (out / "footprint_2019_20" / "uncertainty.csv").is_file()
+    assert "Traceback" not in r.stderr
+    assert REPORTS_HINT in r.stderr
+    assert "pip install 'ccgmodels[workbook]'" in r.stderr
+    assert not other.exists() and not Path(f"{other}.xlsx").exists()
+
+
+def _venv_python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+
+
+@pytest.mark.slow
+def test_a_fresh_venv_with_the_core_alone_runs_a_scenario(wheel, tmp_path):
+    """``pip install ccgmodels`` with no extras: a new venv holding the four core packages
+    (their versions from requirements.lock) and the wheel, nothing else, validates and runs a
+    scenario and its Monte Carlo; ``report`` names the extra it needs, exit 2, no traceback."""
+    venv = tmp_path / "venv"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env["PYTHONNOUSERSITE"] = "1"
+    r = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True,
+                       text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr
+    python = _venv_python(venv)
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    r = subprocess.run([*pip, "-c", str(REPO / "requirements.lock"), *sorted(CORE)],
+                       capture_output=True, text=True, timeout=600, env=env)
+    if r.returncode != 0 and re.search(r"(?i)connection|network|resolve host|no matching "
+                                       r"distribution|could not find a version", r.stderr):
+        pytest.skip(f"the core's packages cannot be downloaded here: {r.stderr[-300:]}")
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([*pip, "--no-deps", str(wheel)], capture_output=True, text=True,
+                       timeout=300, env=env)
+    assert r.returncode == 0, r.stderr
+
+    work = tmp_path / "elsewhere"  # not the checkout: the installed package, nothing else
+    work.mkdir()
+    probe = (f"import importlib.util, json; print(json.dumps([n for n in {OPTIONAL!r} "
+             "if importlib.util.find_spec(n) is not None]))")
+    r = subprocess.run([str(python), "-c", probe], cwd=work, env=env, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == [], "optional packages installed with the core"
+    for name in ("matplotlib", "openpyxl", "jupyter_client", "papermill"):
+        r = subprocess.run([str(python), "-c", f"import {name}"], cwd=work, env=env,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode != 0 and "ModuleNotFoundError" in r.stderr, name
+
+    cli = [str(python), "-m", "ccgmodels"]
+    script = venv / ("Scripts/ccgmodels.exe" if sys.platform == "win32" else "bin/ccgmodels")
+    assert script.exists()  # the console script pip install makes
+    out = tmp_path / "out"
+
+    def ccgmodels(*args: str, command=(str(script),)) -> subprocess.CompletedProcess:
+        return subprocess.run([*command, *args], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=600)
+
+    r = ccgmodels("validate", "cpr_2019_20")
+    assert r.returncode == 0, r.stderr
+    r = ccgmodels("run", "cpr_2019_20", "--out", str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (out / "cpr_2019_20" / "results.csv").stat().st_size > 10_000
+    assert json.loads((out / "cpr_2019_20" / "manifest.json").read_text())["kind"] == "run"
+    r = ccgmodels("run", "footprint_2019_20", "--runs", "50", "--out", str(out), command=cli)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (out / "footprint_2019_20" / "results.csv").is_file()
+    assert (out / "footprint_2019_20" / "uncertainty.csv").is_file()
+    r = ccgmodels("verify", str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    r = ccgmodels("report", "cpr_2019_20", "--out", str(tmp_path / "x"))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert REPORTS_HINT in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path / "x").exists()

@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from .folderlock import FolderLock, Held
 
 #: how long the guardian waits for the lock after the batch died [s]
 GRACE = 30.0
@@ -63,16 +63,16 @@ def start(out: Path, order: list[str], baseline: str | None, pending: dict) -> G
         return None
 
 
-def _take_lock(out: Path, timeout: float) -> FileLock | None:
+def _take_lock(out: Path, timeout: float) -> FolderLock | None:
     """The output folder's lock (the batch's, :func:`ccgmodels.batch.outdir.locked`), held,
     or None when it is still held after ``timeout`` seconds or is a symbolic link."""
     path = out / ".lock"
     if path.is_symlink():
         return None
-    lock = FileLock(path, timeout=timeout, poll_interval=0.2)
+    lock = FolderLock(path)
     try:
-        lock.acquire()
-    except Timeout:
+        lock.acquire(timeout=timeout, poll=0.2)
+    except Held:
         return None
     return lock
 

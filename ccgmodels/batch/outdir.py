@@ -39,9 +39,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from ..inputs.limits import printable
+from .folderlock import FolderLock, Held
 from .provenance import KEPT, MANIFEST, MARKER, read_manifest
 
 STAGING, FAILED, LOCK = ".staging", "_failed", ".lock"
@@ -468,10 +467,10 @@ def locked(out: Path, command: str = "ccgmodels") -> Iterator[Path]:
     _refuse_links(out)
     if (out / LOCK).is_symlink():
         raise UnsafeOutput(f"{out / LOCK}: cannot take the lock: is a symbolic link")
-    lock = FileLock(out / LOCK, timeout=0)  # flock on POSIX, msvcrt on Windows
+    lock = FolderLock(out / LOCK)  # flock on POSIX, msvcrt on Windows
     try:
-        lock.acquire()
-    except Timeout:
+        lock.acquire(timeout=0)
+    except Held:
         raise UnsafeOutput(f"{out}: another ccgmodels command is writing to this folder "
                            f"(this {command} waits for nothing: try again when it is done)"
                            ) from None
