@@ -176,7 +176,8 @@ def activity(lines: PlanLines) -> Series:
         out[("unit_cost", pp.pod)] = np.divide(
             pp.cost, pp.activity, out=np.zeros(np.shape(pp.cost)), where=pp.activity > 0)
         for measure, rate in (("growth_demographic", pp.demographic),
-                              ("growth_non_demographic", pp.non_demographic)):
+                              ("growth_non_demographic", pp.non_demographic),
+                              ("growth_total", pp.growth)):
             rate = np.array(np.broadcast_to(rate, np.shape(pp.cost)), dtype=float)
             rate[..., 0] = np.nan
             out[(measure, pp.pod)] = rate

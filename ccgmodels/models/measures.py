@@ -147,6 +147,10 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "Non-demographic growth from the year before (none in the base year)",
             "stated, or (1 + table growth) / (1 + demographic_t) - 1", additive=False,
             display="Non-demographic growth"),
+    Measure("growth_total", "fraction", "point of delivery",
+            "Activity growth from the year before, both drivers compounded (none in the base "
+            "year)", "(1 + demographic_t) * (1 + non_demographic_t) - 1", additive=False,
+            display="Activity growth"),
     Measure("qipp", "£k",
             "required, planning_rule, target, identified, risk_adjusted, unidentified, "
             "headroom_target, pipeline_target, pipeline, pipeline_cover",

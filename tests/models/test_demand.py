@@ -187,3 +187,16 @@ def test_base_year_activity_cost_plus_uncovered_share_is_gross_line_spend():
     # acute: 141,916 (000:L1999) + 4,681 acute schemes (000:L2029) = 146,597
     acute_pods = [p for p, ln in POD_SERVICE_LINE.items() if ln == "acute"]
     assert cost[acute_pods].sum() == pytest.approx(0.9 * 146597)
+
+
+def test_total_activity_growth_compounds_its_two_drivers():
+    # CPR elective (cpr_2019_20.yaml): age mix 50% 0-64, 40% 65-84, 10% 85+; population growth
+    # 0.5%, 1.46%, 5.5%: demographic 0.0025 + 0.00584 + 0.0055 = 0.01384; non-demographic 2%
+    # stated: total (1.01384)(1.02) - 1 = 0.0341168
+    from ccgmodels.models.run import run_scenario
+
+    df = run_scenario("cpr_2019_20")
+    got = df[(df["measure"] == "growth_total") & (df["item"] == "elective")
+             & (df["org"] == "cpr_ccg")].sort_values("year")["value"].to_numpy()
+    np.testing.assert_allclose(got, 1.01384 * 1.02 - 1, rtol=1e-9)
+    assert len(got) == 4  # none in the base year
