@@ -38,7 +38,7 @@ pytestmark = pytest.mark.browser
 #: seconds for the server to print its URL, and for the page to run the notebook
 START, RENDER = 60, 120
 WINDOW = (1400, 1100)
-GROWTH = "Allocation growth, programme"
+GROWTH = "Allocation growth: change to the settlement"
 #: the headline figure checked: the footprint's end-year do-something surplus/(deficit)
 HEADLINE = "Do something surplus/(deficit)"
 
@@ -154,10 +154,10 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     readout = driver.find_element(By.XPATH, (
         f"//div[contains(@class,'widget-hbox')][.//span[starts-with(text(),'{GROWTH}')]]"
         "//div[contains(@class,'widget-readout')]"))
-    assert readout.text == "2.53"  # cpr's 0.0253 (footprint_2019_20.yaml), in per cent
+    assert readout.text == "0.0"  # the settlement as published (footprint_2019_20.yaml)
     readout.click()
     readout.send_keys(Keys.CONTROL, "a")
-    readout.send_keys("4.0", Keys.ENTER)
+    readout.send_keys("1.0", Keys.ENTER)
     def changed(d):  # the new figure, once it differs (read once a poll: the page redraws)
         value = headline(d)
         return [value] if abs(value - before) > 1 else None
@@ -165,8 +165,8 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     (after,) = wait(driver, changed, 30, "the headline did not change")
     assert after > before + 1000  # more allocation growth: a better end-year position
     rows = [r.text.split("\n") for r in driver.find_elements(By.CSS_SELECTOR, ".ccg-change")]
-    assert [r[2:4] for r in rows] == [["2.53%", "4.0%"], ["2.48%", "4.0%"]], rows
-    assert readout.text == "4.0"
+    assert [r[2:4] for r in rows] == [["0.0%", "1.0%"], ["0.0%", "1.0%"]], rows
+    assert readout.text == "1.0"
     shots = tmp_path_factory.mktemp("app_screenshots", numbered=False)
     height = driver.execute_script(
         "return document.querySelector('.ccg-explorer').getBoundingClientRect().bottom")
@@ -200,11 +200,11 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     Select(organisation).select_by_visible_text("NHS Castle Point and Rochford CCG (cpr_ccg)")
     wait(driver, lambda d: "Castle Point" in d.find_element(
         By.CSS_SELECTOR, ".ccg-table").text, 30, "the table did not switch to cpr_ccg")
-    assert growth_readout(driver).text == "4.0"
+    assert growth_readout(driver).text == "1.0"
     Select(organisation).select_by_visible_text("Footprint: every commissioner")
     wait(driver, lambda d: "Footprint" in d.find_element(By.CSS_SELECTOR, ".ccg-table").text,
          30, "the table did not switch back to the footprint")
-    assert growth_readout(driver).text == "4.0"
+    assert growth_readout(driver).text == "1.0"
     # remove one change: the panel shrinks and the footprint control says they now differ
     driver.find_elements(By.CSS_SELECTOR, ".ccg-change button")[0].click()
     wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".ccg-change")) == 1, 30,
