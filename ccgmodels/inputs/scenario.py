@@ -317,11 +317,22 @@ class Contract(Strict):
 class BridgeYear(Strict):
     income: Money = Field(description="Primary care income [£k]")
     expenditure: Money = Field(description="Primary care expenditure [£k]")
-    workforce: SignedMoney = Field(0.0, le=0, description="Workforce enabler cost, negative [£k]")
-    estates: SignedMoney = Field(0.0, le=0, description="Estates enabler cost, negative [£k]")
-    other_enablers: SignedMoney = Field(0.0, le=0, description="Other enablers, negative [£k]")
-    baseline_funding: Money = Field(0.0, description="CCG baseline funding [£k]")
-    stf: Money = Field(0.0, description="STF (GP Forward View) allocation [£k]")
+    # the rows after income and expenditure: absent where the plan prints none for the year
+    # (CPR's and Southend's 2017/18), so the bridge makes up no end state for it; a year that
+    # gives any of them takes the others as 0
+    workforce: SignedMoney | None = Field(
+        None, le=0, description="Workforce enabler cost, negative; blank where the plan gives "
+        "none [£k]")
+    estates: SignedMoney | None = Field(
+        None, le=0, description="Estates enabler cost, negative; blank where the plan gives "
+        "none [£k]")
+    other_enablers: SignedMoney | None = Field(
+        None, le=0, description="Other enablers, negative; blank where the plan gives none [£k]")
+    baseline_funding: Money | None = Field(
+        None, description="CCG baseline funding; blank where the plan gives none [£k]")
+    stf: Money | None = Field(
+        None, description="STF (GP Forward View) allocation; blank where the plan gives none "
+        "[£k]")
 
 
 class PrimaryCareBridge(Strict):

@@ -62,8 +62,8 @@ def bridge(b: PrimaryCareBridge, pccc_growth=0.0) -> dict[str, np.ndarray]:
     rows = list(b.years.values())
     n = len(rows)
 
-    def col(name: str) -> np.ndarray:
-        return np.array([getattr(r, name) for r in rows], dtype=float)
+    def col(name: str) -> np.ndarray:  # a row the plan does not give for a year is 0 in it
+        return np.array([getattr(r, name) or 0.0 for r in rows], dtype=float)
 
     income = col("income")
     if b.income_follows_pccc:
@@ -94,7 +94,7 @@ def bridge(b: PrimaryCareBridge, pccc_growth=0.0) -> dict[str, np.ndarray]:
     )
     # a year the plan gives income and expenditure alone (CPR's and Southend's 2017/18) has no
     # enablers, funding or end state: the plan prints none, so none is made up (NaN, no row)
-    bare = np.array([not (set(r.model_fields_set) & set(STEP_FIELDS)) for r in rows])
+    bare = np.array([all(getattr(r, k) is None for k in STEP_FIELDS) for r in rows])
     for k in (*STEP_FIELDS, "future_model", "end_state"):
         out[k] = np.where(bare, np.nan, out[k])
     return {k: np.broadcast_arrays(out[k], income)[0] for k in ITEMS}
