@@ -3,10 +3,11 @@
 The package is four layers, each a folder, and the command line on top::
 
     inputs/    what a scenario is: years, dotted paths, vocabularies, field metadata, the typed
-               frozen assumptions, cross-field rules, loading, reference data
+               frozen assumptions, cross-field rules, loading, the assumptions workbook
+               (``book/``), reference data
     models/    the arithmetic: demand, schemes, primary care, finance, results (tidy table,
                catalogue, footprint, identities), run (the thin orchestrator), uncertainty
-    outputs/   what people see: summaries, tables, the workbook, plotting, the explorer (its
+    outputs/   what people see: summaries, tables, the Excel pack, plotting, the explorer (its
                state, live charts and widgets)
     batch/     running many: provenance, executors, reports, pages
     cli.py     the ``ccgmodels`` command
@@ -15,7 +16,7 @@ The rule: ``inputs < models < outputs < batch < cli``. A module imports only fro
 layer or a lower one, function-local imports included, and no two modules import each other in
 a circle. matplotlib is imported only in ``outputs/plotting.py``, ipywidgets only in
 ``outputs/widgets.py``, openpyxl only in ``outputs/workbook.py`` and the assumptions
-workbook's writer and reader (``outputs/book_export.py``, ``inputs/book_import.py``), and
+workbook's writer and reader (``inputs/book/writer.py``, ``inputs/book/reader.py``), and
 papermill, nbconvert, nbformat and jupyter_client only in ``batch/``. ``tests/test_layers.py``
 enforces it.
 

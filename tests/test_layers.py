@@ -7,7 +7,7 @@ top or inside a function, is checked against the rule stated in ``ccgmodels/__in
 * there is no import circle (inside a layer or across);
 * matplotlib only in ``outputs/plotting.py``, ipywidgets only in ``outputs/widgets.py``,
   openpyxl only in ``outputs/workbook.py`` and the assumptions workbook's writer
-  (``outputs/book_export.py``) and reader (``inputs/book_import.py``), papermill /
+  (``inputs/book/writer.py``) and reader (``inputs/book/reader.py``), papermill /
   nbconvert / nbformat / nbclient /
   jupyter_client / jupyter_core only in ``batch/``;
 * no module is longer than 600 lines (a guide against sprawl, never a reason to split a module
@@ -28,9 +28,9 @@ LAYERS = ("inputs", "models", "outputs", "batch", "cli")
 CONFINED = {
     "matplotlib": ("outputs/plotting.py", "outputs/livecharts.py"),
     "ipywidgets": ("outputs/widgets.py",),
-    # the report workbook, and the assumptions workbook (layout: inputs/book_layout.py, no
-    # openpyxl): written by outputs/book_export.py, read by inputs/book_import.py
-    "openpyxl": ("outputs/workbook.py", "outputs/book_export.py", "inputs/book_import.py"),
+    # the report workbook, and the assumptions workbook (layout: inputs/book/layout.py, no
+    # openpyxl): written by inputs/book/writer.py, read by inputs/book/reader.py
+    "openpyxl": ("outputs/workbook.py", "inputs/book/writer.py", "inputs/book/reader.py"),
     **{name: ("batch/",) for name in ("papermill", "nbconvert", "nbformat", "nbclient",
                                       "jupyter_client", "jupyter_core")},
     # the app extra: only in the Voila server's own process (batch/app.py starts it)
