@@ -12,7 +12,8 @@ The package is four layers, each a folder, and the command line on top::
     batch/     running many: provenance, executors, reports, pages
     cli.py     the ``ccgmodels`` command
 
-The rule: ``inputs < models < outputs < batch < cli``. A module imports only from its own
+and, below them all, ``version.py``, the installed version (``__version__``). The rule:
+``version < inputs < models < outputs < batch < cli``. A module imports only from its own
 layer or a lower one, function-local imports included, and no two modules import each other in
 a circle. matplotlib is imported only in ``outputs/plotting.py``, ipywidgets only in
 ``outputs/widgets.py``, openpyxl only in ``outputs/workbook.py`` and the assumptions
@@ -55,7 +56,7 @@ __all__ = ["__version__", *_API]
 
 def __getattr__(name: str):
     if name == "__version__":
-        from .batch.provenance import version
+        from .version import version
 
         return version()
     if name not in _API:

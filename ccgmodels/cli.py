@@ -15,8 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from .batch.provenance import version
 from .batch.runs import write_run  # noqa: F401 (re-exported: ccgmodels.cli.write_run)
+from .version import version
 
 EXIT_INPUT = 2
 #: what ``ccgmodels --help`` says the tool is, in plain words

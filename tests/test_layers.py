@@ -1,4 +1,5 @@
-"""The package's layers: imports only point down (``inputs < models < outputs < batch < cli``).
+"""The package's layers: imports only point down
+(``version < inputs < models < outputs < batch < cli``).
 
 Every module of ``ccgmodels`` is parsed (nothing is imported), and every import in it, at the
 top or inside a function, is checked against the rule stated in ``ccgmodels/__init__.py``:
@@ -22,7 +23,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ccgmodels"
-LAYERS = ("inputs", "models", "outputs", "batch", "cli")
+#: bottom to top; ``version`` is one module (the installed version, read by the package root,
+#: manifests, the batch log and the command line), below everything so any layer may ask it
+LAYERS = ("version", "inputs", "models", "outputs", "batch", "cli")
 #: third-party packages allowed only in the named modules (paths relative to the package);
 #: matplotlib also in outputs/livecharts.py, the explorer's charts kept alive between changes
 CONFINED = {
@@ -150,7 +153,7 @@ def test_package_docstring_states_the_rule():
     import ccgmodels
 
     doc = ccgmodels.__doc__ or ""
-    assert "inputs < models < outputs < batch < cli" in doc
+    assert "version < inputs < models < outputs < batch < cli" in doc
 
 
 @pytest.fixture
@@ -172,7 +175,7 @@ def test_a_planted_upward_import_is_caught(planted):
     found = breaches(copy)
     assert found[0] == (f"models/demand.py:{line}: imports ccgmodels.outputs.tables (outputs) "
                         "from the models layer: imports must point down "
-                        "(inputs < models < outputs < batch < cli)")
+                        "(version < inputs < models < outputs < batch < cli)")
     # and, since outputs import models, it closes a circle back to demand
     assert [f for f in found[1:] if not f.startswith("import circle:")] == []
     assert any("ccgmodels.models.demand -> ccgmodels.outputs.tables" in f for f in found[1:])
