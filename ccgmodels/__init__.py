@@ -1,6 +1,6 @@
 """ccgmodels: scenario models for NHS health-system finance planning.
 
-The package is four layers, each a folder, and the command line on top::
+The package is five layers, each a folder, and the command line on top::
 
     inputs/    what a scenario is: years, dotted paths, vocabularies, field metadata, the typed
                frozen assumptions, cross-field rules, loading, the assumptions workbook
@@ -10,10 +10,11 @@ The package is four layers, each a folder, and the command line on top::
     outputs/   what people see: summaries, tables, the Excel pack, plotting, the explorer (its
                state, live charts and widgets)
     batch/     running many: provenance, executors, reports, pages
+    app/       the explorer served as a web page (``ccgmodels app``, Voila)
     cli.py     the ``ccgmodels`` command
 
 and, below them all, ``version.py``, the installed version (``__version__``). The rule:
-``version < inputs < models < outputs < batch < cli``. A module imports only from its own
+``version < inputs < models < outputs < batch < app < cli``. A module imports only from its own
 layer or a lower one, function-local imports included, and no two modules import each other in
 a circle. matplotlib is imported only in ``outputs/plotting.py``, ipywidgets only in
 ``outputs/widgets.py``, openpyxl only in ``outputs/workbook.py`` and the assumptions

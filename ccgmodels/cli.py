@@ -252,8 +252,8 @@ def cmd_catalogue(args) -> int:
 
 
 def cmd_app(args) -> int:
-    """``ccgmodels app``: the explorer served on localhost (see :mod:`ccgmodels.batch.app`)."""
-    from .batch.app import AppError, serve
+    """``ccgmodels app``: the explorer served on localhost (see :mod:`ccgmodels.app.launch`)."""
+    from .app.launch import AppError, serve
 
     try:
         return serve(args.scenario, port=args.port, folder=args.folder)
