@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from .batch.runs import write_run  # noqa: F401 (re-exported: ccgmodels.cli.write_run)
+from .batch.runs import write_run
 from .version import version
 
 EXIT_INPUT = 2
