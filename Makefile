@@ -44,7 +44,7 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-# tests/outputs/test_book_libreoffice.py opens the assumptions workbook in Debian's headless
+# tests/inputs/test_book_libreoffice.py opens the assumptions workbook in Debian's headless
 # LibreOffice Calc (recalculation, PDF): installed the same way, and required by make test
 # (CCGMODELS_REQUIRE_LIBREOFFICE=1).
 libreoffice:

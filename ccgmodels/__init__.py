@@ -1,21 +1,24 @@
 """ccgmodels: scenario models for NHS health-system finance planning.
 
-The package is four layers, each a folder, and the command line on top::
+The package is five layers, each a folder, and the command line on top::
 
     inputs/    what a scenario is: years, dotted paths, vocabularies, field metadata, the typed
-               frozen assumptions, cross-field rules, loading, reference data
+               frozen assumptions, cross-field rules, loading, the assumptions workbook
+               (``book/``), reference data
     models/    the arithmetic: demand, schemes, primary care, finance, results (tidy table,
                catalogue, footprint, identities), run (the thin orchestrator), uncertainty
-    outputs/   what people see: summaries, tables, the workbook, plotting, the explorer (its
+    outputs/   what people see: summaries, tables, the Excel pack, plotting, the explorer (its
                state, live charts and widgets)
     batch/     running many: provenance, executors, reports, pages
+    app/       the explorer served as a web page (``ccgmodels app``, Voila)
     cli.py     the ``ccgmodels`` command
 
-The rule: ``inputs < models < outputs < batch < cli``. A module imports only from its own
+and, below them all, ``version.py``, the installed version (``__version__``). The rule:
+``version < inputs < models < outputs < batch < app < cli``. A module imports only from its own
 layer or a lower one, function-local imports included, and no two modules import each other in
 a circle. matplotlib is imported only in ``outputs/plotting.py``, ipywidgets only in
 ``outputs/widgets.py``, openpyxl only in ``outputs/workbook.py`` and the assumptions
-workbook's writer and reader (``outputs/book_export.py``, ``inputs/book_import.py``), and
+workbook's writer and reader (``inputs/book/writer.py``, ``inputs/book/reader.py``), and
 papermill, nbconvert, nbformat and jupyter_client only in ``batch/``. ``tests/test_layers.py``
 enforces it.
 
@@ -54,7 +57,7 @@ __all__ = ["__version__", *_API]
 
 def __getattr__(name: str):
     if name == "__version__":
-        from .batch.provenance import version
+        from .version import version
 
         return version()
     if name not in _API:

@@ -15,8 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from .batch.provenance import version
-from .batch.runs import write_run  # noqa: F401 (re-exported: ccgmodels.cli.write_run)
+from .batch.runs import write_run
+from .version import version
 
 EXIT_INPUT = 2
 #: what ``ccgmodels --help`` says the tool is, in plain words
@@ -252,8 +252,8 @@ def cmd_catalogue(args) -> int:
 
 
 def cmd_app(args) -> int:
-    """``ccgmodels app``: the explorer served on localhost (see :mod:`ccgmodels.batch.app`)."""
-    from .batch.app import AppError, serve
+    """``ccgmodels app``: the explorer served on localhost (see :mod:`ccgmodels.app.launch`)."""
+    from .app.launch import AppError, serve
 
     try:
         return serve(args.scenario, port=args.port, folder=args.folder)
@@ -422,7 +422,7 @@ def cmd_workbook(args) -> int:
 
     _needs("workbook", f"ccgmodels workbook {args.action}")
     if args.action == "new":
-        from .outputs.book_new import new_book
+        from .inputs.book.blank import new_book
 
         out = _xlsx_target(args.out)
         orgs = [_org(text) for text in args.org] or None
@@ -440,14 +440,14 @@ def cmd_workbook(args) -> int:
         _print_problems(problems)
         return EXIT_INPUT
     if args.action == "export":
-        from .outputs.book_export import export_book
+        from .inputs.book.writer import export_book
 
         out = _xlsx_target(args.out)
         _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))),
                     args, reads=(args.source,))
         _say(f"{scenario.name}: assumptions workbook -> {out}")
         return 0
-    from .inputs.book_import import scenario_yaml
+    from .inputs.book.reader import scenario_yaml
 
     text = scenario_yaml(scenario)
     if args.out in (None, "-"):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 
+from ccgmodels.inputs.book.writer import export_book
 from ccgmodels.inputs.loading import check, load_scenario
-from ccgmodels.outputs.book_export import export_book
 
 HEADER_ROW = 4
 

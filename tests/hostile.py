@@ -158,8 +158,8 @@ def _corrupt_record(folder: Path, body: bytes | None) -> list[str]:
 
 
 def _export(folder: Path) -> Path:
+    from ccgmodels.inputs.book.writer import export_book
     from ccgmodels.inputs.loading import load_scenario
-    from ccgmodels.outputs.book_export import export_book
 
     book = folder / "p.xlsx"
     if not book.exists():
@@ -475,8 +475,8 @@ def exported_book(folder: Path, name: str = "plan.xlsx",
     """The bundled ``scenario``'s assumptions workbook as ``folder/name`` (exported once, then
     copied)."""
     if scenario not in _BOOKS:
+        from ccgmodels.inputs.book.writer import export_book
         from ccgmodels.inputs.loading import load_scenario
-        from ccgmodels.outputs.book_export import export_book
 
         tmp = folder / f".{scenario}.xlsx"
         export_book(load_scenario(scenario), tmp)

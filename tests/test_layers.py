@@ -1,4 +1,5 @@
-"""The package's layers: imports only point down (``inputs < models < outputs < batch < cli``).
+"""The package's layers: imports only point down
+(``version < inputs < models < outputs < batch < app < cli``).
 
 Every module of ``ccgmodels`` is parsed (nothing is imported), and every import in it, at the
 top or inside a function, is checked against the rule stated in ``ccgmodels/__init__.py``:
@@ -7,9 +8,12 @@ top or inside a function, is checked against the rule stated in ``ccgmodels/__in
 * there is no import circle (inside a layer or across);
 * matplotlib only in ``outputs/plotting.py``, ipywidgets only in ``outputs/widgets.py``,
   openpyxl only in ``outputs/workbook.py`` and the assumptions workbook's writer
-  (``outputs/book_export.py``) and reader (``inputs/book_import.py``), papermill /
+  (``inputs/book/writer.py``) and reader (``inputs/book/reader.py``), papermill /
   nbconvert / nbformat / nbclient /
   jupyter_client / jupyter_core only in ``batch/``;
+* a test of a layer (``tests/<layer>/``) uses no upper layer, through a helper module of
+  ``tests/`` or the public API (``from ccgmodels import run_scenario`` is the models layer)
+  included; ``tests/test_*.py`` test the whole package;
 * no module is longer than 600 lines (a guide against sprawl, never a reason to split a module
   by size rather than by meaning).
 """
@@ -22,19 +26,25 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ccgmodels"
-LAYERS = ("inputs", "models", "outputs", "batch", "cli")
+#: bottom to top; ``version`` is one module (the installed version, read by the package root,
+#: manifests, the batch log and the command line), below everything so any layer may ask it
+#: ``app`` is the explorer served as a web page, the second front door: under ``cli``, whose
+#: ``ccgmodels app`` starts it
+LAYERS = ("version", "inputs", "models", "outputs", "batch", "app", "cli")
 #: third-party packages allowed only in the named modules (paths relative to the package);
 #: matplotlib also in outputs/livecharts.py, the explorer's charts kept alive between changes
 CONFINED = {
     "matplotlib": ("outputs/plotting.py", "outputs/livecharts.py"),
     "ipywidgets": ("outputs/widgets.py",),
-    # the report workbook, and the assumptions workbook (layout: inputs/book_layout.py, no
-    # openpyxl): written by outputs/book_export.py, read by inputs/book_import.py
-    "openpyxl": ("outputs/workbook.py", "outputs/book_export.py", "inputs/book_import.py"),
+    # the report workbook, and the assumptions workbook (layout: inputs/book/layout.py, no
+    # openpyxl): written by inputs/book/writer.py, read by inputs/book/reader.py
+    "openpyxl": ("outputs/workbook.py", "inputs/book/writer.py", "inputs/book/reader.py"),
     **{name: ("batch/",) for name in ("papermill", "nbconvert", "nbformat", "nbclient",
-                                      "jupyter_client", "jupyter_core")},
-    # the app extra: only in the Voila server's own process (batch/app.py starts it)
-    **{name: ("batch/voila_server.py",) for name in ("voila", "jupyter_server", "traitlets")},
+                                      "jupyter_client")},
+    # and the Voila server's process, which uses its async helper
+    "jupyter_core": ("batch/", "app/voila_server.py"),
+    # the app extra: only in the Voila server's own process (app/launch.py starts it)
+    **{name: ("app/voila_server.py",) for name in ("voila", "jupyter_server", "traitlets")},
 }
 MAX_LINES = 600
 
@@ -150,7 +160,7 @@ def test_package_docstring_states_the_rule():
     import ccgmodels
 
     doc = ccgmodels.__doc__ or ""
-    assert "inputs < models < outputs < batch < cli" in doc
+    assert "version < inputs < models < outputs < batch < app < cli" in doc
 
 
 @pytest.fixture
@@ -172,7 +182,7 @@ def test_a_planted_upward_import_is_caught(planted):
     found = breaches(copy)
     assert found[0] == (f"models/demand.py:{line}: imports ccgmodels.outputs.tables (outputs) "
                         "from the models layer: imports must point down "
-                        "(inputs < models < outputs < batch < cli)")
+                        "(version < inputs < models < outputs < batch < app < cli)")
     # and, since outputs import models, it closes a circle back to demand
     assert [f for f in found[1:] if not f.startswith("import circle:")] == []
     assert any("ccgmodels.models.demand -> ccgmodels.outputs.tables" in f for f in found[1:])
@@ -216,3 +226,103 @@ def test_no_module_imports_a_posix_only_module_at_top_level():
     assert posix_imports("import os\nimport fcntl\nfrom pwd import getpwnam\n") == [
         "fcntl", "pwd"]
     assert posix_imports("def f():\n    import fcntl\n") == []
+
+
+# -- tests obey the rule too --------------------------------------------------------------------
+
+TESTS = Path(__file__).resolve().parent
+
+
+def public_api() -> dict[str, str]:
+    """``ccgmodels``'s public names and the modules that define them (``_API``, read, not
+    imported)."""
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign):
+            target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
+            if getattr(target, "id", None) == "_API":
+                return ast.literal_eval(node.value)
+    raise AssertionError("ccgmodels/__init__.py has no _API")
+
+
+def used_by_test(path: Path, api: dict[str, str],
+                 root: Path = TESTS) -> list[tuple[int, str]]:
+    """``(line, ccgmodels module)`` a test file uses: its imports (``from ccgmodels import
+    run_scenario`` is ``ccgmodels.models.run``; ``ccgmodels.widgets`` after ``import
+    ccgmodels`` is ``ccgmodels.outputs.widgets``), and those of the helper modules in
+    ``tests/`` it imports (``from books import exported``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        names: list[tuple[str, list[str]]] = []
+        if isinstance(node, ast.Import):
+            names = [(a.name, []) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [(node.module, [a.name for a in node.names])]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id == "ccgmodels" and node.attr in api):
+            out.append((node.lineno, api[node.attr]))
+        for module, members in names:
+            top = module.split(".")[0]
+            helper = root / (module.removeprefix("tests.").replace(".", "/") + ".py")
+            if top == "ccgmodels":
+                if module == "ccgmodels" and members:
+                    out += [(node.lineno, api.get(m, f"ccgmodels.{m}")) for m in members]
+                elif module != "ccgmodels":
+                    out.append((node.lineno, module))
+            elif helper.is_file() and helper.parent == root and helper != path:
+                out += [(node.lineno, f"{t} (through {helper.name})")
+                        for _, t in used_by_test(helper, api, root)]
+    return out
+
+
+def layer_breaches_of_tests(root: Path = TESTS) -> list[str]:
+    """Every test of a layer (``tests/<layer>/``) that uses an upper layer."""
+    api, out = public_api(), []
+    for path in sorted(root.rglob("test_*.py")):
+        rel = path.relative_to(root)
+        if len(rel.parts) < 2 or rel.parts[0] not in LAYERS:
+            continue  # tests/test_*.py test the whole package
+        mine = LAYERS.index(rel.parts[0])
+        for line, target in used_by_test(path, api, root):
+            module = target.split(" ")[0]
+            theirs = layer_of(module) if module != "ccgmodels" else None
+            if theirs is None or theirs > mine:
+                where = "the package root" if theirs is None else LAYERS[theirs]
+                out.append(f"{rel.as_posix()}:{line}: uses {target} ({where}) from a test of "
+                           f"the {LAYERS[mine]} layer: move the test up, or test the lower "
+                           "layer's own function")
+    return out
+
+
+#: test files that still reach up when this rule came in (issue 26): each is to be split, its
+#: upper-layer tests moved up a folder; the list only shrinks (a file that no longer breaches
+#: must leave it, a file not on it may not breach)
+STILL_REACHING_UP = {
+    "batch/test_outdir.py", "batch/test_reports.py",  # ccgmodels.cli.main
+    "inputs/test_book_structure.py", "inputs/test_hostile.py",  # ccgmodels.cli.main
+    "inputs/test_fields.py",  # models.uncertainty, outputs.widgets: the metadata's users
+    "inputs/test_real_use.py", "inputs/test_validation.py",  # run the model
+    "models/test_economics.py", "models/test_uncertainty.py",  # ccgmodels.cli
+    "models/test_reproduction.py", "models/test_run.py", "models/test_system.py",  # summaries
+}
+
+
+def test_a_test_of_a_lower_layer_uses_no_upper_layer():
+    found = layer_breaches_of_tests()
+    new = [f for f in found if f.split(":")[0] not in STILL_REACHING_UP]
+    assert new == [], "a test of a lower layer uses an upper layer:\n" + "\n".join(new)
+    assert {f.split(":")[0] for f in found} == STILL_REACHING_UP, "fixed: take it off the list"
+
+
+def test_a_planted_upward_test_import_is_caught(tmp_path):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "helper.py").write_text("from ccgmodels.outputs.tables import money\n")
+    (tmp_path / "models" / "test_x.py").write_text(
+        "import ccgmodels\nfrom ccgmodels import plotting\nfrom helper import money\n"
+        "from ccgmodels.inputs import years\n\n"
+        "def test_y():\n    ccgmodels.run_scenario\n")
+    found = layer_breaches_of_tests(tmp_path)
+    assert [f.split(" from ")[0] for f in found] == [
+        "models/test_x.py:2: uses ccgmodels.outputs.plotting (outputs)",
+        "models/test_x.py:3: uses ccgmodels.outputs.tables (through helper.py) (outputs)"]

@@ -233,7 +233,7 @@ def test_dependencies_are_what_the_library_imports():
     extras = set(pip_requirements(list(EXTRAS)))
     used = {DISTRIBUTIONS.get(n, n).lower() for n in third_party_imports()}
     # Jupyter Server and traitlets come with Voila (the "app" extra) and are imported only in
-    # the server process ccgmodels app starts (batch/voila_server.py)
+    # the server process ccgmodels app starts (app/voila_server.py)
     used -= {"jupyter_server", "traitlets"}
     assert used - core - extras == set(), "imported but not declared"
     assert core - used == set(), "in the core but never imported"

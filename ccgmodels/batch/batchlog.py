@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..inputs.limits import terminal
-from .provenance import version
+from ..version import version
 
 LOGGER = "ccgmodels"
 #: batch logs kept in an output folder, the newest

@@ -1,30 +1,98 @@
 """The two pages of a batch output folder: ``index.html`` (every scenario, its status, headline
-figures and links) and ``compare.html`` (key measures of the complete reports side by side).
+figures and links) and ``compare.html`` (the complete reports compared like with like, the
+data from :mod:`ccgmodels.outputs.compare`).
 
 Pages are self-contained: inline CSS, the chart inline as a base64 PNG, no JavaScript and no
 external requests. Record text (names, titles, paths, error messages) is untrusted: every piece
-goes through :func:`html.escape`, and a link is only made to a plain relative folder inside the
-output folder (:func:`safe_folder`) and only to files that exist. Money is in £k as plans print
+goes through :func:`html.escape` (:func:`ccgmodels.outputs.document.esc`, as the board report),
+and a link is only made to a plain relative folder inside the output folder
+(:func:`safe_folder`) and only to files that exist. Money is in £k as plans print
 it (:func:`ccgmodels.outputs.tables.money`): surplus positive, deficits in brackets.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import math
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from ..outputs.summaries import KEY_FIGURES
+import pandas as pd
+
+from ..inputs.vocab import FOOTPRINT as ORG
+from ..outputs import compare as comparison
+from ..outputs.compare import KEY_MEASURES, PROB_HEADING, GroupComparison
+from ..outputs.document import esc
+from ..outputs.summaries import KEY_FIGURES, PROB
 from ..outputs.tables import money
 from . import batchlog, provenance
-from . import compare as comparison
-from .compare import KEY_MEASURES, compare_html  # noqa: F401 (re-exported)
-from .htmlpage import CSS, ORG, esc, href, num, page, safe_folder  # noqa: F401 (re-exported)
-from .outdir import FAILED, write_atomic
+from .outdir import FAILED, PAGE_MARK, write_atomic
+
+# -- the page frame, and the link rules for untrusted record text -------------------------
+
+CSS = """
+body{font-family:Arial,Helvetica,sans-serif;color:#212B32;margin:0;background:#F0F4F5}
+header{background:#005EB8;color:#fff;padding:16px 24px}header h1{margin:0;font-size:1.6em}
+main{padding:16px 24px;max-width:1400px}a{color:#005EB8}
+table{border-collapse:collapse;background:#fff;margin:8px 0 24px;font-size:0.9em}
+th,td{border:1px solid #D8DDE0;padding:6px 8px;text-align:left;vertical-align:top}
+th{background:#E8EDEE}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+tbody tr:nth-child(even){background:#F8FAFA}.small{color:#4C6272;font-size:0.85em}
+.status{display:inline-block;padding:2px 8px;border-radius:4px;color:#fff;font-weight:bold}
+.status-good{background:#007F3B}.status-bad{background:#D5281B}.status-other{background:#768692}
+tr.reason td{background:#FDF3F2}pre{background:#fff;border:1px solid #D8DDE0;padding:8px;
+overflow-x:auto;white-space:pre-wrap;font-size:0.85em}ul{margin:4px 0}img{max-width:100%}
+"""
+
+
+def safe_folder(out: Path, folder: object) -> str | None:
+    """``folder`` as a plain relative POSIX path inside ``out``, or None if it is not one.
+
+    Rejects anything absolute, with ``..``, a backslash, a colon (scheme or drive), a control
+    character, or resolving (through symlinks) outside ``out``.
+    """
+    if not isinstance(folder, str) or folder.startswith("/") or ".." in folder:
+        return None
+    if any(c in folder for c in "\\:") or any(ord(c) < 32 or ord(c) == 127 for c in folder):
+        return None
+    parts = [p for p in folder.split("/") if p not in ("", ".")]
+    if not parts:
+        return None
+    rel = "/".join(parts)
+    try:
+        (Path(out) / rel).resolve().relative_to(Path(out).resolve())
+    except (ValueError, OSError):
+        return None
+    return rel
+
+
+def href(rel: str, name: str = "") -> str:
+    return esc(quote(f"{rel}/{name}"))
+
+
+def num(value: object) -> float | None:
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def page(title: str, body: str, generated: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"{PAGE_MARK}\n"
+            f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<header><h1>{esc(title)}</h1></header>\n<main>\n"
+            f'<p class="small">Generated {esc(generated)}. Money in £k; surplus positive, '
+            f"deficits in brackets.</p>\n{body}\n</main>\n</body>\n</html>\n")
+
 
 #: files of a complete report, in link order
 REPORT_FILES = ("report.html", "report.pdf", "report.xlsx", "results.csv", "uncertainty.csv",
@@ -34,6 +102,8 @@ STATUS_ORDER = ("ok", "unchanged", "failed", "invalid", "interrupted", "pending"
 #: key figures shown on the index, with their column headings [£k]
 HEADLINE = tuple((k, KEY_FIGURES[k][3]) for k in ("do_nothing", "do_something",
                                                    "do_something_cumulative", "qipp_gap"))
+#: waterfall charts drawn per group of the comparison page, at most
+MAX_BRIDGE_CHARTS = 6
 
 
 
@@ -150,10 +220,163 @@ def write_pages(out: Path, records: list[dict], baseline: str | None = None,
     index = _write_atomic(out / "index.html", index_html(out, records, generated))
     page = out / "compare.html"
     if compare:
-        c = comparison.compare(out, records, baseline)
-        comparison.write_compare_workbook(out, c)
-        _write_atomic(page, comparison.compare_html(out, records, baseline, generated, c))
+        c = compare_batch(out, records, baseline)
+        write_compare_workbook(out, c)
+        _write_atomic(page, compare_html(out, records, baseline, generated, c))
     return index, page
+
+
+# -- compare.html: the comparison's data (ccgmodels.outputs.compare) as a page --------------
+
+
+def entries(out: Path, records: list[dict]) -> tuple[list[comparison.Entry], list[str]]:
+    """The comparable reports of ``records`` (status ok/unchanged, results readable) and notes
+    on those left out."""
+    found, notes, seen = [], [], set()
+    for r in records:
+        rel = safe_folder(out, r.get("report"))
+        if r.get("status") not in GOOD or rel is None:
+            continue
+        name = str(r.get("name"))
+        if name in seen:
+            notes.append(f"{name}: left out, the name appears twice")
+            continue
+        try:
+            entry = comparison.read_entry(Path(out) / rel, name, str(r.get("title") or name),
+                                          r.get("extends"))
+        except (OSError, ValueError, KeyError, pd.errors.ParserError) as e:
+            notes.append(f"{name}: left out, results could not be read ({e})")
+            continue
+        seen.add(name)
+        found.append(entry)
+    return found, notes
+
+
+def _cells(row: pd.Series, diff: bool) -> str:
+    cells = "".join(f'<td class="num">{esc(money(num(row[k])))}</td>' for k in KEY_MEASURES)
+    p = num(row[PROB])
+    prob = "" if p is None else f"{p * 100:+.0f} pp" if diff else f"{p:.0%}"
+    return cells + f'<td class="num">{esc(prob)}</td>'
+
+
+def _key_html(df: pd.DataFrame, diff: bool = False) -> str:
+    heads = ["Scenario", "Years"] + [KEY_FIGURES[k][3] for k in KEY_MEASURES] + [PROB_HEADING]
+    th = "".join(f'<th class="num">{h}</th>' if i > 1 else f"<th>{h}</th>"
+                 for i, h in enumerate(heads))
+    body = "".join(f"<tr><td>{esc(name)}<br><span class=\"small\">{esc(row['title'])}</span>"
+                   f"</td><td>{esc(row['years'])}</td>{_cells(row, diff)}</tr>"
+                   for name, row in df.iterrows())
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _frame_html(df: pd.DataFrame, first: str) -> str:
+    th = f"<th>{esc(first)}</th>" + "".join(f'<th class="num">{esc(c)}</th>'
+                                            for c in df.columns)
+    body = "".join(f"<tr><td>{esc(i)}</td>" + "".join(
+        f'<td class="num">{esc(money(num(v)))}</td>' for v in row) + "</tr>"
+        for i, row in df.iterrows())
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _img(fig) -> str:
+    from ..outputs.plotting import alt_text, to_png
+
+    data = base64.b64encode(to_png(fig, dpi=100)).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{esc(alt_text(fig))}">'
+
+
+def _group_html(g: GroupComparison) -> str:
+    from ..outputs import plotting
+
+    parts = [f"<h2>{esc(g.name)}</h2>",
+             f"<p>Baseline: <strong>{esc(g.base)}</strong>, {esc(g.how)}. Every scenario "
+             "below models the same organisations over the same years, so each figure "
+             "compares like with like.</p>",
+             f"<h3>Key measures, {esc(g.name)} [£k]</h3>", _key_html(g.table),
+             f"<h3>Differences from the baseline scenario, {esc(g.base)} [£k]</h3>",
+             "<p>Each figure is the scenario's value minus the baseline's.</p>",
+             _key_html(g.diff, diff=True)]
+    if g.steps is not None:
+        end = g.end_year
+        parts += [f"<h3>Variance bridge: do something {esc(end)}, from {esc(g.base)} "
+                  "[£k]</h3>",
+                  "<p>From the baseline's end-year do-something position to each scenario's: "
+                  "each group of assumptions that changed is applied in turn (funding, demand, "
+                  "prices, QIPP delivery, solutions, other) and the model re-run; the residual "
+                  "is what the steps leave unexplained, zero when they are exact.</p>",
+                  _frame_html(g.steps, "Step")]
+        for col in list(g.steps.columns)[:MAX_BRIDGE_CHARTS]:
+            parts.append(_img(plotting.variance_waterfall(
+                g.steps[col], f"Do something {end}, {g.base} to {col}")))
+    parts += ["<h3>Do something surplus/(deficit) by year [£k]</h3>",
+              _img(plotting.scenarios_by_year(g.by_year, ORG, g.name.split(":")[0])),
+              _frame_html(g.by_year, "Scenario")]
+    if g.notes:
+        parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in g.notes) + "</ul>")
+    return "\n".join(parts)
+
+
+@dataclass
+class Comparison:
+    """The comparison of a batch: HTML sections and the data of every group of two or more
+    scenarios, and notes on what was left out."""
+
+    sections: list[str]
+    compared: list[GroupComparison]
+    notes: list[str]
+
+
+def compare_batch(out: Path, records: list[dict], baseline: str | None) -> Comparison:
+    """Compare the complete reports of ``records`` like with like
+    (:mod:`ccgmodels.outputs.compare`)."""
+    found, notes = entries(out, records)
+    sections, compared, alone = [], [], []
+    for group in comparison.groups(found):
+        if len(group) < 2:
+            alone.append(group[0])
+            continue
+        g = comparison.compare_group(group, baseline)
+        sections.append(_group_html(g))
+        compared.append(g)
+    if alone and found:
+        items = "".join(f"<li>{esc(e.name)} ({esc(comparison.group_name([e]))})</li>"
+                        for e in alone)
+        sections.append("<h2>Not compared</h2><p>No other complete report models the same "
+                        f"organisations over the same years as these:</p><ul>{items}</ul>")
+    return Comparison(sections, compared, notes)
+
+
+def compare_html(out: Path, records: list[dict], baseline: str | None, generated: str,
+                 c: Comparison | None = None) -> str:
+    """The ``compare.html`` page as text: the comparison of :func:`compare_batch`."""
+    c = c or compare_batch(out, records, baseline)
+    sections, notes = c.sections, c.notes
+    book = ' · <a href="compare.xlsx">compare.xlsx</a>' if c.compared else ""
+    parts = [f'<p><a href="index.html">All scenarios</a>{book}</p>']
+    found = any(sections)
+    if not found and not notes:
+        parts.append("<p>No scenario has a complete report to compare.</p>")
+    elif not any(s.startswith("<h2>Footprint") for s in sections):
+        parts.append("<p>No two complete reports model the same organisations over the same "
+                     "years: nothing to compare like with like.</p>")
+    parts += sections
+    if notes:
+        parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
+    return page("Scenario comparison", "\n".join(parts), generated)
+
+
+def write_compare_workbook(out: Path, c: Comparison) -> Path | None:
+    """Write ``out/compare.xlsx`` (atomically); None, and any old one of ours removed, when
+    nothing is compared."""
+    from ..outputs.workbook import write_frames
+
+    path = Path(out) / "compare.xlsx"
+    frames = comparison.compare_frames(c.compared)
+    if not frames:
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+        return None
+    return write_atomic(path, lambda tmp: write_frames(frames, tmp, "Scenario comparison"))
 
 
 #: the fields of an index record read from disk, and the types each may have

@@ -17,9 +17,11 @@ import re
 import socket
 import subprocess
 from datetime import UTC, datetime
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from ..version import version
 
 #: the package's own folder (code and data), hashed into every manifest
 PACKAGE_DIR = Path(str(resources.files("ccgmodels")))
@@ -31,15 +33,6 @@ FORMAT = "ccgmodels-manifest/1"
 #: a user's edited copy of a made file, kept beside the remade one
 #: (:func:`ccgmodels.batch.outdir.install`): ``report.yours-20250401T093000Z.xlsx``
 KEPT = re.compile(r"\A[^/]*\.yours-\d{8}T\d{6}Z(?:-\d{1,3})?(?:\.[^./]+)?\Z")
-
-
-def version() -> str:
-    """The installed package's version, from its metadata (pyproject.toml is the one place it
-    is written)."""
-    try:
-        return metadata.version("ccgmodels")
-    except metadata.PackageNotFoundError:  # a source tree on sys.path, never installed
-        return "0+unknown"
 
 
 def now() -> str:

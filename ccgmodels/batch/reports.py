@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs.limits import printable
+from ..version import version
 from . import batchlog, outdir, provenance
 from . import pdf as printer
 from .executors import (
@@ -128,7 +129,7 @@ def input_key(assumptions: dict, runs: int, seed: int, org: str, fingerprint: st
     whether the report has a PDF (asked for and Chromium there), so a report made without one
     is remade when one can be printed."""
     blob = json.dumps({"assumptions": assumptions, "runs": runs, "seed": seed, "org": org,
-                       "version": provenance.version(), "package": fingerprint,
+                       "version": version(), "package": fingerprint,
                        "template": template_sha, "pdf": pdf}, sort_keys=True, default=str)
     return sha256(blob.encode())
 

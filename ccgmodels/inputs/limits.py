@@ -23,7 +23,7 @@ can cost time or memory, each refusal naming the field and (shortened) value:
 ============================  =========================================================
 
 An assumptions workbook (``.xlsx``, a zip of XML parts) has limits of its own, checked by
-:mod:`ccgmodels.inputs.book_checks` from the zip's directory and one streamed pass over each
+:mod:`ccgmodels.inputs.book.checks` from the zip's directory and one streamed pass over each
 sheet's XML, before any cell is read, so that a refusal costs well under 2 s of CPU and bounded
 memory. They admit a national workbook (``synthetic.national(200)`` exported: 2.5 MB, 26 MB
 unpacked, about 420,000 cells, its longest sheet 10,014 rows) with room to spare:

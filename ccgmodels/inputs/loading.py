@@ -34,7 +34,7 @@ from .yamlread import YamlLimit
 from .yamlread import dump as dump_yaml
 from .yamlread import load as load_yaml_text
 
-#: the files a scenario may be: YAML, or an assumptions workbook (:mod:`.book_import`)
+#: the files a scenario may be: YAML, or an assumptions workbook (:mod:`.book.reader`)
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".xlsx")
 BUNDLED_PACKAGE = "ccgmodels"
 BUNDLED_FOLDER = ("data", "scenarios")
@@ -353,7 +353,7 @@ def check_workbook(source: str | Path, overrides: Mapping[str, Any] | None = Non
     """Read an assumptions workbook in memory and validate it as :func:`check` does a file:
     every problem names the sheet and cell its value came from (``plan.xlsx: QIPP!H9:
     organisations.cpr_ccg.qipp.schemes.avastin.net_saving: ...``)."""
-    from .book_import import ABSENT, explain, place, read_book
+    from .book.reader import ABSENT, explain, place, read_book
 
     name = printable(str(source))
     data, cells, rows = read_book(source)

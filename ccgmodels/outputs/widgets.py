@@ -13,7 +13,7 @@ the changes list, and redraws only the chart on screen (the tabs), a figure kept
 updated (:mod:`ccgmodels.outputs.livecharts`); the others are redrawn when their tab is opened.
 
 Used by ``notebooks/explorer.ipynb`` (JupyterLab) and by ``ccgmodels app`` (the same notebook
-served by Voila: :mod:`ccgmodels.batch.app`).
+served by Voila: :mod:`ccgmodels.app.launch`).
 """
 
 from __future__ import annotations

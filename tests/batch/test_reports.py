@@ -30,6 +30,7 @@ import yaml
 from ccgmodels.batch import batchlog, outdir, provenance, reports
 from ccgmodels.batch.reports import collect, expand_sources, plan, run_batch, safe_key
 from ccgmodels.inputs.loading import load_scenario
+from ccgmodels.version import version
 
 REPO = Path(__file__).resolve().parents[2]
 PARAMETERS = '''\
@@ -181,7 +182,7 @@ def test_each_good_scenario_gets_a_complete_report(batch):
             assert (folder / f).is_file(), f
             assert manifest["files_sha256"][f] == hashlib.sha256(
                 (folder / f).read_bytes()).hexdigest()
-        assert manifest["scenario"] == name and manifest["version"] == provenance.version()
+        assert manifest["scenario"] == name and manifest["version"] == version()
         assert (manifest["format"], manifest["kind"]) == (provenance.FORMAT, "report")
         assert set(manifest) >= {"git_commit", "git_dirty", "scenario_sha256", "assumptions",
                                  "seed", "started", "finished", "papermill_run_id"}
@@ -251,7 +252,7 @@ def test_a_batch_writes_one_log_beside_its_index(batch, capsys):
     text = logs[0].read_text(encoding="utf-8")
     lines = text.splitlines()
     assert LOG_LINE.match(lines[0])
-    assert f"INFO batch log of ccgmodels {provenance.version()}: report into {out}" in lines[0]
+    assert f"INFO batch log of ccgmodels {version()}: report into {out}" in lines[0]
     assert "runs 0, seed 20190401, org footprint, workers 2, engine process" in lines[0]
     assert re.search(r" INFO Making 3 reports \(HTML.*into .*, 2 at a time; 3 invalid\.$",
                      text, re.M)

@@ -19,7 +19,7 @@ from books import exported
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ccgmodels.inputs.book_layout import SHEETS
+from ccgmodels.inputs.book.layout import SHEETS
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.inputs.problems import ScenarioError
 

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from books import edit, exported, problems_of
 
-from ccgmodels.inputs.book_import import read_book
+from ccgmodels.inputs.book.blank import new_book
+from ccgmodels.inputs.book.reader import read_book
 from ccgmodels.inputs.loading import check, load_scenario
-from ccgmodels.outputs.book_new import new_book
 
 CPR = "organisations.cpr_ccg"
 VALUE = "Value (every year)"

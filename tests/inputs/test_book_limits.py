@@ -19,9 +19,9 @@ from books import problems_of
 from hostile import padded_book
 
 from ccgmodels.inputs import limits
+from ccgmodels.inputs.book.writer import export_book
 from ccgmodels.inputs.loading import check, validate_data
 from ccgmodels.inputs.synthetic import national
-from ccgmodels.outputs.book_export import export_book
 
 
 def _refusal(path):

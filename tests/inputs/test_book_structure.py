@@ -14,10 +14,10 @@ import pytest
 from books import exported, problems_of
 
 from ccgmodels.cli import main
-from ccgmodels.inputs.book_import import read_book
+from ccgmodels.inputs.book.blank import new_book
+from ccgmodels.inputs.book.reader import read_book
+from ccgmodels.inputs.book.writer import export_book
 from ccgmodels.inputs.loading import check, load_scenario
-from ccgmodels.outputs.book_export import export_book
-from ccgmodels.outputs.book_new import new_book
 
 
 def _without(book, *sheets, rename=None):

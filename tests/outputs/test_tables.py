@@ -12,10 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ccgmodels import cli
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.models import run as model
 from ccgmodels.models import uncertainty as u
+from ccgmodels.models.results import write_tidy
 from ccgmodels.outputs import labels, summaries, tables
 from ccgmodels.outputs.workbook import write_report_files, write_workbook
 
@@ -283,13 +283,14 @@ def test_missing_numbers_are_empty_cells(tmp_path):
 # --- files ------------------------------------------------------------------------------------
 
 
-def test_results_and_uncertainty_csv_are_the_files_the_cli_writes(written, results, scenario,
-                                                                   sim, tmp_path):
+def test_results_and_uncertainty_csv_are_the_files_the_cli_writes(written, results, sim,
+                                                                   tmp_path):
     folder, paths = written
     assert [p.name for p in paths] == ["results.csv", "uncertainty.csv", "report.xlsx"]
     assert all(p.parent == folder and p.exists() for p in paths)
-    target = cli.write_run(scenario, "scenario.yaml", b"", results, tmp_path)
-    assert (folder / "results.csv").read_bytes() == (target / "results.csv").read_bytes()
+    # ccgmodels run writes results.csv with write_tidy (batch/runs.py)
+    write_tidy(results, tmp_path / "results.csv")
+    assert (folder / "results.csv").read_bytes() == (tmp_path / "results.csv").read_bytes()
     ref = u.write_summary(sim, tmp_path)
     assert (folder / "uncertainty.csv").read_bytes() == ref.read_bytes()
 

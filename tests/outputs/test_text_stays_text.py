@@ -15,12 +15,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from ccgmodels.inputs.book.blank import new_book
+from ccgmodels.inputs.book.writer import export_book
 from ccgmodels.inputs.celltext import csv_read, csv_text
 from ccgmodels.inputs.loading import check, load_scenario
 from ccgmodels.models.results import read_tidy, write_tidy
 from ccgmodels.outputs import report
-from ccgmodels.outputs.book_export import export_book
-from ccgmodels.outputs.book_new import new_book
 from ccgmodels.outputs.workbook import write_frames
 
 TITLE = '=HYPERLINK("http://example.com/x","Click me")'

@@ -1,7 +1,7 @@
 """Workbook import: an assumptions workbook (``ccgmodels workbook export`` or ``new``) read back
 into a validated :class:`~ccgmodels.inputs.scenario.Scenario`, or every problem in it at once.
 
-The sheets are read by their headers (:mod:`ccgmodels.inputs.book_layout`) into the plain data
+The sheets are read by their headers (:mod:`ccgmodels.inputs.book.layout`) into the plain data
 a scenario file holds, and validated by :func:`~ccgmodels.inputs.loading.check` (which calls
 this module for a ``.xlsx``): the messages are the YAML ones, each also naming the sheet and
 cell the value came from (``plan.xlsx: QIPP!H7: organisations.cpr_ccg
@@ -22,9 +22,9 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from . import book_layout as L
-from .book_checks import ABSENT, missing_sheets, size_problems, structure_problems
-from .limits import printable
+from ..limits import printable
+from . import layout as L
+from .checks import ABSENT, missing_sheets, size_problems, structure_problems
 
 #: rows scanned for a sheet's header row
 HEADER_SCAN = 12
@@ -46,7 +46,7 @@ class _Reader:
         self.top: dict[str, Any] = {}
         self.orgs: list[dict] = []
         self.kinds: dict[str, str] = {}
-        # the layout as found, for book_checks.structure_problems: each sheet's header row
+        # the layout as found, for checks.structure_problems: each sheet's header row
         # and headers, the rows of each register by owner (a commissioner's id, or "") and
         # its rows that say it has none; problems of the layout itself
         self.heads: dict[str, tuple[int, dict[str, int]]] = {}
@@ -72,9 +72,9 @@ class _Reader:
     def header(self, sheet: str, first: str):
         """``(header row number, {header: column number}, rows below)`` of a sheet, or None
         when the sheet is absent (a problem if it is required)."""
-        if sheet not in self.book.sheetnames:  # book_checks.structure_problems says so
+        if sheet not in self.book.sheetnames:  # checks.structure_problems says so
             return None
-        ws = self.book[sheet]  # its rows and columns are within the limits (book_checks)
+        ws = self.book[sheet]  # its rows and columns are within the limits (checks)
         rows = list(ws.iter_rows(values_only=True))
         if self.formulas is not None:  # a formula with no saved value shows as its formula
             typed = list(self.formulas[sheet].iter_rows(values_only=True))
@@ -99,7 +99,7 @@ class _Reader:
             return
         top, heads, rows = found
         if any(h not in heads for h in (L.ORG, L.FIELD, L.VALUE)):
-            return  # not read: book_checks.structure_problems names the column
+            return  # not read: checks.structure_problems names the column
         years = [h for h in heads if _is_year(h)]
         for r, row in enumerate(rows, start=top + 1):
             def at(header: str, row=row) -> Any:
@@ -353,7 +353,7 @@ def _column_of(table: L.Table, header: str):
 
 
 def _is_year(text: str) -> bool:
-    from .years import parse_year
+    from ..years import parse_year
 
     try:
         return parse_year(text) == text

@@ -8,13 +8,13 @@ import os
 import subprocess
 import sys
 
-from ccgmodels.batch import app
+from ccgmodels.app import launch as app
 from ccgmodels.outputs.explorer import ENV_FOLDER, ENV_SCENARIO
 
 
 def test_it_serves_the_package_notebook_on_localhost_with_its_template():
     cmd = app.command(8999)
-    assert cmd[:4] == [sys.executable, "-m", "ccgmodels.batch.voila_server", str(app.NOTEBOOK)]
+    assert cmd[:4] == [sys.executable, "-m", "ccgmodels.app.voila_server", str(app.NOTEBOOK)]
     assert "--Voila.ip=127.0.0.1" in cmd and "--port=8999" in cmd and "--no-browser" in cmd
     assert f"--template={app.TEMPLATE}" in cmd
     # a token, and kernels stopped when their page goes away or idles

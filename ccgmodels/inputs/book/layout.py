@@ -1,6 +1,6 @@
 """The layout of the assumptions workbook, read from the typed models: one source of truth for
-the writer (:mod:`ccgmodels.outputs.book_export`) and the reader
-(:mod:`ccgmodels.inputs.book_import`).
+the writer (:mod:`ccgmodels.inputs.book.writer`) and the reader
+(:mod:`ccgmodels.inputs.book.reader`).
 
 Two kinds of sheet hold the assumptions:
 
@@ -32,11 +32,11 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .fields import unwrap
-from .scenario import Commissioner, Contract, PointOfDelivery, Provider, Scenario, Scheme
-from .scenario import SocialCare as Council
-from .types import FinancialYear
-from .vocab import KINDS, PODS, SERVICE_LINES
+from ..fields import unwrap
+from ..scenario import Commissioner, Contract, PointOfDelivery, Provider, Scenario, Scheme
+from ..scenario import SocialCare as Council
+from ..types import FinancialYear
+from ..vocab import KINDS, PODS, SERVICE_LINES
 
 #: the year placeholder of a group by year in a parameter row's field
 YEAR = "{year}"

@@ -24,9 +24,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from . import limits
+from .. import limits
 
-Row = tuple[str, Any, str]  # (sheet and cell, value, message), as book_import's
+Row = tuple[str, Any, str]  # (sheet and cell, value, message), as the reader's
 
 
 class _Absent:
@@ -192,7 +192,7 @@ def _count(fh, pattern: re.Pattern) -> int:
 
 def _years(top: dict) -> list[str]:
     """The scenario's years as the Scenario sheet gives them, or [] if they cannot be read."""
-    from .years import span
+    from ..years import span
 
     try:
         return list(span(top.get("base_year"), top.get("end_year")))
@@ -204,7 +204,7 @@ def needed_columns(sheet: str, years: list[str]) -> list[str]:
     """The headers a sheet must have to be read without losing a value: a parameter sheet's
     organisation, field, value and year columns; every column a record sheet is written with
     (not the worked-out ones, the notes nor the age bands, which come from the data)."""
-    from . import book_layout as L
+    from . import layout as L
 
     if sheet in L.TABLES:
         return [h for h, _, _ in L.record_columns(L.TABLES[sheet], years[1:], [])]
@@ -216,7 +216,7 @@ def missing_sheets(names: list[str]) -> list[Row]:
     sheet renamed or deleted), each naming it, and the renamed sheet where one looks like it."""
     import difflib
 
-    from . import book_layout as L
+    from . import layout as L
 
     needed = [s for s in L.SHEETS if s != "Cover"]
     others = [s for s in names if s not in needed]
@@ -234,12 +234,12 @@ def missing_sheets(names: list[str]) -> list[Row]:
 
 
 def structure_problems(reader) -> list[Row]:
-    """Every way the workbook read by ``reader`` (a :class:`ccgmodels.inputs.book_import.
+    """Every way the workbook read by ``reader`` (a :class:`ccgmodels.inputs.book.reader.
     _Reader` that has read every sheet) departs from the layout, as ``(sheet and cell, value,
     message)`` rows: a sheet missing or renamed (:func:`missing_sheets`), a header row or
     column missing, a register with no rows and no row saying it has none, or one saying so
     beside rows."""
-    from . import book_layout as L
+    from . import layout as L
 
     out = missing_sheets(reader.book.sheetnames) + reader.layout
     years = _years(reader.top)

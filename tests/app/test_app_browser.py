@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import browser_problem, chromium_session, screenshot, severe
+from batch.test_browser import browser_problem, chromium_session, screenshot, severe
 
 pytestmark = pytest.mark.browser
 
@@ -243,7 +243,7 @@ def _kernels() -> int:
 def test_a_page_that_goes_away_stops_its_kernel_at_once(app, driver):
     """The page's own script stops its kernel when it is left (Voila's beacon on
     ``beforeunload``, through the token's cookie): well before the server would stop a kernel
-    whose page has gone quiet (ccgmodels.batch.app.GONE_TIMEOUT, 60 s)."""
+    whose page has gone quiet (ccgmodels.app.launch.GONE_TIMEOUT, 60 s)."""
     from selenium.webdriver.common.by import By
 
     pytest.importorskip("psutil")

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from books import cell_of
 
-from ccgmodels.inputs.book_layout import SHEETS
+from ccgmodels.inputs.book.layout import SHEETS
+from ccgmodels.inputs.book.writer import INPUT, export_book
 from ccgmodels.inputs.loading import load_scenario
-from ccgmodels.outputs.book_export import INPUT, export_book
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..inputs.years import format_year, parse_year, start_of
-from .book_export import write_book
+from ..years import format_year, parse_year, start_of
+from .writer import write_book
 
 #: the example rows of a blank workbook come from this bundled scenario, with its citations
 EXAMPLE_SCENARIO = "mid_south_essex_system_2019_20"
@@ -36,7 +36,7 @@ def new_data(base_year: str = "2025/26", end_year: str | None = None,
     ValueError
         If a year cannot be read, or no organisation is a commissioner (ccg).
     """
-    from ..inputs.loading import load_scenario
+    from ..loading import load_scenario
 
     base = parse_year(base_year)
     end = parse_year(end_year) if end_year else format_year(start_of(base) + 4)
@@ -72,7 +72,7 @@ def new_data(base_year: str = "2025/26", end_year: str | None = None,
 def example_notes(sheets) -> dict[str, str]:
     """Where each example row of a blank workbook comes from: the bundled scenario's
     organisation and its source for that record."""
-    from ..inputs.loading import load_scenario
+    from ..loading import load_scenario
 
     s = load_scenario(EXAMPLE_SCENARIO)
     ccg = next(o for o in s.organisations if o.kind == "ccg")

@@ -20,9 +20,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from ccgmodels.inputs.book.blank import new_book
+from ccgmodels.inputs.book.writer import export_book
 from ccgmodels.inputs.loading import load_scenario
-from ccgmodels.outputs.book_export import export_book
-from ccgmodels.outputs.book_new import new_book
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,7 @@
 """The assumptions workbook a finance team fills in: ``ccgmodels workbook export`` and ``new``.
 
-Every sheet is laid out from :mod:`ccgmodels.inputs.book_layout` (the fields, units and allowed
-values of the typed models), and :mod:`ccgmodels.inputs.book_import` reads it back. Input cells
+Every sheet is laid out from :mod:`ccgmodels.inputs.book.layout` (the fields, units and allowed
+values of the typed models), and :mod:`ccgmodels.inputs.book.reader` reads it back. Input cells
 are yellow and unlocked; worked-out cells are grey formulas (a QIPP scheme's net saving, a
 point of delivery's age mix total, each value's source looked up on the Sources sheet and its
 ASSUMPTION flag). Statuses, service lines, kinds, points of delivery and years have drop-down
@@ -17,9 +17,9 @@ from copy import copy
 from pathlib import Path
 from typing import Any
 
-from ..inputs import book_layout as L
-from ..inputs.celltext import keep_text
-from ..inputs.years import format_year, span, start_of
+from ..celltext import keep_text
+from ..years import format_year, span, start_of
+from . import layout as L
 
 HEAD = 4  # the header row of every table
 SPARE = 10  # blank input rows left at the end of each table
@@ -406,7 +406,7 @@ def _letter(c: int) -> str:
 
 
 def _list_name(path: str, choices) -> str:
-    from ..inputs.vocab import SERVICE_LINES
+    from ..vocab import SERVICE_LINES
 
     if tuple(choices) == tuple(SERVICE_LINES):
         return "service_line"

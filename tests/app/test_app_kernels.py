@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ccgmodels.batch import app
+from ccgmodels.app import launch as app
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     importlib.util.find_spec("voila") is None or importlib.util.find_spec("psutil") is None,

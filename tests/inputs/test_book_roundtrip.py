@@ -13,10 +13,10 @@ from books import cell_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccgmodels.inputs.book_import import scenario_yaml
+from ccgmodels.inputs.book.reader import scenario_yaml
+from ccgmodels.inputs.book.writer import export_book
 from ccgmodels.inputs.loading import bundled_scenarios, check, load_scenario, validate_data
 from ccgmodels.inputs.paths import get_path, set_path
-from ccgmodels.outputs.book_export import export_book
 
 BUNDLED = sorted(bundled_scenarios())
 

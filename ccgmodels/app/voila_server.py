@@ -1,5 +1,5 @@
 """The Voila server of ``ccgmodels app``, run in the child process the app starts
-(``python -m ccgmodels.batch.voila_server NOTEBOOK [voila options]``): Voila as it is, but
+(``python -m ccgmodels.app.voila_server NOTEBOOK [voila options]``): Voila as it is, but
 
 * **a token.** The page and everything that reaches a kernel need the token the app prints in
   its URL (``?token=...``, as JupyterLab prints it): the app passes it in the environment
@@ -18,7 +18,7 @@
   page never set it: :class:`PageHandler` does (without it every beacon was refused, 403).
 
 Voila, Jupyter Server and traitlets are imported here only: the app extra
-(``pip install 'ccgmodels[app]'``); :mod:`ccgmodels.batch.app` never imports them.
+(``pip install 'ccgmodels[app]'``); :mod:`ccgmodels.app.launch` never imports them.
 """
 
 from __future__ import annotations

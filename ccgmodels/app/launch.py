@@ -6,7 +6,7 @@ code. The server listens on localhost only, and the page fetches nothing from ou
 package's Voila template ``ccgmodels`` (``data/templates/voila/templates/ccgmodels``) is Voila's
 lab template without its links to a CDN's icon font, which Voila already serves itself.
 
-It is safe to leave running (:mod:`ccgmodels.batch.voila_server`): the page needs the token
+It is safe to leave running (:mod:`ccgmodels.app.voila_server`): the page needs the token
 printed in its URL, a request naming another host is refused, and a page's kernel (about
 150 MB) is stopped when the page goes away: at once by the page's own script, else
 :data:`GONE_TIMEOUT` seconds after its last message once no page is connected (a page
@@ -18,7 +18,7 @@ The scenario and the folder saved scenarios go to reach the kernel through the e
 both resolved here, against the folder ``ccgmodels app`` was started in.
 
 Voila is the optional ``app`` extra (``pip install 'ccgmodels[app]'``); it runs in a child
-process (``python -m ccgmodels.batch.voila_server``), never imported here.
+process (``python -m ccgmodels.app.voila_server``), never imported here.
 """
 
 from __future__ import annotations
@@ -32,12 +32,14 @@ import subprocess
 import sys
 import threading
 import time
+from importlib import resources
 from pathlib import Path
 
 from ..inputs.loading import bundled_scenarios, check
 from ..outputs.explorer import ENV_FOLDER, ENV_SCENARIO, default_folder
-from .provenance import PACKAGE_DIR
 
+#: the installed package's folder: its templates, and the kernel's PYTHONPATH
+PACKAGE_DIR = Path(str(resources.files("ccgmodels")))
 NOTEBOOK = PACKAGE_DIR / "data" / "templates" / "explorer_app.ipynb"
 #: a Jupyter data folder holding ``voila/templates/ccgmodels``
 TEMPLATES = PACKAGE_DIR / "data" / "templates"
@@ -77,13 +79,13 @@ def command(port: int, gone: int = GONE_TIMEOUT, idle: int = IDLE_TIMEOUT,
     """The command line serving the explorer on ``HOST:port``: Voila with a token
     (``--token``: the one :func:`environment` passes), the Host check and kernels stopped
     ``gone`` seconds after their page went away or ``idle`` seconds after it last sent
-    anything, checked every ``interval`` seconds (:mod:`ccgmodels.batch.voila_server`)."""
+    anything, checked every ``interval`` seconds (:mod:`ccgmodels.app.voila_server`)."""
     kernels = "SessionKernels"
-    return [sys.executable, "-m", "ccgmodels.batch.voila_server", str(NOTEBOOK),
+    return [sys.executable, "-m", "ccgmodels.app.voila_server", str(NOTEBOOK),
             "--no-browser", f"--port={port}", f"--Voila.ip={HOST}", "--Voila.port_retries=0",
             f"--template={TEMPLATE}", "--theme=light",
             "--VoilaConfiguration.show_tracebacks=True", "--token",
-            f"--VoilaConfiguration.multi_kernel_manager_class=ccgmodels.batch.voila_server."
+            f"--VoilaConfiguration.multi_kernel_manager_class=ccgmodels.app.voila_server."
             f"{kernels}", f"--{kernels}.gone_timeout={gone}",
             f"--{kernels}.cull_idle_timeout={idle}", f"--{kernels}.cull_interval={interval}"]
 
