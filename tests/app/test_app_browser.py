@@ -213,7 +213,7 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
                   f"'{GROWTH}')]][not(.//div[contains(@class,'widget-hbox')])]")
     wait(driver, lambda d: "Differs" in d.find_element(By.XPATH, growth_row).text, 30,
          "the footprint control does not say the commissioners differ")
-    assert "4.0%" in driver.find_element(By.XPATH, growth_row).text
+    assert "1.0%" in driver.find_element(By.XPATH, growth_row).text
     out = tmp_path_factory.mktemp("app_run")
     done = subprocess.run([sys.executable, "-m", "ccgmodels", "run", str(saved), "--out",
                            str(out)], capture_output=True, text=True, timeout=300)
