@@ -1,5 +1,11 @@
 """Shared test set-up: the tests folder on sys.path (for ``regen_golden``), and the ``slow``
-marker applied by folder and file so that ``pytest -m "not slow"`` is a quick inner loop."""
+marker on what a module cannot mark itself, so that ``pytest -m "not slow"`` is a quick inner
+loop.
+
+A slow test file says so itself (``pytestmark = pytest.mark.slow``: it starts kernels, browsers,
+clusters or the command line in a new process, a second or more a test). Here: the notebooks
+under ``notebooks/`` (run by nbval, not Python files, so they carry no marker), and every test
+marked ``dask`` or ``browser``."""
 
 from __future__ import annotations
 
@@ -12,11 +18,6 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 sys.path.insert(0, str(TESTS))
-
-#: test files (relative to tests/) that start kernels, browsers, clusters or the command
-#: line in a new process (a second or more a test); notebooks are slow too
-SLOW_FILES = {"batch/test_reports.py", "batch/test_faults.py", "batch/test_browser.py",
-              "test_notebooks.py", "test_cli.py", "test_cli_workbook.py"}
 
 
 def _relative(path: Path) -> str:
@@ -34,6 +35,6 @@ def pytest_collection_modifyitems(config, items):
     slow = pytest.mark.slow
     for item in items:
         rel = _relative(Path(str(item.fspath)))
-        if (rel.startswith("notebooks/") or rel.removeprefix("tests/") in SLOW_FILES
-                or item.get_closest_marker("dask") or item.get_closest_marker("browser")):
+        if (rel.startswith("notebooks/") or item.get_closest_marker("dask")
+                or item.get_closest_marker("browser")):
             item.add_marker(slow)

@@ -24,6 +24,9 @@ from ccgmodels.models.results import COLUMNS, compare
 from ccgmodels.models.run import run_scenario
 from ccgmodels.outputs.tables import money
 
+#: slow: commands run as subprocesses, as a user would run them
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "ccgmodels" / "data" / "scenarios"
 SCHEMA = REPO / "ccgmodels" / "data" / "scenario.schema.json"

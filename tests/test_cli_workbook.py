@@ -8,10 +8,14 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from books import edit
 
 from ccgmodels.batch.reports import expand_sources, plan
 from ccgmodels.inputs.loading import load_scenario
+
+#: slow: every test starts the command line in a new process
+pytestmark = pytest.mark.slow
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

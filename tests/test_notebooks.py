@@ -27,6 +27,9 @@ import pytest
 
 from ccgmodels import run_scenario
 
+#: slow: the notebooks executed in kernels with papermill
+pytestmark = pytest.mark.slow
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ("demand_growth", "commissioner_plan", "primary_care_bridge", "qipp_schemes",
          "uncertainty", "scenario_report", "explorer")

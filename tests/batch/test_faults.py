@@ -23,6 +23,9 @@ import yaml
 from ccgmodels.batch import executors, outdir
 from ccgmodels.batch.reports import collect, plan, run_batch
 
+#: slow: every test starts kernels or batch processes and breaks them
+pytestmark = pytest.mark.slow
+
 PARAMETERS = '''\
 scenario: str = "footprint_2019_20"
 overrides: dict = {}

@@ -32,6 +32,9 @@ from ccgmodels.batch.reports import collect, expand_sources, plan, run_batch, sa
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.version import version
 
+#: slow: every test starts kernels or batch processes
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 PARAMETERS = '''\
 scenario: str = "footprint_2019_20"  # bundled scenario name or YAML path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from books import cell_of
+from books import cell_of, exported
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -87,8 +87,7 @@ def test_the_written_yaml_loads_to_the_same_scenario(tmp_path):
 def test_a_changed_cell_changes_exactly_that_assumption(tmp_path, sheet, first, second,
                                                         header, value, path, expected):
     original = load_scenario("mid_south_essex_system_2019_20")
-    target = tmp_path / "plan.xlsx"
-    export_book(original, target)
+    target = exported(tmp_path, "mid_south_essex_system_2019_20")  # exported once, copied
     book = openpyxl.load_workbook(target)
     cell_of(book, sheet, first, second, header).value = value
     book.save(target)

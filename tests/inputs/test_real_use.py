@@ -54,6 +54,7 @@ def test_a_national_scenario_file_validates_and_runs(tmp_path):
     assert copy_path.stat().st_size > 3 << 20
 
 
+@pytest.mark.slow  # at scale: 4,000 schemes written out and re-read (~3 s)
 def test_a_scenario_of_4000_schemes_re_reads_from_its_resolved_copy(tmp_path):
     scenario, problems = validate_data(_schemes(4000), "schemes.yaml")
     assert problems == []
@@ -138,6 +139,7 @@ def test_a_wildcard_range_over_9000_schemes_is_refused_in_linear_time():
     assert seconds < 4, f"{seconds:.1f} s of CPU (16 s before: a search of the list a scheme)"
 
 
+@pytest.mark.slow  # at scale: 200 wildcard ranges over 9,000 schemes (~2 s)
 def test_wildcard_ranges_share_one_budget_of_steps():
     data = _schemes(9000)
     for i in range(200):
@@ -150,6 +152,7 @@ def test_wildcard_ranges_share_one_budget_of_steps():
     assert len(problems) < 60  # stopped at the budget, not one walk for each of 200
 
 
+@pytest.mark.slow  # at scale: 9,000 sources and 9,000 overrides, twice (~2 s each)
 @pytest.mark.parametrize("missing", [False, True])
 def test_sources_and_overrides_into_9000_schemes_are_linear(missing):
     data = _schemes(9000)

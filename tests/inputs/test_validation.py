@@ -149,10 +149,13 @@ def test_load_scenario_raises_with_every_problem():
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m ccgmodels`` in a new process: the tests that call it are slow (a second
+    each)."""
     return subprocess.run([sys.executable, "-m", "ccgmodels", *args], capture_output=True,
                           text=True, timeout=120)
 
 
+@pytest.mark.slow  # the command line in a new process
 def test_cli_validate_reports_all_files_exit_2_without_traceback():
     files = sorted(str(p) for p in BAD.glob("*.yaml"))
     r = run_cli("validate", *files)
@@ -165,6 +168,7 @@ def test_cli_validate_reports_all_files_exit_2_without_traceback():
     assert len(r.stderr.splitlines()) == n + 1
 
 
+@pytest.mark.slow  # the command line in a new process
 def test_cli_validate_missing_file_exit_2():
     r = run_cli("validate", "no/such/file.yaml")
     assert r.returncode == 2
@@ -172,6 +176,7 @@ def test_cli_validate_missing_file_exit_2():
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.slow  # the command line in a new process
 def test_cli_validate_good_bundled_scenarios():
     r = run_cli("validate", *sorted(bundled_scenarios()))
     assert r.returncode == 0, r.stderr
@@ -187,6 +192,7 @@ def cli_problems(stderr: str) -> list[str]:
     return stderr.splitlines()[:-1]
 
 
+@pytest.mark.slow  # the command line in a new process
 def test_bad_override_same_problem_from_cli_and_python():
     r = run_cli("validate", "cpr_2019_20", "--set", f"{GROWTH}=5")
     assert r.returncode == 2
@@ -196,6 +202,7 @@ def test_bad_override_same_problem_from_cli_and_python():
     assert "did you mean 0.05?" in problems[0].message
 
 
+@pytest.mark.slow  # the command line in a new process
 def test_bad_override_path_same_from_cli_and_python():
     path = f"{CPR}.qipp.schemes.avastine.net_saving"
     r = run_cli("validate", "cpr_2019_20", "--set", f"{path}=100")
@@ -205,6 +212,7 @@ def test_bad_override_path_same_from_cli_and_python():
     assert "did you mean 'avastin'?" in problems[0].message
 
 
+@pytest.mark.slow  # the command line in a new process
 def test_good_override_same_results_from_cli_and_python(tmp_path):
     r = run_cli("run", "cpr_2019_20", "--out", str(tmp_path), "--set", f"{GROWTH}=0.03")
     assert r.returncode == 0, r.stderr

@@ -18,6 +18,7 @@ def data():
     return national(200, seed=1)
 
 
+@pytest.mark.slow  # at scale: 260 organisations validated and run (~4 s)
 def test_two_hundred_commissioners_run_with_their_identities(data):
     s, problems = validate_data(data, "synthetic")
     assert problems == []

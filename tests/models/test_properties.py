@@ -2,7 +2,9 @@
 any valid assumptions, not just the bundled ones.
 
 Scenarios are built from the bundled files with random valid overrides through
-``validate_data`` and run with ``run_scenario``. Examples are kept few (each is a model run).
+``validate_data`` and run with ``run_scenario``. Each property is two tests: a few examples in
+the quick tier, and the same property with many more, ``..._thorough``, in the slow tier (each
+example is a model run or two).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import copy
 from functools import cache
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import footprint_of
@@ -22,8 +25,19 @@ from ccgmodels.models.run import run_scenario
 ORGS = ("cpr_ccg", "southend_ccg")
 BANDS = ("0-64", "65-84", "85+")
 STATUSES = ("delivered", "in_progress", "scoping", "unidentified")
-PROPERTY = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+THOROUGH = settings(QUICK, max_examples=60)
+
+
+def property_test(*strategies):
+    """The decorated property as two tests: with QUICK examples under its own name, and with
+    THOROUGH examples, marked slow, as ``<name>_thorough``."""
+    def wrap(check):
+        globals()[f"{check.__name__}_thorough"] = pytest.mark.slow(
+            THOROUGH(given(*strategies)(check)))
+        return QUICK(given(*strategies)(check))
+    return wrap
+
 
 growth = st.floats(-0.1, 0.15, allow_nan=False)
 LATER = ("2020/21", "2021/22", "2022/23", "2023/24")
@@ -78,8 +92,7 @@ def pick(df, measure, item=""):
     return sel.set_index(["org", "year"])["value"].sort_index()
 
 
-@PROPERTY
-@given(footprint_overrides())
+@property_test(footprint_overrides())
 def test_identities_hold_for_any_assumptions(over):
     df = run("footprint_2019_20", over)
     orgs = df[df["org"] != "footprint"]
@@ -109,8 +122,7 @@ def test_identities_hold_for_any_assumptions(over):
     assert results.check_identities(df).empty
 
 
-@PROPERTY
-@given(org_overrides("cpr_ccg"))
+@property_test(org_overrides("cpr_ccg"))
 def test_zero_growth_gives_flat_activity(over):
     root = "organisations.cpr_ccg.demand"
     zero = {f"{root}.growth_table": None}
@@ -128,8 +140,7 @@ DRIVERS = [*(f"demand.population_growth.{b}" for b in BANDS),
            "demand.pods.prescribing_items.non_demographic_growth"]
 
 
-@PROPERTY
-@given(org_overrides("cpr_ccg"), st.sampled_from(DRIVERS), st.floats(0.001, 0.05))
+@property_test(org_overrides("cpr_ccg"), st.sampled_from(DRIVERS), st.floats(0.001, 0.05))
 def test_activity_never_falls_when_a_driver_rises(over, driver, delta):
     path = f"organisations.cpr_ccg.{driver}"
     low = over.get(path, plain_value(driver))
@@ -148,10 +159,9 @@ def plain_value(driver: str) -> float:
     return float(node)
 
 
-@PROPERTY
-@given(org_overrides("cpr_ccg"), st.sampled_from(["programme", "running_costs",
-                                                  "primary_care_cocommissioning"]),
-       st.floats(0.001, 0.05))
+@property_test(org_overrides("cpr_ccg"), st.sampled_from(["programme", "running_costs",
+                                                         "primary_care_cocommissioning"]),
+               st.floats(0.001, 0.05))
 def test_do_nothing_rises_with_allocation_growth(over, kind, delta):
     path = f"organisations.cpr_ccg.allocation.growth.{kind}"
     a = run("cpr_2019_20", over)
@@ -165,8 +175,7 @@ def test_do_nothing_rises_with_allocation_growth(over, kind, delta):
     assert dn_b.iloc[-1] > dn_a.iloc[-1]
 
 
-@PROPERTY
-@given(org_overrides("cpr_ccg"), st.floats(0.01, 0.5))
+@property_test(org_overrides("cpr_ccg"), st.floats(0.01, 0.5))
 def test_more_mitigation_never_lowers_do_something(over, delta):
     path = "organisations.cpr_ccg.solutions.demand_mitigation_rate"
     a = run("cpr_2019_20", over)

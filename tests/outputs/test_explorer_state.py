@@ -142,6 +142,20 @@ def test_one_display_rule_for_rates_and_money():
         parse("percent", "three")
 
 
+@pytest.mark.parametrize(("key", "low", "high", "refused"), [
+    ("allocation.growth_adjustment", -1.0, 1.0, "-150"),  # a Growth: -100% to 100% a year
+    ("solutions.demand_mitigation_rate", 0.0, 1.0, "-5"),  # a Rate: 0 to 100%
+    ("contingency_rate", 0.0, 1.0, "101"),  # a Rate
+])
+def test_each_control_is_bounded_by_its_field_type(state, key, low, high, refused):
+    # the explorer once missed a bound: a control's bounds are those of its field's type in
+    # inputs/scenario.py and inputs/types.py, and an entry outside them is refused
+    a = state.assumption("cpr_ccg", key)
+    assert (a.low, a.high) == (low, high)
+    with pytest.raises(ValueError, match=f"{refused} is outside"):
+        a.parse(refused)
+
+
 def test_entry_outside_the_bounds_is_refused(state):
     a = state.assumption("cpr_ccg", "qipp.delivery_probability.scoping")
     assert a.parse("40") == 0.4
