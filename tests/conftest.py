@@ -5,7 +5,9 @@ loop.
 A slow test file says so itself (``pytestmark = pytest.mark.slow``: it starts kernels, browsers,
 clusters or the command line in a new process, a second or more a test). Here: the notebooks
 under ``notebooks/`` (run by nbval, not Python files, so they carry no marker), and every test
-marked ``dask`` or ``browser``."""
+marked ``dask`` or ``browser``. And the long parametrised lists of :data:`QUICK_SAMPLE`: the
+quick tier runs the first cases of each (of each kind, for the hostile corpus), the slow tier
+the rest, so ``make test`` still runs every case."""
 
 from __future__ import annotations
 
@@ -31,10 +33,31 @@ def _relative(path: Path) -> str:
     return resolved.relative_to(REPO).as_posix() if resolved.is_relative_to(REPO) else path.name
 
 
+#: parametrised tests whose quick tier runs a sample: test -> (cases kept, what groups them)
+QUICK_SAMPLE = {
+    "test_hostile_input_is_refused_fast_with_a_message": (1, lambda p: p["case"].kind),
+    "test_each_problem_names_its_cell_field_value_and_rule": (2, None),
+    "test_layout_problems_name_the_cell": (2, None),
+    "test_a_changed_cell_changes_exactly_that_assumption": (1, None),
+    "test_every_bundled_scenario_comes_back_exactly": (1, None),
+    "test_a_deleted_or_renamed_sheet_is_an_error_naming_it": (2, None),
+    "test_every_bundled_scenario_draws": (1, None),
+    "test_footprint_is_the_sum_of_every_additive_row_of_every_bundled_scenario": (2, None),
+}
+
+
 def pytest_collection_modifyitems(config, items):
     slow = pytest.mark.slow
+    seen: dict[tuple, int] = {}
     for item in items:
         rel = _relative(Path(str(item.fspath)))
         if (rel.startswith("notebooks/") or item.get_closest_marker("dask")
                 or item.get_closest_marker("browser")):
             item.add_marker(slow)
+        name = getattr(item, "originalname", item.name)
+        if name in QUICK_SAMPLE and hasattr(item, "callspec"):
+            keep, group = QUICK_SAMPLE[name]
+            key = (rel, name, group(item.callspec.params) if group else None)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > keep:
+                item.add_marker(slow)

@@ -191,6 +191,7 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
+@pytest.mark.slow  # builds a wheel
 def test_wheel_contains_reference_data_scenarios_and_schema(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for f in shipped_data_files():

@@ -69,6 +69,7 @@ def test_a_deleted_column_or_header_row_is_an_error_naming_it(tmp_path):
     assert any(t.startswith(f"{book}: Sources!A1: no header row") for t in texts), texts
 
 
+@pytest.mark.slow  # every register emptied in turn: seconds
 def test_an_emptied_register_is_an_error_and_a_none_row_reads_back_empty(tmp_path):
     book = exported(tmp_path)
     wb = openpyxl.load_workbook(book)
@@ -103,6 +104,7 @@ def test_an_emptied_register_is_an_error_and_a_none_row_reads_back_empty(tmp_pat
                                 "'southend_ccg', beside"), texts
 
 
+@pytest.mark.slow  # exports and blank workbooks of several scenarios
 def test_export_and_new_write_an_empty_register_as_a_none_row(tmp_path):
     scenario = load_scenario("cpr_2019_20", {"uncertainty": {}, "sources": {},
                                              "organisations.cpr_ccg.qipp.schemes": []})

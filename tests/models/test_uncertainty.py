@@ -284,6 +284,7 @@ def test_draws_that_break_the_model_are_refused_not_dropped():
     u.check_finite({("cpr_ccg", "income", "total"): np.ones((3, 2))}, {})  # finite: passes
 
 
+@pytest.mark.slow  # runs past the memory budget
 def test_runs_beyond_the_memory_budget_keep_exact_means_and_bounded_percentiles():
     """Over a kept-runs budget the means and probabilities stay exact (every run) and the
     percentiles come from a systematic sample, within the DKW rank bound of the full runs."""
