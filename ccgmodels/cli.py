@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from .batch.runs import write_run
+from .inputs.vocab import FOOTPRINT
 from .version import version
 
 EXIT_INPUT = 2
@@ -323,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Monte Carlo runs per scenario; writes uncertainty.csv (default 0)")
     b.add_argument("--seed", type=int, default=20190401,
                    help="random seed of the Monte Carlo runs (default 20190401)")
-    b.add_argument("--org", default="footprint",
+    b.add_argument("--org", default=FOOTPRINT,
                    help="organisation the report is about (default: footprint)")
     b.add_argument("--workers", type=int, default=None,
                    help="kernels in parallel (default: one per CPU)")

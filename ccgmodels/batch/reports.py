@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs.limits import printable
+from ..inputs.vocab import FOOTPRINT
 from ..version import version
 from . import batchlog, outdir, provenance
 from . import pdf as printer
@@ -147,7 +148,7 @@ def _invalid(source: str, problems: list[str]) -> dict:
 
 
 def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None = None,
-         runs: int = 0, seed: int = 20190401, org: str = "footprint",
+         runs: int = 0, seed: int = 20190401, org: str = FOOTPRINT,
          template: Path = TEMPLATE, force: bool = False, timeout: int | None = 600,
          pdf: bool = True) -> Plan:
     """Validate every scenario (no kernel starts) and decide which reports to make.
@@ -186,7 +187,7 @@ def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None =
                 f"{source}: name: {s.name!r}: another scenario in this run has the same name; "
                 "their reports would overwrite each other"]))
             continue
-        if org != "footprint" and org not in [o.id for o in s.organisations]:
+        if org != FOOTPRINT and org not in [o.id for o in s.organisations]:
             invalid.append(_invalid(source, [
                 f"{source}: --org {org!r}: no such organisation in the scenario (have "
                 f"footprint, {', '.join(o.id for o in s.organisations)})"]))
@@ -285,7 +286,7 @@ class Summary:
 
 
 def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None = None,
-              runs: int = 0, seed: int = 20190401, org: str = "footprint",
+              runs: int = 0, seed: int = 20190401, org: str = FOOTPRINT,
               workers: int | None = None, engine: str = "process",
               scheduler: str | None = None, force: bool = False,
               baseline: str | None = None, template: Path | str = TEMPLATE,

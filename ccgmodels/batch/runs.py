@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..inputs.limits import terminal
+from ..inputs.vocab import FOOTPRINT
 from . import outdir, provenance
 
 
@@ -35,7 +36,7 @@ def write_run(scenario, source: str, text: bytes, df, out: Path, *, overrides=No
         provenance.write_manifest(tmp, provenance.manifest(
             "run", scenario=scenario.name, title=scenario.title,
             assumptions=scenario.model_dump(mode="json"), scenario_file=source,
-            scenario_sha256=provenance.sha256(text), overrides=overrides, org="footprint",
+            scenario_sha256=provenance.sha256(text), overrides=overrides, org=FOOTPRINT,
             runs=runs, seed=seed, started=started or provenance.now(),
             finished=provenance.now(), rows=int(len(df))))
         outdir.mark(tmp, "run")

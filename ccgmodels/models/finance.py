@@ -22,7 +22,7 @@ no arithmetic of its own:
    :func:`ccgmodels.models.system.bridge_in_plan`: demand mitigation, what the contracts pay
    and give back, and the primary care bridge in the plan;
 9. :func:`solutions`: what closes the gap, each its own line (contingency released once);
-10. :func:`position` (with :func:`non_recurrent`): the do-something and the underlying
+10. :func:`ccgmodels.models.arithmetic.position` (with :func:`non_recurrent`): the do-something and the underlying
     (recurrent) position;
 
 and :mod:`ccgmodels.models.planning_rules` reports the planning rules.
@@ -43,29 +43,9 @@ from ..inputs.vocab import ALLOCATION_TYPES, SERVICE_LINES
 from . import demand as dm
 from . import planning_rules, series, system
 from . import schemes as sch
+from .arithmetic import cumulative, grow, position
 
-SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "contingency_release",
-                  "primary_care_model", "mental_health_investment", "contract_flows",
-                  "avoided_cost", "stf", "social_care")
 Series = dict[tuple[str, str], np.ndarray]
-
-
-def grow(base, rate, years: Sequence[str]) -> np.ndarray:
-    """``base`` grown by ``rate`` (a rate or ``{year: rate}``) each year [unit of base]."""
-    return np.asarray(base, dtype=float) * series.index(rate, years)
-
-
-def cumulative(values) -> np.ndarray:
-    """Running total along the year axis [unit of values]."""
-    return np.cumsum(values, axis=-1)
-
-
-def efficiency_saving(cost_base, rate, years: Sequence[str]) -> np.ndarray:
-    """Saving from efficiency ``rate`` a year (or by year) compounding after the base year::
-
-        saving[t] = cost_base[t] * (1 - prod_{s<=t} (1 - rate_s))                  [£k]
-    """
-    return np.asarray(cost_base) * (1 - series.combined_index([(rate, -1)], years))
 
 
 # --- 1. allocation ---------------------------------------------------------------------------
@@ -420,35 +400,6 @@ def non_recurrent(schemes: Sequence[Scheme], savings: sch.SchemeSavings, p) -> n
 
 
 # --- 8. position -----------------------------------------------------------------------------
-
-
-def position(do_nothing_surplus, lines: Mapping[str, object],
-             non_recurrent_items=("stf", "contingency_release"), non_recurrent_extra=0.0
-             ) -> Series:
-    """The solution lines, their total, the do-something and the underlying position [£k].
-
-    Notes
-    -----
-    ::
-
-        solutions total      = sum of the lines in SOLUTION_ITEMS (absent lines are 0)
-        do_something_surplus = do_nothing_surplus + solutions total              (exactly)
-        underlying_surplus   = do_something_surplus - non-recurrent income and savings (STF,
-                               contingency release, non-recurrent schemes): the exit run-rate
-    """
-    shape = np.broadcast(do_nothing_surplus, *lines.values(), non_recurrent_extra).shape
-    total = np.zeros(shape)
-    out: Series = {}
-    for item in SOLUTION_ITEMS:
-        v = np.broadcast_to(np.asarray(lines.get(item, 0.0), dtype=float), shape)
-        out[("solutions", item)] = v
-        total = total + v
-    out[("solutions", "total")] = total
-    out[("do_something_surplus", "")] = do_nothing_surplus + total
-    out[("do_something_cumulative_surplus", "")] = cumulative(do_nothing_surplus + total)
-    one_off = sum(out[("solutions", k)] for k in non_recurrent_items) + non_recurrent_extra
-    out[("underlying_surplus", "")] = out[("do_something_surplus", "")] - one_off
-    return out
 
 
 def commissioner(

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..inputs.scenario import Commissioner, Provider, SocialCare
 from . import series
-from .finance import cumulative, efficiency_saving, grow, position
+from .arithmetic import cumulative, efficiency_saving, grow, position
 
 
 def income_less_cost(income, cost) -> dict[tuple[str, str], np.ndarray]:

@@ -31,7 +31,7 @@ class OrgResult:
     """One organisation's measures over its years, as arrays (year axis last)."""
 
     org: str  # organisation id
-    kind: str  # "ccg", "provider", "social_care" (or "footprint")
+    kind: str  # "ccg", "provider", "social_care" (or FOOTPRINT)
     years: list[str]  # financial years of the arrays: the scenario's, or the bridge's own
     series: dict[tuple[str, str], np.ndarray]  # (measure, item) -> array [unit of the measure]
 
@@ -94,7 +94,7 @@ def with_footprint(evaluated: list[OrgResult], s: Scenario | None = None) -> lis
             fp.update(system.system_position(
                 s, [(r.org, r.kind, r.series) for r in evaluated if r.years == s.years],
                 np.shape(fp[("do_nothing_surplus", "")])))
-        out.append(OrgResult(FOOTPRINT, "footprint", list(years), fp))
+        out.append(OrgResult(FOOTPRINT, FOOTPRINT, list(years), fp))
     return evaluated + out
 
 
@@ -104,9 +104,9 @@ def footprint_only(s: Scenario) -> list[OrgResult]:
     out = []
     if s.gp_access is not None:
         years, lines = access.gp_access(s.gp_access)
-        out.append(OrgResult(FOOTPRINT, "footprint", years, lines))
+        out.append(OrgResult(FOOTPRINT, FOOTPRINT, years, lines))
     if s.system_opportunities:
-        out.append(OrgResult(FOOTPRINT, "footprint", s.years,
+        out.append(OrgResult(FOOTPRINT, FOOTPRINT, s.years,
                              access.opportunities(s.system_opportunities, s.years)))
     return out
 

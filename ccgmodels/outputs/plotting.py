@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..inputs.vocab import FOOTPRINT
 from . import labels
 from .chartdata import (  # noqa: F401 (BRIDGE_LABELS, waterfall_steps re-exported)
     BRIDGE_LABELS,
@@ -323,7 +324,7 @@ def _source_line(fig: Figure, scenario: str) -> None:
     fig.get_layout_engine().set(h_pad=0.25)
 
 
-def fan_chart(summary: pd.DataFrame, org: str = "footprint",
+def fan_chart(summary: pd.DataFrame, org: str = FOOTPRINT,
               measures: Sequence[str] = tuple(_FAN_MEASURES), name: str | None = None
               ) -> Figure:
     """Fan chart of surplus/(deficit) by year: median line, p10-p90 and p5-p95 bands [£k].
@@ -432,7 +433,7 @@ def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 1
     return fig
 
 
-def position_s_curve(values, scenario: str, org: str = "footprint",
+def position_s_curve(values, scenario: str, org: str = FOOTPRINT,
                      measure: str = "do_something_surplus", year: str = "",
                      name: str | None = None) -> Figure:
     """Histogram and S-curve (cumulative probability) of one year's position [£k].
@@ -463,7 +464,7 @@ def position_s_curve(values, scenario: str, org: str = "footprint",
     return fig
 
 
-def scenarios_by_year(by_year: pd.DataFrame, org: str = "footprint", name: str | None = None
+def scenarios_by_year(by_year: pd.DataFrame, org: str = FOOTPRINT, name: str | None = None
                       ) -> Figure:
     """Lines of the do-something surplus/(deficit) of ``org`` by year, one per scenario [£k].
 

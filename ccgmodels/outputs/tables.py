@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..inputs.scenario import Scenario
+from ..inputs.vocab import FOOTPRINT
 from . import labels, summaries
 
 
@@ -157,7 +158,7 @@ def sheet_name_problem(name: str) -> str | None:
     return None
 
 
-def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = "footprint",
+def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRINT,
                   summary: pd.DataFrame | None = None) -> dict[str, ReportTable]:
     """The tables of the scenario report, in order, keyed by a valid Excel sheet name.
 
@@ -252,7 +253,7 @@ def uncertainty_tables(summary: pd.DataFrame, org: str, name: str | None = None
     return out
 
 
-def headline_lines(results, uncertainty=None, org: str = "footprint") -> list[str]:
+def headline_lines(results, uncertainty=None, org: str = FOOTPRINT) -> list[str]:
     """The headline figures of a run for the terminal, £k as plans print them."""
     h = summaries.key_figures(results, org, uncertainty)
     end, base = h["end_year"], h["base_year"]

@@ -14,7 +14,7 @@ from frames import series
 from ccgmodels.inputs import refdata
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.inputs.scenario import Provider, SocialCare
-from ccgmodels.models import finance, providers
+from ccgmodels.models import arithmetic, finance, providers
 from ccgmodels.models.run import run_scenario
 
 CPR = "organisations.cpr_ccg"
@@ -163,7 +163,7 @@ def test_do_something_is_do_nothing_plus_solutions_exactly(fp):
             np.testing.assert_allclose(ds, dn + total, rtol=1e-15, atol=1e-9)
         else:  # exactly, as the model adds them
             np.testing.assert_array_equal(ds, dn + total)
-        lines = sum(series(fp, "solutions", i, org) for i in finance.SOLUTION_ITEMS)
+        lines = sum(series(fp, "solutions", i, org) for i in arithmetic.SOLUTION_ITEMS)
         np.testing.assert_allclose(total, lines, rtol=0, atol=1e-9)
 
 
@@ -187,10 +187,10 @@ def test_a_commissioner_efficiency_rate_of_an_old_file_is_refused_with_why():
 
 def test_efficiency_saving_by_hand():
     # 1,000 £k at 2% a year: 1,000 x (1 - 0.98 ** t) = 0, 20, 39.6
-    np.testing.assert_allclose(finance.efficiency_saving(1000.0, 0.02, YEARS[:3]),
+    np.testing.assert_allclose(arithmetic.efficiency_saving(1000.0, 0.02, YEARS[:3]),
                                [0, 20, 39.6])
     # by year: 2% then 5%: 1,000 x (1 - 0.98 x 0.95) = 69
-    np.testing.assert_allclose(finance.efficiency_saving(
+    np.testing.assert_allclose(arithmetic.efficiency_saving(
         1000.0, {"2020/21": 0.02, "2021/22": 0.05}, YEARS[:3]), [0, 20, 69])
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from ccgmodels.inputs.scenario import Commissioner, Provider, SocialCare
 from ccgmodels.inputs.vocab import SERVICE_LINES
-from ccgmodels.models import finance, planning_rules, providers, system
+from ccgmodels.models import arithmetic, finance, planning_rules, providers, system
 from ccgmodels.models import schemes as sch
 
 YEARS = ["2019/20", "2020/21", "2021/22"]
@@ -437,7 +437,7 @@ def test_non_recurrent_is_the_expected_saving_of_one_off_schemes():
 
 
 def test_position_adds_the_solutions_and_takes_the_one_offs_out_of_the_underlying():
-    out = finance.position(
+    out = arithmetic.position(
         np.array([-100.0, -200.0, -300.0]),
         {"schemes": np.array([80.0, 90.0, 100.0]), "stf": np.array([0.0, 20.0, 0.0]),
          "contingency_release": np.array([70.0, 100.0, 100.0])},
