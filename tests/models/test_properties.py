@@ -26,7 +26,7 @@ ORGS = ("cpr_ccg", "southend_ccg")
 BANDS = ("0-64", "65-84", "85+")
 STATUSES = ("delivered", "in_progress", "scoping", "unidentified")
 QUICK = settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-THOROUGH = settings(QUICK, max_examples=60)
+THOROUGH = settings(QUICK, max_examples=30)
 
 
 def property_test(*strategies):
