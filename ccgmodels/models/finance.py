@@ -22,8 +22,8 @@ no arithmetic of its own:
    :func:`ccgmodels.models.system.bridge_in_plan`: demand mitigation, what the contracts pay
    and give back, and the primary care bridge in the plan;
 9. :func:`solutions`: what closes the gap, each its own line (contingency released once);
-10. :func:`ccgmodels.models.arithmetic.position` (with :func:`non_recurrent`): the do-something and the underlying
-    (recurrent) position;
+10. :func:`ccgmodels.models.arithmetic.position` (with :func:`non_recurrent`): the
+    do-something and the underlying (recurrent) position;
 
 and :mod:`ccgmodels.models.planning_rules` reports the planning rules.
 Providers and councils are in :mod:`ccgmodels.models.providers`. The formulas are in each step's
