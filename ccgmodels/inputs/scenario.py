@@ -252,6 +252,16 @@ class Qipp(Strict):
     schemes: list[Scheme] = Field(default_factory=list, description="QIPP schemes")
 
 
+def _refuse_old_fields(data, table: dict[str, str], verb: str):
+    """``data`` as it is, unless it sets a field of an earlier version listed in ``table``:
+    then one message per such field, saying what became of it (not pydantic's "extra")."""
+    if isinstance(data, dict):
+        old = [k for k in table if k in data]
+        if old:
+            raise ValueError("; ".join(f"{k} {verb} {table[k]}" for k in old))
+    return data
+
+
 #: commissioner solution fields of earlier versions, and why they went
 REMOVED_SOLUTION_FIELDS = {
     "efficiency_rate": "provider efficiency is counted once: it reaches a commissioner through "
@@ -266,12 +276,7 @@ class Solutions(Strict):
     @model_validator(mode="before")
     @classmethod
     def _removed(cls, data):
-        if isinstance(data, dict):
-            old = [k for k in REMOVED_SOLUTION_FIELDS if k in data]
-            if old:
-                raise ValueError("; ".join(f"{k} was removed: {REMOVED_SOLUTION_FIELDS[k]}"
-                                           for k in old))
-        return data
+        return _refuse_old_fields(data, REMOVED_SOLUTION_FIELDS, "was removed:")
 
     demand_mitigation_rate: Rate = Field(
         0.0,
@@ -442,12 +447,7 @@ class Provider(Strict):
     @model_validator(mode="before")
     @classmethod
     def _renamed(cls, data):
-        if isinstance(data, dict):
-            old = [k for k in RENAMED_PROVIDER_FIELDS if k in data]
-            if old:
-                raise ValueError("; ".join(f"{k} was replaced by {RENAMED_PROVIDER_FIELDS[k]}"
-                                           for k in old))
-        return data
+        return _refuse_old_fields(data, RENAMED_PROVIDER_FIELDS, "was replaced by")
 
 
 class SocialCare(Strict):
