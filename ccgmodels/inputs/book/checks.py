@@ -96,15 +96,7 @@ class _Count:
     def scan(self, fh, sheet: str) -> Row | None:
         """One streamed pass over a sheet's XML; the first limit it passes, else None."""
         rows = top = wide = 0
-        carry = b""
-        while True:
-            chunk = fh.read(CHUNK)
-            buf = carry + chunk
-            # a tag never holds "<", so none straddles the last "<" near the end: scan up to
-            # it, and carry the rest (at most a few KiB) into the next chunk
-            cut = buf.rfind(b"<", max(0, len(buf) - 4096)) if chunk else len(buf)
-            if cut <= 0:
-                cut = len(buf)
+        for buf, cut in _windows(fh):
             rows += len(_ROW.findall(buf, 0, cut))
             numbers = _ROW_NUMBER.findall(buf, 0, cut)
             refs = _CELL_REF.findall(buf, 0, cut)
@@ -126,9 +118,7 @@ class _Count:
                 return (sheet, self.cells, f"brings the workbook to {self.cells:,} cells or "
                         f"more: an assumptions workbook has at most {limits.MAX_BOOK_CELLS:,} "
                         "(limits.MAX_BOOK_CELLS); refused before reading it")
-            if not chunk:
-                return None
-            carry = buf[cut:]
+        return None
 
 
 def size_problems(path: Path, size: int) -> list[Row]:
@@ -174,19 +164,30 @@ def size_problems(path: Path, size: int) -> list[Row]:
     return []
 
 
-def _count(fh, pattern: re.Pattern) -> int:
-    """Matches of ``pattern`` (a tag start) in a streamed part, up to just past the limit."""
-    n, carry = 0, b""
-    while n <= limits.MAX_BOOK_CELLS:
+def _windows(fh):
+    """A streamed part as ``(bytes, end)`` windows read :data:`CHUNK` at a time, each to be
+    scanned up to ``end``: a tag never holds "<", so none straddles the last "<" near a
+    window's end, and the rest (at most a few KiB) is carried into the next window."""
+    carry = b""
+    while True:
         chunk = fh.read(CHUNK)
         buf = carry + chunk
         cut = buf.rfind(b"<", max(0, len(buf) - 4096)) if chunk else len(buf)
         if cut <= 0:
             cut = len(buf)
-        n += len(pattern.findall(buf, 0, cut))
+        yield buf, cut
         if not chunk:
-            break
+            return
         carry = buf[cut:]
+
+
+def _count(fh, pattern: re.Pattern) -> int:
+    """Matches of ``pattern`` (a tag start) in a streamed part, up to just past the limit."""
+    n = 0
+    for buf, cut in _windows(fh):
+        n += len(pattern.findall(buf, 0, cut))
+        if n > limits.MAX_BOOK_CELLS:
+            break
     return n
 
 
