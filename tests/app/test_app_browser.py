@@ -164,7 +164,12 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
 
     (after,) = wait(driver, changed, 30, "the headline did not change")
     assert after > before + 1000  # more allocation growth: a better end-year position
-    rows = [r.text.split("\n") for r in driver.find_elements(By.CSS_SELECTOR, ".ccg-change")]
+    # the changes list is drawn after the headline: wait for its two rows, read in one poll
+    def listed(d):
+        rows = [r.text.split("\n") for r in d.find_elements(By.CSS_SELECTOR, ".ccg-change")]
+        return rows if len(rows) == 2 else None
+
+    rows = wait(driver, listed, 30, "the changes list did not show both commissioners")
     assert [r[2:4] for r in rows] == [["0.0%", "1.0%"], ["0.0%", "1.0%"]], rows
     assert readout.text == "1.0"
     shots = tmp_path_factory.mktemp("app_screenshots", numbered=False)
