@@ -75,7 +75,6 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
     cost = grow(p.cost, p.cost_volume_growth, years) * series.index(inflation, years)
     out = income_less_cost(other + paid, cost)
     out[("income", "other")], out[("income", "contracts")] = other * np.ones_like(paid), paid
-    cost = out[("do_nothing_expenditure", "total")]
     cip = p.efficiency_delivery * efficiency_saving(cost, p.efficiency_rate, years)
     out.update(position(out[("do_nothing_surplus", "")],
                         {"efficiency": cip,

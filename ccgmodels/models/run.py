@@ -62,6 +62,7 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
             ccg[o.id] = finance.commissioner(o, years, growth_table(o, s.base_year),
                                              bridge_lines=bridges[o.id],
                                              **(delivery or {}).get(o.id, {}))
+    commissioners = [o for o in s.organisations if isinstance(o, Commissioner)]
     out = []
     for o in s.organisations:
         if isinstance(o, Commissioner):
@@ -70,8 +71,7 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
                 out.append(OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
                                      {("pc_bridge", k): v for k, v in bridges[o.id].items()}))
         elif isinstance(o, Provider):
-            prices = providers.price_drivers(o, [c for c in s.organisations
-                                                 if isinstance(c, Commissioner)])
+            prices = providers.price_drivers(o, commissioners)
             out.append(OrgResult(o.id, o.kind, years,
                                  providers.provider(o, years, list(ccg.values()), prices)))
         elif isinstance(o, SocialCare):
