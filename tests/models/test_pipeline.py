@@ -9,7 +9,7 @@ import pytest
 from ccgmodels import run_scenario
 from ccgmodels.inputs import refdata
 from ccgmodels.inputs.loading import ScenarioError
-from tests.frames import series
+from frames import series
 
 CPR = "organisations.cpr_ccg.qipp.schemes"
 
