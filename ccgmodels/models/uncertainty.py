@@ -17,9 +17,9 @@ Conventions
   expected value (the probabilities), so run 0 equals
   :func:`~ccgmodels.models.run.run_scenario`.
   Summary statistics are taken over the random runs ``1 .. R-1`` (over run 0 when ``R == 1``).
-* Reproducibility: the draws of run ``r`` come from the child ``SeedSequence(seed,
-  spawn_key=(r // BLOCK,))``, row ``r % BLOCK``, so they depend on the seed and the run index
-  only, never on ``chunk_size`` or on how chunks are spread over dask workers.
+* Reproducibility: the seed rule is :mod:`ccgmodels.models.seeds`; the draws of run ``r``
+  depend on the seed and the run index only, never on ``chunk_size`` or on how chunks are
+  spread over dask workers.
 * Bounds: a range whose low, mode or high lies outside its field's bounds (a rate in 0..1, growth
   in -1..1, money not negative, ``ge=0`` fields; :mod:`ccgmodels.inputs.fields`) is rejected by
   validation; ``normal80`` draws, whose tails are unbounded, are clipped to the field's bounds.
@@ -69,8 +69,8 @@ from .mcstats import (  # noqa: F401 (re-exported)
     write_summary,
 )
 from .run import evaluate
+from .seeds import BLOCK, block_rng, run_seed
 
-BLOCK = 1024  # runs per child SeedSequence (fixed: changing it changes every draw)
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 #: measures kept for every run, ``{measure: items}`` (None keeps every item): the catalogue's
 KEEP: dict[str, tuple[str, ...] | None] = measures.kept()
@@ -142,7 +142,7 @@ def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, 
     """Uniform ``(m, n_uniform)`` and normal ``(m, n_paths)`` draws of runs ``start..stop-1``."""
     us, zs = [], []
     for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b,)))
+        rng = block_rng(seed, b)
         u = rng.random((BLOCK, spec.n_uniform))
         z = rng.standard_normal((BLOCK, len(spec.paths)))
         lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
@@ -298,7 +298,7 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
-    seed = int(np.random.SeedSequence(seed).entropy) if seed is None else int(seed)
+    seed = run_seed(seed)
     spec = spec_of(s)
     per_run = bytes_per_run(s)
     chunk_size = max(1, min(chunk_size, chunk_budget // (3 * per_run)))  # x3: intermediates
