@@ -22,7 +22,7 @@ import pandas as pd
 from ..inputs.celltext import FORMULA_START, QUOTE, csv_read, csv_text
 from ..inputs.vocab import BRIDGE_ITEMS, FOOTPRINT
 from . import primary_care
-from .measures import MEASURES
+from .measures import MEASURES, MeasureArrays
 
 COLUMNS = ["scenario", "org", "year", "measure", "item", "value", "value_real", "unit", "kind"]
 #: the columns that say what a row is (the others are its values)
@@ -106,7 +106,7 @@ def tidy(scenario: str, org: str, years, series: dict, kind: str = "",
 
 
 def footprint(series: Iterable[Mapping[tuple[str, str], object]]
-              ) -> dict[tuple[str, str], np.ndarray]:
+              ) -> MeasureArrays:
     """The footprint's ``{(measure, item): array}``: the sum over organisations of every
     additive measure (:data:`MEASURES`), from each organisation's arrays over the same years.
 
