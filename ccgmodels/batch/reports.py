@@ -50,9 +50,9 @@ from typing import Any
 from ..inputs.limits import printable
 from ..inputs.vocab import FOOTPRINT
 from ..models.seeds import DEFAULT_SEED
+from ..outputs import pdf as printer
 from ..version import version
 from . import batchlog, outdir, provenance
-from . import pdf as printer
 from .executors import (
     FAILED,
     ReportError,

@@ -17,10 +17,10 @@ from ccgmodels.batch.reports import plan
 
 def test_resume_remakes_a_report_whose_files_changed(tmp_path):
     """Inputs as for the report, so it would be skipped; but its files changed: remade."""
-    from ccgmodels.batch.pdf import chromium
     from ccgmodels.batch.reports import TEMPLATE, input_key
     from ccgmodels.inputs.loading import load_scenario
     from ccgmodels.models.seeds import DEFAULT_SEED
+    from ccgmodels.outputs.pdf import chromium
 
     folder = fake_report(tmp_path)
     m = json.loads((folder / "manifest.json").read_text())

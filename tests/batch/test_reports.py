@@ -357,7 +357,7 @@ def test_rerun_skips_unchanged_and_remakes_changed_or_forced(tmp_path, quick_tem
 
 
 def test_no_pdf_makes_html_and_excel_only_and_a_later_pdf_remakes(tmp_path, quick_template):
-    from ccgmodels.batch.pdf import chromium
+    from ccgmodels.outputs.pdf import chromium
 
     out, said = tmp_path / "out", []
     a = variant(tmp_path, "no_pdf")
