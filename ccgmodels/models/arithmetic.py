@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from . import series
+from .measures import MeasureArrays
 
 SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "contingency_release",
                   "primary_care_model", "mental_health_investment", "contract_flows",
                   "avoided_cost", "stf", "social_care")
-Series = dict[tuple[str, str], np.ndarray]
 
 
 def grow(base, rate, years: Sequence[str]) -> np.ndarray:
@@ -41,7 +41,7 @@ def efficiency_saving(cost_base, rate, years: Sequence[str]) -> np.ndarray:
 
 def position(do_nothing_surplus, lines: Mapping[str, object],
              non_recurrent_items=("stf", "contingency_release"), non_recurrent_extra=0.0
-             ) -> Series:
+             ) -> MeasureArrays:
     """The solution lines, their total, the do-something and the underlying position [£k].
 
     Notes
@@ -55,7 +55,7 @@ def position(do_nothing_surplus, lines: Mapping[str, object],
     """
     shape = np.broadcast(do_nothing_surplus, *lines.values(), non_recurrent_extra).shape
     total = np.zeros(shape)
-    out: Series = {}
+    out: MeasureArrays = {}
     for item in SOLUTION_ITEMS:
         v = np.broadcast_to(np.asarray(lines.get(item, 0.0), dtype=float), shape)
         out[("solutions", item)] = v

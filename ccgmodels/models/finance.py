@@ -44,9 +44,7 @@ from . import demand as dm
 from . import planning_rules, series, system
 from . import schemes as sch
 from .arithmetic import cumulative, grow, position
-
-Series = dict[tuple[str, str], np.ndarray]
-
+from .measures import MeasureArrays
 
 # --- 1. allocation ---------------------------------------------------------------------------
 
@@ -146,10 +144,10 @@ def plan_lines(o: Commissioner, years: Sequence[str],
     return PlanLines(gross, spend, at_base_volume, index, pods)
 
 
-def activity(lines: PlanLines) -> Series:
+def activity(lines: PlanLines) -> MeasureArrays:
     """Activity, its cost, unit cost and growth drivers of each point of delivery
     [count/yr, £k, £k/unit, fraction/yr; growth from the year before, none in the base]."""
-    out: Series = {}
+    out: MeasureArrays = {}
     for pp in lines.pods:
         out[("activity", pp.pod)] = pp.activity
         out[("activity_cost", pp.pod)] = pp.cost
@@ -186,7 +184,7 @@ def contingency(o: Commissioner, allocation_total, years: Sequence[str]) -> np.n
 
 
 def do_nothing(o: Commissioner, allocation_total, lines: PlanLines, years: Sequence[str]
-               ) -> Series:
+               ) -> MeasureArrays:
     """The do-nothing expenditure and surplus/(deficit) [£k].
 
     Notes
@@ -213,7 +211,7 @@ def control_total(o: Commissioner, years: Sequence[str]) -> np.ndarray:
 
 
 def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: sch.SchemeSavings,
-         *, delivery, target, do_nothing_surplus) -> Series:
+         *, delivery, target, do_nothing_surplus) -> MeasureArrays:
     """The QIPP position of each year: requirement, target, identified, gap [£k].
 
     Parameters
@@ -239,7 +237,7 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
     target = sch.targets(q, required, identified)
     position = sch.summary(target, identified, risk_adjusted, q.headroom_rate, required,
                            q.rate * allocation_total, pipeline)
-    out: Series = {("qipp", k): v for k, v in position.items()}
+    out: MeasureArrays = {("qipp", k): v for k, v in position.items()}
     for i, s in enumerate(schemes):
         out[("qipp_scheme", s.id)] = e[..., i, :] if s.costed else np.full(
             np.shape(e[..., i, :]), np.nan)
@@ -254,7 +252,7 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
 
 
 def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLines,
-         savings: sch.SchemeSavings, gap, mhis=0.0) -> Series:
+         savings: sch.SchemeSavings, gap, mhis=0.0) -> MeasureArrays:
     """The commissioner plan: do nothing with the year's QIPP programme delivered [£k].
 
     Notes
@@ -278,7 +276,7 @@ def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLin
     000:L1997-2013 (CPR and Southend 2019/20 plans); 000:L2015 (contingency 0.5%).
     """
     n = np.shape(allocation_total)[-1]
-    out: Series = {}
+    out: MeasureArrays = {}
     total = 0.0
     for line in SERVICE_LINES:
         out[("expenditure", line)] = lines.spend[line] - savings.by_line.get(line, 0.0)
@@ -409,7 +407,7 @@ def commissioner(
     delivery: np.ndarray | None = None,
     gap_delivery=None,
     bridge_lines: Mapping[str, np.ndarray] | None = None,
-) -> Series:
+) -> MeasureArrays:
     """Every measure of one commissioner, keyed ``(measure, item)`` [£k unless stated]: the
     steps of this module called in order, no arithmetic of its own.
 
@@ -462,7 +460,7 @@ def commissioner(
                         given_back=flows.pop(("solutions", "given_back")), bridge=bridge,
                         mhis=mhis)
 
-    out: Series = {("allocation", k): v for k, v in alloc.items()}
+    out: MeasureArrays = {("allocation", k): v for k, v in alloc.items()}
     out.update(activity(lines))
     out.update(nothing)
     out[("control_total", "")] = np.broadcast_to(target, np.shape(dn))

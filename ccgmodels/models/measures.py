@@ -6,7 +6,9 @@ Monte Carlo keeps of it, and whether it is a surplus (so its chance of break-eve
 meeting the control total, is reported). Everything else reads it: the results table's units and
 the footprint rule (:mod:`ccgmodels.models.results`), the Monte Carlo
 (:mod:`ccgmodels.models.uncertainty`, :mod:`ccgmodels.models.mcstats`), the display names
-(:mod:`ccgmodels.outputs.labels`) and the docs (``docs/measures.md``).
+(:mod:`ccgmodels.outputs.labels`), the typed result (each measure an attribute of
+:class:`ccgmodels.models.run.OrgResult`, its docstring made from its entry) and the docs
+(``docs/measures.md``).
 
 Adding a measure is one entry here plus the step that computes it (its formula, in the model).
 """
@@ -14,8 +16,20 @@ Adding a measure is one entry here plus the step that computes it (its formula, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
+
+import numpy as np
 
 from ..inputs.vocab import BRIDGE_ITEMS
+
+#: a measure of the catalogue and one of its items (``""`` for a measure without items)
+Key: TypeAlias = tuple[str, str]
+#: an organisation id, a measure and one of its items (the Monte Carlo's key)
+OrgKey: TypeAlias = tuple[str, str, str]
+#: one organisation's measures, ``{(measure, item): array}``, year axis last, each array in its
+#: measure's unit: what every step of the model returns and
+#: :attr:`ccgmodels.models.run.OrgResult.series` holds
+MeasureArrays: TypeAlias = dict[Key, np.ndarray]
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ import numpy as np
 from ..inputs.scenario import Commissioner, Provider, SocialCare
 from . import series
 from .arithmetic import cumulative, efficiency_saving, grow, position
+from .measures import MeasureArrays
 
 
-def income_less_cost(income, cost) -> dict[tuple[str, str], np.ndarray]:
+def income_less_cost(income, cost) -> MeasureArrays:
     """Do-nothing measures of an organisation whose position is income less cost [£k]."""
     dn = income - cost
     return {("income", "total"): income, ("do_nothing_expenditure", "total"): cost,
@@ -38,7 +39,7 @@ def price_drivers(p: Provider, commissioners: Sequence[Commissioner]) -> tuple[o
 
 
 def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
-             prices: tuple[object, object] = (0.0, 0.0)) -> dict[tuple[str, str], np.ndarray]:
+             prices: tuple[object, object] = (0.0, 0.0)) -> MeasureArrays:
     """Do nothing and do something of an NHS provider [£k].
 
     ``contracts`` are the footprint commissioners' measures naming this provider
@@ -87,7 +88,7 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
 
 
 def social_care(sc: SocialCare, years: Sequence[str], pooling: Sequence[dict] = ()
-                ) -> dict[tuple[str, str], np.ndarray]:
+                ) -> MeasureArrays:
     """Do nothing and do something of a council's social care [£k].
 
     A council whose figures start after the scenario's base year (``first_year``) has no

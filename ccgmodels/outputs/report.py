@@ -23,6 +23,7 @@ from ..inputs.lineage import extends_of
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
 from ..inputs.vocab import FOOTPRINT
+from ..models.seeds import DEFAULT_SEED
 from . import document as doc
 from . import labels, narrative, plotting, register, summaries, tables
 from .document import Html
@@ -312,7 +313,7 @@ def base_of(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None
 
 
 def build(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None = None,
-          org: str = FOOTPRINT, runs: int = 0, seed: int = 20190401, real_terms: bool = False,
+          org: str = FOOTPRINT, runs: int = 0, seed: int = DEFAULT_SEED, real_terms: bool = False,
           baseline: str = "", provenance: Mapping[str, Any] | None = None,
           output_dir: str = "") -> Report:
     """Load, run and (with ``runs`` > 0) simulate a scenario for its report.
