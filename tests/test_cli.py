@@ -332,3 +332,23 @@ def test_open_uses_a_browser_only_when_there_is_one(tmp_path, monkeypatch, capsy
     monkeypatch.setattr(webbrowser, "get", none)
     cli._open(page)
     assert "no browser available here" in capsys.readouterr().err
+
+
+def test_icb_example_validates_and_runs(tmp_path):
+    # the ICB-era example under tests (invented figures): validate, then run end to end; the
+    # results carry the breakeven rule per body and year, the places and the restatement
+    example = REPO / "tests" / "scenarios" / "icb_example_2025_26.yaml"
+    r = run_cli("validate", str(example))
+    assert r.returncode == 0, r.stderr
+    assert "icb_example_2025_26" in r.stdout
+    r = run_cli("run", str(example), "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    df = read_results(tmp_path / "icb_example_2025_26")
+    assert set(df["measure"]) <= set(MEASURES)
+    rule = df[(df["measure"] == "business_rule") & (df["item"] == "breakeven")]
+    assert sorted(set(rule["org"])) == ["example_trust", "merged_icb"]
+    assert len(rule) == 2 * 4
+    assert {"north", "south"} == set(df[df["measure"] == "place_allocation"]["item"])
+    assert {"north_icb", "south_icb", "total"} == set(
+        df[df["measure"] == "restated_allocation"]["item"])
+    assert not df["org"].isin(["north_icb", "south_icb"]).any()
