@@ -189,7 +189,7 @@ TOLERANCE = 1e-6
 @dataclass(frozen=True)
 class Base:
     """An ICB's base year: allocation by stream and spend by line [£k], population
-    [people]."""
+    [people]; each a number, or one per Monte Carlo run (an array of shape ``(R, 1)``)."""
 
     allocation: dict[str, float]
     expenditure: dict[str, float]
@@ -208,7 +208,7 @@ def stated_base(o) -> Base | None:
         return None
     return Base({k: getattr(o.allocation.base, k) for k in ICB_STREAMS},
                 {k: getattr(o.expenditure.base, k) for k in SERVICE_LINES},
-                float(o.population))
+                o.population)
 
 
 def restated_base(orgs_by_id: dict, o) -> Base | None:
@@ -240,7 +240,7 @@ def place_figures(o, base: Base) -> dict[str, Base]:
                      else share * base.allocation[k]) for k in ICB_STREAMS}
         spend = {k: (getattr(p.expenditure, k) if p.expenditure is not None
                      else share * base.expenditure[k]) for k in SERVICE_LINES}
-        out[p.id] = Base(alloc, spend, float(p.population))
+        out[p.id] = Base(alloc, spend, p.population)
     return out
 
 

@@ -169,9 +169,11 @@ def body_rows(o: Icb, years: Sequence[str], out: Series) -> Series:
 # --- places ----------------------------------------------------------------------------------
 
 
-def _share(part: float, whole: float) -> float:
+def _share(part, whole) -> np.ndarray:
     """``part / whole``, 0 for a whole of 0 (whose parts are then 0 too) [fraction]."""
-    return part / whole if whole else 0.0
+    part, whole = np.broadcast_arrays(np.asarray(part, dtype=float),
+                                      np.asarray(whole, dtype=float))
+    return np.divide(part, whole, out=np.zeros(part.shape), where=whole != 0)
 
 
 def places(o: Icb, years: Sequence[str], out: Series) -> Series:
@@ -193,7 +195,7 @@ def places(o: Icb, years: Sequence[str], out: Series) -> Series:
     if not o.places:
         return {}
     base = Base({k: getattr(o.allocation.base, k) for k in ICB_STREAMS},
-                {k: getattr(o.expenditure.base, k) for k in SERVICE_LINES}, float(o.population))
+                {k: getattr(o.expenditure.base, k) for k in SERVICE_LINES}, o.population)
     alloc = {k: out[("allocation", k)] for k in (*ICB_STREAMS, "running_costs")}
     total = out[("allocation", "total")]
     held = out[("expenditure", "contingency_reserve")] + out[("expenditure", "unidentified_qipp")]
@@ -212,6 +214,15 @@ def places(o: Icb, years: Sequence[str], out: Series) -> Series:
     return rows
 
 
+def _base_year_only(value, n: int) -> np.ndarray:
+    """``value`` in the base year and NaN after it: shape ``(n,)``, or ``(R, n)`` for a value
+    of shape ``(R, 1)`` [unit of the value]."""
+    value = np.asarray(value, dtype=float)
+    row = np.full((*value.shape[:-1], n), np.nan)
+    row[..., 0] = value[..., 0] if value.ndim else value
+    return row
+
+
 # --- a merger --------------------------------------------------------------------------------
 
 
@@ -228,11 +239,13 @@ def restated(s: Scenario) -> Scenario:
             continue
         if isinstance(o, Icb) and o.predecessors:
             b = base_of(orgs, o)
+            # constructed, not validated: checked when the scenario was, and a Monte Carlo
+            # run's figures are arrays
             o = o.model_copy(update={
                 "allocation": o.allocation.model_copy(update={
-                    "base": IcbStreams(**b.allocation)}),
+                    "base": IcbStreams.model_construct(**b.allocation)}),
                 "expenditure": o.expenditure.model_copy(update={
-                    "base": ServiceLineSpend(**b.expenditure)}),
+                    "base": ServiceLineSpend.model_construct(**b.expenditure)}),
                 "population": b.population})
         kept.append(o)
     return s.model_copy(update={"organisations": kept})
@@ -255,8 +268,6 @@ def restatement(s: Scenario) -> dict[str, Series]:
             for measure, value in (("restated_allocation", sum(b.allocation.values())),
                                    ("restated_expenditure", sum(b.expenditure.values())),
                                    ("restated_population", b.population)):
-                row = np.full(len(years), np.nan)
-                row[0] = value
-                rows[(measure, item)] = row
+                rows[(measure, item)] = _base_year_only(value, len(years))
         out[o.id] = rows
     return out

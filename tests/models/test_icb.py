@@ -255,3 +255,21 @@ def test_example_scenario_runs_end_to_end():
     assert values(base, "merged_icb", "allocation", "running_costs") == [15008.0]
     assert len(values(df, "example_trust", "business_rule", "breakeven")) == 4
     assert len(values(df, "merged_icb", "business_rule", "breakeven")) == 4
+
+
+def test_monte_carlo_over_a_predecessors_figure_and_the_convergence_pace():
+    # ranges on a predecessor's base (restated into the successor run by run) and on the
+    # pace: the runs evaluate, and the successor's base-year allocation moves with the draw
+    from ccgmodels.inputs.loading import load_scenario
+    from ccgmodels.models.uncertainty import simulate
+
+    s = load_scenario(EXAMPLE, {"uncertainty": {
+        "organisations.north_icb.allocation.base.core_services":
+            {"dist": "uniform", "low": 550000.0, "high": 650000.0},
+        "organisations.merged_icb.allocation.convergence.core_services.convergence_pace":
+            {"dist": "uniform", "low": 0.1, "high": 0.5}}})
+    r = simulate(s, runs=20, seed=1)
+    total = r.exact[("merged_icb", "allocation", "total")]
+    assert total["central"][0] == pytest.approx(1165008.0)
+    assert total["mean"][0] != pytest.approx(1165008.0)
+    assert abs(total["mean"][0] - 1165008.0) < 50000.0
