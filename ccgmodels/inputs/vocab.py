@@ -64,6 +64,8 @@ KINDS = ("ccg", "provider", "social_care")
 #: integrated care board (``icb``, 2022/23 on; not yet laid out by the assumptions workbook,
 #: so not in KINDS, the workbook's choices)
 COMMISSIONER_KINDS = ("ccg", "icb")
+#: every organisation kind a scenario may hold (the ``kind`` of the results' rows)
+ORGANISATION_KINDS = ("ccg", "icb", "provider", "social_care")
 #: the org id of the sum of the organisations in every results table
 FOOTPRINT = "footprint"
 

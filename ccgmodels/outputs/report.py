@@ -22,7 +22,7 @@ import pandas as pd
 from ..inputs.lineage import extends_of
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
-from ..inputs.vocab import FOOTPRINT
+from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
 from . import document as doc
 from . import labels, narrative, plotting, register, summaries, tables
 from .document import Html
@@ -134,7 +134,8 @@ class Report:
                               "do_nothing_vs_something")]
         if "allocation" in set(self.results.loc[self.results["org"] == self.org, "measure"]):
             data, org, name = self.results, self.org, self.name
-            others = [o for o in self.scenario.organisations if o.kind != "ccg"]
+            others = [o for o in self.scenario.organisations
+                      if o.kind not in COMMISSIONER_KINDS]
             if self.org == FOOTPRINT and others:  # allocations are the commissioners' only
                 data, org, name = commissioners(self.results, self.scenario)
             parts.append(self._figure(plotting.allocation_vs_expenditure(data, org, name),
@@ -279,8 +280,8 @@ COMMISSIONERS = "commissioners"
 def commissioners(results: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, str, str]:
     """The commissioners' rows summed as one organisation, with its id and display name, so
     that allocation is set against the commissioners' spend only [£k]."""
-    ccgs = [o for o in scenario.organisations if o.kind == "ccg"]
-    sel = results[results["kind"] == "ccg"]
+    sel = results[results["kind"].isin(COMMISSIONER_KINDS)]
+    ccgs = sel["org"].unique()  # as modelled: a merged ICB's predecessors are not
     summed = sel.groupby(["scenario", "year", "measure", "item", "unit"], as_index=False,
                          sort=False)["value"].sum()
     summed["org"], summed["kind"] = COMMISSIONERS, "ccg"
