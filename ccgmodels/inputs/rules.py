@@ -474,6 +474,11 @@ def _icb_problems(s, o, root: str, years: list[str]) -> list[Row]:
         elif other.predecessors:
             out.append((path, p, f"{p} has predecessors of its own: name the bodies it "
                         "merged from here instead"))
+        elif other.contracts or other.qipp.schemes or other.deficit_support:
+            held = [k for k in ("contracts", "qipp.schemes", "deficit_support")
+                    if get_path(other, k)]
+            out.append((path, p, f"{p} is restated into {o.id} from its base-year figures "
+                        f"only, so its {', '.join(held)} would be lost: state them on {o.id}"))
         elif o.predecessors.index(p) != i:
             out.append((path, p, "named twice: a predecessor is counted once"))
         elif successors[p] > 1:

@@ -163,3 +163,11 @@ def test_unknown_stream():
 def test_deficit_support_outside_the_years():
     msg = problem(scenario(icb("a", deficit_support={"2030/31": 5.0})))
     assert "organisations.a.deficit_support.2030/31" in msg
+
+
+def test_predecessor_contracts_would_be_lost():
+    trust = {"kind": "provider", "id": "t", "name": "T", "income": 1.0, "cost": 1.0}
+    north = icb("north", contracts=[{"provider": "t", "lines": {"acute": 0.5}}])
+    msg = problem(scenario(north, icb("south"), merged(), trust))
+    assert "north is restated into merged from its base-year figures only, so its contracts " \
+           "would be lost: state them on merged" in msg
