@@ -352,3 +352,14 @@ def test_icb_example_validates_and_runs(tmp_path):
     assert {"north_icb", "south_icb", "total"} == set(
         df[df["measure"] == "restated_allocation"]["item"])
     assert not df["org"].isin(["north_icb", "south_icb"]).any()
+
+
+def test_icb_workbook_export_says_the_workbook_does_not_lay_it_out_yet(tmp_path):
+    example = REPO / "tests" / "scenarios" / "icb_example_2025_26.yaml"
+    out = tmp_path / "icb.xlsx"
+    r = run_cli("workbook", "export", str(example), "-o", str(out))
+    assert r.returncode == 2, r.stderr
+    assert "organisations.merged_icb.kind: the assumptions workbook does not lay out this " \
+           "kind of organisation yet" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
