@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .commissioner import Commissioner, Expenditure, ServiceLineSpend, _refuse_old_fields
 from .types import (
@@ -171,6 +172,8 @@ class Icb(Commissioner):
     planned_surplus: SignedMoneyByYear = Field(
         0.0, description="Surplus the ICB plans as an individual body, every year or {year: "
         "surplus}; 0 is breakeven [£k]")
+    # a CCG's field, refused with a message (below) and left out of the schema
+    control_total: SkipJsonSchema[None] = None  # type: ignore[assignment]
 
     @model_validator(mode="before")
     @classmethod
