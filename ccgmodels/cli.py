@@ -442,9 +442,13 @@ def cmd_workbook(args) -> int:
         _print_problems(problems)
         return EXIT_INPUT
     if args.action == "export":
-        from .inputs.book.writer import export_book
+        from .inputs.book.writer import export_book, export_problems
 
         out = _xlsx_target(args.out)
+        unlaid = export_problems(scenario, printable(str(args.source)))
+        if unlaid:  # a kind the workbook does not lay out yet (an ICB)
+            _print_problems(unlaid)
+            return EXIT_INPUT
         _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))),
                     args, reads=(args.source,))
         _say(f"{scenario.name}: assumptions workbook -> {out}")

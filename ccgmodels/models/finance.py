@@ -25,7 +25,10 @@ no arithmetic of its own:
 10. :func:`ccgmodels.models.arithmetic.position` (with :func:`non_recurrent`): the
     do-something and the underlying (recurrent) position;
 
-and :mod:`ccgmodels.models.planning_rules` reports the planning rules.
+and :mod:`ccgmodels.models.planning_rules` reports the planning rules. An ICB
+(:class:`ccgmodels.inputs.scenario.Icb`) goes through the same steps, with its allocation
+streams, deficit support and the rows of its places and breakeven rule from
+:mod:`ccgmodels.models.icb`.
 Providers and councils are in :mod:`ccgmodels.models.providers`. The formulas are in each step's
 docstring; with every delivery probability 1 and no other solution, the base-year do-something
 position equals the plan's surplus.
@@ -38,10 +41,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..inputs.scenario import Commissioner, Scheme
+from ..inputs.scenario import Commissioner, Icb, Scheme
 from ..inputs.vocab import ALLOCATION_TYPES, SERVICE_LINES
 from . import demand as dm
-from . import planning_rules, series, system
+from . import icb, planning_rules, series, system
 from . import schemes as sch
 from .arithmetic import cumulative, grow, position
 from .measures import MeasureArrays
@@ -202,8 +205,10 @@ def do_nothing(o: Commissioner, allocation_total, lines: PlanLines, years: Seque
 
 
 def control_total(o: Commissioner, years: Sequence[str]) -> np.ndarray:
-    """The surplus to reach in each year: stated (every year or by year), else break-even
-    [£k]."""
+    """The surplus to reach in each year: stated (every year or by year), else break-even;
+    an ICB's planned surplus [£k]."""
+    if isinstance(o, Icb):
+        return series.levels(o.planned_surplus, years)
     return series.levels(0.0 if o.control_total is None else o.control_total, years)
 
 
@@ -435,7 +440,9 @@ def commissioner(
     p_gap = p_gap if gap_delivery is None else gap_delivery
     n = len(years)
 
-    alloc = allocation(o, years)
+    alloc, icb_rows = icb.allocation(o, years) if isinstance(o, Icb) else (
+        allocation(o, years), {})
+    types = icb.as_allocation_types(alloc) if isinstance(o, Icb) else alloc  # for the rules
     lines = plan_lines(o, years, growth_table)
     savings, schemes = sch.stated_plan(o, years, lines.spend, scheme_savings(o, years, lines))
     nothing = do_nothing(o, alloc["total"], lines, years)
@@ -444,7 +451,7 @@ def commissioner(
     programme = qipp(o, schemes, alloc["total"], savings, delivery=p, target=target,
                      do_nothing_surplus=dn)
     gap = programme[("qipp", "unidentified")]
-    mhis = planning_rules.mhis_investment(o, years, alloc, planned_mental_health(lines, savings))
+    mhis = planning_rules.mhis_investment(o, years, types, planned_mental_health(lines, savings))
     planned = plan(o, years, alloc["total"], lines, savings, gap, mhis)
     plan_spend = {line: planned[("expenditure", line)] for line in SERVICE_LINES}
     mitigated = mitigation_by_line(o, lines, n)
@@ -452,15 +459,18 @@ def commissioner(
     # see change is demand mitigation
     flows = system.contract_flows(o, plan_spend, mitigated, n)
     bridge, reconciliation = system.bridge_in_plan(
-        o, years, alloc["primary_care_cocommissioning"],
+        o, years, types["primary_care_cocommissioning"],
         plan_spend["primary_care_cocommissioning"], lines=bridge_lines)
     closing = solutions(o, years, savings, mitigated, delivery=p, gap_delivery=p_gap,
                         unidentified=gap, reserve=planned[("expenditure", "contingency_reserve")],
                         in_plan=sch.plan_mask(schemes),
                         given_back=flows.pop(("solutions", "given_back")), bridge=bridge,
                         mhis=mhis)
+    if isinstance(o, Icb):  # non-recurrent income, its own line (today's rules)
+        closing["deficit_support"] = icb.deficit_support(o.deficit_support, years)
 
     out: MeasureArrays = {("allocation", k): v for k, v in alloc.items()}
+    out.update(icb_rows)
     out.update(activity(lines))
     out.update(nothing)
     out[("control_total", "")] = np.broadcast_to(target, np.shape(dn))
@@ -470,8 +480,11 @@ def commissioner(
     out.update(flows)
     out[("bcf_pool", "")] = plan_spend["bcf"]
     out.update(reconciliation)
-    out.update(planning_rules.mental_health_investment(o, years, alloc, plan_spend, mhis))
+    out.update(planning_rules.mental_health_investment(o, years, types, plan_spend, mhis))
     out.update(planning_rules.business_rules(
-        o, alloc, plan_spend, planned[("surplus", "")], target,
+        o, types, plan_spend, planned[("surplus", "")], target,
         unidentified=-planned[("expenditure", "unidentified_qipp")]))
+    if isinstance(o, Icb):  # judged as a body on its underlying position, not a control total
+        del out[("business_rule", "control_total")]
+        out.update(icb.body_rows(o, years, out))
     return out

@@ -152,7 +152,8 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     fails);
     do_something = do_nothing + solutions total; solutions total = sum of its lines; the
     bridge's subtotals (:func:`ccgmodels.models.primary_care.subtotals`); QIPP
-    unidentified = max(target - identified, 0) for each organisation. Each within ``tol`` plus
+    unidentified = max(target - identified, 0) for each organisation; an ICB's places sum to
+    its allocation, expenditure and surplus. Each within ``tol`` plus
     :data:`REL_TOL` of its size.
     """
     problems = []
@@ -208,8 +209,19 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     residual("qipp unidentified = max(target - identified, 0)",
              col("qipp", "unidentified")[own],
              np.maximum(col("qipp", "target") - col("qipp", "identified"), 0.0)[own])
+    for measure, whole in PLACE_SUMS.items():  # an ICB's places sum to it
+        rows = df[df["measure"] == measure]
+        if len(rows):
+            parts = rows.groupby(["org", "year"], sort=False)["value"].sum()
+            icb = df[(df["measure"] == whole[0]) & (df["item"] == whole[1])].set_index(
+                ["org", "year"])["value"].reindex(parts.index)
+            residual(f"sum of {measure} = {whole[0]} {whole[1]}".strip(), parts, icb)
     return pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
 
 
+#: the measures of an ICB's places and the ICB's measure they sum to
+PLACE_SUMS = {"place_allocation": ("allocation", "total"),
+              "place_expenditure": ("expenditure", "total"),
+              "place_surplus": ("surplus", "")}
 _CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp",
             "system", "gp_access")

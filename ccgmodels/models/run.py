@@ -19,9 +19,9 @@ import pandas as pd
 
 from ..inputs import refdata
 from ..inputs.loading import load_scenario
-from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
+from ..inputs.scenario import Commissioner, Icb, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
-from . import access, finance, primary_care, providers, results, series, system
+from . import access, finance, icb, primary_care, providers, results, series, system
 from .measures import MEASURES, Measure, MeasureArrays
 
 
@@ -159,10 +159,15 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
     """Every organisation's measures as arrays.
 
     A commissioner with a primary care bridge gives a second :class:`OrgResult` in the
-    bridge's own years. ``delivery`` maps a commissioner id to keyword arguments of
+    bridge's own years. A merged ICB is evaluated on its restated base year, its predecessors
+    not at all (:func:`ccgmodels.models.icb.restated`), and carries the restatement table.
+    ``delivery`` maps a commissioner id to keyword arguments of
     :func:`ccgmodels.models.finance.commissioner` (``delivery``, ``gap_delivery``: one delivery
     factor per run, used by :mod:`ccgmodels.models.uncertainty`).
     """
+    restatement = icb.restatement(s)
+    s = icb.restated(s)
+    today = any(isinstance(o, Icb) for o in s.organisations)  # today's rules: every body
     years = s.years
     ccg: dict[str, dict] = {}
     bridges: dict[str, dict | None] = {}
@@ -176,14 +181,16 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
     out = []
     for o in s.organisations:
         if isinstance(o, Commissioner):
-            out.append(OrgResult(o.id, o.kind, years, ccg[o.id]))
+            out.append(OrgResult(o.id, o.kind, years, {**ccg[o.id],
+                                                       **restatement.get(o.id, {})}))
             if bridges[o.id] is not None:
                 out.append(OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
                                      {("pc_bridge", k): v for k, v in bridges[o.id].items()}))
         elif isinstance(o, Provider):
             prices = providers.price_drivers(o, commissioners)
             out.append(OrgResult(o.id, o.kind, years,
-                                 providers.provider(o, years, list(ccg.values()), prices)))
+                                 providers.provider(o, years, list(ccg.values()), prices,
+                                                    today=today)))
         elif isinstance(o, SocialCare):
             out.append(OrgResult(o.id, o.kind, years, providers.social_care(
                 o, years, [ccg[c] for c in o.bcf_from])))

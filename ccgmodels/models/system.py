@@ -35,7 +35,7 @@ import numpy as np
 
 from ..inputs import years as fy
 from ..inputs.scenario import Commissioner, Provider, SocialCare
-from ..inputs.vocab import BRIDGE_ENABLERS
+from ..inputs.vocab import BRIDGE_ENABLERS, COMMISSIONER_KINDS
 from . import primary_care
 from .measures import MeasureArrays
 
@@ -174,7 +174,7 @@ def system_position(s, evaluated: Sequence[tuple[str, str, MeasureArrays]], shap
         system expenditure = sum of do-nothing expenditure - eliminations
         system surplus     = income - expenditure   (= the sum of the organisations')
     """
-    ccgs = [(org, series) for org, kind, series in evaluated if kind == "ccg"]
+    ccgs = [(org, series) for org, kind, series in evaluated if kind in COMMISSIONER_KINDS]
     pooled = {c for o in s.organisations if isinstance(o, SocialCare) for c in o.bcf_from}
     shares = {o.id: o.consolidation for o in s.organisations if isinstance(o, Provider)}
     elim = eliminations([m for _, m in ccgs], pooled, [org for org, _ in ccgs], shape, shares)

@@ -59,7 +59,7 @@ CASES = [
      "duplicate scheme id"),
     ("unknown_status.yaml", f"{CPR}.qipp.schemes.prescribing.status", "planned",
      "'delivered', 'in_progress', 'scoping', 'unidentified' or 'pipeline'"),
-    ("unknown_org_kind.yaml", f"{CPR}.kind", "trust", "'ccg', 'provider', 'social_care'"),
+    ("unknown_org_kind.yaml", f"{CPR}.kind", "trust", "'ccg', 'icb', 'provider', 'social_care'"),
     ("scheme_two_categories.yaml", f"{CPR}.qipp.schemes.prescribing_acute.category", "acute",
      "counted under two categories (prescribing and acute)"),
     # running costs line 3,486 (000:L2009) against a 4,000 saving
