@@ -1,6 +1,7 @@
 """The benchmarks' own inputs stay valid as the model's rules change (a benchmark that fails
-at its first step measures nothing): the report benchmark's generated what-if files validate.
-(The national generator's scenarios are validated in tests/models/test_national.py.)"""
+at its first step measures nothing): the report benchmark's generated what-if files validate,
+and so do the workbook benchmark's national scenarios with their sources. (The national
+generator's scenarios are validated in tests/models/test_national.py.)"""
 
 from __future__ import annotations
 
@@ -29,3 +30,15 @@ def test_report_benchmark_variants_validate(tmp_path):
         assert problems == [], f"{path.name}: {problems}"
         assert scenario.name == path.stem
         assert "tariff efficiency" in scenario.description
+
+
+def test_workbook_benchmark_scenarios_validate_with_a_source_per_organisation():
+    bench = _bench("bench_workbook")
+    scenario, how = bench.scenario(4)
+    assert how == "limits"  # validated as ccgmodels would, not only by the typed models
+    ids = {o.id for o in scenario.organisations}
+    owners = {k.split(".")[1] for k in scenario.sources if k.startswith("organisations.")}
+    assert owners == ids  # every organisation's figures have sources, each under its own id
+    copied = {k for k in scenario.sources if k.startswith("organisations.ccg_001.")}
+    assert len(copied) == len([k for k in scenario.sources
+                               if k.startswith("organisations.ccg_004.")]) > 10

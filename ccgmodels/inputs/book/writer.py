@@ -55,9 +55,16 @@ class _Writer:
         self.book.remove(self.book.active)
         self.st = _styles()
         self.sources: dict[str, str] = dict(data.get("sources") or {})
+        # the first source below each group, looked up once: scanning every source for each
+        # row made a national workbook's export quadratic in organisations
+        self.first_below: dict[str, str] = {}
+        for key in self.sources:
+            parts = key.split(".")
+            for i in range(1, len(parts)):
+                self.first_below.setdefault(".".join(parts[:i]), key)
         self.years = span(data["base_year"], data["end_year"])
-        self.lists: dict[str, str] = {}
-        self.validations: dict[tuple, tuple[Any, list[str]]] = {}  # (list, cells) by sheet
+        self.lists: dict[str, tuple[str, tuple]] = {}  # (defined name, values) by name
+        self.validations: dict[tuple, tuple[Any, list]] = {}  # (sheet, cells) by sheet, list
         self._styles: dict[tuple, Any] = {}
 
     # -- cells --------------------------------------------------------------------------
@@ -86,21 +93,34 @@ class _Writer:
             self._styles[key] = copy(c._style)
         return self._styles[key]
 
-    def choose(self, ws, ref: str, name: str, values) -> None:
-        """A drop-down list of ``values`` (a named range on the Lists sheet) on cell ``ref``."""
-        from openpyxl.worksheet.datavalidation import DataValidation
-
+    def choose(self, ws, row: int, col: int, name: str, values) -> None:
+        """A drop-down list of ``values`` (a named range on the Lists sheet) on cell (``row``,
+        ``col``): one validation per list and sheet, its cells set once by :func:`_blocks`."""
+        values = tuple(values)
+        if self.lists.get(name, ("", values))[1] != values:  # the name is another list's
+            name = f"{ws.title.lower().replace(' ', '_')}_{name}"
         if name not in self.lists:
-            self.lists[name] = self._list(name, list(values))
+            self.lists[name] = (self._list(name, list(values)), values)
         key = (ws.title, name)
         if key not in self.validations:
-            dv = DataValidation(type="list", formula1=f"={self.lists[name]}", allow_blank=True,
+            self.validations[key] = (ws, [])
+        self.validations[key][1].append((row, col))
+
+    def drop_downs(self) -> None:
+        """Each sheet's drop-down lists, one validation per list covering its cells as
+        rectangles (:func:`_blocks`), in the order the lists were first used on the sheet.
+        The cells are set once: openpyxl's ``DataValidation.add`` scans every range added
+        before, so adding a national workbook's 40,000 cells one by one took 177 s."""
+        from openpyxl.worksheet.cell_range import MultiCellRange
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        for (_, name), (ws, cells) in self.validations.items():
+            dv = DataValidation(type="list", formula1=f"={self.lists[name][0]}", allow_blank=True,
                                 showErrorMessage=True, errorStyle="warning",
                                 errorTitle="Not in the list",
                                 error=f"Choose one of the {name.replace('_', ' ')} values")
+            dv.sqref = MultiCellRange(_blocks(cells))
             ws.add_data_validation(dv)
-            self.validations[key] = (dv, [])
-        self.validations[key][1].append(ref)  # set once at the end: each add scans them all
 
     def _list(self, name: str, values: list) -> str:
         from openpyxl.utils import get_column_letter
@@ -127,8 +147,7 @@ class _Writer:
         for i in range(len(parts), 0, -1):
             if ".".join(parts[:i]) in self.sources:
                 return ".".join(parts[:i])
-        below = [k for k in self.sources if k.startswith(path + ".")]
-        return below[0] if below else path
+        return self.first_below.get(path, path)
 
     def source(self, ws, row: int, col: int, path: str) -> None:
         from openpyxl.utils import get_column_letter
@@ -247,14 +266,13 @@ class _Writer:
             self.cell(ws, r, col[y], L.write_cell(by_year.get(y), spec.scalar),
                       "input" if spec.shape in ("by_year", "years") else "derived",
                       spec.scalar)
-        letter_value = _letter(col[L.VALUE])
         if spec.choices and spec.shape != "list":
             name = _list_name(spec.path, spec.choices)
-            refs = [f"{letter_value}{r}"] if one else [f"{_letter(col[y])}{r}" for y in years]
-            for ref in refs:
-                self.choose(ws, ref, name, spec.choices)
+            cells = [col[L.VALUE]] if one else [col[y] for y in years]
+            for c in cells:
+                self.choose(ws, r, c, name, spec.choices)
         if spec.scalar == "year":
-            self.choose(ws, f"{letter_value}{r}", "years", self.year_list())
+            self.choose(ws, r, col[L.VALUE], "years", self.year_list())
         self.source(ws, r, col["Source"], where + path.split("." + L.YEAR)[0])
 
     def year_list(self) -> list[str]:
@@ -352,10 +370,9 @@ class _Writer:
                     value = (value or {}).get(extra)
             self.cell(ws, r, c, L.write_cell(value, column.scalar), "input", column.scalar)
             if column.choices:
-                self.choose(ws, f"{_letter(c)}{r}", _list_name(column.path, column.choices),
-                            column.choices)
+                self.choose(ws, r, c, _list_name(column.path, column.choices), column.choices)
             elif column.scalar == "year":
-                self.choose(ws, f"{_letter(c)}{r}", "years", self.year_list())
+                self.choose(ws, r, c, "years", self.year_list())
         refs = {column.path: f"{_letter(col[h])}{r}" for h, column, extra in layout}
         for header, template in table.derived:
             if "{age_mix}" in template:
@@ -413,6 +430,32 @@ def _list_name(path: str, choices) -> str:
     return {"kind": "kind", "status": "status", "basis": "basis", "dist": "dist",
             "@key": "pod", "demand.growth_table": "growth_table"}.get(
         path, "yes_no" if tuple(choices) == ("Yes", "No") else path.split(".")[-1])
+
+
+def _blocks(cells: list[tuple[int, int]]) -> str:
+    """The cells ``(row, column)`` as few rectangles, an Excel ``sqref`` (``"E5:E40 F7:H9"``):
+    each column's consecutive rows become one run, and runs of the same rows in adjacent
+    columns one block. Covers exactly the cells given, each once; linear in them after a sort.
+    """
+    runs: list[list[int]] = []  # [first row, last row, first column, last column]
+    for row, col in sorted(set(cells), key=lambda rc: (rc[1], rc[0])):
+        last = runs[-1] if runs else None
+        if last and last[2] == col and last[1] == row - 1:
+            last[1] = row
+        else:
+            runs.append([row, row, col, col])
+    blocks: dict[tuple[int, int], list[int]] = {}  # the open block of each row span
+    out: list[list[int]] = []
+    for first, last, col, _ in runs:
+        block = blocks.get((first, last))
+        if block and block[3] == col - 1:
+            block[3] = col
+        else:
+            blocks[(first, last)] = block = [first, last, col, col]
+            out.append(block)
+    return " ".join(
+        f"{_letter(c0)}{r0}" if (r0, c0) == (r1, c1) else f"{_letter(c0)}{r0}:{_letter(c1)}{r1}"
+        for r0, r1, c0, c1 in sorted(out, key=lambda b: (b[2], b[0])))
 
 
 def _get(node: Any, parts: list[str]) -> Any:
@@ -479,9 +522,7 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
         else:
             w.params(sheet)
     _cover(w, note)
-    from openpyxl.worksheet.cell_range import MultiCellRange
-    for dv, refs in w.validations.values():
-        dv.sqref = MultiCellRange(" ".join(refs))
+    w.drop_downs()
     if "Lists" in w.book.sheetnames:
         w.book.move_sheet("Lists", len(w.book.sheetnames))
     w.book.calculation.fullCalcOnLoad = True
