@@ -21,6 +21,11 @@ SERVICE_LINES = (
     "running_costs",
 )
 ALLOCATION_TYPES = ("programme", "running_costs", "primary_care_cocommissioning")
+#: an ICB's allocation streams as NHS England publishes them from 2022/23: core services,
+#: primary medical care, delegated primary care (pharmacy, optometry and dental), specialised
+#: services (where delegated) and the running cost allowance (issue 27, ICB_DESIGN.md)
+ICB_ALLOCATION_STREAMS = ("core_services", "primary_medical_care", "delegated_primary_care",
+                          "specialised", "running_costs")
 PODS = (
     "ae",
     "first_outpatient",
