@@ -58,7 +58,6 @@ openpyxl (the ``workbook`` extra) is imported only when an xlsx is read.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -66,33 +65,20 @@ from pathlib import Path
 from typing import Any
 
 from . import years as fy
+from .allocation_words import (
+    column_role,
+    icb_key,
+    number,
+    rank,
+    stream_of,
+    unit_factor,
+    year_of,
+)
 from .limits import printable
 from .vocab import ICB_ALLOCATION_STREAMS
 
 #: rows searched for the header row (the published workbook's is row 3, under a title block)
 HEADER_SEARCH_ROWS = 25
-#: the file's money unit when neither the header nor the title block states one: the published
-#: tables are in thousands of pounds [£k]
-DEFAULT_UNIT = "£000s"
-
-# which stream a sheet name or column header is about (first match wins, in this order:
-# "primary medical care" before the other primary care; "other primary care" before "core")
-_STREAM_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("running_costs", re.compile(r"running\s*cost|\bRCA\b", re.I)),
-    ("specialised", re.compile(r"speciali[sz]ed", re.I)),
-    ("primary_medical_care", re.compile(r"\bPMC\b|primary\s+medical|primary\s+care\s+medical",
-                                        re.I)),
-    ("delegated_primary_care", re.compile(r"other\s+primary\s+care|pharmac|optom|dental|\bPOD\b",
-                                          re.I)),
-    ("core_services", re.compile(r"\bcore\b", re.I)),
-)
-_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*[/-]\s*(\d\d(?:\d\d)?)(?!\d)")
-_CODE_HEADER = re.compile(r"\bcode\b", re.I)
-_NAME_HEADER = re.compile(r"\bname\b|^\s*(ICB|integrated care board)\s*$", re.I)
-_MILLIONS = re.compile(r"£\s*m\b|£\s*million|\(£m\)", re.I)
-_THOUSANDS = re.compile(r"£\s*'?000|£\s*k\b|£\s*thousands?", re.I)
-_PER_HEAD = re.compile(r"per\s+head|per\s+capita|£\s*/\s*head|per\s+person", re.I)
-
 
 class AllocationsError(ValueError):
     """The allocations file cannot be read as NHS England's tables, or lacks the ICB asked for.
@@ -218,118 +204,6 @@ class Allocations:
         return out
 
 
-# --- recognising the table --------------------------------------------------------------------
-
-
-def stream_of(text: str) -> str | None:
-    """The allocation stream a sheet name or header is about, or None."""
-    for stream, pattern in _STREAM_WORDS:
-        if pattern.search(text or ""):
-            return stream
-    return None
-
-
-def year_of(text: str) -> str | None:
-    """The financial year written in ``text`` (``2024/25``, ``2024-25``), or None."""
-    for m in _YEAR.finditer(text or ""):
-        try:
-            return fy.parse_year(f"{m.group(1)}/{m.group(2)}")
-        except ValueError:
-            continue
-    return None
-
-
-def column_role(header: str) -> str | None:
-    """What a column holds, from its header: ``code``, ``name``, ``population``, ``target``,
-    ``distance_pct``, ``distance_money``, ``allocation`` or None (a column this reader does
-    not use: region, growth, per head, weighted population, non-recurrent...)."""
-    h = " ".join(str(header or "").split())
-    if not h:
-        return None
-    low = h.lower()
-    if "distance" in low:
-        return "distance_pct" if "%" in h or "per cent" in low or "percent" in low \
-            else "distance_money"
-    if _PER_HEAD.search(h) or "growth" in low or "%" in h or "change" in low:
-        return None
-    if _CODE_HEADER.search(h) and "region" not in low and "postcode" not in low:
-        return "code"
-    if _NAME_HEADER.search(h) and "region" not in low:
-        return "name"
-    if "population" in low:
-        return "population"
-    if "target" in low:
-        return "target"
-    if "non-recurrent" in low or "non recurrent" in low or "adjustment" in low:
-        return None
-    if "allocation" in low or "allowance" in low or "baseline" in low:
-        return "allocation"
-    if stream_of(h) is not None and year_of(h) is not None:
-        return "allocation"  # a stream and a year, e.g. "2026/27 RCA (£000s)"
-    return None
-
-
-def _rank(header: str) -> int:
-    """Preference between two allocation columns of one stream and year (higher wins): a
-    combined or total allocation over a recurrent one over any other."""
-    low = header.lower()
-    if "combined" in low or "total" in low:
-        return 3
-    if "recurrent" in low:
-        return 2
-    return 1
-
-
-def _unit_factor(header: str, title: str) -> float | None:
-    """[£k] per unit of a money column: 1 for £000s, 1000 for £m, None for £ per head."""
-    if _PER_HEAD.search(header):
-        return None
-    for text in (header, title):
-        if _MILLIONS.search(text):
-            return 1000.0
-        if _THOUSANDS.search(text):
-            return 1.0
-    return 1.0  # DEFAULT_UNIT
-
-
-def _number(raw: Any) -> tuple[float | None, bool]:
-    """``(value, is_percent_text)`` of a cell: None for blank; raises ValueError for text
-    that is not a number. ``is_percent_text``: written with a ``%`` sign."""
-    if raw is None:
-        return None, False
-    if isinstance(raw, bool):
-        raise ValueError("not a number")
-    if isinstance(raw, int | float):
-        if isinstance(raw, float) and not math.isfinite(raw):
-            raise ValueError("not a finite number")
-        return float(raw), False
-    text = str(raw).strip().replace(",", "").replace("£", "").replace("\u00a3", "").strip()
-    if text in ("", "."):
-        return None, False
-    if text in ("-", "\u2013", "\u2014"):
-        return 0.0, False
-    pct = text.endswith("%")
-    text = text.rstrip("%").strip()
-    neg = text.startswith("(") and text.endswith(")")
-    if neg:
-        text = text[1:-1].strip()
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError("not a number") from None
-    if not math.isfinite(value):
-        raise ValueError("not a finite number")
-    return (-value if neg else value), pct
-
-
-def _icb_key(text: Any) -> str:
-    """An ICB name or code compared loosely: case, spaces, "NHS" and "ICB" ignored."""
-    t = " ".join(str(text or "").casefold().split())
-    t = re.sub(r"^nhs\s+", "", t)
-    t = re.sub(r"\s+(icb|integrated care board)$", "", t)
-    return t.replace("&", "and")
-
-
 # --- one table (a sheet, or a CSV file) -------------------------------------------------------
 
 
@@ -406,7 +280,7 @@ def _columns(table: _Table, header: int, default_stream: str | None) -> list[_Co
             continue
         stream = stream_of(text) or default_stream
         year = year_of(text) or sheet_year
-        factor = _unit_factor(text, title) if role in ("allocation", "target",
+        factor = unit_factor(text, title) if role in ("allocation", "target",
                                                        "distance_money") else 1.0
         if factor is None:
             continue
@@ -418,12 +292,12 @@ def _find_row(table: _Table, header: int, cols: list[_Column], icb: str) -> int 
     """Index of the ICB's row under ``header``, or None; two such rows is an error."""
     code = next((c for c in cols if c.role == "code"), None)
     name = next((c for c in cols if c.role == "name"), None)
-    want = _icb_key(icb)
+    want = icb_key(icb)
     found = []
     for i in range(header + 1, len(table.rows)):
         row = table.rows[i]
         for col in (code, name):
-            if col is not None and col.index < len(row) and _icb_key(row[col.index].value) == want:
+            if col is not None and col.index < len(row) and icb_key(row[col.index].value) == want:
                 found.append(i)
                 break
     if len(found) > 1:
@@ -444,36 +318,19 @@ def _listed(table: _Table, header: int, cols: list[_Column]) -> list[str]:
 
 
 def _xlsx_tables(path: Path) -> Iterator[_Table]:
-    import zipfile
+    from .book.reader import sheet_cells
 
-    import openpyxl
-
-    from .book.checks import size_problems
-
-    try:
-        too_big = size_problems(path, path.stat().st_size)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise AllocationsError(path.name, "is not an Excel workbook (.xlsx) that can be read: "
-                               f"{type(exc).__name__}") from exc
-    if too_big:
-        raise AllocationsError(path.name, f"refused: it {too_big[0][2]}")
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - zip, XML or openpyxl errors alike
-        raise AllocationsError(path.name, "is not an Excel workbook (.xlsx) that can be read: "
-                               f"{type(exc).__name__}: {printable(str(exc))[:120]}") from exc
-    try:
-        for ws in book.worksheets:
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()
-            rows = []
-            for r, cells in enumerate(ws.iter_rows(), start=1):
-                rows.append([_Cell(c.value, f"{path.name}: {ws.title}!{_letters(j + 1)}{r}",
-                                   "%" in str(getattr(c, "number_format", "") or ""))
-                             for j, c in enumerate(cells)])
-            yield _Table(path.name, ws.title, rows)
-    finally:
-        book.close()
+    sheets = sheet_cells(path)
+    while True:
+        try:
+            title, rows = next(sheets)
+        except StopIteration:
+            return
+        except ValueError as exc:
+            raise AllocationsError(path.name, str(exc)) from None
+        yield _Table(path.name, title, [
+            [_Cell(v, f"{path.name}: {title}!{_letters(j + 1)}{r}", "%" in fmt)
+             for j, (v, fmt) in enumerate(cells)] for r, cells in enumerate(rows, start=1)])
 
 
 def _csv_table(path: Path) -> _Table:
@@ -602,16 +459,16 @@ def _take(out: Allocations, table: _Table, i: int, cols: Sequence[_Column],
                 setattr(out, c.role, text)
             continue
         try:
-            value, pct_text = _number(cell.value)
+            value, pct_text = number(cell.value)
         except ValueError as exc:
             raise AllocationsError(where, f"{exc}: the ICB's {c.role.split('_')[0]} must be a "
                                    "number", column=c.header, value=cell.value) from None
         if value is None:
             continue
         if c.role == "population":  # a registered population over a weighted one
-            rank = 1 if "weighted" in c.header.lower() else 2
-            if rank > ranks.get(("population", c.year), 0):
-                ranks["population", c.year] = rank
+            preference = 1 if "weighted" in c.header.lower() else 2
+            if preference > ranks.get(("population", c.year), 0):
+                ranks["population", c.year] = preference
                 out.population[c.year] = value
                 out.cells[f"population..{c.year}"] = where
                 out.population_basis = c.header
@@ -631,8 +488,8 @@ def _take(out: Allocations, table: _Table, i: int, cols: Sequence[_Column],
             gaps[c.stream, c.year] = value
         else:
             key = (c.stream, c.year)
-            if _rank(c.header) >= ranks.get(key, 0):
-                ranks[key] = _rank(c.header)
+            if rank(c.header) >= ranks.get(key, 0):
+                ranks[key] = rank(c.header)
                 out.streams.setdefault(c.stream, {})[c.year] = value
                 out.cells[f"allocation.{c.stream}.{c.year}"] = where
 
