@@ -492,6 +492,9 @@ def cmd_workbook(args) -> int:
         _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))),
                     args, reads=(args.source,))
         _say(f"{scenario.name}: assumptions workbook -> {out}")
+        if scenario.actuals is not None:
+            _say(f"{scenario.name}: its actuals (plan against actual) are not carried by the "
+                 "workbook; keep them in the scenario YAML", sys.stderr)
         return 0
     from .inputs.book.reader import scenario_yaml
 

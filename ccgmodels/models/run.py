@@ -19,7 +19,7 @@ from ..inputs import refdata
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
-from . import access, finance, primary_care, providers, results, series, system
+from . import access, finance, outturn, primary_care, providers, results, series, system
 
 
 class IdentityError(AssertionError):
@@ -145,4 +145,6 @@ def run_scenario(
     bad = results.check_identities(df)
     if len(bad):
         raise IdentityError(f"{len(bad)} rows break the model's identities:\n{bad.head(20)}")
+    if s.actuals is not None:  # a figure the plan cannot be compared with fails the run
+        outturn.check(s, df)
     return df
