@@ -46,8 +46,8 @@ header (or a title row above it) says ``£m`` (multiplied by 1,000) or ``£`` pe
 column is not an allocation and is skipped). A distance in per cent is written as a fraction:
 an xlsx cell formatted as a percentage holds the fraction already; a CSV cell ``1.5%`` or a bare
 number under a ``%`` header is divided by 100. Brackets are negatives, thousands separators are
-ignored, and a dash (``-``) is nil. Region and England rows are never matched: only a row
-whose code or name is the ICB's.
+ignored, and a dash (``-``) is nil. Only the row whose code or name is the ICB's is read,
+so the region and England total rows among the ICBs are passed over.
 
 Errors (:class:`AllocationsError`) name the file, the sheet and cell (``Core 2026-27!F7``) or
 the CSV row, the column and the value.
@@ -58,6 +58,7 @@ openpyxl (the ``workbook`` extra) is imported only when an xlsx is read.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -74,7 +75,7 @@ from .allocation_words import (
     unit_factor,
     year_of,
 )
-from .limits import printable
+from .limits import MAX_BOOK_BYTES, printable
 from .vocab import ICB_ALLOCATION_STREAMS
 
 #: rows searched for the header row (the published workbook's is row 3, under a title block)
@@ -334,6 +335,10 @@ def _xlsx_tables(path: Path) -> Iterator[_Table]:
 
 
 def _csv_table(path: Path) -> _Table:
+    size = path.stat().st_size
+    if size > MAX_BOOK_BYTES:
+        raise AllocationsError(path.name, f"is {size:,} bytes: an allocations table is read "
+                               f"whole, and at most {MAX_BOOK_BYTES:,} (limits.MAX_BOOK_BYTES)")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -342,7 +347,7 @@ def _csv_table(path: Path) -> _Table:
         raise AllocationsError(path.name, f"cannot be read: {exc.strerror}") from exc
     rows = [[_Cell(v if v.strip() != "" else None, f"{path.name}: row {r}, column {j + 1}")
              for j, v in enumerate(line)]
-            for r, line in enumerate(csv.reader(text.splitlines()), start=1)]
+            for r, line in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
     return _Table(path.name, None, rows)
 
 

@@ -160,3 +160,21 @@ def test_core_imports_without_openpyxl():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_not_a_workbook_or_table(tmp_path):
+    bad = tmp_path / "alloc.xlsx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(AllocationsError, match=r"^alloc\.xlsx: is not an Excel workbook"):
+        read_allocations(bad, "QH8")
+    other = tmp_path / "alloc.pdf"
+    other.write_bytes(b"%PDF")
+    with pytest.raises(AllocationsError, match="is neither .xlsx nor .csv"):
+        read_allocations(other, "QH8")
+
+
+def test_an_icb_on_two_rows_is_refused(tmp_path):
+    path = tmp_path / "core_2026-27.csv"
+    path.write_text(CSV + CSV.splitlines()[3] + "\n", encoding="utf-8")
+    with pytest.raises(AllocationsError, match=r"row 6: 'QH8' is on two rows \(4 and 6\)"):
+        read_allocations(path, "QH8")
