@@ -50,3 +50,33 @@ def test_nothing_without_actuals(plain):
     rep = Report(s, df, df, "cpr_ccg", 0, 0)
     assert rep.plan_vs_actual() == ""
     assert "Variance to plan" not in rep.key_figures()
+
+
+FOOTPRINT_ACTUALS = """
+extends: footprint_2019_20
+name: footprint_actuals
+actuals:
+  basis: actual
+  figures:
+    cpr_ccg:
+      surplus: 0
+    southend_ccg:
+      expenditure:
+        acute: 1
+"""
+
+
+def test_footprint_shows_every_organisation_by_name(tmp_path):
+    s = load_scenario(write(tmp_path, FOOTPRINT_ACTUALS))
+    df = run_scenario(s)
+    whole = tables.report_tables(df, s)[tables.PLAN_VS_ACTUAL]
+    assert list(whole.frame.columns)[1] == "Actual"
+    assert [i.split(":")[0] for i in whole.frame.index] == [
+        "NHS Castle Point and Rochford CCG", "NHS Southend CCG"]
+    one = tables.report_tables(df, s, "southend_ccg")[tables.PLAN_VS_ACTUAL]
+    assert len(one.frame) == 1 and not one.frame.index[0].startswith("NHS")
+    cpr = Report(s, df, df, "cpr_ccg", 0, 0)  # each organisation shows its own figures only
+    assert len(cpr.book[tables.PLAN_VS_ACTUAL].frame) == 1
+    # an organisation with no figures of its own gets no section
+    s2 = load_scenario(write(tmp_path, FOOTPRINT_ACTUALS.split("    southend_ccg:")[0]))
+    assert Report(s2, df, df, "southend_ccg", 0, 0).plan_vs_actual() == ""
