@@ -130,9 +130,9 @@ class Report:
     def plan_vs_actual(self) -> Html:
         """The base year's plan against its actuals or forecast outturn ("" without them)."""
         a = self.scenario.actuals
-        if a is None or tables.PLAN_VS_ACTUAL not in self.book:
+        if a is None:
             return Html("")
-        t = self.book[tables.PLAN_VS_ACTUAL]
+        t = tables.plan_vs_actual_table(self.results, self.scenario, self.org, percent=True)
         if t.frame.empty:
             return Html("")
         basis = tables.BASIS_NAMES[a.basis].lower()

@@ -219,12 +219,14 @@ PLAN_VS_ACTUAL = "Variance to plan"
 BASIS_NAMES = {"actual": "Actual", "forecast_outturn": "Forecast outturn"}
 
 
-def plan_vs_actual_table(results: pd.DataFrame, scenario: Scenario,
-                         org: str = FOOTPRINT) -> ReportTable:
+def plan_vs_actual_table(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRINT,
+                         percent: bool = False) -> ReportTable:
     """The base year's plan against the scenario's actuals (or forecast outturn): a row per
     figure of ``scenario.actuals`` for ``org`` (every organisation's for the footprint), with
-    plan, actual (or forecast) and variance = actual - plan [£k] and variance % [fraction of
-    the plan] (:func:`ccgmodels.models.outturn.plan_vs_actual`)."""
+    plan, actual (or forecast) and variance = actual - plan [£k], and with ``percent`` the
+    variance % [fraction of the plan] (a column of another unit, so not in the Excel pack's
+    sheet, whose columns share the table's unit) (:func:`ccgmodels.models.outturn
+    .plan_vs_actual`)."""
     from ..models.outturn import plan_vs_actual
 
     rows = plan_vs_actual(scenario, results)
@@ -244,6 +246,8 @@ def plan_vs_actual_table(results: pd.DataFrame, scenario: Scenario,
                           "Variance": rows["variance"].to_numpy(),
                           "Variance %": rows["variance_pct"].to_numpy()},
                          index=pd.Index(labels_, name=f"{scenario.base_year} (£k)"))
+    if not percent:
+        frame = frame.drop(columns="Variance %")
     when = f", {scenario.actuals.as_at}" if scenario.actuals.as_at else ""
     return ReportTable(f"Variance to plan: {labels.org_name(scenario, org)}, "
                        f"{scenario.base_year} {basis.lower()}{when} (£k)", frame, "£k")
