@@ -56,7 +56,9 @@ def year_of(text: str) -> str | None:
 def column_role(header: str) -> str | None:
     """What a column holds, from its header: ``code``, ``name``, ``population``, ``target``,
     ``distance_pct``, ``distance_money``, ``allocation`` or None (a column this reader does
-    not use: region, growth, per head, weighted population, non-recurrent...)."""
+    not use: region, growth, change, per head, non-recurrent, adjustments, baselines...).
+    A weighted population is a ``population`` that a registered one on the same table wins
+    over."""
     h = " ".join(str(header or "").split())
     if not h:
         return None
@@ -76,7 +78,7 @@ def column_role(header: str) -> str | None:
         return "target"
     if "non-recurrent" in low or "non recurrent" in low or "adjustment" in low:
         return None
-    if "allocation" in low or "allowance" in low or "baseline" in low:
+    if "allocation" in low or "allowance" in low:
         return "allocation"
     if stream_of(h) is not None and year_of(h) is not None:
         return "allocation"  # a stream and a year, e.g. "2026/27 RCA (£000s)"

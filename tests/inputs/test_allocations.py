@@ -12,6 +12,7 @@ import sys
 import pytest
 from allocation_tables import CSV, build_workbook
 
+from ccgmodels.inputs.allocation_words import column_role
 from ccgmodels.inputs.allocations import AllocationsError, read_allocations
 from ccgmodels.inputs.vocab import ICB_ALLOCATION_STREAMS
 
@@ -178,3 +179,18 @@ def test_an_icb_on_two_rows_is_refused(tmp_path):
     path.write_text(CSV + CSV.splitlines()[3] + "\n", encoding="utf-8")
     with pytest.raises(AllocationsError, match=r"row 6: 'QH8' is on two rows \(4 and 6\)"):
         read_allocations(path, "QH8")
+
+
+@pytest.mark.parametrize("header, role", [
+    ("ICB code", "code"), ("ICB ODS code", "code"), ("Region code", None), ("ICB name", "name"),
+    ("2024/25 Combined allocation", "allocation"), ("2024/25 Recurrent allocation (£000s)",
+                                                     "allocation"),
+    ("2024/25 Non-recurrent allocation", None), ("Convergence adjustment", None),
+    ("Closing 2023/24 baseline", None), ("Growth (%)", None), ("Growth £000s", None),
+    ("2024/25 allocation per head (£)", None), ("Target allocation 2024/25 £000s", "target"),
+    ("Distance from target (%)", "distance_pct"),
+    ("Distance from Target (Under)/Over (£'000)", "distance_money"),
+    ("Weighted population", "population"), ("2026/27 RCA (£000s)", "allocation"),
+])
+def test_column_roles(header, role):
+    assert column_role(header) == role
