@@ -17,29 +17,34 @@ spreadsheet of them all, "ICB allocations <year> (all funding streams, spreadshe
 https://www.england.nhs.uk/publication/allocation-of-resources-2023-24-to-2024-25/), whose
 workbook is "ICB Allocations Combined 2023-24 and 2024-25".
 
-What this reader relies on, and how sure of it we are:
+What this reader relies on, and how sure of it we are (the published workbook itself could not
+be opened from here):
 
-* **Verified from a public reader of that workbook** (a third-party script that parses "ICB
-  Allocations Combined 2023-24 and 2024-25 v1.2", found by code search; its code is not used
-  here): one sheet per stream, named e.g. ``ICB Core Allocations 2024-25``, ``PMC Allocations
-  2024-25``, ``Other Primary Care`` and ``ICB running cost allowance``; a title block above the
-  header row (the header on row 3, ICBs from row 4); the region in column B, the ICB code
-  (``QH8``) in column C and the ICB name (``NHS Mid and South Essex ICB``) in column D; region
-  and England total rows among the ICBs; money columns headed with their year, e.g.
-  ``2024/25 Combined allocation`` and ``2024/25 Recurrent allocation (...)``, in thousands of
-  pounds.
-* **Verified from NHS England's earlier published allocation tables** (e.g. 2013/14 Annex A,
-  "Allocation & Indicative Target Allocation"): the target and distance columns, headed
-  ``Weighted Population``, ``Indicative Target Allocations ... (£'000)``, ``Distance from Target
-  (Under)/Over (£'000)`` and ``Distance from Target (Under)/Over (%)``, negatives in brackets.
+* **From a third-party reader of that workbook** (a public script, found by code search, that
+  parses "ICB Allocations Combined 2023-24 and 2024-25 v1.2"; its code is not used here): one
+  sheet per stream, named e.g. ``ICB Core Allocations 2024-25``, ``PMC Allocations 2024-25``,
+  ``Other Primary Care`` and ``ICB running cost allowance``; a title block above the header
+  row (the header on row 3, ICBs from row 4); the region in column B, the ICB code (``QH8``)
+  in column C and the ICB name (``NHS Mid and South Essex ICB``) in column D; region and
+  England total rows among the ICBs; money columns headed with their year, e.g. ``2024/25
+  Combined allocation`` and ``2024/25 Recurrent allocation (...)``; the script reads the money
+  as thousands of pounds.
+* **From NHS England's earlier published allocation tables** (CCG era: "Annex A 2013/14
+  Allocation & Indicative Target Allocation Working Paper", NHS England gateway reference 00337,
+  read in a public copy at https://vdocuments.mx/raw-weighted-formula-underover-formula-code-ccg-at-nhs-airedale-wharfedale.html):
+  the population, target and distance columns, headed ``Raw Population``, ``Weighted
+  Population``, ``Indicative Target Allocations from the fair shares formula (£'000)``,
+  ``Distance from Target (Under)/Over (£'000)`` and ``Distance from Target (Under)/Over (%)``,
+  negatives in brackets.
 * **Not verified**: the exact wording of every header in the current (2026/27 to 2028/29)
-  workbook, and where its target and distance columns sit. So this reader does not hard-code
-  positions or full header texts: it finds the header row (the first row, within
+  workbook, and whether and where it carries target and distance columns. So this reader does
+  not hard-code positions or full header texts: it finds the header row (the first row, within
   :data:`HEADER_SEARCH_ROWS`, naming an ICB code column and a name column) and recognises each
-  column by the words of its header (:func:`column_role`), the stream by the sheet's name or the
-  header's words (:func:`stream_of`), and the year by a financial year in the header or the
-  sheet's name. The test fixture (``tests/inputs/test_allocations.py``) is built in the shape
-  above, a handful of ICBs with made-up numbers; it is not a copy of a published file.
+  column by the words of its header, the stream by the sheet's name, the title block, the file
+  name or the header's words, and the year by a financial year in the header, the sheet's name,
+  the title block or the file name (:mod:`ccgmodels.inputs.allocation_words`). The test
+  fixture (``tests/allocation_tables.py``) is built in the shape above, a handful of ICBs with
+  made-up numbers; it is not a copy of a published file.
 
 Units: money is read as thousands of pounds [£k], the unit of the published tables, unless the
 header (or a title row above it) says ``£m`` (multiplied by 1,000) or ``£`` per head (such a
