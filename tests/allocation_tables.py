@@ -25,7 +25,8 @@ def _title(ws, title: str) -> None:
     ws.append(["", "£000s"])
 
 
-def build_workbook(path, *, core_code_header: str = "ICB code", pmc_cell=None):
+def build_workbook(path, *, core_code_header: str = "ICB code", pmc_cell=None,
+                   specialised: bool = True):
     """The fixture workbook: Notes, core services, PMC, other primary care, specialised and
     running cost allowance sheets, as the published workbook lays them out."""
     import openpyxl
@@ -68,7 +69,7 @@ def build_workbook(path, *, core_code_header: str = "ICB code", pmc_cell=None):
                   "2028/29 allocation"])
     other.append(["", EAST, "QH8", "NHS Mid and South Essex ICB", "120,000", "123,000", "-"])
 
-    spec = wb.create_sheet("Specialised Services")
+    spec = wb.create_sheet("Specialised Services") if specialised else openpyxl.Workbook().active
     _title(spec, "Delegated specialised services (£m)")
     spec.append(["", "Region", "ICB code", "ICB name", "2026/27 allocation (£m)"])
     spec.append(["", EAST, "QHG", "NHS Bedfordshire, Luton and Milton Keynes ICB", 310.5])

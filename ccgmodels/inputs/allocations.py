@@ -2,7 +2,7 @@
 
 :func:`read_allocations` takes a file as NHS England publishes it and an ICB (its code, e.g.
 ``QH8``, or its name) and returns :class:`Allocations`: the ICB's allocation by stream
-(:data:`~ccgmodels.inputs.vocab.ICB_ALLOCATION_STREAMS`) and financial year [£k], with its
+(:data:`~ccgmodels.inputs.vocab.ICB_ALLOCATION_ITEMS`) and financial year [£k], with its
 population [people], target allocation [£k] and distance from target [fraction] by stream and
 year where the file carries them, and the sheet and cell each figure was read from.
 
@@ -81,7 +81,7 @@ from .allocation_words import (
     year_of,
 )
 from .limits import MAX_BOOK_BYTES, printable
-from .vocab import ICB_ALLOCATION_STREAMS
+from .vocab import ICB_ALLOCATION_ITEMS, ICB_STREAMS
 
 #: rows searched for the header row (the published workbook's is row 3, under a title block)
 HEADER_SEARCH_ROWS = 25
@@ -115,7 +115,7 @@ class Allocations:
         The file read.
     streams : dict
         ``{stream: {year: allocation [£k]}}``, streams named as
-        :data:`~ccgmodels.inputs.vocab.ICB_ALLOCATION_STREAMS`.
+        :data:`~ccgmodels.inputs.vocab.ICB_ALLOCATION_ITEMS`.
     population : dict
         ``{year: population [people]}`` (registered or weighted population as the file heads it;
         ``population_basis`` says which).
@@ -152,7 +152,7 @@ class Allocations:
                                      ("target", self.target, "£k"),
                                      ("distance_from_target", self.distance_from_target,
                                       "fraction")):
-            for stream in ICB_ALLOCATION_STREAMS:
+            for stream in ICB_ALLOCATION_ITEMS:
                 for year, value in sorted(table.get(stream, {}).items()):
                     out.append({"stream": stream, "year": year, "measure": measure,
                                 "value": value, "unit": unit,
@@ -162,13 +162,20 @@ class Allocations:
                         "unit": "people", "cell": self.cells.get(f"population..{year}", "")})
         return out
 
-    def fragment(self, base_year: str | None = None) -> dict[str, Any]:
-        """A scenario fragment for this ICB, in ICB_DESIGN.md's names: ``allocation.base``
-        (base-year allocation by stream [£k]), ``allocation.levels`` (later years' published
-        levels by stream [£k]), ``population`` [people], ``rca_per_head`` (running cost
-        allowance x 1000 / population [£/person]) and ``target`` (the base year's targets of
-        the streams summed [£k]), and ``sources``: where each came from, keyed by the same
-        dotted paths (relative to the organisation).
+    def fragment(self, base_year: str | None = None) -> tuple[dict[str, Any], list[str]]:
+        """A scenario fragment for this ICB in the ``icb`` organisation's fields
+        (:class:`~ccgmodels.inputs.icb.Icb`), and notes on what it leaves out.
+
+        The fragment: ``population`` [people] of the base year; ``allocation.base`` (the
+        streams in £k of the base year, the running cost allowance apart), ``allocation.levels``
+        (the later years' published streams [£k], given only when every later year has every
+        stream of the base year: a stream missing from a year is not taken as nil),
+        ``allocation.rca_per_head`` (running cost allowance x 1000 / population [£/person]: by
+        year where the file has each year's population, else the base year's rate for every
+        year, noted), ``allocation.convergence.<stream>.target`` (the base year's target [£k];
+        the pace of convergence is not in the tables, so left to the plan); and ``sources``:
+        the sheet and cell of each, keyed by the same dotted paths (relative to the
+        organisation).
 
         ``base_year`` defaults to the first year the file has.
         """
@@ -179,35 +186,49 @@ class Allocations:
         if base not in years:
             raise AllocationsError(self.source, f"no allocation for {self.code} in {base}; "
                                    f"the file has {', '.join(years)}")
-        out: dict[str, Any] = {"allocation": {}}
-        sources: dict[str, str] = {}
-        for year in years:
-            level = {}
-            for stream in ICB_ALLOCATION_STREAMS:
-                if year in self.streams.get(stream, {}):
-                    level[stream] = self.streams[stream][year]
-                    path = (f"allocation.base.{stream}" if year == base
-                            else f"allocation.levels.{year}.{stream}")
-                    sources[path] = self.cells[f"allocation.{stream}.{year}"]
-            if year == base:
-                out["allocation"]["base"] = level
-            elif year > base:
-                out["allocation"].setdefault("levels", {})[year] = level
+        priced = [st for st in ICB_STREAMS if base in self.streams.get(st, {})]
+        alloc: dict[str, Any] = {"base": {st: self.streams[st][base] for st in priced}}
+        sources = {f"allocation.base.{st}": self.cells[f"allocation.{st}.{base}"]
+                   for st in priced}
+        notes: list[str] = []
+        later = [y for y in years if y > base]
+        gaps = [f"{st} {y}" for y in later for st in priced if y not in self.streams[st]]
+        if later and not gaps:
+            alloc["levels"] = {y: {st: self.streams[st][y] for st in priced} for y in later}
+            sources.update({f"allocation.levels.{y}.{st}": self.cells[f"allocation.{st}.{y}"]
+                            for y in later for st in priced})
+        elif gaps:
+            notes.append(f"allocation.levels left out: no figure for {', '.join(gaps)}; give "
+                         "growth or the missing levels")
+        out: dict[str, Any] = {}
+        rca = self.streams.get("running_costs", {})
         if base in self.population:
             out["population"] = self.population[base]
             sources["population"] = self.cells[f"population..{base}"]
-            rca = self.streams.get("running_costs", {}).get(base)
-            if rca is not None and self.population[base] > 0:
-                out["rca_per_head"] = round(rca * 1000 / self.population[base], 4)
-                rca_cell = sources["allocation.base.running_costs"]
-                sources["rca_per_head"] = (f"running cost allowance ({rca_cell}) x 1000 / "
-                                           f"population ({sources['population']})")
-        targets = {s: t[base] for s, t in self.target.items() if base in t}
-        if targets:
-            out["target"] = sum(targets.values())
-            sources["target"] = "; ".join(self.cells[f"target.{s}.{base}"] for s in targets)
+            per_head = {y: round(rca[y] * 1000 / self.population[y], 4) for y in years
+                        if y in rca and self.population.get(y)}
+            if set(per_head) >= {base, *later}:
+                alloc["rca_per_head"] = per_head
+            elif base in per_head:
+                alloc["rca_per_head"] = per_head[base]
+                if later:
+                    notes.append("allocation.rca_per_head: the base year's rate for every year "
+                                 "(no population for the later years)")
+            if base in per_head:
+                sources["allocation.rca_per_head"] = (
+                    f"running cost allowance ({self.cells[f'allocation.running_costs.{base}']}) "
+                    f"x 1000 / population ({sources['population']})")
+        else:
+            notes.append("population and allocation.rca_per_head left out: no population "
+                         f"for {base}")
+        for st in priced:
+            if base in self.target.get(st, {}):
+                alloc.setdefault("convergence", {})[st] = {"target": self.target[st][base]}
+                sources[f"allocation.convergence.{st}.target"] = self.cells[
+                    f"target.{st}.{base}"]
+        out["allocation"] = alloc
         out["sources"] = sources
-        return out
+        return out, notes
 
 
 # --- one table (a sheet, or a CSV file) -------------------------------------------------------
@@ -369,7 +390,7 @@ def read_allocations(path: str | Path, icb: str, stream: str | None = None) -> A
         leading "NHS" or trailing "ICB", ignored).
     stream : str, optional
         The stream of a table whose sheet name, file name and headers do not say it (one of
-        :data:`~ccgmodels.inputs.vocab.ICB_ALLOCATION_STREAMS`).
+        :data:`~ccgmodels.inputs.vocab.ICB_ALLOCATION_ITEMS`).
 
     Returns
     -------
@@ -385,9 +406,9 @@ def read_allocations(path: str | Path, icb: str, stream: str | None = None) -> A
         number. Each names the file, the sheet and cell or CSV row, the column and the value.
     """
     path = Path(path)
-    if stream is not None and stream not in ICB_ALLOCATION_STREAMS:
+    if stream is not None and stream not in ICB_ALLOCATION_ITEMS:
         raise AllocationsError(path.name, f"stream {stream!r} is not one of "
-                               f"{', '.join(ICB_ALLOCATION_STREAMS)}")
+                               f"{', '.join(ICB_ALLOCATION_ITEMS)}")
     if not path.is_file():
         raise AllocationsError(str(path), "no such file")
     suffix = path.suffix.lower()

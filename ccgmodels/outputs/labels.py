@@ -19,7 +19,7 @@ from ..inputs.vocab import (
     ALLOCATION_TYPES,
     BRIDGE_ITEMS,
     FOOTPRINT,
-    KINDS,
+    ORGANISATION_KINDS,
     PODS,
     SERVICE_LINES,
     STATUSES,
@@ -51,7 +51,7 @@ BRIDGE_NAMES = {
     "future_model": "Future model of care", "baseline_funding": "CCG baseline funding",
     "stf": "STF (GP Forward View)", "end_state": "End state",
 }
-KIND_NAMES = {"ccg": ("CCG", "CCGs"), "provider": ("provider", "providers"),
+KIND_NAMES = {"ccg": ("CCG", "CCGs"), "icb": ("ICB", "ICBs"), "provider": ("provider", "providers"),
               "social_care": ("council", "councils")}
 #: each measure's name on a page: the catalogue's (one place for every fact of a measure)
 MEASURE_NAMES = {m.name: m.display for m in MEASURES.values() if m.display}
@@ -142,7 +142,7 @@ IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
 #: each vocabulary with its display names, checked to match by the tests
 VOCABULARIES = ((SERVICE_LINES, SERVICE_LINE_NAMES), (PODS, POD_NAMES), (STATUSES, STATUS_NAMES),
                 (BRIDGE_ITEMS, BRIDGE_NAMES), (ALLOCATION_TYPES, ALLOCATION_NAMES),
-                (KINDS, KIND_NAMES))
+                (ORGANISATION_KINDS, KIND_NAMES))
 
 
 def humanise(identifier: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..inputs.scenario import Scenario
-from ..inputs.vocab import FOOTPRINT
+from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
 from ..models import measures as catalogue
 from . import labels, summaries
 from .tables import money
@@ -230,7 +230,7 @@ def stp_notes(table: pd.DataFrame, scenario: Scenario) -> dict[str, str]:
     }
     present = {"Provider Surplus / (Deficit)": "provider" in kinds,
                "Social Care Surplus / (Deficit)": "social_care" in kinds,
-               "Commissioner Surplus / (Deficit)": "ccg" in kinds}
+               "Commissioner Surplus / (Deficit)": any(k in kinds for k in COMMISSIONER_KINDS)}
     out = {}
     for row, values in table.iterrows():
         if (values.abs() >= 0.5).any():

@@ -10,11 +10,13 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from allocation_tables import CSV, build_workbook
 
 from ccgmodels.inputs.allocation_words import column_role
 from ccgmodels.inputs.allocations import AllocationsError, read_allocations
-from ccgmodels.inputs.vocab import ICB_ALLOCATION_STREAMS
+from ccgmodels.inputs.loading import load_scenario
+from ccgmodels.inputs.vocab import ICB_ALLOCATION_ITEMS, SERVICE_LINES
 
 pytest.importorskip("openpyxl")
 
@@ -40,7 +42,7 @@ def test_reads_every_stream_by_year(book):
     # the £ per head column is not an allocation
     assert a.streams["running_costs"] == {"2026/27": 22_512, "2027/28": 22_512,
                                           "2028/29": 22_512}
-    assert set(a.streams) == set(ICB_ALLOCATION_STREAMS)
+    assert set(a.streams) == set(ICB_ALLOCATION_ITEMS)
     assert a.years == ["2026/27", "2027/28", "2028/29"]
 
 
@@ -107,19 +109,54 @@ def test_missing_code_column_names_sheet_and_column(tmp_path):
 
 
 def test_fragment(book):
-    f = read_allocations(book, "QH8").fragment("2026/27")
+    f, notes = read_allocations(book, "QH8").fragment("2026/27")
     assert f["allocation"]["base"] == {
         "core_services": 2_040_000, "primary_medical_care": 190_000,
-        "delegated_primary_care": 120_000, "specialised": pytest.approx(420_250),
-        "running_costs": 22_512}
-    assert f["allocation"]["levels"]["2028/29"]["delegated_primary_care"] == 0.0
+        "delegated_primary_care": 120_000, "specialised": pytest.approx(420_250)}
+    # specialised has 2026/27 only: no levels (a missing year is not nil), and a note says so
+    assert "levels" not in f["allocation"]
+    assert any("specialised 2027/28" in n for n in notes)
     assert f["population"] == 1_200_000
-    # £22,512k x 1000 / 1,200,000 people = £18.76 a head
-    assert f["rca_per_head"] == pytest.approx(18.76)
-    assert f["target"] == 2_200_000  # core 2,000,000 + PMC 200,000
+    # £22,512k x 1000 / 1,200,000 people = £18.76 a head, held for every year (noted)
+    assert f["allocation"]["rca_per_head"] == pytest.approx(18.76)
+    assert any(n.startswith("allocation.rca_per_head") for n in notes)
+    assert f["allocation"]["convergence"] == {"core_services": {"target": 2_000_000},
+                                              "primary_medical_care": {"target": 200_000}}
     assert f["sources"]["allocation.base.core_services"].endswith("ICB Core Allocations!H5")
+    assert f["sources"]["allocation.convergence.core_services.target"].endswith("!K5")
     with pytest.raises(AllocationsError, match="no allocation for QH8 in 2030/31"):
         read_allocations(book, "QH8").fragment("2030/31")
+
+
+def test_fragment_levels(tmp_path):
+    book = build_workbook(tmp_path / "alloc.xlsx", specialised=False)
+    f, notes = read_allocations(book, "QH8").fragment()
+    assert f["allocation"]["levels"] == {
+        "2027/28": {"core_services": 2_100_000, "primary_medical_care": 196_000,
+                    "delegated_primary_care": 123_000},
+        "2028/29": {"core_services": 2_160_000, "primary_medical_care": 202_000,
+                    "delegated_primary_care": 0.0}}
+    assert f["sources"]["allocation.levels.2028/29.core_services"].endswith("!J5")
+    assert not any(n.startswith("allocation.levels") for n in notes)
+
+
+def test_fragment_is_an_icb(tmp_path, book):
+    """The fragment, under an ``icb`` organisation with its spend, validates as a scenario,
+    its sources included."""
+    f, _ = read_allocations(book, "QH8").fragment()
+    sources = {f"organisations.qh8.{k}": v for k, v in f.pop("sources").items()}
+    org = {"kind": "icb", "id": "qh8", "name": "NHS Mid and South Essex ICB", **f,
+           "expenditure": {"base": {line: 1000.0 for line in SERVICE_LINES}}}
+    data = {"name": "qh8_test", "title": "QH8 from the allocations reader",
+            "base_year": "2026/27", "end_year": "2028/29", "organisations": [org],
+            "sources": sources}
+    path = tmp_path / "qh8.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    s = load_scenario(path)
+    icb = s.org("qh8")
+    assert icb.allocation.base.core_services == 2_040_000
+    assert icb.allocation.convergence["core_services"].target == 2_000_000
+    assert icb.population == 1_200_000
 
 
 def test_csv(tmp_path):
