@@ -15,11 +15,13 @@ expenditure prescr.    29,373     28,873     -500      -500/29373=-1.702%   yes 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from actuals_scenarios import ACTUALS, write
 
 from ccgmodels.inputs.loading import load_scenario
+from ccgmodels.inputs.scenario import Scenario
 from ccgmodels.models.outturn import COLUMNS, ActualsError, plan_vs_actual
 from ccgmodels.models.run import run_scenario
 
@@ -83,3 +85,25 @@ def test_bad_figures_named(tmp_path, plan, change, path, words):
     assert str(err.value).startswith(path + ":") and words in str(err.value)
     with pytest.raises(ActualsError):  # the run refuses it too
         run_scenario(s)
+
+
+def test_an_icb_and_a_trust():
+    """The ICB example (tests/scenarios): an ICB's stream and underlying position and a trust's
+    surplus, against the plan's own base-year figures (actual = plan + a round variance)."""
+    example = load_scenario(Path(__file__).parents[1] / "scenarios" / "icb_example_2025_26.yaml")
+    plan = run_scenario(example)
+    base = plan[(plan["year"] == "2025/26")].set_index(["org", "measure", "item"])["value"]
+    core = base["merged_icb", "allocation", "core_services"]
+    underlying = base["merged_icb", "underlying_surplus", ""]
+    trust = base["example_trust", "do_something_surplus", ""]
+    data = example.model_dump(mode="json", exclude_unset=True)
+    data["actuals"] = {"basis": "actual", "figures": {
+        "merged_icb": {"allocation": {"core_services": core + 100},
+                       "underlying_surplus": underlying - 250},
+        "example_trust": {"do_something_surplus": trust + 40}}}
+    s = Scenario.model_validate(data)
+    v = plan_vs_actual(s, run_scenario(s)).set_index(["org", "measure"])
+    assert v.loc[("merged_icb", "allocation"), "variance"] == pytest.approx(100)
+    assert v.loc[("merged_icb", "underlying_surplus"), "variance"] == pytest.approx(-250)
+    assert not v.loc[("merged_icb", "underlying_surplus"), "favourable"]
+    assert v.loc[("example_trust", "do_something_surplus"), "variance"] == pytest.approx(40)
