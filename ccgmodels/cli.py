@@ -256,9 +256,10 @@ def cmd_catalogue(args) -> int:
 def cmd_app(args) -> int:
     """``ccgmodels app``: the explorer served on localhost (see :mod:`ccgmodels.app.launch`)."""
     from .app.launch import AppError, serve
+    from .inputs.loading import CURRENT_PLAN
 
     try:
-        return serve(args.scenario, port=args.port, folder=args.folder)
+        return serve(args.scenario or CURRENT_PLAN, port=args.port, folder=args.folder)
     except AppError as exc:
         raise InputError(str(exc)) from None
 
@@ -421,8 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Serve the scenario explorer in a browser, no Python or "
                        "JupyterLab needed by whoever uses it: prints the URL (localhost only); "
                        "Ctrl-C stops. Needs the app extra: pip install 'ccgmodels[app]'.")
-    a.add_argument("scenario", nargs="?", default="footprint_2019_20",
-                   help="bundled scenario name or YAML file (default: footprint_2019_20)")
+    a.add_argument("scenario", nargs="?", default=None,
+                   help="bundled scenario name or YAML file (default: the bundled current "
+                   "plan, listed first by the app)")
     a.add_argument("--port", type=int, default=None,
                    help="port on 127.0.0.1 (default 8866, or a free one when taken)")
     a.add_argument("--folder", default=None,
