@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, model_serializer, model_validator
 
 from . import years as fy
 from .footprint import GpAccess, Opportunity  # noqa: F401 (re-exported)
 from .rules import SemanticError, semantic_problems
 from .types import (  # noqa: F401 (re-exported: the scalar types)
+    Era,
     FinancialYear,
     Finite,
     Growth,
@@ -44,6 +45,7 @@ from .types import (  # noqa: F401 (re-exported: the scalar types)
 )
 from .vocab import (  # noqa: F401 (re-exported: the vocabularies the types are built from)
     ALLOCATION_TYPES,
+    ERAS,
     FOOTPRINT,
     KINDS,
     POD_SERVICE_LINE,
@@ -51,6 +53,7 @@ from .vocab import (  # noqa: F401 (re-exported: the vocabularies the types are 
     PROVIDERS_WITH_GROWTH_TABLE,
     SERVICE_LINES,
     STATUSES,
+    era_of,
 )
 
 # --- commissioner (CCG) -----------------------------------------------------------------------
@@ -513,6 +516,13 @@ class Scenario(Strict):
     description: str = Field("", description="What the scenario represents")
     base_year: FinancialYear = Field(description="First modelled year, the plan year")
     end_year: FinancialYear = Field(description="Last modelled year (inclusive)")
+    era: Era | None = Field(
+        None,
+        description="Planning regime whose words the pages use: '2014' (five year forward view), "
+        "'ccg' (CCGs, STPs, QIPP, control totals) or 'icb' (ICBs, systems, efficiency, "
+        "breakeven duty); unset: from the base year (before 2017/18 '2014', to 2021/22 'ccg', "
+        "then 'icb')",
+    )
     organisations: list[Organisation] = Field(min_length=1, description="Organisations modelled")
     deflator: GrowthByYear = Field(
         0.02,
@@ -558,6 +568,21 @@ class Scenario(Strict):
             if o.id == org_id:
                 return o
         raise KeyError(f"no organisation {org_id!r}; have {[o.id for o in self.organisations]}")
+
+    @model_validator(mode="after")
+    def _era(self) -> Scenario:
+        # the era stated, else the base year's (era_of, the one rule); a derived era is not
+        # written back when the scenario is dumped (see _dump), so files keep what they state
+        if self.era is None:
+            object.__setattr__(self, "era", era_of(self.base_year))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        data = handler(self)
+        if "era" not in self.model_fields_set and isinstance(data, dict):
+            data.pop("era", None)
+        return data
 
     @model_validator(mode="after")
     def _semantics(self) -> Scenario:

@@ -58,6 +58,28 @@ KINDS = ("ccg", "provider", "social_care")
 #: the org id of the sum of the organisations in every results table
 FOOTPRINT = "footprint"
 
+#: planning regimes, whose words a scenario's pages use: ``2014`` (the five year forward view
+#: and health and wellbeing board plans), ``ccg`` (CCGs in STPs: QIPP, control totals, STF),
+#: ``icb`` (integrated care boards from July 2022: efficiency, breakeven duty, deficit support)
+ERAS = ("2014", "ccg", "icb")
+#: the first financial year of each era after the first (April of that year)
+ERA_STARTS = {"ccg": 2017, "icb": 2022}
+
+
+def era_of(base_year: str) -> str:
+    """The planning regime of a plan whose base year is ``base_year`` (``"2019/20"``).
+
+    Before 2017/18: ``"2014"``; 2017/18 to 2021/22: ``"ccg"``; 2022/23 on: ``"icb"`` (ICBs
+    replaced CCGs on 1 July 2022, Health and Care Act 2022; the 2022/23 plans were the first
+    written for ICBs).
+    """
+    start = int(str(base_year)[:4])
+    if start >= ERA_STARTS["icb"]:
+        return "icb"
+    if start >= ERA_STARTS["ccg"]:
+        return "ccg"
+    return "2014"
+
 #: primary care bridge lines, in the order the plan prints them (000:L689-715)
 BRIDGE_ITEMS = (
     "income",
