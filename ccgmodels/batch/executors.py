@@ -269,10 +269,11 @@ def task_record(task: Task, status: str, *, error: dict | None = None,
                 report: str | None = None, partial: str | None = None,
                 headline: dict | None = None) -> dict:
     """A scenario's row of the index (see :func:`ccgmodels.batch.pages.write_pages`)."""
+    era = task.assumptions.get("era")  # stated; else the pages derive it from the base year
     return {"name": task.name, "title": task.title, "source": task.source, "status": status,
             "report": report, "partial": partial, "headline": headline, "error": error,
             "finished": now(), "runs": task.runs, "seed": task.seed,
-            "extends": task.extends or None}
+            "extends": task.extends or None, **({"era": era} if era else {})}
 
 
 def _record(task: Task, folder: Path, error: dict | None, started: str, seconds: float

@@ -283,7 +283,7 @@ def headline_lines(results, uncertainty=None, org: str = FOOTPRINT, era: str | N
         second.append(f"do something cumulative to {end} "
                       f"{money(h['do_something_cumulative'])}")
     if h.get("qipp_gap") is not None:
-        second.append(f"{labels.term('QIPP', era)} still to identify in {base} "
+        second.append(f"{labels.term('qipp', era)} still to identify in {base} "
                       f"{money(h['qipp_gap'])}")
     if h.get(summaries.PROB) is not None:
         second.append(f"chance do something is at least break-even in {end}: "
