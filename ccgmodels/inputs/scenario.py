@@ -518,10 +518,8 @@ class Scenario(Strict):
     end_year: FinancialYear = Field(description="Last modelled year (inclusive)")
     era: Era | None = Field(
         None,
-        description="Planning regime whose words the pages use: '2014' (five year forward view), "
-        "'ccg' (CCGs, STPs, QIPP, control totals) or 'icb' (ICBs, systems, efficiency, "
-        "breakeven duty); unset: from the base year (before 2017/18 '2014', to 2021/22 'ccg', "
-        "then 'icb')",
+        description="Planning regime whose words the pages use: '2014' (plans before "
+        "2017/18), 'ccg' (2017/18 to 2021/22) or 'icb' (2022/23 on); unset: the base year's",
     )
     organisations: list[Organisation] = Field(min_length=1, description="Organisations modelled")
     deflator: GrowthByYear = Field(
