@@ -157,9 +157,9 @@ TERMS: dict[str, dict[str, str]] = {
     "the_scheme_register": {"ccg": "the QIPP scheme register",
                             "icb": "the efficiency scheme register"},
     "control_total": {"ccg": "control total", "icb": "planned surplus"},
-    "stf": {"ccg": "STF", "icb": "non-recurrent central funding"},
+    "stf": {"ccg": "STF", "icb": "non-recurrent support funding"},
     "stf_long": {"ccg": "sustainability and transformation funding",
-                 "icb": "non-recurrent central funding"},
+                 "icb": "non-recurrent support funding"},
 }
 #: organisation kinds that only some eras have (the ICB, a kind of its own from 2022/23)
 TERM_KINDS = {"icb": ("ICB", "ICBs")}
@@ -168,12 +168,12 @@ TERM_KINDS = {"icb": ("ICB", "ICBs")}
 ICB_NAMES: dict[str, dict] = {
     "kinds": {"ccg": ("ICB", "ICBs"), **TERM_KINDS},
     "items": {"baseline_funding": "ICB baseline funding",
-              "stf": "Primary care transformation funding (non-recurrent)",
+              "stf": "GP transformation funding",
               "primary_care_cocommissioning": "Primary medical care (delegated)"},
     "measure_items": {
         "qipp": {"required": "Required to meet the planned surplus"},
         "solutions": {"schemes": "Efficiency schemes (risk-adjusted)",
-                      "stf": "Non-recurrent central funding"},
+                      "stf": "Non-recurrent support funding"},
         "expenditure": {"unidentified_qipp": "Unidentified efficiency"},
     },
     "fields": {"tariff_efficiency": "NHS Payment Scheme efficiency factor",
@@ -190,7 +190,7 @@ ICB_NAMES: dict[str, dict] = {
                                                "growth",
                "income_follows_pccc": "Bridge income follows the delegated primary medical "
                                       "care allocation"},
-    "pairs": {("solutions", "stf"): "Non-recurrent central funding",
+    "pairs": {("solutions", "stf"): "Non-recurrent support funding",
               ("qipp", "target"): "Efficiency target",
               ("qipp", "unidentified"): "Unidentified efficiency",
               ("qipp", "schemes"): "Efficiency schemes"},
