@@ -97,3 +97,33 @@ BRIDGE_ITEMS = (
 BRIDGE_ENABLERS = ("workforce", "estates", "other_enablers")
 #: the bridge lines a waterfall draws as steps from the in-year position to the end state
 BRIDGE_STEPS = ("in_year_position", *BRIDGE_ENABLERS, "baseline_funding", "stf")
+
+
+#: the schema's descriptions and help text (written in the 2019/20 plans' words) as the ICB
+#: era says them: each 2019 name of a concept that carries on under today's name, applied in
+#: order (longest first). A concept with no successor keeps its plain description.
+ICB_WORDS = (
+    ("STF (GP Forward View) allocation", "Primary care transformation funding (non-recurrent)"),
+    ("GPFV STF money", "primary care transformation funding"),
+    ("STF money", "transformation funding"),
+    ("CCG baseline funding", "ICB baseline funding"),
+    ("co-commissioning", "delegated primary medical care"),
+    ("Co-commissioning", "Delegated primary medical care"),
+    ("the STP's", "the 2019/20 system plan's"),
+    ("QIPP", "efficiency"),
+    ("footprint", "system"),
+    ("control total", "planned surplus"),
+    ("CCGs", "ICBs"),
+    ("CCG", "ICB"),
+)
+
+
+def in_era_words(text: str, era: str | None = None) -> str:
+    """``text`` (a field's description, a help line) in ``era``'s words: unchanged but in the
+    ICB era (:data:`ICB_WORDS`)."""
+    if era != "icb":
+        return text
+    out = text
+    for old, new in ICB_WORDS:
+        out = out.replace(old, new)
+    return out[:1].upper() + out[1:] if text[:1].isupper() else out

@@ -23,6 +23,7 @@ from ..inputs.vocab import (
     PODS,
     SERVICE_LINES,
     STATUSES,
+    in_era_words,
 )
 from ..models.measures import MEASURES
 
@@ -294,6 +295,7 @@ def _field_name(part: str, description: str, era: str | None = None) -> str:
     names = _in("fields", era)
     if part in names:
         return names[part]
+    description = in_era_words(description, era)
     text = re.sub(r"\s*\[[^\]]*\]", "", description).split(";")[0].split(", or ")[0]
     text = re.sub(r"\s*\([^)]*\)", "", text).strip().rstrip(".")
     return text or humanise(part)

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from ccgmodels.inputs.loading import load_scenario
+from ccgmodels.inputs.scenario import Scenario
 from ccgmodels.models import measures
 from ccgmodels.models.run import run_scenario
 from ccgmodels.outputs import document, labels, narrative, report, summaries, tables
@@ -61,6 +62,30 @@ def forbidden_in(text: str) -> list[str]:
             for pat in FORBIDDEN for m in re.finditer(pat, text)]
 
 
+YEAR = re.compile(r"(\d{4})/(\d{2})")
+
+
+def moved(data, years: int):
+    """Plain scenario ``data`` with every financial year (keys and values) ``years`` later."""
+    def later(text: str) -> str:
+        return YEAR.sub(lambda m: f"{int(m[1]) + years}/{(int(m[1]) + years + 1) % 100:02d}",
+                        text)
+
+    if isinstance(data, dict):
+        return {later(k) if isinstance(k, str) else k: moved(v, years) for k, v in data.items()}
+    if isinstance(data, list):
+        return [moved(v, years) for v in data]
+    return later(data) if isinstance(data, str) and YEAR.fullmatch(data) else data
+
+
+@pytest.fixture(scope="module")
+def moved_report():
+    """The 2014/15 scenario moved to a 2025/26 base year, no era stated: the ICB era."""
+    s = load_scenario("essex_ccgs_2014_15")
+    data = moved(s.model_dump(mode="json"), 2025 - int(s.base_year[:4]))
+    return report.build(Scenario.model_validate(data), runs=20, seed=1)
+
+
 @pytest.fixture(scope="module")
 def icb_report():
     return report.build("footprint_2019_20", {"era": "icb"}, runs=20, seed=1)
@@ -80,6 +105,16 @@ def test_an_icb_era_report_prints_no_2019_term_and_no_identifier(icb_report):
     # the ICB era's own words are there
     for words in ("System summary", "Efficiency", "planned surplus", "System (2 ICBs)"):
         assert words in text, words
+
+
+def test_a_scenario_moved_to_2025_26_is_in_the_icb_era_and_its_pages_say_so(moved_report):
+    s = moved_report.scenario
+    assert (s.base_year, s.era) == ("2025/26", "icb") and "era" not in s.model_dump()
+    page = "".join(getattr(moved_report, sect)() for sect in SECTIONS)
+    assert forbidden_in(model_words(visible_text(page), s)) == []
+    assert document.no_identifiers(page) == []
+    sheets = " ".join(moved_report.book)
+    assert forbidden_in(sheets) == [] and "System summary 2025-26" in sheets
 
 
 def test_an_icb_era_reports_sheets_and_terminal_lines_are_in_todays_words(icb_report):

@@ -388,33 +388,12 @@ ICB_SHEET_NOTES = {
 }
 
 
-#: the fields' descriptions (the schema's, in the 2019/20 plans' words) as an ICB-era workbook
-#: shows them: each 2019 name of a concept that carries on under today's name, in order
-#: (longest first). A concept with no successor keeps its plain description.
-ICB_DESCRIPTION_WORDS = (
-    ("STF (GP Forward View) allocation", "Primary care transformation funding (non-recurrent)"),
-    ("GPFV STF money", "primary care transformation funding"),
-    ("STF money", "transformation funding"),
-    ("CCG baseline funding", "ICB baseline funding"),
-    ("co-commissioning", "delegated primary medical care"),
-    ("Co-commissioning", "Delegated primary medical care"),
-    ("the STP's", "the 2019/20 system plan's"),
-    ("QIPP", "efficiency"),
-    ("footprint", "system"),
-    ("control total", "planned surplus"),
-    ("CCGs", "ICBs"),
-    ("CCG", "ICB"),
-)
-
-
 def description(text: str, era: str | None = None) -> str:
-    """A field's description in ``era``'s words (:data:`ICB_DESCRIPTION_WORDS`)."""
-    if era != "icb":
-        return text
-    out = text
-    for old, new in ICB_DESCRIPTION_WORDS:
-        out = out.replace(old, new)
-    return out[:1].upper() + out[1:] if text[:1].isupper() else out
+    """A field's description (the schema's, in the 2019/20 plans' words) in ``era``'s words
+    (:func:`ccgmodels.inputs.vocab.in_era_words`)."""
+    from ..vocab import in_era_words
+
+    return in_era_words(text, era)
 
 
 def era_of_data(data: dict) -> str:
