@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -48,3 +49,59 @@ def test_schema_lists_era(tmp_path):
         "scenario.schema.json").read_text())
     assert "era" in schema["properties"]
     assert "era" not in schema.get("required", [])
+
+
+#: 2019 terms an ICB-era workbook's own words (sheet names, notes, cover, descriptions) avoid
+FORBIDDEN = re.compile(r"\bCCGs?\b|\bSTPs?\b|QIPP|[Cc]ontrol totals?|\bSTF\b|[Tt]ariff "
+                       r"efficiency|[Ff]ootprint|GPFV|[Cc]o-commissioning")
+
+
+def _workbook_words(path) -> list[str]:
+    """The workbook's own words: sheet names, each sheet's title and note, the cover, the
+    Description column (not the ids, paths, names and sources a scenario states)."""
+    import openpyxl
+
+    from ccgmodels.inputs.book.writer import HEAD
+
+    wb = openpyxl.load_workbook(path)
+    words = list(wb.sheetnames)
+    for ws in wb:
+        if ws.title == "Cover":
+            words += [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+            continue
+        words += [ws.cell(2, 1).value or ""]
+        heads = [c.value for c in ws[HEAD]] if ws.max_row >= HEAD else []
+        if "Description" in heads:
+            col = heads.index("Description") + 1
+            words += [ws.cell(r, col).value or "" for r in range(HEAD + 1, ws.max_row + 1)]
+    return [w for w in words if isinstance(w, str)]
+
+
+def test_an_icb_era_workbook_is_in_todays_words_and_reads_back(tmp_path):
+    from ccgmodels.inputs.book.reader import read_book
+    from ccgmodels.inputs.book.writer import export_book
+
+    icb = load_scenario("cpr_2019_20", {"era": "icb"})
+    path = export_book(icb, tmp_path / "icb.xlsx")
+    words = _workbook_words(path)
+    assert "Efficiency" in words and "QIPP" not in words
+    assert any(w.startswith("Gross efficiency target") for w in words)  # the descriptions
+    found = [w for w in words if FORBIDDEN.search(w.replace(icb.title, ""))]
+    assert found == []
+    assert load_scenario(str(path)) == icb  # the era and every figure round-trip
+    _, cells, _ = read_book(path)
+    assert cells["organisations.cpr_ccg.qipp.schemes"].startswith("Efficiency!")
+
+
+def test_a_2019_workbook_keeps_the_qipp_sheet_and_either_name_reads(tmp_path):
+    import openpyxl
+
+    from ccgmodels.inputs.book.writer import export_book
+
+    plain = load_scenario("cpr_2019_20")
+    path = export_book(plain, tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert "QIPP" in wb.sheetnames and "Efficiency" not in wb.sheetnames
+    wb["QIPP"].title = "Efficiency"  # a 2019 workbook with today's sheet name still reads
+    wb.save(path)
+    assert load_scenario(str(path)) == plain
