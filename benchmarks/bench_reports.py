@@ -39,11 +39,12 @@ from pathlib import Path
 
 from ccgmodels import __version__
 from ccgmodels.inputs.loading import bundled_scenarios
+from ccgmodels.models.seeds import DEFAULT_SEED
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtualenv's bin/: papermill, jupyter, ccgmodels
 TEMPLATE = ROOT / "notebooks" / "scenario_report.ipynb"
-SEED = 20190401  # the default seed of `ccgmodels report`
+SEED = DEFAULT_SEED  # the default seed of `ccgmodels report`
 #: organisations of each bundled scenario a variant may extend
 BASES = {"cpr_2019_20": ["cpr_ccg"], "southend_2019_20": ["southend_ccg"],
          "footprint_2019_20": ["cpr_ccg", "southend_ccg"]}

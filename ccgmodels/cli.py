@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .batch.runs import write_run
 from .inputs.vocab import FOOTPRINT
+from .models.seeds import DEFAULT_SEED
 from .version import version
 
 EXIT_INPUT = 2
@@ -323,8 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--set", **setter)
     b.add_argument("--runs", type=int, default=0,
                    help="Monte Carlo runs per scenario; writes uncertainty.csv (default 0)")
-    b.add_argument("--seed", type=int, default=20190401,
-                   help="random seed of the Monte Carlo runs (default 20190401)")
+    b.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                   help=f"random seed of the Monte Carlo runs (default {DEFAULT_SEED})")
     b.add_argument("--org", default=FOOTPRINT,
                    help="organisation the report is about (default: footprint)")
     b.add_argument("--workers", type=int, default=None,
@@ -442,9 +443,13 @@ def cmd_workbook(args) -> int:
         _print_problems(problems)
         return EXIT_INPUT
     if args.action == "export":
-        from .inputs.book.writer import export_book
+        from .inputs.book.writer import export_book, export_problems
 
         out = _xlsx_target(args.out)
+        unlaid = export_problems(scenario, printable(str(args.source)))
+        if unlaid:  # a kind the workbook does not lay out yet (an ICB)
+            _print_problems(unlaid)
+            return EXIT_INPUT
         _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))),
                     args, reads=(args.source,))
         _say(f"{scenario.name}: assumptions workbook -> {out}")

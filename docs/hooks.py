@@ -7,6 +7,9 @@ elsewhere:
   (the measure catalogue of the package being documented);
 - one API reference page per domain module under ``ccgmodels/models/`` (a new module gets its
   page and its nav entry without an edit here);
+- a ``<!-- OrgResult measures -->`` line is replaced by a table of the per-measure attributes of
+  :class:`ccgmodels.models.run.OrgResult` with their docstrings, which the class makes from the
+  measure catalogue when it is imported (so static docstring collection cannot see them);
 - a ``<!-- README: Heading -->`` line in a page is replaced by that section of README.md (the
   sections other work still edits in the README; the site shows them as they are);
 - every public function and class of the public API and of ``ccgmodels/models/`` must have a
@@ -83,15 +86,43 @@ def on_pre_build(config):
         log.warning("missing docstring: %s", problem)
 
 
-def catalogue() -> str:
-    """``ccgmodels catalogue`` of the checkout being documented."""
+def checkout_python(*args: str) -> subprocess.CompletedProcess:
+    """``python *args`` with the checkout being documented first on the path."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    done = subprocess.run([sys.executable, "-m", "ccgmodels", "catalogue"], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, encoding="utf-8")
+
+
+def catalogue() -> str:
+    """``ccgmodels catalogue`` of the checkout being documented."""
+    done = checkout_python("-m", "ccgmodels", "catalogue")
     if done.returncode:
         log.warning("ccgmodels catalogue failed: %s", done.stderr.strip())
         return "# Measures\n\nThe catalogue could not be generated.\n"
+    return done.stdout
+
+
+MEASURE_ATTRIBUTES = "<!-- OrgResult measures -->"
+#: prints the table of OrgResult's per-measure attributes, from the class itself
+_ATTRIBUTES_TABLE = """
+from ccgmodels.models.measures import MEASURES
+from ccgmodels.models.run import OrgResult
+print("| attribute | what it is |")
+print("|---|---|")
+for name in MEASURES:
+    doc = " ".join(getattr(OrgResult, name).__doc__.split())
+    print(f"| `OrgResult.{name}` | {doc} |")
+"""
+
+
+def measure_attributes() -> str:
+    """The table of :class:`ccgmodels.models.run.OrgResult`'s per-measure attributes."""
+    done = checkout_python("-c", _ATTRIBUTES_TABLE)
+    if done.returncode or not done.stdout.strip():
+        log.warning("OrgResult's measure attributes could not be listed: %s",
+                    done.stderr.strip())
+        return ""
     return done.stdout
 
 
@@ -113,6 +144,8 @@ def on_page_markdown(markdown, page, config, files):
             return ""
         return LINK.sub(lambda m: relink(m, depth), body)
 
+    if MEASURE_ATTRIBUTES in markdown:
+        markdown = markdown.replace(MEASURE_ATTRIBUTES, measure_attributes())
     return README_MARK.sub(section, markdown)
 
 

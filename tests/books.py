@@ -58,3 +58,15 @@ def problems_of(path: Path) -> list:
     scenario, _, problems = check(path)
     assert scenario is None and problems, "the workbook should not validate"
     return problems
+
+
+def without(book: Path, *sheets: str, rename: dict[str, str] | None = None) -> Path:
+    """``book`` with ``sheets`` deleted and the sheets of ``rename`` renamed (old -> new),
+    saved in place."""
+    wb = openpyxl.load_workbook(book)
+    for sheet in sheets:
+        del wb[sheet]
+    for old, new in (rename or {}).items():
+        wb[old].title = new
+    wb.save(book)
+    return book

@@ -3,7 +3,7 @@ special files, ``extends:`` cycles and escapes, encodings, limits and YAML 1.1 c
 
 :func:`corpus` returns :class:`Case` rows: the command-line arguments of ``ccgmodels`` and the
 text its error output must hold. Every case is a refusal: exit status 2, a few lines naming the
-file and field, no traceback. ``tests/inputs/test_hostile.py`` asserts each in-process, and
+file and field, no traceback. ``tests/test_cli_hostile.py`` asserts each in-process, and
 ``benchmarks/hostile_corpus.py`` counts tried / clean / hang / traceback / wrongly accepted over
 it in subprocesses.
 """

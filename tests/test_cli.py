@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from ccgmodels import __version__
-from ccgmodels.inputs.loading import bundled_scenarios, load_scenario
+from ccgmodels.inputs.loading import bundled_scenarios, check, load_scenario
 from ccgmodels.inputs.scenario import Scenario
 from ccgmodels.models.measures import MEASURES, catalogue_markdown
 from ccgmodels.models.results import COLUMNS, compare
@@ -334,6 +334,112 @@ def test_open_uses_a_browser_only_when_there_is_one(tmp_path, monkeypatch, capsy
     assert "no browser available here" in capsys.readouterr().err
 
 
+# --- validate, and overrides the same from the command line and from Python ----------------
+# (moved from tests/inputs/test_validation.py: a test of the inputs layer runs no command)
+
+CPR = "organisations.cpr_ccg"
+GROWTH = f"{CPR}.allocation.growth.programme"
+
+
+@pytest.mark.slow  # the command line in a new process
+def test_cli_validate_reports_all_files_exit_2_without_traceback():
+    files = sorted(str(p) for p in BAD.glob("*.yaml"))
+    r = run_cli("validate", *files)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert r.stdout == ""
+    # one line per problem plus the count: nan_inf has 2, several_problems 5, the others 1
+    n = len(files) - 2 + 2 + 5
+    assert r.stderr.splitlines()[-1] == f"{n} problems found"
+    assert len(r.stderr.splitlines()) == n + 1
+
+
+@pytest.mark.slow  # the command line in a new process
+def test_cli_validate_missing_file_exit_2():
+    r = run_cli("validate", "no/such/file.yaml")
+    assert r.returncode == 2
+    assert "no/such/file.yaml: file not found" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.slow  # the command line in a new process
+def test_cli_validate_good_bundled_scenarios():
+    r = run_cli("validate", *sorted(bundled_scenarios()))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count(": ok (") == len(bundled_scenarios())
+
+
+def cli_problems(stderr: str) -> list[str]:
+    return stderr.splitlines()[:-1]
+
+
+@pytest.mark.slow  # the command line in a new process
+def test_bad_override_same_problem_from_cli_and_python():
+    r = run_cli("validate", "cpr_2019_20", "--set", f"{GROWTH}=5")
+    assert r.returncode == 2
+    _, _, problems = check("cpr_2019_20", {GROWTH: 5})
+    assert cli_problems(r.stderr) == [str(p) for p in problems]
+    assert [(p.path, p.value) for p in problems] == [(GROWTH, 5)]
+    assert "did you mean 0.05?" in problems[0].message
+
+
+@pytest.mark.slow  # the command line in a new process
+def test_bad_override_path_same_from_cli_and_python():
+    path = f"{CPR}.qipp.schemes.avastine.net_saving"
+    r = run_cli("validate", "cpr_2019_20", "--set", f"{path}=100")
+    _, _, problems = check("cpr_2019_20", {path: 100})
+    assert r.returncode == 2
+    assert cli_problems(r.stderr) == [str(p) for p in problems]
+    assert "did you mean 'avastin'?" in problems[0].message
+
+
+@pytest.mark.slow  # the command line in a new process
+def test_good_override_same_results_from_cli_and_python(tmp_path):
+    r = run_cli("run", "cpr_2019_20", "--out", str(tmp_path), "--set", f"{GROWTH}=0.03")
+    assert r.returncode == 0, r.stderr
+    from_cli = pd.read_csv(tmp_path / "cpr_2019_20" / "results.csv", keep_default_na=False)
+    from_python = run_scenario("cpr_2019_20", {GROWTH: 0.03})
+    assert compare(from_cli, from_python, tol=1e-5).empty
+    # and the override took effect: 2020/21 programme allocation = 247026 * 1.03 (000:L1981)
+    row = from_python.query("org == 'cpr_ccg' and measure == 'allocation' and "
+                            "item == 'programme' and year == '2020/21'")
+    assert row["value"].item() == pytest.approx(247026 * 1.03)
+
+
+@pytest.mark.slow  # the command line in a new process
+def test_icb_example_validates_and_runs(tmp_path):
+    # the ICB-era example under tests (invented figures): validate, then run end to end; the
+    # results carry the breakeven rule per body and year, the places and the restatement
+    example = REPO / "tests" / "scenarios" / "icb_example_2025_26.yaml"
+    r = run_cli("validate", str(example))
+    assert r.returncode == 0, r.stderr
+    assert "icb_example_2025_26" in r.stdout
+    r = run_cli("run", str(example), "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    df = read_results(tmp_path / "icb_example_2025_26")
+    assert set(df["measure"]) <= set(MEASURES)
+    rule = df[(df["measure"] == "business_rule") & (df["item"] == "breakeven")]
+    assert sorted(set(rule["org"])) == ["example_trust", "merged_icb"]
+    assert len(rule) == 2 * 4
+    assert {"north", "south"} == set(df[df["measure"] == "place_allocation"]["item"])
+    assert {"north_icb", "south_icb", "total"} == set(
+        df[df["measure"] == "restated_allocation"]["item"])
+    assert not df["org"].isin(["north_icb", "south_icb"]).any()
+
+
+@pytest.mark.slow  # the command line in a new process
+def test_icb_workbook_export_says_the_workbook_does_not_lay_it_out_yet(tmp_path):
+    example = REPO / "tests" / "scenarios" / "icb_example_2025_26.yaml"
+    out = tmp_path / "icb.xlsx"
+    r = run_cli("workbook", "export", str(example), "-o", str(out))
+    assert r.returncode == 2, r.stderr
+    assert "organisations.merged_icb.kind: the assumptions workbook does not lay out this " \
+           "kind of organisation yet" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+@pytest.mark.slow  # the command line in a new process
 def test_run_prints_the_era_s_words(tmp_path):
     """A run's terminal lines use the scenario's era (issue 27): QIPP in 2019/20, efficiency
     for the same scenario stated in the ICB era."""

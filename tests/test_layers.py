@@ -295,24 +295,9 @@ def layer_breaches_of_tests(root: Path = TESTS) -> list[str]:
     return out
 
 
-#: test files that still reach up when this rule came in (issue 26): each is to be split, its
-#: upper-layer tests moved up a folder; the list only shrinks (a file that no longer breaches
-#: must leave it, a file not on it may not breach)
-STILL_REACHING_UP = {
-    "batch/test_outdir.py", "batch/test_reports.py",  # ccgmodels.cli.main
-    "inputs/test_book_structure.py", "inputs/test_hostile.py",  # ccgmodels.cli.main
-    "inputs/test_fields.py",  # models.uncertainty, outputs.widgets: the metadata's users
-    "inputs/test_real_use.py", "inputs/test_validation.py",  # run the model
-    "models/test_economics.py", "models/test_uncertainty.py",  # ccgmodels.cli
-    "models/test_reproduction.py", "models/test_run.py", "models/test_system.py",  # summaries
-}
-
-
 def test_a_test_of_a_lower_layer_uses_no_upper_layer():
     found = layer_breaches_of_tests()
-    new = [f for f in found if f.split(":")[0] not in STILL_REACHING_UP]
-    assert new == [], "a test of a lower layer uses an upper layer:\n" + "\n".join(new)
-    assert {f.split(":")[0] for f in found} == STILL_REACHING_UP, "fixed: take it off the list"
+    assert found == [], "a test of a lower layer uses an upper layer:\n" + "\n".join(found)
 
 
 def test_a_planted_upward_test_import_is_caught(tmp_path):

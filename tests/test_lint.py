@@ -20,3 +20,13 @@ def test_ruff_passes_on_package_tests_benchmarks_and_notebooks():
     res = subprocess.run([ruff, "check", "--no-cache", "ccgmodels", "tests", "benchmarks",
                           "notebooks"], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_tests_import_their_helpers_by_the_configured_path_not_as_a_package():
+    """``tests/`` is not a package: its helper modules (frames, books, oracle, hostile) are on
+    pytest's ``pythonpath``, so ``from tests.frames import ...`` breaks ``.venv/bin/pytest`` run
+    from the repository (``tests`` is then not importable); import them by their own names."""
+    found = [f"{p.relative_to(REPO)}:{n}" for p in sorted((REPO / "tests").rglob("*.py"))
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if line.lstrip().startswith(("from tests.", "import tests"))]
+    assert found == []

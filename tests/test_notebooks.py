@@ -26,6 +26,7 @@ import nbformat
 import pytest
 
 from ccgmodels import run_scenario
+from ccgmodels.models.seeds import DEFAULT_SEED
 
 #: slow: the notebooks executed in kernels with papermill
 pytestmark = pytest.mark.slow
@@ -76,8 +77,10 @@ def test_parameters_cell_is_literals_annotated_and_commented(name):
     names = set()
     for node in tree.body:
         assert isinstance(node, ast.AnnAssign), ast.dump(node)
-        ast.literal_eval(node.value)  # raises on anything but a literal
+        value = ast.literal_eval(node.value)  # raises on anything but a literal
         names.add(node.target.id)
+        if node.target.id == "seed":  # a literal here, so checked against the one rule
+            assert value == DEFAULT_SEED, f"{name}: seed {value}, not {DEFAULT_SEED}"
     assert names <= PARAMETERS, names - PARAMETERS
     # each parameter is one the notebook uses, and nothing else sits in the cell
     used = {n.id for c in code_cells(nb) if c is not tagged[0]

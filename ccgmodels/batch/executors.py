@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import outdir, pdf, provenance
+from ..outputs import pdf
+from . import outdir, provenance
 from .outdir import FAILED, STAGING, UnsafeOutput  # noqa: F401 (re-exported)
 from .provenance import now
 

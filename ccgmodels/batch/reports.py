@@ -49,9 +49,10 @@ from typing import Any
 
 from ..inputs.limits import printable
 from ..inputs.vocab import FOOTPRINT
+from ..models.seeds import DEFAULT_SEED
+from ..outputs import pdf as printer
 from ..version import version
 from . import batchlog, outdir, provenance
-from . import pdf as printer
 from .executors import (
     FAILED,
     ReportError,
@@ -148,7 +149,7 @@ def _invalid(source: str, problems: list[str]) -> dict:
 
 
 def plan(sources: list[str], out: Path, *, overrides: Mapping[str, Any] | None = None,
-         runs: int = 0, seed: int = 20190401, org: str = FOOTPRINT,
+         runs: int = 0, seed: int = DEFAULT_SEED, org: str = FOOTPRINT,
          template: Path = TEMPLATE, force: bool = False, timeout: int | None = 600,
          pdf: bool = True) -> Plan:
     """Validate every scenario (no kernel starts) and decide which reports to make.
@@ -286,7 +287,7 @@ class Summary:
 
 
 def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None = None,
-              runs: int = 0, seed: int = 20190401, org: str = FOOTPRINT,
+              runs: int = 0, seed: int = DEFAULT_SEED, org: str = FOOTPRINT,
               workers: int | None = None, engine: str = "process",
               scheduler: str | None = None, force: bool = False,
               baseline: str | None = None, template: Path | str = TEMPLATE,

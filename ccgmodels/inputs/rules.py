@@ -19,9 +19,10 @@ from typing import Any
 from . import refdata
 from . import years as fy
 from .fields import describe
+from .icb import base_of, place_sum_problems, same
 from .limits import MAX_NODES
 from .paths import Budget, Ids, WalkTooLong, get_path, matched
-from .vocab import FOOTPRINT, POD_SERVICE_LINE
+from .vocab import COMMISSIONER_KINDS, FOOTPRINT, POD_SERVICE_LINE
 
 #: groups whose numbers the vectorised model cannot yet take as per-run arrays
 UNSUPPORTED_GROUPS = ("stf", "savings", "schemes", "primary_care_bridge")
@@ -75,11 +76,15 @@ def semantic_problems(s) -> list[Row]:
         root = f"organisations.{o.id}"
         for path, value, want, which in by_year_fields(o, root, years):
             out.extend(_by_year(value, path, want, which))
-        if o.kind == "ccg":
+        if o.kind in COMMISSIONER_KINDS:
             out.extend(_commissioner_problems(o, root, years))
             in_horizon(f"{root}.solutions.stf", o.solutions.stf)
+            if o.kind == "icb":
+                out.extend(_icb_problems(s, o, root, years))
+                in_horizon(f"{root}.deficit_support", o.deficit_support)
         elif o.kind == "provider":
             in_horizon(f"{root}.stf", o.stf)
+            in_horizon(f"{root}.deficit_support", o.deficit_support)
         elif o.kind == "social_care":
             in_horizon(f"{root}.savings", o.savings)
             if o.first_year is not None and o.first_year not in years:
@@ -116,10 +121,11 @@ def _link_problems(s) -> list[Row]:
     """Contracts and pooled budgets name organisations of the right kind, and no line is
     paid out more than once over."""
     kinds = {o.id: o.kind for o in s.organisations}
+    merged = {p: o.id for o in s.organisations if o.kind == "icb" for p in o.predecessors}
     out: list[Row] = []
     for o in s.organisations:
         root = f"organisations.{o.id}"
-        if o.kind == "ccg":
+        if o.kind in COMMISSIONER_KINDS:
             paid: dict[str, float] = {}
             for i, c in enumerate(o.contracts):
                 path = f"{root}.contracts.{i}"
@@ -135,9 +141,13 @@ def _link_problems(s) -> list[Row]:
                                 f"the {line} line: shares of a line sum to at most 100%"))
         elif o.kind == "social_care":
             for i, ccg in enumerate(o.bcf_from):
-                if kinds.get(ccg) != "ccg":
+                if kinds.get(ccg) not in COMMISSIONER_KINDS:
                     out.append((f"{root}.bcf_from.{i}", ccg,
                                 "names no commissioner of this scenario"))
+                elif ccg in merged:
+                    out.append((f"{root}.bcf_from.{i}", ccg,
+                                f"{ccg} merged into {merged[ccg]}, which is modelled in its "
+                                f"place: name {merged[ccg]}"))
     pooled = [c for o in s.organisations if o.kind == "social_care" for c in o.bcf_from]
     counted = Counter(pooled)  # not pooled.count per name: thousands of names pooled
     for ccg in sorted(c for c, n in counted.items() if n > 1):
@@ -151,10 +161,9 @@ def by_year_fields(o, root: str, years: list[str]):
     year."""
     later, every = years[1:], ("each year after the base", "every modelled year")
     rates = []
-    if o.kind == "ccg":
+    if o.kind in COMMISSIONER_KINDS:
         g = o.allocation.growth
-        rates += [(f"allocation.growth.{k}", getattr(g, k))
-                  for k in ("programme", "running_costs", "primary_care_cocommissioning")]
+        rates += [(f"allocation.growth.{k}", getattr(g, k)) for k in type(g).model_fields]
         e = o.expenditure
         rates += [("expenditure.price_inflation", e.price_inflation)]
         rates += [(f"expenditure.price_inflation_by_line.{k}", v)
@@ -175,10 +184,18 @@ def by_year_fields(o, root: str, years: list[str]):
             yield f"{root}.control_total", o.control_total, years, every[1]
         if o.contingency is not None:
             yield f"{root}.contingency", o.contingency, years, every[1]
+        if o.kind == "icb":
+            rates += [("population_growth", o.population_growth)]
+            yield f"{root}.planned_surplus", o.planned_surplus, years, every[1]
+            yield f"{root}.allocation.rca_per_head", o.allocation.rca_per_head, years, every[1]
+            for k, c in o.allocation.convergence.items():
+                yield f"{root}.allocation.convergence.{k}.target", c.target, years, every[1]
     elif o.kind == "provider":
         rates += [(k, getattr(o, k)) for k in ("other_income_growth", "cost_volume_growth",
                                                 "price_inflation", "tariff_efficiency",
                                                 "efficiency_rate") if getattr(o, k) is not None]
+        if o.planned_surplus is not None:
+            yield f"{root}.planned_surplus", o.planned_surplus, years, every[1]
     elif o.kind == "social_care":
         own = years[years.index(o.first_year) + 1:] if o.first_year in years else later
         for k in ("budget_growth", "cost_growth"):
@@ -306,8 +323,11 @@ def _commissioner_problems(o, root: str, years: list[str]) -> list[Row]:
             out.append((f"{path}.start_year", sc.start_year,
                         f"start year after the scenario's last year {years[-1]}"))
         by_category[sc.category] = by_category.get(sc.category, 0.0) + sc.gross
+    base = o.expenditure.base
+    if base is None:  # a merged ICB's: restated from its predecessors, checked there
+        by_category = {}
     for category, total in by_category.items():
-        line = getattr(o.expenditure.base, category)
+        line = getattr(base, category)
         if total > line:
             out.append((f"{root}.qipp.schemes", total,
                         f"savings of {total:,.0f} £k in {category} are larger than the "
@@ -317,8 +337,8 @@ def _commissioner_problems(o, root: str, years: list[str]) -> list[Row]:
                     "give the base-year target or the stated unidentified QIPP, not both: the "
                     "gap is target - identified, or the target identified + gap"))
     a = o.allocation
-    if a.levels is not None and any(isinstance(v, dict) or v != 0 for v in (
-            a.growth.programme, a.growth.running_costs, a.growth.primary_care_cocommissioning)):
+    if a.levels is not None and any(isinstance(v, dict) or v != 0
+                                    for v in a.growth.model_dump().values()):
         out.append((f"{root}.allocation.growth", a.growth.model_dump(),
                     "give allocation growth or levels by year, not both"))
 
@@ -417,7 +437,7 @@ def _joint_scheme_problems(s) -> list[Row]:
     commissioners sum to at most 1. Commissioners' own schemes may share an id by chance."""
     shares: dict[str, list[tuple[str, float]]] = {}
     for o in s.organisations:
-        if o.kind == "ccg":
+        if o.kind in COMMISSIONER_KINDS:
             for sc in o.qipp.schemes:
                 held = shares.setdefault(sc.id, [])
                 if o.id not in [org for org, _ in held]:  # a repeat within one is a duplicate
@@ -430,4 +450,108 @@ def _joint_scheme_problems(s) -> list[Row]:
             out.append((f"organisations.{held[-1][0]}.qipp.schemes.{scheme}.share", total,
                         f"joint scheme {scheme} is counted {total:.0%} over "
                         f"{', '.join(o for o, _ in held)}: its shares sum to at most 100%"))
+    return out
+
+
+def _icb_problems(s, o, root: str, years: list[str]) -> list[Row]:
+    """A merger's predecessors, the base year stated or restated, the places' sums, and
+    convergence that can be computed."""
+    out: list[Row] = []
+    orgs = {x.id: x for x in s.organisations}
+    successors = Counter(p for x in s.organisations if x.kind == "icb" for p in x.predecessors)
+    for i, p in enumerate(o.predecessors):
+        path = f"{root}.predecessors.{i}"
+        other = orgs.get(p)
+        if other is None:
+            icbs = sorted(k for k, x in orgs.items() if x.kind == "icb" and k != o.id)
+            out.append((path, p, "names no organisation of this scenario: a predecessor is an "
+                        f"ICB of the scenario (its other ICBs: {icbs})"))
+        elif p == o.id:
+            out.append((path, p, "an ICB cannot be its own predecessor"))
+        elif other.kind != "icb":
+            out.append((path, p, f"{p} is a {other.kind}, not an ICB: restate it as an ICB "
+                        "(today's allocation streams) to merge it"))
+        elif other.predecessors:
+            out.append((path, p, f"{p} has predecessors of its own: name the bodies it "
+                        "merged from here instead"))
+        elif other.contracts or other.qipp.schemes or other.deficit_support:
+            held = [k for k in ("contracts", "qipp.schemes", "deficit_support")
+                    if get_path(other, k)]
+            out.append((path, p, f"{p} is restated into {o.id} from its base-year figures "
+                        f"only, so its {', '.join(held)} would be lost: state them on {o.id}"))
+        elif o.predecessors.index(p) != i:
+            out.append((path, p, "named twice: a predecessor is counted once"))
+        elif successors[p] > 1:
+            out.append((path, p, f"{p} is a predecessor of more than one ICB: it would be "
+                        "counted twice"))
+    if not o.predecessors:
+        for field, value in (("allocation.base", o.allocation.base),
+                             ("expenditure.base", o.expenditure.base),
+                             ("population", o.population)):
+            if value is None:
+                out.append((f"{root}.{field}", None, "required (only a merged ICB, one with "
+                            "predecessors, may leave it to be restated from theirs)"))
+    base = base_of(orgs, o)
+    if base is not None and o.predecessors:
+        out.extend(_restatement_problems(o, base, root))
+    if base is not None and o.places:
+        out.extend(_place_problems(o, base, root))
+    a = o.allocation
+    if a.levels is not None:
+        out.extend(_by_year(a.levels, f"{root}.allocation.levels", years[1:],
+                            "each year after the base"))
+    for k, c in a.convergence.items():
+        path = f"{root}.allocation.convergence.{k}"
+        targets = c.target.values() if isinstance(c.target, dict) else [c.target]
+        if any(t <= 0 for t in targets):
+            out.append((f"{path}.target", c.target, "a target allocation must be above 0 £k "
+                        "(the distance from target is divided by it)"))
+        if a.levels is not None and c.convergence_pace:
+            out.append((f"{path}.convergence_pace", c.convergence_pace,
+                        "published levels already include convergence: give the pace only "
+                        "with growth"))
+        if a.levels is not None and not isinstance(c.target, dict):
+            out.append((f"{path}.target", c.target, "with published levels, give the target "
+                        "of every modelled year ({year: £k}): there is no growth to grow one "
+                        "base-year target by"))
+    return out
+
+
+def _restatement_problems(o, base, root: str) -> list[Row]:
+    """Base-year figures a merged ICB states that are not the sum of its predecessors'."""
+
+
+    out: list[Row] = []
+    stated = [("allocation.base", o.allocation.base, base.allocation),
+              ("expenditure.base", o.expenditure.base, base.expenditure)]
+    for field, given, restated in stated:
+        for k, v in restated.items():
+            if given is not None and not same(getattr(given, k), v):
+                out.append((f"{root}.{field}.{k}", getattr(given, k),
+                            f"not the sum of the predecessors' ({v:,.3f} £k): leave it out to "
+                            "restate it, or correct it"))
+    if o.population is not None and not same(o.population, base.population):
+        out.append((f"{root}.population", o.population, f"not the sum of the predecessors' "
+                    f"({base.population:,.0f} people): leave it out to restate it"))
+    return out
+
+
+def _place_problems(o, base, root: str) -> list[Row]:
+    """Places with unique ids, each with its figures or a share, summing to the ICB."""
+    out: list[Row] = []
+    seen: set[str] = set()
+    for i, p in enumerate(o.places):
+        path = f"{root}.places.{i}"
+        if p.id in seen:
+            out.append((f"{path}.id", p.id, "duplicate place id"))
+        seen.add(p.id)
+        if p.share is None and (p.allocation is None or p.expenditure is None):
+            missing = [k for k in ("allocation", "expenditure") if getattr(p, k) is None]
+            out.append((f"{path}.share", None, f"give the place's {' and '.join(missing)} in "
+                        "£k, or its share of the ICB's"))
+        elif p.share is not None and p.allocation is not None and p.expenditure is not None:
+            out.append((f"{path}.share", p.share, "unused: the place gives its allocation and "
+                        "expenditure in £k; give a share only for what it does not"))
+    if not out:
+        out.extend(place_sum_problems(o, base, root))
     return out

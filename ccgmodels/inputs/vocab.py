@@ -21,6 +21,11 @@ SERVICE_LINES = (
     "running_costs",
 )
 ALLOCATION_TYPES = ("programme", "running_costs", "primary_care_cocommissioning")
+#: an ICB's allocation streams given in £k (NHS England's ICB allocations, 2022/23 on); the
+#: running cost allowance, the fifth stream, is a rate per head times the population
+ICB_STREAMS = ("core_services", "primary_medical_care", "delegated_primary_care", "specialised")
+#: every stream of an ICB's allocation, as its results carry them
+ICB_ALLOCATION_ITEMS = (*ICB_STREAMS, "running_costs")
 PODS = (
     "ae",
     "first_outpatient",
@@ -55,6 +60,12 @@ STATUSES = ("delivered", "in_progress", "scoping", "unidentified", "pipeline")
 PROVIDERS_WITH_GROWTH_TABLE = ("suhft", "btuh", "meht")
 #: organisation kinds (the ``kind`` tag of each organisation, and of the results' rows)
 KINDS = ("ccg", "provider", "social_care")
+#: the kinds of commissioner, each evaluated by the commissioner finance chain: a CCG, or an
+#: integrated care board (``icb``, 2022/23 on; not yet laid out by the assumptions workbook,
+#: so not in KINDS, the workbook's choices)
+COMMISSIONER_KINDS = ("ccg", "icb")
+#: every organisation kind a scenario may hold (the ``kind`` of the results' rows)
+ORGANISATION_KINDS = ("ccg", "icb", "provider", "social_care")
 #: the org id of the sum of the organisations in every results table
 FOOTPRINT = "footprint"
 

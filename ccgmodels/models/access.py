@@ -24,9 +24,10 @@ import numpy as np
 
 from ..inputs import years as fy
 from ..inputs.scenario import GpAccess
+from .measures import MeasureArrays
 
 
-def gp_access(a: GpAccess) -> tuple[list[str], dict[tuple[str, str], np.ndarray]]:
+def gp_access(a: GpAccess) -> tuple[list[str], MeasureArrays]:
     """The years of the gap and its measures ``("gp_access", item)`` [appointments/week]."""
     stated = sorted(a.unmet_demand, key=fy.start_of)
     years = fy.span(stated[0], stated[-1])
@@ -49,12 +50,12 @@ def gp_access(a: GpAccess) -> tuple[list[str], dict[tuple[str, str], np.ndarray]
     return years, out
 
 
-def opportunities(items, years) -> dict[tuple[str, str], np.ndarray]:
+def opportunities(items, years) -> MeasureArrays:
     """The system's opportunities in the base year, and their totals with every repeat
     counted once ``("system_opportunity", item)`` [£k]; an opportunity without a figure has
     none (NaN, no row)."""
     n = len(years)
-    out: dict[tuple[str, str], np.ndarray] = {}
+    out: MeasureArrays = {}
     totals = {"total_saving": 0.0, "total_investment": 0.0}
     for x in items:
         value = np.nan if x.value is None else x.value

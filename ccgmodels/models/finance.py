@@ -25,7 +25,10 @@ no arithmetic of its own:
 10. :func:`ccgmodels.models.arithmetic.position` (with :func:`non_recurrent`): the
     do-something and the underlying (recurrent) position;
 
-and :mod:`ccgmodels.models.planning_rules` reports the planning rules.
+and :mod:`ccgmodels.models.planning_rules` reports the planning rules. An ICB
+(:class:`ccgmodels.inputs.scenario.Icb`) goes through the same steps, with its allocation
+streams, deficit support and the rows of its places and breakeven rule from
+:mod:`ccgmodels.models.icb`.
 Providers and councils are in :mod:`ccgmodels.models.providers`. The formulas are in each step's
 docstring; with every delivery probability 1 and no other solution, the base-year do-something
 position equals the plan's surplus.
@@ -38,15 +41,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..inputs.scenario import Commissioner, Scheme
+from ..inputs.scenario import Commissioner, Icb, Scheme
 from ..inputs.vocab import ALLOCATION_TYPES, SERVICE_LINES
 from . import demand as dm
-from . import planning_rules, series, system
+from . import icb, planning_rules, series, system
 from . import schemes as sch
 from .arithmetic import cumulative, grow, position
-
-Series = dict[tuple[str, str], np.ndarray]
-
+from .measures import MeasureArrays
 
 # --- 1. allocation ---------------------------------------------------------------------------
 
@@ -146,10 +147,10 @@ def plan_lines(o: Commissioner, years: Sequence[str],
     return PlanLines(gross, spend, at_base_volume, index, pods)
 
 
-def activity(lines: PlanLines) -> Series:
+def activity(lines: PlanLines) -> MeasureArrays:
     """Activity, its cost, unit cost and growth drivers of each point of delivery
     [count/yr, £k, £k/unit, fraction/yr; growth from the year before, none in the base]."""
-    out: Series = {}
+    out: MeasureArrays = {}
     for pp in lines.pods:
         out[("activity", pp.pod)] = pp.activity
         out[("activity_cost", pp.pod)] = pp.cost
@@ -186,7 +187,7 @@ def contingency(o: Commissioner, allocation_total, years: Sequence[str]) -> np.n
 
 
 def do_nothing(o: Commissioner, allocation_total, lines: PlanLines, years: Sequence[str]
-               ) -> Series:
+               ) -> MeasureArrays:
     """The do-nothing expenditure and surplus/(deficit) [£k].
 
     Notes
@@ -204,8 +205,10 @@ def do_nothing(o: Commissioner, allocation_total, lines: PlanLines, years: Seque
 
 
 def control_total(o: Commissioner, years: Sequence[str]) -> np.ndarray:
-    """The surplus to reach in each year: stated (every year or by year), else break-even
-    [£k]."""
+    """The surplus to reach in each year: stated (every year or by year), else break-even;
+    an ICB's planned surplus [£k]."""
+    if isinstance(o, Icb):
+        return series.levels(o.planned_surplus, years)
     return series.levels(0.0 if o.control_total is None else o.control_total, years)
 
 
@@ -213,7 +216,7 @@ def control_total(o: Commissioner, years: Sequence[str]) -> np.ndarray:
 
 
 def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: sch.SchemeSavings,
-         *, delivery, target, do_nothing_surplus) -> Series:
+         *, delivery, target, do_nothing_surplus) -> MeasureArrays:
     """The QIPP position of each year: requirement, target, identified, gap [£k].
 
     Parameters
@@ -239,7 +242,7 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
     target = sch.targets(q, required, identified)
     position = sch.summary(target, identified, risk_adjusted, q.headroom_rate, required,
                            q.rate * allocation_total, pipeline)
-    out: Series = {("qipp", k): v for k, v in position.items()}
+    out: MeasureArrays = {("qipp", k): v for k, v in position.items()}
     for i, s in enumerate(schemes):
         out[("qipp_scheme", s.id)] = e[..., i, :] if s.costed else np.full(
             np.shape(e[..., i, :]), np.nan)
@@ -254,7 +257,7 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
 
 
 def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLines,
-         savings: sch.SchemeSavings, gap, mhis=0.0) -> Series:
+         savings: sch.SchemeSavings, gap, mhis=0.0) -> MeasureArrays:
     """The commissioner plan: do nothing with the year's QIPP programme delivered [£k].
 
     Notes
@@ -278,7 +281,7 @@ def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLin
     000:L1997-2013 (CPR and Southend 2019/20 plans); 000:L2015 (contingency 0.5%).
     """
     n = np.shape(allocation_total)[-1]
-    out: Series = {}
+    out: MeasureArrays = {}
     total = 0.0
     for line in SERVICE_LINES:
         out[("expenditure", line)] = lines.spend[line] - savings.by_line.get(line, 0.0)
@@ -409,7 +412,7 @@ def commissioner(
     delivery: np.ndarray | None = None,
     gap_delivery=None,
     bridge_lines: Mapping[str, np.ndarray] | None = None,
-) -> Series:
+) -> MeasureArrays:
     """Every measure of one commissioner, keyed ``(measure, item)`` [£k unless stated]: the
     steps of this module called in order, no arithmetic of its own.
 
@@ -437,7 +440,9 @@ def commissioner(
     p_gap = p_gap if gap_delivery is None else gap_delivery
     n = len(years)
 
-    alloc = allocation(o, years)
+    alloc, icb_rows = icb.allocation(o, years) if isinstance(o, Icb) else (
+        allocation(o, years), {})
+    types = icb.as_allocation_types(alloc) if isinstance(o, Icb) else alloc  # for the rules
     lines = plan_lines(o, years, growth_table)
     savings, schemes = sch.stated_plan(o, years, lines.spend, scheme_savings(o, years, lines))
     nothing = do_nothing(o, alloc["total"], lines, years)
@@ -446,7 +451,7 @@ def commissioner(
     programme = qipp(o, schemes, alloc["total"], savings, delivery=p, target=target,
                      do_nothing_surplus=dn)
     gap = programme[("qipp", "unidentified")]
-    mhis = planning_rules.mhis_investment(o, years, alloc, planned_mental_health(lines, savings))
+    mhis = planning_rules.mhis_investment(o, years, types, planned_mental_health(lines, savings))
     planned = plan(o, years, alloc["total"], lines, savings, gap, mhis)
     plan_spend = {line: planned[("expenditure", line)] for line in SERVICE_LINES}
     mitigated = mitigation_by_line(o, lines, n)
@@ -454,15 +459,18 @@ def commissioner(
     # see change is demand mitigation
     flows = system.contract_flows(o, plan_spend, mitigated, n)
     bridge, reconciliation = system.bridge_in_plan(
-        o, years, alloc["primary_care_cocommissioning"],
+        o, years, types["primary_care_cocommissioning"],
         plan_spend["primary_care_cocommissioning"], lines=bridge_lines)
     closing = solutions(o, years, savings, mitigated, delivery=p, gap_delivery=p_gap,
                         unidentified=gap, reserve=planned[("expenditure", "contingency_reserve")],
                         in_plan=sch.plan_mask(schemes),
                         given_back=flows.pop(("solutions", "given_back")), bridge=bridge,
                         mhis=mhis)
+    if isinstance(o, Icb):  # non-recurrent income, its own line (today's rules)
+        closing["deficit_support"] = icb.deficit_support(o.deficit_support, years)
 
-    out: Series = {("allocation", k): v for k, v in alloc.items()}
+    out: MeasureArrays = {("allocation", k): v for k, v in alloc.items()}
+    out.update(icb_rows)
     out.update(activity(lines))
     out.update(nothing)
     out[("control_total", "")] = np.broadcast_to(target, np.shape(dn))
@@ -472,8 +480,11 @@ def commissioner(
     out.update(flows)
     out[("bcf_pool", "")] = plan_spend["bcf"]
     out.update(reconciliation)
-    out.update(planning_rules.mental_health_investment(o, years, alloc, plan_spend, mhis))
+    out.update(planning_rules.mental_health_investment(o, years, types, plan_spend, mhis))
     out.update(planning_rules.business_rules(
-        o, alloc, plan_spend, planned[("surplus", "")], target,
+        o, types, plan_spend, planned[("surplus", "")], target,
         unidentified=-planned[("expenditure", "unidentified_qipp")]))
+    if isinstance(o, Icb):  # judged as a body on its underlying position, not a control total
+        del out[("business_rule", "control_total")]
+        out.update(icb.body_rows(o, years, out))
     return out

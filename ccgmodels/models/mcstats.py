@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from . import measures, results
+from .measures import OrgKey
 
-Key = tuple[str, str, str]  # (org, measure, item)
 #: a position within half a £k of break-even (or of the control total) is at it: every table
 #: shows £k, and summing a plan's lines leaves noise far below that [£k]
 BREAK_EVEN_TOL = 0.5
@@ -36,7 +36,7 @@ class Accumulator:
     def __init__(self, runs: int, stride: int):
         self.runs, self.stride = runs, stride
         self.kept = np.arange(0, runs, stride)
-        self.exact: dict[Key, dict[str, np.ndarray]] = {}
+        self.exact: dict[OrgKey, dict[str, np.ndarray]] = {}
         self.store: dict[str, dict] = {}
 
     def add(self, a: int, b: int, part: dict) -> None:
@@ -58,7 +58,7 @@ class Accumulator:
                     store[key] = np.empty((len(self.kept), *np.shape(v)[1:]))
                 store[key][at] = v
 
-    def statistics(self) -> dict[Key, dict[str, np.ndarray]]:
+    def statistics(self) -> dict[OrgKey, dict[str, np.ndarray]]:
         n = max(self.runs - 1, 1)
         out = {}
         for key, acc in self.exact.items():
@@ -81,7 +81,7 @@ def reduce(a: int, b: int, part: dict, stride: int) -> dict:
     rand = rows > 0
     take = rows % stride == 0
     controls = part["controls"]
-    exact: dict[Key, dict[str, np.ndarray]] = {}
+    exact: dict[OrgKey, dict[str, np.ndarray]] = {}
     for key, v in part["values"].items():
         acc = exact[key] = {}
         if a == 0:

@@ -6,7 +6,9 @@ Monte Carlo keeps of it, and whether it is a surplus (so its chance of break-eve
 meeting the control total, is reported). Everything else reads it: the results table's units and
 the footprint rule (:mod:`ccgmodels.models.results`), the Monte Carlo
 (:mod:`ccgmodels.models.uncertainty`, :mod:`ccgmodels.models.mcstats`), the display names
-(:mod:`ccgmodels.outputs.labels`) and the docs (``docs/measures.md``).
+(:mod:`ccgmodels.outputs.labels`), the typed result (each measure an attribute of
+:class:`ccgmodels.models.run.OrgResult`, its docstring made from its entry) and the docs
+(``docs/measures.md``).
 
 Adding a measure is one entry here plus the step that computes it (its formula, in the model).
 """
@@ -15,8 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import numpy as np
 
 from ..inputs.vocab import BRIDGE_ITEMS
+
+#: a measure of the catalogue and one of its items (``""`` for a measure without items)
+Key: TypeAlias = tuple[str, str]
+#: an organisation id, a measure and one of its items (the Monte Carlo's key)
+OrgKey: TypeAlias = tuple[str, str, str]
+#: one organisation's measures, ``{(measure, item): array}``, year axis last, each array in its
+#: measure's unit: what every step of the model returns and
+#: :attr:`ccgmodels.models.run.OrgResult.series` holds
+MeasureArrays: TypeAlias = dict[Key, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -59,9 +73,13 @@ DO_NOTHING = ("the base-year plan before all of its QIPP, identified and unident
               "recurrent savings neither added nor lost, the contingency held")
 
 MEASURES: dict[str, Measure] = {m.name: m for m in [
-    Measure("allocation", "£k", "programme, running_costs, primary_care_cocommissioning, total",
-            "Recurrent allocation by type", "base * prod(1 + growth_t), or the published "
-            "level; total = sum of types", display="Allocation", keep=("total",)),
+    Measure("allocation", "£k", "programme, running_costs, primary_care_cocommissioning, total "
+            "(a CCG); core_services, primary_medical_care, delegated_primary_care, specialised, "
+            "running_costs, total (an ICB)",
+            "Recurrent allocation by type (a CCG) or stream (an ICB)",
+            "base * prod(1 + growth_t), or the published level; an ICB's stream with a target "
+            "= target_t * (1 + distance_t); an ICB's running_costs = rca_per_head * population "
+            "/ 1000; total = sum of types", display="Allocation", keep=("total",)),
     Measure("expenditure", "£k", "service line, contingency_reserve, unidentified_qipp, total",
             "Commissioner plan spend: do nothing with the identified QIPP schemes delivered "
             "(the base-year plan as printed, which also nets off its unidentified QIPP)",
@@ -72,7 +90,8 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "on identified savings only (what is still to find is a shortfall, not a plug)",
             "allocation total - expenditure total", display="Plan surplus/(deficit)", keep=("",),
             surplus=True, control_total=True),
-    Measure("control_total", "£k", "", "Surplus the organisation must reach",
+    Measure("control_total", "£k", "", "Surplus the organisation must reach: a CCG's control "
+            "total; an ICB's or (with an ICB in the scenario) a trust's planned surplus",
             "stated (every year or by year), else 0 (break-even)", display="Control total",
             eras={"icb": "Planned surplus (breakeven duty)"}),
     Measure("do_nothing_expenditure", "£k", "total", f"Spend if nothing changes: {DO_NOTHING}",
@@ -86,7 +105,8 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             surplus=True),
     Measure("solutions", "£k",
             "efficiency, demand_mitigation, schemes, contingency_release, primary_care_model, "
-            "mental_health_investment, contract_flows, avoided_cost, stf, social_care, total",
+            "mental_health_investment, contract_flows, avoided_cost, stf, social_care, "
+            "deficit_support (where given), total",
             "What closes the gap, each its own line (positive improves the position)",
             "efficiency = delivery * cost base * (1 - prod(1 - e_t)); demand_mitigation = "
             "(1 - investment) * d * cost of activity growth; schemes = sum p(status) * effect "
@@ -97,7 +117,8 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "a block contract gives back (commissioner) or - income lost on activity contracts "
             "(provider); "
             "avoided_cost = marginal cost rate * avoided activity; stf includes the bridge's "
-            "GPFV STF; total = sum", display="Solutions", keep=None),
+            "GPFV STF; deficit_support = as given by year (non-recurrent income); total = sum",
+            display="Solutions", keep=None),
     Measure("do_something_surplus", "£k", "", "Surplus/(deficit) after solutions",
             "do_nothing_surplus + solutions total", display="Do something surplus/(deficit)",
             keep=("",), surplus=True, control_total=True),
@@ -105,8 +126,9 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "do_something_surplus", "cumsum over years",
             display="Do something cumulative surplus/(deficit)", keep=("",), surplus=True),
     Measure("underlying_surplus", "£k", "", "Recurrent (underlying) surplus/(deficit): the "
-            "exit run-rate", "do_something_surplus - STF - contingency release - "
-            "non-recurrent scheme savings", display="Underlying (recurrent) surplus/(deficit)",
+            "exit run-rate", "do_something_surplus - STF - contingency release - deficit "
+            "support - non-recurrent scheme savings",
+            display="Underlying (recurrent) surplus/(deficit)",
             keep=("",), surplus=True, control_total=True),
     Measure("income", "£k", "other, contracts, budget, bcf, total",
             "Provider income (from outside the footprint's commissioners, and their contracts) "
@@ -206,11 +228,51 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "totals count a repeated opportunity once (duplicate_of)", additive=False,
             display="System transformation opportunities"),
     Measure("business_rule", "flag", "mental_health_investment, primary_care_growth, "
-            "community_growth, control_total", "Planning rule met (1) or not (0)",
+            "community_growth, control_total (a CCG), breakeven (an ICB, and a trust in a "
+            "scenario with an ICB)", "Planning rule met (1) or not (0)",
             "mental health growth >= programme allocation growth + uplift; primary care and "
             "community growth >= allocation growth; plan surplus less its unidentified QIPP >= "
-            "control total (never met on unidentified savings)",
+            "control total (never met on unidentified savings); breakeven: underlying surplus "
+            "(without deficit support) >= planned surplus, per body and year",
             additive=False, display="Planning rule met"),
+    Measure("population", "people", "", "An ICB's population", "population * prod(1 + "
+            "population_growth_t)", additive=False, display="Population"),
+    Measure("rca_per_head", "£/person", "", "An ICB's running cost allowance per head of "
+            "population", "stated, every year or by year", additive=False,
+            display="Running cost allowance per head"),
+    Measure("target_allocation", "£k", "allocation stream", "An ICB stream's target "
+            "(fair-shares) allocation", "target * prod(1 + growth_t), or the published "
+            "target", additive=False, display="Target allocation"),
+    Measure("distance_from_target", "fraction", "allocation stream", "How far an ICB "
+            "stream's allocation is from its target (positive: above target)",
+            "(allocation - target) / target = d_0 * (1 - convergence_pace)^t; with published "
+            "levels, read off them", additive=False, display="Distance from target"),
+    Measure("place_population", "people", "place id", "Population of each place (sub-ICB "
+            "location) of an ICB", "the ICB's population * the place's base-year share",
+            additive=False, display="Population by place"),
+    Measure("place_allocation", "£k", "place id", "Allocation of each place of an ICB; the "
+            "places sum to the ICB", "sum of the place's base-year share of each stream * "
+            "the stream, its population share of running costs", additive=False,
+            display="Allocation by place"),
+    Measure("place_expenditure", "£k", "place id", "Plan spend of each place of an ICB; the "
+            "places sum to the ICB", "sum of the place's base-year share of each line * the "
+            "plan line + its allocation share of contingency and unidentified efficiency",
+            additive=False, display="Plan expenditure by place"),
+    Measure("place_surplus", "£k", "place id", "Plan surplus/(deficit) of each place of an "
+            "ICB; the places sum to the ICB", "place_allocation - place_expenditure",
+            additive=False, display="Plan surplus/(deficit) by place"),
+    Measure("restated_allocation", "£k", "predecessor id, total", "A merged ICB's base-year "
+            "allocation (the four streams, before running costs) restated from its "
+            "predecessors (base year only)", "total = sum of the predecessors'",
+            additive=False, display="Restated allocation"),
+    Measure("restated_expenditure", "£k", "predecessor id, total", "A merged ICB's base-year "
+            "planned spend restated from its predecessors (base year only)",
+            "total = sum of the predecessors'", additive=False,
+            display="Restated expenditure"),
+    Measure("restated_population", "people", "predecessor id, total", "A merged ICB's "
+            "base-year population restated from its predecessors (base year only)",
+            "total = sum of the predecessors'", additive=False,
+            display="Restated population"),
 ]}
 
 

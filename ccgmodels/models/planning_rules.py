@@ -8,8 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..inputs.scenario import Commissioner
-
-Series = dict[tuple[str, str], np.ndarray]
+from .measures import MeasureArrays
 
 
 def _growth(x) -> np.ndarray:
@@ -50,7 +49,7 @@ def mhis_investment(o: Commissioner, years: Sequence[str], alloc, planned) -> np
 
 
 def mental_health_investment(o: Commissioner, years: Sequence[str], alloc, plan_spend,
-                             investment=0.0) -> Series:
+                             investment=0.0) -> MeasureArrays:
     """The mental health investment standard by year [£k]: mental health spend must grow by at
     least the programme allocation's growth plus ``mhis_uplift`` (000:L2673).
 
@@ -73,7 +72,7 @@ def mental_health_investment(o: Commissioner, years: Sequence[str], alloc, plan_
 
 
 def business_rules(o: Commissioner, alloc, plan_spend, surplus, target, unidentified=0.0
-                   ) -> Series:
+                   ) -> MeasureArrays:
     """Planning rules as results: 1 where the rule holds, 0 where it fails [flag].
 
     Rules: mental health spend grows at least at programme allocation growth plus the

@@ -5,7 +5,9 @@ printed. Arrays broadcast; years on the last axis, in the bridge's own years.
 
 Notes
 -----
-::
+The bridge's identities, written once in :func:`subtotals` (which computes them for
+:func:`bridge`, and checks them in :func:`check_bridge` and
+:func:`ccgmodels.models.results.check_identities`)::
 
     in_year_position = income - expenditure
     future_model     = workforce + estates + other_enablers      (a subtotal, never added twice)
@@ -87,11 +89,7 @@ def bridge(b: PrimaryCareBridge, pccc_growth=0.0) -> dict[str, np.ndarray]:
         "baseline_funding": col("baseline_funding"),
         "stf": stf,
     }
-    out["in_year_position"] = out["income"] - out["expenditure"]
-    out["future_model"] = sum(out[k] for k in BRIDGE_ENABLERS)
-    out["end_state"] = (
-        out["in_year_position"] + out["future_model"] + out["baseline_funding"] + out["stf"]
-    )
+    out.update(subtotals(out))
     # a year the plan gives income and expenditure alone (CPR's and Southend's 2017/18) has no
     # enablers, funding or end state: the plan prints none, so none is made up (NaN, no row)
     bare = np.array([all(getattr(r, k) is None for k in STEP_FIELDS) for r in rows])
@@ -100,22 +98,36 @@ def bridge(b: PrimaryCareBridge, pccc_growth=0.0) -> dict[str, np.ndarray]:
     return {k: np.broadcast_arrays(out[k], income)[0] for k in ITEMS}
 
 
+def subtotals(lines) -> dict:
+    """The bridge's subtotals from its rows, the identities of :data:`SUBTOTALS` [£k].
+
+    ``lines`` maps the bridge's row names to arrays (or to pandas Series: the results table's
+    check uses it too); the subtotals it holds are not read.
+    """
+    in_year = lines["income"] - lines["expenditure"]
+    future = sum(lines[k] for k in BRIDGE_ENABLERS)
+    return {"in_year_position": in_year, "future_model": future,
+            "end_state": in_year + future + lines["baseline_funding"] + lines["stf"]}
+
+
+#: each subtotal and what :func:`subtotals` makes it of, in words (the failure messages)
+SUBTOTALS = {"in_year_position": "income - expenditure",
+             "future_model": " + ".join(BRIDGE_ENABLERS),
+             "end_state": "in_year_position + future_model + baseline_funding + stf"}
+
+
 def check_bridge(lines: dict[str, np.ndarray], tol: float = 1e-6) -> None:
-    """Raise if the bridge identities fail (checked on every run).
+    """Raise if the bridge's subtotals are not :func:`subtotals` of its rows (checked on
+    every run).
 
     Raises
     ------
     AssertionError
         Naming the identity that failed.
     """
-    future = sum(lines[k] for k in BRIDGE_ENABLERS)
-    if not np.allclose(lines["future_model"], future, atol=tol, equal_nan=True):
-        raise AssertionError("primary care bridge: future_model != sum of enablers")
-    end = lines["in_year_position"] + lines["future_model"] + lines["baseline_funding"] + lines[
-        "stf"]
-    if not np.allclose(lines["end_state"], end, atol=tol, equal_nan=True):
-        raise AssertionError("primary care bridge: end_state != in-year + future model + "
-                             "baseline funding + STF")
+    for name, expected in subtotals(lines).items():
+        if not np.allclose(lines[name], expected, atol=tol, equal_nan=True):
+            raise AssertionError(f"primary care bridge: {name} != {SUBTOTALS[name]}")
 
 
 def bridge_of(o) -> dict[str, np.ndarray] | None:

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..inputs.scenario import Commissioner, Provider, SocialCare
-from . import series
+from . import icb, series
 from .arithmetic import cumulative, efficiency_saving, grow, position
+from .measures import MeasureArrays
 
 
-def income_less_cost(income, cost) -> dict[tuple[str, str], np.ndarray]:
+def income_less_cost(income, cost) -> MeasureArrays:
     """Do-nothing measures of an organisation whose position is income less cost [£k]."""
     dn = income - cost
     return {("income", "total"): income, ("do_nothing_expenditure", "total"): cost,
@@ -38,14 +39,17 @@ def price_drivers(p: Provider, commissioners: Sequence[Commissioner]) -> tuple[o
 
 
 def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
-             prices: tuple[object, object] = (0.0, 0.0)) -> dict[tuple[str, str], np.ndarray]:
+             prices: tuple[object, object] = (0.0, 0.0), today: bool = False
+             ) -> MeasureArrays:
     """Do nothing and do something of an NHS provider [£k].
 
     ``contracts`` are the footprint commissioners' measures naming this provider
     (:func:`ccgmodels.models.system.contract_flows`): their payments are its contract income;
     activity they avoid lowers its income (activity contracts) and, at ``marginal_cost_rate``,
     its cost (every contract). ``prices`` is its price inflation and tariff efficiency
-    (:func:`price_drivers`).
+    (:func:`price_drivers`). ``today``: judge the trust by today's breakeven rule, as an
+    individual body (:func:`ccgmodels.models.icb.breakeven`): its planned surplus is its
+    ``control_total`` row.
 
     Notes
     -----
@@ -58,6 +62,9 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
         efficiency      = delivery * cost * (1 - prod(1 - e_t))   (CIP, counted once)
         contract_flows  = - income lost on activity contracts
         avoided_cost    = marginal_cost_rate * activity the commissioners avoid
+        deficit_support = as given by year (non-recurrent, out of the underlying position)
+        breakeven       = underlying_surplus >= planned_surplus   (today's rules, the whole
+                          trust, before its footprint share)
 
     The contract payments carry the commissioners' prices (inflation less the tariff
     efficiency factor on tariff-priced activity), so a national price change moves the
@@ -76,18 +83,27 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
     out = income_less_cost(other + paid, cost)
     out[("income", "other")], out[("income", "contracts")] = other * np.ones_like(paid), paid
     cip = p.efficiency_delivery * efficiency_saving(cost, p.efficiency_rate, years)
-    out.update(position(out[("do_nothing_surplus", "")],
-                        {"efficiency": cip,
-                         "contract_flows": 0.0 - lost,
-                         "avoided_cost": p.marginal_cost_rate * avoided,
-                         "stf": np.array([p.stf.get(y, 0.0) for y in years])}))
+    lines = {"efficiency": cip,
+             "contract_flows": 0.0 - lost,
+             "avoided_cost": p.marginal_cost_rate * avoided,
+             "stf": np.array([p.stf.get(y, 0.0) for y in years])}
+    if p.deficit_support:
+        lines["deficit_support"] = icb.deficit_support(p.deficit_support, years)
+    out.update(position(out[("do_nothing_surplus", "")], lines))
+    rule = None
+    if today:
+        planned = series.levels(0.0 if p.planned_surplus is None else p.planned_surplus, years)
+        out[("control_total", "")] = planned * np.ones(np.shape(out[("underlying_surplus", "")]))
+        rule = icb.breakeven(out[("underlying_surplus", "")], planned)
     if p.consolidation != 1.0:  # the footprint's share of the provider (000:L2568)
         out = {k: p.consolidation * v for k, v in out.items()}
+    if rule is not None:  # a flag, not money: not scaled by the footprint's share
+        out[("business_rule", "breakeven")] = rule
     return out
 
 
 def social_care(sc: SocialCare, years: Sequence[str], pooling: Sequence[dict] = ()
-                ) -> dict[tuple[str, str], np.ndarray]:
+                ) -> MeasureArrays:
     """Do nothing and do something of a council's social care [£k].
 
     A council whose figures start after the scenario's base year (``first_year``) has no

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ..inputs.celltext import FORMULA_START, QUOTE, csv_read, csv_text
-from ..inputs.vocab import FOOTPRINT
-from .measures import MEASURES
+from ..inputs.vocab import BRIDGE_ITEMS, FOOTPRINT
+from . import primary_care
+from .measures import MEASURES, MeasureArrays
 
 COLUMNS = ["scenario", "org", "year", "measure", "item", "value", "value_real", "unit", "kind"]
 #: the columns that say what a row is (the others are its values)
@@ -105,7 +106,7 @@ def tidy(scenario: str, org: str, years, series: dict, kind: str = "",
 
 
 def footprint(series: Iterable[Mapping[tuple[str, str], object]]
-              ) -> dict[tuple[str, str], np.ndarray]:
+              ) -> MeasureArrays:
     """The footprint's ``{(measure, item): array}``: the sum over organisations of every
     additive measure (:data:`MEASURES`), from each organisation's arrays over the same years.
 
@@ -149,9 +150,10 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     Identities: each footprint row of an additive measure = the sum of the organisations' rows
     with its key, and every such key of an organisation has its footprint row (a missing one
     fails);
-    do_something = do_nothing + solutions total; solutions total = sum of its lines; bridge
-    future_model = enablers and end_state = in-year + future model + baseline + STF; QIPP
-    unidentified = max(target - identified, 0) for each organisation. Each within ``tol`` plus
+    do_something = do_nothing + solutions total; solutions total = sum of its lines; the
+    bridge's subtotals (:func:`ccgmodels.models.primary_care.subtotals`); QIPP
+    unidentified = max(target - identified, 0) for each organisation; an ICB's places sum to
+    its allocation, expenditure and surplus. Each within ``tol`` plus
     :data:`REL_TOL` of its size.
     """
     problems = []
@@ -190,12 +192,9 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
              col("do_nothing_surplus") + total)
     lines = [c for c in wide.columns if c[0] == "solutions" and c[1] != "total"]
     residual("solutions total = sum of lines", total, wide[lines].sum(axis=1, min_count=1))
-    residual("future_model = workforce + estates + other_enablers",
-             col("pc_bridge", "future_model"), col("pc_bridge", "workforce")
-             + col("pc_bridge", "estates") + col("pc_bridge", "other_enablers"))
-    residual("end_state = in_year + future_model + baseline + stf", col("pc_bridge", "end_state"),
-             col("pc_bridge", "in_year_position") + col("pc_bridge", "future_model")
-             + col("pc_bridge", "baseline_funding") + col("pc_bridge", "stf"))
+    bridge = {item: col("pc_bridge", item) for item in BRIDGE_ITEMS}
+    for name, expected in primary_care.subtotals(bridge).items():
+        residual(f"bridge {name} = {primary_care.SUBTOTALS[name]}", bridge[name], expected)
     access = [c for c in wide.columns if c[0] == "gp_access"
               and c[1] not in ("do_nothing", "do_something", "unallocated")]
     residual("gp access do_something = do_nothing - solutions", col("gp_access",
@@ -210,8 +209,19 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     residual("qipp unidentified = max(target - identified, 0)",
              col("qipp", "unidentified")[own],
              np.maximum(col("qipp", "target") - col("qipp", "identified"), 0.0)[own])
+    for measure, whole in PLACE_SUMS.items():  # an ICB's places sum to it
+        rows = df[df["measure"] == measure]
+        if len(rows):
+            parts = rows.groupby(["org", "year"], sort=False)["value"].sum()
+            icb = df[(df["measure"] == whole[0]) & (df["item"] == whole[1])].set_index(
+                ["org", "year"])["value"].reindex(parts.index)
+            residual(f"sum of {measure} = {whole[0]} {whole[1]}".strip(), parts, icb)
     return pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
 
 
+#: the measures of an ICB's places and the ICB's measure they sum to
+PLACE_SUMS = {"place_allocation": ("allocation", "total"),
+              "place_expenditure": ("expenditure", "total"),
+              "place_surplus": ("surplus", "")}
 _CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp",
             "system", "gp_access")

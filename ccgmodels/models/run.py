@@ -1,14 +1,16 @@
-"""The thin orchestrator: a scenario in, the tidy results table out.
+"""The thin orchestrator: a scenario in, its typed result and the tidy results table out.
 
-:func:`evaluate` calls the domain modules for each organisation and returns their arrays;
-:func:`run_scenario` tabulates them, adds the footprint (:func:`ccgmodels.models.results
-.footprint`) and checks the identities. Neither does arithmetic of its own.
+:func:`run_model` returns a :class:`ModelResult`: the scenario and every organisation's
+measures as arrays (:func:`evaluate`), with the footprint (:func:`ccgmodels.models.results
+.footprint`); :meth:`ModelResult.table` tabulates them and checks the identities, and
+:func:`run_scenario` returns that table. Neither does arithmetic of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,10 @@ import pandas as pd
 
 from ..inputs import refdata
 from ..inputs.loading import load_scenario
-from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
+from ..inputs.scenario import Commissioner, Icb, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
-from . import access, finance, primary_care, providers, results, series, system
+from . import access, finance, icb, primary_care, providers, results, series, system
+from .measures import MEASURES, Measure, MeasureArrays
 
 
 class IdentityError(AssertionError):
@@ -28,12 +31,119 @@ class IdentityError(AssertionError):
 
 @dataclass(frozen=True)
 class OrgResult:
-    """One organisation's measures over its years, as arrays (year axis last)."""
+    """One organisation's measures over one set of years, as arrays (year axis last).
 
-    org: str  # organisation id
-    kind: str  # "ccg", "provider", "social_care" (or FOOTPRINT)
-    years: list[str]  # financial years of the arrays: the scenario's, or the bridge's own
-    series: dict[tuple[str, str], np.ndarray]  # (measure, item) -> array [unit of the measure]
+    Besides its fields, every measure of the catalogue
+    (:data:`ccgmodels.models.measures.MEASURES`) is an attribute, documented from its entry
+    there: a measure without items (``r.surplus``) is its array over :attr:`years`, or None
+    when the organisation has none; a measure with items (``r.solutions``) is ``{item:
+    array}``, empty when it has none. Each is in its measure's unit (money in £k cash). In a
+    Monte Carlo (:mod:`ccgmodels.models.uncertainty`) each array is ``(runs, years)``.
+    """
+
+    org: str
+    """Organisation id, as in the scenario (or ``footprint``) [id]."""
+    kind: str
+    """Organisation kind: ``ccg``, ``provider``, ``social_care`` or ``footprint`` [-]."""
+    years: list[str]
+    """Financial years of the arrays, ``"2019/20"``: the scenario's, or the primary care
+    bridge's or GP access's own [financial year]."""
+    series: MeasureArrays
+    """``{(measure, item): array over years}`` [unit of the measure, catalogue]."""
+
+
+def _accessor(m: Measure) -> property:
+    """The attribute of :class:`OrgResult` for measure ``m``, its docstring from the catalogue."""
+    if m.items:
+        def get(self: OrgResult) -> dict[str, np.ndarray]:
+            return {item: v for (name, item), v in self.series.items() if name == m.name}
+        shape = f"``{{item: array over years}}`` (items: {m.items}); empty when absent"
+    else:
+        def get(self: OrgResult) -> np.ndarray | None:
+            return self.series.get((m.name, ""))
+        shape = "an array over years; None when absent"
+    return property(get, doc=f"{m.display}: {m.definition} [{m.unit}].\n\n{shape}. "
+                             f"Formula: {m.formula}.")
+
+
+for _m in MEASURES.values():
+    if hasattr(OrgResult, _m.name):
+        raise TypeError(f"measure {_m.name!r} has the name of a field of OrgResult")
+    setattr(OrgResult, _m.name, _accessor(_m))
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """A run of one scenario: the typed result of :func:`run_model`.
+
+    The model's arrays, as the domain modules return them, one :class:`OrgResult` per
+    organisation and set of years, and the footprint's; :meth:`table` is the tidy results
+    table :func:`run_scenario` returns (and ``results.csv`` holds).
+
+    Examples
+    --------
+    >>> r = run_model("cpr_2019_20")
+    >>> r.years[0], r.org("cpr_ccg").surplus.shape
+    ('2019/20', (5,))
+    >>> round(float(r.org().solutions["total"][-1]))  # the footprint's, 2023/24 [£k]
+    8334
+    """
+
+    scenario: Scenario
+    """The scenario run: validated, overrides applied [-]."""
+    orgs: tuple[OrgResult, ...]
+    """Every organisation's measures, then the footprint's (:data:`~ccgmodels.inputs.vocab
+    .FOOTPRINT`), each in its own years [unit of each measure]."""
+
+    @property
+    def name(self) -> str:
+        """The scenario's name, the ``scenario`` column of the table [-]."""
+        return self.scenario.name
+
+    @property
+    def years(self) -> list[str]:
+        """The scenario's financial years, base year first [financial year]."""
+        return self.scenario.years
+
+    @cached_property
+    def deflator(self) -> dict[str, float]:
+        """Price index of each of the scenario's years, base year 1: ``value_real = value /
+        index`` [index]."""
+        return dict(zip(self.years, series.index(self.scenario.deflator, self.years),
+                        strict=True))
+
+    def org(self, org: str = FOOTPRINT, measure: str | None = None) -> OrgResult:
+        """One organisation's result (default the footprint): the one in the scenario's years,
+        or, given ``measure``, the one that holds it (a primary care bridge and GP access have
+        years of their own).
+
+        Raises
+        ------
+        KeyError
+            If no result of ``org`` (holding ``measure``) exists.
+        """
+        for r in self.orgs:
+            if r.org == org and (any(k[0] == measure for k in r.series) if measure
+                                 else r.years == self.years):
+                return r
+        raise KeyError(f"no result for organisation {org!r}"
+                       + (f" with measure {measure!r}" if measure else ""))
+
+    def table(self) -> pd.DataFrame:
+        """The tidy results table, its identities checked: what :func:`run_scenario` returns.
+
+        Raises
+        ------
+        IdentityError
+            If an identity fails.
+        """
+        df = pd.concat([results.tidy(self.name, r.org, r.years, r.series, r.kind,
+                                     self.deflator) for r in self.orgs], ignore_index=True)
+        bad = results.check_identities(df)
+        if len(bad):
+            raise IdentityError(f"{len(bad)} rows break the model's identities:\n"
+                                f"{bad.head(20)}")
+        return df
 
 
 def growth_table(o: Commissioner, base_year: str) -> dict[str, float | None] | None:
@@ -49,10 +159,15 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
     """Every organisation's measures as arrays.
 
     A commissioner with a primary care bridge gives a second :class:`OrgResult` in the
-    bridge's own years. ``delivery`` maps a commissioner id to keyword arguments of
+    bridge's own years. A merged ICB is evaluated on its restated base year, its predecessors
+    not at all (:func:`ccgmodels.models.icb.restated`), and carries the restatement table.
+    ``delivery`` maps a commissioner id to keyword arguments of
     :func:`ccgmodels.models.finance.commissioner` (``delivery``, ``gap_delivery``: one delivery
     factor per run, used by :mod:`ccgmodels.models.uncertainty`).
     """
+    restatement = icb.restatement(s)
+    s = icb.restated(s)
+    today = any(isinstance(o, Icb) for o in s.organisations)  # today's rules: every body
     years = s.years
     ccg: dict[str, dict] = {}
     bridges: dict[str, dict | None] = {}
@@ -66,14 +181,16 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
     out = []
     for o in s.organisations:
         if isinstance(o, Commissioner):
-            out.append(OrgResult(o.id, o.kind, years, ccg[o.id]))
+            out.append(OrgResult(o.id, o.kind, years, {**ccg[o.id],
+                                                       **restatement.get(o.id, {})}))
             if bridges[o.id] is not None:
                 out.append(OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
                                      {("pc_bridge", k): v for k, v in bridges[o.id].items()}))
         elif isinstance(o, Provider):
             prices = providers.price_drivers(o, commissioners)
             out.append(OrgResult(o.id, o.kind, years,
-                                 providers.provider(o, years, list(ccg.values()), prices)))
+                                 providers.provider(o, years, list(ccg.values()), prices,
+                                                    today=today)))
         elif isinstance(o, SocialCare):
             out.append(OrgResult(o.id, o.kind, years, providers.social_care(
                 o, years, [ccg[c] for c in o.bcf_from])))
@@ -111,10 +228,38 @@ def footprint_only(s: Scenario) -> list[OrgResult]:
     return out
 
 
+def run_model(
+    scenario: Scenario | str | Path, overrides: Mapping[str, Any] | None = None
+) -> ModelResult:
+    """Run one scenario: its typed result, as arrays.
+
+    Parameters
+    ----------
+    scenario : Scenario, or path or bundled name
+        The scenario, or where to load it from.
+    overrides : mapping, optional
+        ``{dotted.path: value}`` applied before validation (only when loading).
+
+    Returns
+    -------
+    ModelResult
+        Every organisation's measures and the footprint's [unit of each measure: money in
+        £k cash].
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario file or overrides are invalid.
+    """
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
+    return ModelResult(s, tuple(with_footprint(evaluate(s), s) + footprint_only(s)))
+
+
 def run_scenario(
     scenario: Scenario | str | Path, overrides: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
-    """Run one scenario.
+    """Run one scenario: the tidy results table (:meth:`ModelResult.table` of
+    :func:`run_model`).
 
     Parameters
     ----------
@@ -137,12 +282,4 @@ def run_scenario(
         If an identity fails (footprint = sum; do something = do nothing + solutions; bridge;
         QIPP gap).
     """
-    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
-    deflator = dict(zip(s.years, series.index(s.deflator, s.years), strict=True))
-    df = pd.concat([results.tidy(s.name, r.org, r.years, r.series, r.kind, deflator)
-                    for r in with_footprint(evaluate(s), s) + footprint_only(s)],
-                   ignore_index=True)
-    bad = results.check_identities(df)
-    if len(bad):
-        raise IdentityError(f"{len(bad)} rows break the model's identities:\n{bad.head(20)}")
-    return df
+    return run_model(scenario, overrides).table()

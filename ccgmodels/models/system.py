@@ -35,10 +35,9 @@ import numpy as np
 
 from ..inputs import years as fy
 from ..inputs.scenario import Commissioner, Provider, SocialCare
-from ..inputs.vocab import BRIDGE_ENABLERS
+from ..inputs.vocab import BRIDGE_ENABLERS, COMMISSIONER_KINDS
 from . import primary_care
-
-Series = dict[tuple[str, str], np.ndarray]
+from .measures import MeasureArrays
 
 #: what a report says beside the system position (one source for the words)
 EXPLANATION = (
@@ -54,7 +53,7 @@ EXPLANATION = (
 
 
 def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
-                   avoided: Mapping[str, object], n: int) -> Series:
+                   avoided: Mapping[str, object], n: int) -> MeasureArrays:
     """What the commissioner pays each footprint provider, and what its avoided activity does
     to them [£k].
 
@@ -75,7 +74,7 @@ def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
         contract), and ``("solutions", "given_back")``: the savings a block contract gives back,
         which the commissioner's ``contract_flows`` solution takes off [£k].
     """
-    out: Series = {}
+    out: MeasureArrays = {}
     given_back = np.zeros(n)
     for c in o.contracts:
         pay, moved = np.zeros(n), np.zeros(n)
@@ -96,7 +95,7 @@ def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
 
 def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_pccc,
                    lines: Mapping[str, np.ndarray] | None = None
-                   ) -> tuple[dict[str, np.ndarray], Series]:
+                   ) -> tuple[dict[str, np.ndarray], MeasureArrays]:
     """The primary care bridge's effect on the CCG position, and its reconciliation [£k].
 
     ``lines`` are the bridge's lines (:func:`ccgmodels.models.primary_care.bridge_of`), made
@@ -144,7 +143,7 @@ def bridge_in_plan(o: Commissioner, years: Sequence[str], allocation_pccc, plan_
             {("pc_bridge_reconciliation", k): v for k, v in recon.items()})
 
 
-def eliminations(commissioners: Sequence[Series], pooled: set[str],
+def eliminations(commissioners: Sequence[MeasureArrays], pooled: set[str],
                  ids: Sequence[str], n_shape, shares: Mapping[str, float] | None = None
                  ) -> dict[str, np.ndarray]:
     """Flows between the footprint's organisations [£k]: the plan's contract payments to its
@@ -161,7 +160,7 @@ def eliminations(commissioners: Sequence[Series], pooled: set[str],
     return {"contracts": contracts, "bcf": bcf, "total": contracts + bcf}
 
 
-def system_position(s, evaluated: Sequence[tuple[str, str, Series]], shape) -> Series:
+def system_position(s, evaluated: Sequence[tuple[str, str, MeasureArrays]], shape) -> MeasureArrays:
     """The footprint's eliminations and its income, expenditure and surplus net of them [£k].
 
     ``evaluated`` is each organisation's ``(id, kind, measures)`` in the scenario's years;
@@ -175,14 +174,14 @@ def system_position(s, evaluated: Sequence[tuple[str, str, Series]], shape) -> S
         system expenditure = sum of do-nothing expenditure - eliminations
         system surplus     = income - expenditure   (= the sum of the organisations')
     """
-    ccgs = [(org, series) for org, kind, series in evaluated if kind == "ccg"]
+    ccgs = [(org, series) for org, kind, series in evaluated if kind in COMMISSIONER_KINDS]
     pooled = {c for o in s.organisations if isinstance(o, SocialCare) for c in o.bcf_from}
     shares = {o.id: o.consolidation for o in s.organisations if isinstance(o, Provider)}
     elim = eliminations([m for _, m in ccgs], pooled, [org for org, _ in ccgs], shape, shares)
     income = sum(m.get(("allocation", "total"), m.get(("income", "total"), 0.0))
                  for _, _, m in evaluated)
     spend = sum(m[("do_nothing_expenditure", "total")] for _, _, m in evaluated)
-    out: Series = {("eliminations", k): v for k, v in elim.items()}
+    out: MeasureArrays = {("eliminations", k): v for k, v in elim.items()}
     out[("system", "income")] = income - elim["total"]
     out[("system", "expenditure")] = spend - elim["total"]
     out[("system", "do_nothing_surplus")] = (out[("system", "income")]

@@ -17,9 +17,9 @@ Conventions
   expected value (the probabilities), so run 0 equals
   :func:`~ccgmodels.models.run.run_scenario`.
   Summary statistics are taken over the random runs ``1 .. R-1`` (over run 0 when ``R == 1``).
-* Reproducibility: the draws of run ``r`` come from the child ``SeedSequence(seed,
-  spawn_key=(r // BLOCK,))``, row ``r % BLOCK``, so they depend on the seed and the run index
-  only, never on ``chunk_size`` or on how chunks are spread over dask workers.
+* Reproducibility: the seed rule is :mod:`ccgmodels.models.seeds`; the draws of run ``r``
+  depend on the seed and the run index only, never on ``chunk_size`` or on how chunks are
+  spread over dask workers.
 * Bounds: a range whose low, mode or high lies outside its field's bounds (a rate in 0..1, growth
   in -1..1, money not negative, ``ge=0`` fields; :mod:`ccgmodels.inputs.fields`) is rejected by
   validation; ``normal80`` draws, whose tails are unbounded, are clipped to the field's bounds.
@@ -68,13 +68,13 @@ from .mcstats import (  # noqa: F401 (re-exported)
     summarise,
     write_summary,
 )
+from .measures import OrgKey
 from .run import evaluate
+from .seeds import BLOCK, block_rng, run_seed
 
-BLOCK = 1024  # runs per child SeedSequence (fixed: changing it changes every draw)
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 #: measures kept for every run, ``{measure: items}`` (None keeps every item): the catalogue's
 KEEP: dict[str, tuple[str, ...] | None] = measures.kept()
-Key = tuple[str, str, str]  # (org, measure, item)
 
 
 # --- draws -----------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, 
     """Uniform ``(m, n_uniform)`` and normal ``(m, n_paths)`` draws of runs ``start..stop-1``."""
     us, zs = [], []
     for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b,)))
+        rng = block_rng(seed, b)
         u = rng.random((BLOCK, spec.n_uniform))
         z = rng.standard_normal((BLOCK, len(spec.paths)))
         lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
@@ -188,7 +188,7 @@ def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
         factor = np.where(central, p, (np.where(together, shared, own) < p) * 1.0)
         delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
         col += n_schemes + 1
-    out: dict[Key, np.ndarray] = {}
+    out: dict[OrgKey, np.ndarray] = {}
     controls: dict[str, np.ndarray] = {}
     for r in evaluate(s, delivery):
         if r.years != s.years:
@@ -218,7 +218,7 @@ def substitute_draws(scenario: Scenario, spec: Spec, drawn: Mapping[str, np.ndar
     return s
 
 
-def _footprint(values: Mapping[Key, np.ndarray]) -> dict[Key, np.ndarray]:
+def _footprint(values: Mapping[OrgKey, np.ndarray]) -> dict[OrgKey, np.ndarray]:
     """Per-run footprint of ``{(org, measure, item): (m, n)}`` by the one footprint rule
     (:func:`ccgmodels.models.results.footprint`)."""
     by_org: dict[str, dict] = {}
@@ -238,11 +238,11 @@ class Simulation:
     scenario: Scenario
     seed: int
     years: list[str]
-    values: dict[Key, np.ndarray]  # (R, n_years) [unit of the measure]
+    values: dict[OrgKey, np.ndarray]  # (R, n_years) [unit of the measure]
     draws: dict[str, np.ndarray]  # (R,) [unit of the assumption]
     controls: dict[str, np.ndarray] = field(default_factory=dict)  # (R, n_years) [£k]
 
-    exact: dict[Key, dict[str, np.ndarray]] = field(default_factory=dict)  # over every run
+    exact: dict[OrgKey, dict[str, np.ndarray]] = field(default_factory=dict)  # over every run
     total_runs: int | None = None  # every run made; values hold all of them, or a sample
 
     @property
@@ -298,7 +298,7 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
-    seed = int(np.random.SeedSequence(seed).entropy) if seed is None else int(seed)
+    seed = run_seed(seed)
     spec = spec_of(s)
     per_run = bytes_per_run(s)
     chunk_size = max(1, min(chunk_size, chunk_budget // (3 * per_run)))  # x3: intermediates
@@ -321,7 +321,7 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     return Simulation(s, seed, s.years, values, drawn, controls, acc.statistics(), runs)
 
 
-def check_finite(values: Mapping[Key, np.ndarray], ranges: Mapping) -> None:
+def check_finite(values: Mapping[OrgKey, np.ndarray], ranges: Mapping) -> None:
     """Refuse a simulation whose draws made a figure overflow or lose its meaning, rather than
     leave those runs out of the statistics without a word.
 
@@ -424,7 +424,7 @@ def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
             x = np.full((2 * k + 1, 1), value)
             x[2 * i + 1], x[2 * i + 2] = d.low, d.high
             case = substitute(case, target, x)
-    values: dict[Key, np.ndarray] = {}
+    values: dict[OrgKey, np.ndarray] = {}
     for r in evaluate(case):
         if r.years == s.years and (measure, item) in r.series:
             values[(r.org, measure, item)] = np.broadcast_to(

@@ -286,7 +286,10 @@ class ExplorerState:
         if problems:
             raise ScenarioError(problems)
         self.source, self.base, self._data = source, scenario, data
-        ccgs = [o for o in scenario.organisations if isinstance(o, Commissioner)]
+        # a merged ICB's predecessors are restated into it, not modelled: not shown
+        merged = {p for o in scenario.organisations for p in getattr(o, "predecessors", ())}
+        ccgs = [o for o in scenario.organisations
+                if isinstance(o, Commissioner) and o.id not in merged]
         self.commissioners = [o.id for o in ccgs]
         self.names = {o.id: o.name for o in ccgs}
         self.era = scenario.era  # whose words the labels use

@@ -19,7 +19,7 @@ from ..inputs.vocab import (
     ALLOCATION_TYPES,
     BRIDGE_ITEMS,
     FOOTPRINT,
-    KINDS,
+    ORGANISATION_KINDS,
     PODS,
     SERVICE_LINES,
     STATUSES,
@@ -52,7 +52,7 @@ BRIDGE_NAMES = {
     "future_model": "Future model of care", "baseline_funding": "CCG baseline funding",
     "stf": "STF (GP Forward View)", "end_state": "End state",
 }
-KIND_NAMES = {"ccg": ("CCG", "CCGs"), "provider": ("provider", "providers"),
+KIND_NAMES = {"ccg": ("CCG", "CCGs"), "icb": ("ICB", "ICBs"), "provider": ("provider", "providers"),
               "social_care": ("council", "councils")}
 #: each measure's name on a page: the catalogue's (one place for every fact of a measure)
 MEASURE_NAMES = {m.name: m.display for m in MEASURES.values() if m.display}
@@ -162,12 +162,10 @@ TERMS: dict[str, dict[str, str]] = {
     "stf_long": {"ccg": "sustainability and transformation funding",
                  "icb": "non-recurrent support funding"},
 }
-#: organisation kinds that only some eras have (the ICB, a kind of its own from 2022/23)
-TERM_KINDS = {"icb": ("ICB", "ICBs")}
 #: the ICB era's names where they differ from the tables above (which keep the 2019/20 and
 #: 2014 plans' words)
 ICB_NAMES: dict[str, dict] = {
-    "kinds": {"ccg": ("ICB", "ICBs"), **TERM_KINDS},
+    "kinds": {"ccg": ("ICB", "ICBs")},  # a CCG of an ICB-era plan stands for an ICB
     "items": {"baseline_funding": "ICB baseline funding",
               "stf": "GP transformation funding",
               "primary_care_cocommissioning": "Primary medical care (delegated)"},
@@ -214,7 +212,7 @@ _ERA_TABLES = {"icb": {t: _merged(t, n) for t, n in ICB_NAMES.items()}}
 #: each vocabulary with its display names, checked to match by the tests
 VOCABULARIES = ((SERVICE_LINES, SERVICE_LINE_NAMES), (PODS, POD_NAMES), (STATUSES, STATUS_NAMES),
                 (BRIDGE_ITEMS, BRIDGE_NAMES), (ALLOCATION_TYPES, ALLOCATION_NAMES),
-                (KINDS, KIND_NAMES))
+                (ORGANISATION_KINDS, KIND_NAMES))
 
 
 def humanise(identifier: str) -> str:
@@ -258,7 +256,7 @@ def term(key: str, era: str | None = None) -> str:
 def kind_name(kind: str, count: int = 1, era: str | None = None) -> str:
     """An organisation kind's name, singular or plural by ``count``: ``CCG``, ``ICBs``."""
     names = _in("kinds", era)
-    return names.get(kind, KIND_NAMES.get(kind, TERM_KINDS.get(kind, (kind, kind))))[count != 1]
+    return names.get(kind, (kind, kind))[count != 1]
 
 
 def footprint_name(scenario: Scenario) -> str:

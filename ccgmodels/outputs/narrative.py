@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..inputs.scenario import Scenario
-from ..inputs.vocab import FOOTPRINT
+from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
 from ..models import measures as catalogue
 from . import labels, summaries
 from .tables import money
@@ -237,7 +237,8 @@ def stp_notes(table: pd.DataFrame, scenario: Scenario) -> dict[str, str]:
     }
     present = {rows["Provider Surplus / (Deficit)"]: "provider" in kinds,
                rows["Social Care Surplus / (Deficit)"]: "social_care" in kinds,
-               rows["Commissioner Surplus / (Deficit)"]: bool({"ccg", "icb"} & kinds)}
+               rows["Commissioner Surplus / (Deficit)"]: any(k in kinds
+                                                             for k in COMMISSIONER_KINDS)}
     out = {}
     for row, values in table.iterrows():
         if (values.abs() >= 0.5).any():

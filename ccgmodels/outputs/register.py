@@ -83,7 +83,8 @@ def _entry(entry: dict, era: str | None = None) -> str:
                           for k, v in entry["lines"].items())
         return (f"{labels.label(entry['provider'])}: {lines}"
                 f" ({entry.get('basis', 'activity')} contract)")
-    return ", ".join(f"{labels.humanise(k)} {format_value(v, '')}" for k, v in entry.items())
+    return ", ".join(f"{labels.humanise(k)} {format_value(v, '', era)}"
+                     for k, v in entry.items())
 
 
 def _flat(node: Any, path: str = "") -> dict[str, Any]:

@@ -22,9 +22,10 @@ import pandas as pd
 from ..inputs.lineage import extends_of
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
-from ..inputs.vocab import FOOTPRINT
+from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
+from ..models.seeds import DEFAULT_SEED
+from . import bodies, labels, narrative, plotting, register, summaries, tables
 from . import document as doc
-from . import labels, narrative, plotting, register, summaries, tables
 from .document import Html
 
 #: the figures of the key figures table: (measure, item, label, unit); years across
@@ -77,8 +78,11 @@ class Report:
 
     @cached_property
     def book(self) -> dict[str, tables.ReportTable]:
-        """The report's tables (:func:`ccgmodels.outputs.tables.report_tables`)."""
-        return tables.report_tables(self.results, self.scenario, self.org, self.summary)
+        """The report's tables (:func:`ccgmodels.outputs.tables.report_tables`, and today's
+        rules: :func:`ccgmodels.outputs.bodies.body_tables`)."""
+        book = tables.report_tables(self.results, self.scenario, self.org, self.summary)
+        book.update(bodies.body_tables(self.results, self.scenario))
+        return book
 
     def _figure(self, fig, filename: str) -> Html:
         """The chart rendered once: the same PNG is shown in the report and saved beside it."""
@@ -147,7 +151,8 @@ class Report:
                               "do_nothing_vs_something")]
         if "allocation" in set(self.results.loc[self.results["org"] == self.org, "measure"]):
             data, org, name = self.results, self.org, self.name
-            others = [o for o in self.scenario.organisations if o.kind not in ("ccg", "icb")]
+            others = [o for o in self.scenario.organisations
+                      if o.kind not in COMMISSIONER_KINDS]
             if self.org == FOOTPRINT and others:  # allocations are the commissioners' only
                 data, org, name = commissioners(self.results, self.scenario)
             parts.append(self._figure(plotting.allocation_vs_expenditure(data, org, name),
@@ -190,6 +195,25 @@ class Report:
                            doc.paragraphs([EXPLANATION, *([scope] if scope else [])]),
                            doc.report_table(book["System position"]),
                            doc.report_table(flows))
+
+    def bodies(self) -> Html:
+        """Today's rules: the breakeven rule body by body, each ICB's places and a merger's
+        restatement (nothing for a scenario without them)."""
+        book = self.book
+        parts = []
+        if "Breakeven" in book:
+            parts.append(doc.section(
+                "Breakeven, body by body",
+                doc.paragraphs(bodies.breakeven_sentences(self.results, self.scenario)),
+                doc.report_table(book["Breakeven"]),
+                intro="Every ICB and every trust must break even as an individual body: its "
+                "underlying position, which leaves deficit support out, must reach its planned "
+                "surplus in each year. The system position above adds the bodies up; it does "
+                "not balance for them."))
+        for key in book:
+            if key.startswith(("Places", "Restatement")):
+                parts.append(doc.report_table(book[key]))
+        return Html("".join(parts))
 
     def qipp(self) -> Html:
         book, key = self.book, tables.table_key("QIPP", self.era)
@@ -301,13 +325,16 @@ COMMISSIONERS = "commissioners"
 def commissioners(results: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, str, str]:
     """The commissioners' rows summed as one organisation, with its id and display name, so
     that allocation is set against the commissioners' spend only [£k]."""
-    ccgs = [o for o in scenario.organisations if o.kind in ("ccg", "icb")]
-    sel = results[results["kind"].isin(("ccg", "icb"))]
+    sel = results[results["kind"].isin(COMMISSIONER_KINDS)]
+    ccgs = sel["org"].unique()  # as modelled: a merged ICB's predecessors are not
+    kinds = sel.groupby("org")["kind"].first()
     summed = sel.groupby(["scenario", "year", "measure", "item", "unit"], as_index=False,
                          sort=False)["value"].sum()
     summed["org"], summed["kind"] = COMMISSIONERS, "ccg"
-    kinds = labels.kind_name(ccgs[0].kind if ccgs else "ccg", len(ccgs), scenario.era)
-    return summed, COMMISSIONERS, f"Commissioners ({len(ccgs)} {kinds})"
+    # the kind's name in the scenario's era: CCGs (2019/20), ICBs (an ICB, or the ICB era)
+    kind = "icb" if "icb" in set(kinds) else "ccg"
+    return summed, COMMISSIONERS, (f"Commissioners ({len(ccgs)} "
+                                   f"{labels.kind_name(kind, len(ccgs), scenario.era)})")
 
 
 def _version() -> str:
@@ -335,7 +362,7 @@ def base_of(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None
 
 
 def build(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None = None,
-          org: str = FOOTPRINT, runs: int = 0, seed: int = 20190401, real_terms: bool = False,
+          org: str = FOOTPRINT, runs: int = 0, seed: int = DEFAULT_SEED, real_terms: bool = False,
           baseline: str = "", provenance: Mapping[str, Any] | None = None,
           output_dir: str = "") -> Report:
     """Load, run and (with ``runs`` > 0) simulate a scenario for its report.

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
-from ..inputs.vocab import FOOTPRINT
+from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
 from ..models.run import run_scenario
 
 #: the headline measures, in display order: (measure, item) -> row label
@@ -187,7 +187,7 @@ def stp_summary(results: pd.DataFrame, year: str, era: str | None = None) -> pd.
     kinds = r.groupby("org")["kind"].first()
 
     def total(kind: str, measure: str, item: str = "") -> float:
-        orgs = kinds[kinds == kind].index
+        orgs = kinds[kinds.isin(COMMISSIONER_KINDS if kind == "ccg" else (kind,))].index
         sel = r[r["org"].isin(orgs) & (r["measure"] == measure) & (r["item"] == item)]
         return float(sel["value"].sum())
 

@@ -11,7 +11,6 @@ exported mid_south_essex_system_2019_20 workbook with its Sources sheet padded).
 from __future__ import annotations
 
 import resource
-import time
 import zipfile
 
 import pytest
@@ -24,10 +23,9 @@ from ccgmodels.inputs.loading import check, validate_data
 from ccgmodels.inputs.synthetic import national
 
 
-def _refusal(path):
-    t0 = time.process_time()
+def _refusal(path) -> str:
     (problem,) = problems_of(path)
-    return str(problem), time.process_time() - t0
+    return str(problem)
 
 
 @pytest.mark.parametrize("limit, value, pad, expect", [
@@ -45,7 +43,7 @@ def test_a_limit_passed_is_refused_by_name_before_reading(tmp_path, monkeypatch,
                                                           pad, expect):
     path = padded_book(tmp_path, "plan.xlsx", "Sources", **pad)
     monkeypatch.setattr(limits, limit, value)
-    text, seconds = _refusal(path)
+    text = _refusal(path)
     assert text.startswith(f"{path}: ") and expect in text, text
     assert f"limits.{limit}" in text
 
@@ -56,7 +54,7 @@ def test_too_many_parts_is_refused(tmp_path, monkeypatch):
         for i in range(30):
             z.writestr(f"x/{i}.xml", b"<a/>")
     monkeypatch.setattr(limits, "MAX_BOOK_PARTS", 20)
-    assert "is a zip of 30 parts: an assumptions workbook has at most 20" in _refusal(path)[0]
+    assert "is a zip of 30 parts: an assumptions workbook has at most 20" in _refusal(path)
 
 
 @pytest.mark.slow
@@ -65,14 +63,14 @@ def test_too_many_parts_is_refused(tmp_path, monkeypatch):
     (dict(rows=400_000, cells=14), "unpacks to"),  # 19.5 MB, 167 MiB unpacked
     (dict(rows=45_000, cells=30), "cells or more"),  # 38 MiB unpacked, 1.35 M cells
 ])
-def test_the_issue_s_big_workbooks_are_refused_in_under_2_s(tmp_path, pad, expect):
+def test_the_issue_s_big_workbooks_are_refused_in_bounded_memory(tmp_path, pad, expect):
     path = padded_book(tmp_path, "plan.xlsx", "Sources", **pad)
     assert path.stat().st_size <= limits.MAX_BOOK_BYTES
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    text, seconds = _refusal(path)
+    text = _refusal(path)
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024  # [MiB]
     assert expect in text, text
-    assert seconds < 2.0 and grown < 200, (seconds, grown)
+    assert grown < 200, grown  # [MiB] (the time: benchmarks/hostile_corpus.py)
 
 
 @pytest.mark.slow

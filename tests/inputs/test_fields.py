@@ -1,17 +1,16 @@
 """Field metadata (ccgmodels.inputs.fields): each assumption's description, unit and bounds,
-read once from the pydantic models and used alike by validation, uncertainty and the widgets."""
+read once from the pydantic models and used alike by validation, uncertainty and the widgets
+(the draws' clipping to the same bounds: ``tests/models/test_uncertainty.py``)."""
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
 from ccgmodels.inputs import fields
 from ccgmodels.inputs.loading import check, load_scenario, validate_data
 from ccgmodels.inputs.scenario import Commissioner, Scenario
-from ccgmodels.models import uncertainty
 
 CPR = "organisations.cpr_ccg"
 
@@ -62,19 +61,6 @@ def test_unknown_fields_are_key_errors():
     with pytest.raises(KeyError, match="is a value"):
         fields.describe(Commissioner, "contingency_rate.deeper")
     assert fields.field_names(Commissioner, ("solutions", "nope")) == []
-
-
-def test_uncertainty_draws_are_clipped_to_the_same_bounds(fp):
-    path = f"{CPR}.expenditure.price_inflation"
-    s, problems = with_range("footprint_2019_20", path,
-                             {"dist": "normal80", "low": -0.9, "high": 0.99})
-    assert problems == []
-    spec = uncertainty.spec_of(s)
-    i = spec.paths.index(path)
-    assert spec.bounds[i] == (fields.describe(Scenario, path, s).low,
-                              fields.describe(Scenario, path, s).high) == (-1.0, 1.0)
-    x = uncertainty.draws(spec, seed=1, start=0, stop=2000)[path]
-    assert x.min() >= -1.0 and x.max() <= 1.0 and np.isclose(x[0], spec.central[i])
 
 
 def test_validation_refuses_a_range_outside_the_same_bounds():

@@ -8,8 +8,6 @@ the CPR plan's (000:L1980-L2009), so only the broken value is made up.
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,14 +16,11 @@ import yaml
 from ccgmodels.inputs.loading import (
     Problem,
     ScenarioError,
-    bundled_scenarios,
     check,
     load_scenario,
     validate_data,
 )
 from ccgmodels.inputs.paths import get_path, parse_override, set_path
-from ccgmodels.models.results import compare
-from ccgmodels.models.run import run_scenario
 
 BAD = Path(__file__).resolve().parents[1] / "bad_scenarios"
 SCENARIOS = Path(__file__).resolve().parents[2] / "ccgmodels" / "data" / "scenarios"
@@ -64,7 +59,7 @@ CASES = [
      "duplicate scheme id"),
     ("unknown_status.yaml", f"{CPR}.qipp.schemes.prescribing.status", "planned",
      "'delivered', 'in_progress', 'scoping', 'unidentified' or 'pipeline'"),
-    ("unknown_org_kind.yaml", f"{CPR}.kind", "trust", "'ccg', 'provider', 'social_care'"),
+    ("unknown_org_kind.yaml", f"{CPR}.kind", "trust", "'ccg', 'icb', 'provider', 'social_care'"),
     ("scheme_two_categories.yaml", f"{CPR}.qipp.schemes.prescribing_acute.category", "acute",
      "counted under two categories (prescribing and acute)"),
     # running costs line 3,486 (000:L2009) against a 4,000 saving
@@ -148,83 +143,7 @@ def test_load_scenario_raises_with_every_problem():
     assert len(info.value.problems) == 5
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """``python -m ccgmodels`` in a new process: the tests that call it are slow (a second
-    each)."""
-    return subprocess.run([sys.executable, "-m", "ccgmodels", *args], capture_output=True,
-                          text=True, timeout=120)
-
-
-@pytest.mark.slow  # the command line in a new process
-def test_cli_validate_reports_all_files_exit_2_without_traceback():
-    files = sorted(str(p) for p in BAD.glob("*.yaml"))
-    r = run_cli("validate", *files)
-    assert r.returncode == 2
-    assert "Traceback" not in r.stderr
-    assert r.stdout == ""
-    # one line per problem plus the count: nan_inf has 2, several_problems 5, the others 1
-    n = len(files) - 2 + 2 + 5
-    assert r.stderr.splitlines()[-1] == f"{n} problems found"
-    assert len(r.stderr.splitlines()) == n + 1
-
-
-@pytest.mark.slow  # the command line in a new process
-def test_cli_validate_missing_file_exit_2():
-    r = run_cli("validate", "no/such/file.yaml")
-    assert r.returncode == 2
-    assert "no/such/file.yaml: file not found" in r.stderr
-    assert "Traceback" not in r.stderr
-
-
-@pytest.mark.slow  # the command line in a new process
-def test_cli_validate_good_bundled_scenarios():
-    r = run_cli("validate", *sorted(bundled_scenarios()))
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.count(": ok (") == len(bundled_scenarios())
-
-
-# --- overrides: the same from the command line and from Python --------------------------------
-
-GROWTH = f"{CPR}.allocation.growth.programme"
-
-
-def cli_problems(stderr: str) -> list[str]:
-    return stderr.splitlines()[:-1]
-
-
-@pytest.mark.slow  # the command line in a new process
-def test_bad_override_same_problem_from_cli_and_python():
-    r = run_cli("validate", "cpr_2019_20", "--set", f"{GROWTH}=5")
-    assert r.returncode == 2
-    _, _, problems = check("cpr_2019_20", {GROWTH: 5})
-    assert cli_problems(r.stderr) == [str(p) for p in problems]
-    assert [(p.path, p.value) for p in problems] == [(GROWTH, 5)]
-    assert "did you mean 0.05?" in problems[0].message
-
-
-@pytest.mark.slow  # the command line in a new process
-def test_bad_override_path_same_from_cli_and_python():
-    path = f"{CPR}.qipp.schemes.avastine.net_saving"
-    r = run_cli("validate", "cpr_2019_20", "--set", f"{path}=100")
-    _, _, problems = check("cpr_2019_20", {path: 100})
-    assert r.returncode == 2
-    assert cli_problems(r.stderr) == [str(p) for p in problems]
-    assert "did you mean 'avastin'?" in problems[0].message
-
-
-@pytest.mark.slow  # the command line in a new process
-def test_good_override_same_results_from_cli_and_python(tmp_path):
-    r = run_cli("run", "cpr_2019_20", "--out", str(tmp_path), "--set", f"{GROWTH}=0.03")
-    assert r.returncode == 0, r.stderr
-    import pandas as pd
-
-    from_cli = pd.read_csv(tmp_path / "cpr_2019_20" / "results.csv", keep_default_na=False)
-    from_python = run_scenario("cpr_2019_20", {GROWTH: 0.03})
-    assert compare(from_cli, from_python, tol=1e-5).empty
-    # and the override took effect: 2020/21 programme allocation = 247026 * 1.03 (000:L1981)
-    row = from_python.query("org == 'cpr_ccg' and measure == 'allocation' and "
-                            "item == 'programme' and year == '2020/21'")
-    assert row["value"].item() == pytest.approx(247026 * 1.03)
+# --- overrides (the same from the command line: tests/test_cli.py) ---------------------------
 
 
 def test_override_addresses_list_elements_by_id():

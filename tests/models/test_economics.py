@@ -88,17 +88,6 @@ def test_a_mapping_by_year_names_what_is_wrong(path, value, where, message):
     assert any(p == where and message in m for p, m in found), found
 
 
-def test_by_year_through_set_on_the_command_line(tmp_path):
-    from ccgmodels import cli
-
-    out = tmp_path / "out"
-    code = cli.main(["run", "cpr_2019_20", "--out", str(out), "--set",
-                     f"{CPR}.allocation.growth.programme="
-                     "{2020/21: 0.03, 2021/22: 0.03, 2022/23: 0.02, 2023/24: 0.02}"])
-    assert code == 0
-    assert (out / "cpr_2019_20" / "results.csv").is_file()
-
-
 # --- 2. defensible defaults: do nothing behaves as the documents say --------------------------
 
 

@@ -8,13 +8,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from frames import series
 
 from ccgmodels import run_scenario
 from ccgmodels.inputs import refdata
 from ccgmodels.inputs.loading import ScenarioError, load_scenario
 from ccgmodels.inputs.paths import substitute
 from ccgmodels.models import calibrate
-from tests.frames import series
 
 NAME = "essex_ccgs_2014_15"
 YEARS = ["2013/14", "2014/15", "2015/16", "2016/17", "2017/18", "2018/19"]

@@ -1,5 +1,6 @@
 """National scale: a synthetic scenario of 200 commissioners validates, runs and keeps its
-identities; overrides go on one copy."""
+identities, from a file over the old size limit and from the resolved copy a report runs on
+(issue 25); overrides go on one copy."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import numpy as np
 import pytest
 
 from ccgmodels import run_scenario
-from ccgmodels.inputs.loading import apply_overrides, validate_data
+from ccgmodels.inputs import yamlread
+from ccgmodels.inputs.loading import apply_overrides, check, validate_data
 from ccgmodels.inputs.synthetic import national
 
 
@@ -53,3 +55,21 @@ def test_overrides_are_applied_on_one_copy_and_leave_the_input_alone(data):
     value = overrides["organisations.ccg_007.qipp.delivery_probability"]
     value["in_progress"] = 0.9  # the caller's value is not shared with the scenario
     assert orgs["ccg_007"]["qipp"]["delivery_probability"] == {"in_progress": 0.5}
+
+
+@pytest.mark.slow
+def test_a_national_scenario_file_validates_and_runs(tmp_path):
+    path = tmp_path / "national.yaml"
+    path.write_text(yamlread.dump(national(200, seed=0)), encoding="utf-8")
+    assert path.stat().st_size > 1 << 20  # over the old 1 MiB limit: 1.8 MB
+    scenario, _, problems = check(path)
+    assert problems == []
+    assert sum(o.kind == "ccg" for o in scenario.organisations) == 200
+    results = run_scenario(scenario)
+    assert {"ccg_001", "ccg_200", "trust_40", "council_20"} <= set(results["org"])
+    # and the resolved copy a report runs on (3.4 MB, 268,000 values) re-reads
+    copy_path = tmp_path / "scenario.yaml"  # written as the batch does, read as the notebook does
+    copy_path.write_text(yamlread.dump(scenario.model_dump(mode="json")), encoding="utf-8")
+    again, _, problems = check(copy_path)
+    assert problems == [] and again == scenario
+    assert copy_path.stat().st_size > 3 << 20

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from frames import series
 
 from ccgmodels import run_scenario
 from ccgmodels.inputs import refdata
 from ccgmodels.inputs.loading import ScenarioError
-from tests.frames import series
 
 CPR = "organisations.cpr_ccg.qipp.schemes"
 

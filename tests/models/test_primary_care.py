@@ -12,6 +12,7 @@ import pytest
 
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.models import primary_care as pc
+from ccgmodels.models import results
 from ccgmodels.models.run import run_scenario
 
 BRIDGE_YEARS = ["2018/19", "2019/20", "2020/21"]
@@ -105,11 +106,28 @@ def test_check_bridge_names_the_broken_identity():
     lines = bridge_of("cpr_ccg")
     pc.check_bridge(lines)
     broken = {**lines, "end_state": lines["end_state"] + 1}
-    with pytest.raises(AssertionError, match="end_state != in-year"):
+    with pytest.raises(AssertionError, match="end_state != in_year_position \\+ future_model"):
         pc.check_bridge(broken)
     broken = {**lines, "future_model": lines["future_model"] - 1}
-    with pytest.raises(AssertionError, match="future_model != sum of enablers"):
+    with pytest.raises(AssertionError, match="future_model != workforce \\+ estates"):
         pc.check_bridge(broken)
+    broken = {**lines, "in_year_position": lines["in_year_position"] + 1}
+    with pytest.raises(AssertionError, match="in_year_position != income - expenditure"):
+        pc.check_bridge(broken)
+
+
+def test_the_results_check_uses_the_same_bridge_identities():
+    # one rule, two users: a bridge row changed in the table breaks the identity that
+    # check_bridge would name, with the same words
+    df = run_scenario("cpr_2019_20")
+    hit = ((df["org"] == "cpr_ccg") & (df["measure"] == "pc_bridge")
+           & (df["item"] == "in_year_position") & (df["year"] == "2019/20"))
+    assert hit.sum() == 1
+    bad = df.copy()
+    bad.loc[hit, "value"] += 5
+    found = results.check_identities(bad)
+    own = found[found["org"] == "cpr_ccg"]
+    assert set(own["identity"]) == {"bridge in_year_position = income - expenditure"}
 
 
 def test_bridge_in_the_results_table():

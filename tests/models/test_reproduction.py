@@ -1,6 +1,7 @@
 """Every reference table a model uses, against what the model gives: each test reads the table
 (``ccgmodels/data/reference``, the documents' figures with their lines) and the model's results,
-so a change to either that breaks the reproduction fails here. The datasheet
+so a change to either that breaks the reproduction fails here (the STP summary template, a
+table of the outputs layer: ``tests/outputs/test_summaries.py``). The datasheet
 (``data/README.md``) names the model and test of each table."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ccgmodels import run_scenario, stp_summary
+from ccgmodels import run_scenario
 from ccgmodels.inputs import refdata
 from ccgmodels.inputs.loading import load_scenario
 
@@ -157,18 +158,6 @@ def test_demographic_drivers_behind_the_population_growth():
                       & (drivers.cohort.str.contains("85"))].sort_values("target_year")
     start, end = over_85["value"].to_numpy()
     assert (end / start) ** (1 / 17) - 1 == pytest.approx(growth["85+"], abs=5e-5)
-
-
-def test_stp_summary_template_rows():
-    """stp_summary_template.csv (004:L69-L77): the model's STP summary has the template's rows
-    in its order, and its identities (do something = do nothing + solutions; total = after
-    STF + social care)."""
-    template = refdata.load("stp_summary_template").sort_values("row_order")
-    labels = list(dict.fromkeys(template["row_label"]))
-    table = stp_summary(run_scenario("mid_south_essex_system_2019_20"), "2020/21")
-    assert [r.split(" 20")[0] for r in table.index] == [r.split(" 20")[0] for r in labels]
-    np.testing.assert_allclose(table.iloc[:, 2], table.iloc[:, 0] + table.iloc[:, 1])
-    np.testing.assert_allclose(table.iloc[6], table.iloc[4] + table.iloc[5])
 
 
 def test_primary_care_and_community_growth_rules():

@@ -1,5 +1,6 @@
 """Tests for ccgmodels.models.run (run_scenario) and ccgmodels.models.results: the tidy table,
-the footprint, the identity checks, providers and councils in the STP summary, and golden snapshots.
+the footprint, the identity checks, providers and councils, and golden snapshots (the STP
+summary of the same runs: ``tests/outputs/test_summaries.py``).
 
 Golden snapshots live in tests/golden/<scenario>.csv; regenerate them only on purpose with
 ``python tests/regen_golden.py`` and review the diff (see that script's docstring).
@@ -7,51 +8,23 @@ Golden snapshots live in tests/golden/<scenario>.csv; regenerate them only on pu
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 import pytest
+from frames import value
+from illustrative import cpr_with_provider_and_council
 from oracle import footprint_of
 from regen_golden import DECIMALS, read, snapshot
 
-from ccgmodels.inputs.loading import ScenarioError, bundled_scenarios, check, validate_data
+from ccgmodels.inputs.loading import ScenarioError, bundled_scenarios
 from ccgmodels.models import measures, results
 from ccgmodels.models.run import IdentityError, run_scenario
-from ccgmodels.outputs import summaries
-
-PROVIDER = {
-    # ASSUMPTION: an illustrative provider; the documents give no 2019/20 provider finances
-    "kind": "provider", "id": "suhft", "name": "Southend University Hospital (illustrative)",
-    "income": 300000, "other_income_growth": 0.03, "cost": 305000, "cost_volume_growth": 0.04,
-    "efficiency_rate": 0.02, "stf": {"2020/21": 2000},
-}
-COUNCIL = {
-    # ASSUMPTION: an illustrative council; 003 gives Essex County Council figures for 2014/15
-    "kind": "social_care", "id": "southend_council", "name": "Southend council (illustrative)",
-    "budget": 60000, "budget_growth": 0.01, "cost": 61000, "cost_growth": 0.04,
-    "savings": {"2020/21": 1500, "2021/22": 1000},
-}
 
 
 @pytest.fixture(scope="module")
 def mixed():
     """The bundled CPR scenario plus a provider and a council."""
-    _, data, problems = check("cpr_2019_20")
-    assert not problems
-    data = copy.deepcopy(data)
-    data["name"] = "cpr_with_provider_and_council"
-    data["organisations"] += [PROVIDER, COUNCIL]
-    s, problems = validate_data(data, "mixed")
-    assert not problems, problems
-    return run_scenario(s)
-
-
-def value(df, org, measure, item="", year="2020/21") -> float:
-    sel = df[(df["org"] == org) & (df["measure"] == measure) & (df["item"] == item)
-             & (df["year"] == year)]
-    assert len(sel) == 1, (org, measure, item, year)
-    return float(sel["value"].iloc[0])
+    return run_scenario(cpr_with_provider_and_council())
 
 
 def test_results_are_tidy():
@@ -86,24 +59,6 @@ def test_provider_and_council_by_hand(mixed):
     # council 2020/21: 60,600 - 63,440 = -2,840; savings 1,500
     assert value(mixed, "southend_council", "do_nothing_surplus") == pytest.approx(-2840)
     assert value(mixed, "southend_council", "do_something_surplus") == pytest.approx(-1340)
-
-
-def test_providers_and_councils_in_the_stp_summary(mixed):
-    t = summaries.stp_summary(mixed, "2020/21")
-    prov = "Provider Surplus / (Deficit)"
-    assert t.loc[prov, "Do Nothing"] == pytest.approx(-8200)
-    assert t.loc[prov, "Solutions"] == pytest.approx(6344)  # STF has its own row
-    # the provider's 2,000 and CPR's GPFV STF of 2,500 from its primary care bridge
-    assert t.loc["Indicative STF Allocation", "Solutions"] == pytest.approx(4500)
-    assert t.loc["Social Care Surplus / (Deficit)", "Do Something"] == pytest.approx(-1340)
-    ccg = value(mixed, "cpr_ccg", "do_nothing_surplus")
-    assert t.loc["Commissioner Surplus / (Deficit)", "Do Nothing"] == pytest.approx(ccg)
-    assert t.loc["Total Surplus / (Deficit)", "Do Nothing"] == pytest.approx(
-        ccg - 8200 - 2840)
-    c = t["Do Something"]
-    assert c["Total Surplus / (Deficit)"] == pytest.approx(
-        c["Commissioner Surplus / (Deficit)"] + c[prov] + c["Indicative STF Allocation"]
-        + c["Social Care Surplus / (Deficit)"])
 
 
 def test_providers_and_councils_in_the_footprint(mixed):
@@ -202,21 +157,6 @@ def test_check_identities_returns_the_offending_rows():
 
 def test_identity_error_is_an_assertion_error():
     assert issubclass(IdentityError, AssertionError)
-
-
-def test_first_year_of_balance_of_the_footprint():
-    df = run_scenario("footprint_2019_20")
-    ds = df[(df["org"] == "footprint") & (df["measure"] == "do_nothing_surplus")]
-    ds = ds.sort_values("year")
-    year, gap = summaries.first_year_of_balance(list(ds["year"]), ds["value"].to_numpy())
-    # do nothing never balances: each year's deficit is larger than the last (004:L65,
-    # "demand will far outstrip these increases if we do nothing")
-    assert (ds["value"] < 0).all() and (ds["value"].diff().dropna() < 0).all()
-    assert year is None
-    assert gap == pytest.approx(ds["value"].sum())
-    ds = df[(df["org"] == "cpr_ccg") & (df["measure"] == "surplus")].sort_values("year")
-    assert summaries.first_year_of_balance(list(ds["year"]), ds["value"].to_numpy()) == (
-        "2019/20", 0.0)
 
 
 # --- golden snapshots ------------------------------------------------------------------------

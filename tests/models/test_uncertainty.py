@@ -4,18 +4,16 @@ gives the analytic answers where there is one."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from ccgmodels import cli
-from ccgmodels.inputs.loading import ScenarioError, load_scenario
+from ccgmodels.inputs import fields
+from ccgmodels.inputs.loading import ScenarioError, check, load_scenario, validate_data
+from ccgmodels.inputs.scenario import Scenario
 from ccgmodels.models import run as model
 from ccgmodels.models import schemes
 from ccgmodels.models import uncertainty as u
-from ccgmodels.outputs import plotting
 
 CPR = "organisations.cpr_ccg"
 GROWTH = f"{CPR}.allocation.growth.programme"
@@ -218,30 +216,6 @@ def test_bundled_footprint_ranges_are_the_union_with_shared_drivers():
     assert (tight[key].low + tight[key].high) / 2 == pytest.approx(-0.01)
 
 
-def test_cli_run_writes_uncertainty_csv_and_records_runs_and_seed(tmp_path, capsys):
-    assert cli.main(["run", "cpr_2019_20", "--runs", "50", "--seed", "12", "--out",
-                     str(tmp_path)]) == 0
-    folder = tmp_path / "cpr_2019_20"
-    manifest = json.loads((folder / "manifest.json").read_text())
-    assert (manifest["runs"], manifest["seed"]) == (50, 12)
-    text = (folder / "uncertainty.csv").read_text()
-    assert text.startswith("scenario,org,year,measure,item,stat,value,unit\n")
-    assert ",prob_surplus_ge_0," in text and ",footprint," in text
-
-
-def test_charts_carry_units_and_source():
-    sim = u.simulate("cpr_2019_20", 100, seed=1)
-    figs = [plotting.fan_chart(u.summarise(sim), org="cpr_ccg"),
-            plotting.tornado_chart(u.tornado(sim.scenario)),
-            plotting.position_s_curve(sim.get("footprint", "do_something_surplus")[1:, -1],
-                                      sim.scenario.name, year="2023/24")]
-    for fig in figs:  # money in the tables' unit, £k, on the value axis
-        ax = fig.axes[0]
-        assert "£k" in ax.get_ylabel() + ax.get_xlabel()
-        assert any(t.get_text().startswith("Source: ccgmodels") for t in fig.texts)
-        assert not any("cpr_2019_20" in t.get_text() for t in fig.texts)
-
-
 @pytest.mark.dask
 def test_dask_local_cluster_gives_identical_numbers():
     distributed = pytest.importorskip("distributed")
@@ -351,3 +325,18 @@ def test_the_stated_plans_mitigation_slips_at_its_stated_probability():
     # run 0 is the expected value: the runs' mean is within four standard errors of it
     central = sim.get("essex_ccgs", "solutions", "schemes")[0, -1]
     assert abs(x.mean() - central) < 4 * x.std() / np.sqrt(len(x))
+
+
+def test_uncertainty_draws_are_clipped_to_the_bounds_of_the_fields():
+    # the bounds validation uses (ccgmodels.inputs.fields), read once: the draws keep to them
+    path = f"{CPR}.expenditure.price_inflation"
+    _, data, _ = check("footprint_2019_20")
+    s, problems = validate_data({**data, "uncertainty": {
+        path: {"dist": "normal80", "low": -0.9, "high": 0.99}}}, "footprint_2019_20")
+    assert problems == []
+    spec = u.spec_of(s)
+    i = spec.paths.index(path)
+    assert spec.bounds[i] == (fields.describe(Scenario, path, s).low,
+                              fields.describe(Scenario, path, s).high) == (-1.0, 1.0)
+    x = u.draws(spec, seed=1, start=0, stop=2000)[path]
+    assert x.min() >= -1.0 and x.max() <= 1.0 and np.isclose(x[0], spec.central[i])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -19,8 +20,10 @@ from ccgmodels.outputs import document, labels, narrative, report, summaries, ta
 FORBIDDEN = (r"\bCCGs?\b", r"\bSTPs?\b", r"\bQIPP\b", r"[Cc]ontrol totals?", r"\bSTF\b",
              r"[Tt]ariff efficiency", r"[Ff]ootprint", r"GPFV", r"GP Forward View",
              r"[Ss]ustainability and transformation", r"[Cc]o-commissioning")
-SECTIONS = ("cover", "executive_summary", "key_figures", "position", "stp", "system", "qipp",
-            "bridge", "activity", "uncertainty", "assumptions", "methods")
+SECTIONS = ("cover", "executive_summary", "key_figures", "position", "stp", "system", "bodies",
+            "qipp", "bridge", "activity", "uncertainty", "assumptions", "methods")
+#: the ICB example (kind icb, places, a merger, deficit support; base year 2025/26)
+ICB_EXAMPLE = Path(__file__).parents[1] / "scenarios" / "icb_example_2025_26.yaml"
 
 
 def visible_text(page: str) -> str:
@@ -115,6 +118,18 @@ def test_a_scenario_moved_to_2025_26_is_in_the_icb_era_and_its_pages_say_so(move
     assert document.no_identifiers(page) == []
     sheets = " ".join(moved_report.book)
     assert forbidden_in(sheets) == [] and "System summary 2025-26" in sheets
+
+
+def test_the_icb_example_s_pages_print_no_2019_term_and_no_identifier():
+    rep = report.build(str(ICB_EXAMPLE), runs=20, seed=1)
+    assert rep.scenario.era == "icb" and "icb" in {o.kind for o in rep.scenario.organisations}
+    page = "".join(getattr(rep, s)() for s in SECTIONS)
+    assert forbidden_in(model_words(visible_text(page), rep.scenario)) == []
+    assert document.no_identifiers(page) == []
+    titles = " ".join([*rep.book, *(t.title for t in rep.book.values()),
+                       *(str(i) for t in rep.book.values() for i in t.frame.index)])
+    assert forbidden_in(model_words(titles, rep.scenario)) == []
+    assert "Breakeven" in rep.book and "Efficiency" in rep.book
 
 
 def test_an_icb_era_reports_sheets_and_terminal_lines_are_in_todays_words(icb_report):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from ccgmodels.models import uncertainty as u
 from ccgmodels.models.run import run_scenario
 from ccgmodels.outputs import chartdata, labels, plotting, summaries, tables
 
@@ -135,3 +136,16 @@ def test_no_pyplot_state(results):
 def test_missing_org_says_so(results):
     with pytest.raises(ValueError, match="no 'pc_bridge' rows for org 'nobody'"):
         plotting.bridge_waterfall(results, "nobody")
+
+
+def test_charts_carry_units_and_source():
+    sim = u.simulate("cpr_2019_20", 100, seed=1)
+    figs = [plotting.fan_chart(u.summarise(sim), org="cpr_ccg"),
+            plotting.tornado_chart(u.tornado(sim.scenario)),
+            plotting.position_s_curve(sim.get("footprint", "do_something_surplus")[1:, -1],
+                                      sim.scenario.name, year="2023/24")]
+    for fig in figs:  # money in the tables' unit, £k, on the value axis
+        ax = fig.axes[0]
+        assert "£k" in ax.get_ylabel() + ax.get_xlabel()
+        assert any(t.get_text().startswith("Source: ccgmodels") for t in fig.texts)
+        assert not any("cpr_2019_20" in t.get_text() for t in fig.texts)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from frames import series
+from frames import series, value
+from illustrative import cpr_with_provider_and_council
 
+from ccgmodels.inputs import refdata
 from ccgmodels.models.results import read_tidy, write_tidy
 from ccgmodels.models.run import run_scenario
 from ccgmodels.outputs import summaries
@@ -43,6 +45,17 @@ def mixed():
     scenario, problems = validate_data(data, "mixed")
     assert problems == []
     return run_scenario(scenario)
+
+
+@pytest.fixture(scope="module")
+def cpr_mixed():
+    """The bundled CPR scenario plus the tests' illustrative provider and council."""
+    return run_scenario(cpr_with_provider_and_council())
+
+
+@pytest.fixture(scope="module")
+def system():
+    return run_scenario("mid_south_essex_system_2019_20")
 
 
 def read_back(df: pd.DataFrame, tmp_path) -> pd.DataFrame:
@@ -135,3 +148,60 @@ def test_real_terms_toggle_shows_base_year_prices_and_keeps_cash():
     # 2% a year deflator (the scenario's labelled ASSUMPTION): 2023/24 is 1.02 ** 4 lower
     np.testing.assert_allclose(b["2023/24"], a["2023/24"] / 1.02 ** 4)
     np.testing.assert_allclose(b["2019/20"], a["2019/20"])
+
+
+def test_providers_and_councils_in_the_stp_summary(cpr_mixed):
+    t = summaries.stp_summary(cpr_mixed, "2020/21")
+    prov = "Provider Surplus / (Deficit)"
+    assert t.loc[prov, "Do Nothing"] == pytest.approx(-8200)
+    assert t.loc[prov, "Solutions"] == pytest.approx(6344)  # STF has its own row
+    # the provider's 2,000 and CPR's GPFV STF of 2,500 from its primary care bridge
+    assert t.loc["Indicative STF Allocation", "Solutions"] == pytest.approx(4500)
+    assert t.loc["Social Care Surplus / (Deficit)", "Do Something"] == pytest.approx(-1340)
+    ccg = value(cpr_mixed, "cpr_ccg", "do_nothing_surplus")
+    assert t.loc["Commissioner Surplus / (Deficit)", "Do Nothing"] == pytest.approx(ccg)
+    assert t.loc["Total Surplus / (Deficit)", "Do Nothing"] == pytest.approx(
+        ccg - 8200 - 2840)
+    c = t["Do Something"]
+    assert c["Total Surplus / (Deficit)"] == pytest.approx(
+        c["Commissioner Surplus / (Deficit)"] + c[prov] + c["Indicative STF Allocation"]
+        + c["Social Care Surplus / (Deficit)"])
+
+
+def test_first_year_of_balance_of_the_footprint():
+    df = run_scenario("footprint_2019_20")
+    ds = df[(df["org"] == "footprint") & (df["measure"] == "do_nothing_surplus")]
+    ds = ds.sort_values("year")
+    year, gap = summaries.first_year_of_balance(list(ds["year"]), ds["value"].to_numpy())
+    # do nothing never balances: each year's deficit is larger than the last (004:L65,
+    # "demand will far outstrip these increases if we do nothing")
+    assert (ds["value"] < 0).all() and (ds["value"].diff().dropna() < 0).all()
+    assert year is None
+    assert gap == pytest.approx(ds["value"].sum())
+    ds = df[(df["org"] == "cpr_ccg") & (df["measure"] == "surplus")].sort_values("year")
+    assert summaries.first_year_of_balance(list(ds["year"]), ds["value"].to_numpy()) == (
+        "2019/20", 0.0)
+
+
+def test_every_row_of_the_stp_summary_is_filled(system):
+    # mid_south_essex_system_2019_20: commissioners, providers and councils
+    for year in ("2020/21", "2023/24"):
+        t = summaries.stp_summary(system, year)
+        assert t.loc["Commissioner Surplus / (Deficit)", "Do Nothing"] < 0
+        assert t.loc["Provider Surplus / (Deficit)", "Do Nothing"] < 0
+        assert t.loc["Social Care Surplus / (Deficit)", "Do Nothing"] < 0
+    # the GPFV STF of both bridges, 2,500 + 2,600 in 2020/21 (000:L689-715, realigned)
+    assert summaries.stp_summary(system, "2020/21").loc[
+        "Indicative STF Allocation", "Solutions"] == pytest.approx(5100)
+
+
+def test_stp_summary_template_rows(system):
+    """stp_summary_template.csv (004:L69-L77): the model's STP summary has the template's rows
+    in its order, and its identities (do something = do nothing + solutions; total = after
+    STF + social care)."""
+    template = refdata.load("stp_summary_template").sort_values("row_order")
+    labels = list(dict.fromkeys(template["row_label"]))
+    table = summaries.stp_summary(system, "2020/21")  # mid_south_essex_system_2019_20
+    assert [r.split(" 20")[0] for r in table.index] == [r.split(" 20")[0] for r in labels]
+    np.testing.assert_allclose(table.iloc[:, 2], table.iloc[:, 0] + table.iloc[:, 1])
+    np.testing.assert_allclose(table.iloc[6], table.iloc[4] + table.iloc[5])

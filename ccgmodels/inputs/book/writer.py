@@ -500,9 +500,31 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
     return path
 
 
+def export_problems(scenario, source: str = "") -> list:
+    """The scenario's organisations the workbook does not lay out yet (an ICB, 2022/23 on), as
+    :class:`~ccgmodels.inputs.problems.Problem` rows: say so, not a KeyError."""
+    from ..problems import Problem
+
+    return [Problem(source or scenario.name, f"organisations.{o.id}.kind", o.kind,
+                    "the assumptions workbook does not lay out this kind of organisation yet: "
+                    "edit the scenario's YAML file")
+            for o in scenario.organisations if o.kind not in L.PARAMS]
+
+
 def export_book(scenario, path: str | Path, source: str = "") -> Path:
     """Write the assumptions workbook of a validated scenario (``extends:`` resolved);
-    importing it gives the same scenario."""
+    importing it gives the same scenario.
+
+    Raises
+    ------
+    ScenarioError
+        If it holds an organisation the workbook does not lay out (:func:`export_problems`).
+    """
+    from ..problems import ScenarioError
+
+    unlaid = export_problems(scenario, source)
+    if unlaid:
+        raise ScenarioError(unlaid)
     note = (f"Exported from {source} by ccgmodels workbook export. " if source else "") + \
         "Import: ccgmodels workbook import THIS.xlsx -o scenario.yaml"
     return write_book(scenario.model_dump(), path, note=note)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ccgmodels.batch import pdf
+from ccgmodels.outputs import pdf
 
 
 def test_no_chromium_is_a_clear_error(tmp_path, monkeypatch):
