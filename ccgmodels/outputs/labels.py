@@ -259,13 +259,21 @@ def kind_name(kind: str, count: int = 1, era: str | None = None) -> str:
     return names.get(kind, (kind, kind))[count != 1]
 
 
+def modelled(scenario: Scenario) -> list:
+    """The organisations the results hold: all but a merged ICB's predecessors (restated into
+    it, not modelled)."""
+    merged = {p for o in scenario.organisations for p in getattr(o, "predecessors", ())}
+    return [o for o in scenario.organisations if o.id not in merged]
+
+
 def footprint_name(scenario: Scenario) -> str:
     """The footprint as a reader knows it, from what it holds: ``Footprint (2 CCGs)`` (ICB
     era: ``System (1 ICB, 3 providers)``); a scenario of one organisation is that
     organisation."""
-    if len(scenario.organisations) == 1:
-        return scenario.organisations[0].name
-    counts = Counter(o.kind for o in scenario.organisations)
+    orgs = modelled(scenario)
+    if len(orgs) == 1:
+        return orgs[0].name
+    counts = Counter(o.kind for o in orgs)
     parts = [f"{n} {kind_name(k, n, scenario.era)}" for k, n in counts.items()]
     return f"{term('footprint', scenario.era)} ({', '.join(parts)})"
 

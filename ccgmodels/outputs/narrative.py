@@ -56,7 +56,7 @@ def subject(scenario: Scenario, org: str) -> str:
     organisations it holds."""
     if org != FOOTPRINT:
         return labels.org_name(scenario, org)
-    names = [o.name for o in scenario.organisations]
+    names = [o.name for o in labels.modelled(scenario)]
     return (names[0] if len(names) == 1
             else f"{labels.term('the_footprint', scenario.era)} of {_join(names)}")
 

@@ -192,7 +192,8 @@ def stacked_bars(table: pd.DataFrame, title: str, ylabel: str, results: pd.DataF
         bottom = np.where(v >= 0, pos, neg)
         ax.bar(x, v, bottom=bottom, label=str(col))
         pos, neg = pos + np.clip(v, 0, None), neg + np.clip(v, None, 0)
-    ax.legend(fontsize=8)
+    if len(table.columns):  # no stacks (a plan with no schemes): no legend, and no warning
+        ax.legend(fontsize=8)
     fig.alt_text = bars_alt(title, table / scale)
     return _finish(fig, ax, title, ylabel, results, money=ylabel == MONEY_UNIT)
 

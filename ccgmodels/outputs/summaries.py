@@ -191,15 +191,19 @@ def stp_summary(results: pd.DataFrame, year: str, era: str | None = None) -> pd.
         sel = r[r["org"].isin(orgs) & (r["measure"] == measure) & (r["item"] == item)]
         return float(sel["value"].sum())
 
+    # the row of non-recurrent support: the STF; in the ICB era the deficit support as well
+    # (today's non-recurrent support from the centre), each out of the bodies' rows
+    support = ("stf", "deficit_support") if era == "icb" else ("stf",)
     rows = {}
-    groups = (("Commissioner", ("ccg", "icb")), ("Provider", ("provider",)),
-              ("Social Care", ("social_care",)))
-    for label, group in groups:
-        dn = sum(total(kind, "do_nothing_surplus") for kind in group)
-        sol = sum(total(kind, "solutions", "total") - total(kind, "solutions", "stf")
-                  for kind in group)
+    for label, kind in (("Commissioner", "ccg"), ("Provider", "provider"),
+                        ("Social Care", "social_care")):
+        dn = total(kind, "do_nothing_surplus")
+        sol = total(kind, "solutions", "total")
+        for item in support:
+            sol -= total(kind, "solutions", item)
         rows[label] = (dn, sol)
-    stf = sum(total(k, "solutions", "stf") for _, group in groups for k in group)
+    stf = sum(total(k, "solutions", item) for item in support
+              for k in ("ccg", "provider", "social_care"))
     nhs = tuple(a + b for a, b in zip(rows["Commissioner"], rows["Provider"], strict=True))
     after = (nhs[0], nhs[1] + stf)
     table = [rows["Commissioner"], rows["Provider"], nhs, (0.0, stf), after, rows["Social Care"],

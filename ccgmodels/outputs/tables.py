@@ -209,8 +209,11 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
         if measure in measures:
             if era == "icb" and key in ICB_TABLES:
                 key, title = ICB_TABLES[key]
-            book[key] = ReportTable(f"{title}: {name} (£k)",
-                                    _labelled(by_year(results, org, measure), measure, era),
+            frame = by_year(results, org, measure)
+            if era == "icb" and measure == "solutions" and "stf" in frame.index \
+                    and (frame.loc["stf"].abs() < 0.5).all():
+                frame = frame.drop("stf")  # no STF in the ICB era: not offered unless stated
+            book[key] = ReportTable(f"{title}: {name} (£k)", _labelled(frame, measure, era),
                                     "£k")
     if "activity" in measures:
         book["Activity"] = ReportTable(f"Activity by point of delivery: {name} (count)",

@@ -174,3 +174,21 @@ def test_the_summary_and_methods_have_the_same_figures_in_either_eras_words():
     assert list(new.index) == list(summaries.ICB_STP_ROWS)
     assert [t for t, _ in narrative.methods("icb")] == [t for t, _ in narrative.methods()]
     assert forbidden_in(" ".join(d for _, d in narrative.methods("icb"))) == []
+
+
+def test_the_icb_era_summary_adds_each_body_once_and_carries_deficit_support():
+    """The system summary of the ICB example: its total is the system's position (an ICB counted
+    once), and deficit support sits on the non-recurrent support row, not in the bodies'."""
+    s = load_scenario(str(ICB_EXAMPLE))
+    results = run_scenario(s)
+    for year in s.years:
+        table = summaries.stp_summary(results, year, "icb")
+        fp = results[(results["org"] == "footprint") & (results["year"] == year)
+                     & (results["item"].fillna("") == "")].set_index("measure")["value"]
+        total = table.loc["Total Surplus / (Deficit)"]
+        assert total["Do Nothing"] == pytest.approx(fp["do_nothing_surplus"])
+        assert total["Do Something"] == pytest.approx(fp["do_something_surplus"])
+        support = results[(results["year"] == year) & (results["measure"] == "solutions")
+                          & results["item"].isin(["stf", "deficit_support"])
+                          & (results["org"] != "footprint")]["value"].sum()
+        assert table.loc["Non-recurrent support funding", "Solutions"] == pytest.approx(support)
