@@ -307,17 +307,20 @@ def _group_html(g: GroupComparison) -> str:
              "<p>Each figure is the scenario's value minus the baseline's.</p>",
              _key_html(g.diff, diff=True, era=g.era)]
     if g.steps is not None:
-        end = g.end_year
+        end, qipp = g.end_year, "efficiency" if g.era == "icb" else "QIPP"
+        # the steps' group names in the group's era (the ICB era delivers efficiency)
+        steps = g.steps.rename(index={"QIPP delivery": f"{qipp[:1].upper()}{qipp[1:]} "
+                                                       "delivery"})
         parts += [f"<h3>Variance bridge: do something {esc(end)}, from {esc(g.base)} "
                   "[£k]</h3>",
                   "<p>From the baseline's end-year do-something position to each scenario's: "
                   "each group of assumptions that changed is applied in turn (funding, demand, "
-                  "prices, QIPP delivery, solutions, other) and the model re-run; the residual "
-                  "is what the steps leave unexplained, zero when they are exact.</p>",
-                  _frame_html(g.steps, "Step")]
-        for col in list(g.steps.columns)[:MAX_BRIDGE_CHARTS]:
+                  f"prices, {qipp} delivery, solutions, other) and the model re-run; the "
+                  "residual is what the steps leave unexplained, zero when they are exact.</p>",
+                  _frame_html(steps, "Step")]
+        for col in list(steps.columns)[:MAX_BRIDGE_CHARTS]:
             parts.append(_img(plotting.variance_waterfall(
-                g.steps[col], f"Do something {end}, {g.base} to {col}")))
+                steps[col], f"Do something {end}, {g.base} to {col}")))
     parts += ["<h3>Do something surplus/(deficit) by year [£k]</h3>",
               _img(plotting.scenarios_by_year(g.by_year, ORG, g.name.split(":")[0])),
               _frame_html(g.by_year, "Scenario")]

@@ -212,6 +212,8 @@ def compare_frames(compared: list[GroupComparison]) -> dict[str, pd.DataFrame]:
             into.append(f.reset_index(drop=True))
         if s.steps is not None:
             f = s.steps.copy()
+            if s.era == "icb":  # the ICB era delivers efficiency, not QIPP
+                f = f.rename(index={"QIPP delivery": "Efficiency delivery"})
             f.insert(0, "Step", f.index)
             f.insert(0, "Comparison", s.name)
             steps.append(f.reset_index(drop=True))
