@@ -94,7 +94,7 @@ def _select(results: pd.DataFrame, org: str, measure: str) -> pd.DataFrame:
 
 
 def bridge_waterfall(results: pd.DataFrame, org: str, year: str | None = None,
-                     name: str | None = None) -> Figure:
+                     name: str | None = None, era: str | None = None) -> Figure:
     """Waterfall of the primary care bridge of ``org`` in ``year`` (default last bridge year).
 
     Bars are the in-year position, each enabler, baseline funding and STF, each labelled with
@@ -102,7 +102,7 @@ def bridge_waterfall(results: pd.DataFrame, org: str, year: str | None = None,
     """
     bridge = _select(results, org, "pc_bridge")
     year = year or sorted(bridge["year"].unique())[-1]
-    steps = waterfall_steps(bridge, year)
+    steps = waterfall_steps(bridge, year, era)
     fig = new_figure()
     ax = _axes(fig)
     colours = [COLOURS["total"] if k == "total" else COLOURS["up" if v >= 0 else "down"]
@@ -192,13 +192,14 @@ def stacked_bars(table: pd.DataFrame, title: str, ylabel: str, results: pd.DataF
         bottom = np.where(v >= 0, pos, neg)
         ax.bar(x, v, bottom=bottom, label=str(col))
         pos, neg = pos + np.clip(v, 0, None), neg + np.clip(v, None, 0)
-    ax.legend(fontsize=8)
+    if len(table.columns):  # no stacks (a plan with no schemes): no legend, and no warning
+        ax.legend(fontsize=8)
     fig.alt_text = bars_alt(title, table / scale)
     return _finish(fig, ax, title, ylabel, results, money=ylabel == MONEY_UNIT)
 
 
 def qipp_by(results: pd.DataFrame, org: str, by: str = "status", year: str | None = None,
-            name: str | None = None) -> Figure:
+            name: str | None = None, era: str | None = None) -> Figure:
     """Stacked bars of QIPP by ``by`` (``status`` or ``category``) with the target and gap.
 
     One bar per year (or only ``year``): scheme contributions stacked, the target as a black
@@ -211,10 +212,11 @@ def qipp_by(results: pd.DataFrame, org: str, by: str = "status", year: str | Non
     years = sorted(sel["year"].unique())
     wide = sel[sel["measure"] == measure].pivot_table(
         index="year", columns="item", values="value", aggfunc="sum").reindex(years).fillna(0.0)
-    wide.columns = [labels.label(c) for c in wide.columns]
+    wide.columns = [labels.label(c, era=era) for c in wide.columns]
     if year is not None:
         wide = wide.loc[[year]]
-    fig = stacked_bars(wide, f"QIPP by {by}: {_name(org, name)}", MONEY_UNIT, sel)
+    fig = stacked_bars(wide, f"{labels.term('QIPP', era)} by {by}: {_name(org, name)}",
+                       MONEY_UNIT, sel)
     ax = fig.axes[0]
     q = results[(results["org"] == org) & (results["measure"] == "qipp")]
     q = q.pivot_table(index="year", columns="item", values="value").reindex(wide.index)

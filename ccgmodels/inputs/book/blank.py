@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..vocab import era_of
 from ..years import format_year, parse_year, start_of
 from .writer import write_book
 
@@ -21,6 +22,8 @@ EXAMPLE_SCENARIO = "mid_south_essex_system_2019_20"
 #: the organisations of a blank workbook when none are named: (kind, id, name)
 DEFAULT_ORGS = (("ccg", "my_ccg", "NHS My CCG"), ("provider", "my_trust", "My NHS Trust"),
                 ("social_care", "my_council", "My Council (adult social care)"))
+#: the commissioner of a blank workbook of the ICB era (2022/23 on), named as one
+ICB_COMMISSIONER = ("ccg", "my_icb", "NHS My Integrated Care Board")
 RECORD_SHEETS = ("Activity", "QIPP", "Contracts", "Uncertainty", "Sources")
 
 
@@ -40,6 +43,8 @@ def new_data(base_year: str = "2025/26", end_year: str | None = None,
 
     base = parse_year(base_year)
     end = parse_year(end_year) if end_year else format_year(start_of(base) + 4)
+    if not orgs and era_of(base) == "icb":
+        orgs = [ICB_COMMISSIONER, *DEFAULT_ORGS[1:]]
     orgs = list(orgs or DEFAULT_ORGS)
     ccgs = [i for k, i, _ in orgs if k == "ccg"]
     if not ccgs:

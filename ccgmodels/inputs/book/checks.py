@@ -220,6 +220,7 @@ def missing_sheets(names: list[str]) -> list[Row]:
     from . import layout as L
 
     needed = [s for s in L.SHEETS if s != "Cover"]
+    names = [L.sheet_id(s) for s in names]  # either era's name of a sheet is that sheet
     others = [s for s in names if s not in needed]
     out: list[Row] = []
     for sheet in needed:

@@ -63,6 +63,7 @@ class _Writer:
             for i in range(1, len(parts)):
                 self.first_below.setdefault(".".join(parts[:i]), key)
         self.years = span(data["base_year"], data["end_year"])
+        self.era = L.era_of_data(data)  # whose words the sheets' names and notes use
         self.lists: dict[str, tuple[str, tuple]] = {}  # (defined name, values) by name
         self.validations: dict[tuple, tuple[Any, list]] = {}  # (sheet, cells) by sheet, list
         self._styles: dict[tuple, Any] = {}
@@ -162,9 +163,10 @@ class _Writer:
     # -- sheets -------------------------------------------------------------------------
 
     def sheet(self, name: str, headers: list[str], title: str):
-        ws = self.book.create_sheet(name)
+        ws = self.book.create_sheet(L.sheet_name(name, self.era))
         _text(ws, 1, 1, title).font = _font(bold=True, size=13)
-        _text(ws, 2, 1, L.SHEET_NOTES.get(name, ""))
+        _text(ws, 2, 1, L.SHEET_NOTES.get(name, "") if name not in L.ICB_SHEET_NOTES
+              else L.sheet_note(name, self.era))
         fill, font = self.st["header"]
         for c, h in enumerate(headers, start=1):
             cell = _text(ws, HEAD, c, h)
@@ -245,7 +247,8 @@ class _Writer:
         where = f"organisations.{org}." if kind else ""
         self.cell(ws, r, col[L.ORG], org or None, "input" if kind else "derived")
         self.cell(ws, r, col[L.FIELD], path, "input")
-        self.cell(ws, r, col["Description"], spec.description, "derived")
+        self.cell(ws, r, col["Description"], L.description(spec.description, self.era),
+                  "derived")
         self.cell(ws, r, col["Unit"], spec.unit, "derived")
         default = None if spec.default is None or spec.shape == "years" else \
             L.write_cell(spec.default, spec.scalar)
@@ -288,12 +291,13 @@ class _Writer:
                      for b in ((o.get("demand") or {}).get("population_growth") or {})]
             bands = list(dict.fromkeys([*order, *bands]))
         layout = L.record_columns(table, self.years[1:], bands)
+        ws_name = L.sheet_name(table.sheet, self.era)
         extra = [h for h, _ in table.derived]
         sourced = table.owned
         headers = [h for h, _, _ in layout] + extra + (["Source", "Assumption?"] if sourced
                                                        else []) + [L.NOTE]
-        ws = self.sheet(table.sheet, headers, f"{table.sheet}: {self.title}")
-        _text(ws, 2, 1, table.title)
+        ws = self.sheet(table.sheet, headers, f"{ws_name}: {self.title}")
+        _text(ws, 2, 1, L.sheet_note(table.sheet, self.era))
         col = {h: i for i, h in enumerate(headers, start=1)}
         r, stated = HEAD, set()
         for path, key, org, rec in self.items(table):
@@ -478,7 +482,7 @@ def _cover(w: _Writer, note: str) -> None:
     _text(ws, 2, 2, w.title).font = _font(bold=True, size=12)
     _text(ws, 3, 2, note)
     r = 4
-    for heading, lines in L.COVER:
+    for heading, lines in L.cover(w.era):
         r += 1
         _text(ws, r, 2, heading).font = _font(bold=True, size=12)
         for line in lines:
@@ -497,8 +501,8 @@ def _cover(w: _Writer, note: str) -> None:
     _text(ws, r, 2, "Sheets").font = _font(bold=True, size=12)
     for name in L.SHEETS[1:]:
         r += 1
-        text = L.SHEET_NOTES.get(name) or L.TABLES[name].title
-        _text(ws, r, 2, f"{name}: {text}").alignment = w.st["wrap"]
+        text = L.sheet_note(name, w.era)
+        _text(ws, r, 2, f"{L.sheet_name(name, w.era)}: {text}").alignment = w.st["wrap"]
         ws.row_dimensions[r].height = 15 * (1 + len(text) // 100)
     ws.page_setup.orientation = "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
