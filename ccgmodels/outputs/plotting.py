@@ -12,6 +12,7 @@ that states what it shows and its key numbers. Sign: surplus positive, deficit n
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -57,11 +58,23 @@ def _axes(fig: Figure, *args, **kwargs):
 
 def alt_text(fig: Figure) -> str:
     """What ``fig`` shows, with its key numbers, for an image's alt attribute."""
-    return getattr(fig, "alt_text", "") or (fig.axes[0].get_title() if fig.axes else "Chart")
+    if getattr(fig, "alt_text", ""):
+        return fig.alt_text
+    return fig.axes[0].get_title().replace("\n", " ") if fig.axes else "Chart"
 
 
 def _name(org: str, name: str | None) -> str:
     return name or labels.humanise(org)
+
+
+#: characters of a chart title on one line: a longer one wraps rather than running off the
+#: figure (an organisation list like "System (1 ICB, 3 providers, 1 council)" is long)
+TITLE_WIDTH = 78
+
+
+def wrapped(title: str) -> str:
+    """``title`` broken into lines of at most :data:`TITLE_WIDTH` characters."""
+    return textwrap.fill(title, TITLE_WIDTH, break_long_words=False)
 
 
 def money_axis(ax, axis: str = "y") -> None:
@@ -72,7 +85,7 @@ def money_axis(ax, axis: str = "y") -> None:
 def _finish(fig: Figure, ax, title: str, ylabel: str, results: pd.DataFrame,
             money: bool = True) -> Figure:
     scenario = ", ".join(map(str, pd.unique(results["scenario"]))) if len(results) else ""
-    ax.set_title(title)
+    ax.set_title(wrapped(title))
     ax.set_ylabel(ylabel)
     lo, hi = ax.get_ylim()
     if lo < 0 < hi:  # a zero line only where zero is on the axis: it never forces the range
@@ -155,7 +168,7 @@ def variance_waterfall(steps: pd.Series, title: str) -> Figure:
     ax.tick_params(axis="x", labelrotation=20)
     frame = pd.DataFrame({"label": labels_, "value": values})
     fig.alt_text = waterfall_alt(title, frame)
-    ax.set_title(title)
+    ax.set_title(wrapped(title))
     ax.set_ylabel(MONEY_UNIT)
     ax.axhline(0, color="black", linewidth=0.6)
     ax.grid(axis="y", alpha=0.3)
@@ -370,7 +383,7 @@ def fan_chart(summary: pd.DataFrame, org: str = FOOTPRINT,
             ax.axhline(0, color="black", linewidth=0.6)
     axes[0].set_ylabel(f"Surplus/(deficit) [{MONEY_UNIT}]")
     title = f"Surplus/(deficit) uncertainty: {_name(org, name)}"
-    fig.suptitle(title)
+    fig.suptitle(wrapped(title))
     fig.alt_text = fan_alt(title, bands)
     scenario = ", ".join(map(str, pd.unique(sel["scenario"]))) if "scenario" in sel else ""
     _source_line(fig, scenario)
@@ -424,7 +437,7 @@ def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 1
     money_axis(ax, "x")
     who = name or labels.humanise(meta.get("org", ""))
     title = f"Sensitivity of the {meta.get('year', '')} {measure.lower()}: {who}"
-    fig.suptitle(title)  # over the figure: the long labels leave the axes narrow
+    fig.suptitle(wrapped(title))  # over the figure: the long labels leave the axes narrow
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
@@ -459,7 +472,7 @@ def position_s_curve(values, scenario: str, org: str = FOOTPRINT,
     ax.axvline(0, color=COLOURS["down"], linewidth=1)
     p = float((v >= 0).mean()) if len(v) else float("nan")
     title = f"{labels.label(measure)} {year}: {_name(org, name)}; P(surplus >= 0) = {p:.2f}"
-    ax.set_title(title)
+    ax.set_title(wrapped(title))
     fig.alt_text = (f"Histogram and cumulative probability, {title}; median "
                     f"{money_tick(float(np.median(v))) if len(v) else ''} £k.")
     _source_line(fig, scenario)
@@ -484,7 +497,7 @@ def scenarios_by_year(by_year: pd.DataFrame, org: str = FOOTPRINT, name: str | N
         ax.axhline(0, color="black", linewidth=0.6)
     ax.grid(axis="y", alpha=0.3)
     title = f"Do something surplus/(deficit) by year: {_name(org, name)}"
-    ax.set_title(title, color=COLOURS["total"])
+    ax.set_title(wrapped(title), color=COLOURS["total"])
     ax.set_ylabel(MONEY_UNIT)
     money_axis(ax)
     ax.legend(fontsize=8)
