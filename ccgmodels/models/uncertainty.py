@@ -68,7 +68,7 @@ from .mcstats import (  # noqa: F401 (re-exported)
     summarise,
     write_summary,
 )
-from .run import evaluate
+from .run import FLOWS, evaluate, evaluate_iter, growth_tables
 
 BLOCK = 1024  # runs per child SeedSequence (fixed: changing it changes every draw)
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
@@ -165,10 +165,49 @@ def draws(spec: Spec, seed: int, start: int, stop: int) -> dict[str, np.ndarray]
 # --- evaluation of a chunk of runs -----------------------------------------------------------
 
 
-def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
-           keep: Mapping[str, tuple[str, ...] | None] = KEEP) -> dict:
-    """Every kept measure of runs ``start..stop-1``: ``{(org, measure, item): (m, n)}``."""
+@dataclass(frozen=True)
+class Prepared:
+    """What every chunk of a simulation needs that no draw changes, made once per
+    :func:`simulate` call rather than once per commissioner per chunk."""
+
+    growth: dict  # commissioner id -> growth table (:func:`ccgmodels.models.run.growth_tables`)
+    #: commissioner id -> delivery probabilities of its schemes ``(S,)`` and gap ``()``; None
+    #: when a range draws a probability (then they are taken from each chunk's draws)
+    probabilities: dict[str, tuple[np.ndarray, np.ndarray]] | None
+
+
+def prepare(scenario: Scenario, spec: Spec) -> Prepared:
+    """The :class:`Prepared` of a scenario."""
+    drawn = any("delivery_probability" in t for ts in spec.targets for t in ts)
+    probabilities = None if drawn else {
+        o.id: schemes.delivery_probabilities(o.qipp, schemes.all_schemes(o))
+        for o in scenario.organisations if isinstance(o, Commissioner)}
+    return Prepared(growth_tables(scenario), probabilities)
+
+
+def _kept(keep: Mapping[str, tuple[str, ...] | None]) -> Callable[[str, str], bool]:
+    """Whether the Monte Carlo keeps ``(measure, item)`` (the catalogue's ``keep``)."""
+    def kept(measure: str, item: str) -> bool:
+        items = keep.get(measure, ())
+        return items is None or item in items
+    return kept
+
+
+def _held(keep: Mapping[str, tuple[str, ...] | None]) -> Callable[[str, str], bool]:
+    """What a chunk holds of a commissioner: what is kept, and the control total (what a
+    surplus is compared with)."""
+    kept = _kept(keep)
+    return lambda measure, item: measure == "control_total" or kept(measure, item)
+
+
+def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
+                   keep: Mapping[str, tuple[str, ...] | None] = KEEP,
+                   prep: Prepared | None = None):
+    """The draws of runs ``start..stop-1``, and an iterator of each organisation's kept
+    measures ``(org, {(measure, item): (m, n)}, control total or None)`` in the scenario's
+    order, one organisation's arrays made at a time (the footprint is not among them)."""
     m, n = stop - start, len(scenario.years)
+    prep = prep or prepare(scenario, spec)
     drawn = draws(spec, seed, start, stop)
     s = substitute_draws(scenario, spec, drawn, np.arange(start, stop) == 0)
     u, _ = uniforms(spec, seed, start, stop)
@@ -178,31 +217,48 @@ def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
     # delivered or not on one shared uniform draw, otherwise each on its own
     shared, switch = u[:, -2:-1], u[:, -1:]
     together = switch < spec.correlation
+    orgs = {o.id: o for o in s.organisations}
     delivery = {}
     for org_id, n_schemes in spec.schemes:
-        p, p_gap = schemes.delivery_probabilities(
-            s.org(org_id).qipp, schemes.all_schemes(s.org(org_id)))
+        p, p_gap = (prep.probabilities[org_id] if prep.probabilities is not None else
+                    schemes.delivery_probabilities(orgs[org_id].qipp,
+                                                   schemes.all_schemes(orgs[org_id])))
         p = np.column_stack([np.broadcast_to(p, (m, n_schemes)),
                              np.broadcast_to(p_gap, (m, 1))])
         own = u[:, col:col + n_schemes + 1]
         factor = np.where(central, p, (np.where(together, shared, own) < p) * 1.0)
         delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
         col += n_schemes + 1
+    kept = _kept(keep)
+
+    def each():
+        for r in evaluate_iter(s, delivery, growth=prep.growth, trim=_held(keep)):
+            if r.years != s.years:
+                continue  # the primary care bridge has its own years
+            ct = r.series.get(("control_total", ""))
+            yield (r.org,
+                   {k: np.broadcast_to(np.asarray(v, dtype=float), (m, n))
+                    for k, v in r.series.items() if kept(*k)},
+                   None if ct is None else np.broadcast_to(np.asarray(ct, dtype=float), (m, n)))
+
+    return drawn, each()
+
+
+def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
+           keep: Mapping[str, tuple[str, ...] | None] = KEEP, prep: Prepared | None = None
+           ) -> dict:
+    """Every kept measure of runs ``start..stop-1``: ``{(org, measure, item): (m, n)}`` (read
+    only), held all at once; :func:`_reduced_chunk` reduces them one organisation at a
+    time instead."""
+    drawn, each = _organisations(scenario, spec, seed, start, stop, keep, prep)
     out: dict[Key, np.ndarray] = {}
     controls: dict[str, np.ndarray] = {}
-    for r in evaluate(s, delivery):
-        if r.years != s.years:
-            continue  # the primary care bridge has its own years
-        ct = r.series.get(("control_total", ""))
+    for org, series, ct in each:
         if ct is not None:
-            controls[r.org] = np.broadcast_to(np.asarray(ct, dtype=float), (m, n)).copy()
-        for (measure, item), v in r.series.items():
-            items = keep.get(measure, ())
-            if items is None or item in items:
-                out[(r.org, measure, item)] = np.broadcast_to(np.asarray(v, dtype=float),
-                                                              (m, n)).copy()
+            controls[org] = ct
+        out.update({(org, measure, item): v for (measure, item), v in series.items()})
     out.update(_footprint(out))
-    if controls and len(controls) == len(s.organisations):
+    if controls and len(controls) == len(scenario.organisations):
         controls[FOOTPRINT] = sum(controls.values())
     return {"values": out, "controls": controls, "draws": drawn}
 
@@ -260,9 +316,34 @@ class Simulation:
         return self.values[(org, measure, item)]
 
 
+def layout(scenario: Scenario, keep: Mapping[str, tuple[str, ...] | None] = KEEP
+           ) -> tuple[int, int]:
+    """What one run takes: the memory a chunk holds while it is evaluated, and the kept
+    measures [bytes].
+
+    A chunk holds one organisation's arrays at a time (the largest of them), the flows every
+    commissioner leaves for the providers and councils (:data:`ccgmodels.models.run.FLOWS`),
+    and the footprint's running sums of what is kept; the kept measures are every
+    organisation's and the footprint's (what :class:`~ccgmodels.models.mcstats.Accumulator`
+    stores of a kept run).
+    """
+    kept, n = _kept(keep), len(scenario.years)
+    largest = flows = kept_keys = 0
+    footprint: set[tuple[str, str]] = set()
+    for r in evaluate(scenario):
+        size = sum(np.asarray(v).size * 8 for v in r.series.values())
+        largest = max(largest, size)
+        flows += sum(np.asarray(v).size * 8 for k, v in r.series.items() if k[0] in FLOWS)
+        if r.years == scenario.years:
+            keys = [k for k in r.series if kept(*k)]
+            kept_keys += len(keys)
+            footprint.update(k for k in keys if measures.MEASURES[k[0]].additive)
+    return largest + flows + 2 * len(footprint) * n * 8, (kept_keys + len(footprint)) * n * 8
+
+
 def bytes_per_run(scenario: Scenario) -> int:
-    """Memory the model's arrays take for one run, every organisation and measure [bytes]."""
-    return sum(np.asarray(v).size * 8 for r in evaluate(scenario) for v in r.series.values())
+    """Memory a chunk holds for one run while it is evaluated (:func:`layout`) [bytes]."""
+    return layout(scenario)[0]
 
 
 def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None = None,
@@ -300,22 +381,19 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
         raise ValueError(f"runs must be at least 1, not {runs}")
     seed = int(np.random.SeedSequence(seed).entropy) if seed is None else int(seed)
     spec = spec_of(s)
-    per_run = bytes_per_run(s)
+    prep = prepare(s, spec)
+    per_run, kept_bytes = layout(s)
     chunk_size = max(1, min(chunk_size, chunk_budget // (3 * per_run)))  # x3: intermediates
     bounds = [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
-    first = _chunk(s, spec, seed, 0, bounds[0][1])
-    check_finite(first["values"], s.uncertainty)
-    kept_bytes = sum(v[0].nbytes for v in first["values"].values()) or 1
-    stride = max(1, math.ceil(runs / max(keep_budget // kept_bytes, 2)))
+    stride = max(1, math.ceil(runs / max(keep_budget // max(kept_bytes, 1), 2)))
     acc = Accumulator(runs, stride)
-    acc.add(*bounds[0], first)
-    del first
     if workers or scheduler:  # each worker reduces its own chunks
-        for reduced in _map_dask(s, spec, seed, bounds[1:], workers, scheduler, stride):
+        acc.merge(_reduced_chunk(s, spec, seed, *bounds[0], stride, prep))
+        for reduced in _map_dask(s, spec, seed, bounds[1:], workers, scheduler, stride, prep):
             acc.merge(reduced)
     else:  # lazily, so that only one chunk's intermediates are alive at a time
-        for a, b in bounds[1:]:
-            acc.merge(_reduced_chunk(s, spec, seed, a, b, stride))
+        for a, b in bounds:
+            acc.merge(_reduced_chunk(s, spec, seed, a, b, stride, prep))
     values, controls, drawn = acc.store["values"], acc.store["controls"], acc.store["draws"]
     check_finite(values, s.uncertainty)
     return Simulation(s, seed, s.years, values, drawn, controls, acc.statistics(), runs)
@@ -340,15 +418,39 @@ def check_finite(values: Mapping[Key, np.ndarray], ranges: Mapping) -> None:
                 f"{', '.join(sorted(ranges)) or 'the uncertainty block'})")
 
 
-def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: int) -> dict:
+def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: int,
+                   prep: Prepared | None = None) -> dict:
     """Runs ``a..b-1`` evaluated, checked finite and reduced to their sums and kept rows
-    (:func:`ccgmodels.models.mcstats.reduce`), where they were made."""
-    part = _chunk(s, spec, seed, a, b)
-    check_finite(part["values"], s.uncertainty)
-    return reduce(a, b, part, stride)
+    (:func:`ccgmodels.models.mcstats.reduce`), where they were made, one organisation at a
+    time: a chunk holds one organisation's arrays, the footprint's running sums and the
+    kept rows, never every organisation's arrays at once."""
+    drawn, each = _organisations(s, spec, seed, a, b, KEEP, prep)
+    out = reduce(a, b, {"values": {}, "controls": {}, "draws": drawn}, stride)
+    footprint = results.FootprintSum()
+    controls, with_control = 0.0, 0
+
+    def take(values: dict, control: dict) -> None:
+        check_finite(values, s.uncertainty)
+        part = reduce(a, b, {"values": values, "controls": control}, stride)
+        out["exact"].update(part["exact"])
+        for name, rows in part["rows"].items():
+            out["rows"].setdefault(name, {}).update(rows)
+
+    for org, series, ct in each:
+        control = {} if ct is None else {org: ct}
+        if ct is not None:
+            controls, with_control = controls + ct, with_control + 1
+        take({(org, measure, item): v for (measure, item), v in series.items()}, control)
+        footprint.add(series)
+        del series, control, ct
+    fp_control = ({FOOTPRINT: controls}
+                  if with_control and with_control == len(s.organisations) else {})
+    take({(FOOTPRINT, measure, item): v for (measure, item), v in footprint.result().items()},
+         fp_control)
+    return out
 
 
-def _map_dask(s, spec, seed, bounds, workers, scheduler, stride):
+def _map_dask(s, spec, seed, bounds, workers, scheduler, stride, prep=None):
     """Each chunk reduced on a worker (its sums and kept rows only), as the workers finish
     them: each result is consumed (and released) as it arrives, never all gathered at
     once."""
@@ -362,8 +464,9 @@ def _map_dask(s, spec, seed, bounds, workers, scheduler, stride):
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        s_f, spec_f = client.scatter([s, spec], broadcast=True)
-        futures = [client.submit(_reduced_chunk, s_f, spec_f, seed, a, b, stride, pure=False)
+        s_f, spec_f, prep_f = client.scatter([s, spec, prep], broadcast=True)
+        futures = [client.submit(_reduced_chunk, s_f, spec_f, seed, a, b, stride, prep_f,
+                                 pure=False)
                    for a, b in bounds]
         done = as_completed(futures, with_results=True)
         del futures  # only the iterator holds the futures still to come
