@@ -52,7 +52,7 @@ import pandas as pd
 
 from ..inputs.fields import describe
 from ..inputs.loading import load_scenario
-from ..inputs.paths import get_path, matches, substitute
+from ..inputs.paths import get_path, matches, substitute, substitute_many
 from ..inputs.rules import range_problems
 from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
@@ -151,9 +151,10 @@ def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, 
     return np.concatenate(us), np.concatenate(zs)
 
 
-def draws(spec: Spec, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
-    """Value of every uncertain assumption in runs ``start..stop-1``; run 0 is central."""
-    u, z = uniforms(spec, seed, start, stop)
+def draws(spec: Spec, seed: int, start: int, stop: int, made=None) -> dict[str, np.ndarray]:
+    """Value of every uncertain assumption in runs ``start..stop-1``; run 0 is central.
+    ``made``: the :func:`uniforms` of those runs, when the caller has them."""
+    u, z = uniforms(spec, seed, start, stop) if made is None else made
     runs = np.arange(start, stop)
     out = {}
     for k, (path, d) in enumerate(zip(spec.paths, spec.dists, strict=True)):
@@ -208,9 +209,10 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
     order, one organisation's arrays made at a time (the footprint is not among them)."""
     m, n = stop - start, len(scenario.years)
     prep = prep or prepare(scenario, spec)
-    drawn = draws(spec, seed, start, stop)
+    made = uniforms(spec, seed, start, stop)
+    drawn = draws(spec, seed, start, stop, made)
     s = substitute_draws(scenario, spec, drawn, np.arange(start, stop) == 0)
-    u, _ = uniforms(spec, seed, start, stop)
+    u = made[0]
     col = len(spec.paths)
     central = (np.arange(start, stop) == 0)[:, None]
     # programme-wide slippage: in a share `correlation` of runs every scheme and gap is
@@ -267,11 +269,11 @@ def substitute_draws(scenario: Scenario, spec: Spec, drawn: Mapping[str, np.ndar
                      central_run) -> Scenario:
     """The scenario with each key's draw in every assumption it sets (a shared driver: the
     same draw in every organisation); in the central run each keeps its own value."""
-    s = scenario
+    values = {}
     for k, path in enumerate(spec.paths):
         for target, value in zip(spec.targets[k], spec.centrals[k], strict=True):
-            s = substitute(s, target, np.where(central_run, value, drawn[path])[:, None])
-    return s
+            values[target] = np.where(central_run, value, drawn[path])[:, None]
+    return substitute_many(scenario, values)
 
 
 def _footprint(values: Mapping[Key, np.ndarray]) -> dict[Key, np.ndarray]:
@@ -316,8 +318,8 @@ class Simulation:
         return self.values[(org, measure, item)]
 
 
-def layout(scenario: Scenario, keep: Mapping[str, tuple[str, ...] | None] = KEEP
-           ) -> tuple[int, int]:
+def layout(scenario: Scenario, keep: Mapping[str, tuple[str, ...] | None] = KEEP,
+           growth: Mapping | None = None) -> tuple[int, int]:
     """What one run takes: the memory a chunk holds while it is evaluated, and the kept
     measures [bytes].
 
@@ -325,12 +327,13 @@ def layout(scenario: Scenario, keep: Mapping[str, tuple[str, ...] | None] = KEEP
     commissioner leaves for the providers and councils (:data:`ccgmodels.models.run.FLOWS`),
     and the footprint's running sums of what is kept; the kept measures are every
     organisation's and the footprint's (what :class:`~ccgmodels.models.mcstats.Accumulator`
-    stores of a kept run).
+    stores of a kept run). ``growth``: :func:`ccgmodels.models.run.growth_tables`, when
+    the caller has them.
     """
     kept, n = _kept(keep), len(scenario.years)
     largest = flows = kept_keys = 0
     footprint: set[tuple[str, str]] = set()
-    for r in evaluate(scenario):
+    for r in evaluate_iter(scenario, growth=growth):
         size = sum(np.asarray(v).size * 8 for v in r.series.values())
         largest = max(largest, size)
         flows += sum(np.asarray(v).size * 8 for k, v in r.series.items() if k[0] in FLOWS)
@@ -382,10 +385,12 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     seed = int(np.random.SeedSequence(seed).entropy) if seed is None else int(seed)
     spec = spec_of(s)
     prep = prepare(s, spec)
-    per_run, kept_bytes = layout(s)
-    chunk_size = max(1, min(chunk_size, chunk_budget // (3 * per_run)))  # x3: intermediates
-    bounds = [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
+    per_run, kept_bytes = layout(s, growth=prep.growth)
     stride = max(1, math.ceil(runs / max(keep_budget // max(kept_bytes, 1), 2)))
+    # a run takes its arrays while evaluated (x3: intermediates), and a kept run its rows
+    chunk_size = max(1, min(chunk_size,
+                            chunk_budget // (3 * per_run + math.ceil(kept_bytes / stride))))
+    bounds = [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
     acc = Accumulator(runs, stride)
     if workers or scheduler:  # each worker reduces its own chunks
         acc.merge(_reduced_chunk(s, spec, seed, *bounds[0], stride, prep))
