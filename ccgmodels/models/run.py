@@ -50,10 +50,17 @@ FLOWS = frozenset({"contract_payments", "contract_income_lost", "contract_activi
 
 
 def growth_tables(s: Scenario) -> dict[str, dict[str, float | None] | None]:
-    """Every commissioner's :func:`growth_table`, looked up once (a reference-table lookup no
-    Monte Carlo draw changes: the table is named by text)."""
-    return {o.id: growth_table(o, s.base_year) for o in s.organisations
-            if isinstance(o, Commissioner)}
+    """Every commissioner's :func:`growth_table`, looked up once for each table named (a
+    reference-table lookup no Monte Carlo draw changes: the table is named by text)."""
+    tables: dict[str | None, dict[str, float | None] | None] = {}
+    out = {}
+    for o in s.organisations:
+        if isinstance(o, Commissioner):
+            name = o.demand.growth_table if o.demand is not None else None
+            if name not in tables:
+                tables[name] = growth_table(o, s.base_year)
+            out[o.id] = tables[name]
+    return out
 
 
 def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = None
