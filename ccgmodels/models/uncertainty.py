@@ -28,9 +28,16 @@ Conventions
   one organisation varies that one alone. Scheme delivery is Bernoulli per scheme; with
   ``delivery_correlation`` rho, a share rho of runs deliver (or slip) every scheme on one shared
   draw, so two schemes' delivery correlates by rho and programme-wide slippage happens.
-* Memory is bounded whatever the number of runs. Runs are evaluated in chunks sized to
-  ``chunk_budget`` (the model's arrays of one run, times the organisations, measured once);
-  only the measures in :data:`KEEP` are stored. The mean, the probabilities and the central
+* Memory is bounded whatever the number of runs. Runs are evaluated in chunks, and in a chunk
+  one organisation at a time: each organisation's kept measures are reduced as soon as it is
+  made and its other arrays dropped, so a chunk holds one organisation's arrays, the flows the
+  providers and councils read, and the footprint's running sums (:func:`layout`); chunks are
+  sized to ``chunk_budget`` by that, not by every measure of every organisation. Whatever
+  no draw changes (growth tables, delivery probabilities, scheme phasing) is made once a
+  simulation, and a provider reads only the commissioners that pay it, so the work of a run
+  grows linearly with the organisations. Only the measures in :data:`KEEP` are stored. The
+  runs are identical whatever the chunk size; the sums over them are added chunk by chunk, so
+  they agree to the last bits (relative 1e-14). The mean, the probabilities and the central
   run are accumulated over every run, exactly. The runs themselves are kept while they fit
   ``keep_budget``; beyond it a systematic sample of every k-th run is kept (runs are
   independent draws, so it is a random sample of them), and the percentiles come from it. With
