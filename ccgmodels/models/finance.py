@@ -233,9 +233,9 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
     e = savings.effect
     mask = sch.plan_mask(schemes)
     p = delivery
-    identified = sch.weighted_sum(mask, e) if schemes else np.zeros(n)
-    risk_adjusted = sch.weighted_sum(mask * p[..., :, None], e) if schemes else np.zeros(n)
-    pipeline = sch.weighted_sum(1 - mask, e) if schemes else np.zeros(n)
+    identified = (mask * e).sum(axis=-2) if schemes else np.zeros(n)
+    risk_adjusted = (mask * p[..., :, None] * e).sum(axis=-2) if schemes else np.zeros(n)
+    pipeline = ((1 - mask) * e).sum(axis=-2) if schemes else np.zeros(n)
     target = sch.targets(q, required, identified)
     position = sch.summary(target, identified, risk_adjusted, q.headroom_rate, required,
                            q.rate * allocation_total, pipeline)
@@ -245,7 +245,7 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
             np.shape(e[..., i, :]), np.nan)
     for status, row in sch.group_sum([s.status for s in schemes], e).items():
         out[("qipp_status", status)] = row
-    for category, row in sch.group_sum([s.category for s in schemes], e, mask).items():
+    for category, row in sch.group_sum([s.category for s in schemes], mask * e).items():
         out[("qipp_category", category)] = row
     return out
 
@@ -359,8 +359,8 @@ def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings,
     mitigation = sum(mitigated.values())
     e = savings.effect
     p = delivery
-    delivered = sch.weighted_sum(p[..., :, None], e) if e.shape[-2] else np.zeros(n)
-    slipped = (sch.weighted_sum(in_plan * (1 - p[..., :, None]), e) if e.shape[-2]
+    delivered = (p[..., :, None] * e).sum(axis=-2) if e.shape[-2] else np.zeros(n)
+    slipped = (((in_plan * (1 - p[..., :, None])) * e).sum(axis=-2) if e.shape[-2]
                else np.zeros(n)) + (1 - gap_delivery) * unidentified
     release = (np.minimum(np.maximum(reserve, 0.0), np.maximum(slipped, 0.0))
                if sol.contingency_release else np.zeros(n))
@@ -396,7 +396,7 @@ def non_recurrent(schemes: Sequence[Scheme], savings: sch.SchemeSavings, p) -> n
     flags = np.array([not s.recurrent for s in schemes], dtype=float)
     if not schemes:
         return np.zeros(savings.effect.shape[-1])
-    return sch.weighted_sum(flags[:, None] * p[..., :, None], savings.effect)
+    return (flags[:, None] * p[..., :, None] * savings.effect).sum(axis=-2)
 
 
 # --- 8. position -----------------------------------------------------------------------------

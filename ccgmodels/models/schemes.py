@@ -228,29 +228,11 @@ def summary(target, identified, risk_adjusted, headroom_rate, required, planning
     }
 
 
-def group_sum(keys: Sequence[str], values: np.ndarray, weights=None
-              ) -> dict[str, np.ndarray]:
-    """Sum rows of ``values`` (schemes on the second-last axis) by ``keys``, each row times
-    its ``weights`` row when given (shape ``(..., S, 1)``) [£k]."""
+def group_sum(keys: Sequence[str], values: np.ndarray) -> dict[str, np.ndarray]:
+    """Sum rows of ``values`` (schemes on the second-last axis) by ``keys`` [£k]."""
     out: dict[str, np.ndarray] = {}
     for i, key in enumerate(keys):
-        row = values[..., i, :] if weights is None else weights[..., i, :] * values[..., i, :]
-        out[key] = out.get(key, 0.0) + row
-    return out
-
-
-def weighted_sum(weights, values: np.ndarray) -> np.ndarray:
-    """``(weights * values).sum(axis=-2)`` (schemes on the second-last axis, ``weights`` of
-    shape ``(..., S, 1)``), scheme by scheme: the same products added in the same order, bit
-    for bit, without making the ``(..., S, n)`` product (a Monte Carlo chunk's largest
-    arrays) [£k]."""
-    w = np.asarray(weights, dtype=float)
-    values = np.asarray(values, dtype=float)
-    if values.shape[-1] < 2 or values.shape[-2] < 2:  # numpy may sum these pairwise
-        return (w * values).sum(axis=-2)
-    out = w[..., 0, :] * values[..., 0, :]
-    for i in range(1, values.shape[-2]):
-        out = out + w[..., i, :] * values[..., i, :]
+        out[key] = out.get(key, 0.0) + values[..., i, :]
     return out
 
 

@@ -248,19 +248,3 @@ def test_savings_larger_than_their_spend_line_is_an_error(tmp_path):
     # 400 (Running Cost Efficiencies) + 5,000 = 5,400 > the 3,486 running costs line (000:L2009)
     assert ("organisations.cpr_ccg.qipp.schemes: savings of 5,750 £k in running_costs are "
             "larger than the running_costs spend line they reduce (3,486 £k)") in str(err.value)
-
-
-def test_weighted_sum_is_the_product_summed_bit_for_bit():
-    """Scheme by scheme, the sum is numpy's over the product, to the last bit, for the shapes
-    the model makes: (S, n) deterministic, (R, S, n) Monte Carlo, weights (S, 1) or (R, S, 1)."""
-    rng = np.random.default_rng(1)
-    for trial in range(200):
-        s, n, r = (int(x) for x in rng.integers(1, (60, 8, 40)))
-        shape = [(s, n), (r, s, n), (1, s, n)][trial % 3]
-        e = rng.standard_normal(shape) * 10 ** rng.uniform(0, 8, shape)
-        for w in (rng.integers(0, 2, (s, 1)) * 1.0, rng.random((r, s, 1))):
-            np.testing.assert_array_equal(sch.weighted_sum(w, e), (w * e).sum(axis=-2))
-            keys = [str(k) for k in rng.integers(0, 4, s)]
-            weighted = sch.group_sum(keys, e, np.broadcast_to(w, (*w.shape[:-2], s, 1)))
-            for key, v in sch.group_sum(keys, w * e).items():
-                np.testing.assert_array_equal(weighted[key], v)
