@@ -330,12 +330,12 @@ def layout(scenario: Scenario, keep: Mapping[str, tuple[str, ...] | None] = KEEP
     """What one run takes: the memory a chunk holds while it is evaluated, and the kept
     measures [bytes].
 
-    A chunk holds one organisation's arrays at a time (the largest of them), the flows every
-    commissioner leaves for the providers and councils (:data:`ccgmodels.models.run.FLOWS`),
-    and the footprint's running sums of what is kept; the kept measures are every
-    organisation's and the footprint's (what :class:`~ccgmodels.models.mcstats.Accumulator`
-    stores of a kept run). ``growth``: :func:`ccgmodels.models.run.growth_tables`, when
-    the caller has them.
+    A chunk holds one organisation's arrays at a time (the largest of them, and twice as much
+    again for its intermediates), the flows every commissioner leaves for the providers and
+    councils (:data:`ccgmodels.models.run.FLOWS`), and the footprint's running sums of what is
+    kept; the kept measures are every organisation's and the footprint's (what
+    :class:`~ccgmodels.models.mcstats.Accumulator` stores of a kept run). ``growth``:
+    :func:`ccgmodels.models.run.growth_tables`, when the caller has them.
     """
     kept, n = _kept(keep), len(scenario.years)
     largest = flows = kept_keys = 0
@@ -348,7 +348,8 @@ def layout(scenario: Scenario, keep: Mapping[str, tuple[str, ...] | None] = KEEP
             keys = [k for k in r.series if kept(*k)]
             kept_keys += len(keys)
             footprint.update(k for k in keys if measures.MEASURES[k[0]].additive)
-    return largest + flows + 2 * len(footprint) * n * 8, (kept_keys + len(footprint)) * n * 8
+    # x3: an organisation's intermediates besides its measures
+    return 3 * largest + flows + 2 * len(footprint) * n * 8, (kept_keys + len(footprint)) * n * 8
 
 
 def bytes_per_run(scenario: Scenario) -> int:
@@ -394,9 +395,9 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     prep = prepare(s, spec)
     per_run, kept_bytes = layout(s, growth=prep.growth)
     stride = max(1, math.ceil(runs / max(keep_budget // max(kept_bytes, 1), 2)))
-    # a run takes its arrays while evaluated (x3: intermediates), and a kept run its rows
+    # a run takes what a chunk holds while evaluated, and a kept run its rows
     chunk_size = max(1, min(chunk_size,
-                            chunk_budget // (3 * per_run + math.ceil(kept_bytes / stride))))
+                            chunk_budget // (per_run + math.ceil(kept_bytes / stride))))
     bounds = [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
     acc = Accumulator(runs, stride)
     if workers or scheduler:  # each worker reduces its own chunks

@@ -312,7 +312,7 @@ def test_chunks_sized_to_the_memory_budget_give_the_same_numbers():
     s = load_scenario("cpr_2019_20")
     big = u.summarise(u.simulate(s, runs=3_000, seed=3))
     tight = u.summarise(u.simulate(s, runs=3_000, seed=3,
-                                   chunk_budget=3 * u.bytes_per_run(s) * 100))
+                                   chunk_budget=u.bytes_per_run(s) * 100))
     pd.testing.assert_frame_equal(big, tight)
 
 
@@ -429,5 +429,5 @@ def test_chunks_are_sized_by_what_a_chunk_holds_not_every_measure(national_scena
     s = national_scenario
     held, kept = u.layout(s)
     everything = sum(np.asarray(v).size * 8 for r in model.evaluate(s) for v in r.series.values())
-    assert held < everything / 5
+    assert held < everything / 2  # at ten commissioners; the gap grows with them
     assert 0 < kept < everything
