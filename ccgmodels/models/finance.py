@@ -435,7 +435,8 @@ def commissioner(
         The primary care bridge's lines in its own years
         (:func:`ccgmodels.models.primary_care.bridge_of`), made once by the caller [£k].
     """
-    p, p_gap = sch.delivery_probabilities(o.qipp, sch.all_schemes(o))
+    if delivery is None or gap_delivery is None:  # the expected value: the probabilities
+        p, p_gap = sch.delivery_probabilities(o.qipp, sch.all_schemes(o))
     p = p if delivery is None else np.asarray(delivery)
     p_gap = p_gap if gap_delivery is None else gap_delivery
     n = len(years)
