@@ -485,7 +485,11 @@ def commissioner(
     out.update(planning_rules.business_rules(
         o, types, plan_spend, planned[("surplus", "")], target,
         unidentified=-planned[("expenditure", "unidentified_qipp")]))
-    if isinstance(o, Icb):  # judged as a body on its underlying position, not a control total
-        del out[("business_rule", "control_total")]
+    if isinstance(o, Icb):  # judged as a body on its underlying position (today's rule), not
+        # on the 2019/20 plan's rules: the control total (000:L1976) and the growth rules of
+        # that year's guidance (MHIS growth 000:L2673, primary care and community growth
+        # 000:L2676) are not rules of the 2026/27 medium-term planning framework
+        for rule in planning_rules.CCG_ERA_RULES:
+            del out[("business_rule", rule)]
         out.update(icb.body_rows(o, years, out))
     return out
