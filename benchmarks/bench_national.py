@@ -3,9 +3,9 @@ N synthetic commissioners (:mod:`ccgmodels.inputs.synthetic`), and Monte Carlo t
 memory, each case in its own process so peak memory is its own.
 
 Run: ``python benchmarks/bench_national.py [--quick] [--dask] [--full] [--scaling]
-[--against DIR]``. Prints a Markdown table for the README: 20 and 200 synthetic CCGs and the
-bundled footprint, 10,000 and 1,000,000 runs, in-process and (``--dask``) on a local dask
-cluster of 2 workers, in one run. Each Monte Carlo row gives µs a run (wall, and CPU: the
+[--against DIR]``. Prints a Markdown table for docs/guide/uncertainty.md: 20 and 200 synthetic
+CCGs and the bundled footprint, 10,000 and 1,000,000 runs, in-process and (``--dask``) on a
+local dask cluster of 2 workers, in one run. Each Monte Carlo row gives µs a run (wall, and CPU: the
 machine is shared, so the load average is printed with each row) beside a floor no model
 keeping the same measures can beat (the draws, and writing and summing the kept arrays).
 ``--scaling`` gives the cost a run at 200 and at 1,000 commissioners instead (the file limits
