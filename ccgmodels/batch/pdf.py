@@ -10,10 +10,11 @@ one, reports are made without a PDF and the batch says so.
 One browser per process (:func:`print_pdf`): started at the first PDF and kept for the next
 ones, driven through its WebDriver (selenium and Debian's ``chromedriver``, package
 ``chromium-driver``; another can be named with ``CCGMODELS_CHROMEDRIVER``), printing with the
-DevTools command ``Page.printToPDF``, as ``--print-to-pdf`` does. A browser start costs about as
-much as a print; a batch worker pays it once, not once per report. A print that fails or goes
-over time stops that browser with every process it started (its own session) and the next
-print starts a new one; the browser is also replaced after :data:`RECYCLE_AFTER` prints, and
+DevTools command ``Page.printToPDF``, as ``--print-to-pdf`` does. A batch worker pays the
+browser's start once, not once per report. The browser and its driver run in a process group
+of their own, led by a sentinel that kills the group when this process ends, however it ends
+(kill -9 included). A print that fails or goes over time kills that group, and the next print
+starts a new browser; the browser is also replaced after :data:`RECYCLE_AFTER` prints, and
 stopped when the process ends (:func:`close`, at exit: the worker's end, or SIGTERM when the
 batch is interrupted). Without selenium or the driver, each PDF is printed by a browser
 started for it alone (:func:`print_once`, ``chromium --print-to-pdf``).
