@@ -118,10 +118,14 @@ def naive_script(scenarios: list[tuple[str, str]], out: Path, runs: int, seed: i
 
 def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, subprocess.CompletedProcess]:
     """Wall-clock time [s] of a subprocess run from ``cwd`` (the repository root), and its
-    result."""
+    result; said on stderr at once, with the load average (a later failure keeps it)."""
     t = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    return time.perf_counter() - t, proc
+    seconds = time.perf_counter() - t
+    what = " ".join(c for c in cmd[:6] if not c.startswith("/")) or cmd[0]
+    print(f"bench_reports: {seconds:.1f} s (exit {proc.returncode}, in {cwd}, load {load()}): "
+          f"{what} ...", file=sys.stderr)
+    return seconds, proc
 
 
 #: ``ccgmodels`` of the checkout a command runs in (its working folder comes first on the path)

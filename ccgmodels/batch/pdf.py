@@ -101,13 +101,26 @@ def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
     driver = chromedriver()
     if driver is None or not _has_selenium():
         return print_once(html, pdf, timeout)
-    browser = _BROWSERS.get(os.getpid())
+    me = _me()
+    browser = _BROWSERS.get(me)
     if browser is not None and (browser.binary, browser.driver) != (binary, driver):
         browser.close()
         browser = None
     if browser is None:
-        browser = _BROWSERS[os.getpid()] = Browser(binary, driver)
+        browser = _BROWSERS[me] = Browser(binary, driver)
     return browser.print(html, pdf, timeout)
+
+
+def kept() -> Browser | None:
+    """This thread's kept browser (:func:`print_pdf`), or None before its first print."""
+    return _BROWSERS.get(_me())
+
+
+def _me() -> tuple[int, int]:
+    """This process and thread: a browser prints one page at a time, so each thread that
+    prints (a dask worker's) keeps its own, as it keeps its own kernel; a child forked from
+    here starts its own."""
+    return os.getpid(), threading.get_ident()
 
 
 def _has_selenium() -> bool:
@@ -289,16 +302,15 @@ def _first_line(exc: BaseException) -> str:
     return (text.splitlines() or [type(exc).__name__])[0][:300]
 
 
-#: this process's kept browser, by process id (a child forked from here starts its own)
-_BROWSERS: dict[int, Browser] = {}
+#: the kept browsers, by process and thread (:func:`_me`)
+_BROWSERS: dict[tuple[int, int], Browser] = {}
 
 
 @atexit.register
 def close() -> None:
-    """Stop this process's kept browser, if any (at exit; the batch calls it too)."""
-    browser = _BROWSERS.pop(os.getpid(), None)
-    if browser is not None:
-        browser.close()
+    """Stop every kept browser of this process (at exit)."""
+    for key in [k for k in _BROWSERS if k[0] == os.getpid()]:
+        _BROWSERS.pop(key).close()
 
 
 def print_once(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:

@@ -397,16 +397,23 @@ def test_a_worker_prints_every_pdf_with_one_browser_and_none_outlives_the_batch(
     started = [line.split() for line in log.read_text().splitlines()]
     assert len(started) == 1, started
     pid, group = map(int, started[0])
-    assert not psutil.pid_exists(pid)
-    left = []
-    for proc in psutil.process_iter():
-        try:
-            if os.getpgid(proc.pid) == group:
-                left.append(proc.cmdline())
-        except (ProcessLookupError, psutil.Error):
-            pass
-    assert left == []
-    assert os.getpid() not in pdf._BROWSERS  # the batch's own process printed nothing
+
+    def left() -> list:
+        found = []
+        for proc in psutil.process_iter():
+            try:
+                if os.getpgid(proc.pid) == group and proc.status() != psutil.STATUS_ZOMBIE:
+                    found.append(proc.cmdline())
+            except (ProcessLookupError, psutil.Error):
+                pass
+        return found
+
+    end = time.monotonic() + 10  # SIGKILLed processes end a moment after the signal
+    while left() and time.monotonic() < end:
+        time.sleep(0.1)
+    assert left() == []
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert pdf.kept() is None  # the batch's own process printed nothing
 
 
 def test_without_chromium_the_reports_have_no_pdf_and_the_batch_says_so(
