@@ -120,7 +120,9 @@ def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, subprocess.Completed
     """Wall-clock time [s] of a subprocess run from ``cwd`` (the repository root), and its
     result; said on stderr at once, with the load average (a later failure keeps it)."""
     t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    # PYTHONPATH: the report kernels import the same checkout's ccgmodels as the command
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(cwd)})
     seconds = time.perf_counter() - t
     what = " ".join(c for c in cmd[:6] if not c.startswith("/")) or cmd[0]
     print(f"bench_reports: {seconds:.1f} s (exit {proc.returncode}, in {cwd}, load {load()}): "
