@@ -238,19 +238,19 @@ def main(argv: list[str] | None = None) -> None:
                                        "report.xlsx", "manifest.json"], "ccgmodels report")
         summary_line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
 
-        against_s = None
+        against_s, against_failed = None, []
         if args.against:  # the same batch, with PDFs, made by the other checkout's code
             other_dir = tmp / "against"
             against_s, proc = timed([*CCGMODELS, "report", *[s for _, s in scenarios],
                                      "--out", str(other_dir), "--workers", str(args.workers),
                                      "--force", "--runs", str(args.runs), "--seed",
                                      str(args.seed)], cwd=args.against.resolve())
-            if proc.returncode != 0:
-                keep = True
-                fail(f"ccgmodels report in {args.against} exited {proc.returncode}",
-                     proc.stdout + proc.stderr)
-            if not all((other_dir / m / "report.pdf").is_file() for m in names):
-                fail(f"ccgmodels report in {args.against} made no report.pdf")
+            # a report that fails there (a kernel that did not start on a busy machine) is
+            # said, not fatal: that run then made less, so its time is a lower bound
+            against_failed = [m for m in names if not (other_dir / m / "report.pdf").is_file()]
+            if len(against_failed) == n:
+                fail(f"ccgmodels report in {args.against} made no report.pdf (exit "
+                     f"{proc.returncode})", proc.stdout + proc.stderr)
 
         # like for like with the loop, which prints no PDF: the same batch with no Chromium
         flat_dir = tmp / "ccgmodels_no_pdf"
@@ -298,6 +298,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"ccgmodels report --workers {w} with the code in {args.against}: "
               f"{against_s:.1f} s total, {against_s / n:.2f} s per report; this checkout is "
               f"{against_s / ccg_s:.2f}x as fast")
+        if against_failed:
+            print(f"  (there {len(against_failed)} report(s) failed, so that time is a lower "
+                  f"bound: {', '.join(against_failed)})")
         rows.append((f"the same with the code in {args.against}",
                      f"{against_s:.1f} s ({against_s / n:.2f} s/report); this checkout "
                      f"{against_s / ccg_s:.2f}x as fast"))
