@@ -23,7 +23,9 @@ an earlier commit), right after this one's, and prints the ratio. ``--pdf-step``
 batch's ``report.html`` files again in this process, alternating one at a time: with a browser
 started for each PDF (``pdf.print_once``, the way before one browser per worker) and with one
 kept browser (``pdf.Browser``), and prints the ratio (the PDF step alone, like for like).
-``--no-naive`` leaves out the naive loop (and the speed-ups against it).
+``--abba`` makes the two batches with PDFs in the order this, that, that, this and compares
+their means (a drift of a shared machine's load cancels). ``--no-naive`` leaves out the naive
+loop (and the speed-ups against it).
 
 Run: ``.venv/bin/python benchmarks/bench_reports.py [--runs 0] [--variants 10] [--keep]``
 from the repository root or anywhere (paths are resolved from this file). The default run
@@ -196,6 +198,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pdf-step", action="store_true",
                         help="also time the PDF step alone: a browser per PDF vs one kept")
     parser.add_argument("--no-naive", action="store_true", help="leave out the naive loop")
+    parser.add_argument("--abba", action="store_true",
+                        help="with --against: this, that, that, this; the means compared")
     args = parser.parse_args(argv)
 
     load_before = load()
@@ -251,6 +255,22 @@ def main(argv: list[str] | None = None) -> None:
             if len(against_failed) == n:
                 fail(f"ccgmodels report in {args.against} made no report.pdf (exit "
                      f"{proc.returncode})", proc.stdout + proc.stderr)
+            if args.abba:  # then the other way round: a drift of the machine's load cancels
+                again_s, proc = timed([*CCGMODELS, "report", *[s for _, s in scenarios],
+                                       "--out", str(other_dir), "--workers", str(args.workers),
+                                       "--force", "--runs", str(args.runs), "--seed",
+                                       str(args.seed)], cwd=args.against.resolve())
+                against_failed += [m for m in names
+                                   if not (other_dir / m / "report.pdf").is_file()]
+                mine_s, proc = timed([*CCGMODELS, "report", *[s for _, s in scenarios],
+                                      "--out", str(ccg_dir), "--workers", str(args.workers),
+                                      "--force", "--runs", str(args.runs), "--seed",
+                                      str(args.seed)])
+                if proc.returncode != 0:
+                    fail(f"ccgmodels report exited {proc.returncode}", proc.stdout + proc.stderr)
+                print(f"bench_reports: ABBA: this {ccg_s:.1f} + {mine_s:.1f} s, "
+                      f"{args.against} {against_s:.1f} + {again_s:.1f} s", file=sys.stderr)
+                ccg_s, against_s = (ccg_s + mine_s) / 2, (against_s + again_s) / 2
 
         # like for like with the loop, which prints no PDF: the same batch with no Chromium
         flat_dir = tmp / "ccgmodels_no_pdf"
