@@ -49,9 +49,13 @@ FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-u
 PRINT = {"preferCSSPageSize": True, "displayHeaderFooter": False, "printBackground": False}
 #: seconds one print may take (a browser start included)
 TIMEOUT = 120
-#: the leader of a kept browser's process group: waits for its input (a pipe from this
-#: process) to close, then kills the group (the driver joins it; the browser inherits it)
-SENTINEL = ("/bin/sh", "-c", "read _; kill -9 0")
+#: the leader of a kept browser's process group, given the profile folder: waits for its
+#: input (a pipe from this process) to close, then kills the group (the driver joins it; the
+#: browser inherits it), leaving behind, in a session of its own, the profile's removal two
+#: seconds later (when the browser has ended)
+SENTINEL = ("/bin/sh", "-c",
+            """read _; setsid -f /bin/sh -c 'sleep 2; rm -rf -- "$0"' "$0"; sleep 0.3; """
+            "kill -9 0")
 #: prints one kept browser makes before it is replaced by a fresh one [count]
 RECYCLE_AFTER = 50
 
@@ -174,7 +178,7 @@ class Browser:
             # the sentinel: leader of a process group of its own that the driver joins and
             # the browser inherits; it kills that group when its input closes, that is when
             # this process ends, however it ends (kill -9 included)
-            self._sentinel = subprocess.Popen(SENTINEL, stdin=subprocess.PIPE,
+            self._sentinel = subprocess.Popen((*SENTINEL, home), stdin=subprocess.PIPE,
                                               stdout=subprocess.DEVNULL,
                                               stderr=subprocess.DEVNULL, process_group=0)
             group = {"process_group": self._sentinel.pid}

@@ -153,16 +153,22 @@ def test_a_browser_killed_between_prints_is_replaced(page, tmp_path, counted):
 
 def test_the_browser_dies_with_its_process_however_it_ends(page, tmp_path):
     """A process that prints, then is killed outright (kill -9: no exit handler runs),
-    leaves no browser process: the sentinel kills the group when its pipe closes."""
+    leaves no browser process and no profile: the sentinel kills the group when its pipe
+    closes."""
     _needs_driver()
     code = (f"import os, sys\nfrom ccgmodels.batch import pdf\n"
             f"pdf.print_pdf({str(page)!r}, {str(tmp_path / 'k.pdf')!r})\n"
-            "print(pdf.kept()._sentinel.pid, flush=True)\n"
+            "print(pdf.kept()._sentinel.pid, pdf.kept()._profile.name, flush=True)\n"
             "os.kill(os.getpid(), 9)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    assert gone(int(proc.stdout.split()[0]))
+    group, profile = proc.stdout.split()
+    assert gone(int(group))
+    end = time.monotonic() + 10  # removed by the sentinel's heir a second after
+    while Path(profile).exists() and time.monotonic() < end:
+        time.sleep(0.1)
+    assert not Path(profile).exists()
 
 
 def test_without_a_driver_each_pdf_starts_its_own_browser(page, tmp_path, counted,
