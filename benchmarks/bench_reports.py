@@ -17,6 +17,16 @@ execution time is the sum of its cells' ``metadata.papermill.duration`` in the e
 ``ccgmodels report`` also prints each report as a PDF (headless Chromium), which the loop
 does not; a third run makes the same batch with ``--no-pdf``, like for like.
 
+``ccgmodels`` is this checkout's (``python -m ccgmodels`` from the repository root).
+``--against DIR`` also makes the batch with PDFs with the checkout in ``DIR`` (another branch,
+an earlier commit), right after this one's, and prints the ratio. ``--pdf-step`` prints the
+batch's ``report.html`` files again in this process, alternating one at a time: with a browser
+started for each PDF (``pdf.print_once``, the way before one browser per worker) and with one
+kept browser (``pdf.Browser``), and prints the ratio (the PDF step alone, like for like).
+``--abba`` makes the two batches with PDFs in the order this, that, that, this and compares
+their means (a drift of a shared machine's load cancels). ``--no-naive`` leaves out the naive
+loop (and the speed-ups against it).
+
 Run: ``.venv/bin/python benchmarks/bench_reports.py [--runs 0] [--variants 10] [--keep]``
 from the repository root or anywhere (paths are resolved from this file). The default run
 takes about 3 minutes on a 2-core machine; run it while the machine is otherwise idle (the load
@@ -37,11 +47,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from ccgmodels import __version__
-from ccgmodels.inputs.loading import bundled_scenarios
-from ccgmodels.models.seeds import DEFAULT_SEED
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's ccgmodels, not the one the venv installed
+
+from ccgmodels import __version__  # noqa: E402
+from ccgmodels.inputs.loading import bundled_scenarios  # noqa: E402
+from ccgmodels.models.seeds import DEFAULT_SEED  # noqa: E402
+
 BIN = Path(sys.executable).parent  # the virtualenv's bin/: papermill, jupyter, ccgmodels
 TEMPLATE = ROOT / "notebooks" / "scenario_report.ipynb"
 SEED = DEFAULT_SEED  # the default seed of `ccgmodels report`
@@ -107,11 +119,49 @@ def naive_script(scenarios: list[tuple[str, str]], out: Path, runs: int, seed: i
     return "\n".join(lines) + "\n"
 
 
-def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]:
-    """Wall-clock time [s] of a subprocess run from the repository root, and its result."""
+def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, subprocess.CompletedProcess]:
+    """Wall-clock time [s] of a subprocess run from ``cwd`` (the repository root), and its
+    result; said on stderr at once, with the load average (a later failure keeps it)."""
     t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    return time.perf_counter() - t, proc
+    # PYTHONPATH: the report kernels import the same checkout's ccgmodels as the command
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(cwd)})
+    seconds = time.perf_counter() - t
+    what = " ".join(c for c in cmd[:6] if not c.startswith("/")) or cmd[0]
+    print(f"bench_reports: {seconds:.1f} s (exit {proc.returncode}, in {cwd}, load {load()}): "
+          f"{what} ...", file=sys.stderr)
+    return seconds, proc
+
+
+#: ``ccgmodels`` of the checkout a command runs in (its working folder comes first on the path)
+CCGMODELS = [sys.executable, "-m", "ccgmodels"]
+
+
+def pdf_step(htmls: list[Path], out: Path) -> tuple[float, float]:
+    """Print every one of ``htmls`` twice, alternating: with a browser started for the PDF
+    (``print_once``) and with one kept browser (its start included); the total seconds of
+    each [s]."""
+    from ccgmodels.outputs import pdf
+
+    out.mkdir(parents=True, exist_ok=True)
+    binary, driver = pdf.chromium(), pdf.chromedriver()
+    if binary is None or driver is None:
+        fail("--pdf-step needs Chromium and chromedriver (make browser)")
+    browser = pdf.Browser(binary, driver)
+    once = kept = 0.0
+    try:
+        for i, html in enumerate(htmls):
+            t = time.perf_counter()
+            pdf.print_once(html, out / f"once_{i}.pdf")
+            once += time.perf_counter() - t
+            t = time.perf_counter()
+            browser.print(html, out / f"kept_{i}.pdf")
+            kept += time.perf_counter() - t
+    finally:
+        browser.close()
+    if browser.starts != 1:
+        fail(f"the kept browser started {browser.starts} times")
+    return once, kept
 
 
 def execution_seconds(notebook: Path) -> float:
@@ -144,6 +194,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2,
                         help="ccgmodels report --workers (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    parser.add_argument("--against", type=Path, default=None, metavar="DIR",
+                        help="also make the batch with PDFs with the checkout in DIR")
+    parser.add_argument("--pdf-step", action="store_true",
+                        help="also time the PDF step alone: a browser per PDF vs one kept")
+    parser.add_argument("--no-naive", action="store_true", help="leave out the naive loop")
+    parser.add_argument("--abba", action="store_true",
+                        help="with --against: this, that, that, this; the means compared")
     args = parser.parse_args(argv)
 
     load_before = load()
@@ -154,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         variants = write_variants(variants_dir, args.variants)
         if variants:
-            t, proc = timed([str(BIN / "ccgmodels"), "validate", *map(str, variants)])
+            t, proc = timed([*CCGMODELS, "validate", *map(str, variants)])
             if proc.returncode != 0:
                 keep = True
                 fail(f"generated variants do not validate (exit {proc.returncode}); "
@@ -164,15 +221,18 @@ def main(argv: list[str] | None = None) -> None:
         names = [n for n, _ in scenarios]
         n = len(scenarios)
 
-        naive_s, proc = timed(["bash", "-c", naive_script(scenarios, naive_dir, args.runs,
-                                                          args.seed)])
-        if proc.returncode != 0:
-            keep = True
-            fail(f"naive loop exited {proc.returncode}; outputs kept in {naive_dir}",
-                 proc.stdout + proc.stderr)
-        check_outputs(naive_dir, names, ["report.ipynb", "report.html"], "naive loop")
+        naive_s, naive_exec = None, []
+        if not args.no_naive:
+            naive_s, proc = timed(["bash", "-c", naive_script(scenarios, naive_dir, args.runs,
+                                                              args.seed)])
+            if proc.returncode != 0:
+                keep = True
+                fail(f"naive loop exited {proc.returncode}; outputs kept in {naive_dir}",
+                     proc.stdout + proc.stderr)
+            check_outputs(naive_dir, names, ["report.ipynb", "report.html"], "naive loop")
+            naive_exec = [execution_seconds(naive_dir / m / "report.ipynb") for m in names]
 
-        ccg_s, proc = timed([str(BIN / "ccgmodels"), "report", *[s for _, s in scenarios],
+        ccg_s, proc = timed([*CCGMODELS, "report", *[s for _, s in scenarios],
                              "--out", str(ccg_dir), "--workers", str(args.workers), "--force",
                              "--runs", str(args.runs), "--seed", str(args.seed)])
         if proc.returncode != 0:
@@ -183,10 +243,39 @@ def main(argv: list[str] | None = None) -> None:
                                        "report.xlsx", "manifest.json"], "ccgmodels report")
         summary_line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
 
+        against_s, against_failed = None, []
+        if args.against:  # the same batch, with PDFs, made by the other checkout's code
+            other_dir = tmp / "against"
+            against_s, proc = timed([*CCGMODELS, "report", *[s for _, s in scenarios],
+                                     "--out", str(other_dir), "--workers", str(args.workers),
+                                     "--force", "--runs", str(args.runs), "--seed",
+                                     str(args.seed)], cwd=args.against.resolve())
+            # a report that fails there (a kernel that did not start on a busy machine) is
+            # said, not fatal: that run then made less, so its time is a lower bound
+            against_failed = [m for m in names if not (other_dir / m / "report.pdf").is_file()]
+            if len(against_failed) == n:
+                fail(f"ccgmodels report in {args.against} made no report.pdf (exit "
+                     f"{proc.returncode})", proc.stdout + proc.stderr)
+            if args.abba:  # then the other way round: a drift of the machine's load cancels
+                again_s, proc = timed([*CCGMODELS, "report", *[s for _, s in scenarios],
+                                       "--out", str(other_dir), "--workers", str(args.workers),
+                                       "--force", "--runs", str(args.runs), "--seed",
+                                       str(args.seed)], cwd=args.against.resolve())
+                against_failed += [m for m in names
+                                   if not (other_dir / m / "report.pdf").is_file()]
+                mine_s, proc = timed([*CCGMODELS, "report", *[s for _, s in scenarios],
+                                      "--out", str(ccg_dir), "--workers", str(args.workers),
+                                      "--force", "--runs", str(args.runs), "--seed",
+                                      str(args.seed)])
+                if proc.returncode != 0:
+                    fail(f"ccgmodels report exited {proc.returncode}", proc.stdout + proc.stderr)
+                print(f"bench_reports: ABBA: this {ccg_s:.1f} + {mine_s:.1f} s, "
+                      f"{args.against} {against_s:.1f} + {again_s:.1f} s", file=sys.stderr)
+                ccg_s, against_s = (ccg_s + mine_s) / 2, (against_s + again_s) / 2
 
         # like for like with the loop, which prints no PDF: the same batch with no Chromium
         flat_dir = tmp / "ccgmodels_no_pdf"
-        flat_s, proc = timed([str(BIN / "ccgmodels"), "report", *[s for _, s in scenarios],
+        flat_s, proc = timed([*CCGMODELS, "report", *[s for _, s in scenarios],
                               "--out", str(flat_dir), "--workers", str(args.workers), "--force",
                               "--runs", str(args.runs), "--seed", str(args.seed), "--no-pdf"])
         if proc.returncode != 0:
@@ -199,7 +288,8 @@ def main(argv: list[str] | None = None) -> None:
             fail("ccgmodels report --no-pdf printed a PDF")
         if not all((ccg_dir / m / "report.pdf").is_file() for m in names):
             fail("ccgmodels report made no report.pdf: is Chromium installed (make browser)?")
-        naive_exec = [execution_seconds(naive_dir / m / "report.ipynb") for m in names]
+        step = (pdf_step([ccg_dir / m / "report.html" for m in names], tmp / "pdf_step")
+                if args.pdf_step else None)
         ccg_exec = [execution_seconds(ccg_dir / m / "report.ipynb") for m in names]
         ccg_report_s = [json.loads((ccg_dir / m / "manifest.json").read_text())["duration_s"]
                         for m in names]
@@ -208,25 +298,57 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
     load_after = load()
 
-    naive_mean, ccg_mean = sum(naive_exec) / n, sum(ccg_exec) / n
+    ccg_mean = sum(ccg_exec) / n
+    naive_mean = sum(naive_exec) / n if naive_exec else None
     w = args.workers
-    print(f"ccgmodels {__version__}, python {platform.python_version()}, "
+    rows = [(f"scenarios (bundled + generated variants), runs {args.runs}", f"{n}")]
+    print(f"ccgmodels {__version__} ({ROOT}), python {platform.python_version()}, "
           f"{platform.machine()}; os.cpu_count() = {os.cpu_count()}; one run of each")
     print(f"load average (1, 5, 15 min) before: {load_before}; after: {load_after}")
     print(f"scenarios: {n} ({n - len(variants)} bundled + {len(variants)} generated variant(s)); "
           f"runs {args.runs}, seed {args.seed}")
-    print(f"naive loop (papermill + jupyter nbconvert per scenario, sequential): "
-          f"{naive_s:.1f} s total, {naive_s / n:.2f} s per report")
+    if naive_s is not None:
+        print(f"naive loop (papermill + jupyter nbconvert per scenario, sequential): "
+              f"{naive_s:.1f} s total, {naive_s / n:.2f} s per report")
+        rows.append(("naive papermill + nbconvert loop",
+                     f"{naive_s:.1f} s ({naive_s / n:.2f} s/report)"))
     print(f"ccgmodels report --workers {w}: {ccg_s:.1f} s total, {ccg_s / n:.2f} s per report")
     print(f"  ({summary_line})")
-    print(f"speed-up (naive / ccgmodels, end to end): {naive_s / ccg_s:.2f}x (target >= 5x)")
+    rows.append((f"`ccgmodels report --workers {w}`", f"{ccg_s:.1f} s ({ccg_s / n:.2f} s/report)"))
+    if against_s is not None:
+        print(f"ccgmodels report --workers {w} with the code in {args.against}: "
+              f"{against_s:.1f} s total, {against_s / n:.2f} s per report; this checkout is "
+              f"{against_s / ccg_s:.2f}x as fast")
+        if against_failed:
+            print(f"  (there {len(against_failed)} report(s) failed, so that time is a lower "
+                  f"bound: {', '.join(against_failed)})")
+        rows.append((f"the same with the code in {args.against}",
+                     f"{against_s:.1f} s ({against_s / n:.2f} s/report); this checkout "
+                     f"{against_s / ccg_s:.2f}x as fast"))
+    if naive_s is not None:
+        print(f"speed-up (naive / ccgmodels, end to end): {naive_s / ccg_s:.2f}x (target >= 5x)")
+        rows.append((f"speed-up on {os.cpu_count()} CPUs", f"{naive_s / ccg_s:.2f}x"))
     print(f"ccgmodels report --workers {w} --no-pdf (like for like: the loop prints none): "
-          f"{flat_s:.1f} s total, {flat_s / n:.2f} s per report; speed-up "
-          f"{naive_s / flat_s:.2f}x")
-    print(f"mean notebook execution per report (sum of cell durations): naive {naive_mean:.2f} s;"
-          f" ccgmodels {ccg_mean:.2f} s")
-    print(f"per-report overhead = wall / reports - mean execution: naive "
-          f"{naive_s / n - naive_mean:.2f} s; ccgmodels {ccg_s / n - ccg_mean:.2f} s")
+          f"{flat_s:.1f} s total, {flat_s / n:.2f} s per report"
+          + (f"; speed-up {naive_s / flat_s:.2f}x" if naive_s is not None else ""))
+    rows.append(("`ccgmodels report --no-pdf` (like for like)",
+                 f"{flat_s:.1f} s ({flat_s / n:.2f} s/report)"
+                 + (f", {naive_s / flat_s:.2f}x" if naive_s is not None else "")))
+    if step is not None:
+        once, kept = step
+        print(f"PDF step alone, {n} report.html printed one at a time, alternating: a browser "
+              f"per PDF {once:.1f} s ({once / n:.2f} s/PDF); one kept browser {kept:.1f} s "
+              f"({kept / n:.2f} s/PDF, its start included); {once / kept:.2f}x")
+        rows.append(("PDF step alone: a browser per PDF / one kept browser",
+                     f"{once / n:.2f} / {kept / n:.2f} s/PDF, {once / kept:.2f}x"))
+    if naive_mean is not None:
+        print(f"mean notebook execution per report (sum of cell durations): naive "
+              f"{naive_mean:.2f} s; ccgmodels {ccg_mean:.2f} s")
+        print(f"per-report overhead = wall / reports - mean execution: naive "
+              f"{naive_s / n - naive_mean:.2f} s; ccgmodels {ccg_s / n - ccg_mean:.2f} s")
+        rows.append(("overhead per report (wall / reports - notebook execution)",
+                     f"naive {naive_s / n - naive_mean:.2f} s; ccgmodels "
+                     f"{ccg_s / n - ccg_mean:.2f} s"))
     print(f"  (ccgmodels in worker-seconds, wall x {w} / reports - mean execution: "
           f"{ccg_s * w / n - ccg_mean:.2f} s; mean manifest duration_s "
           f"{sum(ccg_report_s) / n:.2f} s)")
@@ -235,15 +357,8 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print("| Benchmark | Result |")
     print("|---|---|")
-    print(f"| scenarios (bundled + generated variants), runs {args.runs} | {n} |")
-    print(f"| naive papermill + nbconvert loop | {naive_s:.1f} s ({naive_s / n:.2f} s/report) |")
-    print(f"| `ccgmodels report --workers {w}` | {ccg_s:.1f} s ({ccg_s / n:.2f} s/report) |")
-    print(f"| speed-up on {os.cpu_count()} CPUs | {naive_s / ccg_s:.2f}x |")
-    print(f"| `ccgmodels report --no-pdf` (like for like) | {flat_s:.1f} s "
-          f"({flat_s / n:.2f} s/report), {naive_s / flat_s:.2f}x |")
-    print(f"| overhead per report (wall / reports - notebook execution) | naive "
-          f"{naive_s / n - naive_mean:.2f} s; ccgmodels {ccg_s / n - ccg_mean:.2f} s |")
-
+    for what, result in rows:
+        print(f"| {what} | {result} |")
 
 if __name__ == "__main__":
     main()

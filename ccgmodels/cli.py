@@ -379,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--template", default=None,
                    help="report notebook to execute instead of the bundled one")
     b.add_argument("--no-pdf", action="store_true",
-                   help="make no report.pdf (HTML and Excel only: about half the time)")
+                   help="make no report.pdf (HTML and Excel only)")
     b.add_argument("--timeout", type=int, default=600,
                    help="seconds a notebook cell may run (default 600; 0: no limit)")
     b.set_defaults(func=cmd_report)

@@ -308,8 +308,8 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
     engine : {"process", "dask"}
         A local process pool, or dask.distributed (``scheduler`` address or a local cluster).
     pdf : bool
-        Print each report's PDF when Chromium is there (False: ``--no-pdf``, about half the
-        time of a batch on two cores).
+        Print each report's PDF when Chromium is there (False: ``--no-pdf``); one browser
+        per worker, kept for the batch, prints them (the ``pdf`` module).
     log : callable, optional
         Given each message the command line shows (None: none; the messages go to the
         ``ccgmodels`` logger and the batch's log file either way).

@@ -178,3 +178,25 @@ def test_a_batch_killed_any_way_leaves_no_orphan_and_says_interrupted(tmp_path, 
     assert {r["name"]: r["status"] for r in collect(out)}.get("fast_one") in (None, "ok")
     assert not (out / ".staging").exists()
     assert not [p for p in out.iterdir() if p.name.startswith("slow_")]
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
+def test_a_batch_stopped_after_a_pdf_leaves_no_browser(tmp_path, template, how):
+    """The worker's kept browser (started for the first report's PDF, kept for the next) ends
+    with the batch, interrupted (Ctrl-C) or killed outright."""
+    from ccgmodels.outputs import pdf
+
+    if pdf.chromium() is None or pdf.chromedriver() is None:
+        pytest.skip("no Chromium with its driver here")
+    out = tmp_path / "out"
+    paths = [variant(tmp_path, "a_printed"), variant(tmp_path, "b_slow", "SLOW")]
+    proc = _start([*map(str, paths), "--out", str(out), "--workers", "1",
+                   "--template", str(template)])
+    _wait_for(lambda: (out / "a_printed" / "report.pdf").exists()
+              and any((out / ".staging").glob("b_slow*")))
+    family = _tree(proc.pid)
+    assert any("chromedriver" in " ".join(p.cmdline()) for p in family), "no kept browser"
+    os.kill(proc.pid, how)
+    proc.communicate(timeout=60)
+    gone, alive = psutil.wait_procs(family, timeout=45)
+    assert not alive, [p.cmdline() for p in alive]

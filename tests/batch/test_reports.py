@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+import psutil
 import pytest
 import yaml
 
@@ -374,6 +375,61 @@ def test_no_pdf_makes_html_and_excel_only_and_a_later_pdf_remakes(tmp_path, quic
     with_pdf = run_batch([str(a)], out, workers=1, template=quick_template, log=quiet)
     assert with_pdf.counts["ok"] == 1  # a report without its PDF is not current
     assert (out / "no_pdf" / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_worker_prints_every_pdf_with_one_browser_and_none_outlives_the_batch(
+        tmp_path, quick_template, monkeypatch):
+    """Three reports on one worker: Chromium starts once (the old way: once a report), a
+    failed report in between does not end it, and no process of it is left after the batch."""
+    from ccgmodels.outputs import pdf
+
+    if pdf.chromium() is None or pdf.chromedriver() is None:
+        pytest.skip("no Chromium with its driver here")
+    log = tmp_path / "starts.log"  # a line per browser start: its process id and group
+    wrapper = tmp_path / "chromium-counted"
+    wrapper.write_text('#!/bin/sh\nread -r _ _ _ _ group _ < /proc/$$/stat\n'
+                       f'echo "$$ $group" >> "{log}"\nexec "{pdf.chromium()}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("CCGMODELS_CHROMIUM", str(wrapper))  # the workers inherit it
+    paths = [variant(tmp_path, "pdf_a"), variant(tmp_path, "pdf_fails", "FAIL"),
+             variant(tmp_path, "pdf_b"), variant(tmp_path, "pdf_c")]
+    summary = run_batch(list(map(str, paths)), tmp_path / "out", workers=1,
+                        template=quick_template, log=quiet)
+    assert summary.counts["ok"] == 3 and summary.counts["failed"] == 1, summary.records
+    for name in ("pdf_a", "pdf_b", "pdf_c"):
+        assert (tmp_path / "out" / name / "report.pdf").read_bytes().startswith(b"%PDF")
+    started = [line.split() for line in log.read_text().splitlines()]
+    assert len(started) == 1, started
+    pid, group = map(int, started[0])
+
+    def left() -> list:
+        found = []
+        for proc in psutil.process_iter():
+            try:
+                if os.getpgid(proc.pid) == group and proc.status() != psutil.STATUS_ZOMBIE:
+                    found.append(proc.cmdline())
+            except (ProcessLookupError, psutil.Error):
+                pass
+        return found
+
+    end = time.monotonic() + 10  # SIGKILLed processes end a moment after the signal
+    while left() and time.monotonic() < end:
+        time.sleep(0.1)
+    assert left() == []
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert pdf.kept() is None  # the batch's own process printed nothing
+
+
+def test_without_chromium_the_reports_have_no_pdf_and_the_batch_says_so(
+        tmp_path, quick_template, monkeypatch):
+    monkeypatch.setenv("CCGMODELS_CHROMIUM", str(tmp_path / "no-such-browser"))
+    out, said = tmp_path / "out", []
+    summary = run_batch([str(variant(tmp_path, "no_browser"))], out, workers=1,
+                        template=quick_template, log=said.append)
+    assert summary.counts["ok"] == 1, summary.records
+    assert (out / "no_browser" / "report.html").is_file()
+    assert not (out / "no_browser" / "report.pdf").exists()
+    assert any("(HTML and Excel (no PDF: no Chromium))" in line for line in said), said
 
 
 def test_a_later_failure_keeps_the_earlier_report(tmp_path, quick_template):
