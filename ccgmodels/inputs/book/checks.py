@@ -201,14 +201,14 @@ def _years(top: dict) -> list[str]:
         return []
 
 
-def needed_columns(sheet: str, years: list[str]) -> list[str]:
+def needed_columns(sheet: str, years: list[str], era: str = "ccg") -> list[str]:
     """The headers a sheet must have to be read without losing a value: a parameter sheet's
     organisation, field, value and year columns; every column a record sheet is written with
     (not the worked-out ones, the notes nor the age bands, which come from the data)."""
     from . import layout as L
 
-    if sheet in L.TABLES:
-        return [h for h, _, _ in L.record_columns(L.TABLES[sheet], years[1:], [])]
+    if sheet in L.tables(era):
+        return [h for h, _, _ in L.record_columns(L.tables(era)[sheet], years[1:], [])]
     return [L.ORG, L.FIELD, L.VALUE, *years]
 
 
@@ -219,7 +219,9 @@ def missing_sheets(names: list[str]) -> list[Row]:
 
     from . import layout as L
 
-    needed = [s for s in L.SHEETS if s != "Cover"]
+    era = L.era_of_sheets(names)
+    needed = [s for s in L.sheets(era) if s != "Cover"
+              and s not in L.ERA_OPTIONAL_SHEETS.get(era, ())]
     others = [s for s in names if s not in needed]
     out: list[Row] = []
     for sheet in needed:
@@ -244,29 +246,29 @@ def structure_problems(reader) -> list[Row]:
 
     out = missing_sheets(reader.book.sheetnames) + reader.layout
     years = _years(reader.top)
-    needed = [s for s in L.SHEETS if s != "Cover"]
+    needed = [s for s in L.sheets(reader.era) if s != "Cover"]
     for sheet in needed:
         if sheet not in reader.heads:
             continue
         top, heads = reader.heads[sheet]
-        gone = [h for h in needed_columns(sheet, years) if h not in heads]
+        gone = [h for h in needed_columns(sheet, years, reader.era) if h not in heads]
         if gone:
             shown = ", ".join(repr(h) for h in gone[:6]) + (
                 f" and {len(gone) - 6} more" if len(gone) > 6 else "")
             out.append((f"{sheet}!A{top}", ABSENT, f"the header row lacks {shown}: every "
                         "column the workbook was written with is needed, so that none of its "
                         "values is lost; put the column back (blank cells take the defaults)"))
-    ccgs = [o for o, kind in reader.kinds.items() if kind == "ccg"]
-    for sheet in L.RECORD_SHEETS:
+    for sheet in L.record_sheets(reader.era):
         if sheet not in reader.heads:
             continue
         top, _ = reader.heads[sheet]
-        table = L.TABLES[sheet]
+        table = reader.tables[sheet]
+        ccgs = [o for o, kind in reader.kinds.items() if kind in table.owners]
         key = next(h for h, col, _ in L.record_columns(table, [], []) if col.path != "@org")
         counts, nones = reader.owners.get(sheet, {}), reader.nones.get(sheet, {})
         for owner in ccgs if table.owned else [""]:
             rows = counts.get(owner, 0)
-            whose = f"for commissioner {owner!r}" if owner else ""
+            whose = f"for {L.owner_words(table).split(' (')[0]} {owner!r}" if owner else ""
             if rows == 0:
                 say = (f"a row with Organisation {owner!r} and {key!r} {L.NONE}" if owner
                        else f"{L.NONE} under {key!r} in its first row")

@@ -40,6 +40,8 @@ class _Reader:
 
     def __init__(self, book, formulas=None):
         self.book, self.formulas = book, formulas
+        self.era = L.era_of_sheets(book.sheetnames)
+        self.tables = L.tables(self.era)
         self.seen: dict[str, str] = {}  # the cell of each parameter row read
         self.problems: list[Row] = []
         self.cells: dict[str, str] = {}
@@ -273,10 +275,11 @@ class _Reader:
                 continue
             _put(rec, sub, value)
         if table.owned:
-            if org is L.BLANK or self.kinds.get(org) != "ccg":
+            if org is L.BLANK or self.kinds.get(org) not in table.owners:
                 self.problem(ref(org_col), "", org if org is not L.BLANK else _ABSENT,
-                             "names no commissioner (ccg) on the Organisations sheet (have "
-                             f"{', '.join(k for k, v in self.kinds.items() if v == 'ccg')})")
+                             f"names no {L.owner_words(table)} on the Organisations sheet "
+                             "(have " + ", ".join(k for k, v in self.kinds.items()
+                                                  if v in table.owners) + ")")
                 return
             holder: Any = self.org_data(org)
             root = f"organisations.{org}.{table.collection}"
@@ -437,11 +440,11 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
         return None, {}, missing
     reader = _Reader(*books)
     try:
-        reader.records(L.TABLES["Organisations"])
+        reader.records(reader.tables["Organisations"])
         for sheet in L.PARAM_SHEETS:
             reader.params(sheet)
-        for sheet in L.RECORD_SHEETS:
-            reader.records(L.TABLES[sheet])
+        for sheet in L.record_sheets(reader.era):
+            reader.records(reader.tables[sheet])
     finally:
         for book in books:
             book.close()

@@ -51,6 +51,9 @@ class _Writer:
         from openpyxl import Workbook
 
         self.data, self.examples, self.title = data, examples, title
+        self.era = L.book_era(data)
+        self.tables = L.tables(self.era)
+        self.sheets: list[str] = []  # the sheets written after the cover, in order
         self.book = Workbook()
         self.book.remove(self.book.active)
         self.st = _styles()
@@ -164,7 +167,7 @@ class _Writer:
     def sheet(self, name: str, headers: list[str], title: str):
         ws = self.book.create_sheet(name)
         _text(ws, 1, 1, title).font = _font(bold=True, size=13)
-        _text(ws, 2, 1, L.SHEET_NOTES.get(name, ""))
+        _text(ws, 2, 1, L.sheet_note(name, self.era))
         fill, font = self.st["header"]
         for c, h in enumerate(headers, start=1):
             cell = _text(ws, HEAD, c, h)
@@ -194,20 +197,22 @@ class _Writer:
         _protect(ws)
 
     def params(self, sheet: str) -> None:
+        owners = [("", "", self.data)] if sheet == "Scenario" else [
+            (o["kind"], o["id"], o) for o in self.data["organisations"]]
+        rows = [(spec, kind, org, node, path) for kind, org, node in owners
+                for spec in L.PARAMS[kind] if spec.sheet == sheet
+                for path in self.expand(spec, node)
+                if not L.hidden(self.era, path) or _given(spec, node, path)]
+        if not rows and sheet in L.ERA_OPTIONAL_SHEETS.get(self.era, ()):
+            return  # a sheet of another era's, with nothing on it
         years = self.sheet_years(sheet)
         headers = L.param_columns(years)
         ws = self.sheet(sheet, headers, f"{sheet}: {self.title}")
         col = {h: i for i, h in enumerate(headers, start=1)}
         r = HEAD
-        owners = [("", "", self.data)] if sheet == "Scenario" else [
-            (o["kind"], o["id"], o) for o in self.data["organisations"]]
-        for kind, org, node in owners:
-            for spec in L.PARAMS[kind]:
-                if spec.sheet != sheet:
-                    continue
-                for path in self.expand(spec, node):
-                    r += 1
-                    self.param_row(ws, r, col, years, spec, kind, org, node, path)
+        for spec, kind, org, node, path in rows:
+            r += 1
+            self.param_row(ws, r, col, years, spec, kind, org, node, path)
         for _ in range(SPARE):
             r += 1
             for h, c in col.items():
@@ -245,7 +250,7 @@ class _Writer:
         where = f"organisations.{org}." if kind else ""
         self.cell(ws, r, col[L.ORG], org or None, "input" if kind else "derived")
         self.cell(ws, r, col[L.FIELD], path, "input")
-        self.cell(ws, r, col["Description"], spec.description, "derived")
+        self.cell(ws, r, col["Description"], L.say(spec.description, self.era), "derived")
         self.cell(ws, r, col["Unit"], spec.unit, "derived")
         default = None if spec.default is None or spec.shape == "years" else \
             L.write_cell(spec.default, spec.scalar)
@@ -280,7 +285,7 @@ class _Writer:
         return [format_year(y) for y in range(first - 3, start_of(self.years[-1]) + 6)]
 
     def records(self, table: L.Table) -> None:
-        bands = sorted({b for o in self.data["organisations"] if o.get("kind") == "ccg"
+        bands = sorted({b for o in self.data["organisations"] if o.get("kind") in table.owners
                         for p in ((o.get("demand") or {}).get("pods") or {}).values()
                         for b in (p.get("age_mix") or {})}) if table.dynamic else []
         if table.dynamic:
@@ -300,7 +305,7 @@ class _Writer:
             r += 1
             stated.add(org)
             self.record_row(ws, r, col, layout, table, path, key, org, rec)
-        ccgs = [o["id"] for o in self.data["organisations"] if o.get("kind") == "ccg"]
+        ccgs = [o["id"] for o in self.data["organisations"] if o.get("kind") in table.owners]
         for org in (ccgs if table.owned else [None]) if table.collection != "organisations" \
                 else []:
             if org not in stated:  # a register with no rows says so: never an empty sheet
@@ -340,7 +345,7 @@ class _Writer:
                 yield f"{table.collection}.{k}", k if table.keyed else None, None, v
             return
         for o in d["organisations"]:
-            if o.get("kind") != "ccg":
+            if o.get("kind") not in table.owners:
                 continue
             group = _get(o, table.collection.split(".")) or ([] if not table.keyed else {})
             root = f"organisations.{o['id']}.{table.collection}"
@@ -458,6 +463,17 @@ def _blocks(cells: list[tuple[int, int]]) -> str:
         for r0, r1, c0, c1 in sorted(out, key=lambda b: (b[2], b[0])))
 
 
+def _given(spec: L.Param, node: dict, path: str) -> bool:
+    """Whether the organisation ``node`` gives the parameter row ``path`` a value other than
+    its default (a group by year: any year)."""
+    parts = path.split(".")
+    value = _get(node, parts[:parts.index(L.YEAR)]) if L.YEAR in parts else _get(node, parts)
+    if L.YEAR in parts:
+        rest = parts[parts.index(L.YEAR) + 1:]
+        return any(_get(v, rest) is not None for v in (value or {}).values())
+    return value not in (None, {}, []) and value != spec.default
+
+
 def _get(node: Any, parts: list[str]) -> Any:
     for p in parts:
         if isinstance(node, dict):
@@ -478,10 +494,12 @@ def _cover(w: _Writer, note: str) -> None:
     _text(ws, 2, 2, w.title).font = _font(bold=True, size=12)
     _text(ws, 3, 2, note)
     r = 4
-    for heading, lines in L.COVER:
+    for i, (heading, lines) in enumerate(L.COVER):
         r += 1
         _text(ws, r, 2, heading).font = _font(bold=True, size=12)
-        for line in lines:
+        more = L.ERA_COVER.get(w.era, ()) if i == 0 else ()
+        for line in [L.say(t, w.era) for t in lines[:-1]] + list(more) + [
+                L.say(t, w.era) for t in lines[-1:]]:
             r += 1
             c = _text(ws, r, 2, line)
             c.alignment = w.st["wrap"]
@@ -495,9 +513,9 @@ def _cover(w: _Writer, note: str) -> None:
         _text(ws, r, 2, text)
     r += 2
     _text(ws, r, 2, "Sheets").font = _font(bold=True, size=12)
-    for name in L.SHEETS[1:]:
+    for name in w.sheets:
         r += 1
-        text = L.SHEET_NOTES.get(name) or L.TABLES[name].title
+        text = L.sheet_note(name, w.era) or w.tables[name].title
         _text(ws, r, 2, f"{name}: {text}").alignment = w.st["wrap"]
         ws.row_dimensions[r].height = 15 * (1 + len(text) // 100)
     ws.page_setup.orientation = "portrait"
@@ -516,11 +534,12 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
     """
     title = data.get("title") or "a new scenario"
     w = _Writer(data, examples, title)
-    for sheet in L.SHEETS[1:]:
-        if sheet in L.TABLES:
-            w.records(L.TABLES[sheet])
+    for sheet in L.sheets(w.era)[1:]:
+        if sheet in w.tables:
+            w.records(w.tables[sheet])
         else:
             w.params(sheet)
+    w.sheets = [s for s in L.sheets(w.era)[1:] if s in w.book.sheetnames]
     _cover(w, note)
     w.drop_downs()
     if "Lists" in w.book.sheetnames:
