@@ -307,6 +307,9 @@ class _Reader:
             index = len(group) - 1
             label = rec.get("id") if isinstance(rec, dict) and isinstance(rec.get("id"), str) \
                 else None
+        if table.collection == "places":  # a sum over the places: the column's first cell
+            for sub, c in placed:
+                self.cells.setdefault(f"{root}.{sub}", ref(c))
         for name in {label, None if index is None else str(index)} - {None}:
             base = f"{root}.{name}"
             self.where(base, ref(key_col if table.keyed else placed[0][1]))
