@@ -52,7 +52,7 @@ CASES = [
     ([("Scenario", None, "base_year", VALUE, "2019/21")], "base_year", "'2019/21'",
      "the second year must follow the first"),
     ([("Organisations", "provider", None, "Kind", "trust")], "organisations.suhft.kind",
-     "'trust'", "'ccg', 'provider', 'social_care'"),
+     "'trust'", "'ccg', 'icb', 'provider', 'social_care'"),
 ]
 
 
@@ -126,7 +126,7 @@ def test_cells_read_the_way_a_person_meant_them(tmp_path):
 
 
 def test_the_blank_workbook_refuses_its_example_rows_by_cell(tmp_path):
-    path = new_book(tmp_path / "blank.xlsx")
+    path = new_book(tmp_path / "blank.xlsx", "2019/20")  # a CCG era's (ICB's: test_book_icb)
     texts = [str(p) for p in problems_of(path)]
     examples = [t for t in texts if "example row" in t]
     assert {t.split(": ")[1].split("!")[0] for t in examples} == {
