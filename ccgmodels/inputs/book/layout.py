@@ -98,6 +98,7 @@ class Table:
     dynamic: str = ""  # a column group whose keys come from the data (age bands)
     derived: tuple[tuple[str, str], ...] = field(default=())  # (header, formula template)
     owners: tuple[str, ...] = ("ccg",)  # the organisation kinds an owned table's rows name
+    totals: tuple[str, ...] = ()  # the paths of columns totalled above the table
 
 
 def _scalar(tp: Any, meta: list | tuple = (), unit: str = "") -> tuple[str, tuple[str, ...]]:
@@ -469,6 +470,11 @@ ERA_COVER = {"icb": (
 #: parameter rows an era writes only where the scenario gives them (funds and bridges of the
 #: CCG era); a path ending in "." stands for every row below it
 ERA_HIDDEN = {"icb": ("solutions.stf", "stf", "primary_care_bridge.")}
+#: the rows of a merger's predecessor (an ICB another names in ``predecessors``) written even
+#: when blank: its base year, which the successor's is restated from; its other rows are
+#: written only where given
+PREDECESSOR_ROWS = ("allocation.base.", "expenditure.base.", "population",
+                    "allocation.rca_per_head")
 #: parameter sheets an era leaves out when none of their rows is written
 ERA_OPTIONAL_SHEETS = {"icb": ("Bridge",)}
 
@@ -481,7 +487,11 @@ PLACES = Table(
        for k in ICB_STREAMS),
      *(Column(f"Spend: {k.replace('_', ' ')}", f"expenditure.{k}", "money", "£k")
        for k in SERVICE_LINES)),
-    owners=("icb",))
+    owners=("icb",),
+    totals=("population", *(f"allocation.{k}" for k in ICB_STREAMS),
+            *(f"expenditure.{k}" for k in SERVICE_LINES)))
+#: the label of the totals above a table (:attr:`Table.totals`)
+TOTALS = "Total of the rows (worked out)"
 
 
 def say(text: str, era: str) -> str:
@@ -546,6 +556,18 @@ def era_of_sheets(names) -> str:
     workbook has (Places, or one renamed), else "ccg"."""
     own = {PLACES.sheet, *ERA_SHEET_NAMES["icb"].values()}
     return "icb" if own & set(names) else "ccg"
+
+
+def predecessors(orgs) -> set[str]:
+    """The ids the organisations ``orgs`` (plain data) name as a merger's predecessors."""
+    return {p for o in orgs if isinstance(o, dict) for p in o.get("predecessors") or []
+            if isinstance(p, str)}
+
+
+def predecessor_row(path: str) -> bool:
+    """Whether a predecessor's parameter row ``path`` is written even when blank."""
+    return any(path == h or (h.endswith(".") and path.startswith(h))
+               for h in PREDECESSOR_ROWS)
 
 
 def hidden(era: str, path: str) -> bool:

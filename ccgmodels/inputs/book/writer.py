@@ -54,6 +54,7 @@ class _Writer:
         self.era = L.book_era(data)
         self.tables = L.tables(self.era)
         self.sheets: list[str] = []  # the sheets written after the cover, in order
+        self.merged = L.predecessors(data["organisations"])  # a merger's predecessors
         self.book = Workbook()
         self.book.remove(self.book.active)
         self.st = _styles()
@@ -202,7 +203,7 @@ class _Writer:
         rows = [(spec, kind, org, node, path) for kind, org, node in owners
                 for spec in L.PARAMS[kind] if spec.sheet == sheet
                 for path in self.expand(spec, node)
-                if not L.hidden(self.era, path) or _given(spec, node, path)]
+                if self.shown(spec, org, node, path)]
         if not rows and sheet in L.ERA_OPTIONAL_SHEETS.get(self.era, ()):
             return  # a sheet of another era's, with nothing on it
         years = self.sheet_years(sheet)
@@ -219,6 +220,14 @@ class _Writer:
                 self.cell(ws, r, c, None, "derived" if h in ("Source", "Assumption?",
                                                              "Description") else "input")
         self.table(ws, len(headers), r)
+
+    def shown(self, spec: L.Param, org: str, node: dict, path: str) -> bool:
+        """Whether the parameter row ``path`` of ``org`` is written: every row, but those of
+        another era's (:func:`L.hidden`) and a predecessor's beyond its base year
+        (:func:`L.predecessor_row`) only where given."""
+        if org in self.merged and not L.predecessor_row(path):
+            return _given(spec, node, path)
+        return not L.hidden(self.era, path) or _given(spec, node, path)
 
     def sheet_years(self, sheet: str) -> list[str]:
         """The year columns of a parameter sheet: the scenario's years, widened to every year
@@ -323,6 +332,13 @@ class _Writer:
                 derived = h in extra or h in ("Source", "Assumption?")
                 self.cell(ws, r, c, None, "derived" if derived else "input")
         self.table(ws, len(headers), r)
+        totalled = [(h, column) for h, column, _ in layout if column.path in table.totals]
+        if totalled:  # totals above the table, to set beside the organisation's own
+            _text(ws, 3, col[totalled[0][0]] - 1, L.TOTALS).font = _font(bold=True)
+        for h, column in totalled:
+            letter = _letter(col[h])
+            self.cell(ws, 3, col[h], f"=SUM({letter}{HEAD + 1}:{letter}{r})", "derived",
+                      column.scalar, formula=True)
         for h in extra:  # a worked-out money column gets its total above the table
             if "saving" in h:
                 _text(ws, 3, col[h] - 1, "Total [£k]").font = _font(bold=True)
