@@ -487,6 +487,8 @@ def _given(spec: L.Param, node: dict, path: str) -> bool:
     if L.YEAR in parts:
         rest = parts[parts.index(L.YEAR) + 1:]
         return any(_get(v, rest) is not None for v in (value or {}).values())
+    if spec.shape == "list" and isinstance(value, list):  # its default is shown joined
+        return L.write_cell(value, spec.scalar) != spec.default
     return value not in (None, {}, []) and value != spec.default
 
 
