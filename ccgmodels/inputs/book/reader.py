@@ -469,11 +469,12 @@ def place(path: str, cells: dict[str, str]) -> str | None:
     return None
 
 
-def explain(path: str, message: str) -> str:
+def explain(path: str, message: str, data: dict | None = None) -> str:
     """``message`` with, for a missing group whose rows live on a record sheet (a
-    commissioner's points of delivery), the sheet to add them on."""
+    commissioner's points of delivery), the sheet to add them on (named as in the era of the
+    workbook's plain ``data``)."""
     if message == "required field is missing":
-        for table in L.TABLES.values():
+        for table in L.tables(L.book_era(data or {})).values():
             if table.owned and path.endswith(f".{table.collection}"):
                 return f"{message}: add its rows on the {table.sheet} sheet"
     return message
