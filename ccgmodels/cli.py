@@ -256,11 +256,46 @@ def cmd_catalogue(args) -> int:
 def cmd_app(args) -> int:
     """``ccgmodels app``: the explorer served on localhost (see :mod:`ccgmodels.app.launch`)."""
     from .app.launch import AppError, serve
+    from .inputs.loading import CURRENT_PLAN
 
     try:
-        return serve(args.scenario, port=args.port, folder=args.folder)
+        return serve(args.scenario or CURRENT_PLAN, port=args.port, folder=args.folder)
     except AppError as exc:
         raise InputError(str(exc)) from None
+
+
+def cmd_allocations(args) -> int:
+    """``ccgmodels allocations FILE --icb CODE``: one ICB's published allocations as a table,
+    or (``--yaml``) as a scenario fragment (:mod:`ccgmodels.inputs.allocations`)."""
+    from .inputs.allocations import AllocationsError, read_allocations
+
+    if Path(args.file).suffix.lower() in (".xlsx", ".xlsm"):
+        _needs("workbook", "reading an .xlsx allocations file")
+    try:
+        alloc = read_allocations(args.file, args.icb, stream=args.stream)
+        if args.yaml:
+            import yaml
+
+            fragment, notes = alloc.fragment(args.base_year)
+            sys.stdout.write(f"# {alloc.code} {alloc.name}, from {alloc.source}: the fields "
+                             "of an icb organisation\n")
+            for note in notes:
+                sys.stdout.write(f"# NOTE: {note}\n")
+            sys.stdout.write(yaml.safe_dump(fragment, sort_keys=False, allow_unicode=True,
+                                            width=1000))
+            return 0
+    except (AllocationsError, ValueError) as exc:
+        raise InputError(str(exc)) from None
+    import pandas as pd
+
+    rows = alloc.rows()
+    for r in rows:  # as text: £k and people with separators, the distance as a per cent
+        r["value"] = f"{r['value']:.2%}" if r["unit"] == "fraction" else f"{r['value']:,.0f}"
+    _say(f"{alloc.code} {alloc.name} ({alloc.source}); money in £k, population in people")
+    wide = pd.DataFrame(rows).pivot(index=["measure", "stream"], columns="year", values="value")
+    wide = wide.reindex(list(dict.fromkeys((r["measure"], r["stream"]) for r in rows)))
+    print(wide.fillna("").to_string())
+    return 0
 
 
 def cmd_list(args) -> int:
@@ -359,6 +394,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     _workbook_parser(sub, setter)
 
+    al = sub.add_parser("allocations", help="read one ICB's allocations from NHS England's "
+                        "published allocation tables (.xlsx or .csv)")
+    al.add_argument("file", help="the published allocations workbook (.xlsx) or a .csv table")
+    al.add_argument("--icb", required=True, help="the ICB's code (e.g. QH8) or name")
+    al.add_argument("--stream", default=None, help="the stream of a table that does not name "
+                    "it (core_services, primary_medical_care, delegated_primary_care, "
+                    "specialised, running_costs)")
+    al.add_argument("--yaml", action="store_true", help="print a scenario fragment (the "
+                    "base-year allocation by stream, later years' levels, population, running "
+                    "cost allowance per head, target) with the cell each figure came from")
+    al.add_argument("--base-year", default=None, help="the fragment's base year (default: "
+                    "the file's first)")
+    al.set_defaults(func=cmd_allocations)
+
     sub.add_parser("schema", help="print the scenario JSON Schema").set_defaults(
         func=cmd_schema)
     sub.add_parser("catalogue", help="print the measure catalogue (Markdown)").set_defaults(
@@ -373,8 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Serve the scenario explorer in a browser, no Python or "
                        "JupyterLab needed by whoever uses it: prints the URL (localhost only); "
                        "Ctrl-C stops. Needs the app extra: pip install 'ccgmodels[app]'.")
-    a.add_argument("scenario", nargs="?", default="footprint_2019_20",
-                   help="bundled scenario name or YAML file (default: footprint_2019_20)")
+    a.add_argument("scenario", nargs="?", default=None,
+                   help="bundled scenario name or YAML file (default: the bundled current "
+                   "plan, listed first by the app)")
     a.add_argument("--port", type=int, default=None,
                    help="port on 127.0.0.1 (default 8866, or a free one when taken)")
     a.add_argument("--folder", default=None,
@@ -452,6 +502,9 @@ def cmd_workbook(args) -> int:
         _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))),
                     args, reads=(args.source,))
         _say(f"{scenario.name}: assumptions workbook -> {out}")
+        if scenario.actuals is not None:
+            _say(f"{scenario.name}: its actuals (plan against actual) are not carried by the "
+                 "workbook; keep them in the scenario YAML", sys.stderr)
         return 0
     from .inputs.book.reader import scenario_yaml
 

@@ -35,7 +35,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from ..inputs.loading import bundled_scenarios, check
+from ..inputs.loading import CURRENT_PLAN, bundled_scenarios, check
 from ..outputs.explorer import ENV_FOLDER, ENV_SCENARIO, default_folder
 
 #: the installed package's folder: its templates, and the kernel's PYTHONPATH
@@ -151,7 +151,7 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def serve(scenario: str = "footprint_2019_20", port: int | None = None,
+def serve(scenario: str = CURRENT_PLAN, port: int | None = None,
           folder: str | Path | None = None, out=sys.stdout) -> int:
     """Serve the explorer until interrupted; prints the URL once the server listens.
 

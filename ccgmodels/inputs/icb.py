@@ -172,8 +172,9 @@ class Icb(Commissioner):
     planned_surplus: SignedMoneyByYear = Field(
         0.0, description="Surplus the ICB plans as an individual body, every year or {year: "
         "surplus}; 0 is breakeven [£k]")
-    # a CCG's field, refused with a message (below) and left out of the schema
-    control_total: SkipJsonSchema[None] = None  # type: ignore[assignment]
+    # a CCG's field, refused with a message (below), left out of the schema and of a dump (a
+    # resolved scenario.yaml must load again)
+    control_total: SkipJsonSchema[None] = Field(None, exclude=True)  # type: ignore[assignment]
 
     @model_validator(mode="before")
     @classmethod

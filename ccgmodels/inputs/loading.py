@@ -151,6 +151,17 @@ def bundled_scenarios() -> dict[str, Any]:
     }
 
 
+#: the bundled current plan (today's rules, 2026/27 to 2028/29): what the app opens on and
+#: offers first
+CURRENT_PLAN = "west_yorkshire_2026_27"
+
+
+def bundled_names() -> list[str]:
+    """The bundled scenario names as a person is offered them: the current plan first, then
+    the others in name order."""
+    return sorted(bundled_scenarios(), key=lambda n: (n != CURRENT_PLAN, n))
+
+
 def bundled_folder() -> Path:
     """The folder of the bundled scenario files."""
     return Path(str(resources.files(BUNDLED_PACKAGE).joinpath(*BUNDLED_FOLDER)))

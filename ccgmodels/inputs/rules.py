@@ -18,6 +18,7 @@ from typing import Any
 
 from . import refdata
 from . import years as fy
+from .actuals import actuals_problems
 from .fields import describe
 from .icb import base_of, place_sum_problems, same
 from .limits import MAX_NODES
@@ -107,6 +108,7 @@ def semantic_problems(s) -> list[Row]:
             out.append((f"system_opportunities.{x.id}.id", x.id, "duplicate opportunity id"))
     out.extend(_link_problems(s))
     out.extend(_joint_scheme_problems(s))
+    out.extend(actuals_problems(s))
     out.extend(range_problems(s))
     ids = Ids()  # each list searched once, however many sources name its elements
     for path in s.sources:

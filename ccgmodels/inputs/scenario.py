@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from . import years as fy
+from .actuals import Actuals
 from .commissioner import (  # noqa: F401 (re-exported: the commissioner's models)
     REMOVED_SOLUTION_FIELDS,
     Allocation,
@@ -241,6 +242,9 @@ class Scenario(Strict):
     gp_access: GpAccess | None = Field(
         None, description="GP appointment demand beyond capacity across the footprint, and "
         "how the primary care strategy's solutions close it")
+    actuals: Actuals | None = Field(
+        None, description="Actuals, or a forecast outturn, for the base year by organisation, "
+        "measure and item [£k], compared with the plan in the report (variance to plan)")
     sources: dict[str, str] = Field(
         default_factory=dict,
         description="Where each assumption comes from, keyed by dotted path: a document line "

@@ -21,7 +21,7 @@ from ..inputs import refdata
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Commissioner, Icb, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
-from . import access, finance, icb, primary_care, providers, results, series, system
+from . import access, finance, icb, outturn, primary_care, providers, results, series, system
 from .measures import MEASURES, Measure, MeasureArrays
 
 
@@ -282,4 +282,8 @@ def run_scenario(
         If an identity fails (footprint = sum; do something = do nothing + solutions; bridge;
         QIPP gap).
     """
-    return run_model(scenario, overrides).table()
+    model = run_model(scenario, overrides)
+    df = model.table()
+    if model.scenario.actuals is not None:  # a figure the plan cannot be compared with fails
+        outturn.check(model.scenario, df)
+    return df

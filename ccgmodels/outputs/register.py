@@ -24,7 +24,7 @@ from .tables import money
 
 #: fields that describe the scenario rather than assume anything, and blocks shown elsewhere
 NOT_ASSUMPTIONS = {"name", "title", "description", "base_year", "end_year", "sources",
-                   "uncertainty", "organisations", "id", "kind"}
+                   "uncertainty", "organisations", "id", "kind", "actuals"}
 #: the flag of a row: where its value comes from
 FLAG_SOURCE, FLAG_ASSUMPTION, FLAG_DEFAULT, FLAG_WHATIF, FLAG_NONE = (
     "Source", "ASSUMPTION", "Default", "What-if", "No source")

@@ -128,7 +128,24 @@ class Report:
             if "Probability of balance" in balance:
                 t = balance["Probability of balance"]
                 parts.append(doc.table(t.frame, "fraction", caption=t.title))
-        return doc.section("Key figures", *parts)
+        # the variance to plan follows the key figures (nothing at all without actuals)
+        return Html(doc.section("Key figures", *parts) + self.plan_vs_actual())
+
+    def plan_vs_actual(self) -> Html:
+        """The base year's plan against its actuals or forecast outturn ("" without them)."""
+        a = self.scenario.actuals
+        if a is None:
+            return Html("")
+        t = tables.plan_vs_actual_table(self.results, self.scenario, self.org, percent=True)
+        if t.frame.empty:
+            return Html("")
+        basis = tables.BASIS_NAMES[a.basis].lower()
+        return doc.section("Variance to plan", doc.table(
+            t.frame, "£k", caption=t.title, units={"Variance %": "fraction"}, totals=()),
+            intro=f"The {self.scenario.base_year} plan against the {basis}"
+            f"{' at ' + a.as_at if a.as_at else ''}: variance = {basis} - plan, so a positive "
+            "variance is more than planned (more income or surplus: favourable; more spend: "
+            "adverse); variance % is of the plan.")
 
     def position(self) -> Html:
         book = self.book

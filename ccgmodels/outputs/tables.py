@@ -203,6 +203,8 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
         book["Activity"] = ReportTable(f"Activity by point of delivery: {name} (count)",
                                        _labelled(by_year(results, org, "activity"), "activity"),
                                        "count")
+    if scenario.actuals is not None:
+        book[PLAN_VS_ACTUAL] = plan_vs_actual_table(results, scenario, org)
     if summary is not None:
         book.update(uncertainty_tables(summary, org, name))
     for key in book:
@@ -210,6 +212,45 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
         if problem:  # a bug in the keys above, never bad input
             raise AssertionError(problem)
     return book
+
+
+#: the sheet name of the variance to plan table
+PLAN_VS_ACTUAL = "Variance to plan"
+BASIS_NAMES = {"actual": "Actual", "forecast_outturn": "Forecast outturn"}
+
+
+def plan_vs_actual_table(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRINT,
+                         percent: bool = False) -> ReportTable:
+    """The base year's plan against the scenario's actuals (or forecast outturn): a row per
+    figure of ``scenario.actuals`` for ``org`` (every organisation's for the footprint), with
+    plan, actual (or forecast) and variance = actual - plan [£k], and with ``percent`` the
+    variance % [fraction of the plan] (a column of another unit, so not in the Excel pack's
+    sheet, whose columns share the table's unit) (:func:`ccgmodels.models.outturn
+    .plan_vs_actual`)."""
+    from ..models.outturn import plan_vs_actual
+
+    rows = plan_vs_actual(scenario, results)
+    if org != FOOTPRINT:
+        rows = rows[rows["org"] == org]
+    whole = org == FOOTPRINT and len(scenario.organisations) > 1
+    labels_ = []
+    for r in rows.itertuples():
+        text = labels.label(r.measure)
+        if r.item and r.item != "total":
+            text += f": {labels.label(r.item, r.measure)}"
+        if whole:
+            text = f"{labels.org_name(scenario, r.org)}: {text}"
+        labels_.append(text)
+    basis = BASIS_NAMES[scenario.actuals.basis]
+    frame = pd.DataFrame({"Plan": rows["plan"].to_numpy(), basis: rows["actual"].to_numpy(),
+                          "Variance": rows["variance"].to_numpy(),
+                          "Variance %": rows["variance_pct"].to_numpy()},
+                         index=pd.Index(labels_, name=f"{scenario.base_year} (£k)"))
+    if not percent:
+        frame = frame.drop(columns="Variance %")
+    when = f", {scenario.actuals.as_at}" if scenario.actuals.as_at else ""
+    return ReportTable(f"Variance to plan: {labels.org_name(scenario, org)}, "
+                       f"{scenario.base_year} {basis.lower()}{when} (£k)", frame, "£k")
 
 
 def _labelled(frame: pd.DataFrame, measure: str) -> pd.DataFrame:

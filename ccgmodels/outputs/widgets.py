@@ -27,7 +27,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..inputs.fields import describe
-from ..inputs.loading import ScenarioError, bundled_scenarios
+from ..inputs.loading import CURRENT_PLAN, ScenarioError, bundled_names
 from ..inputs.scenario import Commissioner
 from ..inputs.vocab import FOOTPRINT
 from ..models.run import run_scenario
@@ -103,7 +103,7 @@ class Explorer:
         self.results: pd.DataFrame | None = None
         self._states: dict[str, ExplorerState] = {}
         self._quiet = False
-        names = sorted(bundled_scenarios())
+        names = bundled_names()
         scenario = str(scenario)
         self.state = self._states.setdefault(scenario, ExplorerState(scenario, overrides))
         self.scenario_dropdown = w.Dropdown(
@@ -428,8 +428,9 @@ class Explorer:
 
 def app() -> w.Widget:
     """The explorer as ``ccgmodels app`` serves it: the scenario and save folder from
-    :data:`ENV_SCENARIO` and :data:`ENV_FOLDER` (defaults: footprint_2019_20 and
+    :data:`ENV_SCENARIO` and :data:`ENV_FOLDER` (defaults: the current plan,
+    :data:`~ccgmodels.inputs.loading.CURRENT_PLAN`, and
     :func:`~ccgmodels.outputs.explorer.default_folder`)."""
-    explorer = Explorer(os.environ.get(ENV_SCENARIO) or "footprint_2019_20",
+    explorer = Explorer(os.environ.get(ENV_SCENARIO) or CURRENT_PLAN,
                         folder=os.environ.get(ENV_FOLDER) or None)
     return explorer.widget()

@@ -171,3 +171,12 @@ def test_predecessor_contracts_would_be_lost():
     msg = problem(scenario(north, icb("south"), merged(), trust))
     assert "north is restated into merged from its base-year figures only, so its contracts " \
            "would be lost: state them on merged" in msg
+
+
+def test_a_dumped_icb_scenario_loads_again():
+    """A resolved scenario (what a report's scenario.yaml holds) validates again: the dump
+    carries no CCG-era control_total for the ICB to refuse."""
+    s = Scenario.model_validate(scenario(icb("a", planned_surplus=5.0)))
+    dumped = s.model_dump(mode="json")
+    assert "control_total" not in dumped["organisations"][0]
+    assert Scenario.model_validate(dumped).model_dump(mode="json") == dumped

@@ -224,7 +224,7 @@ ORG_FIELDS = ("kind", "id", "name")
 #: the parameter rows of each organisation kind, and of the scenario itself ("")
 PARAMS: dict[str, list[Param]] = {
     "": params(Scenario, lambda p: "Scenario",
-               skip=("organisations", "uncertainty", "sources")),
+               skip=("organisations", "uncertainty", "sources", "actuals")),
     "ccg": params(Commissioner, _ccg_sheet,
                   skip=(*ORG_FIELDS, "contracts", "demand.pods", "qipp.schemes")),
     "provider": params(Provider, lambda p: "Providers", skip=ORG_FIELDS),

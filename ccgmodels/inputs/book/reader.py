@@ -500,3 +500,41 @@ def scenario_yaml(scenario) -> str:
     head = ("# Written by `ccgmodels workbook import` from an assumptions workbook.\n"
             "# Money in £k, rates as fractions; `sources` cites where each figure comes from.\n")
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def sheet_cells(path: Path | str):
+    """Every sheet of any ``.xlsx`` at ``path``, as ``(title, rows)`` with each row a list of
+    ``(value, number format)`` from column A (values as last saved), after the size checks an
+    assumptions workbook passes; for other readers of published workbooks (e.g.
+    :mod:`ccgmodels.inputs.allocations`).
+
+    Raises
+    ------
+    ValueError
+        The file is too big, or not an Excel workbook that can be read (the message says which).
+    """
+    import zipfile
+
+    import openpyxl
+
+    path = Path(path)
+    try:
+        too_big = size_problems(path, path.stat().st_size)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ValueError("is not an Excel workbook (.xlsx) that can be read: "
+                         f"{type(exc).__name__}") from exc
+    if too_big:
+        raise ValueError(f"refused: it {too_big[0][2]}")
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - zip, XML or openpyxl errors alike
+        raise ValueError("is not an Excel workbook (.xlsx) that can be read: "
+                         f"{type(exc).__name__}: {printable(str(exc))[:120]}") from exc
+    try:
+        for ws in book.worksheets:
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+            yield ws.title, [[(c.value, str(getattr(c, "number_format", "") or ""))
+                              for c in cells] for cells in ws.iter_rows()]
+    finally:
+        book.close()
