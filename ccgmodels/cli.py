@@ -496,7 +496,7 @@ def cmd_workbook(args) -> int:
 
         out = _xlsx_target(args.out)
         unlaid = export_problems(scenario, printable(str(args.source)))
-        if unlaid:  # a kind the workbook does not lay out yet (an ICB)
+        if unlaid:  # a kind the workbook does not lay out (a guard: none today)
             _print_problems(unlaid)
             return EXIT_INPUT
         _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))),

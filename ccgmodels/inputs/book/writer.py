@@ -575,8 +575,9 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
 
 
 def export_problems(scenario, source: str = "") -> list:
-    """The scenario's organisations the workbook does not lay out yet (an ICB, 2022/23 on), as
-    :class:`~ccgmodels.inputs.problems.Problem` rows: say so, not a KeyError."""
+    """The scenario's organisations of a kind the workbook does not lay out, as
+    :class:`~ccgmodels.inputs.problems.Problem` rows: say so, not a KeyError (none of today's
+    kinds: a guard for a kind added to the models before the layout)."""
     from ..problems import Problem
 
     return [Problem(source or scenario.name, f"organisations.{o.id}.kind", o.kind,
