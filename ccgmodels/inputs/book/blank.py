@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..vocab import COMMISSIONER_KINDS
 from ..years import format_year, parse_year, start_of
-from . import layout as L
+from . import eras as E
 from .writer import write_book
 
 #: the example rows of a blank workbook come from this bundled scenario, with its citations
@@ -110,10 +110,10 @@ def new_book(path: str | Path, base_year: str = "2025/26", end_year: str | None 
     """Write a blank assumptions workbook for new organisations (see :func:`new_data`); the
     Organisations rows are examples too when ``orgs`` is not given."""
     data = new_data(base_year, end_year, orgs)
-    era = L.book_era(data)
+    era = E.book_era(data)
     sheets = (*(("Places",) if era == "icb" else ()), *RECORD_SHEETS)
     sheets = sheets if orgs else ("Organisations", *sheets)
-    notes = {L.sheet_name(k, era): v for k, v in example_notes(sheets).items()}
+    notes = {E.sheet_name(k, era): v for k, v in example_notes(sheets).items()}
     return write_book(data, path, examples=notes,
                       note="A blank workbook: the example rows (note EXAMPLE) show the layout "
                       f"with figures from the bundled {EXAMPLE_SCENARIO} scenario; overwrite "

@@ -205,10 +205,11 @@ def needed_columns(sheet: str, years: list[str], era: str = "ccg") -> list[str]:
     """The headers a sheet must have to be read without losing a value: a parameter sheet's
     organisation, field, value and year columns; every column a record sheet is written with
     (not the worked-out ones, the notes nor the age bands, which come from the data)."""
+    from . import eras as E
     from . import layout as L
 
-    if sheet in L.tables(era):
-        return [h for h, _, _ in L.record_columns(L.tables(era)[sheet], years[1:], [])]
+    if sheet in E.tables(era):
+        return [h for h, _, _ in L.record_columns(E.tables(era)[sheet], years[1:], [])]
     return [L.ORG, L.FIELD, L.VALUE, *years]
 
 
@@ -217,11 +218,11 @@ def missing_sheets(names: list[str]) -> list[Row]:
     sheet renamed or deleted), each naming it, and the renamed sheet where one looks like it."""
     import difflib
 
-    from . import layout as L
+    from . import eras as E
 
-    era = L.era_of_sheets(names)
-    needed = [s for s in L.sheets(era) if s != "Cover"
-              and s not in L.ERA_OPTIONAL_SHEETS.get(era, ())]
+    era = E.era_of_sheets(names)
+    needed = [s for s in E.sheets(era) if s != "Cover"
+              and s not in E.ERA_OPTIONAL_SHEETS.get(era, ())]
     others = [s for s in names if s not in needed]
     out: list[Row] = []
     for sheet in needed:
@@ -242,11 +243,12 @@ def structure_problems(reader) -> list[Row]:
     message)`` rows: a sheet missing or renamed (:func:`missing_sheets`), a header row or
     column missing, a register with no rows and no row saying it has none, or one saying so
     beside rows."""
+    from . import eras as E
     from . import layout as L
 
     out = missing_sheets(reader.book.sheetnames) + reader.layout
     years = _years(reader.top)
-    needed = [s for s in L.sheets(reader.era) if s != "Cover"]
+    needed = [s for s in E.sheets(reader.era) if s != "Cover"]
     for sheet in needed:
         if sheet not in reader.heads:
             continue
@@ -258,7 +260,7 @@ def structure_problems(reader) -> list[Row]:
             out.append((f"{sheet}!A{top}", ABSENT, f"the header row lacks {shown}: every "
                         "column the workbook was written with is needed, so that none of its "
                         "values is lost; put the column back (blank cells take the defaults)"))
-    for sheet in L.record_sheets(reader.era):
+    for sheet in E.record_sheets(reader.era):
         if sheet not in reader.heads:
             continue
         top, _ = reader.heads[sheet]
@@ -268,7 +270,7 @@ def structure_problems(reader) -> list[Row]:
         counts, nones = reader.owners.get(sheet, {}), reader.nones.get(sheet, {})
         for owner in ccgs if table.owned else [""]:
             rows = counts.get(owner, 0)
-            whose = f"for {L.owner_words(table).split(' (')[0]} {owner!r}" if owner else ""
+            whose = f"for {E.owner_words(table).split(' (')[0]} {owner!r}" if owner else ""
             if rows == 0:
                 say = (f"a row with Organisation {owner!r} and {key!r} {L.NONE}" if owner
                        else f"{L.NONE} under {key!r} in its first row")

@@ -19,6 +19,9 @@ scenario.SocialCare` (and the scenario's own), walked from their pydantic defini
 field appears in the workbook without a change here. Units, descriptions and defaults come from
 the same fields.
 
+The ICB era's sheets and words (a Places sheet, Efficiency schemes for QIPP, today's words in
+every title and description) are in :mod:`ccgmodels.inputs.book.eras`.
+
 Conventions: money in £k; rates as fractions (the workbook shows them as percentages; a cell
 typed ``3.4%`` is 0.034); years ``"2019/20"``; surplus positive, deficit negative.
 """
@@ -37,7 +40,6 @@ from ..scenario import (
     Commissioner,
     Contract,
     Icb,
-    Place,
     PointOfDelivery,
     Provider,
     Scenario,
@@ -45,7 +47,7 @@ from ..scenario import (
 )
 from ..scenario import SocialCare as Council
 from ..types import FinancialYear
-from ..vocab import ICB_STREAMS, KINDS, PODS, SERVICE_LINES
+from ..vocab import KINDS, PODS, SERVICE_LINES
 
 #: the year placeholder of a group by year in a parameter row's field
 YEAR = "{year}"
@@ -394,186 +396,6 @@ SHEETS = ("Cover", "Scenario", "Organisations", "Allocations", "Plan", "Demand",
           "Uncertainty", "Sources")
 #: the record tables read after the parameter sheets, in workbook order
 RECORD_SHEETS = tuple(s for s in SHEETS if s in TABLES and s != "Organisations")
-
-
-# --- the ICB era (2022/23 on): its sheets and words -----------------------------------------
-#
-# The workbook's words of each era are in this one place (ERA_SHEET_NAMES, ERA_WORDS,
-# ERA_SHEET_NOTES, ERA_COVER, ERA_HIDDEN), to be switched to the era word catalogue of the
-# inputs when it lands. A CCG-era workbook (no ICB) is laid out exactly as above.
-
-#: the eras the workbook lays out
-BOOK_ERAS = ("ccg", "icb")
-
-
-def book_era(data: dict) -> str:
-    """The era whose sheets and words the workbook of plain scenario ``data`` takes: its
-    ``era`` where it states one the workbook lays out, else "icb" when it holds an integrated
-    care board, else "ccg"."""
-    era = data.get("era")
-    if era in BOOK_ERAS:
-        return era
-    kinds = {o.get("kind") for o in data.get("organisations") or [] if isinstance(o, dict)}
-    return "icb" if "icb" in kinds else "ccg"
-
-
-#: the name a sheet goes by in an era, where it is not its own
-ERA_SHEET_NAMES = {"icb": {"QIPP": "Efficiency schemes"}}
-#: the organisation kinds an era's Organisations sheet offers
-ERA_KINDS = {"ccg": KINDS, "icb": ("icb", "provider", "social_care")}
-#: the CCG era's words and today's, tried in order at each place of a text
-ERA_WORDS: dict[str, tuple[tuple[str, str], ...]] = {"icb": (
-    (r"\(Activity, QIPP, Contracts, Uncertainty, Sources\)",
-     "(Places, Activity, Efficiency schemes, Contracts, Uncertainty, Sources)"),
-    (r"Solutions, Bridge, Providers", "Solutions, Providers"),
-    (r"point of delivery, scheme, contract, range or source",
-     "place, point of delivery, efficiency scheme, contract, range or source"),
-    (r"; primary care bridge enabler costs are negative, as the plans print them", ""),
-    (r"\(ccg, provider or social_care\)", "(icb, provider or social_care)"),
-    (r"a commissioner \(ccg\)", "an integrated care board (icb)"),
-    (r"\ba QIPP scheme", "an efficiency scheme"),
-    (r"\bQIPP\b", "efficiency"),
-    (r"\bCCGs\b", "ICBs"),
-    (r"\bCCG\b", "ICB"),
-    (r"\bcontrol totals?\b", "planned surplus"),
-    (r"\bSTPs?\b", "ICS"),
-    (r"are written 2019/20", "are written 2025/26"),
-)}
-#: what each sheet holds, in an era's words where they are not the CCG era's
-ERA_SHEET_NOTES = {"icb": {
-    "Allocations": "Each ICB's recurrent allocation by stream (core services, primary medical "
-                   "care, delegated pharmacy, optometry and dental, delegated specialised): the "
-                   "base year, its growth (or the published levels) year by year, and "
-                   "convergence to the target allocation; the running cost allowance per head "
-                   "and the population it is paid on",
-    "Plan": "Each ICB's planned spend by service line in the base year and its growth by year, "
-            "contingency, the planned surplus (0 is breakeven), deficit support by year, and "
-            "a merger's predecessors",
-    "Demand": "Population growth by age band and the activity growth settings of each ICB "
-              "(points of delivery are on the Activity sheet)",
-    "Solutions": "The efficiency requirement and the delivery probability of each scheme "
-                 "status, and the do-something levers",
-    "Providers": "NHS provider trusts: income, cost and their growth, efficiency (CIP), "
-                 "deficit support by year and the planned surplus (0 is breakeven)",
-}}
-#: lines an era adds to the cover's "How to fill it in"
-ERA_COVER = {"icb": (
-    "An ICB's places (sub-ICB locations) are on the Places sheet: each place's population, and "
-    "its base-year allocation by stream and spend by service line in £k, or its share of the "
-    "ICB's for what is left blank. The places must add up to the ICB exactly.",
-    "A merged ICB names its predecessors (the ICBs merged into it, each listed on "
-    "Organisations with its own base year) on the Plan sheet; leave its base-year allocation, "
-    "spend and population blank and they are the sum of its predecessors'.",
-    "Breakeven: every ICB and every trust must reach its planned surplus (0 is breakeven) "
-    "without deficit support, which is non-recurrent income given year by year.",
-)}
-#: parameter rows an era writes only where the scenario gives them (funds and bridges of the
-#: CCG era); a path ending in "." stands for every row below it
-ERA_HIDDEN = {"icb": ("solutions.stf", "stf", "primary_care_bridge.")}
-#: the rows of a merger's predecessor (an ICB another names in ``predecessors``) written even
-#: when blank: its base year, which the successor's is restated from; its other rows are
-#: written only where given
-PREDECESSOR_ROWS = ("allocation.base.", "expenditure.base.", "population",
-                    "allocation.rca_per_head")
-#: parameter sheets an era leaves out when none of their rows is written
-ERA_OPTIONAL_SHEETS = {"icb": ("Bridge",)}
-
-PLACES = Table(
-    "Places", "Places of each ICB (its sub-ICB locations), one row each: the population, and the "
-    "base-year allocation by stream and spend by service line in £k; a blank group takes the "
-    "place's share of the ICB's. The places must sum to the ICB exactly", "places", False,
-    (*_columns(Place, ("id", "name", "population", "share"), labels={"id": "Place id"}),
-     *(Column(f"Allocation: {k.replace('_', ' ')}", f"allocation.{k}", "money", "£k")
-       for k in ICB_STREAMS),
-     *(Column(f"Spend: {k.replace('_', ' ')}", f"expenditure.{k}", "money", "£k")
-       for k in SERVICE_LINES)),
-    owners=("icb",),
-    totals=("population", *(f"allocation.{k}" for k in ICB_STREAMS),
-            *(f"expenditure.{k}" for k in SERVICE_LINES)))
-#: the label of the totals above a table (:attr:`Table.totals`)
-TOTALS = "Total of the rows (worked out)"
-
-
-def say(text: str, era: str) -> str:
-    """``text`` in the words of ``era`` (:data:`ERA_WORDS`); a capital kept at its start."""
-    out = text
-    for old, new in ERA_WORDS.get(era, ()):
-        out = re.sub(old, new, out)
-    return out[:1].upper() + out[1:] if text[:1].isupper() else out
-
-
-def sheet_name(sheet: str, era: str) -> str:
-    """The name the sheet ``sheet`` (its CCG-era name) goes by in ``era``."""
-    return ERA_SHEET_NAMES.get(era, {}).get(sheet, sheet)
-
-
-def sheet_note(sheet: str, era: str) -> str:
-    """What a parameter sheet holds, in the words of ``era``."""
-    return ERA_SHEET_NOTES.get(era, {}).get(sheet) or say(SHEET_NOTES.get(sheet, ""), era)
-
-
-def _era_table(t: Table, era: str) -> Table:
-    from dataclasses import replace
-
-    columns = tuple(replace(c, choices=ERA_KINDS[era]) if t.collection == "organisations"
-                    and c.path == "kind" else c for c in t.columns)
-    return replace(t, sheet=sheet_name(t.sheet, era), title=say(t.title, era),
-                   columns=columns, owners=("icb", "ccg") if t.owned else t.owners)
-
-
-_ERA_TABLES = {"ccg": TABLES, "icb": {
-    **{sheet_name(k, "icb"): _era_table(t, "icb") for k, t in TABLES.items()},
-    PLACES.sheet: PLACES}}
-_ERA_SHEETS = {"ccg": SHEETS, "icb": (*SHEETS[:SHEETS.index("Plan") + 1], PLACES.sheet,
-                                       *(sheet_name(s, "icb")
-                                         for s in SHEETS[SHEETS.index("Plan") + 1:]))}
-
-
-def tables(era: str) -> dict[str, Table]:
-    """The record tables of an era's workbook, by the name of their sheet."""
-    return _ERA_TABLES.get(era, TABLES)
-
-
-def sheets(era: str) -> tuple[str, ...]:
-    """The sheets of an era's workbook, in order (an optional one may be left out:
-    :data:`ERA_OPTIONAL_SHEETS`)."""
-    return _ERA_SHEETS.get(era, SHEETS)
-
-
-def record_sheets(era: str) -> tuple[str, ...]:
-    """The record tables of an era read after the parameter sheets, in workbook order."""
-    return tuple(s for s in sheets(era) if s in tables(era) and s != "Organisations")
-
-
-def owner_words(table: Table) -> str:
-    """The organisations an owned table's rows may name: "commissioner (ccg)", "ICB (icb)"."""
-    return ("commissioner" if "ccg" in table.owners else "ICB") + \
-        f" ({' or '.join(table.owners)})"
-
-
-def era_of_sheets(names) -> str:
-    """The era of a workbook, told by its sheets: "icb" where it has a sheet only an ICB-era
-    workbook has (Places, or one renamed), else "ccg"."""
-    own = {PLACES.sheet, *ERA_SHEET_NAMES["icb"].values()}
-    return "icb" if own & set(names) else "ccg"
-
-
-def predecessors(orgs) -> set[str]:
-    """The ids the organisations ``orgs`` (plain data) name as a merger's predecessors."""
-    return {p for o in orgs if isinstance(o, dict) for p in o.get("predecessors") or []
-            if isinstance(p, str)}
-
-
-def predecessor_row(path: str) -> bool:
-    """Whether a predecessor's parameter row ``path`` is written even when blank."""
-    return any(path == h or (h.endswith(".") and path.startswith(h))
-               for h in PREDECESSOR_ROWS)
-
-
-def hidden(era: str, path: str) -> bool:
-    """Whether the parameter row ``path`` is written in ``era`` only where it is given."""
-    return any(path == h or (h.endswith(".") and path.startswith(h))
-               for h in ERA_HIDDEN.get(era, ()))
 AGE_MIX = "Age mix"
 NOTE = "Note"
 #: the first cell of a register's row that says it has no rows (a commissioner with no QIPP

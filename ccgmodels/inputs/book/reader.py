@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..limits import printable
+from . import eras as E
 from . import layout as L
 from .checks import ABSENT, missing_sheets, size_problems, structure_problems
 
@@ -40,8 +41,8 @@ class _Reader:
 
     def __init__(self, book, formulas=None):
         self.book, self.formulas = book, formulas
-        self.era = L.era_of_sheets(book.sheetnames)
-        self.tables = L.tables(self.era)
+        self.era = E.era_of_sheets(book.sheetnames)
+        self.tables = E.tables(self.era)
         self.seen: dict[str, str] = {}  # the cell of each parameter row read
         self.problems: list[Row] = []
         self.cells: dict[str, str] = {}
@@ -277,7 +278,7 @@ class _Reader:
         if table.owned:
             if org is L.BLANK or self.kinds.get(org) not in table.owners:
                 self.problem(ref(org_col), "", org if org is not L.BLANK else _ABSENT,
-                             f"names no {L.owner_words(table)} on the Organisations sheet "
+                             f"names no {E.owner_words(table)} on the Organisations sheet "
                              "(have " + ", ".join(k for k, v in self.kinds.items()
                                                   if v in table.owners) + ")")
                 return
@@ -446,7 +447,7 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
         reader.records(reader.tables["Organisations"])
         for sheet in L.PARAM_SHEETS:
             reader.params(sheet)
-        for sheet in L.record_sheets(reader.era):
+        for sheet in E.record_sheets(reader.era):
             reader.records(reader.tables[sheet])
     finally:
         for book in books:
@@ -474,7 +475,7 @@ def explain(path: str, message: str, data: dict | None = None) -> str:
     commissioner's points of delivery), the sheet to add them on (named as in the era of the
     workbook's plain ``data``)."""
     if message == "required field is missing":
-        for table in L.tables(L.book_era(data or {})).values():
+        for table in E.tables(E.book_era(data or {})).values():
             if table.owned and path.endswith(f".{table.collection}"):
                 return f"{message}: add its rows on the {table.sheet} sheet"
     return message

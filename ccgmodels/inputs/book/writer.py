@@ -19,6 +19,7 @@ from typing import Any
 
 from ..celltext import keep_text
 from ..years import format_year, span, start_of
+from . import eras as E
 from . import layout as L
 
 HEAD = 4  # the header row of every table
@@ -51,10 +52,10 @@ class _Writer:
         from openpyxl import Workbook
 
         self.data, self.examples, self.title = data, examples, title
-        self.era = L.book_era(data)
-        self.tables = L.tables(self.era)
+        self.era = E.book_era(data)
+        self.tables = E.tables(self.era)
         self.sheets: list[str] = []  # the sheets written after the cover, in order
-        self.merged = L.predecessors(data["organisations"])  # a merger's predecessors
+        self.merged = E.predecessors(data["organisations"])  # a merger's predecessors
         self.book = Workbook()
         self.book.remove(self.book.active)
         self.st = _styles()
@@ -168,7 +169,7 @@ class _Writer:
     def sheet(self, name: str, headers: list[str], title: str):
         ws = self.book.create_sheet(name)
         _text(ws, 1, 1, title).font = _font(bold=True, size=13)
-        _text(ws, 2, 1, L.sheet_note(name, self.era))
+        _text(ws, 2, 1, E.sheet_note(name, self.era))
         fill, font = self.st["header"]
         for c, h in enumerate(headers, start=1):
             cell = _text(ws, HEAD, c, h)
@@ -203,8 +204,8 @@ class _Writer:
         rows = [(spec, kind, org, node, path) for kind, org, node in owners
                 for spec in L.PARAMS[kind] if spec.sheet == sheet
                 for path in self.expand(spec, node)
-                if self.shown(spec, org, node, path)]
-        if not rows and sheet in L.ERA_OPTIONAL_SHEETS.get(self.era, ()):
+                if E.row_shown(self.era, self.merged, spec, org, node, path)]
+        if not rows and sheet in E.ERA_OPTIONAL_SHEETS.get(self.era, ()):
             return  # a sheet of another era's, with nothing on it
         years = self.sheet_years(sheet)
         headers = L.param_columns(years)
@@ -220,14 +221,6 @@ class _Writer:
                 self.cell(ws, r, c, None, "derived" if h in ("Source", "Assumption?",
                                                              "Description") else "input")
         self.table(ws, len(headers), r)
-
-    def shown(self, spec: L.Param, org: str, node: dict, path: str) -> bool:
-        """Whether the parameter row ``path`` of ``org`` is written: every row, but those of
-        another era's (:func:`L.hidden`) and a predecessor's beyond its base year
-        (:func:`L.predecessor_row`) only where given."""
-        if org in self.merged and not L.predecessor_row(path):
-            return _given(spec, node, path)
-        return not L.hidden(self.era, path) or _given(spec, node, path)
 
     def sheet_years(self, sheet: str) -> list[str]:
         """The year columns of a parameter sheet: the scenario's years, widened to every year
@@ -259,7 +252,7 @@ class _Writer:
         where = f"organisations.{org}." if kind else ""
         self.cell(ws, r, col[L.ORG], org or None, "input" if kind else "derived")
         self.cell(ws, r, col[L.FIELD], path, "input")
-        self.cell(ws, r, col["Description"], L.say(spec.description, self.era), "derived")
+        self.cell(ws, r, col["Description"], E.say(spec.description, self.era), "derived")
         self.cell(ws, r, col["Unit"], spec.unit, "derived")
         default = None if spec.default is None or spec.shape == "years" else \
             L.write_cell(spec.default, spec.scalar)
@@ -334,7 +327,7 @@ class _Writer:
         self.table(ws, len(headers), r)
         totalled = [(h, column) for h, column, _ in layout if column.path in table.totals]
         if totalled:  # totals above the table, to set beside the organisation's own
-            _text(ws, 3, col[totalled[0][0]] - 1, L.TOTALS).font = _font(bold=True)
+            _text(ws, 3, col[totalled[0][0]] - 1, E.TOTALS).font = _font(bold=True)
         for h, column in totalled:
             letter = _letter(col[h])
             self.cell(ws, 3, col[h], f"=SUM({letter}{HEAD + 1}:{letter}{r})", "derived",
@@ -479,19 +472,6 @@ def _blocks(cells: list[tuple[int, int]]) -> str:
         for r0, r1, c0, c1 in sorted(out, key=lambda b: (b[2], b[0])))
 
 
-def _given(spec: L.Param, node: dict, path: str) -> bool:
-    """Whether the organisation ``node`` gives the parameter row ``path`` a value other than
-    its default (a group by year: any year)."""
-    parts = path.split(".")
-    value = _get(node, parts[:parts.index(L.YEAR)]) if L.YEAR in parts else _get(node, parts)
-    if L.YEAR in parts:
-        rest = parts[parts.index(L.YEAR) + 1:]
-        return any(_get(v, rest) is not None for v in (value or {}).values())
-    if spec.shape == "list" and isinstance(value, list):  # its default is shown joined
-        return L.write_cell(value, spec.scalar) != spec.default
-    return value not in (None, {}, []) and value != spec.default
-
-
 def _get(node: Any, parts: list[str]) -> Any:
     for p in parts:
         if isinstance(node, dict):
@@ -515,9 +495,9 @@ def _cover(w: _Writer, note: str) -> None:
     for i, (heading, lines) in enumerate(L.COVER):
         r += 1
         _text(ws, r, 2, heading).font = _font(bold=True, size=12)
-        more = L.ERA_COVER.get(w.era, ()) if i == 0 else ()
-        for line in [L.say(t, w.era) for t in lines[:-1]] + list(more) + [
-                L.say(t, w.era) for t in lines[-1:]]:
+        more = E.ERA_COVER.get(w.era, ()) if i == 0 else ()
+        for line in [E.say(t, w.era) for t in lines[:-1]] + list(more) + [
+                E.say(t, w.era) for t in lines[-1:]]:
             r += 1
             c = _text(ws, r, 2, line)
             c.alignment = w.st["wrap"]
@@ -533,7 +513,7 @@ def _cover(w: _Writer, note: str) -> None:
     _text(ws, r, 2, "Sheets").font = _font(bold=True, size=12)
     for name in w.sheets:
         r += 1
-        text = L.sheet_note(name, w.era) or w.tables[name].title
+        text = E.sheet_note(name, w.era) or w.tables[name].title
         _text(ws, r, 2, f"{name}: {text}").alignment = w.st["wrap"]
         ws.row_dimensions[r].height = 15 * (1 + len(text) // 100)
     ws.page_setup.orientation = "portrait"
@@ -552,12 +532,12 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
     """
     title = data.get("title") or "a new scenario"
     w = _Writer(data, examples, title)
-    for sheet in L.sheets(w.era)[1:]:
+    for sheet in E.sheets(w.era)[1:]:
         if sheet in w.tables:
             w.records(w.tables[sheet])
         else:
             w.params(sheet)
-    w.sheets = [s for s in L.sheets(w.era)[1:] if s in w.book.sheetnames]
+    w.sheets = [s for s in E.sheets(w.era)[1:] if s in w.book.sheetnames]
     _cover(w, note)
     w.drop_downs()
     if "Lists" in w.book.sheetnames:
