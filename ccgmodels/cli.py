@@ -165,7 +165,8 @@ def cmd_run(args) -> int:
                          f"{str(exc).splitlines()[0] if str(exc) else ''}", sys.stderr)
                     continue
                 _say(f"{scenario.name}: {scenario.title}")
-                for line in tables.headline_lines(df, extra.get("uncertainty.csv")):
+                for line in tables.headline_lines(df, extra.get("uncertainty.csv"),
+                                                  era=scenario.era):
                     print(f"  {line}")
                 _say(f"  written to {target}: results.csv ({len(df):,} rows), manifest.json"
                      + (f", uncertainty.csv ({args.runs:,} runs, seed {seed})"

@@ -438,3 +438,16 @@ def test_icb_workbook_export_then_import_gives_the_scenario_back(tmp_path):
     assert r.returncode == 0, r.stderr
     assert load_scenario(tmp_path / "back.yaml").model_dump() == \
         load_scenario(example).model_dump()
+
+
+@pytest.mark.slow  # the command line in a new process
+def test_run_prints_the_era_s_words(tmp_path):
+    """A run's terminal lines use the scenario's era (issue 27): QIPP in 2019/20, efficiency
+    for the same scenario stated in the ICB era."""
+    old = run_cli("run", "cpr_2019_20", "--out", str(tmp_path / "old"))
+    new = run_cli("run", "cpr_2019_20", "--set", "era=icb", "--out", str(tmp_path / "new"))
+    assert old.returncode == new.returncode == 0, new.stderr
+    assert "QIPP still to identify" in old.stdout
+    lines = new.stdout.splitlines()[1:]  # after the scenario's own title
+    assert "efficiency still to identify" in new.stdout
+    assert not [w for w in lines if re.search(r"QIPP|\bCCG|\bSTP|[Cc]ontrol total", w)]

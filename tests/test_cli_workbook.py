@@ -57,7 +57,7 @@ def test_new_writes_a_blank_that_names_what_to_fill(tmp_path):
     assert r.returncode == 0, r.stderr
     r = run_cli("validate", str(blank))
     assert r.returncode == 2
-    assert f"{blank}: QIPP!" in r.stderr and "example row" in r.stderr
+    assert f"{blank}: Efficiency!" in r.stderr and "example row" in r.stderr  # 2025/26: ICB era
     assert f"{blank}: Scenario!F5: name: required field is missing" in r.stderr
     bad = run_cli("workbook", "new", "-o", str(tmp_path / "x.xlsx"), "--org", "trust:x")
     assert bad.returncode == 2 and "expected KIND:ID[:NAME]" in bad.stderr

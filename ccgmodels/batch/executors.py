@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..inputs.vocab import era_of
 from ..outputs import pdf
 from . import outdir, provenance
 from .outdir import FAILED, STAGING, UnsafeOutput  # noqa: F401 (re-exported)
@@ -270,10 +271,14 @@ def task_record(task: Task, status: str, *, error: dict | None = None,
                 report: str | None = None, partial: str | None = None,
                 headline: dict | None = None) -> dict:
     """A scenario's row of the index (see :func:`ccgmodels.batch.pages.write_pages`)."""
+    # the era whose words the index uses for this row: stated, else the base year's
+    base = task.assumptions.get("base_year")
+    era = task.assumptions.get("era") or (era_of(base) if isinstance(base, str)
+                                          and base[:4].isdigit() else None)
     return {"name": task.name, "title": task.title, "source": task.source, "status": status,
             "report": report, "partial": partial, "headline": headline, "error": error,
             "finished": now(), "runs": task.runs, "seed": task.seed,
-            "extends": task.extends or None}
+            "extends": task.extends or None, **({"era": era} if era else {})}
 
 
 def _record(task: Task, folder: Path, error: dict | None, started: str, seconds: float

@@ -26,10 +26,11 @@ from urllib.parse import quote
 import pandas as pd
 
 from ..inputs.vocab import FOOTPRINT as ORG
+from ..inputs.vocab import era_of
 from ..outputs import compare as comparison
 from ..outputs.compare import KEY_MEASURES, PROB_HEADING, GroupComparison
 from ..outputs.document import esc
-from ..outputs.summaries import KEY_FIGURES, PROB
+from ..outputs.summaries import KEY_FIGURES, PROB, key_heading
 from ..outputs.tables import money
 from . import batchlog, provenance
 from .outdir import FAILED, PAGE_MARK, write_atomic
@@ -164,14 +165,23 @@ def _index_row(out: Path, r: dict, ncol: int) -> str:
     return row
 
 
+def _era(records: list[dict]) -> str:
+    """The era whose words the index's headings use: the one its scenarios share (each
+    stated in the record, else its base year's), else the 2019/20 plans' (``ccg``)."""
+    eras = {r.get("era") or era_of((r.get("headline") or {}).get("base_year"))
+            for r in records if r.get("era") or (r.get("headline") or {}).get("base_year")}
+    return eras.pop() if len(eras) == 1 else "ccg"
+
+
 def index_html(out: Path, records: list[dict], generated: str) -> str:
     """The ``index.html`` page of ``records`` (one row each, in order) as text."""
     counts = Counter(str(r.get("status")) for r in records)
     order = [s for s in STATUS_ORDER if s in counts] + sorted(set(counts) - set(STATUS_ORDER))
     summary = ", ".join(f"{counts[s]} {esc(s)}" for s in order)
-    heads = (["Scenario", "Status", "Years"] + [h for _, h in HEADLINE] + ["Outputs", "Finished"])
+    era = _era(records)
+    money_heads = [key_heading(k, era) for k, _ in HEADLINE]
+    heads = ["Scenario", "Status", "Years"] + money_heads + ["Outputs", "Finished"]
     ncol = len(heads)
-    money_heads = {h for _, h in HEADLINE}
     th = "".join(f'<th class="num">{h}</th>' if h in money_heads else f"<th>{h}</th>"
                  for h in heads)
     rows = "\n".join(_index_row(out, r, ncol) for r in records)
@@ -259,8 +269,8 @@ def _cells(row: pd.Series, diff: bool) -> str:
     return cells + f'<td class="num">{esc(prob)}</td>'
 
 
-def _key_html(df: pd.DataFrame, diff: bool = False) -> str:
-    heads = ["Scenario", "Years"] + [KEY_FIGURES[k][3] for k in KEY_MEASURES] + [PROB_HEADING]
+def _key_html(df: pd.DataFrame, diff: bool = False, era: str = "ccg") -> str:
+    heads = ["Scenario", "Years"] + comparison.key_headings(era) + [PROB_HEADING]
     th = "".join(f'<th class="num">{h}</th>' if i > 1 else f"<th>{h}</th>"
                  for i, h in enumerate(heads))
     body = "".join(f"<tr><td>{esc(name)}<br><span class=\"small\">{esc(row['title'])}</span>"
@@ -292,22 +302,25 @@ def _group_html(g: GroupComparison) -> str:
              f"<p>Baseline: <strong>{esc(g.base)}</strong>, {esc(g.how)}. Every scenario "
              "below models the same organisations over the same years, so each figure "
              "compares like with like.</p>",
-             f"<h3>Key measures, {esc(g.name)} [£k]</h3>", _key_html(g.table),
+             f"<h3>Key measures, {esc(g.name)} [£k]</h3>", _key_html(g.table, era=g.era),
              f"<h3>Differences from the baseline scenario, {esc(g.base)} [£k]</h3>",
              "<p>Each figure is the scenario's value minus the baseline's.</p>",
-             _key_html(g.diff, diff=True)]
+             _key_html(g.diff, diff=True, era=g.era)]
     if g.steps is not None:
-        end = g.end_year
+        end, qipp = g.end_year, "efficiency" if g.era == "icb" else "QIPP"
+        # the steps' group names in the group's era (the ICB era delivers efficiency)
+        steps = g.steps.rename(index={"QIPP delivery": f"{qipp[:1].upper()}{qipp[1:]} "
+                                                       "delivery"})
         parts += [f"<h3>Variance bridge: do something {esc(end)}, from {esc(g.base)} "
                   "[£k]</h3>",
                   "<p>From the baseline's end-year do-something position to each scenario's: "
                   "each group of assumptions that changed is applied in turn (funding, demand, "
-                  "prices, QIPP delivery, solutions, other) and the model re-run; the residual "
-                  "is what the steps leave unexplained, zero when they are exact.</p>",
-                  _frame_html(g.steps, "Step")]
-        for col in list(g.steps.columns)[:MAX_BRIDGE_CHARTS]:
+                  f"prices, {qipp} delivery, solutions, other) and the model re-run; the "
+                  "residual is what the steps leave unexplained, zero when they are exact.</p>",
+                  _frame_html(steps, "Step")]
+        for col in list(steps.columns)[:MAX_BRIDGE_CHARTS]:
             parts.append(_img(plotting.variance_waterfall(
-                g.steps[col], f"Do something {end}, {g.base} to {col}")))
+                steps[col], f"Do something {end}, {g.base} to {col}")))
     parts += ["<h3>Do something surplus/(deficit) by year [£k]</h3>",
               _img(plotting.scenarios_by_year(g.by_year, ORG, g.name.split(":")[0])),
               _frame_html(g.by_year, "Scenario")]
@@ -385,7 +398,7 @@ _FIELDS = {"name": (str,), "key": (str, type(None)), "status": (str,),
            "report": (str, type(None)), "partial": (str, type(None)),
            "headline": (dict, type(None)), "error": (dict, type(None)),
            "finished": (str, type(None)), "extends": (str, type(None)),
-           "runs": (int, type(None))}
+           "runs": (int, type(None)), "era": (str, type(None))}
 
 
 def record_problem(rec: object) -> str | None:

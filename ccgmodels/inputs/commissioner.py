@@ -230,9 +230,10 @@ class Qipp(Strict):
 
 def _refuse_old_fields(data, table: dict[str, str], verb: str):
     """``data`` as it is, unless it sets a field of an earlier version listed in ``table``:
-    then one message per such field, saying what became of it (not pydantic's "extra")."""
+    then one message per such field, saying what became of it (not pydantic's "extra"). A
+    field given as None is not set: a dumped scenario (``model_dump``) carries it so."""
     if isinstance(data, dict):
-        old = [k for k in table if k in data]
+        old = [k for k in table if data.get(k) is not None]
         if old:
             raise ValueError("; ".join(f"{k} {verb} {table[k]}" for k in old))
     return data

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, model_serializer, model_validator
 
 from . import years as fy
 from .actuals import Actuals
@@ -54,6 +54,7 @@ from .icb import (  # noqa: F401 (re-exported: an ICB's models)
 )
 from .rules import SemanticError, semantic_problems
 from .types import (  # noqa: F401 (re-exported: the scalar types)
+    Era,
     FinancialYear,
     Finite,
     Growth,
@@ -73,6 +74,7 @@ from .types import (  # noqa: F401 (re-exported: the scalar types)
 )
 from .vocab import (  # noqa: F401 (re-exported: the vocabularies the types are built from)
     ALLOCATION_TYPES,
+    ERAS,
     FOOTPRINT,
     ICB_STREAMS,
     KINDS,
@@ -81,6 +83,7 @@ from .vocab import (  # noqa: F401 (re-exported: the vocabularies the types are 
     PROVIDERS_WITH_GROWTH_TABLE,
     SERVICE_LINES,
     STATUSES,
+    era_of,
 )
 
 #: provider fields of earlier versions, and what replaced them (a clear message, not "extra")
@@ -214,6 +217,11 @@ class Scenario(Strict):
     description: str = Field("", description="What the scenario represents")
     base_year: FinancialYear = Field(description="First modelled year, the plan year")
     end_year: FinancialYear = Field(description="Last modelled year (inclusive)")
+    era: Era | None = Field(
+        None,
+        description="Planning regime whose words the pages use: '2014' (plans before "
+        "2017/18), 'ccg' (2017/18 to 2021/22) or 'icb' (2022/23 on); unset: the base year's",
+    )
     organisations: list[Organisation] = Field(min_length=1, description="Organisations modelled")
     deflator: GrowthByYear = Field(
         0.02,
@@ -262,6 +270,21 @@ class Scenario(Strict):
             if o.id == org_id:
                 return o
         raise KeyError(f"no organisation {org_id!r}; have {[o.id for o in self.organisations]}")
+
+    @model_validator(mode="after")
+    def _era(self) -> Scenario:
+        # the era stated, else the base year's (era_of, the one rule); a derived era is not
+        # written back when the scenario is dumped (see _dump), so files keep what they state
+        if self.era is None:
+            object.__setattr__(self, "era", era_of(self.base_year))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        data = handler(self)
+        if "era" not in self.model_fields_set and isinstance(data, dict):
+            data.pop("era", None)
+        return data
 
     @model_validator(mode="after")
     def _semantics(self) -> Scenario:

@@ -16,11 +16,12 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from . import years as fy
 from .fields import Bounds
 from .limits import MAX_ID, shown
-from .vocab import PODS, SERVICE_LINES, STATUSES
+from .vocab import ERAS, PODS, SERVICE_LINES, STATUSES
 
 ServiceLine = Literal[SERVICE_LINES]  # type: ignore[valid-type]
 Pod = Literal[PODS]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+Era = Literal[ERAS]  # type: ignore[valid-type]
 
 
 # --- scalar types -----------------------------------------------------------------------------

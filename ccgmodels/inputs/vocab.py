@@ -69,6 +69,28 @@ ORGANISATION_KINDS = ("ccg", "icb", "provider", "social_care")
 #: the org id of the sum of the organisations in every results table
 FOOTPRINT = "footprint"
 
+#: planning regimes, whose words a scenario's pages use: ``2014`` (the five year forward view
+#: and health and wellbeing board plans), ``ccg`` (CCGs in STPs: QIPP, control totals, STF),
+#: ``icb`` (integrated care boards from July 2022: efficiency, breakeven duty, deficit support)
+ERAS = ("2014", "ccg", "icb")
+#: the first financial year of each era after the first (April of that year)
+ERA_STARTS = {"ccg": 2017, "icb": 2022}
+
+
+def era_of(base_year: str) -> str:
+    """The planning regime of a plan whose base year is ``base_year`` (``"2019/20"``).
+
+    Before 2017/18: ``"2014"``; 2017/18 to 2021/22: ``"ccg"``; 2022/23 on: ``"icb"`` (ICBs
+    replaced CCGs on 1 July 2022, Health and Care Act 2022; the 2022/23 plans were the first
+    written for ICBs).
+    """
+    start = int(str(base_year)[:4])
+    if start >= ERA_STARTS["icb"]:
+        return "icb"
+    if start >= ERA_STARTS["ccg"]:
+        return "ccg"
+    return "2014"
+
 #: primary care bridge lines, in the order the plan prints them (000:L689-715)
 BRIDGE_ITEMS = (
     "income",
@@ -86,3 +108,33 @@ BRIDGE_ITEMS = (
 BRIDGE_ENABLERS = ("workforce", "estates", "other_enablers")
 #: the bridge lines a waterfall draws as steps from the in-year position to the end state
 BRIDGE_STEPS = ("in_year_position", *BRIDGE_ENABLERS, "baseline_funding", "stf")
+
+
+#: the schema's descriptions and help text (written in the 2019/20 plans' words) as the ICB
+#: era says them: each 2019 name of a concept that carries on under today's name, applied in
+#: order (longest first). A concept with no successor keeps its plain description.
+ICB_WORDS = (
+    ("STF (GP Forward View) allocation", "Primary care transformation funding (non-recurrent)"),
+    ("GPFV STF money", "primary care transformation funding"),
+    ("STF money", "transformation funding"),
+    ("CCG baseline funding", "ICB baseline funding"),
+    ("co-commissioning", "delegated primary medical care"),
+    ("Co-commissioning", "Delegated primary medical care"),
+    ("the STP's", "the 2019/20 system plan's"),
+    ("QIPP", "efficiency"),
+    ("footprint", "system"),
+    ("control total", "planned surplus"),
+    ("CCGs", "ICBs"),
+    ("CCG", "ICB"),
+)
+
+
+def in_era_words(text: str, era: str | None = None) -> str:
+    """``text`` (a field's description, a help line) in ``era``'s words: unchanged but in the
+    ICB era (:data:`ICB_WORDS`)."""
+    if era != "icb":
+        return text
+    out = text
+    for old, new in ICB_WORDS:
+        out = out.replace(old, new)
+    return out[:1].upper() + out[1:] if text[:1].isupper() else out

@@ -15,7 +15,8 @@ Adding a measure is one entry here plus the step that computes it (its formula, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 import numpy as np
@@ -43,10 +44,17 @@ class Measure:
     formula: str
     additive: bool = True  # whether the footprint value is the sum of the organisations'
     display: str = ""  # its name on a page (the identifier never reaches one)
+    #: its name in an era whose words differ (``{"icb": "Efficiency"}``); other eras: display
+    eras: Mapping[str, str] = field(default_factory=dict)
     #: what the Monte Carlo keeps for every run: items kept, None for every item, () nothing
     keep: tuple[str, ...] | None = ()
     surplus: bool = False  # a surplus/(deficit): the chance of break-even is reported
     control_total: bool = False  # a surplus compared with the control total as well
+
+
+    def display_in(self, era: str | None = None) -> str:
+        """Its name on a page of a scenario of ``era`` (:data:`ccgmodels.inputs.vocab.ERAS`)."""
+        return self.eras.get(era or "", self.display)
 
 
 def kept() -> dict[str, tuple[str, ...] | None]:
@@ -84,7 +92,8 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             surplus=True, control_total=True),
     Measure("control_total", "£k", "", "Surplus the organisation must reach: a CCG's control "
             "total; an ICB's or (with an ICB in the scenario) a trust's planned surplus",
-            "stated (every year or by year), else 0 (break-even)", display="Control total"),
+            "stated (every year or by year), else 0 (break-even)", display="Control total",
+            eras={"icb": "Planned surplus (breakeven duty)"}),
     Measure("do_nothing_expenditure", "£k", "total", f"Spend if nothing changes: {DO_NOTHING}",
             "sum_l gross_l * volume_index_l * price_index_l + contingency",
             display="Do nothing expenditure", keep=("total",)),
@@ -183,14 +192,18 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "max(target - identified, 0); headroom = headroom_rate * target; pipeline_target = "
             "target + headroom; pipeline = sum of the pipeline schemes' effects (outside the "
             "plan); pipeline_cover = identified + pipeline - pipeline_target", display="QIPP",
+            eras={"icb": "Efficiency"},
             keep=("required", "target", "identified", "risk_adjusted", "unidentified")),
     Measure("qipp_scheme", "£k", "scheme id", "A scheme's net saving against do nothing",
             "share * (gross - investment) * phase, indexed with its lines; empty for a "
-            "described, uncosted pipeline item", display="QIPP scheme"),
+            "described, uncosted pipeline item", display="QIPP scheme",
+            eras={"icb": "Efficiency scheme"}),
     Measure("qipp_status", "£k", "status", "Scheme savings by status",
-            "sum of qipp_scheme by status", display="QIPP by status"),
+            "sum of qipp_scheme by status", display="QIPP by status",
+            eras={"icb": "Efficiency by status"}),
     Measure("qipp_category", "£k", "service line", "Scheme savings by expenditure category",
-            "sum of qipp_scheme by category", display="QIPP by category"),
+            "sum of qipp_scheme by category", display="QIPP by category",
+            eras={"icb": "Efficiency by category"}),
     Measure("mental_health_investment", "£k", "planned, required, investment, shortfall",
             "Mental health investment standard (000:L2673): the plan's mental health spend, "
             "what the standard requires, and what the plan adds to meet it (costed in the plan "
@@ -281,7 +294,8 @@ def catalogue_markdown() -> str:
     for m in MEASURES.values():
         mc = ("every item" if m.keep is None else ", ".join(i or "(the value)" for i in m.keep)
               if m.keep else "")
-        lines.append(f"| `{m.name}` | {m.display} | {m.unit} | {m.items or '(none)'} | "
+        name = m.display + "".join(f"; {era}: {n}" for era, n in m.eras.items())
+        lines.append(f"| `{m.name}` | {name} | {m.unit} | {m.items or '(none)'} | "
                      f"{m.definition} | {m.formula} | {'yes' if m.additive else 'no'} | "
                      f"{mc}{'; surplus' if m.surplus else ''} |")
     return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..inputs import refdata
 from ..inputs.loading import load_scenario
-from ..inputs.scenario import Commissioner, Icb, Provider, Scenario, SocialCare
+from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
 from . import access, finance, icb, outturn, primary_care, providers, results, series, system
 from .measures import MEASURES, Measure, MeasureArrays
@@ -167,7 +167,7 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
     """
     restatement = icb.restatement(s)
     s = icb.restated(s)
-    today = any(isinstance(o, Icb) for o in s.organisations)  # today's rules: every body
+    today = s.era == "icb"  # today's rules (the era's, vocab.era_of): every body judged alone
     years = s.years
     ccg: dict[str, dict] = {}
     bridges: dict[str, dict | None] = {}

@@ -389,8 +389,9 @@ def dependence(scenario: Scenario, name: Callable[[str], str] | None = None) -> 
     if own:
         parts.append(f"{len(own)} ranges drawn for one organisation each, independently")
     rho = scenario.delivery_correlation
-    parts.append("QIPP schemes delivered or not each on its own draw" if rho == 0 else
-                 f"QIPP schemes slip together in {rho:.0%} of runs (programme-wide slippage), "
+    what = f"{measures.MEASURES['qipp'].display_in(scenario.era)} schemes"  # the era's words
+    parts.append(f"{what} delivered or not each on its own draw" if rho == 0 else
+                 f"{what} slip together in {rho:.0%} of runs (programme-wide slippage), "
                  "otherwise each on its own draw")
     return "How the draws depend on each other: " + "; ".join(parts) + "."
 

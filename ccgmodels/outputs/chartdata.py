@@ -39,8 +39,9 @@ def money_tick(value: float, _pos=None) -> str:
     return money(value)
 
 
-def waterfall_steps(bridge: pd.DataFrame, year: str) -> pd.DataFrame:
-    """Waterfall geometry for one bridge year from ``pc_bridge`` rows [£k].
+def waterfall_steps(bridge: pd.DataFrame, year: str, era: str | None = None) -> pd.DataFrame:
+    """Waterfall geometry for one bridge year from ``pc_bridge`` rows [£k], labelled in
+    ``era``'s words.
 
     Returns
     -------
@@ -51,12 +52,13 @@ def waterfall_steps(bridge: pd.DataFrame, year: str) -> pd.DataFrame:
     """
     rows = bridge[bridge["year"] == year].set_index("item")["value"]
     start, out = 0.0, []
+    names = {k: labels.label(k, "pc_bridge", era) for k in BRIDGE_LABELS}
     for item in BRIDGE_STEPS:
         v = float(rows.get(item, 0.0))
-        out.append((BRIDGE_LABELS[item], start, v, start + v, "step"))
+        out.append((names[item], start, v, start + v, "step"))
         start += v
     end = float(rows.get("end_state", start))
-    out.append((BRIDGE_LABELS["end_state"], 0.0, end, end, "total"))
+    out.append((names["end_state"], 0.0, end, end, "total"))
     return pd.DataFrame(out, columns=["label", "start", "value", "end", "kind"])
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..inputs.vocab import FOOTPRINT
+from ..inputs.vocab import FOOTPRINT, era_of
 from ..models.results import read_tidy
 from . import labels
-from .summaries import KEY_FIGURES, PROB, key_figures
+from .summaries import KEY_FIGURES, PROB, key_figures, key_heading
 
 #: key figures of the comparison page, in order [£k]
 KEY_MEASURES = tuple(KEY_FIGURES)
@@ -42,6 +42,24 @@ class Entry:
     kinds: tuple[str, ...]
     years: tuple[str, str]
     assumptions: dict | None  # the manifest's resolved assumptions, when readable
+
+
+def entry_era(e: Entry) -> str:
+    """The era of an entry's scenario: stated in its recorded assumptions, else its base
+    year's (:func:`ccgmodels.inputs.vocab.era_of`)."""
+    return (e.assumptions or {}).get("era") or era_of(e.years[0])
+
+
+def group_era(group: list[Entry]) -> str:
+    """The era whose words a group's headings use: its entries' when they share one, else the
+    2019/20 plans' (``ccg``)."""
+    eras = {entry_era(e) for e in group}
+    return eras.pop() if len(eras) == 1 else "ccg"
+
+
+def key_headings(era: str | None = None) -> list[str]:
+    """The key figures' headings (:data:`KEY_MEASURES`) in ``era``'s words."""
+    return [key_heading(k, era) for k in KEY_MEASURES]
 
 
 def read_entry(folder: Path, name: str, title: str, extends: str | None) -> Entry:
@@ -82,17 +100,16 @@ def groups(found: list[Entry]) -> list[list[Entry]]:
 
 def group_name(group: list[Entry]) -> str:
     """What a group compares: the footprint of its organisations, by name where known."""
-    e = group[0]
+    e, era = group[0], group_era(group)
     counts = Counter(e.kinds)
-    kinds = ", ".join(f"{n} {labels.KIND_NAMES.get(k, (k, k))[n != 1]}" for k, n in
-                      counts.items())
+    kinds = ", ".join(f"{n} {labels.kind_name(k, n, era)}" for k, n in counts.items())
     names = {}
     for g in group:
         for o in (g.assumptions or {}).get("organisations", []):
             if isinstance(o, dict) and o.get("id") in e.orgs:
                 names.setdefault(o["id"], str(o.get("name") or o["id"]))
     who = ", ".join(names.get(o, labels.humanise(o)) for o in e.orgs)
-    return f"Footprint ({kinds}): {who}, {e.years[0]} to {e.years[1]}"
+    return f"{labels.term('footprint', era)} ({kinds}): {who}, {e.years[0]} to {e.years[1]}"
 
 
 def baseline_of(group: list[Entry], asked: str | None) -> tuple[Entry, str]:
@@ -161,6 +178,7 @@ class GroupComparison:
     by_year: pd.DataFrame  # do-something surplus of the footprint, scenarios by year [£k]
     notes: list[str]  # where a bridge could not be made
     end_year: str  # the baseline's end year
+    era: str = "ccg"  # whose words its headings use (:func:`group_era`)
 
 
 def compare_group(group: list[Entry], asked: str | None) -> GroupComparison:
@@ -174,13 +192,15 @@ def compare_group(group: list[Entry], asked: str | None) -> GroupComparison:
     steps, notes = bridges(group, base)
     by_year = pd.DataFrame({e.name: e.by_year for e in group}).T.sort_index(axis=1)
     return GroupComparison(group_name(group), base.name, how, table, diff, steps, by_year,
-                           notes, base.years[1])
+                           notes, base.years[1], group_era(group))
 
 
 def compare_frames(compared: list[GroupComparison]) -> dict[str, pd.DataFrame]:
     """The sheets of ``compare.xlsx``: key measures, differences, variance bridges and the
     do-something position by year, one row per scenario (or step) and group [£k]."""
-    heads = {k: KEY_FIGURES[k][3] for k in KEY_MEASURES}
+    eras = {s.era for s in compared}
+    heads = dict(zip(KEY_MEASURES, key_headings(eras.pop() if len(eras) == 1 else "ccg"),
+                     strict=True))
     key, diff, steps, years = [], [], [], []
     for s in compared:
         for frame, into in ((s.table, key), (s.diff, diff)):
@@ -192,6 +212,8 @@ def compare_frames(compared: list[GroupComparison]) -> dict[str, pd.DataFrame]:
             into.append(f.reset_index(drop=True))
         if s.steps is not None:
             f = s.steps.copy()
+            if s.era == "icb":  # the ICB era delivers efficiency, not QIPP
+                f = f.rename(index={"QIPP delivery": "Efficiency delivery"})
             f.insert(0, "Step", f.index)
             f.insert(0, "Comparison", s.name)
             steps.append(f.reset_index(drop=True))

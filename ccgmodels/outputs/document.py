@@ -170,8 +170,9 @@ SCHEME_HEADINGS = {"Gross saving": "Gross", "Net saving": "Net",
                    "Phasing": "Starts"}
 
 
-def scheme_table(reg: pd.DataFrame) -> Html:
-    """The QIPP scheme register, one table per organisation with its totals."""
+def scheme_table(reg: pd.DataFrame, era: str | None = None) -> Html:
+    """The QIPP scheme register, one table per organisation with its totals, in ``era``'s
+    words."""
     money_cols = ["Gross", "Investment", "Net", "Risk-adjusted"]
     out = []
     for org, rows in reg.groupby("Organisation", sort=False):
@@ -183,8 +184,8 @@ def scheme_table(reg: pd.DataFrame) -> Html:
                               "Probability": float("nan")}
         for c in [*money_cols, "Probability"]:
             frame[c] = frame[c].astype(float)
-        out.append(table(frame, "£k", caption=f"{org}: QIPP schemes (£k a year, full-year "
-                                              "effect)",
+        out.append(table(frame, "£k", caption=f"{org}: {labels.term('qipp_schemes', era)} "
+                                              "(£k a year, full-year effect)",
                          units={"Probability": "fraction"}, css="schemes"))
     return Html("".join(out))
 

@@ -80,6 +80,12 @@ CONTROLS = (
     ControlSpec("control_total", "Control total (surplus to reach)"),
     ControlSpec("primary_care_bridge.stf_arrives", "GPFV STF arrives"),
 )
+#: the controls' labels in the ICB era's words where they differ, by path
+ICB_CONTROL_LABELS = {
+    "qipp.delivery_probability.{status}": "Efficiency delivery probability, {status}",
+    "control_total": "Planned surplus (breakeven duty: surplus to reach)",
+    "primary_care_bridge.stf_arrives": "Primary care transformation funding arrives",
+}
 
 
 # --- the display rule -------------------------------------------------------------------------
@@ -191,9 +197,10 @@ class Assumption:
         return value
 
 
-def assumptions_of(org: Commissioner) -> dict[str, tuple[Assumption, Any]]:
+def assumptions_of(org: Commissioner, era: str | None = None
+                   ) -> dict[str, tuple[Assumption, Any]]:
     """``{key: (assumption, base value)}`` of every :data:`CONTROLS` entry ``org`` has, in
-    display order; a by-year value gives one entry a year."""
+    display order, labelled in ``era``'s words; a by-year value gives one entry a year."""
     plain = org.model_dump(mode="python")
     out: dict[str, tuple[Assumption, Any]] = {}
     for spec in CONTROLS:
@@ -205,7 +212,9 @@ def assumptions_of(org: Commissioner) -> dict[str, tuple[Assumption, Any]]:
         elif "{status}" in spec.path:
             fills = [{"status": s} for s in org.qipp.delivery_probability]
         for fill in fills:
-            path, label = spec.path.format(**fill), spec.label.format(**fill)
+            words = ICB_CONTROL_LABELS.get(spec.path, spec.label) if era == "icb" \
+                else spec.label
+            path, label = spec.path.format(**fill), words.format(**fill)
             label = label.replace("in_progress", "in progress")
             try:
                 start = get_path(plain, path)
@@ -283,7 +292,8 @@ class ExplorerState:
                 if isinstance(o, Commissioner) and o.id not in merged]
         self.commissioners = [o.id for o in ccgs]
         self.names = {o.id: o.name for o in ccgs}
-        self._table = {o.id: assumptions_of(o) for o in ccgs}
+        self.era = scenario.era  # whose words the labels use
+        self._table = {o.id: assumptions_of(o, self.era) for o in ccgs}
         self.changes: dict[str, dict[str, Any]] = {o: {} for o in self.commissioners}
 
     # -- what there is

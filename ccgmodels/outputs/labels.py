@@ -23,6 +23,7 @@ from ..inputs.vocab import (
     PODS,
     SERVICE_LINES,
     STATUSES,
+    in_era_words,
 )
 from ..models.measures import MEASURES
 
@@ -139,6 +140,75 @@ PAIR_NAMES = {
 #: an identifier as code writes it: lower-case words joined by underscores or dots
 IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
 
+#: the words of the pages that are not measures or items, by era: ``ccg`` holds the 2019/20
+#: plans' words (the 2014 plans use the same unless ``2014`` says otherwise), ``icb`` today's
+#: (ICBs in systems from July 2022; the 2025 medium-term planning framework's terms). A 2019
+#: concept with no ICB-era equivalent keeps a plain description, not a modern name.
+TERMS: dict[str, dict[str, str]] = {
+    "footprint": {"ccg": "Footprint", "icb": "System"},
+    "the_footprint": {"ccg": "the footprint", "icb": "the system"},
+    "stp": {"ccg": "STP", "icb": "system"},
+    "stp_summary": {"ccg": "STP summary", "icb": "System summary"},
+    "commissioner": {"ccg": "CCG", "icb": "ICB"},
+    "commissioners": {"ccg": "CCGs", "icb": "ICBs"},
+    "qipp": {"ccg": "QIPP", "icb": "efficiency"},
+    "QIPP": {"ccg": "QIPP", "icb": "Efficiency"},
+    "qipp_schemes": {"ccg": "QIPP schemes", "icb": "efficiency schemes"},
+    "scheme_register": {"ccg": "QIPP scheme register", "icb": "Efficiency scheme register"},
+    "the_scheme_register": {"ccg": "the QIPP scheme register",
+                            "icb": "the efficiency scheme register"},
+    "control_total": {"ccg": "control total", "icb": "planned surplus"},
+    "stf": {"ccg": "STF", "icb": "non-recurrent support funding"},
+    "stf_long": {"ccg": "sustainability and transformation funding",
+                 "icb": "non-recurrent support funding"},
+}
+#: the ICB era's names where they differ from the tables above (which keep the 2019/20 and
+#: 2014 plans' words)
+ICB_NAMES: dict[str, dict] = {
+    "kinds": {"ccg": ("ICB", "ICBs")},  # a CCG of an ICB-era plan stands for an ICB
+    "items": {"baseline_funding": "ICB baseline funding",
+              "stf": "GP transformation funding",
+              "primary_care_cocommissioning": "Primary medical care (delegated)"},
+    "measure_items": {
+        "qipp": {"required": "Required to meet the planned surplus"},
+        "solutions": {"schemes": "Efficiency schemes (risk-adjusted)",
+                      "stf": "Non-recurrent support funding"},
+        "expenditure": {"unidentified_qipp": "Unidentified efficiency"},
+    },
+    "fields": {"tariff_efficiency": "NHS Payment Scheme efficiency factor",
+               "delivery_probability": "Efficiency delivery probability",
+               "headroom_rate": "Efficiency headroom", "rate": "Efficiency planning rule",
+               "stf_arrives": "Primary care transformation funding arrives",
+               "control_total": "Planned surplus",
+               "contracts": "Contracts with the system's providers",
+               "consolidation": "System share",
+               "delivery_correlation": "Programme-wide efficiency slippage (correlation)",
+               "contingency_release": "Contingency released against efficiency slippage",
+               "stf_delay_years": "Years the primary care transformation funding arrives late",
+               "primary_care_cocommissioning": "Primary medical care (delegated) allocation "
+                                               "growth",
+               "income_follows_pccc": "Bridge income follows the delegated primary medical "
+                                      "care allocation"},
+    "pairs": {("solutions", "stf"): "Non-recurrent support funding",
+              ("qipp", "target"): "Efficiency target",
+              ("qipp", "unidentified"): "Unidentified efficiency",
+              ("qipp", "schemes"): "Efficiency schemes"},
+    "measures": {m.name: m.eras["icb"] for m in MEASURES.values() if "icb" in m.eras},
+}
+_TABLES: dict[str, dict] = {"kinds": KIND_NAMES, "items": ITEMS, "measure_items": MEASURE_ITEMS,
+                            "fields": FIELD_NAMES, "pairs": PAIR_NAMES, "measures": MEASURE_NAMES}
+
+
+def _merged(table: str, names: dict) -> dict:
+    base = _TABLES[table]
+    if table == "measure_items":
+        return {m: {**base.get(m, {}), **names.get(m, {})} for m in {*base, *names}}
+    return {**base, **names}
+
+
+#: each era's tables, whole (only the eras whose words differ)
+_ERA_TABLES = {"icb": {t: _merged(t, n) for t, n in ICB_NAMES.items()}}
+
 #: each vocabulary with its display names, checked to match by the tests
 VOCABULARIES = ((SERVICE_LINES, SERVICE_LINE_NAMES), (PODS, POD_NAMES), (STATUSES, STATUS_NAMES),
                 (BRIDGE_ITEMS, BRIDGE_NAMES), (ALLOCATION_TYPES, ALLOCATION_NAMES),
@@ -152,30 +222,60 @@ def humanise(identifier: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def label(identifier: str, measure: str | None = None) -> str:
+def _in(table: str, era: str | None) -> dict:
+    """The names of ``table`` (``"items"``, ``"kinds"``, ...) in ``era``."""
+    return _ERA_TABLES.get(era or "", {}).get(table) or _TABLES[table]
+
+
+def label(identifier: str, measure: str | None = None, era: str | None = None) -> str:
     """The display name of ``identifier``: an item of ``measure`` when given, else a measure or
-    any item; unknown identifiers are humanised, never shown raw."""
-    if measure is not None and identifier in MEASURE_ITEMS.get(measure, {}):
-        return MEASURE_ITEMS[measure][identifier]
-    if measure is None and identifier in MEASURE_NAMES:
-        return MEASURE_NAMES[identifier]
-    if identifier in ITEMS:
-        return ITEMS[identifier]
+    any item, in the words of ``era`` (a scenario's ``era``; None: the 2019/20 plans' words);
+    unknown identifiers are humanised, never shown raw."""
+    measure_items, names, items = (_in("measure_items", era), _in("measures", era),
+                                   _in("items", era))
+    if measure is not None and identifier in measure_items.get(measure, {}):
+        return measure_items[measure][identifier]
+    if measure is None and identifier in names:
+        return names[identifier]
+    if identifier in items:
+        return items[identifier]
     if identifier in PROVIDER_NAMES:
         return PROVIDER_NAMES[identifier]
-    if identifier in MEASURE_NAMES:
-        return MEASURE_NAMES[identifier]
+    if identifier in names:
+        return names[identifier]
     return humanise(identifier)
 
 
+def term(key: str, era: str | None = None) -> str:
+    """A word of the pages that is not a measure or an item (:data:`TERMS`), in ``era``'s
+    words: ``term("stp_summary", "icb")`` is ``System summary``."""
+    words = TERMS[key]
+    return words.get(era or "ccg") or words["ccg"]
+
+
+def kind_name(kind: str, count: int = 1, era: str | None = None) -> str:
+    """An organisation kind's name, singular or plural by ``count``: ``CCG``, ``ICBs``."""
+    names = _in("kinds", era)
+    return names.get(kind, (kind, kind))[count != 1]
+
+
+def modelled(scenario: Scenario) -> list:
+    """The organisations the results hold: all but a merged ICB's predecessors (restated into
+    it, not modelled)."""
+    merged = {p for o in scenario.organisations for p in getattr(o, "predecessors", ())}
+    return [o for o in scenario.organisations if o.id not in merged]
+
+
 def footprint_name(scenario: Scenario) -> str:
-    """The footprint as a reader knows it, from what it holds: ``Footprint (2 CCGs)``; a
-    scenario of one organisation is that organisation."""
-    if len(scenario.organisations) == 1:
-        return scenario.organisations[0].name
-    counts = Counter(o.kind for o in scenario.organisations)
-    parts = [f"{n} {KIND_NAMES[k][n != 1]}" for k, n in counts.items()]
-    return f"Footprint ({', '.join(parts)})"
+    """The footprint as a reader knows it, from what it holds: ``Footprint (2 CCGs)`` (ICB
+    era: ``System (1 ICB, 3 providers)``); a scenario of one organisation is that
+    organisation."""
+    orgs = modelled(scenario)
+    if len(orgs) == 1:
+        return orgs[0].name
+    counts = Counter(o.kind for o in orgs)
+    parts = [f"{n} {kind_name(k, n, scenario.era)}" for k, n in counts.items()]
+    return f"{term('footprint', scenario.era)} ({', '.join(parts)})"
 
 
 def org_name(scenario: Scenario, org: str) -> str:
@@ -197,9 +297,11 @@ def scheme_names(scenario: Scenario) -> dict[tuple[str, str], str]:
     return out
 
 
-def _field_name(part: str, description: str) -> str:
-    if part in FIELD_NAMES:
-        return FIELD_NAMES[part]
+def _field_name(part: str, description: str, era: str | None = None) -> str:
+    names = _in("fields", era)
+    if part in names:
+        return names[part]
+    description = in_era_words(description, era)
     text = re.sub(r"\s*\[[^\]]*\]", "", description).split(";")[0].split(", or ")[0]
     text = re.sub(r"\s*\([^)]*\)", "", text).strip().rstrip(".")
     return text or humanise(part)
@@ -221,6 +323,7 @@ def assumption_name(scenario: Scenario, path: str, with_org: bool = True) -> str
     # the deepest field names the assumption; the mapping keys on the way (lines, points of
     # delivery, statuses, years, age bands) say which one
     is_key = [_is_key(root, rest, i) for i in range(len(rest))]
+    pairs = _in("pairs", scenario.era)
     name, keys = humanise(rest[-1]), [k for k, key in zip(rest, is_key, strict=True) if key]
     for i in range(len(rest), 0, -1):
         if is_key[i - 1]:
@@ -230,12 +333,12 @@ def assumption_name(scenario: Scenario, path: str, with_org: bool = True) -> str
             meta = fields.describe(root, rest[:i])
         except KeyError:
             break
-        name = PAIR_NAMES.get(pair) or _field_name(rest[i - 1], meta.description)
+        name = pairs.get(pair) or _field_name(rest[i - 1], meta.description, scenario.era)
         above = (rest[i - 3] if i > 2 else "", rest[i - 2] if i > 1 else "")
-        if above in PAIR_NAMES and not is_key[i - 2]:  # allocation.base.programme
-            name, keys = PAIR_NAMES[above], [rest[i - 1], *keys]
+        if above in pairs and not is_key[i - 2]:  # allocation.base.programme
+            name, keys = pairs[above], [rest[i - 1], *keys]
         break
-    detail = ", ".join(_key_name(k) for k in keys)
+    detail = ", ".join(_key_name(k, scenario.era) for k in keys)
     text = f"{name}: {detail}" if detail else name
     return f"{text} ({who})" if who and with_org else text
 
@@ -252,12 +355,12 @@ def _is_key(root, parts: list[str], i: int) -> bool:
         tp, "model_fields"))
 
 
-def _key_name(key: str) -> str:
+def _key_name(key: str, era: str | None = None) -> str:
     if re.fullmatch(r"\d{4}/\d{2}", key):
         return key
     if re.fullmatch(r"[\d+\-]+", key):
         return f"ages {key}"
-    return ITEMS.get(key) or label(key)
+    return _in("items", era).get(key) or label(key, era=era)
 
 
 def identifiers_in(text: str) -> list[str]:

@@ -34,6 +34,7 @@ class LiveChart:
 
     title = ""
     ylabel = "£m"
+    era: str | None = None  # whose words the labels use (the explorer sets its scenario's)
 
     def __init__(self) -> None:
         self.fig = Figure(figsize=SIZE, dpi=DPI)
@@ -142,7 +143,9 @@ class Bridge(LiveChart):
                 b.set_height(0)
             return
         year = sorted(bridge["year"].unique())[-1]
-        steps = waterfall_steps(bridge, year)
+        steps = waterfall_steps(bridge, year, self.era)
+        if list(steps["label"]) != [t.get_text() for t in self.ax.get_xticklabels()]:
+            self.ax.set_xticks(range(len(steps)), list(steps["label"]))
         self._title.set_text(self._title.get_text().replace(self.title,
                                                             f"{self.title} {year}"))
         for bar, start, value, kind in zip(self.bars, steps["start"], steps["value"],

@@ -56,8 +56,9 @@ def subject(scenario: Scenario, org: str) -> str:
     organisations it holds."""
     if org != FOOTPRINT:
         return labels.org_name(scenario, org)
-    names = [o.name for o in scenario.organisations]
-    return names[0] if len(names) == 1 else f"the footprint of {_join(names)}"
+    names = [o.name for o in labels.modelled(scenario)]
+    return (names[0] if len(names) == 1
+            else f"{labels.term('the_footprint', scenario.era)} of {_join(names)}")
 
 
 def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRINT,
@@ -84,7 +85,7 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         solutions); the requirement left; the year of balance; the probability of balance; the
         assumptions that matter most.
     """
-    name = subject(scenario, org)
+    name, era = subject(scenario, org), scenario.era
     years = summaries.years_of(results, org)
     base, end = years[0], years[-1]
     dn = _series(results, org, "do_nothing_surplus")
@@ -99,7 +100,7 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
     total = float(sol.sum())
     if abs(total) >= 0.5:
         top = sol[sol.abs() >= 0.5].sort_values(ascending=False, key=abs).head(3)
-        parts = [f"{_lower(labels.label(i, 'solutions'))} {pounds(v)}"
+        parts = [f"{_lower(labels.label(i, 'solutions', era))} {pounds(v)}"
                  + (" (a cost)" if v < 0 else "") for i, v in top.items()]
         gap = -float(dn[end]) if dn[end] < 0 else 0.0
         share = (f" close {min(total / gap, 9.99):.0%} of the do-nothing gap" if gap > 0
@@ -111,7 +112,8 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
     control = _series(results, org, "control_total")
     target = float(control.get(end, 0.0)) if len(control) else 0.0
     left = target - float(ds[end])
-    goal = "break-even" if round(target) == 0 else f"its control total of {pounds(target)}"
+    goal = ("break-even" if round(target) == 0
+            else f"its {labels.term('control_total', era)} of {pounds(target)}")
     if left > 0.5:
         out.append(f"After solutions, {name} is at {position(ds[end])} in {end}: a further "
                    f"{pounds(left)} a year is still needed to reach {goal}, and the cumulative "
@@ -120,7 +122,7 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         out.append(f"After solutions, {name} is at {position(ds[end])} in {end}, meeting "
                    f"{goal}; the cumulative position by {end} is {position(ds.sum())}.")
     out.append(balance_sentence(ds))
-    identified = identified_sentence(results, org)
+    identified = identified_sentence(results, org, era)
     if identified:
         out.append(identified)
     if org == FOOTPRINT:
@@ -138,9 +140,10 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
     return out
 
 
-def identified_sentence(results: pd.DataFrame, org: str) -> str:
-    """How much of each year's QIPP requirement someone has identified [£k, %], and what is
-    still to find: counted as a shortfall in the plan, never as a saving."""
+def identified_sentence(results: pd.DataFrame, org: str, era: str | None = None) -> str:
+    """How much of each year's QIPP (ICB era: efficiency) requirement someone has identified
+    [£k, %], and what is still to find: counted as a shortfall in the plan, never as a
+    saving."""
     target = _series(results, org, "qipp", "target")
     identified = _series(results, org, "qipp", "identified")
     if not len(target) or (target.abs() < 0.5).all():
@@ -154,7 +157,8 @@ def identified_sentence(results: pd.DataFrame, org: str) -> str:
         parts.append(f"{year} {min(got / need, 9.99):.0%} ({pounds(got)} of {pounds(need)})")
     end = target.index[-1]
     left = max(float(target[end]) - float(identified.get(end, 0.0)), 0.0)
-    text = f"Identified schemes cover this share of each year's QIPP requirement: {_join(parts)}."
+    text = (f"Identified schemes cover this share of each year's "
+            f"{labels.term('qipp', era)} requirement: {_join(parts)}.")
     if left >= 0.5:
         text += (f" The {pounds(left)} still to find in {end} is a shortfall in the plan, not "
                  "a saving: no planning rule is met on it.")
@@ -173,8 +177,9 @@ def scope_sentence(scenario: Scenario) -> str:
                          f"costs and savings{extra}")
     if not parts:
         return ""
-    return ("The system counts each organisation at the share of it that belongs to the "
-            f"footprint: {_join(parts)}; every other organisation in full.")
+    return ("The system counts each organisation at the share of it that belongs to "
+            f"{labels.term('the_footprint', scenario.era)}: {_join(parts)}; every other "
+            "organisation in full.")
 
 
 def balance_sentence(surplus: pd.Series) -> str:
@@ -219,18 +224,21 @@ def stp_notes(table: pd.DataFrame, scenario: Scenario) -> dict[str, str]:
     """Why each all-zero row of an STP summary (:func:`summaries.stp_summary`) is zero:
     row label -> note."""
     kinds = {o.kind for o in scenario.organisations}
+    rows = dict(zip(summaries.STP_ROWS, summaries.stp_rows(scenario.era), strict=True))
     why = {
-        "Provider Surplus / (Deficit)": "No NHS provider is modelled in this scenario, so the "
-        "provider row is empty (the documents give no provider finances for it).",
-        "Social Care Surplus / (Deficit)": "No council's social care is modelled in this "
+        rows["Provider Surplus / (Deficit)"]: "No NHS provider is modelled in this scenario, "
+        "so the provider row is empty (the documents give no provider finances for it).",
+        rows["Social Care Surplus / (Deficit)"]: "No council's social care is modelled in this "
         "scenario, so the social care row is empty.",
-        "Indicative STF Allocation": "No sustainability and transformation funding is assumed "
-        "in this year.",
-        "Commissioner Surplus / (Deficit)": "No commissioner is modelled in this scenario.",
+        rows["Indicative STF Allocation"]: f"No {labels.term('stf_long', scenario.era)} is "
+        "assumed in this year.",
+        rows["Commissioner Surplus / (Deficit)"]: "No commissioner is modelled in this "
+        "scenario.",
     }
-    present = {"Provider Surplus / (Deficit)": "provider" in kinds,
-               "Social Care Surplus / (Deficit)": "social_care" in kinds,
-               "Commissioner Surplus / (Deficit)": any(k in kinds for k in COMMISSIONER_KINDS)}
+    present = {rows["Provider Surplus / (Deficit)"]: "provider" in kinds,
+               rows["Social Care Surplus / (Deficit)"]: "social_care" in kinds,
+               rows["Commissioner Surplus / (Deficit)"]: any(k in kinds
+                                                             for k in COMMISSIONER_KINDS)}
     out = {}
     for row, values in table.iterrows():
         if (values.abs() >= 0.5).any():
@@ -245,25 +253,26 @@ def stp_notes(table: pd.DataFrame, scenario: Scenario) -> dict[str, str]:
 
 
 #: the definitions printed at the end of every report, from their one source
-def methods() -> list[tuple[str, str]]:
-    """``(term, definition)`` pairs for the methods section."""
+def methods(era: str | None = None) -> list[tuple[str, str]]:
+    """``(term, definition)`` pairs for the methods section, in ``era``'s words."""
     m = catalogue.MEASURES
+    qipp, control, stf = (labels.term(k, era) for k in ("qipp", "control_total", "stf"))
+    items = {i: labels.label(i, "solutions", era) for i in labels.MEASURE_ITEMS["solutions"]}
+    do_nothing = catalogue.DO_NOTHING.replace("QIPP", qipp)
     return [
-        ("Do nothing", f"{catalogue.DO_NOTHING[:1].upper()}{catalogue.DO_NOTHING[1:]}."),
+        ("Do nothing", f"{do_nothing[:1].upper()}{do_nothing[1:]}."),
         ("Solutions", f"{m['solutions'].definition}: "
-                      + ", ".join(labels.MEASURE_ITEMS["solutions"][i].lower()
-                                  if not labels.MEASURE_ITEMS["solutions"][i][1].isupper()
-                                  else labels.MEASURE_ITEMS["solutions"][i]
-                                  for i in labels.MEASURE_ITEMS["solutions"] if i != "total")
+                      + ", ".join(n.lower() if not n[1].isupper() else n
+                                  for i, n in items.items() if i != "total")
                       + ". Schemes count at their delivery probability; the contingency is "
-                        "released once, up to the QIPP slippage."),
+                        f"released once, up to the {qipp} slippage."),
         ("Do something", f"{m['do_something_surplus'].definition}: do nothing plus "
                          "solutions."),
-        ("Requirement", "What must be saved each year to reach the control total: the control "
-                        "total less the do-nothing position, where that is positive (zero "
-                        "otherwise); break-even when no control total is stated."),
+        ("Requirement", f"What must be saved each year to reach the {control}: the {control} "
+                        "less the do-nothing position, where that is positive (zero "
+                        f"otherwise); break-even when no {control} is stated."),
         ("Underlying position", f"{m['underlying_surplus'].definition}: the do-something "
-                                "position without STF, the contingency release and one-off "
+                                f"position without {stf}, the contingency release and one-off "
                                 "scheme savings."),
         ("Risk-adjusted saving", "A scheme's net saving times the probability that a scheme of "
                                  "its status is delivered."),

@@ -12,6 +12,7 @@ that states what it shows and its key numbers. Sign: surplus positive, deficit n
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -57,11 +58,23 @@ def _axes(fig: Figure, *args, **kwargs):
 
 def alt_text(fig: Figure) -> str:
     """What ``fig`` shows, with its key numbers, for an image's alt attribute."""
-    return getattr(fig, "alt_text", "") or (fig.axes[0].get_title() if fig.axes else "Chart")
+    if getattr(fig, "alt_text", ""):
+        return fig.alt_text
+    return fig.axes[0].get_title().replace("\n", " ") if fig.axes else "Chart"
 
 
 def _name(org: str, name: str | None) -> str:
     return name or labels.humanise(org)
+
+
+#: characters of a chart title on one line: a longer one wraps rather than running off the
+#: figure (an organisation list like "System (1 ICB, 3 providers, 1 council)" is long)
+TITLE_WIDTH = 78
+
+
+def wrapped(title: str) -> str:
+    """``title`` broken into lines of at most :data:`TITLE_WIDTH` characters."""
+    return textwrap.fill(title, TITLE_WIDTH, break_long_words=False)
 
 
 def money_axis(ax, axis: str = "y") -> None:
@@ -72,7 +85,7 @@ def money_axis(ax, axis: str = "y") -> None:
 def _finish(fig: Figure, ax, title: str, ylabel: str, results: pd.DataFrame,
             money: bool = True) -> Figure:
     scenario = ", ".join(map(str, pd.unique(results["scenario"]))) if len(results) else ""
-    ax.set_title(title)
+    ax.set_title(wrapped(title))
     ax.set_ylabel(ylabel)
     lo, hi = ax.get_ylim()
     if lo < 0 < hi:  # a zero line only where zero is on the axis: it never forces the range
@@ -94,7 +107,7 @@ def _select(results: pd.DataFrame, org: str, measure: str) -> pd.DataFrame:
 
 
 def bridge_waterfall(results: pd.DataFrame, org: str, year: str | None = None,
-                     name: str | None = None) -> Figure:
+                     name: str | None = None, era: str | None = None) -> Figure:
     """Waterfall of the primary care bridge of ``org`` in ``year`` (default last bridge year).
 
     Bars are the in-year position, each enabler, baseline funding and STF, each labelled with
@@ -102,7 +115,7 @@ def bridge_waterfall(results: pd.DataFrame, org: str, year: str | None = None,
     """
     bridge = _select(results, org, "pc_bridge")
     year = year or sorted(bridge["year"].unique())[-1]
-    steps = waterfall_steps(bridge, year)
+    steps = waterfall_steps(bridge, year, era)
     fig = new_figure()
     ax = _axes(fig)
     colours = [COLOURS["total"] if k == "total" else COLOURS["up" if v >= 0 else "down"]
@@ -155,7 +168,7 @@ def variance_waterfall(steps: pd.Series, title: str) -> Figure:
     ax.tick_params(axis="x", labelrotation=20)
     frame = pd.DataFrame({"label": labels_, "value": values})
     fig.alt_text = waterfall_alt(title, frame)
-    ax.set_title(title)
+    ax.set_title(wrapped(title))
     ax.set_ylabel(MONEY_UNIT)
     ax.axhline(0, color="black", linewidth=0.6)
     ax.grid(axis="y", alpha=0.3)
@@ -192,13 +205,14 @@ def stacked_bars(table: pd.DataFrame, title: str, ylabel: str, results: pd.DataF
         bottom = np.where(v >= 0, pos, neg)
         ax.bar(x, v, bottom=bottom, label=str(col))
         pos, neg = pos + np.clip(v, 0, None), neg + np.clip(v, None, 0)
-    ax.legend(fontsize=8)
+    if len(table.columns):  # no stacks (a plan with no schemes): no legend, and no warning
+        ax.legend(fontsize=8)
     fig.alt_text = bars_alt(title, table / scale)
     return _finish(fig, ax, title, ylabel, results, money=ylabel == MONEY_UNIT)
 
 
 def qipp_by(results: pd.DataFrame, org: str, by: str = "status", year: str | None = None,
-            name: str | None = None) -> Figure:
+            name: str | None = None, era: str | None = None) -> Figure:
     """Stacked bars of QIPP by ``by`` (``status`` or ``category``) with the target and gap.
 
     One bar per year (or only ``year``): scheme contributions stacked, the target as a black
@@ -211,10 +225,11 @@ def qipp_by(results: pd.DataFrame, org: str, by: str = "status", year: str | Non
     years = sorted(sel["year"].unique())
     wide = sel[sel["measure"] == measure].pivot_table(
         index="year", columns="item", values="value", aggfunc="sum").reindex(years).fillna(0.0)
-    wide.columns = [labels.label(c) for c in wide.columns]
+    wide.columns = [labels.label(c, era=era) for c in wide.columns]
     if year is not None:
         wide = wide.loc[[year]]
-    fig = stacked_bars(wide, f"QIPP by {by}: {_name(org, name)}", MONEY_UNIT, sel)
+    fig = stacked_bars(wide, f"{labels.term('QIPP', era)} by {by}: {_name(org, name)}",
+                       MONEY_UNIT, sel)
     ax = fig.axes[0]
     q = results[(results["org"] == org) & (results["measure"] == "qipp")]
     q = q.pivot_table(index="year", columns="item", values="value").reindex(wide.index)
@@ -368,7 +383,7 @@ def fan_chart(summary: pd.DataFrame, org: str = FOOTPRINT,
             ax.axhline(0, color="black", linewidth=0.6)
     axes[0].set_ylabel(f"Surplus/(deficit) [{MONEY_UNIT}]")
     title = f"Surplus/(deficit) uncertainty: {_name(org, name)}"
-    fig.suptitle(title)
+    fig.suptitle(wrapped(title))
     fig.alt_text = fan_alt(title, bands)
     scenario = ", ".join(map(str, pd.unique(sel["scenario"]))) if "scenario" in sel else ""
     _source_line(fig, scenario)
@@ -422,7 +437,7 @@ def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 1
     money_axis(ax, "x")
     who = name or labels.humanise(meta.get("org", ""))
     title = f"Sensitivity of the {meta.get('year', '')} {measure.lower()}: {who}"
-    fig.suptitle(title)  # over the figure: the long labels leave the axes narrow
+    fig.suptitle(wrapped(title))  # over the figure: the long labels leave the axes narrow
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
@@ -457,7 +472,7 @@ def position_s_curve(values, scenario: str, org: str = FOOTPRINT,
     ax.axvline(0, color=COLOURS["down"], linewidth=1)
     p = float((v >= 0).mean()) if len(v) else float("nan")
     title = f"{labels.label(measure)} {year}: {_name(org, name)}; P(surplus >= 0) = {p:.2f}"
-    ax.set_title(title)
+    ax.set_title(wrapped(title))
     fig.alt_text = (f"Histogram and cumulative probability, {title}; median "
                     f"{money_tick(float(np.median(v))) if len(v) else ''} £k.")
     _source_line(fig, scenario)
@@ -482,7 +497,7 @@ def scenarios_by_year(by_year: pd.DataFrame, org: str = FOOTPRINT, name: str | N
         ax.axhline(0, color="black", linewidth=0.6)
     ax.grid(axis="y", alpha=0.3)
     title = f"Do something surplus/(deficit) by year: {_name(org, name)}"
-    ax.set_title(title, color=COLOURS["total"])
+    ax.set_title(wrapped(title), color=COLOURS["total"])
     ax.set_ylabel(MONEY_UNIT)
     money_axis(ax)
     ax.legend(fontsize=8)

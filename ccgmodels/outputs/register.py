@@ -23,7 +23,7 @@ from . import labels
 from .tables import money
 
 #: fields that describe the scenario rather than assume anything, and blocks shown elsewhere
-NOT_ASSUMPTIONS = {"name", "title", "description", "base_year", "end_year", "sources",
+NOT_ASSUMPTIONS = {"name", "title", "description", "base_year", "end_year", "era", "sources",
                    "uncertainty", "organisations", "id", "kind", "actuals"}
 #: the flag of a row: where its value comes from
 FLAG_SOURCE, FLAG_ASSUMPTION, FLAG_DEFAULT, FLAG_WHATIF, FLAG_NONE = (
@@ -46,7 +46,7 @@ def source_of(sources: Mapping[str, str], path: str) -> str:
     return ""
 
 
-def format_value(value: Any, unit: str) -> str:
+def format_value(value: Any, unit: str, era: str | None = None) -> str:
     """An assumption's value as a report prints it: £k as plans print money, fractions as per
     cent (two decimals when needed), yes/no, counts with separators."""
     if value is None:
@@ -55,14 +55,14 @@ def format_value(value: Any, unit: str) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list | tuple):
         if value and all(isinstance(v, dict) for v in value):
-            return "; ".join(_entry(v) for v in value)
-        return ", ".join(labels.label(str(v)) for v in value) or "none"
+            return "; ".join(_entry(v, era) for v in value)
+        return ", ".join(labels.label(str(v), era=era) for v in value) or "none"
     if isinstance(value, dict):
-        return "; ".join(f"{labels.label(str(k)) if not str(k)[:1].isdigit() else k} "
-                         f"{format_value(v, unit)}" for k, v in value.items())
+        return "; ".join(f"{labels.label(str(k), era=era) if not str(k)[:1].isdigit() else k} "
+                         f"{format_value(v, unit, era)}" for k, v in value.items())
     if isinstance(value, str):
-        return labels.label(value) if labels.IDENTIFIER.fullmatch(value) or "_" not in value \
-            and value.islower() else value
+        return labels.label(value, era=era) if labels.IDENTIFIER.fullmatch(value) or \
+            "_" not in value and value.islower() else value
     if not isinstance(value, int | float) or math.isnan(value):
         return str(value)
     if unit.startswith("fraction"):
@@ -75,14 +75,16 @@ def format_value(value: Any, unit: str) -> str:
     return f"{value:g}"
 
 
-def _entry(entry: dict) -> str:
+def _entry(entry: dict, era: str | None = None) -> str:
     """One entry of a list of mappings in words: a contract as ``SUHFT: Acute 70% (block
     contract)``, anything else as its fields."""
     if "provider" in entry and "lines" in entry:
-        lines = ", ".join(f"{labels.label(k)} {v:.0%}" for k, v in entry["lines"].items())
+        lines = ", ".join(f"{labels.label(k, era=era)} {v:.0%}"
+                          for k, v in entry["lines"].items())
         return (f"{labels.label(entry['provider'])}: {lines}"
                 f" ({entry.get('basis', 'activity')} contract)")
-    return ", ".join(f"{labels.humanise(k)} {format_value(v, '')}" for k, v in entry.items())
+    return ", ".join(f"{labels.humanise(k)} {format_value(v, '', era)}"
+                     for k, v in entry.items())
 
 
 def _flat(node: Any, path: str = "") -> dict[str, Any]:
@@ -163,7 +165,7 @@ def assumptions_register(scenario: Scenario, base: Scenario | None = None) -> pd
         :data:`FLAG_NONE`) and ``path`` (the dotted path, for the workbook and tests; not shown
         in the HTML). QIPP schemes are one row pointing at :func:`scheme_register`.
     """
-    data = scenario.model_dump(mode="json")
+    data, era = scenario.model_dump(mode="json"), scenario.era
     base_flat = _flat(base.model_dump(mode="json")) if base is not None else {}
     rows: list[dict] = []
     _rows(scenario, data, {k: v for k, v in data.items() if k not in NOT_ASSUMPTIONS}, "",
@@ -194,21 +196,22 @@ def assumptions_register(scenario: Scenario, base: Scenario | None = None) -> pd
         if path.endswith(".qipp.schemes"):
             for y in [*years, ALL_YEARS]:
                 row[y] = ""
-            row[ALL_YEARS] = f"{len(value or [])} schemes: see the QIPP scheme register"
+            row[ALL_YEARS] = (f"{len(value or [])} schemes: see "
+                              f"{labels.term('the_scheme_register', era)}")
         elif r["by_year"]:
             for y in years:
-                row[y] = format_value(value.get(y), unit) if y in value else ""
+                row[y] = format_value(value.get(y), unit, era) if y in value else ""
             row[ALL_YEARS] = ""
         else:
             for y in years:
                 row[y] = ""
-            row[ALL_YEARS] = format_value(value, unit)
+            row[ALL_YEARS] = format_value(value, unit, era)
         changed = []
         if base is not None:
             changed = [p for p, v in r["leaves"].items() if base_flat.get(p, object()) != v]
         if changed:
             was = {p: base_flat.get(p) for p in changed}
-            was_text = "; ".join(format_value(v, unit) for v in was.values()
+            was_text = "; ".join(format_value(v, unit, era) for v in was.values()
                                  if v is not None) or "not set"
             flag = FLAG_WHATIF
             source = (f"What-if: changed from {was_text} in {base.title}"
@@ -266,7 +269,8 @@ def scheme_register(scenario: Scenario) -> pd.DataFrame:
                 "" if s.costed else " (described, not costed)")
             rows.append({
                 "Organisation": o.name, "Scheme": name,
-                "Category": labels.label(s.category), "Status": labels.label(s.status),
+                "Category": labels.label(s.category, era=scenario.era),
+                "Status": labels.label(s.status, era=scenario.era),
                 "Gross saving": gross,
                 "Investment": s.investment * s.share if s.costed else nan,
                 "Net saving": net,

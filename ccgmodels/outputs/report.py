@@ -39,6 +39,12 @@ KEY_ROWS = (
     ("qipp", "required", "Requirement: savings needed to meet the control total", "£k"),
     ("qipp", "unidentified", "QIPP still to identify", "£k"),
 )
+#: the key figures' labels in the ICB era where they differ
+ICB_KEY_LABELS = {
+    "Requirement: savings needed to meet the control total":
+        "Requirement: savings needed to meet the planned surplus",
+    "QIPP still to identify": "Efficiency still to identify",
+}
 CONVENTIONS = ("Money in £k (thousands of pounds); surplus positive, deficits in brackets, as "
                "NHS plans print Surplus/(Deficit).")
 
@@ -59,6 +65,11 @@ class Report:
     provenance: Mapping[str, Any] = field(default_factory=dict)
     output_dir: str = ""
     real_terms: bool = False
+
+    @property
+    def era(self) -> str:
+        """The scenario's era, whose words the report prints."""
+        return self.scenario.era
 
     @property
     def name(self) -> str:
@@ -112,7 +123,9 @@ class Report:
 
     def key_figures(self) -> Html:
         rows = {}
+        words = ICB_KEY_LABELS if self.era == "icb" else {}
         for measure, item, label, _ in KEY_ROWS:
+            label = words.get(label, label)
             sel = self.results[(self.results["org"] == self.org)
                                & (self.results["measure"] == measure)
                                & (self.results["item"].fillna("") == item)]
@@ -169,8 +182,11 @@ class Report:
         book, s = self.book, self.scenario
         parts = []
         for year in dict.fromkeys([s.base_year, s.end_year]):
-            t = book[tables.stp_key(year)]
+            t = book[tables.stp_key(year, self.era)]
             parts.append(doc.report_table(t, narrative.stp_notes(t.frame, s)))
+        if self.era == "icb":
+            return doc.section("System summary", *parts, intro="Do nothing, solutions and do "
+                               "something for each kind of body and the whole system.")
         return doc.section("STP summary", *parts, intro="In the layout of the STP financial "
                            "template (do nothing, solutions, do something), for the whole "
                            "footprint.")
@@ -181,10 +197,13 @@ class Report:
             return Html("")
         from ..models.system import EXPLANATION
 
+        # the model's explanation says "footprint", the 2019 word; the ICB era says "system"
+        where = labels.term("footprint", self.era).lower()
+        EXPLANATION = EXPLANATION.replace("footprint", where)  # noqa: N806
         flows = book["Eliminations"]
         if (flows.frame.abs() < 0.5).all().all():
             return doc.section("System position", doc.paragraphs([
-                EXPLANATION, "No organisation of this footprint pays another (no contracts "
+                EXPLANATION, f"No organisation of this {where} pays another (no contracts "
                 "with its providers, no Better Care Fund pooled with its councils), so nothing "
                 "is eliminated and the system position is the sum of the organisations."]),
                 doc.report_table(book["System position"]))
@@ -214,21 +233,23 @@ class Report:
         return Html("".join(parts))
 
     def qipp(self) -> Html:
-        book = self.book
+        book, key = self.book, tables.table_key("QIPP", self.era)
         parts = []
-        if "QIPP" in book:
-            parts += [doc.report_table(book["QIPP"]),
+        if key in book:
+            parts += [doc.report_table(book[key]),
                       self._figure(plotting.qipp_by(self.results, self.org, "status",
-                                                    name=self.name), "qipp_by_status")]
+                                                    name=self.name, era=self.era),
+                                     "qipp_by_status")]
         schemes = register.scheme_register(self.scenario)
         if self.org != FOOTPRINT:
             schemes = schemes[schemes["Organisation"] == self.name]
         if len(schemes):
-            parts.append(doc.section("QIPP scheme register", doc.scheme_table(schemes),
+            parts.append(doc.section(labels.term("scheme_register", self.era),
+                                     doc.scheme_table(schemes, self.era),
                                      level=3, intro="Each scheme's full-year saving; the "
                                      "risk-adjusted saving is the net saving times the "
                                      "delivery probability of its status."))
-        return doc.section("QIPP", *parts) if parts else Html("")
+        return doc.section(labels.term("QIPP", self.era), *parts) if parts else Html("")
 
     def bridge(self) -> Html:
         book = self.book
@@ -236,7 +257,8 @@ class Report:
             return Html("")
         return doc.section("Primary care bridge", doc.report_table(book["Primary care bridge"]),
                            self._figure(plotting.bridge_waterfall(self.results, self.org,
-                                                                  name=self.name),
+                                                                  name=self.name,
+                                                                  era=self.era),
                                         "primary_care_bridge"))
 
     def activity(self) -> Html:
@@ -291,7 +313,7 @@ class Report:
                            intro=intro + ".")
 
     def methods(self) -> Html:
-        return doc.section("Methods and definitions", doc.definitions(narrative.methods()),
+        return doc.section("Methods and definitions", doc.definitions(narrative.methods(self.era)),
                            doc.paragraphs([
                                "The tables of this report, the assumptions and scheme "
                                "registers and every result are in the Excel pack "
@@ -299,7 +321,7 @@ class Report:
 
     def checked_text(self) -> str:
         """Rounded base-year headline figures, compared by the notebook tests."""
-        return tables.headline_text(self.results, self.org, self.scenario.base_year)
+        return tables.headline_text(self.results, self.org, self.scenario.base_year, self.era)
 
     def write_files(self) -> list[Path]:
         """``results.csv``, ``uncertainty.csv`` and the Excel pack into ``output_dir``."""
@@ -322,10 +344,14 @@ def commissioners(results: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFra
     that allocation is set against the commissioners' spend only [£k]."""
     sel = results[results["kind"].isin(COMMISSIONER_KINDS)]
     ccgs = sel["org"].unique()  # as modelled: a merged ICB's predecessors are not
+    kinds = sel.groupby("org")["kind"].first()
     summed = sel.groupby(["scenario", "year", "measure", "item", "unit"], as_index=False,
                          sort=False)["value"].sum()
     summed["org"], summed["kind"] = COMMISSIONERS, "ccg"
-    return summed, COMMISSIONERS, f"Commissioners ({len(ccgs)} CCG{'s' if len(ccgs) != 1 else ''})"
+    # the kind's name in the scenario's era: CCGs (2019/20), ICBs (an ICB, or the ICB era)
+    kind = "icb" if "icb" in set(kinds) else "ccg"
+    return summed, COMMISSIONERS, (f"Commissioners ({len(ccgs)} "
+                                   f"{labels.kind_name(kind, len(ccgs), scenario.era)})")
 
 
 def _version() -> str:

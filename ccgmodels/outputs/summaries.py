@@ -33,6 +33,8 @@ HEADLINE = {
     ("do_something_cumulative_surplus", ""): "Do something cumulative",
     ("qipp", "required"): "QIPP required to meet the control total",
 }
+#: the headline rows whose words differ in the ICB era (2022/23 on)
+ICB_HEADLINE = {("qipp", "required"): "Efficiency required to meet the planned surplus"}
 #: the key figures of a scenario (index and comparison pages): key -> (measure, item, year
 #: ("base" or "end"), heading) [£k]
 KEY_FIGURES = {
@@ -45,6 +47,8 @@ KEY_FIGURES = {
     "underlying": ("underlying_surplus", "", "end", "Underlying, end year"),
     "qipp_gap": ("qipp", "unidentified", "base", "QIPP gap, base year"),
 }
+#: the key figures' headings in the ICB era where they differ
+ICB_KEY_HEADINGS = {"qipp_gap": "Efficiency gap, base year"}
 #: the probability of balance among the key figures (from uncertainty.csv) [fraction]
 PROB = "prob_surplus_ge_0"
 
@@ -57,6 +61,32 @@ STP_ROWS = (
     "Social Care Surplus / (Deficit)",
     "Total Surplus / (Deficit)",
 )
+#: the summary's rows in the ICB era: the system (no longer an STP) and, for the STP template's
+#: STF row, the plain description of what it holds (non-recurrent funding from the centre)
+ICB_STP_ROWS = (
+    "Commissioner Surplus / (Deficit)",
+    "Provider Surplus / (Deficit)",
+    "System NHS Surplus / (Deficit)",
+    "Non-recurrent support funding",
+    "Surplus/(Deficit) after non-recurrent support funding",
+    "Social Care Surplus / (Deficit)",
+    "Total Surplus / (Deficit)",
+)
+
+
+def stp_rows(era: str | None = None) -> tuple[str, ...]:
+    """The system summary's row labels in ``era``'s words."""
+    return ICB_STP_ROWS if era == "icb" else STP_ROWS
+
+
+def headline_rows(era: str | None = None) -> dict[tuple[str, str], str]:
+    """:data:`HEADLINE` in ``era``'s words."""
+    return {**HEADLINE, **ICB_HEADLINE} if era == "icb" else HEADLINE
+
+
+def key_heading(key: str, era: str | None = None) -> str:
+    """The heading of key figure ``key`` (:data:`KEY_FIGURES`) in ``era``'s words."""
+    return (ICB_KEY_HEADINGS.get(key) if era == "icb" else None) or KEY_FIGURES[key][3]
 
 
 def in_base_year_prices(results: pd.DataFrame) -> pd.DataFrame:
@@ -120,13 +150,13 @@ def key_figures(results: pd.DataFrame, org: str = FOOTPRINT,
     return out
 
 
-def headline(results: pd.DataFrame, org: str) -> pd.DataFrame:
+def headline(results: pd.DataFrame, org: str, era: str | None = None) -> pd.DataFrame:
     """The headline table of ``org``: the :data:`HEADLINE` rows that it has, years across
     [£k]."""
     sel = results[results["org"] == org]
     keyed = sel.set_index(["measure", "item"])
     rows = {}
-    for key, label in HEADLINE.items():
+    for key, label in headline_rows(era).items():
         if key in keyed.index:
             rows[label] = keyed.loc[[key]].groupby("year")["value"].sum()
     table = pd.DataFrame(rows).T
@@ -134,8 +164,9 @@ def headline(results: pd.DataFrame, org: str) -> pd.DataFrame:
     return table
 
 
-def stp_summary(results: pd.DataFrame, year: str) -> pd.DataFrame:
-    """The STP summary template (004:L69-77) for one year from a results table [£k].
+def stp_summary(results: pd.DataFrame, year: str, era: str | None = None) -> pd.DataFrame:
+    """The STP summary template (004:L69-77) for one year from a results table [£k]; in the
+    ICB era (``era="icb"``) the same figures as the system summary, in today's words.
 
     Columns Do Nothing, Solutions and Do Something; Do Something = Do Nothing + Solutions in
     every row. STF is shown on its own row, so the organisation rows' solutions exclude it.
@@ -160,20 +191,26 @@ def stp_summary(results: pd.DataFrame, year: str) -> pd.DataFrame:
         sel = r[r["org"].isin(orgs) & (r["measure"] == measure) & (r["item"] == item)]
         return float(sel["value"].sum())
 
+    # the row of non-recurrent support: the STF; in the ICB era the deficit support as well
+    # (today's non-recurrent support from the centre), each out of the bodies' rows
+    support = ("stf", "deficit_support") if era == "icb" else ("stf",)
     rows = {}
     for label, kind in (("Commissioner", "ccg"), ("Provider", "provider"),
                         ("Social Care", "social_care")):
         dn = total(kind, "do_nothing_surplus")
-        sol = total(kind, "solutions", "total") - total(kind, "solutions", "stf")
+        sol = total(kind, "solutions", "total")
+        for item in support:
+            sol -= total(kind, "solutions", item)
         rows[label] = (dn, sol)
-    stf = sum(total(k, "solutions", "stf") for k in ("ccg", "provider", "social_care"))
+    stf = sum(total(k, "solutions", item) for item in support
+              for k in ("ccg", "provider", "social_care"))
     nhs = tuple(a + b for a, b in zip(rows["Commissioner"], rows["Provider"], strict=True))
     after = (nhs[0], nhs[1] + stf)
     table = [rows["Commissioner"], rows["Provider"], nhs, (0.0, stf), after, rows["Social Care"],
              (after[0] + rows["Social Care"][0], after[1] + rows["Social Care"][1])]
-    df = pd.DataFrame(table, index=list(STP_ROWS), columns=["Do Nothing", "Solutions"])
+    df = pd.DataFrame(table, index=list(stp_rows(era)), columns=["Do Nothing", "Solutions"])
     df["Do Something"] = df["Do Nothing"] + df["Solutions"]
-    df.index.name = f"STP {year} Summary (£k)"
+    df.index.name = f"{'System' if era == 'icb' else 'STP'} {year} Summary (£k)"
     return df
 
 

@@ -63,10 +63,10 @@ def by_year(results: pd.DataFrame, org: str, measure: str,
     return wide
 
 
-def headline_text(results: pd.DataFrame, org: str, year: str) -> str:
+def headline_text(results: pd.DataFrame, org: str, year: str, era: str | None = None) -> str:
     """Rounded headline figures of ``org`` in ``year``, one per line, for checked notebook
     outputs [£k, rounded to the nearest £k]."""
-    table = summaries.headline(results, org)
+    table = summaries.headline(results, org, era)
     lines = [f"{org} {year} (£k)"]
     for label, row in table.iterrows():
         if year in row.index:
@@ -115,6 +115,9 @@ BY_YEAR_TABLES = {
     "System position": ("system", "System position, flows between organisations eliminated"),
     "Eliminations": ("eliminations", "Flows between the footprint's organisations"),
 }
+#: the by-year tables whose sheet name or title differ in the ICB era: key -> (sheet, title)
+ICB_TABLES = {"QIPP": ("Efficiency", "Efficiency"),
+              "Eliminations": ("Eliminations", "Flows between the system's organisations")}
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -142,9 +145,15 @@ class ReportTable:
                              f"{sorted(NUMBER_FORMATS)}")
 
 
-def stp_key(year: str) -> str:
-    """Sheet name of the STP summary of ``year``, e.g. ``"STP summary 2019-20"``."""
-    return f"STP summary {year.replace('/', '-')}"
+def stp_key(year: str, era: str | None = None) -> str:
+    """Sheet name of the STP summary of ``year``, e.g. ``"STP summary 2019-20"`` (ICB era:
+    ``"System summary 2025-26"``)."""
+    return f"{labels.term('stp_summary', era)} {year.replace('/', '-')}"
+
+
+def table_key(key: str, era: str | None = None) -> str:
+    """The sheet name of by-year table ``key`` (:data:`BY_YEAR_TABLES`) in ``era``'s words."""
+    return ICB_TABLES[key][0] if era == "icb" and key in ICB_TABLES else key
 
 
 def sheet_name_problem(name: str) -> str | None:
@@ -187,21 +196,29 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
     if org not in set(results["org"]):
         raise ValueError(f"report_tables: org {org!r} has no results; orgs are "
                          f"{sorted(set(results['org']))}")
-    name = labels.org_name(scenario, org)
-    head = summaries.headline(results, org)
+    name, era = labels.org_name(scenario, org), scenario.era
+    head = summaries.headline(results, org, era)
     head.index.name = f"{name} (£k)"
     book = {"Headline": ReportTable(f"Headline: {name} (£k)", head, "£k")}
     for year in dict.fromkeys([scenario.base_year, scenario.end_year]):
-        book[stp_key(year)] = ReportTable(f"STP {year} summary (£k)",
-                                          summaries.stp_summary(results, year), "£k")
+        book[stp_key(year, era)] = ReportTable(
+            f"{'System' if era == 'icb' else 'STP'} {year} summary (£k)",
+            summaries.stp_summary(results, year, era), "£k")
     measures = set(results.loc[results["org"] == org, "measure"])
     for key, (measure, title) in BY_YEAR_TABLES.items():
         if measure in measures:
-            book[key] = ReportTable(f"{title}: {name} (£k)",
-                                    _labelled(by_year(results, org, measure), measure), "£k")
+            if era == "icb" and key in ICB_TABLES:
+                key, title = ICB_TABLES[key]
+            frame = by_year(results, org, measure)
+            if era == "icb" and measure == "solutions" and "stf" in frame.index \
+                    and (frame.loc["stf"].abs() < 0.5).all():
+                frame = frame.drop("stf")  # no STF in the ICB era: not offered unless stated
+            book[key] = ReportTable(f"{title}: {name} (£k)", _labelled(frame, measure, era),
+                                    "£k")
     if "activity" in measures:
         book["Activity"] = ReportTable(f"Activity by point of delivery: {name} (count)",
-                                       _labelled(by_year(results, org, "activity"), "activity"),
+                                       _labelled(by_year(results, org, "activity"), "activity",
+                                                 era),
                                        "count")
     if scenario.actuals is not None:
         book[PLAN_VS_ACTUAL] = plan_vs_actual_table(results, scenario, org)
@@ -235,9 +252,9 @@ def plan_vs_actual_table(results: pd.DataFrame, scenario: Scenario, org: str = F
     whole = org == FOOTPRINT and len(scenario.organisations) > 1
     labels_ = []
     for r in rows.itertuples():
-        text = labels.label(r.measure)
+        text = labels.label(r.measure, era=scenario.era)
         if r.item and r.item != "total":
-            text += f": {labels.label(r.item, r.measure)}"
+            text += f": {labels.label(r.item, r.measure, scenario.era)}"
         if whole:
             text = f"{labels.org_name(scenario, r.org)}: {text}"
         labels_.append(text)
@@ -253,11 +270,12 @@ def plan_vs_actual_table(results: pd.DataFrame, scenario: Scenario, org: str = F
                        f"{scenario.base_year} {basis.lower()}{when} (£k)", frame, "£k")
 
 
-def _labelled(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """``frame`` with its item index as display names (:func:`labels.label`)."""
+def _labelled(frame: pd.DataFrame, measure: str, era: str | None = None) -> pd.DataFrame:
+    """``frame`` with its item index as display names (:func:`labels.label`) in ``era``'s
+    words."""
     out = frame.copy()
-    out.index = pd.Index([labels.label(str(i), measure) for i in frame.index],
-                         name=labels.label(measure))
+    out.index = pd.Index([labels.label(str(i), measure, era) for i in frame.index],
+                         name=labels.label(measure, era=era))
     return out
 
 
@@ -294,8 +312,10 @@ def uncertainty_tables(summary: pd.DataFrame, org: str, name: str | None = None
     return out
 
 
-def headline_lines(results, uncertainty=None, org: str = FOOTPRINT) -> list[str]:
-    """The headline figures of a run for the terminal, £k as plans print them."""
+def headline_lines(results, uncertainty=None, org: str = FOOTPRINT, era: str | None = None
+                   ) -> list[str]:
+    """The headline figures of a run for the terminal, £k as plans print them, in ``era``'s
+    words."""
     h = summaries.key_figures(results, org, uncertainty)
     end, base = h["end_year"], h["base_year"]
     first = [f"{label} {money(h[key])}" for key, label in (
@@ -307,7 +327,8 @@ def headline_lines(results, uncertainty=None, org: str = FOOTPRINT) -> list[str]
         second.append(f"do something cumulative to {end} "
                       f"{money(h['do_something_cumulative'])}")
     if h.get("qipp_gap") is not None:
-        second.append(f"QIPP still to identify in {base} {money(h['qipp_gap'])}")
+        second.append(f"{labels.term('qipp', era)} still to identify in {base} "
+                      f"{money(h['qipp_gap'])}")
     if h.get(summaries.PROB) is not None:
         second.append(f"chance do something is at least break-even in {end}: "
                       f"{h[summaries.PROB]:.0%}")

@@ -31,7 +31,7 @@ from ..inputs.loading import CURRENT_PLAN, ScenarioError, bundled_names
 from ..inputs.scenario import Commissioner
 from ..inputs.vocab import FOOTPRINT
 from ..models.run import run_scenario
-from . import summaries, tables
+from . import labels, summaries, tables
 from .explorer import (
     ENV_FOLDER,
     ENV_SCENARIO,
@@ -157,7 +157,8 @@ class Explorer:
         s = self.state
         options = [(f"{s.names[o]} ({o})", o) for o in s.commissioners]
         if FOOTPRINT in s.orgs:
-            options.append(("Footprint: every commissioner", FOOTPRINT))
+            options.append((f"{labels.term('footprint', s.era)}: every commissioner",
+                            FOOTPRINT))
         ids = [o for _, o in options]
         self._quiet = True  # setting the dropdown fires _on_org; the controls are built below
         try:
@@ -268,7 +269,7 @@ class Explorer:
         """Headline table of the organisation shown (numbers) [£k]."""
         if self.results is None:
             self.recompute()
-        return summaries.headline(self.results, self.org)
+        return summaries.headline(self.results, self.org, self.state.era)
 
     def figures(self) -> list:
         """The charts (matplotlib figures) for the organisation shown, each brought up to date."""
@@ -278,12 +279,14 @@ class Explorer:
         out = []
         for chart in self.charts:
             if chart.available(self.results, self.org):
+                chart.era = self.state.era
                 chart.update(self.results, self.org, name)
                 out.append(chart.fig)
         return out
 
     def _name(self) -> str:
-        return ("Footprint" if self.org == FOOTPRINT else self.state.names[self.org])
+        return (labels.term("footprint", self.state.era) if self.org == FOOTPRINT
+                else self.state.names[self.org])
 
     def redraw(self) -> None:
         """Rewrite the headline, table and changes list; redraw the chart on screen."""

@@ -21,7 +21,9 @@ from ccgmodels.inputs.paths import set_path
 
 EXAMPLE = str(Path(__file__).parents[1] / "scenarios" / "icb_example_2025_26.yaml")
 #: the CCG era's words, which an ICB-era workbook's sheet names, headings and help leave out
-OLD_WORDS = re.compile(r"\b(CCGs?|QIPP|STPs?|STF|[Cc]ontrol totals?)\b")
+#: (tests/inputs/test_eras.py's, and the register headings)
+OLD_WORDS = re.compile(r"\bCCGs?\b|\bSTPs?\b|QIPP|[Cc]ontrol totals?|\bSTF\b|[Tt]ariff "
+                       r"efficiency|[Ff]ootprint|GPFV|[Cc]o-commissioning")
 
 
 def round_trip(scenario, path):
@@ -88,8 +90,7 @@ def test_an_icb_workbook_has_places_and_todays_sheet_names_and_words(tmp_path):
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames[:6] == ["Cover", "Scenario", "Organisations", "Allocations", "Plan",
                                  "Places"]
-    assert "Efficiency schemes" in wb.sheetnames and "QIPP" not in wb.sheetnames
-    assert "Bridge" not in wb.sheetnames  # the primary care bridge of 2019: none given
+    assert "Efficiency" in wb.sheetnames and "QIPP" not in wb.sheetnames
     # the ICB's own rows: today's streams, the running cost allowance, convergence, merger
     for field in ("allocation.base.core_services", "allocation.rca_per_head", "population",
                   "allocation.convergence.core_services.target",
@@ -135,8 +136,8 @@ def test_new_from_2022_23_lays_out_an_icb_with_its_places(tmp_path):
     assert old == [], old
     texts = [str(p) for p in problems_of(blank)]
     examples = {t.split(": ")[1].split("!")[0] for t in texts if "example row" in t}
-    assert examples == {"Organisations", "Places", "Activity", "Efficiency schemes",
-                        "Contracts", "Uncertainty", "Sources"}
+    assert examples == {"Organisations", "Places", "Activity", "Efficiency", "Contracts",
+                        "Uncertainty", "Sources"}
     # before 2022/23, a CCG-era blank
     old_blank = openpyxl.load_workbook(new_book(tmp_path / "old.xlsx", "2019/20"))
     assert "QIPP" in old_blank.sheetnames and "Places" not in old_blank.sheetnames

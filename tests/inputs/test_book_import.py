@@ -126,11 +126,12 @@ def test_cells_read_the_way_a_person_meant_them(tmp_path):
 
 
 def test_the_blank_workbook_refuses_its_example_rows_by_cell(tmp_path):
-    path = new_book(tmp_path / "blank.xlsx", "2019/20")  # a CCG era's (ICB's: test_book_icb)
+    path = new_book(tmp_path / "blank.xlsx")  # base year 2025/26: the ICB era's sheet names
     texts = [str(p) for p in problems_of(path)]
     examples = [t for t in texts if "example row" in t]
     assert {t.split(": ")[1].split("!")[0] for t in examples} == {
-        "Organisations", "Activity", "QIPP", "Contracts", "Uncertainty", "Sources"}
+        "Organisations", "Places", "Activity", "Efficiency", "Contracts", "Uncertainty",
+        "Sources"}
     assert any(t.startswith(f"{path}: Scenario!F5: name: required field is missing")
                for t in texts), texts
 

@@ -98,6 +98,7 @@ def test_export_and_new_write_an_empty_register_as_a_none_row(tmp_path):
     back, _, problems = check(path)
     assert problems == [] and back.model_dump() == scenario.model_dump()
     blank = new_book(tmp_path / "blank.xlsx", orgs=[("ccg", "a", "A"), ("ccg", "b", "B")])
-    wb = openpyxl.load_workbook(blank)
-    rows = [[c.value for c in row[:2]] for row in wb["QIPP"].iter_rows(min_row=5, max_row=6)]
+    wb = openpyxl.load_workbook(blank)  # base year 2025/26: the ICB era's Efficiency sheet
+    rows = [[c.value for c in row[:2]] for row in wb["Efficiency"].iter_rows(min_row=5,
+                                                                            max_row=6)]
     assert rows[1] == ["b", "(none)"], rows

@@ -180,3 +180,16 @@ def test_a_dumped_icb_scenario_loads_again():
     dumped = s.model_dump(mode="json")
     assert "control_total" not in dumped["organisations"][0]
     assert Scenario.model_validate(dumped).model_dump(mode="json") == dumped
+
+
+def test_an_icb_scenario_reloads_from_its_own_dump():
+    """What a batch writes beside a report (the scenario dumped) loads again: the CCG's
+    control_total, carried as None in the dump, is not refused as a CCG-era field."""
+    from pathlib import Path
+
+    from ccgmodels.inputs.loading import load_scenario
+
+    s = load_scenario(str(Path(__file__).parents[1] / "scenarios" / "icb_example_2025_26.yaml"))
+    assert Scenario.model_validate(s.model_dump()) == s
+    with pytest.raises(ValidationError, match="control_total is a CCG-era field"):
+        Scenario.model_validate(scenario(icb("north_icb", control_total=0.0)))

@@ -149,3 +149,23 @@ def test_charts_carry_units_and_source():
         assert "£k" in ax.get_ylabel() + ax.get_xlabel()
         assert any(t.get_text().startswith("Source: ccgmodels") for t in fig.texts)
         assert not any("cpr_2019_20" in t.get_text() for t in fig.texts)
+
+
+def test_a_long_title_wraps_inside_the_figure_and_a_short_one_does_not():
+    """A title longer than the figure is wide (an ICB-era system's name lists its bodies) is
+    broken into lines, not cut off at the figure's edge; the 2019/20 titles stay on one line."""
+    import matplotlib.pyplot as plt
+
+    results = run_scenario("cpr_2019_20")
+    long_name = "System (1 ICB, 3 providers, 1 council) of a rather long name"
+    fig = plotting.do_nothing_vs_something(results, "cpr_ccg", name=long_name)
+    title = fig.axes[0].get_title()
+    assert "\n" in title and title.replace("\n", " ").endswith(long_name)
+    assert max(map(len, title.splitlines())) <= plotting.TITLE_WIDTH
+    fig.canvas.draw()
+    box = fig.axes[0].title.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width  # inside the figure
+    short = plotting.do_nothing_vs_something(results, "cpr_ccg")
+    assert "\n" not in short.axes[0].get_title()
+    plt.close(fig)
+    plt.close(short)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..vocab import COMMISSIONER_KINDS
+from ..vocab import COMMISSIONER_KINDS, era_of
 from ..years import format_year, parse_year, start_of
 from . import eras as E
 from .writer import write_book
@@ -24,11 +24,9 @@ EXAMPLE_SCENARIO = "mid_south_essex_system_2019_20"
 #: the organisations of a blank workbook when none are named: (kind, id, name)
 DEFAULT_ORGS = (("ccg", "my_ccg", "NHS My CCG"), ("provider", "my_trust", "My NHS Trust"),
                 ("social_care", "my_council", "My Council (adult social care)"))
-#: the same from 2022/23 (:data:`ICB_FROM`), when integrated care boards replaced CCGs
+#: the same in the ICB era (base year 2022/23 on: :func:`ccgmodels.inputs.vocab.era_of`)
 ICB_DEFAULT_ORGS = (("icb", "my_icb", "NHS My ICB"), ("provider", "my_trust", "My NHS Trust"),
                     ("social_care", "my_council", "My Council (adult social care)"))
-#: the first base year of the ICB era (ICBs took over from CCGs on 1 July 2022)
-ICB_FROM = "2022/23"
 #: the example places of a blank workbook's first ICB: an id and a name, no figure
 EXAMPLE_PLACES = (("my_place_1", "My first place"), ("my_place_2", "My second place"))
 RECORD_SHEETS = ("Activity", "QIPP", "Contracts", "Uncertainty", "Sources")
@@ -42,7 +40,7 @@ def new_data(base_year: str = "2025/26", end_year: str | None = None,
     (figures and citations: none is made up); its contract is with the first provider.
 
     The default organisations are those of the base year's era: an ICB (with
-    :data:`EXAMPLE_PLACES`) from :data:`ICB_FROM`, a CCG before it.
+    :data:`EXAMPLE_PLACES`) from 2022/23, a CCG before it.
 
     Raises
     ------
@@ -53,7 +51,7 @@ def new_data(base_year: str = "2025/26", end_year: str | None = None,
 
     base = parse_year(base_year)
     end = parse_year(end_year) if end_year else format_year(start_of(base) + 4)
-    icb_era = start_of(base) >= start_of(ICB_FROM)
+    icb_era = era_of(base) == "icb"
     orgs = list(orgs or (ICB_DEFAULT_ORGS if icb_era else DEFAULT_ORGS))
     ccgs = [i for k, i, _ in orgs if k in COMMISSIONER_KINDS]
     if not ccgs:
@@ -113,8 +111,7 @@ def new_book(path: str | Path, base_year: str = "2025/26", end_year: str | None 
     era = E.book_era(data)
     sheets = (*(("Places",) if era == "icb" else ()), *RECORD_SHEETS)
     sheets = sheets if orgs else ("Organisations", *sheets)
-    notes = {E.sheet_name(k, era): v for k, v in example_notes(sheets).items()}
-    return write_book(data, path, examples=notes,
+    return write_book(data, path, examples=example_notes(sheets),
                       note="A blank workbook: the example rows (note EXAMPLE) show the layout "
                       f"with figures from the bundled {EXAMPLE_SCENARIO} scenario; overwrite "
                       "or delete them.")

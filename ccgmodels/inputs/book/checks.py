@@ -218,11 +218,10 @@ def missing_sheets(names: list[str]) -> list[Row]:
     sheet renamed or deleted), each naming it, and the renamed sheet where one looks like it."""
     import difflib
 
-    from . import eras as E
+    from . import layout as L
 
-    era = E.era_of_sheets(names)
-    needed = [s for s in E.sheets(era) if s != "Cover"
-              and s not in E.ERA_OPTIONAL_SHEETS.get(era, ())]
+    needed = [s for s in L.SHEETS if s != "Cover"]  # and Places where there is an ICB: below
+    names = [L.sheet_id(s) for s in names]  # either era's name of a sheet is that sheet
     others = [s for s in names if s not in needed]
     out: list[Row] = []
     for sheet in needed:
@@ -247,6 +246,11 @@ def structure_problems(reader) -> list[Row]:
     from . import layout as L
 
     out = missing_sheets(reader.book.sheetnames) + reader.layout
+    places = E.PLACES.sheet
+    if reader.era == "icb" and places not in reader.book.sheetnames:  # an ICB's places
+        out.append((places, ABSENT, f"sheet {places!r} is missing: a workbook with an ICB "
+                    "needs it, under its own name, so that none of its places is lost (the "
+                    f"workbook has {', '.join(reader.book.sheetnames)})"))
     years = _years(reader.top)
     needed = [s for s in E.sheets(reader.era) if s != "Cover"]
     for sheet in needed:

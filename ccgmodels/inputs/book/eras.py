@@ -1,12 +1,14 @@
-"""The assumptions workbook of each era: the ICB era's sheets (Places; Efficiency schemes where
-the CCG era has QIPP) and the words of each era, on the layout of
-:mod:`ccgmodels.inputs.book.layout`, which is the CCG era's unchanged.
+"""The assumptions workbook of the ICB era: its ICBs (Places, the owners of the registers),
+its words and the rows it writes only where given, on the layout of
+:mod:`ccgmodels.inputs.book.layout`, which is the CCG era's, unchanged.
 
-The workbook's words of each era are in this one module (:data:`ERA_SHEET_NAMES`,
-:data:`ERA_WORDS`, :data:`ERA_SHEET_NOTES`, :data:`ERA_COVER`, :data:`ERA_HIDDEN`), to be
-switched to the inputs' era word catalogue when it lands. A workbook's era is told by its
-organisations when written (:func:`book_era`) and by its sheets when read
-(:func:`era_of_sheets`).
+The words: each field's description and the help go through the era word catalogue
+(:func:`ccgmodels.inputs.vocab.in_era_words`) after the workbook's own phrases
+(:data:`ERA_WORDS`: its lists of sheets and kinds); the sheets' names are the layout's
+(:data:`ccgmodels.inputs.book.layout.ICB_SHEETS`, Efficiency for QIPP), read by either name.
+A workbook's era is its scenario's (stated, else its base year's), or "icb" wherever an ICB
+is among its organisations (:func:`book_era`); read back, its organisations and sheets tell
+(:func:`era_of_book`). Sheets are named here by their ids (:data:`layout.SHEETS`, and Places).
 """
 
 from __future__ import annotations
@@ -16,44 +18,55 @@ from dataclasses import replace
 from typing import Any
 
 from ..scenario import Place
-from ..vocab import ICB_STREAMS, KINDS, SERVICE_LINES
-from .layout import SHEET_NOTES, SHEETS, TABLES, YEAR, Column, Param, Table, _columns, write_cell
+from ..vocab import ICB_STREAMS, KINDS, SERVICE_LINES, in_era_words
+from .layout import (
+    ICB_SHEETS,
+    SHEETS,
+    TABLES,
+    YEAR,
+    Column,
+    Param,
+    Table,
+    _columns,
+    era_of_data,
+    write_cell,
+)
+from .layout import sheet_note as _sheet_note
 
-#: the eras the workbook lays out
-BOOK_ERAS = ("ccg", "icb")
+
+def _has_icb(orgs) -> bool:
+    return any(isinstance(o, dict) and o.get("kind") == "icb" for o in orgs or [])
 
 
 def book_era(data: dict) -> str:
-    """The era whose sheets and words the workbook of plain scenario ``data`` takes: its
-    ``era`` where it states one the workbook lays out, else "icb" when it holds an integrated
-    care board, else "ccg"."""
-    era = data.get("era")
-    if era in BOOK_ERAS:
-        return era
-    kinds = {o.get("kind") for o in data.get("organisations") or [] if isinstance(o, dict)}
-    return "icb" if "icb" in kinds else "ccg"
+    """The era whose sheets and words the workbook of plain scenario ``data`` takes: "icb"
+    where it holds an integrated care board (its places need their sheet), else the
+    scenario's era (stated, else its base year's: :func:`layout.era_of_data`)."""
+    return "icb" if _has_icb(data.get("organisations")) else era_of_data(data)
 
 
-#: the name a sheet goes by in an era, where it is not its own
-ERA_SHEET_NAMES = {"icb": {"QIPP": "Efficiency schemes"}}
+def era_of_book(names, orgs) -> str:
+    """The era of a workbook read back, by its sheet ``names`` and the organisations read from
+    it: "icb" where it has an ICB or a Places sheet, else "ccg" (its sheets are the same)."""
+    return "icb" if _has_icb(orgs) or PLACES.sheet in names else "ccg"
+
+
+#: the name a sheet goes by in an era, where it is not its id (the layout's)
+ERA_SHEET_NAMES = {"icb": ICB_SHEETS}
 #: the organisation kinds an era's Organisations sheet offers
 ERA_KINDS = {"ccg": KINDS, "icb": ("icb", "provider", "social_care")}
-#: the CCG era's words and today's, tried in order at each place of a text
+#: the workbook's own phrases in the ICB era (its lists of sheets and kinds), tried in order
+#: before the era word catalogue (:func:`ccgmodels.inputs.vocab.in_era_words`)
 ERA_WORDS: dict[str, tuple[tuple[str, str], ...]] = {"icb": (
     (r"\(Activity, QIPP, Contracts, Uncertainty, Sources\)",
-     "(Places, Activity, Efficiency schemes, Contracts, Uncertainty, Sources)"),
-    (r"Solutions, Bridge, Providers", "Solutions, Providers"),
+     "(Places, Activity, Efficiency, Contracts, Uncertainty, Sources)"),
     (r"point of delivery, scheme, contract, range or source",
      "place, point of delivery, efficiency scheme, contract, range or source"),
-    (r"; primary care bridge enabler costs are negative, as the plans print them", ""),
     (r"\(ccg, provider or social_care\)", "(icb, provider or social_care)"),
     (r"a commissioner \(ccg\)", "an integrated care board (icb)"),
     (r"\ba QIPP scheme", "an efficiency scheme"),
-    (r"\bQIPP\b", "efficiency"),
-    (r"\bCCGs\b", "ICBs"),
-    (r"\bCCG\b", "ICB"),
-    (r"\bcontrol totals?\b", "planned surplus"),
-    (r"\bSTPs?\b", "ICS"),
+    (r"\bcontrol totals\b", "planned surpluses"),
+    (r"\bSTPs?\b", "system"),
     (r"are written 2019/20", "are written 2025/26"),
 )}
 #: what each sheet holds, in an era's words where they are not the CCG era's
@@ -84,17 +97,14 @@ ERA_COVER = {"icb": (
     "Breakeven: every ICB and every trust must reach its planned surplus (0 is breakeven) "
     "without deficit support, which is non-recurrent income given year by year.",
 )}
-#: parameter rows an era writes only where the scenario gives them (funds and bridges of the
-#: CCG era); a path ending in "." stands for every row below it
-ERA_HIDDEN = {"icb": ("solutions.stf", "stf", "primary_care_bridge.")}
+#: parameter rows an era writes only where the scenario gives them (the sustainability and
+#: transformation funding of 2016 to 2020); a path ending in "." stands for every row below it
+ERA_HIDDEN = {"icb": ("solutions.stf", "stf")}
 #: the rows of a merger's predecessor (an ICB another names in ``predecessors``) written even
 #: when blank: its base year, which the successor's is restated from; its other rows are
 #: written only where given
 PREDECESSOR_ROWS = ("allocation.base.", "expenditure.base.", "population",
                     "allocation.rca_per_head")
-#: parameter sheets an era leaves out when none of their rows is written
-ERA_OPTIONAL_SHEETS = {"icb": ("Bridge",)}
-
 PLACES = Table(
     "Places", "Places of each ICB (its sub-ICB locations), one row each: the population, and the "
     "base-year allocation by stream and spend by service line in £k; a blank group takes the "
@@ -112,10 +122,12 @@ TOTALS = "Total of the rows (worked out)"
 
 
 def say(text: str, era: str) -> str:
-    """``text`` in the words of ``era`` (:data:`ERA_WORDS`); a capital kept at its start."""
+    """``text`` in the words of ``era``: the workbook's phrases (:data:`ERA_WORDS`), then the
+    era word catalogue; a capital kept at its start."""
     out = text
     for old, new in ERA_WORDS.get(era, ()):
         out = re.sub(old, new, out)
+    out = in_era_words(out, era)
     return out[:1].upper() + out[1:] if text[:1].isupper() else out
 
 
@@ -125,33 +137,34 @@ def sheet_name(sheet: str, era: str) -> str:
 
 
 def sheet_note(sheet: str, era: str) -> str:
-    """What a parameter sheet holds, in the words of ``era``."""
-    return ERA_SHEET_NOTES.get(era, {}).get(sheet) or say(SHEET_NOTES.get(sheet, ""), era)
+    """What the sheet ``sheet`` (its id) holds, in the words of ``era``: its second row and its
+    line on the cover."""
+    if sheet == PLACES.sheet:
+        return PLACES.title
+    return ERA_SHEET_NOTES.get(era, {}).get(sheet) or say(
+        _sheet_note(sheet, era if era == "icb" else None), era)
 
 
 def _era_table(t: Table, era: str) -> Table:
     columns = tuple(replace(c, choices=ERA_KINDS[era]) if t.collection == "organisations"
                     and c.path == "kind" else c for c in t.columns)
-    return replace(t, sheet=sheet_name(t.sheet, era), title=say(t.title, era),
-                   columns=columns, owners=("icb", "ccg") if t.owned else t.owners)
+    return replace(t, title=say(t.title, era), columns=columns,
+                   owners=("icb", "ccg") if t.owned else t.owners)
 
 
-_ERA_TABLES = {"ccg": TABLES, "icb": {
-    **{sheet_name(k, "icb"): _era_table(t, "icb") for k, t in TABLES.items()},
-    PLACES.sheet: PLACES}}
-_ERA_SHEETS = {"ccg": SHEETS, "icb": (*SHEETS[:SHEETS.index("Plan") + 1], PLACES.sheet,
-                                       *(sheet_name(s, "icb")
-                                         for s in SHEETS[SHEETS.index("Plan") + 1:]))}
+_ERA_TABLES = {"icb": {**{k: _era_table(t, "icb") for k, t in TABLES.items()},
+                       PLACES.sheet: PLACES}}
+_ERA_SHEETS = {"icb": (*SHEETS[:SHEETS.index("Plan") + 1], PLACES.sheet,
+                       *SHEETS[SHEETS.index("Plan") + 1:])}
 
 
 def tables(era: str) -> dict[str, Table]:
-    """The record tables of an era's workbook, by the name of their sheet."""
+    """The record tables of an era's workbook, by the id of their sheet."""
     return _ERA_TABLES.get(era, TABLES)
 
 
 def sheets(era: str) -> tuple[str, ...]:
-    """The sheets of an era's workbook, in order (an optional one may be left out:
-    :data:`ERA_OPTIONAL_SHEETS`)."""
+    """The ids of the sheets of an era's workbook, in order."""
     return _ERA_SHEETS.get(era, SHEETS)
 
 
@@ -164,13 +177,6 @@ def owner_words(table: Table) -> str:
     """The organisations an owned table's rows may name: "commissioner (ccg)", "ICB (icb)"."""
     return ("commissioner" if "ccg" in table.owners else "ICB") + \
         f" ({' or '.join(table.owners)})"
-
-
-def era_of_sheets(names) -> str:
-    """The era of a workbook, told by its sheets: "icb" where it has a sheet only an ICB-era
-    workbook has (Places, or one renamed), else "ccg"."""
-    own = {PLACES.sheet, *ERA_SHEET_NAMES["icb"].values()}
-    return "icb" if own & set(names) else "ccg"
 
 
 def predecessors(orgs) -> set[str]:

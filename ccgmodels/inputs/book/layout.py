@@ -19,7 +19,7 @@ scenario.SocialCare` (and the scenario's own), walked from their pydantic defini
 field appears in the workbook without a change here. Units, descriptions and defaults come from
 the same fields.
 
-The ICB era's sheets and words (a Places sheet, Efficiency schemes for QIPP, today's words in
+The ICB era's sheets and words (a Places sheet, Efficiency for QIPP, today's words in
 every title and description) are in :mod:`ccgmodels.inputs.book.eras`.
 
 Conventions: money in £k; rates as fractions (the workbook shows them as percentages; a cell
@@ -396,6 +396,75 @@ SHEETS = ("Cover", "Scenario", "Organisations", "Allocations", "Plan", "Demand",
           "Uncertainty", "Sources")
 #: the record tables read after the parameter sheets, in workbook order
 RECORD_SHEETS = tuple(s for s in SHEETS if s in TABLES and s != "Organisations")
+
+# --- the ICB era's words (2022/23 on): the writer uses them for an ICB-era scenario, the
+# reader reads a sheet by either name. The layout above keeps the 2019/20 plans' words, and
+# the sheets' ids (the names above) are what the code and the cell references use.
+
+#: sheet names that differ in the ICB era
+ICB_SHEETS = {"QIPP": "Efficiency"}
+#: sheet notes and record tables' titles that differ in the ICB era
+ICB_SHEET_NOTES = {
+    "Plan": "Each commissioner's planned spend by service line in the base year, its growth by "
+            "year, contingency and planned surplus (breakeven duty)",
+    "Solutions": "Efficiency target and delivery probabilities, and the do-something levers",
+    "QIPP": "Efficiency schemes, one row each: savings positive [£k/yr]; give net saving or "
+            "gross saving (and investment)",
+}
+
+
+def description(text: str, era: str | None = None) -> str:
+    """A field's description (the schema's, in the 2019/20 plans' words) in ``era``'s words
+    (:func:`ccgmodels.inputs.vocab.in_era_words`)."""
+    from ..vocab import in_era_words
+
+    return in_era_words(text, era)
+
+
+def era_of_data(data: dict) -> str:
+    """The era of plain scenario ``data``: stated, else its base year's."""
+    from ..vocab import era_of
+
+    return data.get("era") or era_of(data.get("base_year") or "2019/20")
+
+
+def sheet_name(sheet: str, era: str | None = None) -> str:
+    """The name a workbook of ``era`` gives sheet ``sheet`` (one of :data:`SHEETS`)."""
+    return ICB_SHEETS.get(sheet, sheet) if era == "icb" else sheet
+
+
+def sheet_id(name: str) -> str:
+    """The sheet of :data:`SHEETS` that a workbook's sheet ``name`` is (either era's name)."""
+    return {v: k for k, v in ICB_SHEETS.items()}.get(name, name)
+
+
+def sheet_note(sheet: str, era: str | None = None) -> str:
+    """What sheet ``sheet`` holds, in ``era``'s words (its second row and the cover)."""
+    if era == "icb" and sheet in ICB_SHEET_NOTES:
+        return ICB_SHEET_NOTES[sheet]
+    return SHEET_NOTES.get(sheet) or TABLES[sheet].title
+
+
+def cover(era: str | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """:data:`COVER` in ``era``'s words: the ICB era names its sheets by their ICB-era names and
+    offers the ICB-era kinds."""
+    if era != "icb":
+        return COVER
+    from ..vocab import KINDS
+
+    kinds = [k for k in KINDS if k != "ccg"] if "icb" in KINDS else list(KINDS)
+    words = {"Record sheets (Activity, QIPP,": "Record sheets (Activity, Efficiency,",
+             "its kind (ccg, provider or social_care)":
+                 f"its kind ({', '.join(kinds[:-1])} or {kinds[-1]})"}
+    out = []
+    for heading, lines in COVER:
+        new = []
+        for line in lines:
+            for old, now in words.items():
+                line = line.replace(old, now)
+            new.append(line)
+        out.append((heading, tuple(new)))
+    return tuple(out)
 AGE_MIX = "Age mix"
 NOTE = "Note"
 #: the first cell of a register's row that says it has no rows (a commissioner with no QIPP

@@ -41,7 +41,10 @@ class _Reader:
 
     def __init__(self, book, formulas=None):
         self.book, self.formulas = book, formulas
-        self.era = E.era_of_sheets(book.sheetnames)
+        # each sheet of the layout by the name the workbook gives it (either era's words)
+        self.names = {L.sheet_id(n): n for n in book.sheetnames}
+        # the era's tables, once the organisations are read (:meth:`era_known`)
+        self.era = "ccg"
         self.tables = E.tables(self.era)
         self.seen: dict[str, str] = {}  # the cell of each parameter row read
         self.problems: list[Row] = []
@@ -75,12 +78,13 @@ class _Reader:
     def header(self, sheet: str, first: str):
         """``(header row number, {header: column number}, rows below)`` of a sheet, or None
         when the sheet is absent (a problem if it is required)."""
-        if sheet not in self.book.sheetnames:  # checks.structure_problems says so
+        name = self.names.get(sheet, sheet)
+        if name not in self.book.sheetnames:  # checks.structure_problems says so
             return None
-        ws = self.book[sheet]  # its rows and columns are within the limits (checks)
+        ws = self.book[name]  # its rows and columns are within the limits (checks)
         rows = list(ws.iter_rows(values_only=True))
         if self.formulas is not None:  # a formula with no saved value shows as its formula
-            typed = list(self.formulas[sheet].iter_rows(values_only=True))
+            typed = list(self.formulas[name].iter_rows(values_only=True))
             rows = [tuple(v if v is not None or not _formula_text(f) else _Unsaved(f)
                           for v, f in zip(row, frow, strict=False))
                     for row, frow in zip(rows, typed, strict=False)]
@@ -184,6 +188,12 @@ class _Reader:
                 read = L.read_list(value) if spec.shape == "list" else \
                     L.read_cell(value, spec.scalar)
                 _put(target, parts, read)
+
+    def era_known(self) -> None:
+        """The workbook's era, told by the organisations read and the sheets
+        (:func:`E.era_of_book`): the registers' owners and the Places sheet follow it."""
+        self.era = E.era_of_book(self.book.sheetnames, self.orgs)
+        self.tables = E.tables(self.era)
 
     def org_data(self, org: str) -> dict:
         for o in self.orgs:
@@ -445,6 +455,7 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
     reader = _Reader(*books)
     try:
         reader.records(reader.tables["Organisations"])
+        reader.era_known()
         for sheet in L.PARAM_SHEETS:
             reader.params(sheet)
         for sheet in E.record_sheets(reader.era):
@@ -454,9 +465,25 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
             book.close()
     structure = structure_problems(reader)  # a sheet, column or register lost: nothing else
     if structure:
-        return None, {}, structure
+        return None, {}, _named(structure, reader.names)
     data = {**reader.top, "organisations": reader.orgs}
-    return data, reader.cells, reader.problems
+    return data, _named(reader.cells, reader.names), _named(reader.problems, reader.names)
+
+
+def _named(found, names: dict[str, str]):
+    """Cells (``{path: "QIPP!H9"}``) or problem rows with each sheet as the workbook names it
+    (``Efficiency!H9`` in an ICB-era workbook)."""
+    renamed = {k: v for k, v in names.items() if k != v}
+    if not renamed:
+        return found
+
+    def fix(cell: str) -> str:
+        sheet, bang, rest = cell.partition("!")
+        return f"{renamed.get(sheet, sheet)}{bang}{rest}" if bang else renamed.get(cell, cell)
+
+    if isinstance(found, dict):
+        return {k: fix(v) for k, v in found.items()}
+    return [(fix(row[0]), *row[1:]) if isinstance(row[0], str) else row for row in found]
 
 
 def place(path: str, cells: dict[str, str]) -> str | None:

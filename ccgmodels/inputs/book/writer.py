@@ -167,7 +167,7 @@ class _Writer:
     # -- sheets -------------------------------------------------------------------------
 
     def sheet(self, name: str, headers: list[str], title: str):
-        ws = self.book.create_sheet(name)
+        ws = self.book.create_sheet(E.sheet_name(name, self.era))
         _text(ws, 1, 1, title).font = _font(bold=True, size=13)
         _text(ws, 2, 1, E.sheet_note(name, self.era))
         fill, font = self.st["header"]
@@ -205,8 +205,6 @@ class _Writer:
                 for spec in L.PARAMS[kind] if spec.sheet == sheet
                 for path in self.expand(spec, node)
                 if E.row_shown(self.era, self.merged, spec, org, node, path)]
-        if not rows and sheet in E.ERA_OPTIONAL_SHEETS.get(self.era, ()):
-            return  # a sheet of another era's, with nothing on it
         years = self.sheet_years(sheet)
         headers = L.param_columns(years)
         ws = self.sheet(sheet, headers, f"{sheet}: {self.title}")
@@ -295,12 +293,12 @@ class _Writer:
                      for b in ((o.get("demand") or {}).get("population_growth") or {})]
             bands = list(dict.fromkeys([*order, *bands]))
         layout = L.record_columns(table, self.years[1:], bands)
+        ws_name = E.sheet_name(table.sheet, self.era)
         extra = [h for h, _ in table.derived]
         sourced = table.owned
         headers = [h for h, _, _ in layout] + extra + (["Source", "Assumption?"] if sourced
                                                        else []) + [L.NOTE]
-        ws = self.sheet(table.sheet, headers, f"{table.sheet}: {self.title}")
-        _text(ws, 2, 1, table.title)
+        ws = self.sheet(table.sheet, headers, f"{ws_name}: {self.title}")
         col = {h: i for i, h in enumerate(headers, start=1)}
         r, stated = HEAD, set()
         for path, key, org, rec in self.items(table):
@@ -513,8 +511,8 @@ def _cover(w: _Writer, note: str) -> None:
     _text(ws, r, 2, "Sheets").font = _font(bold=True, size=12)
     for name in w.sheets:
         r += 1
-        text = E.sheet_note(name, w.era) or w.tables[name].title
-        _text(ws, r, 2, f"{name}: {text}").alignment = w.st["wrap"]
+        text = E.sheet_note(name, w.era)
+        _text(ws, r, 2, f"{E.sheet_name(name, w.era)}: {text}").alignment = w.st["wrap"]
         ws.row_dimensions[r].height = 15 * (1 + len(text) // 100)
     ws.page_setup.orientation = "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -537,7 +535,7 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
             w.records(w.tables[sheet])
         else:
             w.params(sheet)
-    w.sheets = [s for s in E.sheets(w.era)[1:] if s in w.book.sheetnames]
+    w.sheets = list(E.sheets(w.era)[1:])
     _cover(w, note)
     w.drop_downs()
     if "Lists" in w.book.sheetnames:
