@@ -105,6 +105,9 @@ ERA_HIDDEN = {"icb": ("solutions.stf", "stf")}
 #: written only where given
 PREDECESSOR_ROWS = ("allocation.base.", "expenditure.base.", "population",
                     "allocation.rca_per_head")
+#: the service lines a Places header names in today's words, where its id does not
+PLACE_LINES = {"primary_care_cocommissioning": "delegated primary medical care",
+               "bcf": "Better Care Fund"}
 PLACES = Table(
     "Places", "Places of each ICB (its sub-ICB locations), one row each: the population, and the "
     "base-year allocation by stream and spend by service line in £k; a blank group takes the "
@@ -112,7 +115,8 @@ PLACES = Table(
     (*_columns(Place, ("id", "name", "population", "share"), labels={"id": "Place id"}),
      *(Column(f"Allocation: {k.replace('_', ' ')}", f"allocation.{k}", "money", "£k")
        for k in ICB_STREAMS),
-     *(Column(f"Spend: {k.replace('_', ' ')}", f"expenditure.{k}", "money", "£k")
+     *(Column(f"Spend: {PLACE_LINES.get(k, k.replace('_', ' '))}", f"expenditure.{k}",
+              "money", "£k")
        for k in SERVICE_LINES)),
     owners=("icb",),
     totals=("population", *(f"allocation.{k}" for k in ICB_STREAMS),
