@@ -2,26 +2,37 @@
 N synthetic commissioners (:mod:`ccgmodels.inputs.synthetic`), and Monte Carlo time and peak
 memory, each case in its own process so peak memory is its own.
 
-Run: ``python benchmarks/bench_national.py [--quick] [--dask] [--full]``. Prints a Markdown table
-for the README: 20 and 200 synthetic CCGs and the bundled footprint, 10,000 and 1,000,000
-runs, in-process and (``--dask``) on a local dask cluster of 2 workers, in one run.
+Run: ``python benchmarks/bench_national.py [--quick] [--dask] [--full] [--scaling]
+[--against DIR]``. Prints a Markdown table for docs/guide/uncertainty.md: 20 and 200 synthetic
+CCGs and the bundled footprint, 10,000 and 1,000,000 runs, in-process and (``--dask``) on a
+local dask cluster of 2 workers, in one run. Each Monte Carlo row gives µs a run (wall, and CPU: the
+machine is shared, so the load average is printed with each row) beside a floor no model
+keeping the same measures can beat (the draws, and writing and summing the kept arrays).
+``--scaling`` gives the cost a run at 200 and at 1,000 commissioners instead (the file limits
+raised for the 1,000 in that process only). ``--against DIR`` runs every case with the code in
+DIR as well (e.g. ``/work/main``), each row beside the other, so that a before and an after
+come from one run (and the footprint's mean on the same seed from each).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 CASE = r"""
-import json, resource, sys, time
-from ccgmodels.inputs import paths
+import json, os, resource, sys, time
+from ccgmodels.inputs import limits, paths
 from ccgmodels.inputs.loading import apply_overrides, validate_data
 from ccgmodels.inputs.synthetic import national
 from ccgmodels.models import uncertainty as u
 from ccgmodels import run_scenario
 kind, n, runs, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-out = {}
+overrides = sys.argv[5] == "1"
+out = {"load": os.getloadavg()[0]}
+if n > 500:  # a national scenario of 1,000 commissioners is past the limits of one file
+    limits.MAX_NODES, limits.MAX_FILE_BYTES = 10_000_000, 1 << 30
 if kind == "footprint":
     from ccgmodels.inputs.loading import load_scenario
     s = load_scenario("footprint_2019_20")
@@ -34,40 +45,71 @@ else:
         ("contingency_rate", 0.004), ("qipp.headroom_rate", 0.25),
         ("expenditure.price_inflation", 0.03), ("allocation.growth.programme", 0.03),
         ("qipp.delivery_probability.in_progress", 0.5))}
-    t = time.perf_counter()
-    apply_overrides(data, ov, "syn")
-    out["overrides_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    d = data
-    for k, v in ov.items():  # the old way: a deep copy per override
-        d = paths.set_path(d, k, v)
-    out["overrides_copy_each_s"] = time.perf_counter() - t
+    if overrides:  # the old way is quadratic: six minutes at 200 commissioners
+        t = time.perf_counter()
+        apply_overrides(data, ov, "syn")
+        out["overrides_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        d = data
+        for k, v in ov.items():  # the old way: a deep copy per override
+            d = paths.set_path(d, k, v)
+        out["overrides_copy_each_s"] = time.perf_counter() - t
     t = time.perf_counter(); run_scenario(s); out["run_s"] = time.perf_counter() - t
 if runs:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     sim = u.simulate(s, runs=runs, seed=1, workers=workers or None)
     u.summarise(sim)
     out["mc_s"] = time.perf_counter() - t
+    out["mc_cpu_s"] = time.process_time() - c
     out["kept"] = sim.kept_runs
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    key = ("footprint", "do_something_surplus", "")
+    out["mean"] = [float(x) for x in sim.exact[key]["mean"]] if key in sim.exact else None
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # a floor no implementation keeping these measures beats, in CPU time: the draws of a
+    # run (a whole seed block of them), and writing and summing its kept arrays once (on
+    # an array already touched: no first-touch faults); no model at all
+    import numpy as np
+    spec = u.spec_of(s)
+    c = time.process_time()
+    a, z = u.uniforms(spec, 1, 0, u.BLOCK)
+    draws_us = (time.process_time() - c) / u.BLOCK * 1e6
+    m = min(runs, 256)
+    x = np.zeros((m, sum(v[0].size for v in sim.values.values())))
+    c = time.process_time()
+    for _ in range(4):
+        np.multiply(a[:m, :1], 1.5, out=x)
+        x.sum(axis=0)
+    out["floor_us"] = draws_us + (time.process_time() - c) / (4 * m) * 1e6
+out["load_end"] = os.getloadavg()[0]
+out.setdefault("peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 print(json.dumps(out))
 """
 
 
-def case(kind: str, n: int, runs: int, workers: int = 0) -> dict:
-    r = subprocess.run([sys.executable, "-c", CASE, kind, str(n), str(runs), str(workers)],
-                       capture_output=True, text=True, check=True)
+def case(kind: str, n: int, runs: int, workers: int = 0, code: str | None = None,
+         overrides: bool = True) -> dict:
+    """One case in its own process, with the code of ``code`` (a checkout) when given;
+    ``overrides`` times applying overrides too."""
+    env = dict(os.environ, PYTHONPATH=code) if code else None
+    r = subprocess.run([sys.executable, "-c", CASE, kind, str(n), str(runs), str(workers),
+                        "1" if overrides else "0"],
+                       capture_output=True, text=True, check=True, cwd=code, env=env)
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def row(kind: str, n: int, runs: int, r: dict, workers: int = 0) -> str:
+def row(kind: str, n: int, runs: int, r: dict, workers: int = 0, code: str = "") -> str:
     name = f"{n} synthetic CCGs" if kind == "national" else "footprint_2019_20"
     how = f", dask {workers} workers" if workers else (", in-process" if runs else "")
     ov = (f"{r['overrides_s']:.2f} / {r['overrides_copy_each_s']:.1f}"
           if "overrides_s" in r else "")
-    return (f"| {name}, {runs:,} runs{how} | {r.get('validate_s', float('nan')):.2f} | {ov} | "
-            f"{r.get('run_s', float('nan')):.2f} | {r.get('mc_s', float('nan')):.1f} | "
-            f"{r.get('kept', '')} | {r['peak_mb']:.0f} |")
+    us = (f"{r['mc_s'] / runs * 1e6:,.0f} / {r['mc_cpu_s'] / runs * 1e6:,.0f} "
+          f"(floor {r['floor_us']:,.0f})" if runs and "floor_us" in r else
+          f"{r['mc_s'] / runs * 1e6:,.0f} / {r['mc_cpu_s'] / runs * 1e6:,.0f}"
+          if runs and "mc_cpu_s" in r else "")
+    return (f"| {name}, {runs:,} runs{how}{f' ({code})' if code else ''} | "
+            f"{r.get('validate_s', float('nan')):.2f} | {ov} | "
+            f"{r.get('run_s', float('nan')):.2f} | {r.get('mc_s', float('nan')):.1f} | {us} | "
+            f"{r.get('kept', '')} | {r['peak_mb']:.0f} | {r['load']:.1f}-{r['load_end']:.1f} |")
 
 
 def main() -> None:
@@ -75,19 +117,39 @@ def main() -> None:
     (dask.distributed LocalCluster) in the same run; ``--quick`` leaves out the cases over a
     minute; ``--full`` adds 200 CCGs x 1,000,000 runs (hours on 2 cores)."""
     quick, full, dask = "--quick" in sys.argv, "--full" in sys.argv, "--dask" in sys.argv
+    scaling = "--scaling" in sys.argv
+    against = sys.argv[sys.argv.index("--against") + 1] if "--against" in sys.argv else None
     cases = [("national", 20, 0), ("national", 200, 0), ("national", 20, 10_000),
              ("footprint", 2, 100_000), ("footprint", 2, 1_000_000)]
     if not quick:
         cases += [("national", 200, 10_000), ("national", 20, 1_000_000)]
+    if scaling:  # cost a run against the organisations, the same runs at each size
+        cases = [("national", 200, 600), ("national", 1000, 600)]
     if full:
         cases.append(("national", 200, 1_000_000))
     print("| case | validate (s) | 5 overrides a CCG: one copy / copy each (s) | run (s) "
-          "| Monte Carlo (s) | runs kept | peak memory (MB) |")
-    print("|---|---|---|---|---|---|---|")
+          "| Monte Carlo (s) | µs a run: wall / CPU | runs kept | peak memory (MB) "
+          "| load average (1 min, start-end) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    cost: dict[tuple, float] = {}
     for kind, n, runs in cases:
-        print(row(kind, n, runs, case(kind, n, runs)), flush=True)
-        if dask and runs:
-            print(row(kind, n, runs, case(kind, n, runs, workers=2), workers=2), flush=True)
+        for code in ([None, against] if against else [None]):
+            r = case(kind, n, runs, code=code, overrides=not (scaling or against))
+            print(row(kind, n, runs, r, code=code or ""), flush=True)
+            if runs:
+                cost[(code, n)] = r["mc_cpu_s"] / runs
+            if against and runs and r.get("mean") is not None:  # the same seed, both codes
+                print(f"| footprint mean do-something surplus by year [£k], "
+                      f"{code or 'this code'}: {', '.join(repr(x) for x in r['mean'])} |",
+                      flush=True)
+            if dask and runs:
+                print(row(kind, n, runs, case(kind, n, runs, workers=2, code=code,
+                                              overrides=False),
+                          workers=2, code=code or ""), flush=True)
+    for code in ([None, against] if against else [None]):
+        if (code, 200) in cost and (code, 1000) in cost:
+            print(f"\nCost a run (CPU) at 1,000 organisations / at 200, {code or 'this code'}: "
+                  f"{cost[(code, 1000)] / cost[(code, 200)]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ the deterministic model (:func:`ccgmodels.models.run.evaluate`, no tidy table) o
 loop timed over a few hundred draws and scaled up; then 10,000 runs of ``footprint_2019_20``
 and the peak memory (tracemalloc) of 10,000 and 100,000 footprint runs (chunked).
 
-Run: ``python benchmarks/bench_uncertainty.py``. Prints a Markdown table for the README.
+Run: ``python benchmarks/bench_uncertainty.py``. Prints a Markdown table for
+docs/guide/uncertainty.md.
 """
 
 from __future__ import annotations

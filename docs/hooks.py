@@ -10,11 +10,8 @@ elsewhere:
 - a ``<!-- OrgResult measures -->`` line is replaced by a table of the per-measure attributes of
   :class:`ccgmodels.models.run.OrgResult` with their docstrings, which the class makes from the
   measure catalogue when it is imported (so static docstring collection cannot see them);
-- a ``<!-- README: Heading -->`` line in a page is replaced by that section of README.md (the
-  sections other work still edits in the README; the site shows them as they are);
 - every public function and class of the public API and of ``ccgmodels/models/`` must have a
-  docstring, and every README section a page asks for must exist: either missing is a warning,
-  so ``mkdocs build --strict`` fails.
+  docstring: a missing one is a warning, so ``mkdocs build --strict`` fails.
 """
 
 from __future__ import annotations
@@ -35,8 +32,6 @@ log = logging.getLogger("mkdocs.hooks.ccgmodels")
 
 #: the nav section the domain module pages are added to
 REFERENCE = "API reference"
-README_MARK = re.compile(r"^<!-- README: (.+?) -->$", re.M)
-LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 #: a Sphinx role of a docstring (``:func:`~a.b```) as Markdown renders it
 ROLE = re.compile(r":(?:class|func|meth|attr|mod|data|exc|obj|math):<code>(~?)([^<]*)</code>")
 
@@ -133,20 +128,9 @@ def on_page_read_source(page, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    depth = page.file.src_uri.count("/")
-
-    def section(match):
-        heading = match.group(1)
-        body = readme_section(heading)
-        if body is None:
-            log.warning("%s asks for README section %r, which README.md no longer has",
-                        page.file.src_uri, heading)
-            return ""
-        return LINK.sub(lambda m: relink(m, depth), body)
-
     if MEASURE_ATTRIBUTES in markdown:
         markdown = markdown.replace(MEASURE_ATTRIBUTES, measure_attributes())
-    return README_MARK.sub(section, markdown)
+    return markdown
 
 
 def on_page_content(html, page, config, files):
@@ -166,25 +150,6 @@ def on_page_content(html, page, config, files):
         return f'<autoref identifier="{target}" optional><code>{title}</code></autoref>'
 
     return ROLE.sub(ref, html)
-
-
-def readme_section(heading: str) -> str | None:
-    """The body of README.md's ``## heading`` section, up to the next ``## `` heading."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
-    return found.group(1).strip() + "\n" if found else None
-
-
-def relink(match, depth: int) -> str:
-    """A README link as it works on a page ``depth`` folders inside docs/: web links kept,
-    ``docs/x.md`` made relative, a link to a README heading or another file of the checkout
-    shown as text (the site holds neither)."""
-    text, target = match.groups()
-    if re.match(r"[a-z]+://", target):
-        return match.group(0)
-    if target.startswith("docs/"):
-        return f"[{text}]({'../' * depth}{target.removeprefix('docs/')})"
-    return text
 
 
 def missing_docstrings() -> list[str]:

@@ -7,10 +7,15 @@ The tutorial page runs as written: every ```` ```bash ```` block is executed, in
 command at a time (a ``\\`` at a line's end continues it), and every ```` ```python
 title="NAME" ```` block is saved as NAME in the folder first; ```` ```text ```` blocks are
 shown output and are not run.
+
+The README is the front page: its links (to the docs pages, the datasheet, the licence) point at
+files of the checkout and headings that exist, so they work on GitHub, and it links every page
+of the site; these checks need no mkdocs and are quick.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shlex
@@ -24,8 +29,12 @@ REPO = Path(__file__).resolve().parent.parent
 TUTORIAL = REPO / "docs" / "tutorial.md"
 FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.M | re.S)
 
-pytest.importorskip("mkdocs", reason="the docs extra: pip install -e '.[docs]'")
-pytestmark = pytest.mark.slow
+README = REPO / "README.md"
+LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)")
+
+#: the site's tests build it or run its tutorial (slow), with the docs extra
+needs_mkdocs = pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None,
+                                  reason="the docs extra: pip install -e '.[docs]'")
 
 
 def environment() -> dict[str, str]:
@@ -51,6 +60,8 @@ def tutorial_steps(text: str) -> list[tuple[str, str]]:
     return steps
 
 
+@pytest.mark.slow
+@needs_mkdocs
 def test_the_site_builds_strictly_with_no_warning(tmp_path):
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
                            str(tmp_path / "site")], cwd=REPO, env=environment(),
@@ -71,6 +82,8 @@ def test_the_site_builds_strictly_with_no_warning(tmp_path):
     assert "Do nothing" in economics and "The system view" in economics
 
 
+@pytest.mark.slow
+@needs_mkdocs
 def test_the_tutorial_page_is_what_the_test_runs():
     steps = tutorial_steps(TUTORIAL.read_text(encoding="utf-8"))
     commands = [s for kind, s in steps if kind == "run"]
@@ -84,6 +97,8 @@ def test_the_tutorial_page_is_what_the_test_runs():
     assert saved and used and saved[0] < used[0]
 
 
+@pytest.mark.slow
+@needs_mkdocs
 def test_the_tutorial_commands_run_in_order_and_make_the_report(tmp_path):
     env = environment()
     for kind, step in tutorial_steps(TUTORIAL.read_text(encoding="utf-8")):
@@ -101,3 +116,50 @@ def test_the_tutorial_commands_run_in_order_and_make_the_report(tmp_path):
     assert (tmp_path / "reports" / "index.html").exists()
     assert (tmp_path / "northfield.yaml").exists()
     assert (tmp_path / "runs" / "northfield_2019_20" / "results.csv").exists()
+
+
+def slugs(markdown: str) -> set[str]:
+    """The anchors of a Markdown file's headings as GitHub makes them (lower case, punctuation
+    but ``-`` and ``_`` dropped, spaces as ``-``); mkdocs' ``toc`` makes the same for these."""
+    headings = re.findall(r"^#{1,6} +(.+?) *$", FENCE.sub("", markdown), re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def readme_links() -> list[tuple[str, str]]:
+    """``(text, target)`` of every Markdown link of the README outside code blocks."""
+    return LINK.findall(FENCE.sub("", README.read_text(encoding="utf-8")))
+
+
+def test_the_readme_links_point_at_files_and_headings_that_exist():
+    links = [(text, target) for text, target in readme_links()
+             if not re.match(r"[a-z]+:", target)]
+    assert links, "the README links no file of the checkout"
+    for text, target in links:
+        path, _, anchor = target.partition("#")
+        file = (REPO / path).resolve() if path else README
+        assert file.is_relative_to(REPO) and file.exists(), f"[{text}]({target}): no {path}"
+        if anchor:
+            assert file.suffix == ".md", f"[{text}]({target}): an anchor in a non-Markdown file"
+            assert anchor in slugs(file.read_text(encoding="utf-8")), \
+                f"[{text}]({target}): {path or 'README.md'} has no heading #{anchor}"
+
+
+def test_the_readme_links_every_page_of_the_site():
+    linked = {(REPO / target.partition("#")[0]).resolve() for _, target in readme_links()
+              if not re.match(r"[a-z]+:", target)}
+    pages = sorted(p for p in (REPO / "docs").rglob("*.md"))
+    assert pages
+    missing = [str(p.relative_to(REPO)) for p in pages if p.resolve() not in linked]
+    assert not missing, f"the README links no {missing}"
+
+
+def test_the_readme_gives_the_two_commands_of_a_fresh_machine():
+    # .ci/run runs "the README's test command"; a newcomer starts with these two
+    text = README.read_text(encoding="utf-8")
+    quick_start = re.search(r"^## Quick start\n(.*?)^## ", text, re.M | re.S)
+    assert quick_start, "the README has no Quick start section"
+    commands = [line.split("#")[0].strip() for body in
+                re.findall(r"^```[^\n]*\n(.*?)^```$", quick_start.group(1), re.M | re.S)
+                for line in body.splitlines()]
+    assert "make reports" in commands and "make test" in commands, commands
+    assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")

@@ -296,6 +296,46 @@ def substitute(node: Any, path: str | list[str], value: Any) -> Any:
     return out
 
 
+def substitute_many(node: Any, values: dict[str, Any]) -> Any:
+    """:func:`substitute` of every ``{path: value}`` at once: each list, mapping and model on
+    the way copied once and each id found once, however many paths pass through it (a shared
+    driver set in every organisation of a national scenario costs a look-up each, not a copy
+    and a search of the organisations each). The same as substituting them one by one."""
+    items = [(split(path), value) for path, value in values.items()]
+    return _substitute_tree(node, items) if items else node
+
+
+def _substitute_tree(node: Any, items: list[tuple[list[str], Any]]) -> Any:
+    ids = Ids() if isinstance(node, list) else None
+    groups: dict[Any, tuple[str, list]] = {}  # where each head lands -> (head, [(rest, value)])
+    for parts, value in items:
+        head = parts[0]
+        at = ids.index(node, head, "the list") if ids is not None else head
+        groups.setdefault(at, (head, []))[1].append((parts[1:], value))
+    new: dict[Any, Any] = {}
+    for at, (head, below) in groups.items():
+        if any(not rest for rest, _ in below):
+            if len(below) > 1:  # a node set and changed again: one at a time, in order
+                value = child(node, head, ids=ids)
+                for rest, v in below:
+                    value = substitute(value, rest, v) if rest else v
+                new[at] = value
+            else:
+                new[at] = below[0][1]
+        else:
+            new[at] = _substitute_tree(child(node, head, ids=ids), below)
+    if _is_model(node):
+        return node.model_copy(update=new)
+    if isinstance(node, list):
+        out = list(node)
+        for i, value in new.items():
+            out[i] = value
+        return out
+    out = dict(node)
+    out.update(new)
+    return out
+
+
 def parse_override(text: str) -> tuple[str, Any]:
     """Split a command-line ``path=value`` override; the value is read as YAML (numbers,
     booleans, lists) within the limits of a scenario file (:mod:`~ccgmodels.inputs.yamlread`);

@@ -435,7 +435,8 @@ def commissioner(
         The primary care bridge's lines in its own years
         (:func:`ccgmodels.models.primary_care.bridge_of`), made once by the caller [£k].
     """
-    p, p_gap = sch.delivery_probabilities(o.qipp, sch.all_schemes(o))
+    if delivery is None or gap_delivery is None:  # the expected value: the probabilities
+        p, p_gap = sch.delivery_probabilities(o.qipp, sch.all_schemes(o))
     p = p if delivery is None else np.asarray(delivery)
     p_gap = p_gap if gap_delivery is None else gap_delivery
     n = len(years)
@@ -484,7 +485,11 @@ def commissioner(
     out.update(planning_rules.business_rules(
         o, types, plan_spend, planned[("surplus", "")], target,
         unidentified=-planned[("expenditure", "unidentified_qipp")]))
-    if isinstance(o, Icb):  # judged as a body on its underlying position, not a control total
-        del out[("business_rule", "control_total")]
+    if isinstance(o, Icb):  # judged as a body on its underlying position (today's rule), not
+        # on the 2019/20 plan's rules: the control total (000:L1976) and the growth rules of
+        # that year's guidance (MHIS growth 000:L2673, primary care and community growth
+        # 000:L2676) are not rules of the 2026/27 medium-term planning framework
+        for rule in planning_rules.CCG_ERA_RULES:
+            del out[("business_rule", rule)]
         out.update(icb.body_rows(o, years, out))
     return out

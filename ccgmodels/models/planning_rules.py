@@ -71,6 +71,12 @@ def mental_health_investment(o: Commissioner, years: Sequence[str], alloc, plan_
             ("mental_health_investment", "shortfall"): np.maximum(required - planned, 0.0)}
 
 
+#: the business rules of the 2019/20 plans (000:L1976, L2673, L2676): an ICB is judged by
+#: today's breakeven rule instead (:func:`ccgmodels.models.icb.body_rows`)
+CCG_ERA_RULES = ("mental_health_investment", "primary_care_growth", "community_growth",
+                 "control_total")
+
+
 def business_rules(o: Commissioner, alloc, plan_spend, surplus, target, unidentified=0.0
                    ) -> MeasureArrays:
     """Planning rules as results: 1 where the rule holds, 0 where it fails [flag].

@@ -115,17 +115,33 @@ def footprint(series: Iterable[Mapping[tuple[str, str], object]]
     the item adds nothing to it. A figure is NaN (no row) only where no organisation has a
     value (elementwise: per year, and per run for Monte Carlo arrays of shape ``(R, n)``).
     """
-    additive = {m.name for m in MEASURES.values() if m.additive}
-    sums: dict[tuple[str, str], tuple] = {}  # (measure, item) -> (total, any value)
+    total = FootprintSum()
     for org_series in series:
+        total.add(org_series)
+    return total.result()
+
+
+class FootprintSum:
+    """:func:`footprint` taken one organisation at a time (the same sums in the same order), so
+    that a caller need not hold every organisation's arrays at once."""
+
+    def __init__(self) -> None:
+        self.additive = {m.name for m in MEASURES.values() if m.additive}
+        self.sums: dict[tuple[str, str], tuple] = {}  # (measure, item) -> (total, any value)
+
+    def add(self, org_series: Mapping[tuple[str, str], object]) -> None:
+        """Add one organisation's ``{(measure, item): array}``."""
         for (measure, item), v in org_series.items():
-            if measure not in additive:
+            if measure not in self.additive:
                 continue
             v = np.asarray(v, dtype=float)
             ok = np.isfinite(v)
-            total, seen = sums.get((measure, item), (0.0, False))
-            sums[(measure, item)] = (total + np.where(ok, v, 0.0), seen | ok)
-    return {key: np.where(seen, total, np.nan) for key, (total, seen) in sums.items()}
+            total, seen = self.sums.get((measure, item), (0.0, False))
+            self.sums[(measure, item)] = (total + np.where(ok, v, 0.0), seen | ok)
+
+    def result(self) -> dict[tuple[str, str], np.ndarray]:
+        """The footprint of the organisations added so far."""
+        return {key: np.where(seen, total, np.nan) for key, (total, seen) in self.sums.items()}
 
 
 def compare(a: pd.DataFrame, b: pd.DataFrame, tol: float = 1e-6,

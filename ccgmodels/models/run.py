@@ -8,7 +8,7 @@ measures as arrays (:func:`evaluate`), with the footprint (:func:`ccgmodels.mode
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -154,47 +154,106 @@ def growth_table(o: Commissioner, base_year: str) -> dict[str, float | None] | N
     return refdata.activity_growth(o.demand.growth_table, base_year)
 
 
+#: the commissioner measures that providers and councils read: contract flows and the BCF pool
+FLOWS = frozenset({"contract_payments", "contract_income_lost", "contract_activity_avoided",
+                   "bcf_pool"})
+
+
+def growth_tables(s: Scenario) -> dict[str, dict[str, float | None] | None]:
+    """Every commissioner's :func:`growth_table`, looked up once for each table named (a
+    reference-table lookup no Monte Carlo draw changes: the table is named by text)."""
+    tables: dict[str | None, dict[str, float | None] | None] = {}
+    out = {}
+    for o in s.organisations:
+        if isinstance(o, Commissioner):
+            name = o.demand.growth_table if o.demand is not None else None
+            if name not in tables:
+                tables[name] = growth_table(o, s.base_year)
+            out[o.id] = tables[name]
+    return out
+
+
 def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = None
              ) -> list[OrgResult]:
-    """Every organisation's measures as arrays.
+    """Every organisation's measures as arrays (:func:`evaluate_iter`, as a list)."""
+    return list(evaluate_iter(s, delivery))
+
+
+def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = None, *,
+                  growth: Mapping[str, Mapping[str, float | None] | None] | None = None,
+                  trim: Callable[[str, str], bool] | None = None) -> Iterator[OrgResult]:
+    """Every organisation's measures as arrays, one organisation at a time in the scenario's
+    order.
 
     A commissioner with a primary care bridge gives a second :class:`OrgResult` in the
     bridge's own years. A merged ICB is evaluated on its restated base year, its predecessors
     not at all (:func:`ccgmodels.models.icb.restated`), and carries the restatement table.
     ``delivery`` maps a commissioner id to keyword arguments of
     :func:`ccgmodels.models.finance.commissioner` (``delivery``, ``gap_delivery``: one delivery
-    factor per run, used by :mod:`ccgmodels.models.uncertainty`).
+    factor per run, used by :mod:`ccgmodels.models.uncertainty`). ``growth`` is
+    :func:`growth_tables`, made once by a caller that evaluates the scenario many times.
+    ``trim(measure, item)`` keeps only the commissioner measures it accepts, dropped as soon as
+    each commissioner is made (providers and councils still read its :data:`FLOWS`), so that
+    a caller which consumes each organisation as it comes holds one organisation's arrays at
+    a time, not every organisation's.
+
+    A commissioner is made when its turn comes, or earlier when a provider or council before it
+    needs its flows; a provider reads the flows of the commissioners that contract with it
+    only, found through an index, so the work grows linearly with the organisations.
     """
     restatement = icb.restatement(s)
     s = icb.restated(s)
     today = s.era == "icb"  # today's rules (the era's, vocab.era_of): every body judged alone
     years = s.years
-    ccg: dict[str, dict] = {}
-    bridges: dict[str, dict | None] = {}
-    for o in s.organisations:  # commissioners first: providers and councils need their flows
-        if isinstance(o, Commissioner):
-            bridges[o.id] = primary_care.bridge_of(o)
-            ccg[o.id] = finance.commissioner(o, years, growth_table(o, s.base_year),
-                                             bridge_lines=bridges[o.id],
-                                             **(delivery or {}).get(o.id, {}))
+    delivery = delivery or {}
     commissioners = [o for o in s.organisations if isinstance(o, Commissioner)]
-    out = []
+    pending = iter(commissioners)
+    made: dict[str, tuple[dict, dict | None]] = {}  # made, not yet given out
+    flows: dict[str, dict] = {}  # what providers and councils read, by commissioner
+
+    def make(until: str | None = None) -> None:
+        """Make the commissioners still to make, in order, up to ``until`` (all when None)."""
+        for o in pending:
+            bridge = primary_care.bridge_of(o)
+            table = growth[o.id] if growth is not None else growth_table(o, s.base_year)
+            out = finance.commissioner(o, years, table, bridge_lines=bridge,
+                                       **delivery.get(o.id, {}))
+            flows[o.id] = {k: v for k, v in out.items() if k[0] in FLOWS}
+            made[o.id] = ({k: v for k, v in out.items() if trim(*k)} if trim else out, bridge)
+            if o.id == until:
+                return
+
+    paying: dict[str, list[Commissioner]] = {}  # provider -> commissioners contracting with it
+    for c in commissioners:
+        for p_id in dict.fromkeys(k.provider for k in c.contracts):
+            paying.setdefault(p_id, []).append(c)
+    flowing: dict[str, list[dict]] | None = None  # provider -> flows naming it, in order
     for o in s.organisations:
         if isinstance(o, Commissioner):
-            out.append(OrgResult(o.id, o.kind, years, {**ccg[o.id],
-                                                       **restatement.get(o.id, {})}))
-            if bridges[o.id] is not None:
-                out.append(OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
-                                     {("pc_bridge", k): v for k, v in bridges[o.id].items()}))
+            if o.id not in made:
+                make(o.id)
+            series, bridge = made.pop(o.id)
+            restated = restatement.get(o.id, {})  # a merged ICB's restatement table
+            yield OrgResult(o.id, o.kind, years, {**series, **{
+                k: v for k, v in restated.items() if trim is None or trim(*k)}})
+            if bridge is not None:
+                yield OrgResult(o.id, o.kind, list(o.primary_care_bridge.years),
+                                {("pc_bridge", k): v for k, v in bridge.items()})
         elif isinstance(o, Provider):
-            prices = providers.price_drivers(o, commissioners)
-            out.append(OrgResult(o.id, o.kind, years,
-                                 providers.provider(o, years, list(ccg.values()), prices,
-                                                    today=today)))
+            make()
+            if flowing is None:  # a commissioner without this provider's flows adds nothing
+                flowing = {}
+                for f in flows.values():
+                    for p_id in dict.fromkeys(item for m, item in f if m != "bcf_pool"):
+                        flowing.setdefault(p_id, []).append(f)
+            prices = providers.price_drivers(o, paying.get(o.id, []))
+            yield OrgResult(o.id, o.kind, years,
+                            providers.provider(o, years, flowing.get(o.id, []), prices,
+                                               today=today))
         elif isinstance(o, SocialCare):
-            out.append(OrgResult(o.id, o.kind, years, providers.social_care(
-                o, years, [ccg[c] for c in o.bcf_from])))
-    return out
+            make()
+            yield OrgResult(o.id, o.kind, years, providers.social_care(
+                o, years, [flows[c] for c in o.bcf_from]))
 
 
 def with_footprint(evaluated: list[OrgResult], s: Scenario | None = None) -> list[OrgResult]:

@@ -46,6 +46,7 @@ Castle Point & Rochford 2019/20: target 8,264; identified 7,858; gap 406; headro
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,19 +66,30 @@ def start_fraction(quarter: int) -> float:
 
 def phases(schemes: Sequence[Scheme], years: Sequence[str]) -> np.ndarray:
     """Share of each scheme's full-year saving realised in each year beyond the run-rate of the
-    year before the base, shape ``(S, n)`` [fraction] (see the module notes)."""
+    year before the base, shape ``(S, n)`` [fraction] (see the module notes). Read-only: the
+    same timings and years give the same array, made once (a Monte Carlo makes every
+    commissioner again in each chunk of runs; no draw changes when a scheme starts)."""
+    return _phases(tuple((s.start_year, s.start_quarter, bool(s.recurrent)) for s in schemes),
+                   tuple(years))
+
+
+@functools.lru_cache(maxsize=4096)
+def _phases(timings: tuple[tuple[str | None, int, bool], ...], years: tuple[str, ...]
+            ) -> np.ndarray:
+    """:func:`phases` of schemes given as ``(start_year, start_quarter, recurrent)``."""
     base = fy.start_of(years[0])
-    out = np.zeros((len(schemes), len(years)))
-    for i, s in enumerate(schemes):
-        k = (fy.start_of(s.start_year) - base) if s.start_year is not None else 0
-        f = start_fraction(s.start_quarter)
+    out = np.zeros((len(timings), len(years)))
+    for i, (start_year, start_quarter, recurrent) in enumerate(timings):
+        k = (fy.start_of(start_year) - base) if start_year is not None else 0
+        f = start_fraction(start_quarter)
         t = np.arange(len(years))
-        if s.recurrent:
+        if recurrent:
             realised = np.where(t > k, 1.0, np.where(t == k, f, 0.0))
             before = 1.0 if k < -1 else f if k == -1 else 0.0
             out[i] = realised - before
         else:
             out[i] = np.where(t == k, f, 0.0)
+    out.flags.writeable = False  # shared by every caller
     return out
 
 

@@ -28,9 +28,16 @@ Conventions
   one organisation varies that one alone. Scheme delivery is Bernoulli per scheme; with
   ``delivery_correlation`` rho, a share rho of runs deliver (or slip) every scheme on one shared
   draw, so two schemes' delivery correlates by rho and programme-wide slippage happens.
-* Memory is bounded whatever the number of runs. Runs are evaluated in chunks sized to
-  ``chunk_budget`` (the model's arrays of one run, times the organisations, measured once);
-  only the measures in :data:`KEEP` are stored. The mean, the probabilities and the central
+* Memory is bounded whatever the number of runs. Runs are evaluated in chunks, and in a chunk
+  one organisation at a time: each organisation's kept measures are reduced as soon as it is
+  made and its other arrays dropped, so a chunk holds one organisation's arrays, the flows the
+  providers and councils read, and the footprint's running sums (:func:`layout`); chunks are
+  sized to ``chunk_budget`` by that, not by every measure of every organisation. Whatever
+  no draw changes (growth tables, delivery probabilities, scheme phasing) is made once a
+  simulation, and a provider reads only the commissioners that pay it, so the work of a run
+  grows linearly with the organisations. Only the measures in :data:`KEEP` are stored. The
+  runs are identical whatever the chunk size; the sums over them are added chunk by chunk, so
+  they agree to the last bits (relative 1e-14). The mean, the probabilities and the central
   run are accumulated over every run, exactly. The runs themselves are kept while they fit
   ``keep_budget``; beyond it a systematic sample of every k-th run is kept (runs are
   independent draws, so it is a random sample of them), and the percentiles come from it. With
@@ -52,7 +59,7 @@ import pandas as pd
 
 from ..inputs.fields import describe
 from ..inputs.loading import load_scenario
-from ..inputs.paths import get_path, matches, substitute
+from ..inputs.paths import get_path, matches, substitute, substitute_many
 from ..inputs.rules import range_problems
 from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
@@ -69,7 +76,7 @@ from .mcstats import (  # noqa: F401 (re-exported)
     write_summary,
 )
 from .measures import OrgKey
-from .run import evaluate
+from .run import FLOWS, evaluate, evaluate_iter, growth_tables
 from .seeds import BLOCK, block_rng, run_seed
 
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
@@ -151,9 +158,10 @@ def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, 
     return np.concatenate(us), np.concatenate(zs)
 
 
-def draws(spec: Spec, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
-    """Value of every uncertain assumption in runs ``start..stop-1``; run 0 is central."""
-    u, z = uniforms(spec, seed, start, stop)
+def draws(spec: Spec, seed: int, start: int, stop: int, made=None) -> dict[str, np.ndarray]:
+    """Value of every uncertain assumption in runs ``start..stop-1``; run 0 is central.
+    ``made``: the :func:`uniforms` of those runs, when the caller has them."""
+    u, z = uniforms(spec, seed, start, stop) if made is None else made
     runs = np.arange(start, stop)
     out = {}
     for k, (path, d) in enumerate(zip(spec.paths, spec.dists, strict=True)):
@@ -165,44 +173,101 @@ def draws(spec: Spec, seed: int, start: int, stop: int) -> dict[str, np.ndarray]
 # --- evaluation of a chunk of runs -----------------------------------------------------------
 
 
-def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
-           keep: Mapping[str, tuple[str, ...] | None] = KEEP) -> dict:
-    """Every kept measure of runs ``start..stop-1``: ``{(org, measure, item): (m, n)}``."""
+@dataclass(frozen=True)
+class Prepared:
+    """What every chunk of a simulation needs that no draw changes, made once per
+    :func:`simulate` call rather than once per commissioner per chunk."""
+
+    growth: dict  # commissioner id -> growth table (:func:`ccgmodels.models.run.growth_tables`)
+    #: commissioner id -> delivery probabilities of its schemes ``(S,)`` and gap ``()``; None
+    #: when a range draws a probability (then they are taken from each chunk's draws)
+    probabilities: dict[str, tuple[np.ndarray, np.ndarray]] | None
+
+
+def prepare(scenario: Scenario, spec: Spec) -> Prepared:
+    """The :class:`Prepared` of a scenario."""
+    drawn = any("delivery_probability" in t for ts in spec.targets for t in ts)
+    probabilities = None if drawn else {
+        o.id: schemes.delivery_probabilities(o.qipp, schemes.all_schemes(o))
+        for o in scenario.organisations if isinstance(o, Commissioner)}
+    return Prepared(growth_tables(scenario), probabilities)
+
+
+def _kept(keep: Mapping[str, tuple[str, ...] | None]) -> Callable[[str, str], bool]:
+    """Whether the Monte Carlo keeps ``(measure, item)`` (the catalogue's ``keep``)."""
+    def kept(measure: str, item: str) -> bool:
+        items = keep.get(measure, ())
+        return items is None or item in items
+    return kept
+
+
+def _held(keep: Mapping[str, tuple[str, ...] | None]) -> Callable[[str, str], bool]:
+    """What a chunk holds of a commissioner: what is kept, and the control total (what a
+    surplus is compared with)."""
+    kept = _kept(keep)
+    return lambda measure, item: measure == "control_total" or kept(measure, item)
+
+
+def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
+                   keep: Mapping[str, tuple[str, ...] | None] = KEEP,
+                   prep: Prepared | None = None):
+    """The draws of runs ``start..stop-1``, and an iterator of each organisation's kept
+    measures ``(org, {(measure, item): (m, n)}, control total or None)`` in the scenario's
+    order, one organisation's arrays made at a time (the footprint is not among them)."""
     m, n = stop - start, len(scenario.years)
-    drawn = draws(spec, seed, start, stop)
+    prep = prep or prepare(scenario, spec)
+    made = uniforms(spec, seed, start, stop)
+    drawn = draws(spec, seed, start, stop, made)
     s = substitute_draws(scenario, spec, drawn, np.arange(start, stop) == 0)
-    u, _ = uniforms(spec, seed, start, stop)
+    u = made[0]
     col = len(spec.paths)
     central = (np.arange(start, stop) == 0)[:, None]
     # programme-wide slippage: in a share `correlation` of runs every scheme and gap is
     # delivered or not on one shared uniform draw, otherwise each on its own
     shared, switch = u[:, -2:-1], u[:, -1:]
     together = switch < spec.correlation
+    orgs = {o.id: o for o in s.organisations}
     delivery = {}
     for org_id, n_schemes in spec.schemes:
-        p, p_gap = schemes.delivery_probabilities(
-            s.org(org_id).qipp, schemes.all_schemes(s.org(org_id)))
+        p, p_gap = (prep.probabilities[org_id] if prep.probabilities is not None else
+                    schemes.delivery_probabilities(orgs[org_id].qipp,
+                                                   schemes.all_schemes(orgs[org_id])))
         p = np.column_stack([np.broadcast_to(p, (m, n_schemes)),
                              np.broadcast_to(p_gap, (m, 1))])
         own = u[:, col:col + n_schemes + 1]
         factor = np.where(central, p, (np.where(together, shared, own) < p) * 1.0)
         delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
         col += n_schemes + 1
+    kept = _kept(keep)
+
+    def each():
+        for r in evaluate_iter(s, delivery, growth=prep.growth, trim=_held(keep)):
+            if r.years != s.years:
+                continue  # the primary care bridge has its own years
+            ct = r.series.get(("control_total", ""))
+            yield (r.org,
+                   {k: np.broadcast_to(np.asarray(v, dtype=float), (m, n))
+                    for k, v in r.series.items() if kept(*k)},
+                   None if ct is None else np.broadcast_to(np.asarray(ct, dtype=float), (m, n)))
+
+    return drawn, each()
+
+
+def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
+           keep: Mapping[str, tuple[str, ...] | None] = KEEP, prep: Prepared | None = None
+           ) -> dict:
+    """Every kept measure of runs ``start..stop-1``: ``{(org, measure, item): (m, n)}`` (read
+    only), held all at once; :func:`_reduced_chunk` reduces them one organisation at a
+    time instead."""
+    drawn, each = _organisations(scenario, spec, seed, start, stop, keep, prep)
     out: dict[OrgKey, np.ndarray] = {}
     controls: dict[str, np.ndarray] = {}
-    for r in evaluate(s, delivery):
-        if r.years != s.years:
-            continue  # the primary care bridge has its own years
-        ct = r.series.get(("control_total", ""))
+    for org, series, ct in each:
         if ct is not None:
-            controls[r.org] = np.broadcast_to(np.asarray(ct, dtype=float), (m, n)).copy()
-        for (measure, item), v in r.series.items():
-            items = keep.get(measure, ())
-            if items is None or item in items:
-                out[(r.org, measure, item)] = np.broadcast_to(np.asarray(v, dtype=float),
-                                                              (m, n)).copy()
+            controls[org] = ct
+        out.update({(org, measure, item): v for (measure, item), v in series.items()})
     out.update(_footprint(out))
-    if controls and len(controls) == len(s.organisations):
+    if controls and len(controls) == len(scenario.organisations):
         controls[FOOTPRINT] = sum(controls.values())
     return {"values": out, "controls": controls, "draws": drawn}
 
@@ -211,11 +276,11 @@ def substitute_draws(scenario: Scenario, spec: Spec, drawn: Mapping[str, np.ndar
                      central_run) -> Scenario:
     """The scenario with each key's draw in every assumption it sets (a shared driver: the
     same draw in every organisation); in the central run each keeps its own value."""
-    s = scenario
+    values = {}
     for k, path in enumerate(spec.paths):
         for target, value in zip(spec.targets[k], spec.centrals[k], strict=True):
-            s = substitute(s, target, np.where(central_run, value, drawn[path])[:, None])
-    return s
+            values[target] = np.where(central_run, value, drawn[path])[:, None]
+    return substitute_many(scenario, values)
 
 
 def _footprint(values: Mapping[OrgKey, np.ndarray]) -> dict[OrgKey, np.ndarray]:
@@ -260,9 +325,36 @@ class Simulation:
         return self.values[(org, measure, item)]
 
 
+def layout(scenario: Scenario, keep: Mapping[str, tuple[str, ...] | None] = KEEP,
+           growth: Mapping | None = None) -> tuple[int, int]:
+    """What one run takes: the memory a chunk holds while it is evaluated, and the kept
+    measures [bytes].
+
+    A chunk holds one organisation's arrays at a time (the largest of them, and twice as much
+    again for its intermediates), the flows every commissioner leaves for the providers and
+    councils (:data:`ccgmodels.models.run.FLOWS`), and the footprint's running sums of what is
+    kept; the kept measures are every organisation's and the footprint's (what
+    :class:`~ccgmodels.models.mcstats.Accumulator` stores of a kept run). ``growth``:
+    :func:`ccgmodels.models.run.growth_tables`, when the caller has them.
+    """
+    kept, n = _kept(keep), len(scenario.years)
+    largest = flows = kept_keys = 0
+    footprint: set[tuple[str, str]] = set()
+    for r in evaluate_iter(scenario, growth=growth):
+        size = sum(np.asarray(v).size * 8 for v in r.series.values())
+        largest = max(largest, size)
+        flows += sum(np.asarray(v).size * 8 for k, v in r.series.items() if k[0] in FLOWS)
+        if r.years == scenario.years:
+            keys = [k for k in r.series if kept(*k)]
+            kept_keys += len(keys)
+            footprint.update(k for k in keys if measures.MEASURES[k[0]].additive)
+    # x3: an organisation's intermediates besides its measures
+    return 3 * largest + flows + 2 * len(footprint) * n * 8, (kept_keys + len(footprint)) * n * 8
+
+
 def bytes_per_run(scenario: Scenario) -> int:
-    """Memory the model's arrays take for one run, every organisation and measure [bytes]."""
-    return sum(np.asarray(v).size * 8 for r in evaluate(scenario) for v in r.series.values())
+    """Memory a chunk holds for one run while it is evaluated (:func:`layout`) [bytes]."""
+    return layout(scenario)[0]
 
 
 def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None = None,
@@ -300,22 +392,21 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
         raise ValueError(f"runs must be at least 1, not {runs}")
     seed = run_seed(seed)
     spec = spec_of(s)
-    per_run = bytes_per_run(s)
-    chunk_size = max(1, min(chunk_size, chunk_budget // (3 * per_run)))  # x3: intermediates
+    prep = prepare(s, spec)
+    per_run, kept_bytes = layout(s, growth=prep.growth)
+    stride = max(1, math.ceil(runs / max(keep_budget // max(kept_bytes, 1), 2)))
+    # a run takes what a chunk holds while evaluated, and a kept run its rows
+    chunk_size = max(1, min(chunk_size,
+                            chunk_budget // (per_run + math.ceil(kept_bytes / stride))))
     bounds = [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
-    first = _chunk(s, spec, seed, 0, bounds[0][1])
-    check_finite(first["values"], s.uncertainty)
-    kept_bytes = sum(v[0].nbytes for v in first["values"].values()) or 1
-    stride = max(1, math.ceil(runs / max(keep_budget // kept_bytes, 2)))
     acc = Accumulator(runs, stride)
-    acc.add(*bounds[0], first)
-    del first
     if workers or scheduler:  # each worker reduces its own chunks
-        for reduced in _map_dask(s, spec, seed, bounds[1:], workers, scheduler, stride):
+        acc.merge(_reduced_chunk(s, spec, seed, *bounds[0], stride, prep))
+        for reduced in _map_dask(s, spec, seed, bounds[1:], workers, scheduler, stride, prep):
             acc.merge(reduced)
     else:  # lazily, so that only one chunk's intermediates are alive at a time
-        for a, b in bounds[1:]:
-            acc.merge(_reduced_chunk(s, spec, seed, a, b, stride))
+        for a, b in bounds:
+            acc.merge(_reduced_chunk(s, spec, seed, a, b, stride, prep))
     values, controls, drawn = acc.store["values"], acc.store["controls"], acc.store["draws"]
     check_finite(values, s.uncertainty)
     return Simulation(s, seed, s.years, values, drawn, controls, acc.statistics(), runs)
@@ -340,15 +431,39 @@ def check_finite(values: Mapping[OrgKey, np.ndarray], ranges: Mapping) -> None:
                 f"{', '.join(sorted(ranges)) or 'the uncertainty block'})")
 
 
-def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: int) -> dict:
+def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: int,
+                   prep: Prepared | None = None) -> dict:
     """Runs ``a..b-1`` evaluated, checked finite and reduced to their sums and kept rows
-    (:func:`ccgmodels.models.mcstats.reduce`), where they were made."""
-    part = _chunk(s, spec, seed, a, b)
-    check_finite(part["values"], s.uncertainty)
-    return reduce(a, b, part, stride)
+    (:func:`ccgmodels.models.mcstats.reduce`), where they were made, one organisation at a
+    time: a chunk holds one organisation's arrays, the footprint's running sums and the
+    kept rows, never every organisation's arrays at once."""
+    drawn, each = _organisations(s, spec, seed, a, b, KEEP, prep)
+    out = reduce(a, b, {"values": {}, "controls": {}, "draws": drawn}, stride)
+    footprint = results.FootprintSum()
+    controls, with_control = 0.0, 0
+
+    def take(values: dict, control: dict) -> None:
+        check_finite(values, s.uncertainty)
+        part = reduce(a, b, {"values": values, "controls": control}, stride)
+        out["exact"].update(part["exact"])
+        for name, rows in part["rows"].items():
+            out["rows"].setdefault(name, {}).update(rows)
+
+    for org, series, ct in each:
+        control = {} if ct is None else {org: ct}
+        if ct is not None:
+            controls, with_control = controls + ct, with_control + 1
+        take({(org, measure, item): v for (measure, item), v in series.items()}, control)
+        footprint.add(series)
+        del series, control, ct
+    fp_control = ({FOOTPRINT: controls}
+                  if with_control and with_control == len(s.organisations) else {})
+    take({(FOOTPRINT, measure, item): v for (measure, item), v in footprint.result().items()},
+         fp_control)
+    return out
 
 
-def _map_dask(s, spec, seed, bounds, workers, scheduler, stride):
+def _map_dask(s, spec, seed, bounds, workers, scheduler, stride, prep=None):
     """Each chunk reduced on a worker (its sums and kept rows only), as the workers finish
     them: each result is consumed (and released) as it arrives, never all gathered at
     once."""
@@ -362,8 +477,9 @@ def _map_dask(s, spec, seed, bounds, workers, scheduler, stride):
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        s_f, spec_f = client.scatter([s, spec], broadcast=True)
-        futures = [client.submit(_reduced_chunk, s_f, spec_f, seed, a, b, stride, pure=False)
+        s_f, spec_f, prep_f = client.scatter([s, spec, prep], broadcast=True)
+        futures = [client.submit(_reduced_chunk, s_f, spec_f, seed, a, b, stride, prep_f,
+                                 pure=False)
                    for a, b in bounds]
         done = as_completed(futures, with_results=True)
         del futures  # only the iterator holds the futures still to come

@@ -273,3 +273,16 @@ def test_monte_carlo_over_a_predecessors_figure_and_the_convergence_pace():
     assert total["central"][0] == pytest.approx(1165008.0)
     assert total["mean"][0] != pytest.approx(1165008.0)
     assert abs(total["mean"][0] - 1165008.0) < 50000.0
+
+
+def test_an_icb_is_judged_by_today_s_rule_alone_and_a_ccg_keeps_its_plan_s_rules():
+    """The 2019/20 plans' rules (control total, MHIS growth, primary care and community growth:
+    000:L1976, L2673, L2676) are not rules of the 2026/27 framework: an ICB carries the
+    breakeven rule only; a CCG of the 2019/20 plans keeps all four, unchanged."""
+    from ccgmodels.models.planning_rules import CCG_ERA_RULES
+
+    def rules(df, org):
+        return set(df[(df["org"] == org) & (df["measure"] == "business_rule")]["item"])
+
+    assert rules(run_scenario(EXAMPLE), "merged_icb") == {"breakeven"}
+    assert rules(run_scenario("cpr_2019_20"), "cpr_ccg") == set(CCG_ERA_RULES)
