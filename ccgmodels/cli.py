@@ -459,13 +459,13 @@ def _xlsx_target(text: str) -> Path:
 
 
 def _org(text: str) -> tuple[str, str, str]:
-    from .inputs.vocab import KINDS
+    from .inputs.vocab import ORGANISATION_KINDS as KINDS
 
     kind, _, rest = text.partition(":")
     org_id, _, name = rest.partition(":")
     if kind not in KINDS or not org_id:
         raise InputError(f"--org {text!r}: expected KIND:ID[:NAME] with KIND one of "
-                         f"{', '.join(KINDS)}, e.g. ccg:north_icb:'NHS North ICB'")
+                         f"{', '.join(KINDS)}, e.g. icb:north_icb:'NHS North ICB'")
     return kind, org_id, name or org_id
 
 
@@ -497,7 +497,7 @@ def cmd_workbook(args) -> int:
 
         out = _xlsx_target(args.out)
         unlaid = export_problems(scenario, printable(str(args.source)))
-        if unlaid:  # a kind the workbook does not lay out yet (an ICB)
+        if unlaid:  # a kind the workbook does not lay out (a guard: none today)
             _print_problems(unlaid)
             return EXIT_INPUT
         _write_file(out, lambda tmp: export_book(scenario, tmp, printable(str(args.source))),
@@ -549,11 +549,13 @@ def _workbook_parser(sub, setter: dict) -> None:
     n.add_argument("-o", "--out", required=True, help="the .xlsx file to write")
     n.add_argument("--force", **force)
     n.add_argument("--base-year", default="2025/26", help="first modelled year (default "
-                   "2025/26)")
+                   "2025/26); from 2022/23 the blank lays out an ICB-era plan (an ICB with its "
+                   "places, a trust and a council, today's allocation streams and words), "
+                   "before it a CCG-era one")
     n.add_argument("--end-year", default=None, help="last modelled year (default: base + 4)")
     n.add_argument("--org", action="append", default=[], metavar="KIND:ID[:NAME]",
-                   help="an organisation to lay out rows for (repeat; KIND ccg, provider or "
-                   "social_care); default: one example of each")
+                   help="an organisation to lay out rows for (repeat; KIND icb, ccg, provider "
+                   "or social_care); default: one example of each of the base year's era")
     w.set_defaults(func=cmd_workbook)
 
 

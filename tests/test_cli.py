@@ -427,16 +427,17 @@ def test_icb_example_validates_and_runs(tmp_path):
     assert not df["org"].isin(["north_icb", "south_icb"]).any()
 
 
-@pytest.mark.slow  # the command line in a new process
-def test_icb_workbook_export_says_the_workbook_does_not_lay_it_out_yet(tmp_path):
+@pytest.mark.slow  # the command line in new processes
+def test_icb_workbook_export_then_import_gives_the_scenario_back(tmp_path):
+    # the ICB era's assumptions workbook (issue 27): export, import, the same scenario
     example = REPO / "tests" / "scenarios" / "icb_example_2025_26.yaml"
     out = tmp_path / "icb.xlsx"
     r = run_cli("workbook", "export", str(example), "-o", str(out))
-    assert r.returncode == 2, r.stderr
-    assert "organisations.merged_icb.kind: the assumptions workbook does not lay out this " \
-           "kind of organisation yet" in r.stderr
-    assert "Traceback" not in r.stderr
-    assert not out.exists()
+    assert r.returncode == 0, r.stderr
+    r = run_cli("workbook", "import", str(out), "-o", str(tmp_path / "back.yaml"))
+    assert r.returncode == 0, r.stderr
+    assert load_scenario(tmp_path / "back.yaml").model_dump() == \
+        load_scenario(example).model_dump()
 
 
 @pytest.mark.slow  # the command line in a new process

@@ -185,9 +185,11 @@ class Icb(Commissioner):
 # --- the base year: a merger and the places ------------------------------------------------
 
 
-#: how far two sums of £k (or people) may differ and still be the same figure: float rounding
-#: only (the figures of a file written to the pound differ by at least 0.001)
-TOLERANCE = 1e-6
+#: how far two sums of £k (or people) may differ, relative to their size, and still be the
+#: same figure: float rounding only. The figures of a file written to the pound differ by at
+#: least 0.001 £k, which this keeps apart up to 10^9 £k (1e-6 took a place £1k out on an ICB of
+#: £1bn for the same figure)
+TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -250,21 +252,22 @@ def place_figures(o, base: Base) -> dict[str, Base]:
 
 def place_sum_problems(o, base: Base, root: str) -> list[tuple[str, object, str]]:
     """``(path, value, message)`` for every stream, line and the population whose places do
-    not sum to the ICB's base year."""
+    not sum to the ICB's base year; the path names the places' column
+    (``<root>.places.allocation.core_services``), where a workbook shows it."""
     figures = place_figures(o, base)
     out = []
     for group, fields in (("allocation", ICB_STREAMS), ("expenditure", SERVICE_LINES)):
         for k in fields:
             total = sum(getattr(f, group)[k] for f in figures.values())
             icb = getattr(base, group)[k]
-            if not same(total, icb):
-                out.append((f"{root}.places", round(total, 6),
+            if not same(total, icb):  # the path of the column of every place's figure
+                out.append((f"{root}.places.{group}.{k}", round(total, 6),
                             f"the places' {group} {k} sums to {total:,.3f} £k, not the ICB's "
                             f"{icb:,.3f} £k (difference {total - icb:+,.3f}): the places must "
                             "sum to the ICB exactly"))
     people = sum(f.population for f in figures.values())
     if not same(people, base.population):
-        out.append((f"{root}.places", people,
+        out.append((f"{root}.places.population", people,
                     f"the places' population sums to {people:,.0f}, not the ICB's "
                     f"{base.population:,.0f} people"))
     return out

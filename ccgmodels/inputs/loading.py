@@ -375,7 +375,7 @@ def check_workbook(source: str | Path, overrides: Mapping[str, Any] | None = Non
     scenario, found = validate_data(data, name, overrides)
     for p in found:
         cell = place(p.path, cells)
-        message = explain(p.path, p.message)
+        message = explain(p.path, p.message, data)
         problems.append(Problem(p.file, f"{cell}: {p.path}" if cell else p.path, p.value,
                                 message))
     return (None if problems else scenario), data, problems

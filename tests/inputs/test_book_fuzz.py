@@ -5,13 +5,15 @@ of the workbook, never any other exception.
 
 Edits: random text, numbers, blanks, booleans, formula-like text (``=1+1``, ``#N/A``), the
 words the importer treats specially (``(none)``, ``EXAMPLE``), deleted rows and columns,
-deleted and renamed sheets, on cpr_2019_20's export (000). A few examples in the quick tier, more
-in the slow one.
+deleted and renamed sheets, on cpr_2019_20's export (000), and on the ICB-era export of
+tests/scenarios/icb_example_2025_26.yaml (its Places and Efficiency sheets). A few
+examples in the quick tier, more in the slow one.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -19,11 +21,14 @@ from books import exported
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ccgmodels.inputs.book.eras import sheet_name, sheets
 from ccgmodels.inputs.book.layout import SHEETS
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.inputs.problems import ScenarioError
 
 NAMES = [s for s in SHEETS if s != "Cover"]
+ICB_NAMES = [sheet_name(s, "icb") for s in sheets("icb") if s != "Cover"]
+ICB_EXAMPLE = str(Path(__file__).parents[1] / "scenarios" / "icb_example_2025_26.yaml")
 WORDS = ["(none)", "none", "EXAMPLE: x", "=1+1", "=A1", "=cmd|' /C calc'!A0", "#N/A", "-",
          "3.4%", "1,045", "(2,000)", "£84", "yes", "cpr_ccg", "acute", "2019/20", "2019-20",
          "organisations.cpr_ccg.qipp.rate", " ", "\u00a0", "x" * 300]
@@ -39,7 +44,7 @@ EDIT = st.one_of(
     st.tuples(st.just("delete_sheet"), st.sampled_from(NAMES)),
     st.tuples(st.just("rename_sheet"), st.sampled_from(NAMES), st.sampled_from(["x", "QIPP2"])),
 )
-SHEET = "|".join(map(re.escape, NAMES))
+SHEET = "|".join(map(re.escape, dict.fromkeys([*NAMES, *ICB_NAMES])))
 NAMED = re.compile(rf"^({SHEET})(![A-Z]+\d+)?(:|$)")  # a sheet, or a sheet and cell
 
 
@@ -61,8 +66,8 @@ def _apply(book, edit) -> None:
         ws.title = rest[0]
 
 
-def _import(tmp_path, edits) -> None:
-    path = exported(tmp_path, "cpr_2019_20")
+def _import(tmp_path, edits, scenario: str = "cpr_2019_20") -> None:
+    path = exported(tmp_path, scenario)
     book = openpyxl.load_workbook(path)
     for edit in edits:
         _apply(book, edit)
@@ -94,3 +99,30 @@ def test_an_edited_workbook_imports_or_names_its_sheet(tmp_path, edits):
 @FUZZ
 def test_an_edited_workbook_imports_or_names_its_sheet_many(tmp_path, edits):
     _import(tmp_path, edits)
+
+
+ICB_EDIT = st.one_of(
+    st.tuples(st.just("cell"), st.sampled_from(ICB_NAMES), st.integers(1, 40),
+              st.integers(1, 24), VALUES),
+    st.tuples(st.just("delete_row"), st.sampled_from(ICB_NAMES), st.integers(1, 40)),
+    st.tuples(st.just("delete_col"), st.sampled_from(ICB_NAMES), st.integers(1, 24)),
+    st.tuples(st.just("delete_sheet"), st.sampled_from(ICB_NAMES)),
+    st.tuples(st.just("rename_sheet"), st.sampled_from(ICB_NAMES),
+              st.sampled_from(["x", "QIPP", "Places2"])),
+)
+
+
+@settings(QUICK, max_examples=2)
+@given(edits=st.lists(ICB_EDIT, min_size=1, max_size=4))
+@example(edits=[("delete_sheet", "Places")])
+@example(edits=[("rename_sheet", "Efficiency", "QIPP")])  # either name reads
+@example(edits=[("cell", "Places", 5, 1, "example_trust")])
+def test_an_edited_icb_workbook_imports_or_names_its_sheet(tmp_path, edits):
+    _import(tmp_path, edits, ICB_EXAMPLE)
+
+
+@pytest.mark.slow
+@settings(QUICK, max_examples=25, derandomize=False)
+@given(edits=st.lists(ICB_EDIT, min_size=1, max_size=4))
+def test_an_edited_icb_workbook_imports_or_names_its_sheet_many(tmp_path, edits):
+    _import(tmp_path, edits, ICB_EXAMPLE)

@@ -130,7 +130,8 @@ def test_the_blank_workbook_refuses_its_example_rows_by_cell(tmp_path):
     texts = [str(p) for p in problems_of(path)]
     examples = [t for t in texts if "example row" in t]
     assert {t.split(": ")[1].split("!")[0] for t in examples} == {
-        "Organisations", "Activity", "Efficiency", "Contracts", "Uncertainty", "Sources"}
+        "Organisations", "Places", "Activity", "Efficiency", "Contracts", "Uncertainty",
+        "Sources"}
     assert any(t.startswith(f"{path}: Scenario!F5: name: required field is missing")
                for t in texts), texts
 

@@ -27,6 +27,7 @@ from ccgmodels.inputs.loading import load_scenario
 pytestmark = pytest.mark.slow
 
 SCENARIO = "mid_south_essex_system_2019_20"
+ICB_EXAMPLE = str(Path(__file__).parents[1] / "scenarios" / "icb_example_2025_26.yaml")
 ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
 
 
@@ -58,7 +59,8 @@ def convert(source: Path, to: str, tmp: Path) -> Path:
 def books(tmp_path_factory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("libreoffice")
     return {"export": export_book(load_scenario(SCENARIO), tmp / "plan.xlsx"),
-            "new": new_book(tmp / "blank.xlsx"), "tmp": tmp}
+            "new": new_book(tmp / "blank.xlsx"),  # an ICB-era blank (2025/26)
+            "icb": export_book(load_scenario(ICB_EXAMPLE), tmp / "icb.xlsx"), "tmp": tmp}
 
 
 def formulas(path: Path) -> list[tuple[str, str]]:
@@ -67,11 +69,11 @@ def formulas(path: Path) -> list[tuple[str, str]]:
             if isinstance(c.value, str) and c.value.startswith("=")]
 
 
-@pytest.mark.parametrize("which", ["export", "new"])
+@pytest.mark.parametrize("which", ["export", "new", "icb"])
 def test_libreoffice_recalculates_every_formula_without_an_error(books, which):
     source = books[which]
     cells = formulas(source)
-    assert len(cells) > 100  # sources, flags, net savings, age mix totals
+    assert len(cells) > 100  # sources, flags, net savings, age mix totals, places' totals
     recalculated = convert(source, "xlsx", books["tmp"] / f"recalc_{which}")
     values = openpyxl.load_workbook(recalculated, data_only=True)
     bad = [(s, c, values[s][c].value) for s, c in cells
@@ -127,3 +129,14 @@ def test_libreoffice_converts_it_to_pdf(books):
     # a page at least for each printed sheet: the cover, 8 parameter and 6 record sheets
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert pages >= 15
+
+
+def test_an_icb_workbook_saved_by_libreoffice_imports_to_the_same_scenario(books):
+    """The ICB era's workbook (sheet names with spaces, the Places sheet) saved by a
+    spreadsheet program gives the scenario back exactly."""
+    from ccgmodels.inputs.loading import check
+
+    saved = convert(books["icb"], "xlsx", books["tmp"] / "saved_icb")
+    scenario, _, problems = check(saved)
+    assert problems == [], [str(p) for p in problems]
+    assert scenario.model_dump() == load_scenario(ICB_EXAMPLE).model_dump()

@@ -3,6 +3,7 @@
 One feature, one folder, all at the inputs layer (it imports nothing from ``models`` or above):
 
 * :mod:`.layout`: the sheets, rows and columns, walked from the typed models (no openpyxl);
+* :mod:`.eras`: the ICB era's sheets (Places, Efficiency for QIPP) and each era's words;
 * :mod:`.writer`: a scenario written as a workbook (``ccgmodels workbook export``);
 * :mod:`.blank`: a blank workbook for a new footprint (``ccgmodels workbook new``);
 * :mod:`.checks`: the workbook's structure and size checked before any value is read;

@@ -201,14 +201,15 @@ def _years(top: dict) -> list[str]:
         return []
 
 
-def needed_columns(sheet: str, years: list[str]) -> list[str]:
+def needed_columns(sheet: str, years: list[str], era: str = "ccg") -> list[str]:
     """The headers a sheet must have to be read without losing a value: a parameter sheet's
     organisation, field, value and year columns; every column a record sheet is written with
     (not the worked-out ones, the notes nor the age bands, which come from the data)."""
+    from . import eras as E
     from . import layout as L
 
-    if sheet in L.TABLES:
-        return [h for h, _, _ in L.record_columns(L.TABLES[sheet], years[1:], [])]
+    if sheet in E.tables(era):
+        return [h for h, _, _ in L.record_columns(E.tables(era)[sheet], years[1:], [])]
     return [L.ORG, L.FIELD, L.VALUE, *years]
 
 
@@ -219,7 +220,7 @@ def missing_sheets(names: list[str]) -> list[Row]:
 
     from . import layout as L
 
-    needed = [s for s in L.SHEETS if s != "Cover"]
+    needed = [s for s in L.SHEETS if s != "Cover"]  # and Places where there is an ICB: below
     names = [L.sheet_id(s) for s in names]  # either era's name of a sheet is that sheet
     others = [s for s in names if s not in needed]
     out: list[Row] = []
@@ -241,33 +242,39 @@ def structure_problems(reader) -> list[Row]:
     message)`` rows: a sheet missing or renamed (:func:`missing_sheets`), a header row or
     column missing, a register with no rows and no row saying it has none, or one saying so
     beside rows."""
+    from . import eras as E
     from . import layout as L
 
     out = missing_sheets(reader.book.sheetnames) + reader.layout
+    places = E.PLACES.sheet
+    if reader.era == "icb" and places not in reader.book.sheetnames:  # an ICB's places
+        out.append((places, ABSENT, f"sheet {places!r} is missing: a workbook with an ICB "
+                    "needs it, under its own name, so that none of its places is lost (the "
+                    f"workbook has {', '.join(reader.book.sheetnames)})"))
     years = _years(reader.top)
-    needed = [s for s in L.SHEETS if s != "Cover"]
+    needed = [s for s in E.sheets(reader.era) if s != "Cover"]
     for sheet in needed:
         if sheet not in reader.heads:
             continue
         top, heads = reader.heads[sheet]
-        gone = [h for h in needed_columns(sheet, years) if h not in heads]
+        gone = [h for h in needed_columns(sheet, years, reader.era) if h not in heads]
         if gone:
             shown = ", ".join(repr(h) for h in gone[:6]) + (
                 f" and {len(gone) - 6} more" if len(gone) > 6 else "")
             out.append((f"{sheet}!A{top}", ABSENT, f"the header row lacks {shown}: every "
                         "column the workbook was written with is needed, so that none of its "
                         "values is lost; put the column back (blank cells take the defaults)"))
-    ccgs = [o for o, kind in reader.kinds.items() if kind == "ccg"]
-    for sheet in L.RECORD_SHEETS:
+    for sheet in E.record_sheets(reader.era):
         if sheet not in reader.heads:
             continue
         top, _ = reader.heads[sheet]
-        table = L.TABLES[sheet]
+        table = reader.tables[sheet]
+        ccgs = [o for o, kind in reader.kinds.items() if kind in table.owners]
         key = next(h for h, col, _ in L.record_columns(table, [], []) if col.path != "@org")
         counts, nones = reader.owners.get(sheet, {}), reader.nones.get(sheet, {})
         for owner in ccgs if table.owned else [""]:
             rows = counts.get(owner, 0)
-            whose = f"for commissioner {owner!r}" if owner else ""
+            whose = f"for {E.owner_words(table).split(' (')[0]} {owner!r}" if owner else ""
             if rows == 0:
                 say = (f"a row with Organisation {owner!r} and {key!r} {L.NONE}" if owner
                        else f"{L.NONE} under {key!r} in its first row")

@@ -19,6 +19,9 @@ scenario.SocialCare` (and the scenario's own), walked from their pydantic defini
 field appears in the workbook without a change here. Units, descriptions and defaults come from
 the same fields.
 
+The ICB era's sheets and words (a Places sheet, Efficiency for QIPP, today's words in
+every title and description) are in :mod:`ccgmodels.inputs.book.eras`.
+
 Conventions: money in £k; rates as fractions (the workbook shows them as percentages; a cell
 typed ``3.4%`` is 0.034); years ``"2019/20"``; surplus positive, deficit negative.
 """
@@ -33,7 +36,15 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from ..fields import unwrap
-from ..scenario import Commissioner, Contract, PointOfDelivery, Provider, Scenario, Scheme
+from ..scenario import (
+    Commissioner,
+    Contract,
+    Icb,
+    PointOfDelivery,
+    Provider,
+    Scenario,
+    Scheme,
+)
 from ..scenario import SocialCare as Council
 from ..types import FinancialYear
 from ..vocab import KINDS, PODS, SERVICE_LINES
@@ -88,6 +99,8 @@ class Table:
     owned: bool = True  # an Organisation column names the commissioner it belongs to
     dynamic: str = ""  # a column group whose keys come from the data (age bands)
     derived: tuple[tuple[str, str], ...] = field(default=())  # (header, formula template)
+    owners: tuple[str, ...] = ("ccg",)  # the organisation kinds an owned table's rows name
+    totals: tuple[str, ...] = ()  # the paths of columns totalled above the table
 
 
 def _scalar(tp: Any, meta: list | tuple = (), unit: str = "") -> tuple[str, tuple[str, ...]]:
@@ -169,6 +182,10 @@ def params(model: type[BaseModel], sheet_of, prefix: str = "", skip: tuple = (),
                 else:
                     scalar, choices = _scalar(value, (), _unit(desc))
                     out.append(Param(sheet, path, "years", scalar, _unit(desc), desc, choices))
+            elif _is_model(vbare) and get_args(unwrap(key)[0]):
+                # a group per key of a vocabulary (convergence by stream): one row per field
+                for k in get_args(unwrap(key)[0]):
+                    out += params(vbare, sheet_of, f"{path}.{k}.", skip, None)
             else:
                 keys = get_args(unwrap(key)[0])
                 shape: Shape = "by_year" if get_origin(vbare) in (Union, types.UnionType) \
@@ -199,6 +216,12 @@ def _ccg_sheet(path: str) -> str:
             "solutions": "Solutions", "primary_care_bridge": "Bridge"}.get(head, "Plan")
 
 
+def _icb_sheet(path: str) -> str:
+    """The sheet of an ICB's assumption: a commissioner's, with its population (which sets
+    the running cost allowance) beside its allocation."""
+    return "Allocations" if path in ("population", "population_growth") else _ccg_sheet(path)
+
+
 ORG_FIELDS = ("kind", "id", "name")
 #: the parameter rows of each organisation kind, and of the scenario itself ("")
 PARAMS: dict[str, list[Param]] = {
@@ -208,6 +231,8 @@ PARAMS: dict[str, list[Param]] = {
                   skip=(*ORG_FIELDS, "contracts", "demand.pods", "qipp.schemes")),
     "provider": params(Provider, lambda p: "Providers", skip=ORG_FIELDS),
     "social_care": params(Council, lambda p: "Councils", skip=ORG_FIELDS),
+    "icb": params(Icb, _icb_sheet, skip=(*ORG_FIELDS, "contracts", "demand.pods",
+                                         "qipp.schemes", "places", "control_total")),
 }
 #: the parameter sheets, in workbook order
 PARAM_SHEETS = ("Scenario", "Allocations", "Plan", "Demand", "Solutions", "Bridge",

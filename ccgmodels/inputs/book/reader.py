@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..limits import printable
+from . import eras as E
 from . import layout as L
 from .checks import ABSENT, missing_sheets, size_problems, structure_problems
 
@@ -42,6 +43,9 @@ class _Reader:
         self.book, self.formulas = book, formulas
         # each sheet of the layout by the name the workbook gives it (either era's words)
         self.names = {L.sheet_id(n): n for n in book.sheetnames}
+        # the era's tables, once the organisations are read (:meth:`era_known`)
+        self.era = "ccg"
+        self.tables = E.tables(self.era)
         self.seen: dict[str, str] = {}  # the cell of each parameter row read
         self.problems: list[Row] = []
         self.cells: dict[str, str] = {}
@@ -185,6 +189,12 @@ class _Reader:
                     L.read_cell(value, spec.scalar)
                 _put(target, parts, read)
 
+    def era_known(self) -> None:
+        """The workbook's era, told by the organisations read and the sheets
+        (:func:`E.era_of_book`): the registers' owners and the Places sheet follow it."""
+        self.era = E.era_of_book(self.book.sheetnames, self.orgs)
+        self.tables = E.tables(self.era)
+
     def org_data(self, org: str) -> dict:
         for o in self.orgs:
             if o.get("id") == org:
@@ -276,10 +286,11 @@ class _Reader:
                 continue
             _put(rec, sub, value)
         if table.owned:
-            if org is L.BLANK or self.kinds.get(org) != "ccg":
+            if org is L.BLANK or self.kinds.get(org) not in table.owners:
                 self.problem(ref(org_col), "", org if org is not L.BLANK else _ABSENT,
-                             "names no commissioner (ccg) on the Organisations sheet (have "
-                             f"{', '.join(k for k, v in self.kinds.items() if v == 'ccg')})")
+                             f"names no {E.owner_words(table)} on the Organisations sheet "
+                             "(have " + ", ".join(k for k, v in self.kinds.items()
+                                                  if v in table.owners) + ")")
                 return
             holder: Any = self.org_data(org)
             root = f"organisations.{org}.{table.collection}"
@@ -307,6 +318,9 @@ class _Reader:
             index = len(group) - 1
             label = rec.get("id") if isinstance(rec, dict) and isinstance(rec.get("id"), str) \
                 else None
+        if table.collection == "places":  # a sum over the places: the column's first cell
+            for sub, c in placed:
+                self.cells.setdefault(f"{root}.{sub}", ref(c))
         for name in {label, None if index is None else str(index)} - {None}:
             base = f"{root}.{name}"
             self.where(base, ref(key_col if table.keyed else placed[0][1]))
@@ -440,11 +454,12 @@ def read_book(path: Path | str) -> tuple[dict | None, dict[str, str], list[Row]]
         return None, {}, missing
     reader = _Reader(*books)
     try:
-        reader.records(L.TABLES["Organisations"])
+        reader.records(reader.tables["Organisations"])
+        reader.era_known()
         for sheet in L.PARAM_SHEETS:
             reader.params(sheet)
-        for sheet in L.RECORD_SHEETS:
-            reader.records(L.TABLES[sheet])
+        for sheet in E.record_sheets(reader.era):
+            reader.records(reader.tables[sheet])
     finally:
         for book in books:
             book.close()
@@ -482,11 +497,12 @@ def place(path: str, cells: dict[str, str]) -> str | None:
     return None
 
 
-def explain(path: str, message: str) -> str:
+def explain(path: str, message: str, data: dict | None = None) -> str:
     """``message`` with, for a missing group whose rows live on a record sheet (a
-    commissioner's points of delivery), the sheet to add them on."""
+    commissioner's points of delivery), the sheet to add them on (named as in the era of the
+    workbook's plain ``data``)."""
     if message == "required field is missing":
-        for table in L.TABLES.values():
+        for table in E.tables(E.book_era(data or {})).values():
             if table.owned and path.endswith(f".{table.collection}"):
                 return f"{message}: add its rows on the {table.sheet} sheet"
     return message

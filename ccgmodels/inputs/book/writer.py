@@ -19,6 +19,7 @@ from typing import Any
 
 from ..celltext import keep_text
 from ..years import format_year, span, start_of
+from . import eras as E
 from . import layout as L
 
 HEAD = 4  # the header row of every table
@@ -51,6 +52,10 @@ class _Writer:
         from openpyxl import Workbook
 
         self.data, self.examples, self.title = data, examples, title
+        self.era = E.book_era(data)
+        self.tables = E.tables(self.era)
+        self.sheets: list[str] = []  # the sheets written after the cover, in order
+        self.merged = E.predecessors(data["organisations"])  # a merger's predecessors
         self.book = Workbook()
         self.book.remove(self.book.active)
         self.st = _styles()
@@ -63,7 +68,6 @@ class _Writer:
             for i in range(1, len(parts)):
                 self.first_below.setdefault(".".join(parts[:i]), key)
         self.years = span(data["base_year"], data["end_year"])
-        self.era = L.era_of_data(data)  # whose words the sheets' names and notes use
         self.lists: dict[str, tuple[str, tuple]] = {}  # (defined name, values) by name
         self.validations: dict[tuple, tuple[Any, list]] = {}  # (sheet, cells) by sheet, list
         self._styles: dict[tuple, Any] = {}
@@ -163,10 +167,9 @@ class _Writer:
     # -- sheets -------------------------------------------------------------------------
 
     def sheet(self, name: str, headers: list[str], title: str):
-        ws = self.book.create_sheet(L.sheet_name(name, self.era))
+        ws = self.book.create_sheet(E.sheet_name(name, self.era))
         _text(ws, 1, 1, title).font = _font(bold=True, size=13)
-        _text(ws, 2, 1, L.SHEET_NOTES.get(name, "") if name not in L.ICB_SHEET_NOTES
-              else L.sheet_note(name, self.era))
+        _text(ws, 2, 1, E.sheet_note(name, self.era))
         fill, font = self.st["header"]
         for c, h in enumerate(headers, start=1):
             cell = _text(ws, HEAD, c, h)
@@ -196,20 +199,20 @@ class _Writer:
         _protect(ws)
 
     def params(self, sheet: str) -> None:
+        owners = [("", "", self.data)] if sheet == "Scenario" else [
+            (o["kind"], o["id"], o) for o in self.data["organisations"]]
+        rows = [(spec, kind, org, node, path) for kind, org, node in owners
+                for spec in L.PARAMS[kind] if spec.sheet == sheet
+                for path in self.expand(spec, node)
+                if E.row_shown(self.era, self.merged, spec, org, node, path)]
         years = self.sheet_years(sheet)
         headers = L.param_columns(years)
         ws = self.sheet(sheet, headers, f"{sheet}: {self.title}")
         col = {h: i for i, h in enumerate(headers, start=1)}
         r = HEAD
-        owners = [("", "", self.data)] if sheet == "Scenario" else [
-            (o["kind"], o["id"], o) for o in self.data["organisations"]]
-        for kind, org, node in owners:
-            for spec in L.PARAMS[kind]:
-                if spec.sheet != sheet:
-                    continue
-                for path in self.expand(spec, node):
-                    r += 1
-                    self.param_row(ws, r, col, years, spec, kind, org, node, path)
+        for spec, kind, org, node, path in rows:
+            r += 1
+            self.param_row(ws, r, col, years, spec, kind, org, node, path)
         for _ in range(SPARE):
             r += 1
             for h, c in col.items():
@@ -247,8 +250,7 @@ class _Writer:
         where = f"organisations.{org}." if kind else ""
         self.cell(ws, r, col[L.ORG], org or None, "input" if kind else "derived")
         self.cell(ws, r, col[L.FIELD], path, "input")
-        self.cell(ws, r, col["Description"], L.description(spec.description, self.era),
-                  "derived")
+        self.cell(ws, r, col["Description"], E.say(spec.description, self.era), "derived")
         self.cell(ws, r, col["Unit"], spec.unit, "derived")
         default = None if spec.default is None or spec.shape == "years" else \
             L.write_cell(spec.default, spec.scalar)
@@ -283,7 +285,7 @@ class _Writer:
         return [format_year(y) for y in range(first - 3, start_of(self.years[-1]) + 6)]
 
     def records(self, table: L.Table) -> None:
-        bands = sorted({b for o in self.data["organisations"] if o.get("kind") == "ccg"
+        bands = sorted({b for o in self.data["organisations"] if o.get("kind") in table.owners
                         for p in ((o.get("demand") or {}).get("pods") or {}).values()
                         for b in (p.get("age_mix") or {})}) if table.dynamic else []
         if table.dynamic:
@@ -291,20 +293,19 @@ class _Writer:
                      for b in ((o.get("demand") or {}).get("population_growth") or {})]
             bands = list(dict.fromkeys([*order, *bands]))
         layout = L.record_columns(table, self.years[1:], bands)
-        ws_name = L.sheet_name(table.sheet, self.era)
+        ws_name = E.sheet_name(table.sheet, self.era)
         extra = [h for h, _ in table.derived]
         sourced = table.owned
         headers = [h for h, _, _ in layout] + extra + (["Source", "Assumption?"] if sourced
                                                        else []) + [L.NOTE]
         ws = self.sheet(table.sheet, headers, f"{ws_name}: {self.title}")
-        _text(ws, 2, 1, L.sheet_note(table.sheet, self.era))
         col = {h: i for i, h in enumerate(headers, start=1)}
         r, stated = HEAD, set()
         for path, key, org, rec in self.items(table):
             r += 1
             stated.add(org)
             self.record_row(ws, r, col, layout, table, path, key, org, rec)
-        ccgs = [o["id"] for o in self.data["organisations"] if o.get("kind") == "ccg"]
+        ccgs = [o["id"] for o in self.data["organisations"] if o.get("kind") in table.owners]
         for org in (ccgs if table.owned else [None]) if table.collection != "organisations" \
                 else []:
             if org not in stated:  # a register with no rows says so: never an empty sheet
@@ -322,6 +323,13 @@ class _Writer:
                 derived = h in extra or h in ("Source", "Assumption?")
                 self.cell(ws, r, c, None, "derived" if derived else "input")
         self.table(ws, len(headers), r)
+        totalled = [(h, column) for h, column, _ in layout if column.path in table.totals]
+        if totalled:  # totals above the table, to set beside the organisation's own
+            _text(ws, 3, col[totalled[0][0]] - 1, E.TOTALS).font = _font(bold=True)
+        for h, column in totalled:
+            letter = _letter(col[h])
+            self.cell(ws, 3, col[h], f"=SUM({letter}{HEAD + 1}:{letter}{r})", "derived",
+                      column.scalar, formula=True)
         for h in extra:  # a worked-out money column gets its total above the table
             if "saving" in h:
                 _text(ws, 3, col[h] - 1, "Total [£k]").font = _font(bold=True)
@@ -344,7 +352,7 @@ class _Writer:
                 yield f"{table.collection}.{k}", k if table.keyed else None, None, v
             return
         for o in d["organisations"]:
-            if o.get("kind") != "ccg":
+            if o.get("kind") not in table.owners:
                 continue
             group = _get(o, table.collection.split(".")) or ([] if not table.keyed else {})
             root = f"organisations.{o['id']}.{table.collection}"
@@ -482,10 +490,12 @@ def _cover(w: _Writer, note: str) -> None:
     _text(ws, 2, 2, w.title).font = _font(bold=True, size=12)
     _text(ws, 3, 2, note)
     r = 4
-    for heading, lines in L.cover(w.era):
+    for i, (heading, lines) in enumerate(L.COVER):
         r += 1
         _text(ws, r, 2, heading).font = _font(bold=True, size=12)
-        for line in lines:
+        more = E.ERA_COVER.get(w.era, ()) if i == 0 else ()
+        for line in [E.say(t, w.era) for t in lines[:-1]] + list(more) + [
+                E.say(t, w.era) for t in lines[-1:]]:
             r += 1
             c = _text(ws, r, 2, line)
             c.alignment = w.st["wrap"]
@@ -499,10 +509,10 @@ def _cover(w: _Writer, note: str) -> None:
         _text(ws, r, 2, text)
     r += 2
     _text(ws, r, 2, "Sheets").font = _font(bold=True, size=12)
-    for name in L.SHEETS[1:]:
+    for name in w.sheets:
         r += 1
-        text = L.sheet_note(name, w.era)
-        _text(ws, r, 2, f"{L.sheet_name(name, w.era)}: {text}").alignment = w.st["wrap"]
+        text = E.sheet_note(name, w.era)
+        _text(ws, r, 2, f"{E.sheet_name(name, w.era)}: {text}").alignment = w.st["wrap"]
         ws.row_dimensions[r].height = 15 * (1 + len(text) // 100)
     ws.page_setup.orientation = "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -520,11 +530,12 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
     """
     title = data.get("title") or "a new scenario"
     w = _Writer(data, examples, title)
-    for sheet in L.SHEETS[1:]:
-        if sheet in L.TABLES:
-            w.records(L.TABLES[sheet])
+    for sheet in E.sheets(w.era)[1:]:
+        if sheet in w.tables:
+            w.records(w.tables[sheet])
         else:
             w.params(sheet)
+    w.sheets = list(E.sheets(w.era)[1:])
     _cover(w, note)
     w.drop_downs()
     if "Lists" in w.book.sheetnames:
@@ -542,8 +553,9 @@ def write_book(data: dict, path: str | Path, *, examples: bool | tuple | dict = 
 
 
 def export_problems(scenario, source: str = "") -> list:
-    """The scenario's organisations the workbook does not lay out yet (an ICB, 2022/23 on), as
-    :class:`~ccgmodels.inputs.problems.Problem` rows: say so, not a KeyError."""
+    """The scenario's organisations of a kind the workbook does not lay out, as
+    :class:`~ccgmodels.inputs.problems.Problem` rows: say so, not a KeyError (none of today's
+    kinds: a guard for a kind added to the models before the layout)."""
     from ..problems import Problem
 
     return [Problem(source or scenario.name, f"organisations.{o.id}.kind", o.kind,
