@@ -120,8 +120,12 @@ def test_a_scenario_moved_to_2025_26_is_in_the_icb_era_and_its_pages_say_so(move
     assert forbidden_in(sheets) == [] and "System summary 2025-26" in sheets
 
 
-def test_the_icb_example_s_pages_print_no_2019_term_and_no_identifier():
-    rep = report.build(str(ICB_EXAMPLE), runs=20, seed=1)
+@pytest.mark.parametrize("source", [str(ICB_EXAMPLE), "west_yorkshire_2026_27"],
+                         ids=["icb_example", "current_plan"])
+def test_an_icb_plan_s_pages_print_no_2019_term_and_no_identifier(source):
+    """The ICB example and the bundled current plan: every section, sheet name, table title
+    and row label in today's words, no identifier on a page."""
+    rep = report.build(source, runs=20, seed=1)
     assert rep.scenario.era == "icb" and "icb" in {o.kind for o in rep.scenario.organisations}
     page = "".join(getattr(rep, s)() for s in SECTIONS)
     assert forbidden_in(model_words(visible_text(page), rep.scenario)) == []
