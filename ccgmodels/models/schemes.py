@@ -338,6 +338,23 @@ def _terms(schemes: tuple, years: tuple[str, ...]) -> tuple[tuple[str, ...], np.
     return lines, terms, made
 
 
+#: (ids of the schemes, years) -> (the schemes, :func:`_terms`): a chunk of a Monte Carlo finds
+#: the same (frozen) scheme objects again without reading their fields; holding the schemes
+#: keeps their ids from being reused
+_BY_OBJECT: dict[tuple, tuple[tuple[Scheme, ...], tuple]] = {}
+
+
+def _terms_of(schemes: Sequence[Scheme], years: Sequence[str]) -> tuple:
+    """:func:`_terms` of scheme objects, found by identity once made."""
+    key = (tuple(map(id, schemes)), tuple(years))
+    hit = _BY_OBJECT.get(key)
+    if hit is None:
+        if len(_BY_OBJECT) >= 4096:
+            _BY_OBJECT.clear()
+        hit = _BY_OBJECT[key] = (tuple(schemes), _terms(_key(schemes), tuple(years)))
+    return hit[1]
+
+
 def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ b`` in row blocks small enough that BLAS keeps each on one thread: at this size
     (a few hundred thousand multiply-adds) its threads cost more than they give, and on a
@@ -373,7 +390,7 @@ def run_sums(schemes: Sequence[Scheme], years: Sequence[str], index, delivery) -
     for every weighting and line. Equal to the element-wise sums of
     :func:`ccgmodels.models.finance.qipp` and :func:`~ccgmodels.models.finance.solutions` up
     to the order of the additions (relative 1e-15); only for :func:`by_terms` schemes."""
-    lines, terms, made = _terms(_key(schemes), tuple(years))
+    lines, terms, made = _terms_of(schemes, years)
     n_s, n_l, n = terms.shape
     p = np.asarray(delivery, dtype=float)
     shape = np.broadcast_shapes((n,), *(np.shape(index[x]) for x in lines))
