@@ -394,19 +394,17 @@ def run_sums(schemes: Sequence[Scheme], years: Sequence[str], index, delivery) -
     shape = np.broadcast_shapes((n,), *(np.shape(index[x]) for x in lines))
     g = np.stack([np.broadcast_to(np.asarray(index[x], dtype=float), shape) for x in lines],
                  axis=-2)  # (..., L, n)
-    # delivered, risk-adjusted, non-recurrent and slipped, each by line: (R, 4, L, n); the
-    # plan's slippage (mask * (1 - p)) @ terms as (1 - p) @ (mask * terms), mask 0 or 1
-    w = n_l * n
-    x = np.empty((len(p), 4 * w))
-    _product(p, made["weighted"], out=x[:, :3 * w])
-    _product(1 - p, made["plan"], out=x[:, 3 * w:])
-    # sum_l g_l * x_l, the lines in order (einsum's own loop: half the time of a product
-    # and a sum over a short middle axis)
+    # delivered, risk-adjusted and non-recurrent, and the plan's slippage, each by line; the
+    # slippage (mask * (1 - p)) @ terms as (1 - p) @ (mask * terms), mask 0 or 1; then
+    # sum_l g_l * x_l, the lines in order (einsum's own loop: half the time of a product and
+    # a sum over a short middle axis)
     g = np.broadcast_to(g, (len(p), n_l, n))
-    y = np.einsum("rkln,rln->rkn", x.reshape(len(p), 4, n_l, n), g)
+    y = np.einsum("rkln,rln->rkn", _product(p, made["weighted"]).reshape(len(p), 3, n_l, n), g)
+    slipped = np.einsum("rln,rln->rn", _product(1 - p, made["plan"]).reshape(len(p), n_l, n),
+                        g)
     c = np.einsum("kln,rln->rkn", made["constant"].reshape(2, n_l, n), g)
     plan_terms = made["constant"][0].reshape(n_l, n)
     by = {x: plan_terms[k] * g[..., k, :] for k, x in enumerate(lines)
           if x in made["plan_lines"]}
     return RunSums(identified=c[:, 0], pipeline=c[:, 1], risk_adjusted=y[:, 1],
-                   delivered=y[:, 0], slipped=y[:, 3], non_recurrent=y[:, 2], by_line=by)
+                   delivered=y[:, 0], slipped=slipped, non_recurrent=y[:, 2], by_line=by)
