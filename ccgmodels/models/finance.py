@@ -216,7 +216,8 @@ def control_total(o: Commissioner, years: Sequence[str]) -> np.ndarray:
 
 
 def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: sch.SchemeSavings,
-         *, delivery, target, do_nothing_surplus) -> MeasureArrays:
+         *, delivery, target, do_nothing_surplus, sums: sch.RunSums | None = None,
+         detail: bool = True) -> MeasureArrays:
     """The QIPP position of each year: requirement, target, identified, gap [£k].
 
     Parameters
@@ -225,6 +226,12 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
         Delivery factor of each scheme, shape ``(..., S)`` [fraction].
     target, do_nothing_surplus : array
         The control total and the do-nothing surplus by year [£k].
+    sums : RunSums, optional
+        The scheme sums, made for many runs at once (:func:`ccgmodels.models.schemes.run_sums`);
+        by default summed from ``savings.effect``.
+    detail : bool
+        Whether to make each scheme's row and the sums by status and category (the Monte Carlo
+        keeps none of them).
 
     Notes
     -----
@@ -236,13 +243,18 @@ def qipp(o: Commissioner, schemes: Sequence[Scheme], allocation_total, savings: 
     e = savings.effect
     mask = sch.plan_mask(schemes)
     p = delivery
-    identified = (mask * e).sum(axis=-2) if schemes else np.zeros(n)
-    risk_adjusted = (mask * p[..., :, None] * e).sum(axis=-2) if schemes else np.zeros(n)
-    pipeline = ((1 - mask) * e).sum(axis=-2) if schemes else np.zeros(n)
+    if sums is not None:
+        identified, risk_adjusted, pipeline = sums.identified, sums.risk_adjusted, sums.pipeline
+    else:
+        identified = (mask * e).sum(axis=-2) if schemes else np.zeros(n)
+        risk_adjusted = (mask * p[..., :, None] * e).sum(axis=-2) if schemes else np.zeros(n)
+        pipeline = ((1 - mask) * e).sum(axis=-2) if schemes else np.zeros(n)
     target = sch.targets(q, required, identified)
     position = sch.summary(target, identified, risk_adjusted, q.headroom_rate, required,
                            q.rate * allocation_total, pipeline)
     out: MeasureArrays = {("qipp", k): v for k, v in position.items()}
+    if not detail:
+        return out
     for i, s in enumerate(schemes):
         out[("qipp_scheme", s.id)] = e[..., i, :] if s.costed else np.full(
             np.shape(e[..., i, :]), np.nan)
@@ -305,8 +317,8 @@ def plan(o: Commissioner, years: Sequence[str], allocation_total, lines: PlanLin
 
 def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings, mitigated,
               *, delivery, gap_delivery, unidentified, reserve, in_plan=1.0,
-              given_back=0.0, bridge: Mapping[str, object] | None = None, mhis=0.0
-              ) -> dict[str, np.ndarray]:
+              given_back=0.0, bridge: Mapping[str, object] | None = None, mhis=0.0,
+              sums: sch.RunSums | None = None) -> dict[str, np.ndarray]:
     """What closes the gap, each its own line [£k, positive improves the position].
 
     Parameters
@@ -328,6 +340,8 @@ def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings,
         (:func:`ccgmodels.models.system.bridge_in_plan`) [£k].
     mhis : array
         What meets the mental health investment standard [£k], a cost.
+    sums : RunSums, optional
+        The scheme sums made for many runs at once (:func:`ccgmodels.models.schemes.run_sums`).
 
     Notes
     -----
@@ -362,9 +376,12 @@ def solutions(o: Commissioner, years: Sequence[str], savings: sch.SchemeSavings,
     mitigation = sum(mitigated.values())
     e = savings.effect
     p = delivery
-    delivered = (p[..., :, None] * e).sum(axis=-2) if e.shape[-2] else np.zeros(n)
-    slipped = (((in_plan * (1 - p[..., :, None])) * e).sum(axis=-2) if e.shape[-2]
-               else np.zeros(n)) + (1 - gap_delivery) * unidentified
+    if sums is not None:
+        delivered, slipped = sums.delivered, sums.slipped + (1 - gap_delivery) * unidentified
+    else:
+        delivered = (p[..., :, None] * e).sum(axis=-2) if e.shape[-2] else np.zeros(n)
+        slipped = (((in_plan * (1 - p[..., :, None])) * e).sum(axis=-2) if e.shape[-2]
+                   else np.zeros(n)) + (1 - gap_delivery) * unidentified
     release = (np.minimum(np.maximum(reserve, 0.0), np.maximum(slipped, 0.0))
                if sol.contingency_release else np.zeros(n))
     return {
@@ -412,6 +429,7 @@ def commissioner(
     delivery: np.ndarray | None = None,
     gap_delivery=None,
     bridge_lines: Mapping[str, np.ndarray] | None = None,
+    detail: bool = True,
 ) -> MeasureArrays:
     """Every measure of one commissioner, keyed ``(measure, item)`` [£k unless stated]: the
     steps of this module called in order, no arithmetic of its own.
@@ -434,6 +452,11 @@ def commissioner(
     bridge_lines : mapping, optional
         The primary care bridge's lines in its own years
         (:func:`ccgmodels.models.primary_care.bridge_of`), made once by the caller [£k].
+    detail : bool
+        Whether to make each scheme's row and the sums by status and category
+        (``qipp_scheme``, ``qipp_status``, ``qipp_category``). Without them, a delivery factor
+        per run ``(R, S)`` has the scheme sums made as matrix products
+        (:func:`ccgmodels.models.schemes.run_sums`): the Monte Carlo's way.
     """
     if delivery is None or gap_delivery is None:  # the expected value: the probabilities
         p, p_gap = sch.delivery_probabilities(o.qipp, sch.all_schemes(o))
@@ -445,12 +468,20 @@ def commissioner(
         allocation(o, years), {})
     types = icb.as_allocation_types(alloc) if isinstance(o, Icb) else alloc  # for the rules
     lines = plan_lines(o, years, growth_table)
-    savings, schemes = sch.stated_plan(o, years, lines.spend, scheme_savings(o, years, lines))
+    sums = None
+    if (not detail and np.ndim(p) == 2 and not sch.stated_lines(o)
+            and sch.by_terms(o.qipp.schemes)):  # many runs: no (R, S, n) array made
+        schemes = list(o.qipp.schemes)
+        sums = sch.run_sums(schemes, years, lines.index, p)
+        savings = sch.SchemeSavings(None, sums.by_line)
+    else:
+        savings, schemes = sch.stated_plan(o, years, lines.spend,
+                                           scheme_savings(o, years, lines))
     nothing = do_nothing(o, alloc["total"], lines, years)
     target = control_total(o, years)
     dn = nothing[("do_nothing_surplus", "")]
     programme = qipp(o, schemes, alloc["total"], savings, delivery=p, target=target,
-                     do_nothing_surplus=dn)
+                     do_nothing_surplus=dn, sums=sums, detail=detail)
     gap = programme[("qipp", "unidentified")]
     mhis = planning_rules.mhis_investment(o, years, types, planned_mental_health(lines, savings))
     planned = plan(o, years, alloc["total"], lines, savings, gap, mhis)
@@ -466,7 +497,7 @@ def commissioner(
                         unidentified=gap, reserve=planned[("expenditure", "contingency_reserve")],
                         in_plan=sch.plan_mask(schemes),
                         given_back=flows.pop(("solutions", "given_back")), bridge=bridge,
-                        mhis=mhis)
+                        mhis=mhis, sums=sums)
     if isinstance(o, Icb):  # non-recurrent income, its own line (today's rules)
         closing["deficit_support"] = icb.deficit_support(o.deficit_support, years)
 
@@ -477,7 +508,8 @@ def commissioner(
     out[("control_total", "")] = np.broadcast_to(target, np.shape(dn))
     out.update(programme)
     out.update(planned)
-    out.update(position(dn, closing, non_recurrent_extra=non_recurrent(schemes, savings, p)))
+    out.update(position(dn, closing, non_recurrent_extra=(
+        non_recurrent(schemes, savings, p) if sums is None else sums.non_recurrent)))
     out.update(flows)
     out[("bcf_pool", "")] = plan_spend["bcf"]
     out.update(reconciliation)

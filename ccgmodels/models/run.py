@@ -181,7 +181,8 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
 
 def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = None, *,
                   growth: Mapping[str, Mapping[str, float | None] | None] | None = None,
-                  trim: Callable[[str, str], bool] | None = None) -> Iterator[OrgResult]:
+                  trim: Callable[[str, str], bool] | None = None, detail: bool = True
+                  ) -> Iterator[OrgResult]:
     """Every organisation's measures as arrays, one organisation at a time in the scenario's
     order.
 
@@ -196,6 +197,9 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
     each commissioner is made (providers and councils still read its :data:`FLOWS`), so that
     a caller which consumes each organisation as it comes holds one organisation's arrays at
     a time, not every organisation's.
+    ``detail=False`` leaves out each scheme's row and the sums by status and category, and has
+    a commissioner given one delivery factor per run make its scheme sums as matrix products
+    (``detail`` of :func:`ccgmodels.models.finance.commissioner`).
 
     A commissioner is made when its turn comes, or earlier when a provider or council before it
     needs its flows; a provider reads the flows of the commissioners that contract with it
@@ -217,7 +221,7 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
             bridge = primary_care.bridge_of(o)
             table = growth[o.id] if growth is not None else growth_table(o, s.base_year)
             out = finance.commissioner(o, years, table, bridge_lines=bridge,
-                                       **delivery.get(o.id, {}))
+                                       detail=detail, **delivery.get(o.id, {}))
             flows[o.id] = {k: v for k, v in out.items() if k[0] in FLOWS}
             made[o.id] = ({k: v for k, v in out.items() if trim(*k)} if trim else out, bridge)
             if o.id == until:

@@ -15,7 +15,8 @@ Conventions
 -----------
 * Run 0 is the central case: every assumption at its scenario value and scheme delivery at its
   expected value (the probabilities), so run 0 equals
-  :func:`~ccgmodels.models.run.run_scenario`.
+  :func:`~ccgmodels.models.run.run_scenario`: it is the deterministic model, evaluated once a
+  simulation (:class:`Prepared`), and the model is evaluated for the random runs only.
   Summary statistics are taken over the random runs ``1 .. R-1`` (over run 0 when ``R == 1``).
 * Reproducibility: the seed rule is :mod:`ccgmodels.models.seeds`; the draws of run ``r``
   depend on the seed and the run index only, never on ``chunk_size`` or on how chunks are
@@ -35,7 +36,12 @@ Conventions
   sized to ``chunk_budget`` by that, not by every measure of every organisation. Whatever
   no draw changes (growth tables, delivery probabilities, scheme phasing) is made once a
   simulation, and a provider reads only the commissioners that pay it, so the work of a run
-  grows linearly with the organisations. Only the measures in :data:`KEEP` are stored. The
+  grows linearly with the organisations. A commissioner's scheme sums are matrix products of
+  the delivery factors ``(R, S)`` and the schemes' effects by line
+  (:func:`ccgmodels.models.schemes.run_sums`), no ``(R, S, n)`` array made; they agree with
+  the element-wise sums of the deterministic model to the order of the additions (relative
+  1e-15 of each measure), and the per-scheme rows the Monte Carlo keeps none of are not made.
+  Only the measures in :data:`KEEP` are stored. The
   runs are identical whatever the chunk size; the sums over them are added chunk by chunk, so
   they agree to the last bits (relative 1e-14). The mean, the probabilities and the central
   run are accumulated over every run, exactly. The runs themselves are kept while they fit
@@ -182,15 +188,26 @@ class Prepared:
     #: commissioner id -> delivery probabilities of its schemes ``(S,)`` and gap ``()``; None
     #: when a range draws a probability (then they are taken from each chunk's draws)
     probabilities: dict[str, tuple[np.ndarray, np.ndarray]] | None
+    #: the central run: the deterministic model's held measures of each organisation
+    #: (:func:`_held`), ``{org: ({(measure, item): (n,)}, control total or None)}``
+    central: dict[str, tuple[dict, np.ndarray | None]] = field(default_factory=dict)
+    keep: Mapping[str, tuple[str, ...] | None] = field(default_factory=lambda: KEEP)
 
 
-def prepare(scenario: Scenario, spec: Spec) -> Prepared:
-    """The :class:`Prepared` of a scenario."""
+def prepare(scenario: Scenario, spec: Spec,
+            keep: Mapping[str, tuple[str, ...] | None] = KEEP) -> Prepared:
+    """The :class:`Prepared` of a scenario (the central run holding what ``keep`` keeps)."""
     drawn = any("delivery_probability" in t for ts in spec.targets for t in ts)
     probabilities = None if drawn else {
         o.id: schemes.delivery_probabilities(o.qipp, schemes.all_schemes(o))
         for o in scenario.organisations if isinstance(o, Commissioner)}
-    return Prepared(growth_tables(scenario), probabilities)
+    growth = growth_tables(scenario)
+    kept = _kept(keep)
+    central = {r.org: ({k: np.asarray(v, dtype=float) for k, v in r.series.items() if kept(*k)},
+                       r.series.get(("control_total", "")))
+               for r in evaluate_iter(scenario, growth=growth, trim=_held(keep), detail=False)
+               if r.years == scenario.years}
+    return Prepared(growth, probabilities, central, keep)
 
 
 def _kept(keep: Mapping[str, tuple[str, ...] | None]) -> Callable[[str, str], bool]:
@@ -214,14 +231,18 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
     """The draws of runs ``start..stop-1``, and an iterator of each organisation's kept
     measures ``(org, {(measure, item): (m, n)}, control total or None)`` in the scenario's
     order, one organisation's arrays made at a time (the footprint is not among them)."""
-    m, n = stop - start, len(scenario.years)
-    prep = prep or prepare(scenario, spec)
+    n = len(scenario.years)
+    if prep is None or prep.keep is not keep:
+        prep = prepare(scenario, spec, keep)
     made = uniforms(spec, seed, start, stop)
     drawn = draws(spec, seed, start, stop, made)
-    s = substitute_draws(scenario, spec, drawn, np.arange(start, stop) == 0)
-    u = made[0]
+    # run 0 is the deterministic model itself (made once, Prepared.central); the model is
+    # evaluated for the random runs only
+    first = 1 if start == 0 else 0
+    m = stop - start - first
+    s = substitute_draws(scenario, spec, {k: v[first:] for k, v in drawn.items()}, False)
+    u = made[0][first:]
     col = len(spec.paths)
-    central = (np.arange(start, stop) == 0)[:, None]
     # programme-wide slippage: in a share `correlation` of runs every scheme and gap is
     # delivered or not on one shared uniform draw, otherwise each on its own
     shared, switch = u[:, -2:-1], u[:, -1:]
@@ -235,20 +256,30 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
         p = np.column_stack([np.broadcast_to(p, (m, n_schemes)),
                              np.broadcast_to(p_gap, (m, 1))])
         own = u[:, col:col + n_schemes + 1]
-        factor = np.where(central, p, (np.where(together, shared, own) < p) * 1.0)
+        factor = (np.where(together, shared, own) < p) * 1.0
         delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
         col += n_schemes + 1
     kept = _kept(keep)
 
+    def rows(central, v):  # run 0 (when in this chunk) on top of the random runs
+        v = np.broadcast_to(np.asarray(v, dtype=float), (m, n))
+        return np.concatenate([np.broadcast_to(central, (1, n)), v]) if first else v
+
     def each():
-        for r in evaluate_iter(s, delivery, growth=prep.growth, trim=_held(keep)):
+        if m == 0:  # the central run alone
+            for org, (series, ct) in prep.central.items():
+                yield (org, {k: np.broadcast_to(v, (1, n)) for k, v in series.items()},
+                       None if ct is None else np.broadcast_to(ct, (1, n)))
+            return
+        for r in evaluate_iter(s, delivery, growth=prep.growth, trim=_held(keep),
+                               detail=False):
             if r.years != s.years:
                 continue  # the primary care bridge has its own years
+            series, c = prep.central[r.org]
             ct = r.series.get(("control_total", ""))
             yield (r.org,
-                   {k: np.broadcast_to(np.asarray(v, dtype=float), (m, n))
-                    for k, v in r.series.items() if kept(*k)},
-                   None if ct is None else np.broadcast_to(np.asarray(ct, dtype=float), (m, n)))
+                   {k: rows(series.get(k), v) for k, v in r.series.items() if kept(*k)},
+                   None if ct is None else rows(c, ct))
 
     return drawn, each()
 

@@ -248,3 +248,47 @@ def test_savings_larger_than_their_spend_line_is_an_error(tmp_path):
     # 400 (Running Cost Efficiencies) + 5,000 = 5,400 > the 3,486 running costs line (000:L2009)
     assert ("organisations.cpr_ccg.qipp.schemes: savings of 5,750 £k in running_costs are "
             "larger than the running_costs spend line they reduce (3,486 £k)") in str(err.value)
+
+
+# --- many runs at once ------------------------------------------------------------------------
+
+
+def test_run_sums_equal_the_element_wise_sums():
+    # pipeline, non-recurrent, a joint share and investment on another line, each line's index
+    # drawn per run: the matrix products give the qipp and solutions sums to the last bits
+    schemes = [
+        scheme(id="a", net_saving=100.0, investment=20.0, investment_line="mental_health"),
+        scheme(id="b", category="community", status="in_progress", net_saving=50.0,
+               start_year="2020/21", start_quarter=3),
+        scheme(id="c", status="pipeline", net_saving=70.0, share=0.4),
+        scheme(id="d", status="in_progress", net_saving=30.0, recurrent=False,
+               start_year="2019/20", start_quarter=2),
+        scheme(id="e", category="community", net_saving=-10.0, investment=15.0),
+    ]
+    rng = np.random.default_rng(3)
+    runs, n = 64, len(YEARS)
+    index = {line: np.cumprod(1 + rng.uniform(0.0, 0.05, (runs, n)), axis=1)
+             for line in ("acute", "community", "mental_health")}
+    p = (rng.random((runs, len(schemes))) < 0.6) * 1.0
+    got = sch.run_sums(schemes, YEARS, index, p)
+    e = sch.effects(schemes, YEARS, index)  # (R, S, n)
+    mask = sch.plan_mask(schemes)
+    flags = np.array([float(not s.recurrent) for s in schemes])[:, None]
+    want = {"identified": (mask * e).sum(axis=-2), "pipeline": ((1 - mask) * e).sum(axis=-2),
+            "risk_adjusted": (mask * p[..., None] * e).sum(axis=-2),
+            "delivered": (p[..., None] * e).sum(axis=-2),
+            "slipped": (mask * (1 - p[..., None]) * e).sum(axis=-2),
+            "non_recurrent": (flags * p[..., None] * e).sum(axis=-2)}
+    for name, w in want.items():
+        assert np.abs(w).max() > 1.0, name  # every sum has something in it
+        np.testing.assert_allclose(getattr(got, name), w, rtol=1e-13, atol=1e-10, err_msg=name)
+    lines = sch.by_line(schemes, YEARS, index)
+    assert set(got.by_line) == set(lines)
+    for line, w in lines.items():
+        np.testing.assert_allclose(got.by_line[line], w, rtol=1e-13, err_msg=line)
+
+
+def test_run_sums_only_for_schemes_of_one_value_each():
+    assert sch.by_terms([scheme()])
+    assert not sch.by_terms([])
+    assert not sch.by_terms([scheme().model_copy(update={"gross_saving": np.ones((4, 1))})])
