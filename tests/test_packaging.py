@@ -239,8 +239,11 @@ def test_dependencies_are_what_the_library_imports():
     assert used - core - extras == set(), "imported but not declared"
     assert core - used == set(), "in the core but never imported"
     assert extras - used - RUNTIME_ONLY == set(), "in an extra but never imported"
-    for dev_only in ("nbval", "pytest", "scipy", "selenium", "hypothesis"):
+    for dev_only in ("nbval", "pytest", "scipy", "hypothesis"):
         assert dev_only not in core | extras
+    # selenium drives the batch's kept browser for report.pdf (outputs/pdf.py): the reports
+    # extra's, not the core's
+    assert "selenium" in set(pip_requirements(["reports"])) - core
 
 
 def test_the_command_line_names_the_extra_of_each_optional_package():
