@@ -55,11 +55,9 @@ libreoffice:
 	    libreoffice-calc; \
 	fi
 
-# two test processes (pytest-xdist), a file each at a time (--dist loadfile: a file's module
-# fixtures are made once and a notebook's cells run in order); most slow tests wait on kernels,
-# browsers and processes, so two keep both cores busy
+# two test processes (pytest-xdist, pyproject.toml's addopts), a file each at a time
 test: $(DEVSTAMP) browser libreoffice
-	CCGMODELS_REQUIRE_BROWSER=1 CCGMODELS_REQUIRE_LIBREOFFICE=1 $(BIN)/python -m pytest -n 2 --dist loadfile
+	CCGMODELS_REQUIRE_BROWSER=1 CCGMODELS_REQUIRE_LIBREOFFICE=1 $(BIN)/python -m pytest
 
 lab: $(LABSTAMP)
 	$(BIN)/jupyter lab notebooks/

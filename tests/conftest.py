@@ -35,7 +35,7 @@ def _relative(path: Path) -> str:
 
 #: parametrised tests whose quick tier runs a sample: test -> (cases kept, what groups them)
 QUICK_SAMPLE = {
-    "test_hostile_input_is_refused_fast_with_a_message": (1, lambda p: p["case"].kind),
+    "test_hostile_input_is_refused_with_a_message": (1, lambda p: p["case"].kind),
     "test_each_problem_names_its_cell_field_value_and_rule": (2, None),
     "test_layout_problems_name_the_cell": (2, None),
     "test_a_changed_cell_changes_exactly_that_assumption": (1, None),

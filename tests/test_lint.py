@@ -3,6 +3,7 @@ import or a stray preamble in a notebook fails the suite, not just ``make lint``
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -30,3 +31,13 @@ def test_tests_import_their_helpers_by_the_configured_path_not_as_a_package():
              for n, line in enumerate(p.read_text().splitlines(), 1)
              if line.lstrip().startswith(("from tests.", "import tests"))]
     assert found == []
+
+
+def test_every_quick_sample_names_a_test_that_exists():
+    """conftest.QUICK_SAMPLE keeps a sample of a long parametrised test in the quick tier by the
+    test's name: a renamed test would silently put every case back in the quick tier."""
+    from conftest import QUICK_SAMPLE
+
+    defined = {m for p in (REPO / "tests").rglob("test_*.py")
+               for m in re.findall(r"^def (test_\w+)\(", p.read_text(), flags=re.MULTILINE)}
+    assert set(QUICK_SAMPLE) - defined == set()

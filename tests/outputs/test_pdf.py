@@ -33,6 +33,7 @@ def page(tmp_path):
     return html
 
 
+@pytest.mark.slow  # starts Chromium
 def test_prints_a4_pages(page, tmp_path):
     if pdf.chromium() is None:
         pytest.skip("no Chromium here")
@@ -45,6 +46,7 @@ def test_prints_a4_pages(page, tmp_path):
         assert abs(float(w) - 595.28) < 1.5 and abs(float(h) - 841.89) < 1.5
 
 
+@pytest.mark.slow  # starts Chromium
 def test_a_print_over_time_stops_and_says_so(page, tmp_path):
     if pdf.chromium() is None:
         pytest.skip("no Chromium here")
@@ -109,6 +111,7 @@ def a4_pages(path) -> int:
     return len(boxes)
 
 
+@pytest.mark.slow  # starts Chromium
 def test_one_browser_prints_every_page_of_the_process(page, tmp_path, counted):
     outs = [pdf.print_pdf(page, tmp_path / f"page{i}.pdf") for i in range(3)]
     assert [a4_pages(o) for o in outs] == [2, 2, 2]
@@ -117,6 +120,7 @@ def test_one_browser_prints_every_page_of_the_process(page, tmp_path, counted):
     assert (browser.starts, browser.prints) == (1, 3)
 
 
+@pytest.mark.slow  # starts Chromium
 def test_closing_leaves_no_browser_process_and_no_profile(page, tmp_path, counted):
     pdf.print_pdf(page, tmp_path / "page.pdf")
     browser = pdf.kept()
@@ -129,6 +133,7 @@ def test_closing_leaves_no_browser_process_and_no_profile(page, tmp_path, counte
     assert pdf.kept() is None
 
 
+@pytest.mark.slow  # starts Chromium
 def test_a_hung_page_times_out_and_the_next_print_gets_a_new_browser(page, tmp_path, counted):
     hung = tmp_path / "hung.html"
     hung.write_text("<!DOCTYPE html><html><body><p>never loads</p><script>for (;;) {}"
@@ -143,6 +148,7 @@ def test_a_hung_page_times_out_and_the_next_print_gets_a_new_browser(page, tmp_p
     assert starts(counted) == 2
 
 
+@pytest.mark.slow  # starts Chromium
 def test_a_browser_killed_between_prints_is_replaced(page, tmp_path, counted):
     pdf.print_pdf(page, tmp_path / "one.pdf")
     browser = pdf.kept()
@@ -151,6 +157,7 @@ def test_a_browser_killed_between_prints_is_replaced(page, tmp_path, counted):
     assert starts(counted) == 2
 
 
+@pytest.mark.slow  # starts Chromium
 def test_the_browser_dies_with_its_process_however_it_ends(page, tmp_path):
     """A process that prints, then is killed outright (kill -9: no exit handler runs),
     leaves no browser process and no profile: the sentinel kills the group when its pipe
@@ -171,6 +178,7 @@ def test_the_browser_dies_with_its_process_however_it_ends(page, tmp_path):
     assert not Path(profile).exists()
 
 
+@pytest.mark.slow  # starts Chromium
 def test_without_a_driver_each_pdf_starts_its_own_browser(page, tmp_path, counted,
                                                           monkeypatch):
     monkeypatch.setenv("CCGMODELS_CHROMEDRIVER", str(tmp_path / "no-such-driver"))
