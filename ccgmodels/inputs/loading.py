@@ -364,7 +364,7 @@ def check_workbook(source: str | Path, overrides: Mapping[str, Any] | None = Non
     """Read an assumptions workbook in memory and validate it as :func:`check` does a file:
     every problem names the sheet and cell its value came from (``plan.xlsx: QIPP!H9:
     organisations.cpr_ccg.qipp.schemes.avastin.net_saving: ...``)."""
-    from .book.reader import ABSENT, explain, place, read_book
+    from .book.reader import ABSENT, explain, place, read_book, sheet_of
 
     name = printable(str(source))
     data, cells, rows = read_book(source)
@@ -374,7 +374,7 @@ def check_workbook(source: str | Path, overrides: Mapping[str, Any] | None = Non
         return None, None, problems
     scenario, found = validate_data(data, name, overrides)
     for p in found:
-        cell = place(p.path, cells)
+        cell = place(p.path, cells) or sheet_of(p.path, cells)  # a deleted row: its sheet
         message = explain(p.path, p.message, data)
         problems.append(Problem(p.file, f"{cell}: {p.path}" if cell else p.path, p.value,
                                 message))

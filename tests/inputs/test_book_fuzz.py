@@ -90,6 +90,7 @@ QUICK = settings(max_examples=3, deadline=None, derandomize=True,
 @settings(QUICK, max_examples=1)  # the quick tier: one draw and the case the fuzz found; the
 @FUZZ                              # slow twin below draws 25
 @example(edits=[("delete_col", "Scenario", 2)])  # found by the fuzz: a KeyError, now named
+@example(edits=[("delete_row", "Scenario", 5)])  # found by the fuzz: the name row, its sheet named
 def test_an_edited_workbook_imports_or_names_its_sheet(tmp_path, edits):
     _import(tmp_path, edits)
 

@@ -497,6 +497,31 @@ def place(path: str, cells: dict[str, str]) -> str | None:
     return None
 
 
+def sheet_of(path: str, cells: dict[str, str]) -> str | None:
+    """The sheet that lays out a dotted path no cell holds (a required row deleted): of the read
+    paths sharing most of its leading parts (for a scenario-level field, the other
+    scenario-level fields), the sheet holding most of them (the Scenario sheet for ``name``)."""
+    from collections import Counter
+
+    parts = path.split(".") if path else []
+    best: Counter = Counter()
+    shared = -1
+    for other, cell in cells.items():
+        theirs = other.split(".")
+        if (len(parts) == 1) != (len(theirs) == 1):
+            continue  # a scenario-level field is found beside the others, not in an organisation
+        n = 0
+        for a, b in zip(parts, theirs, strict=False):
+            if a != b:
+                break
+            n += 1
+        if n > shared:
+            best, shared = Counter(), n
+        if n == shared:
+            best[cell.split("!")[0]] += 1
+    return best.most_common(1)[0][0] if best else None
+
+
 def explain(path: str, message: str, data: dict | None = None) -> str:
     """``message`` with, for a missing group whose rows live on a record sheet (a
     commissioner's points of delivery), the sheet to add them on (named as in the era of the
