@@ -80,6 +80,7 @@ from .allocation_words import (
     unit_factor,
     year_of,
 )
+from .celltext import column_letter
 from .limits import MAX_BOOK_BYTES, printable
 from .vocab import ICB_ALLOCATION_ITEMS, ICB_STREAMS
 
@@ -254,15 +255,7 @@ class _Table:
             return f"{self.file}: row {row}" + (f", column {col + 1}" if col is not None else "")
         if col is None:
             return f"{self.file}: sheet {self.sheet!r} row {row}"
-        return f"{self.file}: {self.sheet}!{_letters(col + 1)}{row}"
-
-
-def _letters(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+        return f"{self.file}: {self.sheet}!{column_letter(col + 1)}{row}"
 
 
 @dataclass
@@ -356,7 +349,7 @@ def _xlsx_tables(path: Path) -> Iterator[_Table]:
         except ValueError as exc:
             raise AllocationsError(path.name, str(exc)) from None
         yield _Table(path.name, title, [
-            [_Cell(v, f"{path.name}: {title}!{_letters(j + 1)}{r}", "%" in fmt)
+            [_Cell(v, f"{path.name}: {title}!{column_letter(j + 1)}{r}", "%" in fmt)
              for j, (v, fmt) in enumerate(cells)] for r, cells in enumerate(rows, start=1)])
 
 

@@ -47,3 +47,13 @@ def csv_read(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(QUOTE):
         return value[1:]
     return value
+
+
+def column_letter(n: int) -> str:
+    """A spreadsheet's letters for column ``n`` (1 = ``A``, 27 = ``AA``), for naming a cell
+    without openpyxl (the core reads an allocation table's CSV without it)."""
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out

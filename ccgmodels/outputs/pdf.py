@@ -64,28 +64,23 @@ class PdfError(RuntimeError):
     """The PDF could not be printed (no Chromium, or it failed)."""
 
 
-def chromium() -> str | None:
-    """Path of the Chromium binary to print with, or None."""
-    named = os.environ.get("CCGMODELS_CHROMIUM")
+def _binary(variable: str, names: tuple[str, ...]) -> str | None:
+    """The file the environment ``variable`` names (None if it is not a file), else the first
+    of ``names`` on the PATH, or None."""
+    named = os.environ.get(variable)
     if named:
         return named if Path(named).is_file() else None
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    return next(filter(None, map(shutil.which, names)), None)
+
+
+def chromium() -> str | None:
+    """Path of the Chromium binary to print with, or None."""
+    return _binary("CCGMODELS_CHROMIUM", CANDIDATES)
 
 
 def chromedriver() -> str | None:
     """Path of Chromium's WebDriver (``chromedriver``), or None."""
-    named = os.environ.get("CCGMODELS_CHROMEDRIVER")
-    if named:
-        return named if Path(named).is_file() else None
-    for name in DRIVERS:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    return _binary("CCGMODELS_CHROMEDRIVER", DRIVERS)
 
 
 def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:

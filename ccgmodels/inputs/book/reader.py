@@ -22,6 +22,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from ..celltext import column_letter
 from ..limits import printable
 from . import eras as E
 from . import layout as L
@@ -114,7 +115,7 @@ class _Reader:
                 return row[c - 1] if c is not None and c - 1 < len(row) else None
 
             def ref(header: str, r=r) -> str:
-                return f"{sheet}!{_letter(heads[header])}{r}"
+                return f"{sheet}!{column_letter(heads[header])}{r}"
 
             org = L.read_cell(at(L.ORG), "text")
             fld = L.read_cell(at(L.FIELD), "text")
@@ -221,7 +222,7 @@ class _Reader:
         sheet = table.sheet
 
         def ref(c: int) -> str:
-            return f"{sheet}!{_letter(c)}{r}"
+            return f"{sheet}!{column_letter(c)}{r}"
 
         cells = {h: (row[c - 1] if c - 1 < len(row) else None) for h, c, *_ in layout}
         if all(L.read_cell(v, "text") is L.BLANK for v in cells.values()):
@@ -376,14 +377,6 @@ def _is_year(text: str) -> bool:
         return parse_year(text) == text
     except (ValueError, TypeError):
         return False
-
-
-def _letter(c: int) -> str:
-    out = ""
-    while c:
-        c, rem = divmod(c - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _group(holder: dict, parts: list[str], kind: type) -> Any:
