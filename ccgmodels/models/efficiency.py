@@ -63,11 +63,17 @@ class EfficiencyPlan:
 
 def requirement(e: Efficiency, years: Sequence[str], default) -> np.ndarray:
     """The requirement of each year: stated, else ``default`` [£k, cumulative]."""
-    default = np.asarray(default, dtype=float)
     stated = e.requirement or {}
-    given = np.array([y in stated for y in years])
-    values = np.array([stated.get(y, 0.0) for y in years], dtype=float)
-    return np.where(given, values, default)
+    # a stated level may be one value per Monte Carlo run, shape (R, 1)
+    columns = [np.asarray(stated[y], dtype=float) if y in stated else None for y in years]
+    default = np.asarray(default, dtype=float)
+    shape = np.broadcast_shapes(default.shape[:-1] if default.ndim else (),
+                                *(c.shape[:-1] for c in columns if c is not None and c.ndim))
+    out = np.array(np.broadcast_to(default, (*shape, len(years))), dtype=float)
+    for t, c in enumerate(columns):
+        if c is not None:
+            out[..., t] = c[..., 0] if c.ndim else c
+    return out
 
 
 def plan(e: Efficiency, years: Sequence[str], default_requirement,
