@@ -236,6 +236,7 @@ def range_problems(s) -> list[Row]:
     # the wildcards of every range together walk at most as many steps as a scenario may hold
     # values: many ranges over thousands of schemes are refused, not walked for minutes
     budget = Budget(MAX_NODES)
+    registered = {o.id for o in s.organisations if getattr(o, "efficiency", None) is not None}
     for path, d in s.uncertainty.items():
         where = f"uncertainty.{path}"
         unsupported = any(p in UNSUPPORTED_GROUPS for p in path.split("."))
@@ -254,6 +255,13 @@ def range_problems(s) -> list[Row]:
             out.append((where, path, "names no assumption of any organisation"))
             continue
         targets = [t for t, _ in found]
+        unused = [t.split(".")[1] for t in targets if t.endswith(".efficiency_delivery")
+                  and t.split(".")[1] in registered]
+        if unused:
+            out.append((where, path, f"efficiency_delivery of {', '.join(unused)} is not "
+                        "used: a trust with an efficiency register delivers each scheme at "
+                        "the probability of its status; put the range on "
+                        "efficiency.delivery_probability.<status> instead"))
         numeric = all(is_finite_number(v) for _, v in found)
         if not numeric:
             out.append((where, found[0][1], "only a numeric assumption can have a range"))

@@ -123,3 +123,17 @@ def test_requirement_and_start_years_inside_the_scenario():
 def test_bundled_scenarios_still_load_without_registers():
     s = load_scenario("west_yorkshire_2026_27")
     assert all(getattr(o, "efficiency", None) is None for o in s.organisations)
+
+
+def test_range_on_efficiency_delivery_of_a_registered_trust_is_refused():
+    data = scenario({"schemes": [SCHEME]})
+    data["uncertainty"] = {"organisations.trust.efficiency_delivery":
+                           {"dist": "uniform", "low": 0.6, "high": 1.0}}
+    (p,) = problems(data)
+    assert p.path == "uncertainty.organisations.trust.efficiency_delivery"
+    assert "efficiency_delivery of trust is not used" in p.message
+    # a range on the register's probabilities is drawn
+    data["uncertainty"] = {"organisations.trust.efficiency.delivery_probability.in_progress":
+                           {"dist": "uniform", "low": 0.5, "high": 0.9}}
+    s, found = validate_data(data, "eff.yaml")
+    assert found == []
