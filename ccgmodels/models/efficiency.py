@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..inputs.efficiency import Efficiency
+from ..inputs.scenario import Provider, Scenario, SocialCare
 from ..inputs.vocab import EFFICIENCY_TYPES
 from . import schemes as sch
 from .measures import MeasureArrays
@@ -59,6 +60,12 @@ class EfficiencyPlan:
     effect: np.ndarray  # (..., S, n): each scheme's net saving against do nothing
     line: np.ndarray  # the expected efficiency: the solution line
     one_off: np.ndarray  # its non-recurrent part
+
+
+def registered(scenario: Scenario) -> list[Provider | SocialCare]:
+    """The trusts and councils with an efficiency register, in the scenario's order."""
+    return [o for o in scenario.organisations if isinstance(o, Provider | SocialCare)
+            and o.efficiency is not None]
 
 
 def requirement(e: Efficiency, years: Sequence[str], default) -> np.ndarray:

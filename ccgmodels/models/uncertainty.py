@@ -69,9 +69,9 @@ from ..inputs.fields import describe
 from ..inputs.loading import load_scenario
 from ..inputs.paths import get_path, matches, substitute, substitute_many
 from ..inputs.rules import range_problems
-from ..inputs.scenario import Commissioner, Distribution, Provider, Scenario, SocialCare
+from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
-from . import measures, results, schemes
+from . import efficiency, measures, results, schemes
 from .mcstats import (  # noqa: F401 (re-exported)
     BREAK_EVEN_TOL,
     CONTROL_TOTAL_MEASURES,
@@ -116,11 +116,9 @@ class Spec:
 
     @property
     def n_uniform(self) -> int:
-        """Uniform columns per run: one per assumption, scheme and unidentified gap (QIPP, then
-        the efficiency registers), and two for programme-wide slippage (the shared draw and
-        the switch)."""
-        return (len(self.paths) + sum(n + 1 for _, n in (*self.schemes, *self.registers))
-                + 2)
+        """Uniform columns per run: one per assumption, scheme and gap (QIPP, then efficiency
+        registers), and two for programme-wide slippage (the shared draw and the switch)."""
+        return len(self.paths) + sum(n + 1 for _, n in (*self.schemes, *self.registers)) + 2
 
 
 def spec_of(scenario: Scenario) -> Spec:
@@ -137,23 +135,7 @@ def spec_of(scenario: Scenario) -> Spec:
                 tuple((o.id, len(schemes.all_schemes(o))) for o in scenario.organisations
                       if isinstance(o, Commissioner)),
                 targets, centrals, float(scenario.delivery_correlation),
-                tuple((o.id, len(o.efficiency.schemes)) for o in _registered(scenario)))
-
-
-def _registered(scenario: Scenario) -> list[Provider | SocialCare]:
-    """The trusts and councils with an efficiency register, in the scenario's order."""
-    return [o for o in scenario.organisations if isinstance(o, Provider | SocialCare)
-            and o.efficiency is not None]
-
-
-def _probabilities(o) -> tuple[np.ndarray, np.ndarray]:
-    """Delivery probabilities of an organisation's schemes ``(S,)`` and gap ``()``: a
-    commissioner's QIPP (its stated plan's mitigation too), a trust's or a council's
-    efficiency register, by the one rule (:func:`ccgmodels.models.schemes.
-    delivery_probabilities`)."""
-    if isinstance(o, Commissioner):
-        return schemes.delivery_probabilities(o.qipp, schemes.all_schemes(o))
-    return schemes.delivery_probabilities(o.efficiency, o.efficiency.schemes)
+                tuple((o.id, len(o.efficiency.schemes)) for o in efficiency.registered(scenario)))
 
 
 def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, math.inf)):
@@ -222,9 +204,9 @@ def prepare(scenario: Scenario, spec: Spec,
             keep: Mapping[str, tuple[str, ...] | None] = KEEP) -> Prepared:
     """The :class:`Prepared` of a scenario (the central run holding what ``keep`` keeps)."""
     drawn = any("delivery_probability" in t for ts in spec.targets for t in ts)
-    registered = {o.id for o in _registered(scenario)}
+    registered = {o.id for o in efficiency.registered(scenario)}
     probabilities = None if drawn else {
-        o.id: _probabilities(o) for o in scenario.organisations
+        o.id: schemes.register_probabilities(o) for o in scenario.organisations
         if isinstance(o, Commissioner) or o.id in registered}
     growth = growth_tables(scenario)
     kept = _kept(keep)
@@ -278,7 +260,7 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
     # gap on its own column
     for org_id, n_schemes in (*spec.schemes, *spec.registers):
         p, p_gap = (prep.probabilities[org_id] if prep.probabilities is not None else
-                    _probabilities(orgs[org_id]))
+                    schemes.register_probabilities(orgs[org_id]))
         p = np.column_stack([np.broadcast_to(p, (m, n_schemes)),
                              np.broadcast_to(p_gap, (m, 1))])
         own = u[:, col:col + n_schemes + 1]

@@ -278,3 +278,16 @@ def test_bad_probability_is_refused(bad):
     (p,) = problems
     assert p.path == "organisations.t.efficiency.delivery_probability.delivered"
     assert "above 1" in p.message
+
+
+def test_monte_carlo_draws_a_register_probability_from_its_range():
+    data = mc_scenario().model_dump(mode="json")
+    data["uncertainty"] = {"organisations.trust.efficiency.delivery_probability.in_progress":
+                           {"dist": "uniform", "low": 0.0, "high": 0.0}}
+    ranged, problems = validate_data(data, "eff.yaml")
+    assert problems == []
+    sim = u.simulate(ranged, runs=101, seed=2)
+    line = sim.get("trust", "solutions", "efficiency")
+    # run 0 at the stated 0.7; the others at 0 drawn: only the delivered scheme a (10)
+    assert line[0, 0] == pytest.approx(10 + 0.7 * 60)
+    np.testing.assert_allclose(line[1:, 0], 10)
