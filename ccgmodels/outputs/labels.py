@@ -158,6 +158,9 @@ PAIR_NAMES = {
     ("pods", "activity"): "Base-year activity", ("", "activity"): "Base-year activity",
     ("qipp", "target"): "QIPP target", ("qipp", "unidentified"): "Unidentified QIPP",
     ("qipp", "schemes"): "QIPP schemes", ("primary_care_bridge", "years"): "Primary care bridge",
+    ("efficiency", "requirement"): "CIP / savings requirement",
+    ("efficiency", "delivery_probability"): "CIP delivery probability",
+    ("efficiency", "schemes"): "CIP / savings schemes",
 }
 #: an identifier as code writes it: lower-case words joined by underscores or dots
 IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
@@ -215,7 +218,10 @@ ICB_NAMES: dict[str, dict] = {
     "pairs": {("solutions", "stf"): "Non-recurrent support funding",
               ("qipp", "target"): "Efficiency target",
               ("qipp", "unidentified"): "Unidentified efficiency",
-              ("qipp", "schemes"): "Efficiency schemes"},
+              ("qipp", "schemes"): "Efficiency schemes",
+              ("efficiency", "requirement"): "Efficiency requirement",
+              ("efficiency", "delivery_probability"): "Efficiency delivery probability",
+              ("efficiency", "schemes"): "Efficiency schemes"},
     "measures": {m.name: m.eras["icb"] for m in MEASURES.values() if "icb" in m.eras},
 }
 _TABLES: dict[str, dict] = {"kinds": KIND_NAMES, "items": ITEMS, "measure_items": MEASURE_ITEMS,
