@@ -363,7 +363,8 @@ class Report:
         pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
                     description=s.description or "",
                     assumptions=register.assumptions_register(s, self.base),
-                    schemes=register.scheme_register(s))
+                    schemes=register.scheme_register(s),
+                    efficiency_schemes=plans.efficiency_schemes(s))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
 
 

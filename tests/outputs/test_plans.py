@@ -136,3 +136,20 @@ def test_pack_sheets_are_excel_tables_with_the_print_setup(built):
     assert plans.IE_SUMMARY in wb.sheetnames and plans.EFFICIENCY_PLAN in wb.sheetnames
     links = {c.value for c in wb["Cover"]["A"] if c.hyperlink is not None}
     assert {"Efficiency plan", "I&E summary"} <= links
+
+
+def test_pack_holds_the_efficiency_scheme_register_with_totals(built):
+    rep, wb = built
+    ws = wb["Efficiency schemes"]
+    headers = [c.value for c in ws[1]]
+    assert headers == plans.SCHEME_COLUMNS
+    rows = {ws.cell(r, 2).value: r for r in range(2, ws.max_row + 1)}
+    agency = rows["Agency cut"]
+    col = {h: j for j, h in enumerate(headers, start=1)}
+    assert ws.cell(agency, col["Type"]).value == "Pay"
+    assert ws.cell(agency, col["WTE"]).value == -3
+    assert ws.cell(agency, col["Net saving"]).number_format == MONEY
+    # a totals row of SUBTOTALs, as the QIPP scheme register has
+    assert ws.cell(ws.max_row, 1).value == "Total"
+    assert str(ws.cell(ws.max_row, col["Net saving"]).value).startswith("=SUBTOTAL(109,")
+    assert len(ws.tables) == 1 and ws.page_setup.orientation == "landscape"
