@@ -19,6 +19,7 @@ from typing import Any
 from . import refdata
 from . import years as fy
 from .actuals import actuals_problems
+from .efficiency import efficiency_problems
 from .fields import describe
 from .icb import base_of, place_sum_problems, same
 from .limits import MAX_NODES
@@ -87,8 +88,10 @@ def semantic_problems(s) -> list[Row]:
             in_horizon(f"{root}.stf", o.stf)
             out.extend(_workforce_problems(o, root))
             in_horizon(f"{root}.deficit_support", o.deficit_support)
+            out.extend(efficiency_problems(o.efficiency, root, years))
         elif o.kind == "social_care":
             in_horizon(f"{root}.savings", o.savings)
+            out.extend(efficiency_problems(o.efficiency, root, years))
             if o.first_year is not None and o.first_year not in years:
                 out.append((f"{root}.first_year", o.first_year,
                             f"not a modelled year ({years[0]} to {years[-1]})"))
