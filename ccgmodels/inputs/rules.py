@@ -24,7 +24,7 @@ from .fields import describe
 from .icb import base_of, place_sum_problems, same
 from .limits import MAX_NODES
 from .paths import Budget, Ids, WalkTooLong, get_path, matched
-from .vocab import COMMISSIONER_KINDS, FOOTPRINT, POD_SERVICE_LINE
+from .vocab import COMMISSIONER_KINDS, FOOTPRINT, POD_SERVICE_LINE, STAFF_GROUPS
 
 #: groups whose numbers the vectorised model cannot yet take as per-run arrays
 UNSUPPORTED_GROUPS = ("stf", "savings", "schemes", "primary_care_bridge")
@@ -203,12 +203,27 @@ def _triangulation_problems(s) -> list[Row]:
 
 
 def _workforce_problems(o, root: str) -> list[Row]:
-    """A trust's workforce names each staff group once."""
+    """A trust's workforce names each staff group once, and an efficiency scheme's WTE change
+    names a staff group of the vocabulary, one of the trust's workforce where it has one."""
     w = getattr(o, "workforce", None)
-    if w is None:
-        return []
-    seen: list[str] = []
     out: list[Row] = []
+    register = getattr(o, "efficiency", None)
+    groups = [g.group for g in w.staff_groups] if w is not None else list(STAFF_GROUPS)
+    for x in register.schemes if register is not None else ():
+        if x.wte is None or x.wte == 0:
+            continue
+        path = f"{root}.efficiency.schemes.{x.id}"
+        if x.staff_group is None and w is not None:
+            out.append((f"{path}.staff_group", None, f"the scheme changes WTE by {x.wte:g}: "
+                        "name its staff group, one of the trust's workforce "
+                        f"({', '.join(groups)})"))
+        elif x.staff_group is not None and x.staff_group not in groups:
+            where = "the trust's workforce" if w is not None else "the staff groups"
+            out.append((f"{path}.staff_group", x.staff_group, f"not a staff group of {where} "
+                        f"({', '.join(groups)})"))
+    if w is None:
+        return out
+    seen: list[str] = []
     for i, g in enumerate(w.staff_groups):
         if g.group in seen:
             out.append((f"{root}.workforce.staff_groups.{i}.group", g.group,
