@@ -126,17 +126,22 @@ def workforce_tables(scenario: Scenario, results: pd.DataFrame, org: str = FOOTP
     out = []
     for o in _trusts(scenario, results, org):
         name = labels.org_name(scenario, o.id)
-        staff = _rows(results, o.id, "workforce_wte")
-        bill = _rows(results, o.id, "pay_bill")
-        for frame, measure in ((staff, "workforce_wte"), (bill, "pay_bill")):
-            frame.index = pd.Index([labels.label(i, measure) for i in frame.index])
-            frame.rename(index={"All staff groups": "Total"}, inplace=True)
-        staff.index.name, bill.index.name = "Staff group (WTE)", "Staff group (£k)"
+        staff, bill = (_labelled(_rows(results, o.id, m), m, f"Staff group ({unit})")
+                       for m, unit in (("workforce_wte", "WTE"), ("pay_bill", "£k")))
         pay = float(bill.loc["Total", scenario.base_year])
         out.append((ReportTable(f"Workforce of {name}: whole-time equivalent staff by staff "
                                 "group (WTE)", staff, "count"),
                     ReportTable(f"Pay bill of {name} by staff group (£k)", bill, "£k"),
                     reconciliation_sentence(name, scenario.base_year, o.workforce, pay)))
+    return out
+
+
+def _labelled(frame: pd.DataFrame, measure: str, name: str) -> pd.DataFrame:
+    """``frame`` with its staff groups by their display names and ``total`` as the Total
+    row."""
+    out = frame.copy()
+    out.index = pd.Index(["Total" if i == "total" else labels.label(i, measure)
+                          for i in frame.index], name=name)
     return out
 
 
