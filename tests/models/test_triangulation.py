@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from illustrative import PROVIDER
 
-from ccgmodels.inputs.loading import check, validate_data
+from ccgmodels.inputs.loading import check, load_scenario, validate_data
 from ccgmodels.models import results, triangulation
 from ccgmodels.models.run import run_scenario
 
@@ -144,3 +144,25 @@ def test_both_sides_stated_one_figure_every_year_and_the_footprint_share(derived
     np.testing.assert_allclose(row(df, "system", "contract_mismatch"), 1500)
     np.testing.assert_allclose(row(df, "eliminations", "contracts"), 0.5 * 100000)
 
+
+
+def test_an_icb_states_its_side_as_a_ccg_does():
+    # the bundled current plan, overridden (not edited): WY ICB states 1,000,000 £k a year for
+    # its contract with LTHT, which states nothing; LYPFT states 250,000 £k from the ICB
+    name, icb = "west_yorkshire_2026_27", "organisations.wy_icb"
+    base = run_scenario(name)
+    df = run_scenario(name, {f"{icb}.contracts.0.planned_value": 1000000,
+                             "organisations.lypft.contract_income": {"wy_icb": 250000}})
+    derived = row(base, "contract_payments", "ltht", "wy_icb")
+    np.testing.assert_allclose(row(df, "contract_payments", "ltht", "wy_icb"), 1000000)
+    np.testing.assert_allclose(row(df, "solutions", "contract_value", "wy_icb"),
+                               derived - 1000000)
+    np.testing.assert_allclose(row(df, "income", "contracts", "ltht"), 1000000)
+    lypft = row(base, "contract_payments", "lypft", "wy_icb")
+    np.testing.assert_allclose(row(df, "contract_mismatch", "wy_icb", "lypft"),
+                               250000 - lypft)
+    share = {o.id: o.consolidation for o in load_scenario(name).organisations
+             if o.kind == "provider"}["lypft"]
+    np.testing.assert_allclose(row(df, "system", "contract_mismatch"),
+                               share * (250000 - lypft))
+    assert results.check_identities(df).empty
