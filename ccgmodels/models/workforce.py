@@ -141,4 +141,10 @@ def rows(org: str, w: Workforce, years: Sequence[str], register=None) -> Measure
         out[("pay_cost_reconciliation", k)] = v
     if np.ndim(base) == 0:  # the plan's run: checked (a Monte Carlo draws around it)
         check(org, years[0], w, float(base))
+        for g, v in staff.items():
+            below = [y for y, x in zip(years, np.ravel(v), strict=True) if x < 0]
+            if below:
+                warnings.warn(f"{org}: its efficiency schemes take the {g} staff group below "
+                              f"0 WTE in {', '.join(below)}: check the schemes' wte against "
+                              "the group's WTE", WorkforceWarning, stacklevel=2)
     return out

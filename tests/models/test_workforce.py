@@ -108,3 +108,12 @@ def test_the_run_carries_wte_and_pay_bill_and_warns_on_a_pay_cost_out_of_line():
     assert row("pay_bill", "total")[1] == pytest.approx(6577.58)
     assert list(row("pay_cost_reconciliation", "difference")) == pytest.approx([-820.0])
     assert set(t[t["measure"] == "workforce_wte"]["unit"]) == {"WTE"}
+
+
+def test_schemes_taking_a_group_below_zero_wte_are_flagged():
+    w = Workforce(**WORKFORCE)
+    register = Efficiency(schemes=[{**SCHEME, "wte": -200, "status": "delivered"}])
+    # nursing 100 WTE: -200 x 0.5 in 2021/22 leaves 0, -200 after it leaves -100
+    with pytest.warns(wf.WorkforceWarning, match=r"suhft: its efficiency schemes take the "
+                      r"nursing staff group below 0 WTE in 2022/23, 2023/24"):
+        wf.rows("suhft", w, YEARS, register)
