@@ -23,9 +23,9 @@ from ccgmodels.models.run import run_scenario
 YEARS = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
 
 
-def scenario(contract: dict | None = None, trust: dict | None = None):
+def scenario(contract: dict | None = None, trust: dict | None = None, **top):
     """CPR plus the illustrative trust on a contract for half of CPR's acute line; ``contract``
-    and ``trust`` add fields to the contract and to the trust."""
+    and ``trust`` add fields to the contract and to the trust, ``top`` to the scenario."""
     _, data, problems = check("cpr_2019_20")
     assert not problems
     data = copy.deepcopy(data)
@@ -33,6 +33,7 @@ def scenario(contract: dict | None = None, trust: dict | None = None):
     data["organisations"][0]["contracts"] = [
         {"provider": "suhft", "lines": {"acute": 0.5}, **(contract or {})}]
     data["organisations"].append({**PROVIDER, **(trust or {})})
+    data.update(top)
     s, problems = validate_data(data, "triangulation test")
     assert not problems, problems
     return s
@@ -166,3 +167,23 @@ def test_an_icb_states_its_side_as_a_ccg_does():
     np.testing.assert_allclose(row(df, "system", "contract_mismatch"),
                                share * (250000 - lypft))
     assert results.check_identities(df).empty
+
+
+def test_run_zero_of_the_monte_carlo_keeps_the_stated_sides(derived):
+    from ccgmodels.models import uncertainty
+
+    _, _, paid = derived
+    s = scenario(contract={"planned_value": {"2019/20": paid[0] - 2000.0}},
+                 trust={"contract_income": {"cpr_ccg": {"2020/21": paid[1] + 1500.0}}},
+                 uncertainty={"organisations.suhft.cost_volume_growth": {
+                     "dist": "uniform", "low": 0.02, "high": 0.06}})
+    sim = uncertainty.simulate(s, runs=40, seed=3)
+    df = run_scenario(s)
+    for org in ("cpr_ccg", "suhft", "footprint"):
+        np.testing.assert_allclose(sim.get(org, "do_something_surplus")[0],
+                                   row(df, "do_something_surplus", "", org), rtol=1e-12)
+    # every run keeps CPR's stated side (its contract_value line of 2,000 in 2019/20): its
+    # position does not move, while the trust's moves with its cost growth
+    ccg = sim.get("cpr_ccg", "do_something_surplus")
+    np.testing.assert_array_equal(ccg, np.broadcast_to(ccg[0], ccg.shape))
+    assert sim.get("suhft", "do_nothing_surplus")[1:, -1].std() > 0
