@@ -19,12 +19,14 @@ from typing import Any
 from . import refdata
 from . import years as fy
 from .actuals import actuals_problems
+from .commissioner import contract_value_problems
 from .efficiency import efficiency_problems
 from .fields import describe
 from .icb import base_of, place_sum_problems, same
 from .limits import MAX_NODES
 from .paths import Budget, Ids, WalkTooLong, get_path, matched
 from .vocab import COMMISSIONER_KINDS, FOOTPRINT, POD_SERVICE_LINE
+from .workforce import workforce_problems
 
 #: groups whose numbers the vectorised model cannot yet take as per-run arrays
 UNSUPPORTED_GROUPS = ("stf", "savings", "schemes", "primary_care_bridge")
@@ -86,6 +88,7 @@ def semantic_problems(s) -> list[Row]:
                 in_horizon(f"{root}.deficit_support", o.deficit_support)
         elif o.kind == "provider":
             in_horizon(f"{root}.stf", o.stf)
+            out.extend(workforce_problems(o, root))
             in_horizon(f"{root}.deficit_support", o.deficit_support)
             out.extend(efficiency_problems(o.efficiency, root, years))
         elif o.kind == "social_care":
@@ -153,6 +156,7 @@ def _link_problems(s) -> list[Row]:
                     out.append((f"{root}.bcf_from.{i}", ccg,
                                 f"{ccg} merged into {merged[ccg]}, which is modelled in its "
                                 f"place: name {merged[ccg]}"))
+    out.extend(contract_value_problems(s))
     pooled = [c for o in s.organisations if o.kind == "social_care" for c in o.bcf_from]
     counted = Counter(pooled)  # not pooled.count per name: thousands of names pooled
     for ccg in sorted(c for c, n in counted.items() if n > 1):
@@ -201,6 +205,10 @@ def by_year_fields(o, root: str, years: list[str]):
                                                 "efficiency_rate") if getattr(o, k) is not None]
         if o.planned_surplus is not None:
             yield f"{root}.planned_surplus", o.planned_surplus, years, every[1]
+        if o.workforce is not None:
+            rates += [("workforce.pay_award", o.workforce.pay_award)]
+            for i, g in enumerate(o.workforce.staff_groups):
+                yield f"{root}.workforce.staff_groups.{i}.wte", g.wte, years, every[1]
     elif o.kind == "social_care":
         own = years[years.index(o.first_year) + 1:] if o.first_year in years else later
         for k in ("budget_growth", "cost_growth"):

@@ -233,7 +233,7 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
     for c in commissioners:
         for p_id in dict.fromkeys(k.provider for k in c.contracts):
             paying.setdefault(p_id, []).append(c)
-    flowing: dict[str, list[dict]] | None = None  # provider -> flows naming it, in order
+    flowing: dict[str, dict[str, dict]] | None = None  # provider -> flows naming it, in order
     for o in s.organisations:
         if isinstance(o, Commissioner):
             if o.id not in made:
@@ -249,12 +249,12 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
             make()
             if flowing is None:  # a commissioner without this provider's flows adds nothing
                 flowing = {}
-                for f in flows.values():
+                for c_id, f in flows.items():
                     for p_id in dict.fromkeys(item for m, item in f if m != "bcf_pool"):
-                        flowing.setdefault(p_id, []).append(f)
+                        flowing.setdefault(p_id, {})[c_id] = f
             prices = providers.price_drivers(o, paying.get(o.id, []))
             yield OrgResult(o.id, o.kind, years,
-                            providers.provider(o, years, flowing.get(o.id, []), prices,
+                            providers.provider(o, years, flowing.get(o.id, {}), prices,
                                                today=today, detail=detail,
                                                **delivery.get(o.id, {})))
         elif isinstance(o, SocialCare):

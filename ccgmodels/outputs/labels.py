@@ -24,6 +24,7 @@ from ..inputs.vocab import (
     ORGANISATION_KINDS,
     PODS,
     SERVICE_LINES,
+    STAFF_GROUPS,
     STATUSES,
     in_era_words,
 )
@@ -48,6 +49,15 @@ POD_NAMES = {
 }
 STATUS_NAMES = {"delivered": "Delivered", "in_progress": "In progress", "scoping": "Scoping",
                 "unidentified": "Unidentified", "pipeline": "Pipeline (outside the plan)"}
+#: the staff groups of NHS Digital's workforce statistics, as the publication names them
+#: (:data:`ccgmodels.inputs.vocab.STAFF_GROUPS` gives the source)
+STAFF_GROUP_NAMES = {
+    "doctors": "HCHS doctors", "nursing": "Nurses and health visitors",
+    "midwifery": "Midwives", "ambulance": "Ambulance staff",
+    "scientific_therapeutic_technical": "Scientific, therapeutic and technical staff",
+    "support_to_clinical": "Support to clinical staff",
+    "infrastructure_support": "NHS infrastructure support", "other": "Other staff",
+}
 BRIDGE_NAMES = {
     "income": "Income", "expenditure": "Expenditure", "in_year_position": "In-year position",
     "workforce": "Workforce", "estates": "Estates", "other_enablers": "Other enablers",
@@ -101,9 +111,18 @@ MEASURE_ITEMS = {
                   "primary_care_model": "Primary care model of care",
                   "mental_health_investment": "Mental health investment standard",
                   "contract_flows": "Contract flows", "avoided_cost": "Avoided cost",
-                  "stf": "STF", "social_care": "Social care savings", "total": "Total"},
+                  "stf": "STF", "social_care": "Social care savings",
+                  "contract_value": "Contract values stated, against the plan's lines",
+                  "total": "Total"},
     "system": {"income": "Income", "expenditure": "Expenditure",
-               "do_nothing_surplus": "Do nothing surplus/(deficit)"},
+               "do_nothing_surplus": "Do nothing surplus/(deficit)",
+               "contract_mismatch": "Contract mismatch (trusts' less commissioners' view), "
+                                    "not eliminated"},
+    "workforce_wte": {**STAFF_GROUP_NAMES, "total": "All staff groups"},
+    "pay_bill": {**STAFF_GROUP_NAMES, "total": "All staff groups"},
+    "pay_cost_reconciliation": {"pay_cost": "Pay cost (finance plan)",
+                                "pay_bill": "Pay bill (workforce)",
+                                "difference": "Difference"},
     "eliminations": {"contracts": "Contracts", "bcf": "Better Care Fund", "total": "Total"},
     "income": {"other": "Other income", "contracts": "Contracts", "budget": "Budget",
                "bcf": "Better Care Fund", "total": "Total"},
@@ -242,7 +261,7 @@ _ERA_TABLES = {"icb": {t: _merged(t, n) for t, n in ICB_NAMES.items()}}
 VOCABULARIES = ((SERVICE_LINES, SERVICE_LINE_NAMES), (PODS, POD_NAMES), (STATUSES, STATUS_NAMES),
                 (BRIDGE_ITEMS, BRIDGE_NAMES), (ALLOCATION_TYPES, ALLOCATION_NAMES),
                 (ORGANISATION_KINDS, KIND_NAMES), (EFFICIENCY_TYPES, EFFICIENCY_TYPE_NAMES),
-                (EFFICIENCY_CATEGORIES, EFFICIENCY_CATEGORY_NAMES))
+                (EFFICIENCY_CATEGORIES, EFFICIENCY_CATEGORY_NAMES), (STAFF_GROUPS, STAFF_GROUP_NAMES))
 
 
 def humanise(identifier: str) -> str:

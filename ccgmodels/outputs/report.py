@@ -26,6 +26,7 @@ from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
 from ..models.seeds import DEFAULT_SEED
 from . import bodies, labels, narrative, plans, plotting, register, summaries, tables
 from . import document as doc
+from . import triangulation as contracts
 from .document import Html
 
 #: the figures of the key figures table: (measure, item, label, unit); years across
@@ -209,10 +210,52 @@ class Report:
                 "is eliminated and the system position is the sum of the organisations."]),
                 doc.report_table(book["System position"]))
         scope = narrative.scope_sentence(self.scenario)
+        from ..models.triangulation import SIDE_USED, any_stated
+
+        sides = [SIDE_USED.replace("footprint", where)] if any_stated(self.scenario) else []
         return doc.section("System position",
-                           doc.paragraphs([EXPLANATION, *([scope] if scope else [])]),
+                           doc.paragraphs([EXPLANATION, *sides, *([scope] if scope else [])]),
                            doc.report_table(book["System position"]),
                            doc.report_table(flows))
+
+    def triangulation(self) -> Html:
+        """The contract value triangulation, whenever a commissioner contracts with a trust of
+        the scenario: each pair's two sides and their mismatch by year, and which side the
+        system position uses (nothing otherwise)."""
+        from ..models.triangulation import SIDE_USED
+
+        frame = contracts.contract_frame(self.scenario, self.cash, self.org)
+        if frame is None:
+            return Html("")
+        where = labels.term("footprint", self.era).lower()
+        return doc.section(
+            "Contract triangulation",
+            doc.paragraphs([*contracts.contract_sentences(frame),
+                            SIDE_USED.replace("footprint", where)]),
+            doc.report_table(contracts.contract_table(frame)),
+            intro="Each commissioner's planned spend with each trust against the trust's "
+            "planned income from it, as the two sides agree them in the contract round: "
+            "each side as its plan states it, else the commissioner's plan lines (the "
+            "trust's side then equals the commissioner's). Each body's own position uses its "
+            "own side. Cash, £k.")
+
+    def workforce(self) -> Html:
+        """Each trust's workforce beside its pay bill, reconciled to its pay cost (nothing for
+        a scenario whose trusts give no workforce)."""
+        tables_ = contracts.workforce_tables(self.scenario, self.cash, self.org)
+        if not tables_:
+            return Html("")
+        parts = []
+        for staff, bill, sentence in tables_:
+            parts += [doc.paragraphs([sentence]), doc.report_table(staff),
+                      doc.report_table(bill)]
+        return doc.section(
+            "Workforce", *parts,
+            intro="Each trust's whole-time equivalent staff by staff group (NHS Digital's "
+            "workforce statistics groups), after the WTE its efficiency schemes change, "
+            "beside the pay bill they make: WTE times cost per WTE, moved by the pay award, "
+            "with the agency and bank premia. The base-year pay bill should reconcile to "
+            f"the pay cost of the finance plan within {wf_tolerance():.0%}. Cash, £k.")
 
     def bodies(self) -> Html:
         """Today's rules: the breakeven rule body by body, each ICB's places and a merger's
@@ -364,8 +407,18 @@ class Report:
                     description=s.description or "",
                     assumptions=register.assumptions_register(s, self.base),
                     schemes=register.scheme_register(s),
-                    efficiency_schemes=plans.efficiency_schemes(s))
+                    efficiency_schemes=plans.efficiency_schemes(s),
+                    contracts=contracts.contract_frame(s, self.cash),
+                    workforce=contracts.workforce_frame(s, self.cash))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
+
+
+def wf_tolerance() -> float:
+    """How far a base-year pay bill may be from the pay cost [fraction]
+    (:data:`ccgmodels.models.workforce.TOLERANCE`)."""
+    from ..models.workforce import TOLERANCE
+
+    return TOLERANCE
 
 
 #: the org id of the commissioners' sum (the allocation chart of a system footprint)

@@ -22,6 +22,7 @@ import pandas as pd
 from ..inputs.celltext import keep_text
 from ..models.results import COLUMNS, write_tidy
 from .tables import NUMBER_FORMATS, ReportTable, money, sheet_name_problem
+from .triangulation import CONTRACT_MONEY
 
 
 def _cell(v):
@@ -65,6 +66,9 @@ DATA_FORMATS = {"£k": "#,##0.0;(#,##0.0)", "fraction": "0.00%", "count": "#,##0
 #: the keyword of every workbook ccgmodels writes outside a report folder (compare.xlsx), so that
 #: it never replaces a workbook of yours
 MARK = "ccgmodels"
+#: the sheets of finance triangulated with contracts and workforce (issue 28), and the
+#: contract sheet's money columns, totalled in its Excel Table [£k]
+CONTRACTS, WORKFORCE = "Contract triangulation", "Workforce"
 #: the scheme register's money columns, totalled in its Excel Table [£k]
 SCHEME_MONEY = ("Gross saving", "Investment", "Net saving", "Risk-adjusted saving")
 
@@ -88,6 +92,12 @@ class Pack:
     efficiency_schemes : pandas.DataFrame, optional
         :func:`ccgmodels.outputs.plans.efficiency_schemes`: the trusts' and councils'
         efficiency registers [£k, fractions, WTE].
+    contracts : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.triangulation.contract_frame`: the contract value
+        triangulation by pair and year [£k].
+    workforce : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.triangulation.workforce_frame`: each trust's WTE and pay bill
+        by staff group and year [WTE, £k].
     """
 
     title: str
@@ -96,6 +106,8 @@ class Pack:
     assumptions: pd.DataFrame | None = None
     schemes: pd.DataFrame | None = None
     efficiency_schemes: pd.DataFrame | None = None
+    contracts: pd.DataFrame | None = None
+    workforce: pd.DataFrame | None = None
 
 
 def table_name(sheet: str) -> str:
@@ -234,9 +246,11 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     (:func:`table_name`); numbers stored as numbers formatted ``#,##0;(#,##0)`` [£k, deficits
     in brackets], ``#,##0`` [count] or ``0.0%`` [fraction]; a table's own Total row in bold.
     With ``pack``, a ``Cover`` sheet first (the run's facts and the contents, linked), and
-    after the tables ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL
-    totals row of its money), ``Efficiency schemes`` (the trusts' and councils' registers,
-    likewise) and ``Assumptions`` (the register, its source column wrapped).
+    after the tables ``Contract triangulation`` (by pair and year, its money totalled) and
+    ``Workforce`` (WTE and pay bill by trust, staff group and year) where the scenario has
+    them, ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL totals row of
+    its money), ``Efficiency schemes`` (the trusts' and councils' registers, likewise) and
+    ``Assumptions`` (the register, its source column wrapped).
     With ``results``, a last sheet ``Data`` holds the tidy rows as results.csv does (values
     rounded to its 6 decimals) as an Excel Table (filter buttons on every column), values
     formatted by their unit. Every sheet prints landscape on A4, one page wide, its header
@@ -264,7 +278,8 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     from openpyxl.utils import get_column_letter
 
     extra = ([] if pack is None else
-             [n for n, f in (("Schemes", pack.schemes),
+             [n for n, f in ((CONTRACTS, pack.contracts), (WORKFORCE, pack.workforce),
+                             ("Schemes", pack.schemes),
                              ("Efficiency schemes", pack.efficiency_schemes),
                              ("Assumptions", pack.assumptions))
               if f is not None and len(f)])
@@ -310,6 +325,19 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
             ws.column_dimensions[get_column_letter(j)].width = _width(texts)
         _add_table(ws, table_name(name), len(frame), len(frame.columns) + 1)
         _print_setup(ws, title or table.title)
+    if pack is not None and CONTRACTS in extra:
+        money_fmt = NUMBER_FORMATS["£k"]
+        _frame_sheet(wb, CONTRACTS, pack.contracts, title,
+                     {c: money_fmt for c in CONTRACT_MONEY},
+                     {"Commissioner": 30, "Trust": 30, "Year": 10,
+                      **{c: 16 for c in CONTRACT_MONEY}}, totals=CONTRACT_MONEY)
+    if pack is not None and WORKFORCE in extra:
+        money_fmt = NUMBER_FORMATS["£k"]
+        _frame_sheet(wb, WORKFORCE, pack.workforce, title,
+                     {"WTE": "#,##0.0", "Pay bill": money_fmt,
+                      "Pay cost (finance plan)": money_fmt, "Difference": money_fmt},
+                     {"Trust": 30, "Staff group": 36, "Year": 10, "WTE": 12, "Pay bill": 14,
+                      "Pay cost (finance plan)": 16, "Difference": 14})
     if pack is not None and "Schemes" in extra:
         money_fmt = NUMBER_FORMATS["£k"]
         _frame_sheet(wb, "Schemes", pack.schemes, title,
