@@ -4,7 +4,12 @@ Ranges live in the scenario's ``uncertainty:`` block, keyed by dotted path (the 
 ``--set``): ``normal80`` (low and high are the 10th and 90th percentiles), ``triangular`` (low,
 mode, high) or ``uniform`` (low to high). Besides those, every QIPP scheme is delivered or not in
 each run (Bernoulli with ``p = delivery_probability[status]``), and so is each commissioner's
-unidentified QIPP gap (``p = delivery_probability['unidentified']``).
+unidentified QIPP gap (``p = delivery_probability['unidentified']``). A body's risk register is
+drawn too (:mod:`ccgmodels.models.risks`): each risk materialises on a Bernoulli(likelihood)
+draw, at one triangular size a run (every year alike), and each mitigation is delivered on a
+Bernoulli(probability) draw; these move the risk-adjusted position (``risk_adjusted_surplus``)
+only. They come from a stream of their own (:func:`register_uniforms`), so a register added to
+a scenario leaves every other draw of the same seed as it was.
 
 Vectorisation: each uncertain leaf of the frozen scenario is replaced (``model_copy``, no
 validation) by an array of shape ``(R, 1)``; the domain functions broadcast with the year axis
@@ -69,7 +74,7 @@ from ..inputs.paths import get_path, matches, substitute, substitute_many
 from ..inputs.rules import range_problems
 from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
-from . import measures, results, schemes
+from . import measures, results, risks, schemes
 from .mcstats import (  # noqa: F401 (re-exported)
     BREAK_EVEN_TOL,
     CONTROL_TOTAL_MEASURES,
@@ -83,7 +88,7 @@ from .mcstats import (  # noqa: F401 (re-exported)
 )
 from .measures import OrgKey
 from .run import FLOWS, evaluate, evaluate_iter, growth_tables
-from .seeds import BLOCK, block_rng, run_seed
+from .seeds import BLOCK, block_rng, register_rng, run_seed
 
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 #: measures kept for every run, ``{measure: items}`` (None keeps every item): the catalogue's
@@ -104,6 +109,8 @@ class Spec:
     targets: tuple[tuple[str, ...], ...]  # the assumptions each key sets (* expanded)
     centrals: tuple[tuple[float, ...], ...]  # the scenario value of each target
     correlation: float = 0.0  # programme-wide slippage (Scenario.delivery_correlation)
+    #: (organisation id, risks, mitigations) of every body with a register
+    registers: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def central(self) -> tuple[float, ...]:
@@ -115,6 +122,12 @@ class Spec:
         """Uniform columns per run: one per assumption, scheme and unidentified gap, and two
         for programme-wide slippage (the shared draw and the switch)."""
         return len(self.paths) + sum(n + 1 for _, n in self.schemes) + 2
+
+    @property
+    def n_register(self) -> int:
+        """Uniform columns per run of the risk registers' own stream: two per risk (whether
+        it materialises, its size) and one per mitigation."""
+        return sum(2 * k + m for _, k, m in self.registers)
 
 
 def spec_of(scenario: Scenario) -> Spec:
@@ -130,7 +143,9 @@ def spec_of(scenario: Scenario) -> Spec:
                 tuple((m.low, m.high) for m in metas),
                 tuple((o.id, len(schemes.all_schemes(o))) for o in scenario.organisations
                       if isinstance(o, Commissioner)),
-                targets, centrals, float(scenario.delivery_correlation))
+                targets, centrals, float(scenario.delivery_correlation),
+                tuple((o.id, len(o.risks), len(o.mitigations)) for o in scenario.organisations
+                      if risks.has_register(o)))
 
 
 def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, math.inf)):
@@ -162,6 +177,35 @@ def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, 
         us.append(u[lo:hi])
         zs.append(z[lo:hi])
     return np.concatenate(us), np.concatenate(zs)
+
+
+def register_uniforms(spec: Spec, seed: int, start: int, stop: int) -> np.ndarray:
+    """Uniform ``(m, n_register)`` draws of the risk registers in runs ``start..stop-1``,
+    from their own stream (:func:`ccgmodels.models.seeds.register_rng`), block by block as
+    :func:`uniforms`."""
+    parts = []
+    for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
+        u = register_rng(seed, b).random((BLOCK, spec.n_register))
+        lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
+        parts.append(u[lo:hi])
+    return np.concatenate(parts)
+
+
+def register_draws(spec: Spec, scenario: Scenario, u: np.ndarray) -> dict[str, risks.Draws]:
+    """Each register's :class:`~ccgmodels.models.risks.Draws` from its uniforms ``u``
+    (:func:`register_uniforms`): a risk materialises when its first draw is below its
+    likelihood, its size is the triangular quantile of its second; a mitigation is delivered
+    when its draw is below its probability."""
+    out, col = {}, 0
+    for org_id, k, m in spec.registers:
+        o = scenario.org(org_id)
+        likelihood = np.array([r.likelihood for r in o.risks], dtype=float)
+        probability = np.array([x.probability for x in o.mitigations], dtype=float)
+        out[org_id] = risks.Draws(occurs=u[:, col:col + k] < likelihood,
+                                  size=u[:, col + k:col + 2 * k],
+                                  delivered=u[:, col + 2 * k:col + 2 * k + m] < probability)
+        col += 2 * k + m
+    return out
 
 
 def draws(spec: Spec, seed: int, start: int, stop: int, made=None) -> dict[str, np.ndarray]:
@@ -259,6 +303,8 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
         factor = (np.where(together, shared, own) < p) * 1.0
         delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
         col += n_schemes + 1
+    register = (register_draws(spec, s, register_uniforms(spec, seed, start, stop)[first:])
+                if spec.registers and m else {})
     kept = _kept(keep)
 
     def rows(central, v):  # run 0 (when in this chunk) on top of the random runs
@@ -272,7 +318,7 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
                        None if ct is None else np.broadcast_to(ct, (1, n)))
             return
         for r in evaluate_iter(s, delivery, growth=prep.growth, trim=_held(keep),
-                               detail=False):
+                               detail=False, register=register):
             if r.years != s.years:
                 continue  # the primary care bridge has its own years
             series, c = prep.central[r.org]
@@ -547,22 +593,33 @@ def dependence(scenario: Scenario, name: Callable[[str], str] | None = None) -> 
 
 
 def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
-            measure: str = "do_something_surplus", item: str = "",
+            measure: str | None = None, item: str = "",
             year: str | None = None) -> pd.DataFrame:
-    """One-at-a-time sensitivity: each uncertain assumption at its low and its high.
+    """One-at-a-time sensitivity: each uncertain assumption at its low and its high, and each
+    risk and mitigation of the register in or out.
 
     All ``2K + 1`` cases (central, then low and high of each of K assumptions) are evaluated in
-    one vectorised call; scheme delivery stays at its expected value.
+    one vectorised call; scheme delivery stays at its expected value. ``measure`` defaults to
+    the risk-adjusted position where ``org`` has one (a body with a register, or the footprint
+    of a scenario with one), else the do-something position. On the risk-adjusted position a
+    risk is a row too (:func:`register_rows`): not materialising at its low, materialising at
+    its high cost at its high; so is a mitigation: not delivered, delivered.
 
     Returns
     -------
     pandas.DataFrame
-        ``assumption, dist, low, high, value_low, value_high, central, swing`` sorted by swing
-        descending; values in the measure's unit (£k for money), swing = |high - low|.
+        ``assumption, name, dist, low, high, value_low, value_high, central, swing`` sorted by
+        swing descending; values in the measure's unit (£k for money), swing = |high - low|;
+        ``name`` is a register row's ("Risk: ..." or "Mitigation: ...", as the register names
+        it), "" for an assumption (its display name is the outputs').
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     spec = spec_of(s)
     year = year or s.years[-1]
+    if measure is None:
+        measure = ("risk_adjusted_surplus" if any(
+            risks.has_register(o) and org in (o.id, FOOTPRINT) for o in s.organisations)
+            else "do_something_surplus")
     t = s.years.index(year)
     k = len(spec.paths)
     case = s
@@ -571,20 +628,56 @@ def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
             x = np.full((2 * k + 1, 1), value)
             x[2 * i + 1], x[2 * i + 2] = d.low, d.high
             case = substitute(case, target, x)
+    # the footprint's risk-adjusted position is made from its sums (FootprintSum)
+    parts = ({"do_something_surplus", "risk_register"} if measure == "risk_adjusted_surplus"
+             else set())
     values: dict[OrgKey, np.ndarray] = {}
     for r in evaluate(case):
-        if r.years == s.years and (measure, item) in r.series:
-            values[(r.org, measure, item)] = np.broadcast_to(
-                np.asarray(r.series[(measure, item)], dtype=float), (2 * k + 1, len(r.years)))
+        if r.years == s.years:
+            values.update({(r.org, m, i): np.broadcast_to(
+                np.asarray(v, dtype=float), (2 * k + 1, len(r.years)))
+                for (m, i), v in r.series.items() if (m, i) == (measure, item) or m in parts})
     values.update(_footprint(values))
     v = values[(org, measure, item)][:, t]
     df = pd.DataFrame({
-        "assumption": list(spec.paths), "dist": [d.dist for d in spec.dists],
+        "assumption": list(spec.paths), "name": "", "dist": [d.dist for d in spec.dists],
         "low": [d.low for d in spec.dists], "high": [d.high for d in spec.dists],
         "value_low": v[1::2], "value_high": v[2::2], "central": v[0],
     })
+    if measure == "risk_adjusted_surplus" and item == "":
+        rows = register_rows(s, org, year, float(v[0]))
+        if len(rows):
+            df = pd.concat([df, rows], ignore_index=True) if len(df) else rows
     df["swing"] = (df["value_high"] - df["value_low"]).abs()
     df.attrs.update(scenario=s.name, org=org, measure=measure, item=item, year=year,
                     unit=measures.MEASURES[measure].unit)
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
+
+def register_rows(s: Scenario, org: str, year: str, central: float) -> pd.DataFrame:
+    """The tornado's rows of the risk registers of ``org`` (every body's for the footprint)
+    on its ``year`` risk-adjusted position, whose expected value is ``central`` [£k].
+
+    A risk at its low does not materialise (the position gains its expected cost back); at
+    its high it materialises at its high cost. A mitigation at its low is not delivered, at
+    its high it is. Each at the body's consolidation share. ``low`` and ``high`` are the
+    risk's cost (0 and its high) or the mitigation's value (0 and its value) [£k].
+    """
+    rows = []
+    for o in s.organisations:
+        if not risks.has_register(o) or org not in (o.id, FOOTPRINT):
+            continue
+        reg, share = risks.ranges(o, [year]), risks.share_of(o)
+        for j, r in enumerate(o.risks):
+            expected = share * r.likelihood * float(reg.mean[j, 0])
+            high = float(reg.high[j, 0])
+            rows.append((f"organisations.{o.id}.risks.{r.id}", f"Risk: {r.name}", "risk",
+                         0.0, high, central + expected, central + expected - share * high))
+        for j, x in enumerate(o.mitigations):
+            value = float(reg.value[j, 0])
+            expected = share * x.probability * value
+            rows.append((f"organisations.{o.id}.mitigations.{x.id}", f"Mitigation: {x.name}",
+                         "mitigation", 0.0, value, central - expected,
+                         central - expected + share * value))
+    cols = ["assumption", "name", "dist", "low", "high", "value_low", "value_high"]
+    return pd.DataFrame(rows, columns=cols).assign(central=central)
