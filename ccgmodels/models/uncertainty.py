@@ -157,13 +157,9 @@ def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, 
     if d.dist == "uniform":
         return low + (high - low) * u
     mode = d.mode if d.mode is not None else (low + high) / 2
-    width = high - low
-    if width == 0:
+    if high - low == 0:
         return np.full_like(u, low)
-    c = (mode - low) / width
-    left = low + np.sqrt(u * width * (mode - low))
-    right = high - np.sqrt((1 - u) * width * (high - mode))
-    return np.where(u < c, left, right)
+    return risks.triangular_quantile(u, low, mode, high)
 
 
 def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
