@@ -135,8 +135,10 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         top = tornado.head(3)
         parts = [f"{labels.assumption_name(scenario, r.assumption)} ({position(r.value_low)} "
                  f"at its low, {position(r.value_high)} at its high)" for r in top.itertuples()]
-        out.append(f"The {len(top)} assumptions that move the {end} do-something position "
-                   f"most are {_join(parts)}.")
+        what = ("risk-adjusted position" if tornado.attrs.get("measure")
+                == "risk_adjusted_surplus" else "do-something position")
+        out.append(f"The {len(top)} assumptions that move the {end} {what} most are "
+                   f"{_join(parts)}.")
     return out
 
 
@@ -208,6 +210,11 @@ def _uncertainty_sentences(summary: pd.DataFrame, org: str, year: str, runs: int
     if summaries.PROB not in stat:
         return []
     runs_text = f"{runs:,} Monte Carlo runs" if runs else "the Monte Carlo runs"
+    risked = summary[(summary["org"] == org) & (summary["measure"] == "risk_adjusted_surplus")
+                     & (summary["year"] == year) & (summary["stat"] == summaries.PROB)]
+    also = (f" With the risk register drawn as well, the chance that the {year} risk-adjusted "
+            f"position is at least break-even is {float(risked['value'].iloc[0]):.0%}."
+            if len(risked) else "")
     text = (f"Across {runs_text}, the chance that the {year} do-something position is at least "
             f"break-even is {stat[summaries.PROB]:.0%}")
     if {"p5", "p95"} <= set(stat.index):
@@ -217,7 +224,7 @@ def _uncertainty_sentences(summary: pd.DataFrame, org: str, year: str, runs: int
         else:
             text += (f"; nine runs in ten fall between {position(stat['p5'])} and "
                      f"{position(stat['p95'])}")
-    return [text + "."]
+    return [text + "." + also]
 
 
 def stp_notes(table: pd.DataFrame, scenario: Scenario) -> dict[str, str]:
