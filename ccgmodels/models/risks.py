@@ -170,3 +170,106 @@ def adjusted(do_something_surplus, net_risk, mitigations):
     """The risk-adjusted position: ``do_something_surplus - net_risk + mitigations`` [£k]
     (the one place this rule is written; the footprint's is made by it too)."""
     return do_something_surplus - net_risk + mitigations
+
+
+# --- the Monte Carlo's draws and the tornado's rows -------------------------------------------
+
+
+def registers_of(scenario) -> tuple[tuple[str, int, int], ...]:
+    """``(organisation id, risks, mitigations)`` of every body of ``scenario`` with a
+    register, in the scenario's order."""
+    return tuple((o.id, len(o.risks), len(o.mitigations)) for o in scenario.organisations
+                 if has_register(o))
+
+
+def uniforms(registers, seed: int, start: int, stop: int) -> np.ndarray:
+    """Uniform draws ``(stop - start, 2K + M over every register)`` of runs
+    ``start..stop-1``: two columns a risk (whether it materialises, its size), one a
+    mitigation, from the registers' own stream (:func:`ccgmodels.models.seeds.register_rng`),
+    block by block as every draw, so a run's draws depend on the seed and its index only."""
+    from .seeds import BLOCK, register_rng
+
+    width = sum(2 * k + m for _, k, m in registers)
+    parts = []
+    for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
+        u = register_rng(seed, b).random((BLOCK, width))
+        lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
+        parts.append(u[lo:hi])
+    return np.concatenate(parts)
+
+
+def draws_of(registers, scenario, seed: int, start: int, stop: int, first: int = 0
+             ) -> dict[str, Draws]:
+    """Each register's :class:`Draws` in runs ``start + first..stop-1`` (``first`` 1 leaves
+    out run 0, the expected values): a risk materialises when its first uniform is below its
+    likelihood, its size is the triangular quantile of its second; a mitigation is delivered
+    when its uniform is below its probability."""
+    u = uniforms(registers, seed, start, stop)[first:]
+    out, col = {}, 0
+    for org_id, k, m in registers:
+        o = scenario.org(org_id)
+        likelihood = np.array([r.likelihood for r in o.risks], dtype=float)
+        probability = np.array([x.probability for x in o.mitigations], dtype=float)
+        out[org_id] = Draws(occurs=u[:, col:col + k] < likelihood,
+                            size=u[:, col + k:col + 2 * k],
+                            delivered=u[:, col + 2 * k:col + 2 * k + m] < probability)
+        col += 2 * k + m
+    return out
+
+
+def tornado_measure(scenario, org: str) -> str:
+    """The tornado's measure for ``org``: the risk-adjusted position where it has one (a body
+    with a register, or the footprint of a scenario with one), else the do-something."""
+    from ..inputs.vocab import FOOTPRINT
+
+    return ("risk_adjusted_surplus" if any(has_register(o) and org in (o.id, FOOTPRINT)
+                                           for o in scenario.organisations)
+            else "do_something_surplus")
+
+
+def tornado_rows(scenario, org: str, year: str, central: float):
+    """The tornado's rows of the registers of ``org`` (every body's for the footprint) on its
+    ``year`` risk-adjusted position, whose expected value is ``central`` [£k]: a
+    ``pandas.DataFrame`` of ``assumption, name, dist, low, high, value_low, value_high,
+    central`` (as :func:`ccgmodels.models.uncertainty.tornado`).
+
+    A risk at its low does not materialise (the position gains its expected cost back); at
+    its high it materialises at its high cost. A mitigation at its low is not delivered, at
+    its high it is. Each at the body's consolidation share. ``low`` and ``high`` are the
+    risk's cost (0 and its high) or the mitigation's value (0 and its value) [£k]; ``name``
+    is "Risk: <name>" or "Mitigation: <name>", as the register names it.
+    """
+    import pandas as pd
+
+    from ..inputs.vocab import FOOTPRINT
+
+    rows = []
+    for o in scenario.organisations:
+        if not has_register(o) or org not in (o.id, FOOTPRINT):
+            continue
+        reg, share = ranges(o, [year]), share_of(o)
+        for j, r in enumerate(o.risks):
+            expected_cost = share * r.likelihood * float(reg.mean[j, 0])
+            high = float(reg.high[j, 0])
+            rows.append((f"organisations.{o.id}.risks.{r.id}", f"Risk: {r.name}", "risk",
+                         0.0, high, central + expected_cost,
+                         central + expected_cost - share * high))
+        for j, x in enumerate(o.mitigations):
+            value = float(reg.value[j, 0])
+            expected_value = share * x.probability * value
+            rows.append((f"organisations.{o.id}.mitigations.{x.id}", f"Mitigation: {x.name}",
+                         "mitigation", 0.0, value, central - expected_value,
+                         central - expected_value + share * value))
+    cols = ["assumption", "name", "dist", "low", "high", "value_low", "value_high"]
+    return pd.DataFrame(rows, columns=cols).assign(central=central)
+
+
+def with_tornado_rows(table, scenario, org: str, year: str, central: float):
+    """A tornado ``table`` with :func:`tornado_rows` after its own rows; ``central`` is the
+    risk-adjusted position of ``org`` in ``year`` [£k]."""
+    import pandas as pd
+
+    rows = tornado_rows(scenario, org, year, central)
+    if not len(rows):
+        return table
+    return pd.concat([table, rows], ignore_index=True) if len(table) else rows

@@ -4,12 +4,8 @@ Ranges live in the scenario's ``uncertainty:`` block, keyed by dotted path (the 
 ``--set``): ``normal80`` (low and high are the 10th and 90th percentiles), ``triangular`` (low,
 mode, high) or ``uniform`` (low to high). Besides those, every QIPP scheme is delivered or not in
 each run (Bernoulli with ``p = delivery_probability[status]``), and so is each commissioner's
-unidentified QIPP gap (``p = delivery_probability['unidentified']``). A body's risk register is
-drawn too (:mod:`ccgmodels.models.risks`): each risk materialises on a Bernoulli(likelihood)
-draw, at one triangular size a run (every year alike), and each mitigation is delivered on a
-Bernoulli(probability) draw; these move the risk-adjusted position (``risk_adjusted_surplus``)
-only. They come from a stream of their own (:func:`register_uniforms`), so a register added to
-a scenario leaves every other draw of the same seed as it was.
+unidentified QIPP gap (``p = delivery_probability['unidentified']``). So is a body's risk register
+(:func:`ccgmodels.models.risks.draws_of`), moving its risk-adjusted position only.
 
 Vectorisation: each uncertain leaf of the frozen scenario is replaced (``model_copy``, no
 validation) by an array of shape ``(R, 1)``; the domain functions broadcast with the year axis
@@ -88,7 +84,7 @@ from .mcstats import (  # noqa: F401 (re-exported)
 )
 from .measures import OrgKey
 from .run import FLOWS, evaluate, evaluate_iter, growth_tables
-from .seeds import BLOCK, block_rng, register_rng, run_seed
+from .seeds import BLOCK, block_rng, run_seed
 
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 #: measures kept for every run, ``{measure: items}`` (None keeps every item): the catalogue's
@@ -109,8 +105,7 @@ class Spec:
     targets: tuple[tuple[str, ...], ...]  # the assumptions each key sets (* expanded)
     centrals: tuple[tuple[float, ...], ...]  # the scenario value of each target
     correlation: float = 0.0  # programme-wide slippage (Scenario.delivery_correlation)
-    #: (organisation id, risks, mitigations) of every body with a register
-    registers: tuple[tuple[str, int, int], ...] = ()
+    registers: tuple[tuple[str, int, int], ...] = ()  # (org id, risks, mitigations)
 
     @property
     def central(self) -> tuple[float, ...]:
@@ -122,12 +117,6 @@ class Spec:
         """Uniform columns per run: one per assumption, scheme and unidentified gap, and two
         for programme-wide slippage (the shared draw and the switch)."""
         return len(self.paths) + sum(n + 1 for _, n in self.schemes) + 2
-
-    @property
-    def n_register(self) -> int:
-        """Uniform columns per run of the risk registers' own stream: two per risk (whether
-        it materialises, its size) and one per mitigation."""
-        return sum(2 * k + m for _, k, m in self.registers)
 
 
 def spec_of(scenario: Scenario) -> Spec:
@@ -144,8 +133,7 @@ def spec_of(scenario: Scenario) -> Spec:
                 tuple((o.id, len(schemes.all_schemes(o))) for o in scenario.organisations
                       if isinstance(o, Commissioner)),
                 targets, centrals, float(scenario.delivery_correlation),
-                tuple((o.id, len(o.risks), len(o.mitigations)) for o in scenario.organisations
-                      if risks.has_register(o)))
+                risks.registers_of(scenario))
 
 
 def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, math.inf)):
@@ -173,35 +161,6 @@ def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, 
         us.append(u[lo:hi])
         zs.append(z[lo:hi])
     return np.concatenate(us), np.concatenate(zs)
-
-
-def register_uniforms(spec: Spec, seed: int, start: int, stop: int) -> np.ndarray:
-    """Uniform ``(m, n_register)`` draws of the risk registers in runs ``start..stop-1``,
-    from their own stream (:func:`ccgmodels.models.seeds.register_rng`), block by block as
-    :func:`uniforms`."""
-    parts = []
-    for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
-        u = register_rng(seed, b).random((BLOCK, spec.n_register))
-        lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
-        parts.append(u[lo:hi])
-    return np.concatenate(parts)
-
-
-def register_draws(spec: Spec, scenario: Scenario, u: np.ndarray) -> dict[str, risks.Draws]:
-    """Each register's :class:`~ccgmodels.models.risks.Draws` from its uniforms ``u``
-    (:func:`register_uniforms`): a risk materialises when its first draw is below its
-    likelihood, its size is the triangular quantile of its second; a mitigation is delivered
-    when its draw is below its probability."""
-    out, col = {}, 0
-    for org_id, k, m in spec.registers:
-        o = scenario.org(org_id)
-        likelihood = np.array([r.likelihood for r in o.risks], dtype=float)
-        probability = np.array([x.probability for x in o.mitigations], dtype=float)
-        out[org_id] = risks.Draws(occurs=u[:, col:col + k] < likelihood,
-                                  size=u[:, col + k:col + 2 * k],
-                                  delivered=u[:, col + 2 * k:col + 2 * k + m] < probability)
-        col += 2 * k + m
-    return out
 
 
 def draws(spec: Spec, seed: int, start: int, stop: int, made=None) -> dict[str, np.ndarray]:
@@ -299,7 +258,7 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
         factor = (np.where(together, shared, own) < p) * 1.0
         delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
         col += n_schemes + 1
-    register = (register_draws(spec, s, register_uniforms(spec, seed, start, stop)[first:])
+    register = (risks.draws_of(spec.registers, s, seed, start, stop, first)
                 if spec.registers and m else {})
     kept = _kept(keep)
 
@@ -591,31 +550,24 @@ def dependence(scenario: Scenario, name: Callable[[str], str] | None = None) -> 
 def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
             measure: str | None = None, item: str = "",
             year: str | None = None) -> pd.DataFrame:
-    """One-at-a-time sensitivity: each uncertain assumption at its low and its high, and each
-    risk and mitigation of the register in or out.
+    """One-at-a-time sensitivity: each uncertain assumption at its low and its high.
 
     All ``2K + 1`` cases (central, then low and high of each of K assumptions) are evaluated in
-    one vectorised call; scheme delivery stays at its expected value. ``measure`` defaults to
-    the risk-adjusted position where ``org`` has one (a body with a register, or the footprint
-    of a scenario with one), else the do-something position. On the risk-adjusted position a
-    risk is a row too (:func:`register_rows`): not materialising at its low, materialising at
-    its high cost at its high; so is a mitigation: not delivered, delivered.
+    one vectorised call; scheme delivery stays at its expected value. Where ``org`` has a risk
+    register, ``measure`` defaults to its risk-adjusted position, each risk and mitigation a
+    row of it too (:func:`~ccgmodels.models.risks.tornado_rows`).
 
     Returns
     -------
     pandas.DataFrame
         ``assumption, name, dist, low, high, value_low, value_high, central, swing`` sorted by
         swing descending; values in the measure's unit (£k for money), swing = |high - low|;
-        ``name`` is a register row's ("Risk: ..." or "Mitigation: ...", as the register names
-        it), "" for an assumption (its display name is the outputs').
+        ``name`` a register row's ("Risk: <its name>"), "" for an assumption.
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     spec = spec_of(s)
     year = year or s.years[-1]
-    if measure is None:
-        measure = ("risk_adjusted_surplus" if any(
-            risks.has_register(o) and org in (o.id, FOOTPRINT) for o in s.organisations)
-            else "do_something_surplus")
+    measure = measure or risks.tornado_measure(s, org)
     t = s.years.index(year)
     k = len(spec.paths)
     case = s
@@ -624,7 +576,6 @@ def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
             x = np.full((2 * k + 1, 1), value)
             x[2 * i + 1], x[2 * i + 2] = d.low, d.high
             case = substitute(case, target, x)
-    # the footprint's risk-adjusted position is made from its sums (FootprintSum)
     parts = ({"do_something_surplus", "risk_register"} if measure == "risk_adjusted_surplus"
              else set())
     values: dict[OrgKey, np.ndarray] = {}
@@ -641,39 +592,8 @@ def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
         "value_low": v[1::2], "value_high": v[2::2], "central": v[0],
     })
     if measure == "risk_adjusted_surplus" and item == "":
-        rows = register_rows(s, org, year, float(v[0]))
-        if len(rows):
-            df = pd.concat([df, rows], ignore_index=True) if len(df) else rows
+        df = risks.with_tornado_rows(df, s, org, year, float(v[0]))
     df["swing"] = (df["value_high"] - df["value_low"]).abs()
     df.attrs.update(scenario=s.name, org=org, measure=measure, item=item, year=year,
                     unit=measures.MEASURES[measure].unit)
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def register_rows(s: Scenario, org: str, year: str, central: float) -> pd.DataFrame:
-    """The tornado's rows of the risk registers of ``org`` (every body's for the footprint)
-    on its ``year`` risk-adjusted position, whose expected value is ``central`` [£k].
-
-    A risk at its low does not materialise (the position gains its expected cost back); at
-    its high it materialises at its high cost. A mitigation at its low is not delivered, at
-    its high it is. Each at the body's consolidation share. ``low`` and ``high`` are the
-    risk's cost (0 and its high) or the mitigation's value (0 and its value) [£k].
-    """
-    rows = []
-    for o in s.organisations:
-        if not risks.has_register(o) or org not in (o.id, FOOTPRINT):
-            continue
-        reg, share = risks.ranges(o, [year]), risks.share_of(o)
-        for j, r in enumerate(o.risks):
-            expected = share * r.likelihood * float(reg.mean[j, 0])
-            high = float(reg.high[j, 0])
-            rows.append((f"organisations.{o.id}.risks.{r.id}", f"Risk: {r.name}", "risk",
-                         0.0, high, central + expected, central + expected - share * high))
-        for j, x in enumerate(o.mitigations):
-            value = float(reg.value[j, 0])
-            expected = share * x.probability * value
-            rows.append((f"organisations.{o.id}.mitigations.{x.id}", f"Mitigation: {x.name}",
-                         "mitigation", 0.0, value, central - expected,
-                         central - expected + share * value))
-    cols = ["assumption", "name", "dist", "low", "high", "value_low", "value_high"]
-    return pd.DataFrame(rows, columns=cols).assign(central=central)
