@@ -23,7 +23,7 @@ from .fields import describe
 from .icb import base_of, place_sum_problems, same
 from .limits import MAX_NODES
 from .paths import Budget, Ids, WalkTooLong, get_path, matched
-from .risks import register_fields, register_problems
+from .risks import merged_problems, register_fields, register_problems
 from .vocab import COMMISSIONER_KINDS, FOOTPRINT, POD_SERVICE_LINE
 
 #: groups whose numbers the vectorised model cannot yet take as per-run arrays
@@ -111,6 +111,7 @@ def semantic_problems(s) -> list[Row]:
         if x.id in ids[:i]:
             out.append((f"system_opportunities.{x.id}.id", x.id, "duplicate opportunity id"))
     out.extend(_link_problems(s))
+    out.extend(merged_problems(s))
     out.extend(_joint_scheme_problems(s))
     out.extend(actuals_problems(s))
     out.extend(range_problems(s))

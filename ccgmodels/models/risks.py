@@ -71,12 +71,16 @@ class Ranges:
 
 
 def ranges(o, years: Sequence[str]) -> Ranges:
-    """The register of organisation ``o`` over ``years`` as :class:`Ranges` [£k]."""
+    """The register of organisation ``o`` over ``years`` as :class:`Ranges` [£k]; nothing
+    before a council's ``first_year`` (it has no money in the modelled books before it)."""
     n = len(years)
+    first = getattr(o, "first_year", None)
+    live = np.array([first is None or first not in years or years.index(first) <= i
+                     for i in range(n)], dtype=float)
     rows = [r.range_in(y) for r in o.risks for y in years]
-    tri = np.asarray(rows, dtype=float).reshape(len(o.risks), n, 3)
+    tri = np.asarray(rows, dtype=float).reshape(len(o.risks), n, 3) * live[:, None]
     value = np.asarray([[amount(m.value, y) for y in years] for m in o.mitigations],
-                       dtype=float).reshape(len(o.mitigations), n)
+                       dtype=float).reshape(len(o.mitigations), n) * live
     return Ranges(tri[..., 0], tri[..., 1], tri[..., 2],
                   np.asarray([r.likelihood for r in o.risks], dtype=float),
                   value, np.asarray([m.probability for m in o.mitigations], dtype=float))
@@ -247,15 +251,15 @@ def tornado_rows(scenario, org: str, year: str, central: float):
     for o in scenario.organisations:
         if not has_register(o) or org not in (o.id, FOOTPRINT):
             continue
-        reg, share = ranges(o, [year]), share_of(o)
+        reg, share, t = ranges(o, scenario.years), share_of(o), scenario.years.index(year)
         for j, r in enumerate(o.risks):
-            expected_cost = share * r.likelihood * float(reg.mean[j, 0])
-            high = float(reg.high[j, 0])
+            expected_cost = share * r.likelihood * float(reg.mean[j, t])
+            high = float(reg.high[j, t])
             rows.append((f"organisations.{o.id}.risks.{r.id}", f"Risk: {r.name}", "risk",
                          0.0, high, central + expected_cost,
                          central + expected_cost - share * high))
         for j, x in enumerate(o.mitigations):
-            value = float(reg.value[j, 0])
+            value = float(reg.value[j, t])
             expected_value = share * x.probability * value
             rows.append((f"organisations.{o.id}.mitigations.{x.id}", f"Mitigation: {x.name}",
                          "mitigation", 0.0, value, central - expected_value,

@@ -140,3 +140,19 @@ def test_tornado_names_risks_and_mitigations_by_the_register(registered, table):
     council = u.tornado(registered, org="southend_council")
     assert council.attrs["measure"] == "do_something_surplus"
     assert (council["name"] == "").all()
+
+
+def test_a_council_has_no_register_money_before_its_first_year():
+    data = with_registers(ccg=False, provider=False)
+    council = next(o for o in data["organisations"] if o["id"] == "southend_council")
+    council["first_year"] = "2021/22"
+    council["savings"] = {}
+    council["risks"] = [{"id": "care_costs", "name": "Care costs", "likelihood": 0.5,
+                         "low": 300, "high": 900}]
+    df = run_scenario(scenario(data))
+    # 0.5 * (300 + 600 + 900) / 3 = 300 from 2021/22, nothing before
+    net = [value(df, "southend_council", "risk_register", "net_risk", year=y)
+           for y in ("2019/20", "2020/21", "2021/22", "2023/24")]
+    assert net == pytest.approx([0, 0, 300, 300])
+    t = u.tornado(scenario(data), org="southend_council", year="2020/21")
+    assert t.loc[t["name"] == "Risk: Care costs", "swing"].iloc[0] == 0

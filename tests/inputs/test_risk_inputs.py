@@ -91,3 +91,17 @@ def test_a_range_on_the_register_is_refused_with_a_reason():
     found = problems(data)
     assert any(p == f"uncertainty.{key}" and "draws each risk from its likelihood" in m
                for p, m in found), found
+
+
+def test_a_merged_icbs_predecessor_cannot_carry_a_register():
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "icb_example_2025_26.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    north = org(data, "north_icb")
+    north["risks"] = [{"id": "x", "name": "X", "likelihood": 0.5, "low": 1, "high": 2}]
+    found = problems(data)
+    assert any(p == "organisations.north_icb.risks" and "give its risks and mitigations to"
+               in m for p, m in found), found
