@@ -122,6 +122,9 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         out.append(f"After solutions, {name} is at {position(ds[end])} in {end}, meeting "
                    f"{goal}; the cumulative position by {end} is {position(ds.sum())}.")
     out.append(balance_sentence(ds))
+    risked = risk_sentence(results, org, end)
+    if risked:
+        out.append(risked)
     identified = identified_sentence(results, org, era)
     if identified:
         out.append(identified)
@@ -140,6 +143,21 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         out.append(f"The {len(top)} assumptions that move the {end} {what} most are "
                    f"{_join(parts)}.")
     return out
+
+
+def risk_sentence(results: pd.DataFrame, org: str, year: str) -> str:
+    """The ``year`` risk-adjusted position of ``org`` and what makes it [£k]; "" without a
+    risk register."""
+    adjusted = _series(results, org, "risk_adjusted_surplus")
+    if year not in adjusted:
+        return ""
+    net = _series(results, org, "risk_register", "net_risk")
+    mit = _series(results, org, "risk_register", "mitigations")
+    whose = "the risk registers of its bodies" if org == FOOTPRINT else "its risk register"
+    return (f"Against {whose}, the {year} position is {position(adjusted[year])} "
+            f"once the expected cost of its risks ({pounds(net.get(year, 0.0))}) is taken off "
+            f"and the expected value of its mitigations ({pounds(mit.get(year, 0.0))}) added "
+            "back: the risk-adjusted position.")
 
 
 def identified_sentence(results: pd.DataFrame, org: str, era: str | None = None) -> str:

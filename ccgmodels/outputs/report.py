@@ -37,6 +37,7 @@ KEY_ROWS = (
     ("do_something_surplus", "", "Do something surplus/(deficit)", "£k"),
     ("do_something_cumulative_surplus", "", "Do something, cumulative", "£k"),
     ("underlying_surplus", "", "Underlying (recurrent) surplus/(deficit)", "£k"),
+    ("risk_adjusted_surplus", "", "Risk-adjusted surplus/(deficit)", "£k"),
     ("qipp", "required", "Requirement: savings needed to meet the control total", "£k"),
     ("qipp", "unidentified", "QIPP still to identify", "£k"),
 )

@@ -86,3 +86,14 @@ def test_fan_chart_and_balance_table_add_the_risk_adjusted_position(registered, 
     assert "Chance the risk-adjusted position is at least break-even" in balance.index
     assert "risk-adjusted position most" in " ".join(
         re.findall(r"The \d assumptions[^<]*", rep.executive_summary()))
+
+
+def test_summary_and_key_figures_give_the_risk_adjusted_position(registered):
+    rep = report.build(registered)
+    text = text_of(rep.executive_summary())
+    assert "Against the risk registers of its bodies, the 2023/24 position is" in text
+    assert "(£2,633k)" in text and "(£1,800k)" in text  # 2,133 + 500 net risk; 1,800
+    assert "Risk-adjusted surplus/(deficit)" in text_of(rep.key_figures())
+    plain = report.build(scenario(base_data()))
+    assert "risk register" not in text_of(plain.executive_summary())
+    assert "Risk-adjusted" not in text_of(plain.key_figures())
