@@ -154,10 +154,12 @@ def risk_sentence(results: pd.DataFrame, org: str, year: str) -> str:
     net = _series(results, org, "risk_register", "net_risk")
     mit = _series(results, org, "risk_register", "mitigations")
     whose = "the risk registers of its bodies" if org == FOOTPRINT else "its risk register"
+    held = mit.get(year, 0.0)
+    back = (f" and the expected value of its mitigations ({pounds(held)}) added back"
+            if round(held) else ", with no mitigation held that year")
     return (f"Against {whose}, the {year} position is {position(adjusted[year])} "
-            f"once the expected cost of its risks ({pounds(net.get(year, 0.0))}) is taken off "
-            f"and the expected value of its mitigations ({pounds(mit.get(year, 0.0))}) added "
-            "back: the risk-adjusted position.")
+            f"once the expected cost of its risks ({pounds(net.get(year, 0.0))}) is taken "
+            f"off{back}: the risk-adjusted position.")
 
 
 def identified_sentence(results: pd.DataFrame, org: str, era: str | None = None) -> str:
