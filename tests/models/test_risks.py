@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from risk_scenarios import base_data, scenario, with_registers
 
 from ccgmodels.models import risks
@@ -156,3 +158,26 @@ def test_a_council_has_no_register_money_before_its_first_year():
     assert net == pytest.approx([0, 0, 300, 300])
     t = u.tornado(scenario(data), org="southend_council", year="2020/21")
     assert t.loc[t["name"] == "Risk: Care costs", "swing"].iloc[0] == 0
+
+
+_money = st.floats(0, 1e6, allow_nan=False)
+_risk = st.tuples(_money, _money, _money, st.floats(0, 1)).map(
+    lambda t: (*sorted(t[:3]), t[3]))  # low <= most likely <= high, likelihood
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_risk, min_size=1, max_size=5), st.floats(0, 1), st.floats(0, 1))
+def test_net_risk_lies_between_the_lows_and_highs_and_grows_with_likelihood(rows, u0, scale):
+    low, mode, high, p = (np.array(c, dtype=float)[:, None] for c in zip(*rows, strict=True))
+    reg = risks.Ranges(low, mode, high, p[:, 0], np.zeros((0, 1)), np.zeros(0))
+    gross, net, mit = risks.expected(reg)
+    tol = 1e-9 * (1 + high.sum())  # rounding of sums and square roots of ~1e6 £k
+    assert (p[:, 0] @ low)[0] - tol <= net[0] <= (p[:, 0] @ high)[0] + tol
+    assert gross[0] == pytest.approx(mode.sum()) and mit[0] == 0
+    lower = risks.Ranges(low, mode, high, p[:, 0] * scale, reg.value, reg.probability)
+    assert risks.expected(lower)[1][0] <= net[0] + tol
+    # a quantile lies in its range and rises with the draw
+    q = risks.triangular_quantile(np.array([u0, min(u0 + 0.1, 1.0)])[:, None], low[:, 0],
+                                  mode[:, 0], high[:, 0])
+    assert np.all(q >= low[:, 0] - tol) and np.all(q <= high[:, 0] + tol)
+    assert np.all(q[1] >= q[0] - tol)
