@@ -105,3 +105,9 @@ def test_a_merged_icbs_predecessor_cannot_carry_a_register():
     found = problems(data)
     assert any(p == "organisations.north_icb.risks" and "give its risks and mitigations to"
                in m for p, m in found), found
+
+
+def test_a_dumped_register_loads_again():
+    s = scenario(with_registers())
+    again, found = validate_data(s.model_dump(mode="json"), "dump")
+    assert found == [] and again == s
