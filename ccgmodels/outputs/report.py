@@ -46,6 +46,7 @@ ICB_KEY_LABELS = {
     "Requirement: savings needed to meet the control total":
         "Requirement: savings needed to meet the planned surplus",
     "QIPP still to identify": "Efficiency still to identify",
+    "Risk-adjusted surplus/(deficit)": "Risk-adjusted position",
 }
 CONVENTIONS = ("Money in £k (thousands of pounds); surplus positive, deficits in brackets, as "
                "NHS plans print Surplus/(Deficit).")

@@ -94,6 +94,8 @@ def test_summary_and_key_figures_give_the_risk_adjusted_position(registered):
     assert "Against the risk registers of its bodies, the 2023/24 position is" in text
     assert "(£2,633k)" in text and "(£1,800k)" in text  # 2,133 + 500 net risk; 1,800
     assert "Risk-adjusted surplus/(deficit)" in text_of(rep.key_figures())
+    assert "Risk-adjusted surplus/(deficit)" in rep.book["Headline"].frame.index
     plain = report.build(scenario(base_data()))
     assert "risk register" not in text_of(plain.executive_summary())
     assert "Risk-adjusted" not in text_of(plain.key_figures())
+    assert "Risk-adjusted surplus/(deficit)" not in plain.book["Headline"].frame.index
