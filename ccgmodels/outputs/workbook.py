@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..inputs.celltext import keep_text
 from ..models.results import COLUMNS, write_tidy
+from .riskplan import REGISTER_KEY, REGISTER_MONEY
 from .tables import NUMBER_FORMATS, ReportTable, money, sheet_name_problem
 from .triangulation import CONTRACT_MONEY
 
@@ -71,6 +72,8 @@ MARK = "ccgmodels"
 CONTRACTS, WORKFORCE = "Contract triangulation", "Workforce"
 #: the scheme register's money columns, totalled in its Excel Table [£k]
 SCHEME_MONEY = ("Gross saving", "Investment", "Net saving", "Risk-adjusted saving")
+#: the risk and mitigation register's sheet and money columns [£k]
+RISKS_SHEET, RISK_MONEY = REGISTER_KEY, REGISTER_MONEY
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,9 @@ class Pack:
     workforce : pandas.DataFrame, optional
         :func:`ccgmodels.outputs.triangulation.workforce_frame`: each trust's WTE and pay bill
         by staff group and year [WTE, £k].
+    risks : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.riskplan.register_frame`: the risk and mitigation registers
+        [£k, fractions].
     """
 
     title: str
@@ -108,6 +114,7 @@ class Pack:
     efficiency_schemes: pd.DataFrame | None = None
     contracts: pd.DataFrame | None = None
     workforce: pd.DataFrame | None = None
+    risks: pd.DataFrame | None = None
 
 
 def table_name(sheet: str) -> str:
@@ -249,8 +256,9 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     after the tables ``Contract triangulation`` (by pair and year, its money totalled) and
     ``Workforce`` (WTE and pay bill by trust, staff group and year) where the scenario has
     them, ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL totals row of
-    its money), ``Efficiency schemes`` (the trusts' and councils' registers, likewise) and
-    ``Assumptions`` (the register, its source column wrapped).
+    its money), ``Efficiency schemes`` (the trusts' and councils' registers, likewise),
+    ``Risks and mitigations`` (the risk registers, where a body has one) and ``Assumptions``
+    (the register, its source column wrapped).
     With ``results``, a last sheet ``Data`` holds the tidy rows as results.csv does (values
     rounded to its 6 decimals) as an Excel Table (filter buttons on every column), values
     formatted by their unit. Every sheet prints landscape on A4, one page wide, its header
@@ -281,6 +289,7 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
              [n for n, f in ((CONTRACTS, pack.contracts), (WORKFORCE, pack.workforce),
                              ("Schemes", pack.schemes),
                              ("Efficiency schemes", pack.efficiency_schemes),
+                             (RISKS_SHEET, pack.risks),
                              ("Assumptions", pack.assumptions))
               if f is not None and len(f)])
     names = list(book) + extra + (["Data"] if results is not None else [])
@@ -354,6 +363,14 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                       "Status": 12, "Phasing": 16, "Recurrent": 14,
                       "Delivery probability": 12}, wrap=("Scheme",),
                      totals=(*SCHEME_MONEY, "WTE"))
+    if pack is not None and RISKS_SHEET in extra:
+        money_fmt = NUMBER_FORMATS["£k"]
+        _frame_sheet(wb, RISKS_SHEET, pack.risks, title,
+                     {**{c: money_fmt for c in RISK_MONEY},
+                      "Likelihood or probability": NUMBER_FORMATS["fraction"]},
+                     {"Organisation": 28, "Type": 11, "Name": 40,
+                      "Likelihood or probability": 12, "Held against": 30, "Source": 60,
+                      "Id": 24}, wrap=("Name", "Held against", "Source"), unprinted=("Id",))
     if pack is not None and "Assumptions" in extra:
         frame = pack.assumptions.rename(columns={"path": "Path (for --set)"})
         years = [c for c in frame.columns if re.match(r"^\d{4}/\d{2}$", str(c))]
