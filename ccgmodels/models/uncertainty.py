@@ -79,6 +79,7 @@ from .mcstats import (  # noqa: F401 (re-exported)
     PERCENTILES,
     SURPLUS_MEASURES,
     Accumulator,
+    check_finite,
     percentile_error,
     reduce,
     summarise,
@@ -451,25 +452,6 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     values, controls, drawn = acc.store["values"], acc.store["controls"], acc.store["draws"]
     check_finite(values, s.uncertainty)
     return Simulation(s, seed, s.years, values, drawn, controls, acc.statistics(), runs)
-
-
-def check_finite(values: Mapping[OrgKey, np.ndarray], ranges: Mapping) -> None:
-    """Refuse a simulation whose draws made a figure overflow or lose its meaning, rather than
-    leave those runs out of the statistics without a word.
-
-    Raises
-    ------
-    ValueError
-        Naming the first measure affected, how many runs, and the ranges to look at.
-    """
-    for (org, measure, item), v in values.items():
-        bad = ~np.isfinite(v)
-        if bad.any():
-            runs = int(bad.any(axis=-1).sum())
-            raise ValueError(
-                f"{runs} Monte Carlo run(s) give {org} {measure}{f'[{item}]' if item else ''} "
-                "no finite value: a range is too wide for the model (check "
-                f"{', '.join(sorted(ranges)) or 'the uncertainty block'})")
 
 
 def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: int,
