@@ -18,6 +18,7 @@ from html import escape
 
 import pandas as pd
 
+from ..inputs import documents
 from . import labels
 from .tables import NUMBER_FORMATS, ReportTable, money
 
@@ -128,6 +129,30 @@ def cover(title: str, description: str, facts: Sequence[tuple[str, str]],
                 f"<p class=\"small\">{esc(conventions)}</p></section>")
 
 
+def cited(text: str) -> Html:
+    """A source text for a reader: short-key citations written out (``000:L1997`` as ``CPR &
+    Southend operational plan 2019/20, line 1997 [000]``) and every document it cites linked to
+    its entry in the sources appendix (:func:`sources_list`)."""
+    docs = documents.cited_in(text)
+    out = esc(documents.expand(text))
+    for d in docs:
+        link = f'<a href="#{d.anchor}" class="cite">[{esc(d.key)}]</a>'
+        marker = f"[{esc(d.key)}]"
+        out = out.replace(marker, link) if marker in out else f"{out} {link}"
+    return Html(out)
+
+
+def sources_list(docs: Sequence[documents.Document]) -> Html:
+    """The sources appendix: one entry per document, its key as the anchor the citations link
+    to, then title, publisher, date and where to get it."""
+    rows = "".join(
+        f'<tr id="{esc(d.anchor)}"><th scope="row">[{esc(d.key)}]</th><td><strong>'
+        f"{esc(d.title)}</strong>. {esc(d.publisher)}; date: {esc(d.date)}. Where to get it: "
+        f"{esc(d.where)}."
+        "</td></tr>" for d in docs)
+    return Html(f'<table class="definitions sources"><tbody>{rows}</tbody></table>')
+
+
 def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
     """The assumptions register, one table per organisation, without the dotted paths: the
     value in each year it applies to (or under "All years"), the flag as a badge (Source,
@@ -151,7 +176,7 @@ def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
             cls = "whatif" if flag == "What-if" else ""
             body.append(f'<tbody class="entry {cls}"><tr><th scope="row">{esc(r["Assumption"])}'
                         f'</th><td>{esc(r["Unit"])}</td>{values}<td>{badge}</td></tr>'
-                        f'<tr class="source"><td colspan="{width}">{esc(r["Source"])}</td>'
+                        f'<tr class="source"><td colspan="{width}">{cited(r["Source"])}</td>'
                         "</tr></tbody>")
         lead = (25, 7) if len(used) > 4 else (34, 9)
         share = (100.0 - sum(lead) - 11.0) / max(len(used), 1)

@@ -312,6 +312,21 @@ class Report:
         return doc.section("Assumptions register", doc.register_table(reg, years),
                            intro=intro + ".")
 
+    def sources(self) -> Html:
+        """The sources appendix: every document the scenario's sources cite
+        (:mod:`ccgmodels.inputs.documents`), each the target of the register's links."""
+        from ..inputs import documents
+
+        cited = {d.key for text in self.scenario.sources.values()
+                 for d in documents.cited_in(text)}
+        docs = [d for k, d in documents.documents().items() if k in cited]
+        if not docs:
+            return Html("")
+        return doc.section("Sources", doc.sources_list(docs), intro=(
+            "Every document the assumptions cite, under the key in square brackets that the "
+            "citations use and link to; a line number is a line of the text copy the entry "
+            "names."))
+
     def methods(self) -> Html:
         return doc.section("Methods and definitions", doc.definitions(narrative.methods(self.era)),
                            doc.paragraphs([
