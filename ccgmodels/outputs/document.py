@@ -196,22 +196,27 @@ SCHEME_HEADINGS = {"Gross saving": "Gross", "Net saving": "Net",
 
 
 def scheme_table(reg: pd.DataFrame, era: str | None = None) -> Html:
-    """The QIPP scheme register, one table per organisation with its totals, in ``era``'s
-    words."""
+    """The QIPP scheme register, one table per organisation, in ``era``'s words: the schemes
+    of each status with its subtotal, the total of the plan, then the pipeline (outside the
+    plan) with its own subtotal, never added to the plan's total."""
+    from .register import scheme_subtotals
+
     money_cols = ["Gross", "Investment", "Net", "Risk-adjusted"]
     out = []
     for org, rows in reg.groupby("Organisation", sort=False):
-        frame = rows.drop(columns=["Organisation"]).set_index("Scheme").rename(
+        parts, totals = [], []
+        for kind, part in scheme_subtotals(rows, era):
+            parts.append(part)
+            if kind != "schemes":
+                totals += list(part["Scheme"])
+        frame = pd.concat(parts).drop(columns=["Organisation"]).set_index("Scheme").rename(
             columns=SCHEME_HEADINGS)
         frame.index.name = "Scheme"
-        total = {c: frame[c].sum() for c in money_cols}
-        frame.loc["Total"] = {**{c: "" for c in frame.columns}, **total,
-                              "Probability": float("nan")}
         for c in [*money_cols, "Probability"]:
             frame[c] = frame[c].astype(float)
         out.append(table(frame, "£k", caption=f"{org}: {labels.term('qipp_schemes', era)} "
                                               "(£k a year, full-year effect)",
-                         units={"Probability": "fraction"}, css="schemes"))
+                         units={"Probability": "fraction"}, totals=totals, css="schemes"))
     return Html("".join(out))
 
 

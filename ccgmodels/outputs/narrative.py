@@ -290,3 +290,17 @@ def methods(era: str | None = None) -> list[tuple[str, str]]:
                                    "position is at least break-even; each run draws every "
                                    "uncertain assumption from its range."),
     ]
+
+
+def scheme_register_intro(scenario: Scenario) -> str:
+    """What the scheme register holds and how it ties to the QIPP (ICB era: efficiency) table,
+    in ``scenario``'s words."""
+    q, base = labels.term("QIPP", scenario.era), scenario.base_year
+    return (f"Each scheme's full-year saving at base-year ({base}) values, before growth: the "
+            "risk-adjusted saving is the net saving times the delivery probability of its "
+            "status. Schemes are grouped by status with a subtotal each; the total in the plan "
+            f"is what the {q} table counts as identified, and the pipeline, outside the plan, "
+            f"has its own subtotal and is never added to it. The {q} table counts what the "
+            f"plan's schemes save in each year (nothing before a scheme starts, part of its "
+            "first year, grown with its expenditure line after that), so the table below takes "
+            f"the register's total to the {q} table's {base} figures; the difference is zero.")

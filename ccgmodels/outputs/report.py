@@ -244,11 +244,14 @@ class Report:
         if self.org != FOOTPRINT:
             schemes = schemes[schemes["Organisation"] == self.name]
         if len(schemes):
+            ties = [doc.table(register.scheme_reconciliation(self.scenario, self.results, o.id),
+                              caption=f"From the register to the {key} table", totals=(
+                                  "Difference",)) for o in self.scenario.organisations
+                    if o.name in set(schemes["Organisation"])]
             parts.append(doc.section(labels.term("scheme_register", self.era),
-                                     doc.scheme_table(schemes, self.era),
-                                     level=3, intro="Each scheme's full-year saving; the "
-                                     "risk-adjusted saving is the net saving times the "
-                                     "delivery probability of its status."))
+                                     doc.scheme_table(schemes, self.era), *ties,
+                                     level=3, intro=narrative.scheme_register_intro(
+                                         self.scenario)))
         return doc.section(labels.term("QIPP", self.era), *parts) if parts else Html("")
 
     def bridge(self) -> Html:
