@@ -134,8 +134,14 @@ class Report:
         frame = pd.DataFrame(rows).T
         frame = frame[sorted(frame.columns)]
         frame.index.name = f"{self.name} (£k)"
+        scopes = {words.get(label, label): tables.scope_of(self.results, self.scenario, m)
+                  for m, _, label, _ in KEY_ROWS} if self.org == FOOTPRINT else {}
+        if any(scopes.values()):  # a system of more than one kind: say whose each row is
+            frame.insert(0, "Scope", [scopes.get(r, "") for r in frame.index])
         parts = [doc.table(frame, "£k", totals=("Do something surplus/(deficit)",),
                            css="key-figures")]
+        if self.org == FOOTPRINT and len(labels.modelled(self.scenario)) > 1:
+            parts.append(doc.report_table(tables.by_organisation(self.results, self.scenario)))
         if self.summary is not None:
             balance = tables.uncertainty_tables(self.summary, self.org, self.name)
             if "Probability of balance" in balance:
