@@ -150,7 +150,8 @@ def sources_list(docs: Sequence[documents.Document]) -> Html:
         f"{esc(d.title)}</strong>. {esc(d.publisher)}; date: {esc(d.date)}. Where to get it: "
         f"{esc(d.where)}."
         "</td></tr>" for d in docs)
-    return Html(f'<table class="definitions sources"><tbody>{rows}</tbody></table>')
+    cols = '<colgroup><col style="width:9%"><col style="width:91%"></colgroup>'
+    return Html(f'<table class="definitions sources">{cols}<tbody>{rows}</tbody></table>')
 
 
 def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:

@@ -339,17 +339,17 @@ def scheme_reconciliation(scenario: Scenario, results: pd.DataFrame, org: str,
     Returns
     -------
     pandas.DataFrame
-        Rows: the register's plan total; the difference of the year (phasing and growth); the
-        stated plan's mitigation; the plan's schemes in ``year``; the QIPP table's figure; the
-        difference (zero when they tie). Columns ``Net saving`` and ``Risk-adjusted saving``
-        [£k]. Empty when ``org`` has no QIPP.
+        Rows: the register's subtotals (full-year); phasing and growth in ``year``; the
+        stated plan's mitigation (when there is one); the schemes in ``year``; the QIPP table's
+        figures; the difference (zero when they tie). Columns ``Net saving`` and
+        ``Risk-adjusted saving`` of the plan and ``Pipeline net saving`` (outside the plan,
+        the QIPP table's pipeline schemes) [£k]. Empty when ``org`` has no QIPP.
     """
     from ..models import schemes as model
 
     o = next((x for x in scenario.organisations if x.id == org), None)
     q = getattr(o, "qipp", None)
-    pipe = labels.label("pipeline", era=scenario.era)
-    cols = ["Net saving", "Risk-adjusted saving", f"{pipe}: net saving"]
+    cols = ["Net saving", "Risk-adjusted saving", "Pipeline net saving"]
     if q is None:
         return pd.DataFrame(columns=cols)
     year = year or scenario.base_year
@@ -372,14 +372,13 @@ def scheme_reconciliation(scenario: Scenario, results: pd.DataFrame, org: str,
     made = [a + b for a, b in zip(in_year, stated, strict=True)]
     table = [float(qipp.get(k, 0.0)) for k in ("identified", "risk_adjusted", "pipeline")]
     qname = labels.term("QIPP", scenario.era)
-    rows = {"Scheme register: subtotals (full-year)": full,
-            f"Phasing and growth: not yet saving, part-year or grown in {year}":
-                [a - b for a, b in zip(in_year, full, strict=True)]}
+    rows = {"Register subtotals, full-year": full,
+            f"Phasing and growth in {year}": [a - b for a, b in zip(in_year, full, strict=True)]}
     if any(abs(v) >= 0.5 for v in stated):
-        rows["The stated plan's mitigation of its lines (not in the register)"] = stated
-    rows[f"The schemes in {year}"] = made
-    rows[f"{qname} table, {year}: identified, risk-adjusted and pipeline schemes"] = table
+        rows["Stated plan's mitigation, not in the register"] = stated
+    rows[f"Schemes in {year}"] = made
+    rows[f"{qname} table, {year}"] = table
     rows["Difference"] = [a - b for a, b in zip(made, table, strict=True)]
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
-    frame.index.name = f"{labels.org_name(scenario, org)}, {year} (£k)"
+    frame.index.name = f"{year} (£k)"
     return frame

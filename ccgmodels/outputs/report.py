@@ -251,8 +251,8 @@ class Report:
             schemes = schemes[schemes["Organisation"] == self.name]
         if len(schemes):
             ties = [doc.table(register.scheme_reconciliation(self.scenario, self.results, o.id),
-                              caption=f"From the register to the {key} table", totals=(
-                                  "Difference",)) for o in self.scenario.organisations
+                              caption=f"From the register to the {key} table: {o.name}",
+                              totals=("Difference",)) for o in self.scenario.organisations
                     if o.name in set(schemes["Organisation"])]
             parts.append(doc.section(labels.term("scheme_register", self.era),
                                      doc.scheme_table(schemes, self.era), *ties,
@@ -349,12 +349,15 @@ class Report:
 
     def write_files(self) -> list[Path]:
         """``results.csv``, ``uncertainty.csv`` and the Excel pack into ``output_dir``."""
+        from ..inputs.documents import expand
         from .workbook import Pack, write_report_files
 
         s = self.scenario
+        reg = register.assumptions_register(s, self.base)
+        reg["Source"] = reg["Source"].map(expand)  # citations as the report writes them
         pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
                     description=s.description or "",
-                    assumptions=register.assumptions_register(s, self.base),
+                    assumptions=reg,
                     schemes=register.scheme_register(s))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
 
