@@ -362,7 +362,8 @@ def compare_batch(out: Path, records: list[dict], baseline: str | None) -> Compa
         sections.append(_group_html(g))
         compared.append(g)
     if alone and found:
-        items = "".join(f"<li>{esc(e.name)} ({esc(comparison.group_name([e]))})</li>"
+        items = "".join(f"<li><strong>{esc(e.title)}</strong> <span class=\"small\">"
+                        f"{esc(e.name)}</span>: {esc(comparison.group_name([e]))}</li>"
                         for e in alone)
         sections.append("<h2>Not compared</h2><p>No other complete report models the same "
                         f"organisations over the same years as these:</p><ul>{items}</ul>")

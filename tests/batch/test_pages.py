@@ -240,7 +240,7 @@ def test_scenarios_of_other_organisations_are_not_set_against_each_other(out, re
     page = parse(pages.write_pages(out, records)[1])
     assert "nothing to compare like with like" in page.all_text
     assert "Not compared" in page.all_text and page.imgs == []
-    assert "cpr_2019_20 (Footprint (1 CCG): " in page.all_text
+    assert "cpr_2019_20: Footprint (1 CCG): " in page.all_text
     assert not (out / "compare.xlsx").exists()
 
 
@@ -294,7 +294,8 @@ def test_compare_groups_like_with_like_and_defaults_to_the_extended_scenario(
         assert row[2:9] == [money(v) for v in exp[name]["values"]]
         assert drow[2:9] == [money(v - b) for v, b in zip(
             exp[name]["values"], exp["footprint_2019_20"]["values"], strict=True)]
-    assert "cpr_2019_20 (Footprint (1 CCG): NHS Castle Point and Rochford CCG" in text
+    assert "Title of cpr_2019_20 cpr_2019_20: Footprint (1 CCG): NHS Castle Point and Rochford " \
+        "CCG" in text
 
 
 def test_variance_bridge_steps_add_up_with_a_zero_residual(alike_out, alike_records, alike):
