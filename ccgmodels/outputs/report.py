@@ -321,14 +321,19 @@ class Report:
         return doc.section("Assumptions register", doc.register_table(reg, years),
                            intro=intro + ".")
 
-    def sources(self) -> Html:
-        """The sources appendix: every document the scenario's sources cite
-        (:mod:`ccgmodels.inputs.documents`), each the target of the register's links."""
+    def cited(self) -> list:
+        """The documents the scenario's sources cite (:mod:`ccgmodels.inputs.documents`), in
+        the order of the list."""
         from ..inputs import documents
 
         cited = {d.key for text in self.scenario.sources.values()
                  for d in documents.cited_in(text)}
-        docs = [d for k, d in documents.documents().items() if k in cited]
+        return [d for k, d in documents.documents().items() if k in cited]
+
+    def sources(self) -> Html:
+        """The sources appendix: every document the scenario's sources cite, each the target
+        of the register's links."""
+        docs = self.cited()
         if not docs:
             return Html("")
         return doc.section("Sources", doc.sources_list(docs), intro=(
@@ -358,7 +363,9 @@ class Report:
         pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
                     description=s.description or "",
                     assumptions=reg,
-                    schemes=register.scheme_register(s))
+                    schemes=register.scheme_register(s), sources=pd.DataFrame(
+                        [(d.key, d.title, d.publisher, d.date, d.where) for d in self.cited()],
+                        columns=["Key", "Title", "Publisher", "Date", "Where to get it"]))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
 
 

@@ -85,6 +85,8 @@ class Pack:
         :func:`ccgmodels.outputs.register.assumptions_register`.
     schemes : pandas.DataFrame, optional
         :func:`ccgmodels.outputs.register.scheme_register` [£k, fractions].
+    sources : pandas.DataFrame, optional
+        The documents cited (key, title, publisher, date, where to get it).
     """
 
     title: str
@@ -92,6 +94,7 @@ class Pack:
     description: str = ""
     assumptions: pd.DataFrame | None = None
     schemes: pd.DataFrame | None = None
+    sources: pd.DataFrame | None = None
 
 
 def table_name(sheet: str) -> str:
@@ -231,7 +234,8 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     in brackets], ``#,##0`` [count] or ``0.0%`` [fraction]; a table's own Total row in bold.
     With ``pack``, a ``Cover`` sheet first (the run's facts and the contents, linked), and
     after the tables ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL
-    totals row of its money) and ``Assumptions`` (the register, its source column wrapped).
+    totals row of its money), ``Assumptions`` (the register, its source column wrapped) and
+    ``Sources`` (the documents its citations name).
     With ``results``, a last sheet ``Data`` holds the tidy rows as results.csv does (values
     rounded to its 6 decimals) as an Excel Table (filter buttons on every column), values
     formatted by their unit. Every sheet prints landscape on A4, one page wide, its header
@@ -259,8 +263,8 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     from openpyxl.utils import get_column_letter
 
     extra = ([] if pack is None else
-             [n for n, f in (("Schemes", pack.schemes), ("Assumptions", pack.assumptions))
-              if f is not None and len(f)])
+             [n for n, f in (("Schemes", pack.schemes), ("Assumptions", pack.assumptions),
+                             ("Sources", pack.sources)) if f is not None and len(f)])
     names = list(book) + extra + (["Data"] if results is not None else [])
     for name in names:
         problem = sheet_name_problem(name)
@@ -319,6 +323,10 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                       "Source": 80, "Flag": 12, "Path (for --set)": 50,
                       **{y: 9 for y in years}}, wrap=("Assumption", "Source", "All years"),
                      unprinted=("Path (for --set)",))
+    if pack is not None and "Sources" in extra:
+        _frame_sheet(wb, "Sources", pack.sources, title, {},
+                     {"Key": 8, "Title": 50, "Publisher": 32, "Date": 16, "Where to get it": 64},
+                     wrap=("Title", "Publisher", "Date", "Where to get it"))
     if results is not None:
         ws = wb.create_sheet("Data")
         data = results[COLUMNS]
