@@ -140,8 +140,8 @@ class Report:
             frame.insert(0, "Scope", [scopes.get(r, "") for r in frame.index])
         parts = [doc.table(frame, "£k", totals=("Do something surplus/(deficit)",),
                            css="key-figures")]
-        if self.org == FOOTPRINT and len(labels.modelled(self.scenario)) > 1:
-            parts.append(doc.report_table(tables.by_organisation(self.results, self.scenario)))
+        if tables.BY_ORGANISATION in self.book:
+            parts.append(doc.report_table(self.book[tables.BY_ORGANISATION]))
         if self.summary is not None:
             balance = tables.uncertainty_tables(self.summary, self.org, self.name)
             if "Probability of balance" in balance:

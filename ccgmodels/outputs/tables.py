@@ -188,7 +188,9 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
     Returns
     -------
     dict of str to ReportTable
-        ``Headline``, ``STP summary <base year>``, ``STP summary <end year>``, ``Solutions``,
+        ``Headline``, ``By organisation`` (a footprint of more than one organisation: the
+        do-something position of each, :func:`by_organisation`), ``STP summary <base year>``,
+        ``STP summary <end year>``, ``Solutions``,
         ``QIPP``, ``Primary care bridge``, ``Activity``, ``Uncertainty``, ``Probability of
         balance``; a table with no rows for ``org`` is left out. Surplus positive, deficit
         negative.
@@ -200,6 +202,8 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
     head = summaries.headline(results, org, era)
     head.index.name = f"{name} (£k)"
     book = {"Headline": ReportTable(f"Headline: {name} (£k)", head, "£k")}
+    if org == FOOTPRINT and len(labels.modelled(scenario)) > 1:
+        book[BY_ORGANISATION] = by_organisation(results, scenario)
     for year in dict.fromkeys([scenario.base_year, scenario.end_year]):
         book[stp_key(year, era)] = ReportTable(
             f"{'System' if era == 'icb' else 'STP'} {year} summary (£k)",
@@ -231,6 +235,8 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
     return book
 
 
+#: the sheet name of the table by organisation across years (a footprint of more than one)
+BY_ORGANISATION = "By organisation"
 #: the sheet name of the variance to plan table
 PLAN_VS_ACTUAL = "Variance to plan"
 BASIS_NAMES = {"actual": "Actual", "forecast_outturn": "Forecast outturn"}

@@ -41,3 +41,10 @@ def test_table_by_organisation_adds_up_to_the_total(name):
     assert len(t) == len(labels.modelled(s)) + 1
     gap = (t.drop(index="Total").sum() - t.loc["Total"]).abs().max()
     assert gap < 1.0, t  # the footprint is the sum of its organisations
+
+
+def test_the_table_by_organisation_is_a_sheet_of_the_pack_after_the_headline():
+    s = load_scenario("mid_south_essex_system_2019_20")
+    book = tables.report_tables(run_scenario(s), s)
+    assert list(book)[:2] == ["Headline", tables.BY_ORGANISATION]
+    assert list(book[tables.BY_ORGANISATION].frame.index)[-1] == "Total"
