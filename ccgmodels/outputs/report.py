@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..inputs import documents
 from ..inputs.lineage import extends_of
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
@@ -321,11 +322,9 @@ class Report:
         return doc.section("Assumptions register", doc.register_table(reg, years),
                            intro=intro + ".")
 
-    def cited(self) -> list:
+    def cited(self) -> list[documents.Document]:
         """The documents the scenario's sources cite (:mod:`ccgmodels.inputs.documents`), in
         the order of the list."""
-        from ..inputs import documents
-
         cited = {d.key for text in self.scenario.sources.values()
                  for d in documents.cited_in(text)}
         return [d for k, d in documents.documents().items() if k in cited]
@@ -354,12 +353,11 @@ class Report:
 
     def write_files(self) -> list[Path]:
         """``results.csv``, ``uncertainty.csv`` and the Excel pack into ``output_dir``."""
-        from ..inputs.documents import expand
         from .workbook import Pack, write_report_files
 
         s = self.scenario
         reg = register.assumptions_register(s, self.base)
-        reg["Source"] = reg["Source"].map(expand)  # citations as the report writes them
+        reg["Source"] = reg["Source"].map(documents.expand)  # citations as the report writes them
         pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
                     description=s.description or "",
                     assumptions=reg,
