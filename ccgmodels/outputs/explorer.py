@@ -3,10 +3,10 @@
 No widgets here: :mod:`ccgmodels.outputs.widgets` is a thin view over :class:`ExplorerState`,
 and tests drive this module directly.
 
-* **Changes per organisation.** Each commissioner keeps its own ``{assumption: value}`` of
+* **Changes per organisation.** Each organisation keeps its own ``{assumption: value}`` of
   changes against the base scenario; switching the organisation shown loses nothing. The
-  footprint (:data:`~ccgmodels.inputs.vocab.FOOTPRINT`) is a view over every commissioner: a
-  footprint-wide change sets the assumption for every commissioner that has it, and
+  footprint (:data:`~ccgmodels.inputs.vocab.FOOTPRINT`) is a view over every organisation: a
+  footprint-wide change sets the assumption for every organisation that has it, and
   :meth:`ExplorerState.differs` says when their values differ.
 * **The changes list.** :meth:`ExplorerState.rows` lists every change (organisation,
   assumption, base, new), each removable; :meth:`ExplorerState.overrides` is exactly that list
@@ -35,7 +35,7 @@ import yaml
 from ..inputs.fields import describe
 from ..inputs.loading import ScenarioError, bundled_scenarios, check, validate_data
 from ..inputs.paths import get_path
-from ..inputs.scenario import Commissioner, Scenario
+from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
 
 #: units shown and entered as per cent [fraction -> %]
@@ -50,35 +50,79 @@ SAVE_FOLDER = "my_scenarios"
 
 @dataclass(frozen=True)
 class ControlSpec:
-    """One assumption the explorer shows: a path below a commissioner and its label.
+    """One assumption the explorer shows: a path below an organisation, its label and help.
 
     ``path`` may hold ``{band}`` (every age band of ``demand.population_growth``) or
     ``{status}`` (every status of ``qipp.delivery_probability``); ``span`` is how far either
-    side of the base value a slider reaches [unit of the assumption], clipped to the field's
-    bounds; a commissioner that gives ``unless`` (a path) does not get the control (its
-    allocation stated as levels by year has no growth to change).
+    side of the base value a slider reaches, and so the range a typed value must lie in [unit
+    of the assumption], clipped to the field's bounds (0: the field's bounds); a commissioner
+    that gives ``unless`` (a path) does not get the control (its allocation stated as levels by
+    year has no growth to change). ``help`` is the tooltip, in plain words.
     """
 
     path: str
     label: str
     span: float = 0.0
     unless: str = ""
+    help: str = ""
 
 
+#: a commissioner's levers (a CCG's or an ICB's)
 CONTROLS = (
     ControlSpec("allocation.growth_adjustment", "Allocation growth: change to the settlement, "
-                "every year", 0.03),
-    ControlSpec("expenditure.price_inflation", "Price inflation, every service line", 0.03),
+                "every year", 0.03, help="Added to the growth of every allocation each year "
+                "after the base year: 0 in the plan; try what a later settlement might give."),
+    ControlSpec("expenditure.price_inflation", "Price inflation, every service line", 0.03,
+                help="How much prices rise each year, for every service the commissioner "
+                "buys."),
     ControlSpec("solutions.demand_mitigation_rate", "Demand mitigation: share of activity "
-                "growth avoided", 0.5),
+                "growth avoided", 0.5, help="The share of each year's growth in hospital and "
+                "community activity that schemes avoid."),
     ControlSpec("qipp.delivery_probability.{status}", "QIPP delivery probability, {status}",
-                1.0),
-    ControlSpec("demand.population_growth.{band}", "Population growth, ages {band}", 0.02),
+                1.0, help="The chance that a saving at this stage is delivered: 100% counts "
+                "it in full, 0% not at all."),
+    ControlSpec("demand.population_growth.{band}", "Population growth, ages {band}", 0.02,
+                help="How fast the population in this age band grows each year; activity "
+                "grows with it."),
     ControlSpec("contingency_rate", "Contingency reserve, share of allocation", 0.01,
-                unless="contingency"),
-    ControlSpec("contingency", "Contingency as the plan states it"),
-    ControlSpec("control_total", "Control total (surplus to reach)"),
-    ControlSpec("primary_care_bridge.stf_arrives", "GPFV STF arrives"),
+                unless="contingency", help="Money held back each year against risks, as a "
+                "share of the allocation."),
+    ControlSpec("contingency", "Contingency as the plan states it",
+                help="Money held back against risks, as the plan states it, in thousands of "
+                "pounds."),
+    ControlSpec("control_total", "Control total (surplus to reach)",
+                help="The surplus the commissioner must reach, in thousands of pounds."),
+    ControlSpec("primary_care_bridge.stf_arrives", "GPFV STF arrives",
+                help="Whether the General Practice Forward View transformation money arrives "
+                "at all."),
+)
+#: a provider trust's levers
+PROVIDER_CONTROLS = (
+    ControlSpec("efficiency_rate", "Cost improvement (CIP): efficiency on the cost base",
+                0.03, help="The trust's cost improvement programme: the share of its costs "
+                "it saves each year."),
+    ControlSpec("efficiency_delivery", "Share of the CIP delivered", 1.0,
+                help="How much of the cost improvement programme is expected to be "
+                "delivered: 100% in full."),
+    ControlSpec("cost_volume_growth", "Cost growth: activity the trust delivers", 0.03,
+                help="How much the activity behind the trust's costs grows each year, "
+                "before efficiency."),
+    ControlSpec("price_inflation", "Pay and price inflation of the trust", 0.03,
+                help="How much the trust's pay and prices rise each year; its income from "
+                "contracts moves with it."),
+    ControlSpec("other_income_growth", "Growth of other income", 0.03,
+                help="Growth each year of the trust's income from outside this system's "
+                "commissioners."),
+)
+#: a council's levers (its social care)
+COUNCIL_CONTROLS = (
+    ControlSpec("cost_growth", "Social care cost growth", 0.03,
+                help="How much the council's social care costs grow each year from "
+                "inflation and an older population."),
+    ControlSpec("budget_growth", "Social care budget growth", 0.03,
+                help="How much the council's social care budget grows each year."),
+    ControlSpec("savings", "Council savings", help="New recurrent savings the council "
+                "delivers in each year, in thousands of pounds."),
 )
 #: the controls' labels in the ICB era's words where they differ, by path
 ICB_CONTROL_LABELS = {
@@ -86,6 +130,30 @@ ICB_CONTROL_LABELS = {
     "control_total": "Planned surplus (breakeven duty: surplus to reach)",
     "primary_care_bridge.stf_arrives": "Primary care transformation funding arrives",
 }
+
+
+def controls_of(org: Any) -> tuple[ControlSpec, ...]:
+    """The levers of an organisation of any kind: a commissioner's, a trust's, a council's."""
+    if isinstance(org, Commissioner):
+        return CONTROLS
+    if isinstance(org, Provider):
+        return PROVIDER_CONTROLS
+    if isinstance(org, SocialCare):
+        return COUNCIL_CONTROLS
+    return ()
+
+
+def plain(description: str) -> str:
+    """A field's description as help a reader can take in: without its unit in square
+    brackets, its schema notes (``{year: rate}``, "or by year"), dotted paths and citations
+    (``(000:L2015)``); the sources are in the report's assumptions register."""
+    text = re.sub(r"\s*\[[^\]]*\]", "", description)
+    text = re.sub(r"\s*\([^)]*(?:\d{3}:L\d|\w+\.\w+\.)[^)]*\)", "", text)
+    text = re.sub(r":?\s*a rate or \{[^}]*\}", "", text)
+    text = re.sub(r"\{[^}]*\}", "", text)
+    text = re.sub(r",? or by year", "", text)
+    text = re.sub(r"\s+", " ", text).strip().rstrip(".;,:")
+    return f"{text}." if text else ""
 
 
 # --- the display rule -------------------------------------------------------------------------
@@ -137,25 +205,30 @@ def decimals(value: float) -> int:
     return 1 if abs(value * 1000 - round(value * 1000)) < 1e-6 else 2
 
 
+#: a number as typed: digits with commas only between thousands (``1,250``, not ``3,5``)
+NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
 def parse(kind: str, entry: str) -> float:
     """What an analyst typed, back to the stored value [unit of the field].
 
     A rate is typed as per cent (``3``, ``3.0``, ``3.0%``), money in £k with or without
-    separators or brackets (``(1,250)`` is -1250).
+    thousands separators or brackets (``(1,250)`` is -1250). A comma anywhere but between
+    thousands (``3,5``) is refused, not guessed at: a decimal point is written ``.``.
 
     Raises
     ------
     ValueError
-        If ``entry`` is no number.
+        If ``entry`` is no number, with what to type instead.
     """
-    s = entry.strip().replace(",", "").replace("£", "").removesuffix("%").removesuffix("k")
-    s = s.strip()
+    s = entry.strip().replace("£", "").removesuffix("%").removesuffix("k").strip()
     negative = s.startswith("(") and s.endswith(")")
     s = s.strip("()").strip()
-    try:
-        number = float(s)
-    except ValueError:
-        raise ValueError(f"{entry!r} is not a number") from None
+    if not s or not NUMBER.match(s) or not any(c.isdigit() for c in s):
+        hint = (f"; write the decimal point as a point ({s.replace(',', '.')})"
+                if re.fullmatch(r"[-+]?\d+,\d+", s) else "")
+        raise ValueError(f"{entry.strip()!r} is not a number{hint}")
+    number = float(s.replace(",", ""))
     if not math.isfinite(number):
         raise ValueError(f"{entry!r} is not a finite number")
     return from_shown(kind, -number if negative else number)
@@ -166,9 +239,9 @@ def parse(kind: str, entry: str) -> float:
 
 @dataclass(frozen=True)
 class Assumption:
-    """One editable value of a commissioner: a scalar, or one year of a by-year value."""
+    """One editable value of an organisation: a scalar, or one year of a by-year value."""
 
-    key: str  # dotted path below the commissioner, with the year for a by-year value
+    key: str  # dotted path below the organisation, with the year for a by-year value
     path: str  # the field's path (no year)
     year: str | None
     label: str  # full label with unit, e.g. "Allocation growth, programme [% a year]"
@@ -178,32 +251,48 @@ class Assumption:
     low: float  # [unit]
     high: float  # [unit]
     span: float  # [unit]
+    help: str = ""  # the tooltip, in plain words
 
     def text(self, value: Any) -> str:
         return text(self.kind, value)
 
-    def parse(self, entry: str) -> float:
-        """``entry`` as typed, checked against the field's bounds [unit].
+    def range(self, base: float) -> tuple[float, float]:
+        """The values this control accepts [unit]: ``base`` plus or minus :attr:`span`,
+        within the field's bounds (the bounds alone when it has no span)."""
+        if not self.span or self.kind == "toggle":
+            return self.low, self.high
+        return max(self.low, base - self.span), min(self.high, base + self.span)
+
+    def parse(self, entry: str, base: float | None = None) -> float:
+        """``entry`` as typed, checked against :meth:`range` around ``base`` (the field's
+        bounds when no base is given) [unit].
 
         Raises
         ------
         ValueError
-            If it is no number or outside the bounds.
+            If it is no number or outside the range: the message says the range; nothing is
+            clamped.
         """
         value = parse(self.kind, entry)
-        if not self.low <= value <= self.high:
-            raise ValueError(f"{self.label}: {entry} is outside {self.text(self.low)} to "
-                             f"{self.text(self.high)}")
+        low, high = (self.low, self.high) if base is None else self.range(base)
+        if not low - 1e-12 <= value <= high + 1e-12:
+            if math.isinf(high):
+                allowed = f"at least {self.text(low)}"
+            elif math.isinf(low):
+                allowed = f"at most {self.text(high)}"
+            else:
+                allowed = f"from {self.text(low)} to {self.text(high)}"
+            raise ValueError(f"{entry.strip()} is out of range: this control takes {allowed}")
         return value
 
 
-def assumptions_of(org: Commissioner, era: str | None = None
-                   ) -> dict[str, tuple[Assumption, Any]]:
-    """``{key: (assumption, base value)}`` of every :data:`CONTROLS` entry ``org`` has, in
-    display order, labelled in ``era``'s words; a by-year value gives one entry a year."""
+def assumptions_of(org: Any, era: str | None = None) -> dict[str, tuple[Assumption, Any]]:
+    """``{key: (assumption, base value)}`` of every lever of ``org`` (:func:`controls_of`: a
+    commissioner's, a trust's or a council's) that it has, in display order, labelled in
+    ``era``'s words; a by-year value gives one entry a year."""
     plain = org.model_dump(mode="python")
     out: dict[str, tuple[Assumption, Any]] = {}
-    for spec in CONTROLS:
+    for spec in controls_of(org):
         if spec.unless and _get(plain, spec.unless) is not None:
             continue
         fills = [{}]
@@ -222,7 +311,7 @@ def assumptions_of(org: Commissioner, era: str | None = None
                 continue  # this organisation has no such assumption (no bridge, no demand)
             if start is None:
                 continue
-            meta = describe(Commissioner, path)
+            meta = describe(type(org), path)
             cells = (list(start.items()) if isinstance(start, Mapping) else [(None, start)])
             for year, value in cells:
                 kind = kind_of(meta.unit, value)
@@ -230,7 +319,8 @@ def assumptions_of(org: Commissioner, era: str | None = None
                 full = f"{label} [{unit}]" if unit and kind != "toggle" else label
                 key = path if year is None else f"{path}.{year}"
                 out[key] = (Assumption(key, path, year, full, meta.description, meta.unit,
-                                       kind, meta.low, meta.high, spec.span), value)
+                                       kind, meta.low, meta.high, spec.span,
+                                       spec.help or plain(meta.description)), value)
     return out
 
 
@@ -244,6 +334,18 @@ class ChangeRow:
     base: str  # as shown
     new: str  # as shown
     path: str  # dotted path from the scenario root, as in ``overrides:``
+
+
+def scenario_title(name: str) -> str:
+    """A bundled scenario's title as its file gives it (``title:``), for the scenario list;
+    anything else (a file's path) as it is."""
+    path = bundled_scenarios().get(name)
+    if path is not None:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = re.match(r"title:\s*(.+?)\s*$", line)
+            if match:
+                return str(yaml.safe_load(match.group(1)))
+    return name
 
 
 def slug(name: str) -> str:
@@ -264,7 +366,8 @@ def default_folder(start: Path | None = None) -> Path:
 
 
 class ExplorerState:
-    """Changes to one scenario's commissioner assumptions, per organisation.
+    """Changes to one scenario's assumptions, per organisation (commissioners, trusts,
+    councils).
 
     Parameters
     ----------
@@ -288,29 +391,32 @@ class ExplorerState:
         self.source, self.base, self._data = source, scenario, data
         # a merged ICB's predecessors are restated into it, not modelled: not shown
         merged = {p for o in scenario.organisations for p in getattr(o, "predecessors", ())}
-        ccgs = [o for o in scenario.organisations
-                if isinstance(o, Commissioner) and o.id not in merged]
-        self.commissioners = [o.id for o in ccgs]
-        self.names = {o.id: o.name for o in ccgs}
+        bodies = [o for o in scenario.organisations
+                  if o.id not in merged and controls_of(o)]
+        #: every organisation with levers: commissioners, then trusts and councils
+        self.bodies = [o.id for o in sorted(bodies, key=lambda o: not isinstance(
+            o, Commissioner))]
+        self.commissioners = [o.id for o in bodies if isinstance(o, Commissioner)]
+        self.names = {o.id: o.name for o in bodies}
         self.era = scenario.era  # whose words the labels use
-        self._table = {o.id: assumptions_of(o, self.era) for o in ccgs}
-        self.changes: dict[str, dict[str, Any]] = {o: {} for o in self.commissioners}
+        self._table = {o.id: assumptions_of(o, self.era) for o in bodies}
+        self.changes: dict[str, dict[str, Any]] = {o: {} for o in self.bodies}
 
     # -- what there is
 
     @property
     def orgs(self) -> list[str]:
-        """Organisations the explorer can show: the commissioners, then the footprint when
-        there are several."""
-        return [*self.commissioners, FOOTPRINT] if len(self.commissioners) > 1 else list(
-            self.commissioners)
+        """Organisations the explorer can show: the commissioners, the trusts and councils,
+        then the footprint when there are several."""
+        return [*self.bodies, FOOTPRINT] if len(self.bodies) > 1 else list(self.bodies)
 
     def targets(self, org: str) -> list[str]:
-        """Commissioners a change made while showing ``org`` applies to."""
-        return list(self.commissioners) if org == FOOTPRINT else [org]
+        """Organisations a change made while showing ``org`` applies to (the footprint:
+        every one that has the assumption)."""
+        return list(self.bodies) if org == FOOTPRINT else [org]
 
     def keys(self, org: str) -> list[str]:
-        """Assumption keys shown for ``org`` (the footprint: every commissioner's, in order)."""
+        """Assumption keys shown for ``org`` (the footprint: every organisation's, in order)."""
         out: dict[str, None] = {}
         for o in self.targets(org):
             out.update(dict.fromkeys(self._table[o]))
@@ -323,11 +429,11 @@ class ExplorerState:
         raise KeyError(f"{org} has no assumption {key!r}")
 
     def base_value(self, org: str, key: str) -> Any:
-        """Value in the base scenario (the footprint: the first commissioner that has it)."""
+        """Value in the base scenario (the footprint: the first organisation that has it)."""
         return self.values(org, key, base=True)[0][1]
 
     def values(self, org: str, key: str, base: bool = False) -> list[tuple[str, Any]]:
-        """``[(commissioner, value)]`` of every commissioner ``org`` covers that has ``key``."""
+        """``[(organisation, value)]`` of every organisation ``org`` covers that has ``key``."""
         out = []
         for o in self.targets(org):
             if key in self._table[o]:
@@ -338,12 +444,12 @@ class ExplorerState:
         return out
 
     def value(self, org: str, key: str) -> Any:
-        """Current value of ``key`` for ``org``; for the footprint, the first commissioner's
+        """Current value of ``key`` for ``org``; for the footprint, the first organisation's
         (see :meth:`differs`)."""
         return self.values(org, key)[0][1]
 
     def differs(self, org: str, key: str) -> bool:
-        """Whether the commissioners ``org`` covers hold different values of ``key``."""
+        """Whether the organisations ``org`` covers hold different values of ``key``."""
         return len({v for _, v in self.values(org, key)}) > 1
 
     def by_year(self, org: str) -> dict[str, list[str]]:
@@ -358,7 +464,7 @@ class ExplorerState:
     # -- changing
 
     def set(self, org: str, key: str, value: Any) -> None:
-        """Set ``key`` to ``value`` [unit of the field] for every commissioner ``org`` covers
+        """Set ``key`` to ``value`` [unit of the field] for every organisation ``org`` covers
         that has it; a value equal to the base removes the change."""
         for o, _ in self.values(org, key):
             start = self._table[o][key][1]
@@ -368,18 +474,18 @@ class ExplorerState:
                 self.changes[o][key] = value
 
     def remove(self, org: str, key: str) -> None:
-        """Undo the change of ``key`` for every commissioner ``org`` covers."""
+        """Undo the change of ``key`` for every organisation ``org`` covers."""
         for o in self.targets(org):
             self.changes[o].pop(key, None)
 
     def clear(self) -> None:
-        for o in self.commissioners:
+        for o in self.bodies:
             self.changes[o].clear()
 
     def rows(self) -> list[ChangeRow]:
-        """Every change against the base, commissioner by commissioner, in display order."""
+        """Every change against the base, organisation by organisation, in display order."""
         out = []
-        for o in self.commissioners:
+        for o in self.bodies:
             for key, (a, start) in self._table[o].items():
                 if key in self.changes[o]:
                     label = a.label if a.year is None else f"{a.label}, {a.year}"
@@ -391,7 +497,7 @@ class ExplorerState:
     def overrides(self) -> dict[str, Any]:
         """``{dotted.path: value}``: the overrides opened with, then every change."""
         out = dict(self.fixed)
-        for o in self.commissioners:
+        for o in self.bodies:
             for key in self._table[o]:
                 if key in self.changes[o]:
                     out[f"organisations.{o}.{key}"] = self.changes[o][key]
