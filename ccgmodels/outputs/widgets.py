@@ -70,7 +70,10 @@ CSS = """<style>
 .ccg-explorer .widget-toggle-button.mod-active { background: #005EB8; color: white; }
 .ccg-table table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .ccg-table td, .ccg-table th { padding: 2px 10px; text-align: right; }
-.ccg-table th:first-child { text-align: left; }
+.ccg-table th:first-child, .ccg-table td:first-child { text-align: left; }
+.ccg-explorer .lm-TabBar-tab, .ccg-explorer .lm-TabBar-tabLabel { color: #212B32 !important;
+  opacity: 1 !important; }
+.ccg-explorer .ccg-entry { margin-left: 14px; }
 </style>"""
 
 
@@ -127,6 +130,7 @@ class Explorer:
         self.notes: dict[str, w.HTML] = {}
         self.controls_box = w.VBox()
         self.headline = w.HTML()
+        self.headline.add_class("ccg-headlines")
         self.table = w.HTML()
         self.table.add_class("ccg-table")
         self.changes_box = w.VBox()
@@ -138,6 +142,8 @@ class Explorer:
                        for _ in self.charts]
         #: the PNG bytes each image shows (empty until drawn)
         self.pictures: list[bytes] = [b"" for _ in self.charts]
+        for image in self.images:
+            image.add_class("ccg-chart-box")
         self.tabs = w.Tab(children=self.images, titles=[t for t, _ in CHARTS])
         self.save_folder = w.Text(value=str(folder or default_folder()), description="Folder",
                                   continuous_update=False,
@@ -206,6 +212,7 @@ class Explorer:
                 entry = w.Text(value=a.text(s.value(org, key)), continuous_update=False,
                                tooltip=a.help, description_allow_html=False,
                                layout=w.Layout(width="80px"))
+                entry.add_class("ccg-entry")
                 entry.observe(lambda change, k=key: self._on_entry(k, change), names="value")
                 self.entries[key] = entry
                 shown.append(entry)
@@ -325,7 +332,8 @@ class Explorer:
             for row, short in HEADLINES if row in table.index)
         shown = tables.money_table(table)
         shown.columns.name, shown.index.name = None, f"{self._name()} (£k)"
-        self.table.value = shown.to_html(border=0)
+        # one header row, every heading named (an empty <th> is read as nothing)
+        self.table.value = shown.reset_index().to_html(border=0, index=False)
         self._draw_changes()
         for chart in self.charts:
             chart.stale = True
