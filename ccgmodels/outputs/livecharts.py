@@ -100,9 +100,16 @@ class LiveChart:
         raise NotImplementedError
 
     def png(self) -> bytes:
-        """The chart as PNG bytes, drawn now."""
+        """The chart as PNG bytes, drawn now: the canvas's pixels as RGB (a white chart needs
+        no alpha channel, a quarter fewer bytes to compress and send)."""
+        from PIL import Image
+
+        canvas = self.fig.canvas
+        canvas.draw()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
+                                 "raw", "RGBA", 0, 1).convert("RGB")
         buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": COMPRESS})
+        image.save(buf, format="png", compress_level=COMPRESS)
         self.stale = False
         return buf.getvalue()
 

@@ -62,6 +62,9 @@ CHANGE_COLUMNS = (("Organisation", "150px"), ("Assumption", "250px"), ("Base", "
 #: the rows of the headline figures above the charts: (row of summaries.headline, short label)
 HEADLINES = (("Do nothing surplus/(deficit)", "Do nothing"),
              ("Do something surplus/(deficit)", "Do something"))
+#: the measure of each headline row (summaries.HEADLINE's words)
+HEADLINE_MEASURES = {"Do nothing surplus/(deficit)": "do_nothing_surplus",
+                     "Do something surplus/(deficit)": "do_something_surplus"}
 CSS = """<style>
 .ccg-explorer .widget-label, .ccg-label { white-space: normal; }
 .ccg-headline { font-size: 1.35em; margin-right: 2em; }
@@ -322,22 +325,37 @@ class Explorer:
                 else self.state.names[self.org])
 
     def redraw(self) -> None:
-        """Rewrite the headline, table and changes list; redraw the chart on screen."""
+        """Rewrite the headline, redraw the chart on screen, then the table and the changes
+        list: what the eye goes to first is sent first."""
+        self.headline.value = self._headline()
+        for chart in self.charts:
+            chart.stale = True
+        self._draw_chart(self.tabs.selected_index or 0)
         table = self.summary()
-        end = table.columns[-1]
-        self.headline.value = "".join(
-            f"<span class='ccg-headline' data-row='{html.escape(row)}' "
-            f"data-value='{table.loc[row, end]:.3f}'>{short} {end}: "
-            f"<b>{tables.money(table.loc[row, end])}</b> £k</span>"
-            for row, short in HEADLINES if row in table.index)
         shown = tables.money_table(table)
         shown.columns.name, shown.index.name = None, f"{self._name()} (£k)"
         # one header row, every heading named (an empty <th> is read as nothing)
         self.table.value = shown.reset_index().to_html(border=0, index=False)
         self._draw_changes()
-        for chart in self.charts:
-            chart.stale = True
-        self._draw_chart(self.tabs.selected_index or 0)
+
+    def _headline(self) -> str:
+        """The end-year do-nothing and do-something positions of the organisation shown, from
+        its rows alone (the whole headline table comes after the chart) [£k]."""
+        r = self.results
+        rows = r[(r["org"] == self.org) & r["measure"].isin(list(HEADLINE_MEASURES.values()))]
+        if rows.empty:
+            return ""
+        end = rows["year"].max()
+        rows = rows[rows["year"] == end].groupby("measure")["value"].sum()
+        out = []
+        for row, short in HEADLINES:
+            measure = HEADLINE_MEASURES[row]
+            if measure in rows.index:
+                v = float(rows[measure])
+                out.append(f"<span class='ccg-headline' data-row='{html.escape(row)}' "
+                           f"data-value='{v:.3f}'>{short} {end}: "
+                           f"<b>{tables.money(v)}</b> £k</span>")
+        return "".join(out)
 
     def _draw_chart(self, i: int) -> None:
         chart, image = self.charts[i], self.images[i]
