@@ -32,6 +32,8 @@ from pathlib import Path
 
 from ..outputs.pdf import FLAGS, chromedriver, chromium
 
+#: the folder holding the ``ccgmodels`` package this module belongs to
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 #: seconds for the server to print its URL, and for the page to show the explorer
 START, RENDER = 60, 180
 WINDOW = (1400, 1100)
@@ -113,9 +115,13 @@ def serve(scenario: str, folder: Path, cwd: Path) -> tuple[subprocess.Popen, str
     RuntimeError
         If it prints no URL within :data:`START` seconds.
     """
+    # the app (and so its kernels) imports the package this module was imported from
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_ROOT), *filter(None, [env.get(
+        "PYTHONPATH")])])
     proc = subprocess.Popen(
         [sys.executable, "-m", "ccgmodels", "app", scenario, "--port", str(free_port()),
-         "--folder", str(folder)], cwd=cwd, stdout=subprocess.PIPE,
+         "--folder", str(folder)], cwd=cwd, env=env, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
@@ -204,17 +210,22 @@ def entry_box(driver, label: str):
         "//input[@type='text']"))
 
 
-def time_redraw(driver, label: str, value: str, timeout: float = 60.0) -> tuple[float, float]:
-    """Type ``value`` in the box of ``label`` and press Enter; ``(headline, chart)``: the
-    milliseconds from the key to the headline and to the chart on screen redrawn, painted."""
+def type_in(driver, label: str, value: str) -> None:
+    """Replace what the box of ``label`` holds with ``value`` and press Enter."""
     from selenium.webdriver.common.keys import Keys
 
-    driver.execute_script(TIMER_JS)
     box = entry_box(driver, label)
     box.click()
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(value)
     box.send_keys(Keys.ENTER)
+
+
+def time_redraw(driver, label: str, value: str, timeout: float = 60.0) -> tuple[float, float]:
+    """Type ``value`` in the box of ``label`` and press Enter; ``(headline, chart)``: the
+    milliseconds from the key to the headline and to the chart on screen redrawn, painted."""
+    driver.execute_script(TIMER_JS)
+    type_in(driver, label, value)
     done = wait_for(driver, lambda d: d.execute_script(
         "const t = window.__ccgTimer; return t.headline !== null && t.chart !== null "
         "? [t.headline, t.chart] : null;"), timeout, f"no redraw after typing {value!r}")
