@@ -52,6 +52,7 @@ from .icb import (  # noqa: F401 (re-exported: an ICB's models)
     IcbStreams,
     Place,
 )
+from .risks import Mitigation, Risk  # noqa: F401 (re-exported)
 from .rules import SemanticError, semantic_problems
 from .types import (  # noqa: F401 (re-exported: the scalar types)
     Era,
@@ -147,6 +148,12 @@ class Provider(Strict):
         None, description="Surplus the trust plans as an individual body, every year or "
         "{year: surplus}; breakeven (0) when absent. Judged by the breakeven rule in a "
         "scenario with an ICB (today's rules) [£k]")
+    risks: list[Risk] = Field(
+        default_factory=list, description="Risk register: named risks to the position, each "
+        "with its likelihood and £ range a year (inputs/risks.py)")
+    mitigations: list[Mitigation] = Field(
+        default_factory=list, description="Mitigations held against the risks, each with its "
+        "value a year and probability of delivery (inputs/risks.py)")
 
     @model_validator(mode="before")
     @classmethod
@@ -182,6 +189,12 @@ class SocialCare(Strict):
         None, description="Year the council's figures are for, when later than the scenario's "
         "base year: budget and cost are that year's, growth runs from it, and the council has "
         "no rows of money before it (zero, outside the modelled books)")
+    risks: list[Risk] = Field(
+        default_factory=list, description="Risk register: named risks to the position, each "
+        "with its likelihood and £ range a year (inputs/risks.py)")
+    mitigations: list[Mitigation] = Field(
+        default_factory=list, description="Mitigations held against the risks, each with its "
+        "value a year and probability of delivery (inputs/risks.py)")
 
 
 Organisation = Annotated[Commissioner | Icb | Provider | SocialCare, Field(discriminator="kind")]

@@ -130,6 +130,20 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "support - non-recurrent scheme savings",
             display="Underlying (recurrent) surplus/(deficit)",
             keep=("",), surplus=True, control_total=True),
+    Measure("risk_register", "£k", "gross_risk, net_risk, mitigations",
+            "A body's risk and mitigation register (only a body that has one): its risks' cost "
+            "if every one materialised at its most likely size, their expected cost, and the "
+            "expected value of its mitigations; in the Monte Carlo, what each run drew",
+            "gross_risk = sum_k most_likely_k; net_risk = sum_k likelihood_k * (low_k + "
+            "most_likely_k + high_k) / 3 (most likely: the midpoint when not given); "
+            "mitigations = sum_m probability_m * value_m; each at the body's consolidation "
+            "share", display="Risks and mitigations", keep=None),
+    Measure("risk_adjusted_surplus", "£k", "", "Surplus/(deficit) after the net risk and the "
+            "mitigations of the register (a body with one; the footprint's counts a body "
+            "without one at its do-something position)",
+            "do_something_surplus - net_risk + mitigations", additive=False,
+            display="Risk-adjusted surplus/(deficit)", eras={"icb": "Risk-adjusted position"},
+            keep=("",), surplus=True, control_total=True),
     Measure("income", "£k", "other, contracts, budget, bcf, total",
             "Provider income (from outside the footprint's commissioners, and their contracts) "
             "or social care budget (and the BCF pooled with it)",

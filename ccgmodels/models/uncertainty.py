@@ -4,7 +4,8 @@ Ranges live in the scenario's ``uncertainty:`` block, keyed by dotted path (the 
 ``--set``): ``normal80`` (low and high are the 10th and 90th percentiles), ``triangular`` (low,
 mode, high) or ``uniform`` (low to high). Besides those, every QIPP scheme is delivered or not in
 each run (Bernoulli with ``p = delivery_probability[status]``), and so is each commissioner's
-unidentified QIPP gap (``p = delivery_probability['unidentified']``).
+unidentified QIPP gap (``p = delivery_probability['unidentified']``). So is a body's risk register
+(:func:`ccgmodels.models.risks.draws_of`), moving its risk-adjusted position only.
 
 Vectorisation: each uncertain leaf of the frozen scenario is replaced (``model_copy``, no
 validation) by an array of shape ``(R, 1)``; the domain functions broadcast with the year axis
@@ -69,7 +70,7 @@ from ..inputs.paths import get_path, matches, substitute, substitute_many
 from ..inputs.rules import range_problems
 from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
-from . import measures, results, schemes
+from . import measures, results, risks, schemes
 from .mcstats import (  # noqa: F401 (re-exported)
     BREAK_EVEN_TOL,
     CONTROL_TOTAL_MEASURES,
@@ -104,6 +105,7 @@ class Spec:
     targets: tuple[tuple[str, ...], ...]  # the assumptions each key sets (* expanded)
     centrals: tuple[tuple[float, ...], ...]  # the scenario value of each target
     correlation: float = 0.0  # programme-wide slippage (Scenario.delivery_correlation)
+    registers: tuple[tuple[str, int, int], ...] = ()  # (org id, risks, mitigations)
 
     @property
     def central(self) -> tuple[float, ...]:
@@ -130,7 +132,8 @@ def spec_of(scenario: Scenario) -> Spec:
                 tuple((m.low, m.high) for m in metas),
                 tuple((o.id, len(schemes.all_schemes(o))) for o in scenario.organisations
                       if isinstance(o, Commissioner)),
-                targets, centrals, float(scenario.delivery_correlation))
+                targets, centrals, float(scenario.delivery_correlation),
+                risks.registers_of(scenario))
 
 
 def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, math.inf)):
@@ -142,13 +145,9 @@ def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, 
     if d.dist == "uniform":
         return low + (high - low) * u
     mode = d.mode if d.mode is not None else (low + high) / 2
-    width = high - low
-    if width == 0:
+    if high - low == 0:
         return np.full_like(u, low)
-    c = (mode - low) / width
-    left = low + np.sqrt(u * width * (mode - low))
-    right = high - np.sqrt((1 - u) * width * (high - mode))
-    return np.where(u < c, left, right)
+    return risks.triangular_quantile(u, low, mode, high)
 
 
 def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
@@ -259,6 +258,8 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
         factor = (np.where(together, shared, own) < p) * 1.0
         delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
         col += n_schemes + 1
+    register = (risks.draws_of(spec.registers, s, seed, start, stop, first)
+                if spec.registers and m else {})
     kept = _kept(keep)
 
     def rows(central, v):  # run 0 (when in this chunk) on top of the random runs
@@ -272,7 +273,7 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
                        None if ct is None else np.broadcast_to(ct, (1, n)))
             return
         for r in evaluate_iter(s, delivery, growth=prep.growth, trim=_held(keep),
-                               detail=False):
+                               detail=False, register=register):
             if r.years != s.years:
                 continue  # the primary care bridge has its own years
             series, c = prep.central[r.org]
@@ -547,22 +548,26 @@ def dependence(scenario: Scenario, name: Callable[[str], str] | None = None) -> 
 
 
 def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
-            measure: str = "do_something_surplus", item: str = "",
+            measure: str | None = None, item: str = "",
             year: str | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity: each uncertain assumption at its low and its high.
 
     All ``2K + 1`` cases (central, then low and high of each of K assumptions) are evaluated in
-    one vectorised call; scheme delivery stays at its expected value.
+    one vectorised call; scheme delivery stays at its expected value. Where ``org`` has a risk
+    register, ``measure`` defaults to its risk-adjusted position, each risk and mitigation a
+    row of it too (:func:`~ccgmodels.models.risks.tornado_rows`).
 
     Returns
     -------
     pandas.DataFrame
-        ``assumption, dist, low, high, value_low, value_high, central, swing`` sorted by swing
-        descending; values in the measure's unit (£k for money), swing = |high - low|.
+        ``assumption, name, dist, low, high, value_low, value_high, central, swing`` sorted by
+        swing descending; values in the measure's unit (£k for money), swing = |high - low|;
+        ``name`` a register row's ("Risk: <its name>"), "" for an assumption.
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     spec = spec_of(s)
     year = year or s.years[-1]
+    measure = measure or risks.tornado_measure(s, org)
     t = s.years.index(year)
     k = len(spec.paths)
     case = s
@@ -571,20 +576,24 @@ def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
             x = np.full((2 * k + 1, 1), value)
             x[2 * i + 1], x[2 * i + 2] = d.low, d.high
             case = substitute(case, target, x)
+    parts = ({"do_something_surplus", "risk_register"} if measure == "risk_adjusted_surplus"
+             else set())
     values: dict[OrgKey, np.ndarray] = {}
     for r in evaluate(case):
-        if r.years == s.years and (measure, item) in r.series:
-            values[(r.org, measure, item)] = np.broadcast_to(
-                np.asarray(r.series[(measure, item)], dtype=float), (2 * k + 1, len(r.years)))
+        if r.years == s.years:
+            values.update({(r.org, m, i): np.broadcast_to(
+                np.asarray(v, dtype=float), (2 * k + 1, len(r.years)))
+                for (m, i), v in r.series.items() if (m, i) == (measure, item) or m in parts})
     values.update(_footprint(values))
     v = values[(org, measure, item)][:, t]
     df = pd.DataFrame({
-        "assumption": list(spec.paths), "dist": [d.dist for d in spec.dists],
+        "assumption": list(spec.paths), "name": "", "dist": [d.dist for d in spec.dists],
         "low": [d.low for d in spec.dists], "high": [d.high for d in spec.dists],
         "value_low": v[1::2], "value_high": v[2::2], "central": v[0],
     })
+    if measure == "risk_adjusted_surplus" and item == "":
+        df = risks.with_tornado_rows(df, s, org, year, float(v[0]))
     df["swing"] = (df["value_high"] - df["value_low"]).abs()
     df.attrs.update(scenario=s.name, org=org, measure=measure, item=item, year=year,
                     unit=measures.MEASURES[measure].unit)
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-

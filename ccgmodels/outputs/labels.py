@@ -312,6 +312,10 @@ def assumption_name(scenario: Scenario, path: str, with_org: bool = True) -> str
     ``organisations.cpr_ccg.expenditure.volume_growth.acute`` as ``Volume growth: Acute (NHS
     Castle Point and Rochford CCG)``; ``organisations.*.`` paths say "all organisations"."""
     parts = path.split(".")
+    entry = register_entry(scenario, parts)
+    if entry:  # a risk or a mitigation (a tornado row): by the name the register gives it
+        who = org_name(scenario, parts[1])
+        return f"{entry} ({who})" if with_org else entry
     who = ""
     if parts[0] == "organisations" and len(parts) > 2:
         who = "all organisations" if parts[1] == "*" else org_name(scenario, parts[1])
@@ -341,6 +345,20 @@ def assumption_name(scenario: Scenario, path: str, with_org: bool = True) -> str
     detail = ", ".join(_key_name(k, scenario.era) for k in keys)
     text = f"{name}: {detail}" if detail else name
     return f"{text} ({who})" if who and with_org else text
+
+
+def register_entry(scenario: Scenario, parts: list[str]) -> str:
+    """``Risk: <name>`` or ``Mitigation: <name>`` for the path parts
+    ``organisations.<org>.risks.<id>`` or ``...mitigations.<id>``; "" for any other path."""
+    if len(parts) != 4 or parts[0] != "organisations" or parts[2] not in ("risks",
+                                                                          "mitigations"):
+        return ""
+    o = next((o for o in scenario.organisations if o.id == parts[1]), None)
+    entries = getattr(o, parts[2], None) or []
+    name = next((e.name for e in entries if e.id == parts[3]), None)
+    if name is None:
+        return ""
+    return f"{'Risk' if parts[2] == 'risks' else 'Mitigation'}: {name}"
 
 
 def _is_key(root, parts: list[str], i: int) -> bool:

@@ -4,7 +4,8 @@
 finds the scenario it varies (for the what-if marks of the assumptions register) and returns a
 :class:`Report` whose methods each give one section as :class:`~ccgmodels.outputs.document.Html`:
 the cover, the executive summary, key figures, the position and its charts, the STP summary,
-the system view, QIPP and its scheme register, the primary care bridge, activity, uncertainty,
+the system view, QIPP and its scheme register, the risk-adjusted plan, the primary care bridge,
+activity, uncertainty,
 the assumptions register and the methods. Money in £k; surplus positive, deficits in brackets.
 """
 
@@ -24,7 +25,7 @@ from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
 from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
 from ..models.seeds import DEFAULT_SEED
-from . import bodies, labels, narrative, plotting, register, summaries, tables
+from . import bodies, labels, narrative, plotting, register, riskplan, summaries, tables
 from . import document as doc
 from .document import Html
 
@@ -36,6 +37,7 @@ KEY_ROWS = (
     ("do_something_surplus", "", "Do something surplus/(deficit)", "£k"),
     ("do_something_cumulative_surplus", "", "Do something, cumulative", "£k"),
     ("underlying_surplus", "", "Underlying (recurrent) surplus/(deficit)", "£k"),
+    ("risk_adjusted_surplus", "", "Risk-adjusted surplus/(deficit)", "£k"),
     ("qipp", "required", "Requirement: savings needed to meet the control total", "£k"),
     ("qipp", "unidentified", "QIPP still to identify", "£k"),
 )
@@ -44,6 +46,7 @@ ICB_KEY_LABELS = {
     "Requirement: savings needed to meet the control total":
         "Requirement: savings needed to meet the planned surplus",
     "QIPP still to identify": "Efficiency still to identify",
+    "Risk-adjusted surplus/(deficit)": "Risk-adjusted position",
 }
 CONVENTIONS = ("Money in £k (thousands of pounds); surplus positive, deficits in brackets, as "
                "NHS plans print Surplus/(Deficit).")
@@ -82,6 +85,9 @@ class Report:
         rules: :func:`ccgmodels.outputs.bodies.body_tables`)."""
         book = tables.report_tables(self.results, self.scenario, self.org, self.summary)
         book.update(bodies.body_tables(self.results, self.scenario))
+        plan = riskplan.plan_table(self.results, self.scenario, self.org)
+        if plan is not None:
+            book[riskplan.PLAN_KEY] = plan
         return book
 
     def _figure(self, fig, filename: str) -> Html:
@@ -251,6 +257,17 @@ class Report:
                                      "delivery probability of its status."))
         return doc.section(labels.term("QIPP", self.era), *parts) if parts else Html("")
 
+    def risk_adjusted_plan(self) -> Html:
+        """Each body's plan against its risk register, and the register (nothing for a
+        scenario without one)."""
+        book = self.book
+        if riskplan.PLAN_KEY not in book:
+            return Html("")
+        frame = riskplan.register_frame(self.scenario, self.org)
+        return doc.section("Risk-adjusted plan", doc.report_table(book[riskplan.PLAN_KEY]),
+                           riskplan.register_html(frame),
+                           intro=riskplan.intro(self.scenario))
+
     def bridge(self) -> Html:
         book = self.book
         if "Primary care bridge" not in book:
@@ -276,7 +293,9 @@ class Report:
             return doc.section("Uncertainty", doc.paragraphs([
                 "No Monte Carlo runs were made for this report, so it shows no range."]))
         book = self.book
-        parts = [self._figure(plotting.fan_chart(self.summary, self.org, name=self.name),
+        fans = [m for m in plotting.FAN_MEASURES if m in set(
+            self.summary.loc[self.summary["org"] == self.org, "measure"])]
+        parts = [self._figure(plotting.fan_chart(self.summary, self.org, fans, name=self.name),
                               "fan_chart"), doc.paragraphs([self.dependence()])]
         if self.sensitivity is not None and len(self.sensitivity):
             names = {p: labels.assumption_name(self.scenario, p)
@@ -289,7 +308,11 @@ class Report:
             f"The spread of the surplus/(deficit) over {self.runs:,} Monte Carlo runs, each "
             "drawing every uncertain assumption from its range, and the assumptions that move "
             "the end-year position most, each taken alone from the low to the high end of its "
-            "range."))
+            "range." + (" With a risk register, the risk-adjusted panel draws each risk (in or "
+                        "out of a run on its likelihood, at one size from its range) and each "
+                        "mitigation (delivered or not on its probability); the tornado is then "
+                        "of the risk-adjusted position, a risk or a mitigation a row of it."
+                        if "risk_adjusted_surplus" in fans else "")))
 
     def dependence(self) -> str:
         """How the Monte Carlo draws depend on each other, by display names."""
@@ -331,7 +354,8 @@ class Report:
         pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
                     description=s.description or "",
                     assumptions=register.assumptions_register(s, self.base),
-                    schemes=register.scheme_register(s))
+                    schemes=register.scheme_register(s),
+                    risks=riskplan.register_frame(s))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
 
 
@@ -404,7 +428,9 @@ def build(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None =
     opened = summaries.open_scenario(scenario, overrides, org, real_terms)
     s = opened.scenario
     summary = uncertainty.summarise(uncertainty.simulate(s, runs, seed)) if runs > 0 else None
-    sensitivity = (uncertainty.tornado(s, org) if runs > 0 and s.uncertainty else None)
+    registers = any(o.risks or o.mitigations for o in s.organisations)
+    sensitivity = (uncertainty.tornado(s, org) if runs > 0 and (s.uncertainty or registers)
+                   else None)
     return Report(s, opened.shown, opened.results, org, runs, seed, base_of(
         scenario, overrides, baseline), summary, sensitivity, dict(provenance or {}),
         output_dir, real_terms)

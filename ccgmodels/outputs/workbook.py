@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..inputs.celltext import keep_text
 from ..models.results import COLUMNS, write_tidy
+from .riskplan import REGISTER_KEY, REGISTER_MONEY
 from .tables import NUMBER_FORMATS, ReportTable, money, sheet_name_problem
 
 
@@ -67,6 +68,8 @@ DATA_FORMATS = {"£k": "#,##0.0;(#,##0.0)", "fraction": "0.00%", "count": "#,##0
 MARK = "ccgmodels"
 #: the scheme register's money columns, totalled in its Excel Table [£k]
 SCHEME_MONEY = ("Gross saving", "Investment", "Net saving", "Risk-adjusted saving")
+#: the risk and mitigation register's sheet and money columns [£k]
+RISKS_SHEET, RISK_MONEY = REGISTER_KEY, REGISTER_MONEY
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ class Pack:
         :func:`ccgmodels.outputs.register.assumptions_register`.
     schemes : pandas.DataFrame, optional
         :func:`ccgmodels.outputs.register.scheme_register` [£k, fractions].
+    risks : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.riskplan.register_frame`: the risk and mitigation registers
+        [£k, fractions].
     """
 
     title: str
@@ -92,6 +98,7 @@ class Pack:
     description: str = ""
     assumptions: pd.DataFrame | None = None
     schemes: pd.DataFrame | None = None
+    risks: pd.DataFrame | None = None
 
 
 def table_name(sheet: str) -> str:
@@ -231,7 +238,8 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     in brackets], ``#,##0`` [count] or ``0.0%`` [fraction]; a table's own Total row in bold.
     With ``pack``, a ``Cover`` sheet first (the run's facts and the contents, linked), and
     after the tables ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL
-    totals row of its money) and ``Assumptions`` (the register, its source column wrapped).
+    totals row of its money), ``Risks and mitigations`` (the risk registers, where a body has
+    one) and ``Assumptions`` (the register, its source column wrapped).
     With ``results``, a last sheet ``Data`` holds the tidy rows as results.csv does (values
     rounded to its 6 decimals) as an Excel Table (filter buttons on every column), values
     formatted by their unit. Every sheet prints landscape on A4, one page wide, its header
@@ -259,7 +267,8 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     from openpyxl.utils import get_column_letter
 
     extra = ([] if pack is None else
-             [n for n, f in (("Schemes", pack.schemes), ("Assumptions", pack.assumptions))
+             [n for n, f in (("Schemes", pack.schemes), (RISKS_SHEET, pack.risks),
+                             ("Assumptions", pack.assumptions))
               if f is not None and len(f)])
     names = list(book) + extra + (["Data"] if results is not None else [])
     for name in names:
@@ -311,6 +320,14 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                      {"Organisation": 30, "Scheme": 44, "Category": 22, "Status": 12,
                       "Phasing": 16, "Recurrent": 14, "Delivery probability": 12},
                      wrap=("Scheme",), totals=SCHEME_MONEY)
+    if pack is not None and RISKS_SHEET in extra:
+        money_fmt = NUMBER_FORMATS["£k"]
+        _frame_sheet(wb, RISKS_SHEET, pack.risks, title,
+                     {**{c: money_fmt for c in RISK_MONEY},
+                      "Likelihood or probability": NUMBER_FORMATS["fraction"]},
+                     {"Organisation": 28, "Type": 11, "Name": 40,
+                      "Likelihood or probability": 12, "Held against": 30, "Source": 60,
+                      "Id": 24}, wrap=("Name", "Held against", "Source"), unprinted=("Id",))
     if pack is not None and "Assumptions" in extra:
         frame = pack.assumptions.rename(columns={"path": "Path (for --set)"})
         years = [c for c in frame.columns if re.match(r"^\d{4}/\d{2}$", str(c))]
