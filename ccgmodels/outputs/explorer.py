@@ -35,8 +35,15 @@ import yaml
 from ..inputs.fields import describe
 from ..inputs.loading import ScenarioError, bundled_scenarios, check, validate_data
 from ..inputs.paths import get_path
-from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
+from ..inputs.scenario import Commissioner, Scenario
 from ..inputs.vocab import FOOTPRINT
+from .levers import (  # noqa: F401 (CONTROLS, ControlSpec re-exported)
+    CONTROLS,
+    ICB_CONTROL_LABELS,
+    ControlSpec,
+    controls_of,
+    plain,
+)
 
 #: units shown and entered as per cent [fraction -> %]
 PERCENT_UNITS = {"fraction": "%", "fraction/yr": "% a year"}
@@ -46,114 +53,6 @@ ENV_SCENARIO, ENV_FOLDER = "CCGMODELS_APP_SCENARIO", "CCGMODELS_APP_FOLDER"
 #: folder the explorer saves into by default, under the checkout (git-ignored) or the current
 #: folder
 SAVE_FOLDER = "my_scenarios"
-
-
-@dataclass(frozen=True)
-class ControlSpec:
-    """One assumption the explorer shows: a path below an organisation, its label and help.
-
-    ``path`` may hold ``{band}`` (every age band of ``demand.population_growth``) or
-    ``{status}`` (every status of ``qipp.delivery_probability``); ``span`` is how far either
-    side of the base value a slider reaches, and so the range a typed value must lie in [unit
-    of the assumption], clipped to the field's bounds (0: the field's bounds); a commissioner
-    that gives ``unless`` (a path) does not get the control (its allocation stated as levels by
-    year has no growth to change). ``help`` is the tooltip, in plain words.
-    """
-
-    path: str
-    label: str
-    span: float = 0.0
-    unless: str = ""
-    help: str = ""
-
-
-#: a commissioner's levers (a CCG's or an ICB's)
-CONTROLS = (
-    ControlSpec("allocation.growth_adjustment", "Allocation growth: change to the settlement, "
-                "every year", 0.03, help="Added to the growth of every allocation each year "
-                "after the base year: 0 in the plan; try what a later settlement might give."),
-    ControlSpec("expenditure.price_inflation", "Price inflation, every service line", 0.03,
-                help="How much prices rise each year, for every service the commissioner "
-                "buys."),
-    ControlSpec("solutions.demand_mitigation_rate", "Demand mitigation: share of activity "
-                "growth avoided", 0.5, help="The share of each year's growth in hospital and "
-                "community activity that schemes avoid."),
-    ControlSpec("qipp.delivery_probability.{status}", "QIPP delivery probability, {status}",
-                1.0, help="The chance that a saving at this stage is delivered: 100% counts "
-                "it in full, 0% not at all."),
-    ControlSpec("demand.population_growth.{band}", "Population growth, ages {band}", 0.02,
-                help="How fast the population in this age band grows each year; activity "
-                "grows with it."),
-    ControlSpec("contingency_rate", "Contingency reserve, share of allocation", 0.01,
-                unless="contingency", help="Money held back each year against risks, as a "
-                "share of the allocation."),
-    ControlSpec("contingency", "Contingency as the plan states it",
-                help="Money held back against risks, as the plan states it, in thousands of "
-                "pounds."),
-    ControlSpec("control_total", "Control total (surplus to reach)",
-                help="The surplus the commissioner must reach, in thousands of pounds."),
-    ControlSpec("primary_care_bridge.stf_arrives", "GPFV STF arrives",
-                help="Whether the General Practice Forward View transformation money arrives "
-                "at all."),
-)
-#: a provider trust's levers
-PROVIDER_CONTROLS = (
-    ControlSpec("efficiency_rate", "Cost improvement (CIP): efficiency on the cost base",
-                0.03, help="The trust's cost improvement programme: the share of its costs "
-                "it saves each year."),
-    ControlSpec("efficiency_delivery", "Share of the CIP delivered", 1.0,
-                help="How much of the cost improvement programme is expected to be "
-                "delivered: 100% in full."),
-    ControlSpec("cost_volume_growth", "Cost growth: activity the trust delivers", 0.03,
-                help="How much the activity behind the trust's costs grows each year, "
-                "before efficiency."),
-    ControlSpec("price_inflation", "Pay and price inflation of the trust", 0.03,
-                help="How much the trust's pay and prices rise each year; its income from "
-                "contracts moves with it."),
-    ControlSpec("other_income_growth", "Growth of other income", 0.03,
-                help="Growth each year of the trust's income from outside this system's "
-                "commissioners."),
-)
-#: a council's levers (its social care)
-COUNCIL_CONTROLS = (
-    ControlSpec("cost_growth", "Social care cost growth", 0.03,
-                help="How much the council's social care costs grow each year from "
-                "inflation and an older population."),
-    ControlSpec("budget_growth", "Social care budget growth", 0.03,
-                help="How much the council's social care budget grows each year."),
-    ControlSpec("savings", "Council savings", help="New recurrent savings the council "
-                "delivers in each year, in thousands of pounds."),
-)
-#: the controls' labels in the ICB era's words where they differ, by path
-ICB_CONTROL_LABELS = {
-    "qipp.delivery_probability.{status}": "Efficiency delivery probability, {status}",
-    "control_total": "Planned surplus (breakeven duty: surplus to reach)",
-    "primary_care_bridge.stf_arrives": "Primary care transformation funding arrives",
-}
-
-
-def controls_of(org: Any) -> tuple[ControlSpec, ...]:
-    """The levers of an organisation of any kind: a commissioner's, a trust's, a council's."""
-    if isinstance(org, Commissioner):
-        return CONTROLS
-    if isinstance(org, Provider):
-        return PROVIDER_CONTROLS
-    if isinstance(org, SocialCare):
-        return COUNCIL_CONTROLS
-    return ()
-
-
-def plain(description: str) -> str:
-    """A field's description as help a reader can take in: without its unit in square
-    brackets, its schema notes (``{year: rate}``, "or by year"), dotted paths and citations
-    (``(000:L2015)``); the sources are in the report's assumptions register."""
-    text = re.sub(r"\s*\[[^\]]*\]", "", description)
-    text = re.sub(r"\s*\([^)]*(?:\d{3}:L\d|\w+\.\w+\.)[^)]*\)", "", text)
-    text = re.sub(r":?\s*a rate or \{[^}]*\}", "", text)
-    text = re.sub(r"\{[^}]*\}", "", text)
-    text = re.sub(r",? or by year", "", text)
-    text = re.sub(r"\s+", " ", text).strip().rstrip(".;,:")
-    return f"{text}." if text else ""
 
 
 # --- the display rule -------------------------------------------------------------------------
@@ -191,6 +90,8 @@ def text(kind: str, value: Any) -> str:
         return ""
     if kind == "toggle":
         return "Yes" if value else "No"
+    if kind == "switch":  # a register's risk or mitigation: off is a likelihood of 0
+        return f"On ({value * 100:.{decimals(value)}f}%)" if value else "Off"
     if kind == "percent":
         return f"{value * 100:.{decimals(value)}f}%"
     if kind == "money":
@@ -290,10 +191,10 @@ def assumptions_of(org: Any, era: str | None = None) -> dict[str, tuple[Assumpti
     """``{key: (assumption, base value)}`` of every lever of ``org`` (:func:`controls_of`: a
     commissioner's, a trust's or a council's) that it has, in display order, labelled in
     ``era``'s words; a by-year value gives one entry a year."""
-    plain = org.model_dump(mode="python")
+    dumped = org.model_dump(mode="python")
     out: dict[str, tuple[Assumption, Any]] = {}
     for spec in controls_of(org):
-        if spec.unless and _get(plain, spec.unless) is not None:
+        if spec.unless and _get(dumped, spec.unless) is not None:
             continue
         fills = [{}]
         if "{band}" in spec.path:
@@ -306,7 +207,7 @@ def assumptions_of(org: Any, era: str | None = None) -> dict[str, tuple[Assumpti
             path, label = spec.path.format(**fill), words.format(**fill)
             label = label.replace("in_progress", "in progress")
             try:
-                start = get_path(plain, path)
+                start = get_path(dumped, path)
             except KeyError:
                 continue  # this organisation has no such assumption (no bridge, no demand)
             if start is None:
@@ -321,6 +222,23 @@ def assumptions_of(org: Any, era: str | None = None) -> dict[str, tuple[Assumpti
                 out[key] = (Assumption(key, path, year, full, meta.description, meta.unit,
                                        kind, meta.low, meta.high, spec.span,
                                        spec.help or plain(meta.description)), value)
+    return out
+
+
+def switches_of(org: Any) -> dict[str, tuple[Assumption, Any]]:
+    """``{key: (assumption, base value)}`` of the risks and mitigations of ``org``'s register
+    (issue 28), each a switch: on as the register gives it, off as if it could not happen
+    (a risk's likelihood, a mitigation's probability, set to 0). Keys are the dotted paths of
+    those fields below the organisation (``risks.<id>.likelihood``)."""
+    out: dict[str, tuple[Assumption, Any]] = {}
+    for field, what, kind in (("risks", "likelihood", "Risk"),
+                              ("mitigations", "probability", "Mitigation")):
+        for item in getattr(org, field, None) or []:
+            key = f"{field}.{item.id}.{what}"
+            help_ = (f"Untick to plan as if this {kind.lower()} could not happen (its "
+                     f"{what} set to 0); tick to take it as the register gives it.")
+            out[key] = (Assumption(key, key, None, f"{kind}: {item.name}", help_, "fraction",
+                                   "switch", 0.0, 1.0, 0.0, help_), getattr(item, what))
     return out
 
 
@@ -400,6 +318,10 @@ class ExplorerState:
         self.names = {o.id: o.name for o in bodies}
         self.era = scenario.era  # whose words the labels use
         self._table = {o.id: assumptions_of(o, self.era) for o in bodies}
+        #: the risk and mitigation switches of each organisation with a register
+        self._switches = {o.id: switches_of(o) for o in bodies}
+        for o in bodies:
+            self._table[o.id].update(self._switches[o.id])
         self.changes: dict[str, dict[str, Any]] = {o: {} for o in self.bodies}
 
     # -- what there is
@@ -416,11 +338,26 @@ class ExplorerState:
         return list(self.bodies) if org == FOOTPRINT else [org]
 
     def keys(self, org: str) -> list[str]:
-        """Assumption keys shown for ``org`` (the footprint: every organisation's, in order)."""
+        """Assumption keys shown for ``org`` (the footprint: every organisation's, in order),
+        its risk and mitigation switches apart (:meth:`switches`)."""
         out: dict[str, None] = {}
         for o in self.targets(org):
-            out.update(dict.fromkeys(self._table[o]))
+            out.update(dict.fromkeys(k for k in self._table[o] if k not in self._switches[o]))
         return list(out)
+
+    def switches(self, org: str) -> list[tuple[str, str]]:
+        """``[(organisation, key)]`` of the risk and mitigation switches shown for ``org``
+        (the footprint: every organisation's, each switched for its own organisation)."""
+        return [(o, k) for o in self.targets(org) for k in self._switches[o]]
+
+    def switched_on(self, org: str, key: str) -> bool:
+        """Whether ``org``'s risk or mitigation ``key`` is on (its likelihood above 0)."""
+        return bool(self.changes[org].get(key, self._table[org][key][1]))
+
+    def switch(self, org: str, key: str, on: bool) -> None:
+        """Switch ``org``'s risk or mitigation ``key`` on (as its register gives it) or off
+        (likelihood or probability 0)."""
+        self.set(org, key, self._table[org][key][1] if on else 0.0)
 
     def assumption(self, org: str, key: str) -> Assumption:
         for o in self.targets(org):
@@ -559,9 +496,9 @@ class ExplorerState:
         return self.save(folder / f"{slug(name)}.yaml", overwrite)
 
 
-def _get(plain: dict, path: str) -> Any:
+def _get(data: dict, path: str) -> Any:
     try:
-        return get_path(plain, path)
+        return get_path(data, path)
     except KeyError:
         return None
 

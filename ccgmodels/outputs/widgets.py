@@ -61,10 +61,13 @@ CHANGE_COLUMNS = (("Organisation", "150px"), ("Assumption", "250px"), ("Base", "
                   ("New", "60px"))
 #: the rows of the headline figures above the charts: (row of summaries.headline, short label)
 HEADLINES = (("Do nothing surplus/(deficit)", "Do nothing"),
-             ("Do something surplus/(deficit)", "Do something"))
-#: the measure of each headline row (summaries.HEADLINE's words)
+             ("Do something surplus/(deficit)", "Do something"),
+             ("Risk-adjusted surplus/(deficit)", "Risk-adjusted"))
+#: the measure of each headline row (summaries.HEADLINE's words); the risk-adjusted position
+#: exists where an organisation has a risk register
 HEADLINE_MEASURES = {"Do nothing surplus/(deficit)": "do_nothing_surplus",
-                     "Do something surplus/(deficit)": "do_something_surplus"}
+                     "Do something surplus/(deficit)": "do_something_surplus",
+                     "Risk-adjusted surplus/(deficit)": "risk_adjusted_surplus"}
 CSS = """<style>
 .ccg-explorer .widget-label, .ccg-label { white-space: normal; }
 .ccg-headline { font-size: 1.35em; margin-right: 2em; }
@@ -220,6 +223,21 @@ class Explorer:
                 self.entries[key] = entry
                 shown.append(entry)
             rows.append(w.HBox([_label(a.label), *shown, self.notes[key]]))
+        self.switch_boxes: dict[tuple[str, str], w.Checkbox] = {}
+        switches = s.switches(org)
+        if switches:
+            rows.append(w.HTML("<b>Risks and mitigations</b> <span class='ccg-note'>(untick "
+                               "one to plan as if it could not happen)</span>"))
+        for o, key in switches:
+            a = s.assumption(o, key)
+            words = a.label if org != FOOTPRINT else f"{a.label} ({s.names[o]})"
+            box = w.Checkbox(value=s.switched_on(o, key), description=words, indent=False,
+                             tooltip=a.help, layout=w.Layout(width="640px"))
+            box.add_class("ccg-switch")
+            box.observe(lambda change, o=o, k=key: self._on_switch(o, k, change),
+                        names="value")
+            self.switch_boxes[(o, key)] = box
+            rows.append(box)
         self.controls_box.children = rows
         self._sync_controls()
 
@@ -271,6 +289,8 @@ class Explorer:
                     control.value = a.text(value)
                 else:
                     control.value = value
+            for (o, key), box in self.switch_boxes.items():
+                box.value = s.switched_on(o, key)
             notes: dict[int, list[str]] = {}  # a by-year row shares one note
             for key in self.controls:
                 a = s.assumption(org, key)
@@ -431,6 +451,14 @@ class Explorer:
             self._refuse(key, str(exc))
             return
         s.set(org, key, value)
+        self._changed()
+
+    def _on_switch(self, org: str, key: str, change) -> None:
+        """A risk or mitigation switched on or off: the positions, the risk-adjusted one
+        included, redraw."""
+        if self._quiet:
+            return
+        self.state.switch(org, key, bool(change["new"]))
         self._changed()
 
     def _refuse(self, key: str, why: str) -> None:

@@ -305,3 +305,37 @@ def test_dropdowns_show_names_and_a_trust_has_its_levers():
     assert ex.summary().loc["Do something surplus/(deficit)"].iloc[-1] > 0
     ex.org_dropdown.value = "footprint"
     assert ex.summary().loc["Do something surplus/(deficit)"].iloc[-1] > before
+
+
+def test_a_risk_switched_off_redraws_the_risk_adjusted_headline(tmp_path):
+    # issue 28 item 6: a checkbox per risk and mitigation of a register; tests/risk_scenarios.py
+    # gives the provider a certain risk of 1,000 £k a year at a 50% consolidation share, 500 in
+    # the footprint's position (ASSUMPTION: illustrative figures of the tests)
+    from risk_scenarios import with_registers
+
+    path = tmp_path / "with_registers.yaml"
+    path.write_text(yaml.safe_dump(with_registers(), sort_keys=False), encoding="utf-8")
+    ex = Explorer(str(path), draw=True, folder=tmp_path / "saved")
+    ex.widget()
+    key = "risks.pay_award_unfunded.likelihood"
+    assert set(ex.switch_boxes) == {
+        ("cpr_ccg", "risks.elective_income_shortfall.likelihood"),
+        ("cpr_ccg", "mitigations.vacancy_control.probability"), ("suhft", key)}
+    box = ex.switch_boxes[("suhft", key)]
+    assert box.value is True and box.description.startswith("Risk: Pay award above funding")
+    assert "Risk-adjusted" in ex.headline.value
+
+    def risk_adjusted() -> float:
+        found = re.search(r"data-row='Risk-adjusted surplus/\(deficit\)' data-value='([-\d.]+)'",
+                          ex.headline.value)
+        assert found, ex.headline.value
+        return float(found.group(1))
+
+    before = risk_adjusted()
+    box.value = False
+    assert ex.overrides() == {f"organisations.suhft.{key}": 0.0}
+    assert risk_adjusted() == pytest.approx(before + 500, abs=0.01)
+    assert [(r.label, r.base, r.new) for r in ex.state.rows()] == [
+        ("Risk: Pay award above funding", "On (100.0%)", "Off")]
+    box.value = True  # and back on: no change left
+    assert ex.overrides() == {} and risk_adjusted() == pytest.approx(before, abs=0.01)
