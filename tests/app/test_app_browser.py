@@ -185,8 +185,13 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     name = driver.execute_script(
         "return Array.from(document.querySelectorAll('input'))"
         ".find(i => i.placeholder === 'name of the new scenario');")
-    name.clear()
+    # the name replaced in one commit (select all, type, Tab): clear() commits "" first, and
+    # the kernel's echo of it can land while the new name is typed on a busy machine
+    name.click()
+    name.send_keys(Keys.CONTROL, "a")
     name.send_keys("app what if", Keys.TAB)
+    wait(driver, lambda d: name.get_attribute("value") == "app what if", 30,
+         "the name box does not hold the name typed")
     driver.find_element(By.XPATH, "//button[.//text()[contains(.,'Save as scenario')]]").click()
     saved = folder / "app_what_if.yaml"
     wait(driver, lambda d: saved.is_file() and d.find_elements(By.CSS_SELECTOR, ".ccg-saved"),
