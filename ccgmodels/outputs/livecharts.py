@@ -37,6 +37,7 @@ from .plotting import (
     money_axis,
     money_tick,
     span_limits,
+    spread_end_labels,
     waterfall_alt,
     waterfall_steps,
     wrapped,
@@ -88,6 +89,7 @@ class LiveChart:
         self._data(results[results["org"] == org])
         lo, hi = self._limits()
         self.ax.set_ylim(lo, hi)
+        spread_end_labels(self.ax, getattr(self, "labels", {}).values())
         self._zero.set_visible(lo < 0 < hi)  # a zero line only where zero is on the axis
         self.stale = True
 

@@ -156,6 +156,19 @@ def end_label(ax, x, y: float, colour: str, text=None):
     return text
 
 
+def spread_end_labels(ax, texts) -> None:
+    """Keep the end labels of lines that finish close together apart: going down from the
+    highest, a label within 7% of the axis of the one above goes under its point."""
+    lo, hi = ax.get_ylim()
+    near = 0.07 * (hi - lo)
+    shown = sorted((t for t in texts if t.get_visible()), key=lambda t: -t.xy[1])
+    above = None
+    for t in shown:
+        below = above is not None and above - t.xy[1] < near
+        t.xyann = (0, -13) if below else (0, 7)
+        above = None if below else t.xy[1]
+
+
 def _lines(results: pd.DataFrame, org: str, lines: dict, ax) -> tuple[list, dict]:
     used, series = [], {}
     for (measure, item), label in lines.items():
@@ -208,6 +221,7 @@ def do_nothing_vs_something(results: pd.DataFrame, org: str, name: str | None = 
     used, series = _lines(results, org, SURPLUS_LINES, ax)
     if not used:
         raise ValueError(f"no surplus rows for org {org!r}")
+    spread_end_labels(ax, ax.texts)
     ax.legend()
     title = f"{SURPLUS_TITLE}: {_name(org, name)}"
     fig.alt_text = lines_alt(title, series)
@@ -309,6 +323,7 @@ def allocation_vs_expenditure(results: pd.DataFrame, org: str, name: str | None 
     if not used:
         raise ValueError(f"no allocation or expenditure rows for org {org!r}")
     ax.set_ylim(*span_limits([v for _, vs in series.values() for v in vs]))
+    spread_end_labels(ax, ax.texts)
     ax.legend()
     title = f"{ALLOCATION_TITLE}: {_name(org, name)}"
     fig.alt_text = lines_alt(title, series)
