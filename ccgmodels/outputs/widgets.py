@@ -325,7 +325,9 @@ class Explorer:
         """Headline table of the organisation shown (numbers) [£k]."""
         if self.results is None:
             self.recompute()
-        return summaries.headline(self.results, self.org, self.state.era)
+        table = summaries.headline(self.results, self.org, self.state.era)
+        table.index.name = f"{self.org_name} (£k)"
+        return table
 
     def figures(self) -> list:
         """The charts (matplotlib figures) for the organisation shown, each brought up to date."""
@@ -340,6 +342,11 @@ class Explorer:
                 out.append(chart.fig)
         return out
 
+    @property
+    def org_name(self) -> str:
+        """The organisation shown, by its name (the footprint by the era's word)."""
+        return self._name()
+
     def _name(self) -> str:
         return (labels.term("footprint", self.state.era) if self.org == FOOTPRINT
                 else self.state.names[self.org])
@@ -353,7 +360,7 @@ class Explorer:
         self._draw_chart(self.tabs.selected_index or 0)
         table = self.summary()
         shown = tables.money_table(table)
-        shown.columns.name, shown.index.name = None, f"{self._name()} (£k)"
+        shown.columns.name = None
         # one header row, every heading named (an empty <th> is read as nothing)
         self.table.value = shown.reset_index().to_html(border=0, index=False)
         self._draw_changes()
