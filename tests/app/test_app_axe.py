@@ -77,3 +77,46 @@ def test_axe_finds_nothing_on_the_explorer(page):
         for i in d.find_elements(By.CSS_SELECTOR, ".ccg-chart-box img")), 60,
         "the second chart did not show")
     assert violations(page) == ""
+
+
+def test_risk_switches_are_named_and_redraw_the_risk_adjusted_headline(tmp_path):
+    """A scenario with registers (tests/risk_scenarios.py; ASSUMPTION: the tests' illustrative
+    figures): each risk and mitigation a named checkbox, axe clean; unticking the provider's
+    certain 1,000 £k risk (at its 50% share, 500 in the footprint) moves the page's risk-adjusted
+    headline by 500."""
+    import yaml
+    from risk_scenarios import with_registers
+    from selenium.webdriver.common.by import By
+
+    why = probe.problem(axe=True)
+    if why:
+        if os.environ.get("CCGMODELS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"CCGMODELS_REQUIRE_BROWSER=1 but {why}")
+        pytest.skip(why)
+    path = tmp_path / "with_registers.yaml"
+    path.write_text(yaml.safe_dump(with_registers(), sort_keys=False), encoding="utf-8")
+    proc, url = probe.serve(str(path), tmp_path / "saved", tmp_path)
+    try:
+        driver = probe.browser(tmp_path / "profile")
+        try:
+            probe.open_app(driver, url)
+            row = "//div[contains(@class,'ccg-switch')][.//*[contains(text(),'Pay award')]]"
+            box = probe.wait_for(driver, lambda d: d.find_element(By.XPATH, row + "//input"),
+                                 60, "no checkbox for the provider's risk")
+            assert box.is_selected()
+            assert violations(driver) == ""
+
+            def risk_adjusted(d) -> float:
+                return float(d.find_element(By.CSS_SELECTOR, ".ccg-headline[data-row="
+                                            "'Risk-adjusted surplus/(deficit)']")
+                             .get_attribute("data-value"))
+
+            before = risk_adjusted(driver)
+            box.click()
+            after = probe.wait_for(driver, lambda d: [risk_adjusted(d)] if abs(
+                risk_adjusted(d) - before) > 1 else None, 60, "the headline did not move")[0]
+            assert after == pytest.approx(before + 500, abs=0.01)
+        finally:
+            driver.quit()
+    finally:
+        probe.stop(proc)
