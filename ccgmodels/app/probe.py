@@ -229,4 +229,8 @@ def time_redraw(driver, label: str, value: str, timeout: float = 60.0) -> tuple[
     done = wait_for(driver, lambda d: d.execute_script(
         "const t = window.__ccgTimer; return t.headline !== null && t.chart !== null "
         "? [t.headline, t.chart] : null;"), timeout, f"no redraw after typing {value!r}")
+    # settled: the kernel has written the value back, as shown ("1.0%"), so the next entry is
+    # not overwritten by this one's echo
+    wait_for(driver, lambda d: entry_box(d, label).get_attribute("value").endswith("%"),
+             timeout, f"{value!r} was not shown back")
     return float(done[0]), float(done[1])
