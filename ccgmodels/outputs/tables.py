@@ -290,6 +290,16 @@ def _labelled(frame: pd.DataFrame, measure: str, era: str | None = None) -> pd.D
     return out
 
 
+def measure_table(results: pd.DataFrame, scenario: Scenario, org: str, measure: str,
+                  title: str) -> ReportTable:
+    """``org``'s ``measure`` by item and year as the report prints a table: items by display
+    name, titled ``"<title>: <organisation> (£k)"`` (for a notebook showing a table the report
+    has no key for, e.g. expenditure by service line) [£k]."""
+    name = labels.org_name(scenario, org)
+    return ReportTable(f"{title}: {name} (£k)",
+                       _labelled(by_year(results, org, measure), measure, scenario.era), "£k")
+
+
 def _stat_rows(summary: pd.DataFrame, org: str, rows: Mapping[tuple[str, str], str]
                ) -> pd.DataFrame:
     """Rows ``(measure, stat)`` of ``org`` in ``summary``, labelled by ``rows``, years across."""
