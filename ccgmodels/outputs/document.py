@@ -1,4 +1,4 @@
-"""HTML pieces of the board report: styled tables, figures with alt text, the cover, the
+"""HTML pieces of the board report: styled tables, figures with alt text, page one, the
 summary, the registers and the methods.
 
 Each function returns :class:`Html`, text a notebook displays as HTML (it has
@@ -7,7 +7,7 @@ from a scenario file is escaped. Numbers are formatted as plans print them (£k,
 brackets, :func:`ccgmodels.outputs.tables.money`); the look (fonts, colours, page breaks for
 printing) is the report template's stylesheet (``ccgmodels/data/templates/ccgmodels_report``),
 keyed on the classes used here: ``report-table``, ``num``, ``neg``, ``total``, ``note``,
-``cover``, ``keep``, ``figure``.
+``front`` (page one), ``tiles``, ``keep``, ``appendix`` (a new page), ``figure``.
 """
 
 from __future__ import annotations
@@ -118,14 +118,30 @@ def definitions(pairs: Sequence[tuple[str, str]], css: str = "definitions") -> H
     return Html(f'<table class="{css}"><tbody>{rows}</tbody></table>')
 
 
-def cover(title: str, description: str, facts: Sequence[tuple[str, str]],
-          conventions: str) -> Html:
-    """The cover page: the scenario's title and description and the run's facts."""
-    rows = "".join(f'<tr><th scope="row">{esc(a)}</th><td>{esc(b)}</td></tr>' for a, b in facts)
-    return Html(f'<section class="cover"><p class="kicker">Scenario report</p>'
-                f"<h1>{esc(title)}</h1><p class=\"lead\">{esc(description)}</p>"
-                f'<table class="facts"><tbody>{rows}</tbody></table>'
-                f"<p class=\"small\">{esc(conventions)}</p></section>")
+def front(title: str, lead: str, meta: str, tiles: Sequence[tuple[str, str, str, str]],
+          *parts: str) -> Html:
+    """Page one: the title block (kicker, title, the scenario's description, one line of the
+    run's facts) and the answer: figure tiles ``(heading, value, note, css)`` then ``parts``
+    (the summary and one chart)."""
+    cards = "".join(f'<div class="tile {esc(css)}"><p class="tile-head">{esc(head)}</p>'
+                    f'<p class="tile-value">{esc(value)}</p><p class="tile-note">{esc(note)}</p>'
+                    "</div>" for head, value, note, css in tiles)
+    return Html(f'<section class="front"><p class="kicker">Scenario report</p>'
+                f"<h1>{esc(title)}</h1>"
+                + (f'<p class="lead">{esc(lead)}</p>' if lead else "")
+                + f'<p class="meta">{esc(meta)}</p>'
+                f'<div class="tiles">{cards}</div>{"".join(parts)}</section>')
+
+
+def appendix(html: str, letter: str) -> Html:
+    """A section made by :func:`section` as an appendix: it starts a page and its heading
+    reads "Appendix ``letter``: ..." (what the PDF's bookmarks show)."""
+    head = '<section class="keep"><h2>'
+    if not html.startswith(head):
+        raise ValueError("appendix: the section does not start with its level-2 heading "
+                         f"(made by document.section): {html[:80]!r}")
+    return Html(f'<section class="keep appendix"><h2>Appendix {esc(letter)}: '
+                + html[len(head):])
 
 
 def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
@@ -153,12 +169,7 @@ def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
                         f'</th><td>{esc(r["Unit"])}</td>{values}<td>{badge}</td></tr>'
                         f'<tr class="source"><td colspan="{width}">{esc(r["Source"])}</td>'
                         "</tr></tbody>")
-        lead = (25, 7) if len(used) > 4 else (34, 9)
-        share = (100.0 - sum(lead) - 11.0) / max(len(used), 1)
-        cols = (f'<colgroup><col style="width:{lead[0]}%"><col style="width:{lead[1]}%">'
-                + "".join(f'<col style="width:{share:.2f}%">' for _ in used)
-                + '<col style="width:11%"></colgroup>')
-        out.append(f'<table class="report-table register"><caption>{esc(org)}</caption>{cols}'
+        out.append(f'<table class="report-table register"><caption>{esc(org)}</caption>'
                    f'<thead><tr><th scope="col">Assumption</th><th scope="col">Unit</th>'
                    f'{head}<th scope="col">Flag</th></tr></thead>{"".join(body)}</table>')
     return Html("".join(out))

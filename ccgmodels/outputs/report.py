@@ -2,10 +2,16 @@
 
 :func:`build` loads and runs the scenario (and its Monte Carlo and tornado when ``runs`` > 0),
 finds the scenario it varies (for the what-if marks of the assumptions register) and returns a
-:class:`Report` whose methods each give one section as :class:`~ccgmodels.outputs.document.Html`:
-the cover, the executive summary, key figures, the position and its charts, the STP summary,
-the system view, QIPP and its scheme register, the primary care bridge, activity, uncertainty,
-the assumptions register and the methods. Money in £k; surplus positive, deficits in brackets.
+:class:`Report` whose methods each give one section as :class:`~ccgmodels.outputs.document.Html`.
+
+The report is shaped as a board paper: page one (:meth:`Report.front`) carries the title block
+and the answer (the gap, the plan, the risk in four figures, one chart and the executive
+summary); the body (:meth:`Report.body`) is what a board reads; the appendices
+(:meth:`Report.appendices`), each starting a page and lettered A, B, ... in order, hold the
+registers, the methods and the sources. :data:`SECTIONS` declares the order: a new section is
+a method of :class:`Report` and one :class:`Part` in that list, ``appendix=True`` to put it at
+the end. A section with nothing to show returns "" and takes no letter. Money in £k; surplus
+positive, deficits in brackets.
 """
 
 from __future__ import annotations
@@ -45,6 +51,34 @@ ICB_KEY_LABELS = {
         "Requirement: savings needed to meet the planned surplus",
     "QIPP still to identify": "Efficiency still to identify",
 }
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section of the report: the :class:`Report` method that makes it (it takes no
+    argument and returns :class:`~ccgmodels.outputs.document.Html`, "" when it has nothing to
+    show), and whether it is an appendix (after the body, on a page of its own, lettered in
+    the order of :data:`SECTIONS`; it must be made by :func:`document.section`)."""
+
+    method: str
+    appendix: bool = False
+
+
+#: the sections after page one, in order: the body a board reads, then the appendices
+SECTIONS: tuple[Part, ...] = (
+    Part("key_figures"),
+    Part("position"),
+    Part("stp"),
+    Part("system"),
+    Part("bodies"),
+    Part("qipp"),
+    Part("bridge"),
+    Part("activity"),
+    Part("uncertainty"),
+    Part("schemes", appendix=True),
+    Part("assumptions", appendix=True),
+    Part("methods", appendix=True),
+)
 CONVENTIONS = ("Money in £k (thousands of pounds); surplus positive, deficits in brackets, as "
                "NHS plans print Surplus/(Deficit).")
 
@@ -93,7 +127,7 @@ class Report:
     # --- sections ---------------------------------------------------------------------------
 
     def facts(self) -> list[tuple[str, str]]:
-        """The run's facts for the cover and the Excel pack's cover sheet."""
+        """The run's facts for the methods appendix and the Excel pack's cover sheet."""
         s, p = self.scenario, self.provenance
         orgs = "; ".join(o.name for o in s.organisations)
         commit = p.get("commit") or "not recorded"
@@ -112,14 +146,92 @@ class Report:
                                               "in the assumptions register"))
         return facts
 
-    def cover(self) -> Html:
-        s = self.scenario
-        return doc.cover(s.title, s.description or "", self.facts(), CONVENTIONS)
+    def front(self) -> Html:
+        """Page one: the title block and the answer: the end year's gap (do nothing), plan
+        (solutions), position after the plan (do something) and risk (the chance of balance
+        and its range over the Monte Carlo runs; without runs, the savings still to identify,
+        else the underlying position), the do-nothing and do-something chart, and the
+        executive summary."""
+        s, p = self.scenario, self.provenance
+        h = summaries.key_figures(self.results, self.org, self.summary)
+        end = h["end_year"]
+        prices = f"{s.base_year} prices" if self.real_terms else "cash"
+        runs = (f"{self.runs:,} Monte Carlo runs" if self.runs else "no Monte Carlo runs")
+        meta = (f"Figures for {self.name}; {s.base_year} to {s.end_year}; £k, {prices}; "
+                f"{runs}; prepared {p.get('date') or date.today().isoformat()} with ccgmodels "
+                f"{p.get('version') or _version()}. Surplus positive, deficits in brackets.")
+        tiles = [_tile("The gap", h["do_nothing"], f"do nothing surplus/(deficit) in {end}"),
+                 _tile("The plan", h["solutions"], f"solutions in {end}", sign=False)]
+        cum = h.get("do_something_cumulative")
+        tiles.append(_tile("After the plan", h["do_something"],
+                           f"do something surplus/(deficit) in {end}"
+                           + (f"; {tables.money(cum)} over the {len(s.years)} years"
+                              if cum is not None else "")))
+        tiles.append(self._risk_tile(end))
+        chart = self._figure(plotting.do_nothing_vs_something(self.results, self.org,
+                                                              self.name),
+                             "do_nothing_vs_something")
+        text = narrative.executive_summary(self.results, s, self.org, self.summary,
+                                           self.sensitivity, self.runs)
+        # the summary follows the front block, not inside it: nested, Chromium moved the whole
+        # block to a second page
+        return Html(doc.front(s.title, s.description or "", meta,
+                              [t for t in tiles if t is not None], chart)
+                    + doc.section("Executive summary", doc.paragraphs(text, "summary")))
+
+    def _risk_tile(self, end: str) -> tuple[str, str, str, str] | None:
+        """The risk on page one: the chance of balance in ``end`` and the 5th to 95th
+        percentile of the do-something position; without Monte Carlo runs, the savings
+        still to identify in ``end``, else the underlying position."""
+        if self.summary is not None:
+            u = self.summary
+            prob = summaries.value_at(u[u["stat"] == summaries.PROB], self.org,
+                                      "do_something_surplus", "", end)
+            lo, hi = (summaries.value_at(u[u["stat"] == q], self.org, "do_something_surplus",
+                                         "", end) for q in ("p5", "p95"))
+            if prob is not None:
+                spread = (f"; 90% of runs between {tables.money(lo)} and {tables.money(hi)}"
+                          if lo is not None and hi is not None else "")
+                return ("The risk", f"{prob:.0%}",
+                        f"chance of at least break-even in {end}{spread} (£k)",
+                        "neg" if prob < 0.5 else "")
+        gap = summaries.value_at(self.results, self.org, "qipp", "unidentified", end)
+        if gap is not None and abs(gap) >= 0.5:
+            return _tile("The risk", gap, f"{labels.term('qipp', self.era)} still to "
+                         f"identify in {end}", sign=False, css="neg")
+        under = summaries.value_at(self.results, self.org, "underlying_surplus", "", end)
+        if under is None:
+            return None
+        return _tile("The risk", under, f"underlying (recurrent) surplus/(deficit) in {end}, "
+                     "without non-recurrent support")
 
     def executive_summary(self) -> Html:
+        """The executive summary on its own (page one carries it: :meth:`front`)."""
         text = narrative.executive_summary(self.results, self.scenario, self.org, self.summary,
                                            self.sensitivity, self.runs)
         return doc.section("Executive summary", doc.paragraphs(text, "summary"))
+
+    # --- the report as a board paper: page one, the body, the appendices ---------------------
+
+    def body(self) -> Html:
+        """The sections of :data:`SECTIONS` that are not appendices, in order."""
+        return Html("".join(getattr(self, part.method)() for part in SECTIONS
+                            if not part.appendix))
+
+    def appendices(self) -> Html:
+        """The appendices of :data:`SECTIONS`, in order, each on a page of its own and
+        lettered A, B, ... (a section with nothing to show takes no letter)."""
+        out, letters = [], iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        for part in SECTIONS:
+            if part.appendix:
+                html = getattr(self, part.method)()
+                if html:
+                    out.append(doc.appendix(html, next(letters)))
+        return Html("".join(out))
+
+    def document(self) -> Html:
+        """The whole report: page one, the body and the appendices."""
+        return Html(self.front() + self.body() + self.appendices())
 
     def key_figures(self) -> Html:
         rows = {}
@@ -162,10 +274,8 @@ class Report:
 
     def position(self) -> Html:
         book = self.book
-        # the headline figures are the key figures above; the Excel pack has the Headline
-        parts = [self._figure(plotting.do_nothing_vs_something(self.results, self.org,
-                                                               self.name),
-                              "do_nothing_vs_something")]
+        # the do-nothing and do-something chart is on page one; the Excel pack has the Headline
+        parts = []
         if "allocation" in set(self.results.loc[self.results["org"] == self.org, "measure"]):
             data, org, name = self.results, self.org, self.name
             others = [o for o in self.scenario.organisations
@@ -240,16 +350,23 @@ class Report:
                       self._figure(plotting.qipp_by(self.results, self.org, "status",
                                                     name=self.name, era=self.era),
                                      "qipp_by_status")]
+        if not parts:
+            return Html("")
+        where = ("The scheme register, scheme by scheme, is in an appendix."
+                 if len(register.scheme_register(self.scenario)) else None)
+        return doc.section(labels.term("QIPP", self.era), *parts, intro=where)
+
+    def schemes(self) -> Html:
+        """The scheme register (an appendix): each scheme's full-year saving."""
         schemes = register.scheme_register(self.scenario)
         if self.org != FOOTPRINT:
             schemes = schemes[schemes["Organisation"] == self.name]
-        if len(schemes):
-            parts.append(doc.section(labels.term("scheme_register", self.era),
-                                     doc.scheme_table(schemes, self.era),
-                                     level=3, intro="Each scheme's full-year saving; the "
-                                     "risk-adjusted saving is the net saving times the "
-                                     "delivery probability of its status."))
-        return doc.section(labels.term("QIPP", self.era), *parts) if parts else Html("")
+        if not len(schemes):
+            return Html("")
+        return doc.section(labels.term("scheme_register", self.era),
+                           doc.scheme_table(schemes, self.era),
+                           intro="Each scheme's full-year saving; the risk-adjusted saving is "
+                           "the net saving times the delivery probability of its status.")
 
     def bridge(self) -> Html:
         book = self.book
@@ -313,11 +430,15 @@ class Report:
                            intro=intro + ".")
 
     def methods(self) -> Html:
+        """The methods and definitions, and the run's facts (an appendix)."""
         return doc.section("Methods and definitions", doc.definitions(narrative.methods(self.era)),
                            doc.paragraphs([
                                "The tables of this report, the assumptions and scheme "
                                "registers and every result are in the Excel pack "
-                               "(report.xlsx) beside it, with the results as results.csv."]))
+                               "(report.xlsx) beside it, with the results as results.csv."]),
+                           doc.section("This run", doc.definitions(
+                               [*self.facts(), ("Conventions", CONVENTIONS)], css="facts"),
+                               level=3))
 
     def checked_text(self) -> str:
         """Rounded base-year headline figures, compared by the notebook tests."""
@@ -333,6 +454,17 @@ class Report:
                     assumptions=register.assumptions_register(s, self.base),
                     schemes=register.scheme_register(s))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
+
+
+def _tile(head: str, value: float | None, note: str, sign: bool = True, css: str = ""
+          ) -> tuple[str, str, str, str] | None:
+    """A figure tile of page one: ``value`` [£k] as plans print it, red when it is a deficit
+    (``sign``) or ``css`` says so; None without a value."""
+    if value is None:
+        return None
+    if sign and round(value) < 0:
+        css = "neg"
+    return head, tables.money(value), f"{note} (£k)", css
 
 
 #: the org id of the commissioners' sum (the allocation chart of a system footprint)
