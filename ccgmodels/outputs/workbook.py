@@ -25,14 +25,56 @@ from .tables import NUMBER_FORMATS, ReportTable, money, sheet_name_problem
 
 
 def _cell(v):
-    """A worksheet value: numbers as float, missing as an empty cell."""
+    """A worksheet value: numbers as float rounded to 6 decimals as ``results.csv`` has them
+    (a residual of -5.8e-11 prints 0, not "(0)"), missing as an empty cell."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     if hasattr(v, "item"):  # numpy scalar
         v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
+    if isinstance(v, float):
+        if math.isnan(v):
+            return None
+        return round(v, 6) + 0.0  # + 0.0: no negative zero
     return v
+
+
+def _lines(text: str, per_line: int) -> int:
+    """Lines ``text`` takes wrapped at its spaces into lines of ``per_line`` characters."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, 0
+        used = used + (1 if used else 0) + len(word)
+        while used > per_line:  # a word longer than a line is broken
+            lines, used = lines + 1, used - per_line
+    return lines
+
+
+#: the height of one line of the default font (Calibri 11) in a row [pt]
+LINE_HEIGHT = 15.0
+#: characters of ordinary text a column width [characters of "0"] holds: text is narrower
+#: than digits (about 1.15 a width in Calibri), less a margin so an estimate never clips a
+#: wrapped line
+CHARS_PER_WIDTH = 1.05
+
+
+def _fit_rows(ws, wrapped: Mapping[int, float], first_row: int = 1,
+              last_row: int | None = None) -> None:
+    """Set the height of every row from ``first_row`` to ``last_row`` (default: the last) to
+    hold its wrapped cells' text (a heading wraps at its spaces):
+    ``wrapped`` maps a column (1-based) to its width [characters]. LibreOffice and Excel print
+    the height stored in the file, and openpyxl stores none, so wrapped text overprinted the
+    next row."""
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row):
+        lines = 1
+        for cell in row:
+            width = wrapped.get(cell.column)
+            if width is None or cell.value is None:
+                continue
+            per_line = max(int(width * CHARS_PER_WIDTH) - 1, 1)
+            n = sum(_lines(part, per_line) for part in str(cell.value).split("\n"))
+            lines = max(lines, n)
+        ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines + 2
 
 
 def _text(ws, row: int, col: int, value):
@@ -201,9 +243,17 @@ def _frame_sheet(wb, name: str, frame: pd.DataFrame, title: str, formats: Mappin
         _append(ws, [_cell(v) for v in rec])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fitted = {}
     for j, col in enumerate(frame.columns, start=1):
         letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = widths.get(col, 12)
+        # wide enough for the longest word of its heading and, unless it wraps, its values
+        # (a heading wraps at its spaces: "Delivery probability" over two lines)
+        words = [*str(headers[j - 1]).split()]
+        if col not in wrap:
+            words += [_shown(v, formats.get(col)) for v in frame[col]]
+        fitted[j] = ws.column_dimensions[letter].width = max(widths.get(col, 12),
+                                                              _width(words))
         for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
             if col in formats:
                 cell.number_format = formats[col]
@@ -213,12 +263,24 @@ def _frame_sheet(wb, name: str, frame: pd.DataFrame, title: str, formats: Mappin
                 cell.alignment = Alignment(vertical="top")
     ws.freeze_panes = "B2"
     cols = list(frame.columns)
+    _fit_rows(ws, {j: w for j, w in fitted.items() if frame.columns[j - 1] in wrap}, 2)
+    _fit_rows(ws, fitted, 1, 1)
     _add_table(ws, table_name(name), len(frame), len(cols),
                {cols.index(c) + 1: formats[c] for c in totals} if totals else None)
     _print_setup(ws, title)
     if unprinted:
         shown = len(cols) - len(unprinted)
         ws.print_area = f"A1:{get_column_letter(shown)}{len(frame) + 1 + bool(totals)}"
+
+
+def _shown(v, fmt: str | None) -> str:
+    """A value as its cell prints it (near enough to size its column)."""
+    v = _cell(v)
+    if v is None:
+        return ""
+    if isinstance(v, float | int) and not isinstance(v, bool) and fmt:
+        return f"{v:.1%}" if "%" in fmt else money(v)
+    return str(v)
 
 
 def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
@@ -276,7 +338,7 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     wb.properties.creator = "ccgmodels"
     wb.properties.title = title or None
     wb.properties.created = datetime(2000, 1, 1)  # fixed, so the content is deterministic
-    bold, right = Font(bold=True), Alignment(horizontal="right")
+    bold = Font(bold=True)
     rule = Border(top=Side(style="thin"))
     for name, table in book.items():
         ws = wb.create_sheet(name)
@@ -287,8 +349,11 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
             _append(ws, [str(label), *[_cell(v) for v in row.to_list()]])
         for cell in ws[1]:
             cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         for cell in ws[1][1:]:
-            cell.alignment = right
+            cell.alignment = Alignment(horizontal="right", wrap_text=True, vertical="top")
+        for (cell,) in ws.iter_rows(min_row=2, max_col=1):  # a long label wraps
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in ws.iter_rows(min_row=2, min_col=2):
             for cell in row:
                 cell.number_format = fmt
@@ -297,10 +362,15 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                 for cell in row:
                     cell.font, cell.border = bold, rule
         ws.freeze_panes = "B2"
-        ws.column_dimensions["A"].width = _width([table.title, *map(str, frame.index)])
+        widths = {1: _width([table.title, *map(str, frame.index)])}
         for j, col in enumerate(frame.columns, start=2):
-            texts = [str(col), *(_format_number(_cell(v), table.unit) for v in frame[col])]
-            ws.column_dimensions[get_column_letter(j)].width = _width(texts)
+            texts = [*str(col).split(), *(_format_number(_cell(v), table.unit)
+                                          for v in frame[col])]
+            widths[j] = _width(texts)
+        for j, w in widths.items():
+            ws.column_dimensions[get_column_letter(j)].width = w
+        _fit_rows(ws, widths, 1, 1)
+        _fit_rows(ws, {1: widths[1]}, 2)
         _add_table(ws, table_name(name), len(frame), len(frame.columns) + 1)
         _print_setup(ws, title or table.title)
     if pack is not None and "Schemes" in extra:
