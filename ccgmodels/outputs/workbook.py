@@ -208,12 +208,14 @@ def _cover_sheet(wb, pack: Pack, sheets: Sequence[str]) -> None:
 
     ws = wb.create_sheet("Cover", 0)
     _text(ws, 1, 1, pack.title).font = Font(bold=True, size=16, color="005EB8")
+    ws.row_dimensions[1].height = 24  # the 16 pt title, not drawn over the page header
     _text(ws, 2, 1, pack.description).alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:B2")
     ws.row_dimensions[2].height = max(30, 15 * (len(pack.description) // 90 + 1))
     row = 4
     for label, value in pack.cover:
-        _text(ws, row, 1, label).font = Font(bold=True)
+        cell = _text(ws, row, 1, label)
+        cell.font, cell.alignment = Font(bold=True), Alignment(vertical="top")
         _text(ws, row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
     row += 1
@@ -225,6 +227,7 @@ def _cover_sheet(wb, pack: Pack, sheets: Sequence[str]) -> None:
         c.font = Font(color="005EB8", underline="single")
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
+    _fit_rows(ws, {2: 100}, 4, 3 + len(pack.cover))  # a long list of organisations wraps
     _print_setup(ws, pack.title, None)
 
 

@@ -109,3 +109,34 @@ def test_table_sheets_keep_their_numbers_and_formats(pack):
     assert ws["B2"].number_format == MONEY and isinstance(ws["B2"].value, int | float)
     total = [r for r in wb["Solutions"].iter_rows(min_row=2) if r[0].value == "Total"]
     assert total and all(c.font.b for c in total[0])
+
+
+def test_printed_rows_hold_their_wrapped_text_and_columns_their_headings(pack):
+    """LibreOffice and Excel print the row heights stored in the file: every row of a wrapped
+    cell has a height for its lines, and every column is as wide as its heading's longest
+    word (issue 29: "Pipeline (outsid", "Delivery prob", overprinted registers)."""
+    _, wb = pack
+    for name in ("Schemes", "Assumptions"):
+        ws = wb[name]
+        for row in ws.iter_rows(min_row=2, max_row=ws.max_row - 1):
+            wrapped = [c for c in row if c.alignment.wrap_text and c.value]
+            if not wrapped:
+                continue
+            width = {c.column_letter: ws.column_dimensions[c.column_letter].width
+                     for c in wrapped}
+            lines = max(len(str(c.value)) / width[c.column_letter] for c in wrapped)
+            height = ws.row_dimensions[row[0].row].height
+            assert height is not None and height >= workbook.LINE_HEIGHT * max(1, int(lines)), (
+                name, row[0].row, height, lines)
+        for cell in ws[1]:
+            longest = max(map(len, str(cell.value).split()))
+            assert ws.column_dimensions[cell.column_letter].width >= longest, (name, cell.value)
+    status = wb["Schemes"]["D"]
+    width = wb["Schemes"].column_dimensions["D"].width
+    assert all(len(str(c.value)) <= width for c in status if c.value), width
+
+
+def test_a_residual_is_stored_as_zero_not_as_a_tiny_deficit():
+    assert workbook._cell(-5.8e-11) == 0.0 and str(workbook._cell(-5.8e-11)) == "0.0"
+    assert workbook._cell(-1234.56789012) == -1234.56789
+    assert workbook._cell(float("nan")) is None and workbook._cell("text") == "text"
