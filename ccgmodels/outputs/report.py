@@ -236,8 +236,16 @@ class Report:
     def key_figures(self) -> Html:
         rows = {}
         words = ICB_KEY_LABELS if self.era == "icb" else {}
+        # a system's rows that only commissioners have (allocation, savings requirement) say
+        # so beside the rows of every body
+        r = self.results
+        bodies_ = r[r["org"] != FOOTPRINT]
+        mixed = self.org == FOOTPRINT and not set(bodies_["kind"]) <= set(COMMISSIONER_KINDS)
         for measure, item, label, _ in KEY_ROWS:
             label = words.get(label, label)
+            kinds = set(bodies_.loc[bodies_["measure"] == measure, "kind"])
+            if mixed and kinds and kinds <= set(COMMISSIONER_KINDS):
+                label += " (commissioners only)"
             sel = self.results[(self.results["org"] == self.org)
                                & (self.results["measure"] == measure)
                                & (self.results["item"].fillna("") == item)]

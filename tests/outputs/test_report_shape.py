@@ -78,3 +78,12 @@ def test_register_columns_fit_their_widest_value_and_the_type_shrinks_to_the_pag
         assert widths[-1] >= document.text_width("ASSUMPTION", True) * 0.9
         for y, w in zip(used, widths[1:-1], strict=True):
             assert w >= document.text_width(y, True) or y == "All years"
+
+
+def test_a_systems_key_figures_say_which_rows_are_the_commissioners_alone():
+    rows = lambda r: re.findall(r'<th scope="row">([^<]*)</th>', r.key_figures())  # noqa: E731
+    system = rows(report.build("mid_south_essex_system_2019_20"))
+    assert "Allocation (commissioners only)" in system
+    assert "QIPP still to identify (commissioners only)" in system
+    assert "Do nothing surplus/(deficit)" in system  # every body's: no word
+    assert not any("only" in r for r in rows(report.build("footprint_2019_20")))  # CCGs alone
