@@ -23,10 +23,14 @@ from ..inputs.celltext import keep_text
 from ..models.results import COLUMNS, write_tidy
 from .tables import NUMBER_FORMATS, ReportTable, money, sheet_name_problem
 
+#: a value smaller than this is a rounding residual, stored as 0 so that it prints 0, not
+#: "(0)" (``results.csv`` has 6 decimals: it reads 0 there too) [£k]
+RESIDUAL = 5e-7
+
 
 def _cell(v):
-    """A worksheet value: numbers as float rounded to 6 decimals as ``results.csv`` has them
-    (a residual of -5.8e-11 prints 0, not "(0)"), missing as an empty cell."""
+    """A worksheet value: numbers as float (a residual, :data:`RESIDUAL`, as 0), missing as an
+    empty cell."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     if hasattr(v, "item"):  # numpy scalar
@@ -34,7 +38,7 @@ def _cell(v):
     if isinstance(v, float):
         if math.isnan(v):
             return None
-        return round(v, 6) + 0.0  # + 0.0: no negative zero
+        return 0.0 if abs(v) < RESIDUAL else v
     return v
 
 

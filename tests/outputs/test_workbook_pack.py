@@ -138,5 +138,5 @@ def test_printed_rows_hold_their_wrapped_text_and_columns_their_headings(pack):
 
 def test_a_residual_is_stored_as_zero_not_as_a_tiny_deficit():
     assert workbook._cell(-5.8e-11) == 0.0 and str(workbook._cell(-5.8e-11)) == "0.0"
-    assert workbook._cell(-1234.56789012) == -1234.56789
+    assert workbook._cell(-1234.56789012) == -1234.56789012  # the number as shown, exactly
     assert workbook._cell(float("nan")) is None and workbook._cell("text") == "text"
