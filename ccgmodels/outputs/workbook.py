@@ -261,13 +261,13 @@ def _frame_sheet(wb, name: str, frame: pd.DataFrame, title: str, formats: Mappin
             words += [_shown(v, formats.get(col)) for v in frame[col]]
         fitted[j] = ws.column_dimensions[letter].width = max(widths.get(col, 12),
                                                               _width(words))
+        # text after a column of numbers keeps a space from them ("1,045  2019/20 Q1")
+        indent = int(j > 1 and frame.columns[j - 2] in formats and col not in formats)
         for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
             if col in formats:
                 cell.number_format = formats[col]
-            if col in wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                cell.alignment = Alignment(vertical="top")
+            cell.alignment = Alignment(horizontal="left" if indent else None,
+                                       wrap_text=col in wrap, vertical="top", indent=indent)
     ws.freeze_panes = "B2"
     cols = list(frame.columns)
     _fit_rows(ws, {j: w for j, w in fitted.items() if frame.columns[j - 1] in wrap}, 2)
@@ -385,16 +385,19 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         _frame_sheet(wb, "Schemes", pack.schemes, title,
                      {**{c: money_fmt for c in SCHEME_MONEY},
                       "Delivery probability": NUMBER_FORMATS["fraction"]},
-                     {"Organisation": 30, "Scheme": 44, "Category": 22, "Status": 12,
-                      "Phasing": 16, "Recurrent": 14, "Delivery probability": 12},
-                     wrap=("Scheme",), totals=SCHEME_MONEY)
+                     {"Organisation": 18, "Scheme": 40, "Category": 16, "Status": 12,
+                      "Phasing": 12, "Recurrent": 11, "Delivery probability": 12},
+                     wrap=("Organisation", "Scheme", "Category"), totals=SCHEME_MONEY)
     if pack is not None and "Assumptions" in extra:
         frame = pack.assumptions.rename(columns={"path": "Path (for --set)"})
         years = [c for c in frame.columns if re.match(r"^\d{4}/\d{2}$", str(c))]
         _frame_sheet(wb, "Assumptions", frame, title, {},
-                     {"Organisation": 28, "Assumption": 44, "Unit": 10, "All years": 16,
-                      "Source": 80, "Flag": 12, "Path (for --set)": 50,
-                      **{y: 9 for y in years}}, wrap=("Assumption", "Source", "All years"),
+                     # narrow enough to print one page wide at about two thirds of full
+                     # size (7 pt), the long texts wrapped
+                     {"Organisation": 18, "Assumption": 30, "Unit": 10, "All years": 14,
+                      "Source": 56, "Flag": 12, "Path (for --set)": 50,
+                      **{y: 9 for y in years}},
+                     wrap=("Organisation", "Assumption", "Source", "All years"),
                      unprinted=("Path (for --set)",))
     if results is not None:
         ws = wb.create_sheet("Data")
