@@ -56,6 +56,9 @@ def _lines(text: str, per_line: int) -> int:
 
 #: the height of one line of the default font (Calibri 11) in a row [pt]
 LINE_HEIGHT = 15.0
+#: the tallest row Excel keeps [pt]: a longer text is cut in print (a list of hundreds of words
+#: in one cell; the report's register has it whole)
+MAX_ROW_HEIGHT = 409.0
 #: characters of ordinary text a column width [characters of "0"] holds: text is narrower
 #: than digits (about 1.15 a width in Calibri), less a margin so an estimate never clips a
 #: wrapped line
@@ -78,7 +81,7 @@ def _fit_rows(ws, wrapped: Mapping[int, float], first_row: int = 1,
             per_line = max(int(width * CHARS_PER_WIDTH) - 1, 1)
             n = sum(_lines(part, per_line) for part in str(cell.value).split("\n"))
             lines = max(lines, n)
-        ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines + 2
+        ws.row_dimensions[row[0].row].height = min(LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
 
 
 def _text(ws, row: int, col: int, value):
@@ -394,7 +397,7 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         _frame_sheet(wb, "Assumptions", frame, title, {},
                      # narrow enough to print one page wide at about two thirds of full
                      # size (7 pt), the long texts wrapped
-                     {"Organisation": 18, "Assumption": 30, "Unit": 10, "All years": 14,
+                     {"Organisation": 18, "Assumption": 30, "Unit": 10, "All years": 24,
                       "Source": 56, "Flag": 12, "Path (for --set)": 50,
                       **{y: 9 for y in years}},
                      wrap=("Organisation", "Assumption", "Source", "All years"),
