@@ -136,12 +136,14 @@ def front(title: str, lead: str, meta: str, tiles: Sequence[tuple[str, str, str,
 def appendix(html: str, letter: str) -> Html:
     """A section made by :func:`section` as an appendix: it starts a page and its heading
     reads "Appendix ``letter``: ..." (what the PDF's bookmarks show)."""
-    head = '<section class="keep"><h2>'
-    if not html.startswith(head):
+    import re
+
+    head = re.match(r'<section class="keep"([^>]*)><h2([^>]*)>', html)
+    if head is None:
         raise ValueError("appendix: the section does not start with its level-2 heading "
                          f"(made by document.section): {html[:80]!r}")
-    return Html(f'<section class="keep appendix"><h2>Appendix {esc(letter)}: '
-                + html[len(head):])
+    return Html(f'<section class="keep appendix"{head[1]}><h2{head[2]}>Appendix '
+                f"{esc(letter)}: " + html[head.end():])
 
 
 def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:

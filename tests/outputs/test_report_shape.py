@@ -59,9 +59,13 @@ def test_a_section_with_nothing_to_show_takes_no_letter(rep, monkeypatch):
     assert headings(rep.appendices())[0] == "Appendix A: Assumptions register"
 
 
-def test_an_appendix_must_be_a_section():
+def test_an_appendix_must_be_a_section_and_keeps_its_attributes():
     with pytest.raises(ValueError, match="level-2 heading"):
         document.appendix("<p>not a section</p>", "A")
+    assert document.appendix('<section class="keep" id="sources"><h2 id="s">Sources</h2>'
+                             "</section>", "D") == (
+        '<section class="keep appendix" id="sources"><h2 id="s">Appendix D: Sources</h2>'
+        "</section>")
 
 
 def test_register_columns_fit_their_widest_value_and_the_type_shrinks_to_the_page(rep):
