@@ -1,4 +1,4 @@
-"""HTML pieces of the board report: styled tables, figures with alt text, the cover, the
+"""HTML pieces of the board report: styled tables, figures with alt text, page one, the
 summary, the registers and the methods.
 
 Each function returns :class:`Html`, text a notebook displays as HTML (it has
@@ -7,7 +7,7 @@ from a scenario file is escaped. Numbers are formatted as plans print them (£k,
 brackets, :func:`ccgmodels.outputs.tables.money`); the look (fonts, colours, page breaks for
 printing) is the report template's stylesheet (``ccgmodels/data/templates/ccgmodels_report``),
 keyed on the classes used here: ``report-table``, ``num``, ``neg``, ``total``, ``note``,
-``cover``, ``keep``, ``figure``.
+``front`` (page one), ``tiles``, ``keep``, ``appendix`` (a new page), ``figure``.
 """
 
 from __future__ import annotations
@@ -119,14 +119,32 @@ def definitions(pairs: Sequence[tuple[str, str]], css: str = "definitions") -> H
     return Html(f'<table class="{css}"><tbody>{rows}</tbody></table>')
 
 
-def cover(title: str, description: str, facts: Sequence[tuple[str, str]],
-          conventions: str) -> Html:
-    """The cover page: the scenario's title and description and the run's facts."""
-    rows = "".join(f'<tr><th scope="row">{esc(a)}</th><td>{esc(b)}</td></tr>' for a, b in facts)
-    return Html(f'<section class="cover"><p class="kicker">Scenario report</p>'
-                f"<h1>{esc(title)}</h1><p class=\"lead\">{esc(description)}</p>"
-                f'<table class="facts"><tbody>{rows}</tbody></table>'
-                f"<p class=\"small\">{esc(conventions)}</p></section>")
+def front(title: str, lead: str, meta: str, tiles: Sequence[tuple[str, str, str, str]],
+          *parts: str) -> Html:
+    """Page one: the title block (kicker, title, the scenario's description, one line of the
+    run's facts) and the answer: figure tiles ``(heading, value, note, css)`` then ``parts``
+    (the summary and one chart)."""
+    cards = "".join(f'<div class="tile {esc(css)}"><p class="tile-head">{esc(head)}</p>'
+                    f'<p class="tile-value">{esc(value)}</p><p class="tile-note">{esc(note)}</p>'
+                    "</div>" for head, value, note, css in tiles)
+    return Html(f'<section class="front"><p class="kicker">Scenario report</p>'
+                f"<h1>{esc(title)}</h1>"
+                + (f'<p class="lead">{esc(lead)}</p>' if lead else "")
+                + f'<p class="meta">{esc(meta)}</p>'
+                f'<div class="tiles">{cards}</div>{"".join(parts)}</section>')
+
+
+def appendix(html: str, letter: str) -> Html:
+    """A section made by :func:`section` as an appendix: it starts a page and its heading
+    reads "Appendix ``letter``: ..." (what the PDF's bookmarks show)."""
+    import re
+
+    head = re.match(r'<section class="keep"([^>]*)><h2([^>]*)>', html)
+    if head is None:
+        raise ValueError("appendix: the section does not start with its level-2 heading "
+                         f"(made by document.section): {html[:80]!r}")
+    return Html(f'<section class="keep appendix"{head[1]}><h2{head[2]}>Appendix '
+                f"{esc(letter)}: " + html[head.end():])
 
 
 def cited(text: str) -> Html:
@@ -179,15 +197,66 @@ def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
                         f'</th><td>{esc(r["Unit"])}</td>{values}<td>{badge}</td></tr>'
                         f'<tr class="source"><td colspan="{width}">{cited(r["Source"])}</td>'
                         "</tr></tbody>")
-        lead = (25, 7) if len(used) > 4 else (34, 9)
-        share = (100.0 - sum(lead) - 11.0) / max(len(used), 1)
-        cols = (f'<colgroup><col style="width:{lead[0]}%"><col style="width:{lead[1]}%">'
-                + "".join(f'<col style="width:{share:.2f}%">' for _ in used)
-                + '<col style="width:11%"></colgroup>')
-        out.append(f'<table class="report-table register"><caption>{esc(org)}</caption>{cols}'
+        cols, size = register_columns(rows, used)
+        out.append(f'<table class="report-table register" style="font-size:{size:.3f}em">'
+                   f'<caption>{esc(org)}</caption>{cols}'
                    f'<thead><tr><th scope="col">Assumption</th><th scope="col">Unit</th>'
                    f'{head}<th scope="col">Flag</th></tr></thead>{"".join(body)}</table>')
     return Html("".join(out))
+
+
+#: widths of characters in Arial [em]: digits and most capitals are wider than the lower case
+_NARROW, _WIDE = set(".,:;/()|!'ijlrtf- "), set("%MWmw@")
+#: the register's font size [em of the body text], the smallest it may shrink to, the width of
+#: the page's text [em of the body text: 500 pt of 10 pt type] and what the Assumption column
+#: keeps at least [em of the register's type]
+REGISTER_SIZE, REGISTER_SMALLEST, TEXT_WIDTH, NAME_WIDTH = 0.78, 0.62, 50.0, 13.0
+#: the value columns' width at least where a value is a list in words [em]
+LIST_WIDTH = 20.0
+#: a cell's padding [em]: 4 px each side (0.77 em of 7.8 pt type, more of smaller), and a flag
+#: badge's own
+PADDING, BADGE = 1.0, 1.3
+
+
+#: room for a wider sans serif than Arial where Arial and Liberation Sans are missing (DejaVu
+#: Sans is about 12% wider) [factor]
+FONT_SLACK = 1.15
+
+
+def text_width(text: str, bold: bool = False) -> float:
+    """Width of ``text`` in Arial, with :data:`FONT_SLACK`, to size a column [em]."""
+    w = sum(0.28 if c in _NARROW else 0.89 if c in _WIDE else 0.67 if c.isupper() else 0.56
+            for c in text)
+    return w * (1.07 if bold else 1.0) * FONT_SLACK
+
+
+def register_columns(rows: pd.DataFrame, used: Sequence[str]) -> tuple[str, float]:
+    """The column widths of one register table, as a ``colgroup`` in em of its type, and its
+    font size [em of the body]: each value column as wide as its widest value or heading
+    word (a year, "3,500,000" and a flag badge never break or run out of their cell), the
+    Assumption column the rest; the type shrinks (down to :data:`REGISTER_SMALLEST`) when
+    the columns need more than the page's width."""
+    def widest(texts, bold=False):
+        return max((text_width(w, bold) for t in texts for w in str(t).split()), default=0.0)
+
+    unit = max(widest(["Unit"], True), widest(rows["Unit"])) + PADDING
+    values = []
+    for y in used:
+        plain = [t for t in rows[y] if t != ""
+                 and not (y == "All years" and len(str(t)) > 12)]  # lists span the columns
+        values.append(max(widest([y], True), max((text_width(str(t)) for t in plain),
+                                                  default=0.0)) + PADDING)
+    lists = [t for t in rows["All years"] if len(str(t)) > 12] if "All years" in used else []
+    if lists and sum(values) < LIST_WIDTH:  # a list in words gets room across the values
+        values[-1] += LIST_WIDTH - sum(values)
+    flag = max(text_width(str(f), True) * 0.9 for f in [*rows["Flag"], "Flag"])
+    flag += BADGE + PADDING
+    need = unit + sum(values) + flag + NAME_WIDTH
+    size = max(REGISTER_SMALLEST, min(REGISTER_SIZE, TEXT_WIDTH / need))
+    cols = ("<colgroup><col>" + f'<col style="width:{unit:.2f}em">'
+            + "".join(f'<col style="width:{v:.2f}em">' for v in values)
+            + f'<col style="width:{flag:.2f}em"></colgroup>')
+    return cols, size
 
 
 #: shorter column headings of the scheme register on the page

@@ -437,7 +437,7 @@ def identifiers_in(text: str) -> list[str]:
     found = []
     for m in IDENTIFIER.finditer(text):
         word = m.group(0)
-        if re.search(r"\.(html|pdf|xlsx|csv|yaml|json|ipynb|png|md)$", word) or re.search(
+        if re.search(r"\.(html|pdf|xlsx|csv|yaml|json|ipynb|png|md|txt)$", word) or re.search(
                 r"\.(uk|org|com|net|gov|nhs)$", word):  # file names and web addresses
             continue
         found.append(word)

@@ -3,7 +3,8 @@ tests use, with no network.
 
 The page set-up is the HTML's own print stylesheet (``ccgmodels_report`` template): A4, page
 numbers and the report title in the page margins (CSS ``@page`` margin boxes), headings kept
-with their content; no header or footer of the browser's. Chromium is Debian's ``chromium``
+with their content; no header or footer of the browser's; bookmarks from the headings
+(Chromium's document outline). Chromium is Debian's ``chromium``
 (``make browser`` installs it); another binary can be named with ``CCGMODELS_CHROMIUM``. Without
 one, reports are made without a PDF and the batch says so.
 
@@ -44,9 +45,14 @@ FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-u
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--disable-extensions", "--run-all-compositor-stages-before-draw",
          "--disable-features=Translate")
-#: ``Page.printToPDF`` as ``--print-to-pdf --no-pdf-header-footer`` prints: the page's CSS
-#: ``@page`` size (A4) and margins, no header or footer of the browser's
-PRINT = {"preferCSSPageSize": True, "displayHeaderFooter": False, "printBackground": False}
+#: ``Page.printToPDF`` as ``--print-to-pdf --no-pdf-header-footer
+#: --generate-pdf-document-outline`` prints: the page's CSS ``@page`` size (A4) and margins,
+#: no header or footer of the browser's, and the document outline (the PDF's bookmarks, one
+#: per heading: page one, each section, each appendix)
+PRINT = {"preferCSSPageSize": True, "displayHeaderFooter": False, "printBackground": False,
+         "generateDocumentOutline": True}
+#: the command-line flags of :data:`PRINT` (:func:`print_once`)
+PRINT_FLAGS = ("--no-pdf-header-footer", "--generate-pdf-document-outline")
 #: seconds one print may take (a browser start included)
 TIMEOUT = 120
 #: the leader of a kept browser's process group, given the profile folder: waits for its
@@ -327,7 +333,7 @@ def print_once(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
                        "CCGMODELS_CHROMIUM)")
     html, pdf = Path(html).resolve(), Path(pdf).resolve()
     with tempfile.TemporaryDirectory(prefix="ccgmodels-pdf-") as profile:
-        cmd = [binary, *FLAGS, "--no-pdf-header-footer", f"--user-data-dir={profile}",
+        cmd = [binary, *FLAGS, *PRINT_FLAGS, f"--user-data-dir={profile}",
                f"--print-to-pdf={pdf}",
                html.as_uri()]
         log = Path(profile) / "chromium.log"

@@ -26,6 +26,7 @@ from .chartdata import (  # noqa: F401 (BRIDGE_LABELS, waterfall_steps re-export
     COLOURS,
     CYCLE,
     MONEY_UNIT,
+    PALETTE,
     SOURCE,
     bars_alt,
     fan_alt,
@@ -106,6 +107,11 @@ def _select(results: pd.DataFrame, org: str, measure: str) -> pd.DataFrame:
     return sel
 
 
+#: a waterfall bar shorter than this share of the chart's range carries its value label past
+#: its end, not inside it (8 pt text is about 4% of a 4.5 in chart) [fraction]
+LABEL_INSIDE = 0.08
+
+
 def bridge_waterfall(results: pd.DataFrame, org: str, year: str | None = None,
                      name: str | None = None, era: str | None = None) -> Figure:
     """Waterfall of the primary care bridge of ``org`` in ``year`` (default last bridge year).
@@ -121,8 +127,18 @@ def bridge_waterfall(results: pd.DataFrame, org: str, year: str | None = None,
     colours = [COLOURS["total"] if k == "total" else COLOURS["up" if v >= 0 else "down"]
                for k, v in zip(steps["kind"], steps["value"], strict=True)]
     bars = ax.bar(steps["label"], steps["value"], bottom=steps["start"], color=colours)
-    ax.bar_label(bars, labels=[money_tick(v) for v in steps["value"]], label_type="center",
-                 fontsize=8, color="white", fontweight="bold")
+    # a value inside its bar where the bar is tall enough for it, else just past its end in
+    # ink: a label never runs over its bar's edges
+    span = float(max(steps[["start", "end"]].max().max(), 0)
+                 - min(steps[["start", "end"]].min().min(), 0)) or 1.0
+    text = [money_tick(v) for v in steps["value"]]
+    inside = [abs(v) >= LABEL_INSIDE * span for v in steps["value"]]
+    ax.bar_label(bars, labels=[t if i else "" for t, i in zip(text, inside, strict=True)],
+                 label_type="center", fontsize=8, color="white", fontweight="bold")
+    ax.bar_label(bars, labels=["" if i else t for t, i in zip(text, inside, strict=True)],
+                 label_type="edge", padding=2, fontsize=8, color=PALETTE["black"],
+                 fontweight="bold")
+    ax.margins(y=0.08)  # room for a label past the tallest bar
     for i, (s, e) in enumerate(zip(steps["end"].iloc[:-1], steps["start"].iloc[1:],
                                    strict=True)):
         if steps["kind"].iloc[i + 1] == "step":

@@ -2,11 +2,16 @@
 
 :func:`build` loads and runs the scenario (and its Monte Carlo and tornado when ``runs`` > 0),
 finds the scenario it varies (for the what-if marks of the assumptions register) and returns a
-:class:`Report` whose methods each give one section as :class:`~ccgmodels.outputs.document.Html`:
-the cover, the executive summary, key figures, the position and its charts, the STP summary,
-the system view, QIPP and its scheme register, the risk-adjusted plan, the primary care bridge,
-activity, uncertainty,
-the assumptions register and the methods. Money in £k; surplus positive, deficits in brackets.
+:class:`Report` whose methods each give one section as :class:`~ccgmodels.outputs.document.Html`.
+
+The report is shaped as a board paper: page one (:meth:`Report.front`) carries the title block
+and the answer (the gap, the plan, the risk in four figures, one chart and the executive
+summary); the body (:meth:`Report.body`) is what a board reads; the appendices
+(:meth:`Report.appendices`), each starting a page and lettered A, B, ... in order, hold the
+registers, the methods and the sources. :data:`SECTIONS` declares the order: a new section is
+a method of :class:`Report` and one :class:`Part` in that list, ``appendix=True`` to put it at
+the end. A section with nothing to show returns "" and takes no letter. Money in £k; surplus
+positive, deficits in brackets.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from . import (
 )
 from . import document as doc
 from . import triangulation as contracts
+from .appendices import Registers
 from .document import Html
 
 #: the figures of the key figures table: (measure, item, label, unit); years across
@@ -60,12 +66,45 @@ ICB_KEY_LABELS = {
     "QIPP still to identify": "Efficiency still to identify",
     "Risk-adjusted surplus/(deficit)": "Risk-adjusted position",
 }
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section of the report: the :class:`Report` method that makes it (it takes no
+    argument and returns :class:`~ccgmodels.outputs.document.Html`, "" when it has nothing to
+    show), and whether it is an appendix (after the body, on a page of its own, lettered in
+    the order of :data:`SECTIONS`; it must be made by :func:`document.section`)."""
+
+    method: str
+    appendix: bool = False
+
+
+#: the sections after page one, in order: the body a board reads, then the appendices
+SECTIONS: tuple[Part, ...] = (
+    Part("key_figures"),
+    Part("position"),
+    Part("stp"),
+    Part("system"),
+    Part("bodies"),
+    Part("qipp"),
+    Part("risk_adjusted_plan"),
+    Part("bridge"),
+    Part("activity"),
+    Part("uncertainty"),
+    Part("schemes", appendix=True),
+    Part("efficiency", appendix=True),
+    Part("triangulation", appendix=True),
+    Part("workforce", appendix=True),
+    Part("assumptions", appendix=True),
+    Part("methods", appendix=True),
+    Part("sources", appendix=True),
+)
 CONVENTIONS = ("Money in £k (thousands of pounds); surplus positive, deficits in brackets, as "
                "NHS plans print Surplus/(Deficit).")
 
 
 @dataclass
-class Report:
+class Report(Registers):
     """A scenario run, ready to show: see the module docstring."""
 
     scenario: Scenario
@@ -112,7 +151,7 @@ class Report:
     # --- sections ---------------------------------------------------------------------------
 
     def facts(self) -> list[tuple[str, str]]:
-        """The run's facts for the cover and the Excel pack's cover sheet."""
+        """The run's facts for the methods appendix and the Excel pack's cover sheet."""
         s, p = self.scenario, self.provenance
         orgs = "; ".join(o.name for o in s.organisations)
         commit = p.get("commit") or "not recorded"
@@ -131,14 +170,92 @@ class Report:
                                               "in the assumptions register"))
         return facts
 
-    def cover(self) -> Html:
-        s = self.scenario
-        return doc.cover(s.title, s.description or "", self.facts(), CONVENTIONS)
+    def front(self) -> Html:
+        """Page one: the title block and the answer: the end year's gap (do nothing), plan
+        (solutions), position after the plan (do something) and risk (the chance of balance
+        and its range over the Monte Carlo runs; without runs, the savings still to identify,
+        else the underlying position), the do-nothing and do-something chart, and the
+        executive summary."""
+        s, p = self.scenario, self.provenance
+        h = summaries.key_figures(self.results, self.org, self.summary)
+        end = h["end_year"]
+        prices = f"{s.base_year} prices" if self.real_terms else "cash"
+        runs = (f"{self.runs:,} Monte Carlo runs" if self.runs else "no Monte Carlo runs")
+        meta = (f"Figures for {self.name}; {s.base_year} to {s.end_year}; £k, {prices}; "
+                f"{runs}; prepared {p.get('date') or date.today().isoformat()} with ccgmodels "
+                f"{p.get('version') or _version()}. Surplus positive, deficits in brackets.")
+        tiles = [_tile("The gap", h["do_nothing"], f"do nothing surplus/(deficit) in {end}"),
+                 _tile("The plan", h["solutions"], f"solutions in {end}", sign=False)]
+        cum = h.get("do_something_cumulative")
+        tiles.append(_tile("After the plan", h["do_something"],
+                           f"do something surplus/(deficit) in {end}"
+                           + (f"; {tables.money(cum)} over the {len(s.years)} years"
+                              if cum is not None else "")))
+        tiles.append(self._risk_tile(end))
+        chart = self._figure(plotting.do_nothing_vs_something(self.results, self.org,
+                                                              self.name),
+                             "do_nothing_vs_something")
+        text = narrative.executive_summary(self.results, s, self.org, self.summary,
+                                           self.sensitivity, self.runs)
+        # the summary follows the front block, not inside it: nested, Chromium moved the whole
+        # block to a second page
+        return Html(doc.front(s.title, s.description or "", meta,
+                              [t for t in tiles if t is not None], chart)
+                    + doc.section("Executive summary", doc.paragraphs(text, "summary")))
+
+    def _risk_tile(self, end: str) -> tuple[str, str, str, str] | None:
+        """The risk on page one: the chance of balance in ``end`` and the 5th to 95th
+        percentile of the do-something position; without Monte Carlo runs, the savings
+        still to identify in ``end``, else the underlying position."""
+        if self.summary is not None:
+            u = self.summary
+            prob = summaries.value_at(u[u["stat"] == summaries.PROB], self.org,
+                                      "do_something_surplus", "", end)
+            lo, hi = (summaries.value_at(u[u["stat"] == q], self.org, "do_something_surplus",
+                                         "", end) for q in ("p5", "p95"))
+            if prob is not None:
+                spread = (f"; 90% of runs between {tables.money(lo)} and {tables.money(hi)}"
+                          if lo is not None and hi is not None else "")
+                return ("The risk", f"{prob:.0%}",
+                        f"chance of at least break-even in {end}{spread} (£k)",
+                        "neg" if prob < 0.5 else "")
+        gap = summaries.value_at(self.results, self.org, "qipp", "unidentified", end)
+        if gap is not None and abs(gap) >= 0.5:
+            return _tile("The risk", gap, f"{labels.term('qipp', self.era)} still to "
+                         f"identify in {end}", sign=False, css="neg")
+        under = summaries.value_at(self.results, self.org, "underlying_surplus", "", end)
+        if under is None:
+            return None
+        return _tile("The risk", under, f"underlying (recurrent) surplus/(deficit) in {end}, "
+                     "without non-recurrent support")
 
     def executive_summary(self) -> Html:
+        """The executive summary on its own (page one carries it: :meth:`front`)."""
         text = narrative.executive_summary(self.results, self.scenario, self.org, self.summary,
                                            self.sensitivity, self.runs)
         return doc.section("Executive summary", doc.paragraphs(text, "summary"))
+
+    # --- the report as a board paper: page one, the body, the appendices ---------------------
+
+    def body(self) -> Html:
+        """The sections of :data:`SECTIONS` that are not appendices, in order."""
+        return Html("".join(getattr(self, part.method)() for part in SECTIONS
+                            if not part.appendix))
+
+    def appendices(self) -> Html:
+        """The appendices of :data:`SECTIONS`, in order, each on a page of its own and
+        lettered A, B, ... (a section with nothing to show takes no letter)."""
+        out, letters = [], iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        for part in SECTIONS:
+            if part.appendix:
+                html = getattr(self, part.method)()
+                if html:
+                    out.append(doc.appendix(html, next(letters)))
+        return Html("".join(out))
+
+    def document(self) -> Html:
+        """The whole report: page one, the body and the appendices."""
+        return Html(self.front() + self.body() + self.appendices())
 
     def key_figures(self) -> Html:
         rows = {}
@@ -187,10 +304,8 @@ class Report:
 
     def position(self) -> Html:
         book = self.book
-        # the headline figures are the key figures above; the Excel pack has the Headline
-        parts = [self._figure(plotting.do_nothing_vs_something(self.results, self.org,
-                                                               self.name),
-                              "do_nothing_vs_something")]
+        # the do-nothing and do-something chart is on page one; the Excel pack has the Headline
+        parts = []
         if "allocation" in set(self.results.loc[self.results["org"] == self.org, "measure"]):
             data, org, name = self.results, self.org, self.name
             others = [o for o in self.scenario.organisations
@@ -241,45 +356,6 @@ class Report:
                            doc.report_table(book["System position"]),
                            doc.report_table(flows))
 
-    def triangulation(self) -> Html:
-        """The contract value triangulation, whenever a commissioner contracts with a trust of
-        the scenario: each pair's two sides and their mismatch by year, and which side the
-        system position uses (nothing otherwise)."""
-        from ..models.triangulation import SIDE_USED
-
-        frame = contracts.contract_frame(self.scenario, self.cash, self.org)
-        if frame is None:
-            return Html("")
-        where = labels.term("footprint", self.era).lower()
-        return doc.section(
-            "Contract triangulation",
-            doc.paragraphs([*contracts.contract_sentences(frame),
-                            SIDE_USED.replace("footprint", where)]),
-            doc.report_table(contracts.contract_table(frame)),
-            intro="Each commissioner's planned spend with each trust against the trust's "
-            "planned income from it, as the two sides agree them in the contract round: "
-            "each side as its plan states it, else the commissioner's plan lines (the "
-            "trust's side then equals the commissioner's). Each body's own position uses its "
-            "own side. Cash, £k.")
-
-    def workforce(self) -> Html:
-        """Each trust's workforce beside its pay bill, reconciled to its pay cost (nothing for
-        a scenario whose trusts give no workforce)."""
-        tables_ = contracts.workforce_tables(self.scenario, self.cash, self.org)
-        if not tables_:
-            return Html("")
-        parts = []
-        for staff, bill, sentence in tables_:
-            parts += [doc.paragraphs([sentence]), doc.report_table(staff),
-                      doc.report_table(bill)]
-        return doc.section(
-            "Workforce", *parts,
-            intro="Each trust's whole-time equivalent staff by staff group (NHS Digital's "
-            "workforce statistics groups), after the WTE its efficiency schemes change, "
-            "beside the pay bill they make: WTE times cost per WTE, moved by the pay award, "
-            "with the agency and bank premia. The base-year pay bill should reconcile to "
-            f"the pay cost of the finance plan within {wf_tolerance():.0%}. Cash, £k.")
-
     def bodies(self) -> Html:
         """Today's rules: the breakeven rule body by body, each ICB's places and a merger's
         restatement (nothing for a scenario without them)."""
@@ -297,38 +373,7 @@ class Report:
         for key in book:
             if key.startswith(("Places", "Restatement")):
                 parts.append(doc.report_table(book[key]))
-        return Html("".join(parts) + self.efficiency())
-
-    def efficiency(self) -> Html:
-        """The efficiency plan of each trust and council with an efficiency register, and
-        their schemes (nothing when no body has one). Shown with the bodies
-        (:meth:`bodies`)."""
-        book = self.book
-        if plans.EFFICIENCY_PLAN not in book:
-            return Html("")
-        parts = [doc.report_table(book[plans.EFFICIENCY_PLAN])]
-        reg = plans.efficiency_schemes(self.scenario)
-        money = ["Gross saving", "Investment", "Net saving", "Risk-adjusted saving"]
-        for org, rows in reg.groupby("Organisation", sort=False):
-            frame = rows.drop(columns=["Organisation"]).set_index("Scheme")
-            frame.loc["Total"] = {**{c: "" for c in frame.columns},
-                                  **{c: frame[c].sum() for c in [*money, "WTE"]},
-                                  "Delivery probability": float("nan")}
-            for c in [*money, "Delivery probability", "WTE"]:
-                frame[c] = frame[c].astype(float)
-            parts.append(doc.table(frame, "£k", caption=f"{org}: efficiency schemes (£k a "
-                                   "year, full-year effect; WTE when delivered in full)",
-                                   units={"Delivery probability": "fraction", "WTE": "count"},
-                                   css="schemes"))
-        cip = "efficiency" if self.era == "icb" else "cost improvement (CIP) and savings"
-        return doc.section(plans.EFFICIENCY_PLAN, *parts, intro=(
-            f"The {cip} plan of each trust and council with a register of schemes: what it "
-            "must save (the requirement: as stated, else a trust's CIP at its efficiency rate "
-            "or a council's planned savings), the schemes identified against it, by type (pay, "
-            "non-pay, income) and whether they recur, the risk-adjusted savings (each scheme "
-            "at the delivery probability of its status), and the gap still to identify. "
-            "One-off (non-recurrent) schemes improve the year's position but not the "
-            "underlying position. Pipeline schemes are outside the plan."))
+        return Html("".join(parts))
 
     def qipp(self) -> Html:
         book, key = self.book, tables.table_key("QIPP", self.era)
@@ -338,30 +383,11 @@ class Report:
                       self._figure(plotting.qipp_by(self.results, self.org, "status",
                                                     name=self.name, era=self.era),
                                      "qipp_by_status")]
-        schemes = register.scheme_register(self.scenario)
-        if self.org != FOOTPRINT:
-            schemes = schemes[schemes["Organisation"] == self.name]
-        if len(schemes):
-            ties = [doc.table(register.scheme_reconciliation(self.scenario, self.results, o.id),
-                              caption=f"From the register to the {key} table: {o.name}",
-                              totals=("Difference",)) for o in self.scenario.organisations
-                    if o.name in set(schemes["Organisation"])]
-            parts.append(doc.section(labels.term("scheme_register", self.era),
-                                     doc.scheme_table(schemes, self.era), *ties,
-                                     level=3, intro=narrative.scheme_register_intro(
-                                         self.scenario)))
-        return doc.section(labels.term("QIPP", self.era), *parts) if parts else Html("")
-
-    def risk_adjusted_plan(self) -> Html:
-        """Each body's plan against its risk register, and the register (nothing for a
-        scenario without one)."""
-        book = self.book
-        if riskplan.PLAN_KEY not in book:
+        if not parts:
             return Html("")
-        frame = riskplan.register_frame(self.scenario, self.org)
-        return doc.section("Risk-adjusted plan", doc.report_table(book[riskplan.PLAN_KEY]),
-                           riskplan.register_html(frame),
-                           intro=riskplan.intro(self.scenario))
+        where = ("The scheme register, scheme by scheme, is in an appendix."
+                 if len(register.scheme_register(self.scenario)) else None)
+        return doc.section(labels.term("QIPP", self.era), *parts, intro=where)
 
     def bridge(self) -> Html:
         book = self.book
@@ -415,45 +441,16 @@ class Report:
 
         return dependence(self.scenario, lambda k: labels.assumption_name(self.scenario, k))
 
-    def assumptions(self) -> Html:
-        reg = register.assumptions_register(self.scenario, self.base)
-        counts = reg["Flag"].value_counts()
-        intro = (f"Every assumption the scenario uses ({len(reg)}), with its value by year, "
-                 f"its unit and where it comes from: {counts.get(register.FLAG_SOURCE, 0)} "
-                 f"cite a document and line, {counts.get(register.FLAG_ASSUMPTION, 0)} are "
-                 f"marked ASSUMPTION, {counts.get(register.FLAG_DEFAULT, 0)} are package "
-                 "defaults")
-        if self.base is not None:
-            intro += (f" and {counts.get(register.FLAG_WHATIF, 0)} change "
-                      f"{self.base.title} (marked What-if)")
-        years = [c for c in reg.columns if register.YEAR.match(str(c))]
-        return doc.section("Assumptions register", doc.register_table(reg, years),
-                           intro=intro + ".")
-
-    def cited(self) -> list[documents.Document]:
-        """The documents the scenario's sources cite (:mod:`ccgmodels.inputs.documents`), in
-        the order of the list."""
-        cited = {d.key for text in self.scenario.sources.values()
-                 for d in documents.cited_in(text)}
-        return [d for k, d in documents.documents().items() if k in cited]
-
-    def sources(self) -> Html:
-        """The sources appendix: every document the scenario's sources cite, each the target
-        of the register's links."""
-        docs = self.cited()
-        if not docs:
-            return Html("")
-        return doc.section("Sources", doc.sources_list(docs), intro=(
-            "Every document the assumptions cite, under the key in square brackets that the "
-            "citations use and link to; a line number is a line of the text copy the entry "
-            "names."))
-
     def methods(self) -> Html:
+        """The methods and definitions, and the run's facts (an appendix)."""
         return doc.section("Methods and definitions", doc.definitions(narrative.methods(self.era)),
                            doc.paragraphs([
                                "The tables of this report, the assumptions and scheme "
                                "registers and every result are in the Excel pack "
-                               "(report.xlsx) beside it, with the results as results.csv."]))
+                               "(report.xlsx) beside it, with the results as results.csv."]),
+                           doc.section("This run", doc.definitions(
+                               [*self.facts(), ("Conventions", CONVENTIONS)], css="facts"),
+                               level=3))
 
     def checked_text(self) -> str:
         """Rounded base-year headline figures, compared by the notebook tests."""
@@ -479,12 +476,15 @@ class Report:
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
 
 
-def wf_tolerance() -> float:
-    """How far a base-year pay bill may be from the pay cost [fraction]
-    (:data:`ccgmodels.models.workforce.TOLERANCE`)."""
-    from ..models.workforce import TOLERANCE
-
-    return TOLERANCE
+def _tile(head: str, value: float | None, note: str, sign: bool = True, css: str = ""
+          ) -> tuple[str, str, str, str] | None:
+    """A figure tile of page one: ``value`` [£k] as plans print it, red when it is a deficit
+    (``sign``) or ``css`` says so; None without a value."""
+    if value is None:
+        return None
+    if sign and round(value) < 0:
+        css = "neg"
+    return head, tables.money(value), f"{note} (£k)", css
 
 
 #: the org id of the commissioners' sum (the allocation chart of a system footprint)

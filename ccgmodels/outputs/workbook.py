@@ -25,16 +25,65 @@ from .riskplan import REGISTER_KEY, REGISTER_MONEY
 from .tables import NUMBER_FORMATS, ReportTable, money, sheet_name_problem
 from .triangulation import CONTRACT_MONEY
 
+#: a value smaller than this is a rounding residual, stored as 0 so that it prints 0, not
+#: "(0)" (``results.csv`` has 6 decimals: it reads 0 there too) [£k]
+RESIDUAL = 5e-7
+
 
 def _cell(v):
-    """A worksheet value: numbers as float, missing as an empty cell."""
+    """A worksheet value: numbers as float (a residual, :data:`RESIDUAL`, as 0), missing as an
+    empty cell."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     if hasattr(v, "item"):  # numpy scalar
         v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
+    if isinstance(v, float):
+        if math.isnan(v):
+            return None
+        return 0.0 if abs(v) < RESIDUAL else v
     return v
+
+
+def _lines(text: str, per_line: int) -> int:
+    """Lines ``text`` takes wrapped at its spaces into lines of ``per_line`` characters."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, 0
+        used = used + (1 if used else 0) + len(word)
+        while used > per_line:  # a word longer than a line is broken
+            lines, used = lines + 1, used - per_line
+    return lines
+
+
+#: the height of one line of the default font (Calibri 11) in a row [pt]
+LINE_HEIGHT = 15.0
+#: the tallest row Excel keeps [pt]: a longer text is cut in print (a list of hundreds of words
+#: in one cell; the report's register has it whole)
+MAX_ROW_HEIGHT = 409.0
+#: characters of ordinary text a column width [characters of "0"] holds: text is narrower
+#: than digits (about 1.15 a width in Calibri), less a margin so an estimate never clips a
+#: wrapped line
+CHARS_PER_WIDTH = 1.05
+
+
+def _fit_rows(ws, wrapped: Mapping[int, float], first_row: int = 1,
+              last_row: int | None = None) -> None:
+    """Set the height of every row from ``first_row`` to ``last_row`` (default: the last) to
+    hold its wrapped cells' text (a heading wraps at its spaces):
+    ``wrapped`` maps a column (1-based) to its width [characters]. LibreOffice and Excel print
+    the height stored in the file, and openpyxl stores none, so wrapped text overprinted the
+    next row."""
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row):
+        lines = 1
+        for cell in row:
+            width = wrapped.get(cell.column)
+            if width is None or cell.value is None:
+                continue
+            per_line = max(int(width * CHARS_PER_WIDTH) - 1, 1)
+            n = sum(_lines(part, per_line) for part in str(cell.value).split("\n"))
+            lines = max(lines, n)
+        ws.row_dimensions[row[0].row].height = min(LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
 
 
 def _text(ws, row: int, col: int, value):
@@ -192,12 +241,14 @@ def _cover_sheet(wb, pack: Pack, sheets: Sequence[str]) -> None:
 
     ws = wb.create_sheet("Cover", 0)
     _text(ws, 1, 1, pack.title).font = Font(bold=True, size=16, color="005EB8")
+    ws.row_dimensions[1].height = 24  # the 16 pt title, not drawn over the page header
     _text(ws, 2, 1, pack.description).alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:B2")
     ws.row_dimensions[2].height = max(30, 15 * (len(pack.description) // 90 + 1))
     row = 4
     for label, value in pack.cover:
-        _text(ws, row, 1, label).font = Font(bold=True)
+        cell = _text(ws, row, 1, label)
+        cell.font, cell.alignment = Font(bold=True), Alignment(vertical="top")
         _text(ws, row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
     row += 1
@@ -209,6 +260,7 @@ def _cover_sheet(wb, pack: Pack, sheets: Sequence[str]) -> None:
         c.font = Font(color="005EB8", underline="single")
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
+    _fit_rows(ws, {2: 100}, 4, 3 + len(pack.cover))  # a long list of organisations wraps
     _print_setup(ws, pack.title, None)
 
 
@@ -227,24 +279,44 @@ def _frame_sheet(wb, name: str, frame: pd.DataFrame, title: str, formats: Mappin
         _append(ws, [_cell(v) for v in rec])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fitted = {}
     for j, col in enumerate(frame.columns, start=1):
         letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = widths.get(col, 12)
+        # wide enough for the longest word of its heading and, unless it wraps, its values
+        # (a heading wraps at its spaces: "Delivery probability" over two lines)
+        words = [*str(headers[j - 1]).split()]
+        if col not in wrap:
+            words += [_shown(v, formats.get(col)) for v in frame[col]]
+        fitted[j] = ws.column_dimensions[letter].width = max(widths.get(col, 12),
+                                                              _width(words))
+        # text after a column of numbers keeps a space from them ("1,045  2019/20 Q1")
+        indent = int(j > 1 and frame.columns[j - 2] in formats and col not in formats)
         for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
             if col in formats:
                 cell.number_format = formats[col]
-            if col in wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                cell.alignment = Alignment(vertical="top")
+            cell.alignment = Alignment(horizontal="left" if indent else None,
+                                       wrap_text=col in wrap, vertical="top", indent=indent)
     ws.freeze_panes = "B2"
     cols = list(frame.columns)
+    _fit_rows(ws, {j: w for j, w in fitted.items() if frame.columns[j - 1] in wrap}, 2)
+    _fit_rows(ws, fitted, 1, 1)
     _add_table(ws, table_name(name), len(frame), len(cols),
                {cols.index(c) + 1: formats[c] for c in totals} if totals else None)
     _print_setup(ws, title)
     if unprinted:
         shown = len(cols) - len(unprinted)
         ws.print_area = f"A1:{get_column_letter(shown)}{len(frame) + 1 + bool(totals)}"
+
+
+def _shown(v, fmt: str | None) -> str:
+    """A value as its cell prints it (near enough to size its column)."""
+    v = _cell(v)
+    if v is None:
+        return ""
+    if isinstance(v, float | int) and not isinstance(v, bool) and fmt:
+        return f"{v:.1%}" if "%" in fmt else money(v)
+    return str(v)
 
 
 def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
@@ -311,7 +383,7 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     wb.properties.creator = "ccgmodels"
     wb.properties.title = title or None
     wb.properties.created = datetime(2000, 1, 1)  # fixed, so the content is deterministic
-    bold, right = Font(bold=True), Alignment(horizontal="right")
+    bold = Font(bold=True)
     rule = Border(top=Side(style="thin"))
     for name, table in book.items():
         ws = wb.create_sheet(name)
@@ -322,8 +394,11 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
             _append(ws, [str(label), *[_cell(v) for v in row.to_list()]])
         for cell in ws[1]:
             cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         for cell in ws[1][1:]:
-            cell.alignment = right
+            cell.alignment = Alignment(horizontal="right", wrap_text=True, vertical="top")
+        for (cell,) in ws.iter_rows(min_row=2, max_col=1):  # a long label wraps
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in ws.iter_rows(min_row=2, min_col=2):
             for cell in row:
                 cell.number_format = fmt
@@ -332,10 +407,15 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                 for cell in row:
                     cell.font, cell.border = bold, rule
         ws.freeze_panes = "B2"
-        ws.column_dimensions["A"].width = _width([table.title, *map(str, frame.index)])
+        widths = {1: _width([table.title, *map(str, frame.index)])}
         for j, col in enumerate(frame.columns, start=2):
-            texts = [str(col), *(_format_number(_cell(v), table.unit) for v in frame[col])]
-            ws.column_dimensions[get_column_letter(j)].width = _width(texts)
+            texts = [*str(col).split(), *(_format_number(_cell(v), table.unit)
+                                          for v in frame[col])]
+            widths[j] = _width(texts)
+        for j, w in widths.items():
+            ws.column_dimensions[get_column_letter(j)].width = w
+        _fit_rows(ws, widths, 1, 1)
+        _fit_rows(ws, {1: widths[1]}, 2)
         _add_table(ws, table_name(name), len(frame), len(frame.columns) + 1)
         _print_setup(ws, title or table.title)
     if pack is not None and CONTRACTS in extra:
@@ -356,32 +436,37 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         _frame_sheet(wb, "Schemes", pack.schemes, title,
                      {**{c: money_fmt for c in SCHEME_MONEY},
                       "Delivery probability": NUMBER_FORMATS["fraction"]},
-                     {"Organisation": 30, "Scheme": 44, "Category": 22, "Status": 12,
-                      "Phasing": 16, "Recurrent": 14, "Delivery probability": 12},
-                     wrap=("Scheme",), totals=SCHEME_MONEY)
+                     {"Organisation": 18, "Scheme": 40, "Category": 16, "Status": 12,
+                      "Phasing": 12, "Recurrent": 11, "Delivery probability": 12},
+                     wrap=("Organisation", "Scheme", "Category"), totals=SCHEME_MONEY)
     if pack is not None and "Efficiency schemes" in extra:
         _frame_sheet(wb, "Efficiency schemes", pack.efficiency_schemes, title,
                      {**{c: NUMBER_FORMATS["£k"] for c in SCHEME_MONEY},
                       "Delivery probability": NUMBER_FORMATS["fraction"], "WTE": "#,##0.0"},
-                     {"Organisation": 30, "Scheme": 44, "Type": 10, "Category": 26,
-                      "Status": 12, "Phasing": 16, "Recurrent": 14,
-                      "Delivery probability": 12}, wrap=("Scheme",),
+                     {"Organisation": 18, "Scheme": 36, "Type": 10, "Category": 18,
+                      "Status": 12, "Phasing": 12, "Recurrent": 11,
+                      "Delivery probability": 12},
+                     wrap=("Organisation", "Scheme", "Category"),
                      totals=(*SCHEME_MONEY, "WTE"))
     if pack is not None and RISKS_SHEET in extra:
         money_fmt = NUMBER_FORMATS["£k"]
         _frame_sheet(wb, RISKS_SHEET, pack.risks, title,
                      {**{c: money_fmt for c in RISK_MONEY},
                       "Likelihood or probability": NUMBER_FORMATS["fraction"]},
-                     {"Organisation": 28, "Type": 11, "Name": 40,
-                      "Likelihood or probability": 12, "Held against": 30, "Source": 60,
-                      "Id": 24}, wrap=("Name", "Held against", "Source"), unprinted=("Id",))
+                     {"Organisation": 18, "Type": 11, "Name": 30,
+                      "Likelihood or probability": 12, "Held against": 20, "Source": 44,
+                      "Id": 24}, wrap=("Organisation", "Name", "Held against", "Source"),
+                     unprinted=("Id",))
     if pack is not None and "Assumptions" in extra:
         frame = pack.assumptions.rename(columns={"path": "Path (for --set)"})
         years = [c for c in frame.columns if re.match(r"^\d{4}/\d{2}$", str(c))]
         _frame_sheet(wb, "Assumptions", frame, title, {},
-                     {"Organisation": 28, "Assumption": 44, "Unit": 10, "All years": 16,
-                      "Source": 80, "Flag": 12, "Path (for --set)": 50,
-                      **{y: 9 for y in years}}, wrap=("Assumption", "Source", "All years"),
+                     # narrow enough to print one page wide at about two thirds of full
+                     # size (7 pt), the long texts wrapped
+                     {"Organisation": 18, "Assumption": 30, "Unit": 10, "All years": 24,
+                      "Source": 56, "Flag": 12, "Path (for --set)": 50,
+                      **{y: 9 for y in years}},
+                     wrap=("Organisation", "Assumption", "Source", "All years"),
                      unprinted=("Path (for --set)",))
     if pack is not None and "Sources" in extra:
         _frame_sheet(wb, "Sources", pack.sources, title, {},

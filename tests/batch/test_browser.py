@@ -270,8 +270,8 @@ def test_report_shows_charts_and_tables(driver, reports, shots):
     assert driver.find_element(By.TAG_NAME, "h1").text == manifest["title"]
     assert len(driver.execute_script(HEADINGS_JS)) >= 3, "report has fewer than 3 tables"
     h2 = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
-    want = ["Executive summary", "Key figures", "STP summary", "Assumptions register",
-            "Methods and definitions"]
+    want = ["Executive summary", "Key figures", "STP summary",
+            "Appendix B: Assumptions register", "Appendix C: Methods and definitions"]
     assert [h for h in h2 if h in want] == want, h2
 
 

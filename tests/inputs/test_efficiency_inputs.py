@@ -120,9 +120,12 @@ def test_requirement_and_start_years_inside_the_scenario():
                      "organisations.trust.efficiency.schemes.agency_reduction.start_year"]
 
 
-def test_bundled_scenarios_still_load_without_registers():
-    s = load_scenario("west_yorkshire_2026_27")
+def test_the_2019_20_scenarios_load_without_registers_and_the_current_plan_with_them():
+    s = load_scenario("mid_south_essex_system_2019_20")
     assert all(getattr(o, "efficiency", None) is None for o in s.organisations)
+    now = load_scenario("west_yorkshire_2026_27")
+    assert {o.id for o in now.organisations if getattr(o, "efficiency", None)} == {
+        "ltht", "lypft", "lch"}
 
 
 def test_range_on_efficiency_delivery_of_a_registered_trust_is_refused():

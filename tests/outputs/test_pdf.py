@@ -187,3 +187,26 @@ def test_without_a_driver_each_pdf_starts_its_own_browser(page, tmp_path, counte
     assert [a4_pages(o) for o in outs] == [2, 2]
     assert starts(counted) == 2
     assert pdf.kept() is None
+
+
+@pytest.mark.slow  # starts Chromium
+@pytest.mark.parametrize("how", ["kept", "once"])
+def test_the_pdf_has_bookmarks_from_the_headings(tmp_path, how):
+    """The document outline (the PDF's bookmarks) from the page's headings: the kept browser
+    asks Page.printToPDF for it (generateDocumentOutline), a browser started for one print
+    gets --generate-pdf-document-outline."""
+    import pdfcheck
+
+    if how == "kept":
+        _needs_driver()
+    elif pdf.chromium() is None:
+        pytest.skip("no Chromium here")
+    html = tmp_path / "outline.html"
+    html.write_text("<!DOCTYPE html><html><body><h1>Report</h1><p>one</p>"
+                    "<h2>Executive summary</h2><p>two</p><h2 style='break-before: page'>"
+                    "Appendix A: Assumptions register</h2><p>three</p></body></html>",
+                    encoding="utf-8")
+    printer = pdf.print_pdf if how == "kept" else pdf.print_once
+    out = printer(html, tmp_path / "outline.pdf")
+    assert pdfcheck.outline_titles(out) == ["Report", "Executive summary",
+                                            "Appendix A: Assumptions register"]

@@ -3,9 +3,7 @@ resolves to a named document of the sources appendix, and every register link la
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
 
 import pytest
 
@@ -15,12 +13,9 @@ from ccgmodels.outputs import report
 
 
 def sections() -> list[str]:
-    """The report's sections, as the bundled report notebook calls them (``rep.<name>()``)."""
-    nb = json.loads(resources.files("ccgmodels.data").joinpath(
-        "templates/scenario_report.ipynb").read_text(encoding="utf-8"))
-    calls = [re.fullmatch(r"rep\.(\w+)\(\)", "".join(c["source"]).strip())
-             for c in nb["cells"] if c["cell_type"] == "code"]
-    return [m.group(1) for m in calls if m]
+    """The report's sections: page one's executive summary, then every section of
+    :data:`ccgmodels.outputs.report.SECTIONS` (the body and the appendices)."""
+    return ["executive_summary", *(part.method for part in report.SECTIONS)]
 
 
 def visible(html: str) -> str:

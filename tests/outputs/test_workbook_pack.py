@@ -125,3 +125,32 @@ def test_sources_sheet_names_every_document_the_assumptions_cite(pack):
     col = [c.value for c in ws[1]].index("Source")
     for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
         assert not documents.CITATION.search(str(cell.value or "")), cell.value
+def test_printed_rows_hold_their_wrapped_text_and_columns_their_headings(pack):
+    """LibreOffice and Excel print the row heights stored in the file: every row of a wrapped
+    cell has a height for its lines, and every column is as wide as its heading's longest
+    word (issue 29: "Pipeline (outsid", "Delivery prob", overprinted registers)."""
+    _, wb = pack
+    for name in ("Schemes", "Assumptions"):
+        ws = wb[name]
+        for row in ws.iter_rows(min_row=2, max_row=ws.max_row - 1):
+            wrapped = [c for c in row if c.alignment.wrap_text and c.value]
+            if not wrapped:
+                continue
+            width = {c.column_letter: ws.column_dimensions[c.column_letter].width
+                     for c in wrapped}
+            lines = max(len(str(c.value)) / width[c.column_letter] for c in wrapped)
+            height = ws.row_dimensions[row[0].row].height
+            need = min(workbook.LINE_HEIGHT * max(1, int(lines)), workbook.MAX_ROW_HEIGHT)
+            assert height is not None and height >= need, (name, row[0].row, height, lines)
+        for cell in ws[1]:
+            longest = max(map(len, str(cell.value).split()))
+            assert ws.column_dimensions[cell.column_letter].width >= longest, (name, cell.value)
+    status = wb["Schemes"]["D"]
+    width = wb["Schemes"].column_dimensions["D"].width
+    assert all(len(str(c.value)) <= width for c in status if c.value), width
+
+
+def test_a_residual_is_stored_as_zero_not_as_a_tiny_deficit():
+    assert workbook._cell(-5.8e-11) == 0.0 and str(workbook._cell(-5.8e-11)) == "0.0"
+    assert workbook._cell(-1234.56789012) == -1234.56789012  # the number as shown, exactly
+    assert workbook._cell(float("nan")) is None and workbook._cell("text") == "text"
