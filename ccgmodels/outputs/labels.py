@@ -14,6 +14,13 @@ import re
 from collections import Counter
 
 from ..inputs import fields
+from ..inputs.names import (
+    ALLOCATION_NAMES,
+    BRIDGE_NAMES,
+    POD_NAMES,
+    SERVICE_LINE_NAMES,
+    STATUS_NAMES,
+)
 from ..inputs.scenario import Scenario
 from ..inputs.vocab import (
     ALLOCATION_TYPES,
@@ -27,31 +34,6 @@ from ..inputs.vocab import (
 )
 from ..models.measures import MEASURES
 
-SERVICE_LINE_NAMES = {
-    "acute": "Acute", "ambulance": "Ambulance", "mental_health": "Mental health",
-    "community": "Community", "continuing_care": "Continuing healthcare",
-    "prescribing": "Prescribing", "other_primary_care": "Other primary care",
-    "primary_care_cocommissioning": "Primary care co-commissioning",
-    "bcf": "Better Care Fund", "other_programme": "Other programme",
-    "running_costs": "Running costs",
-}
-ALLOCATION_NAMES = {"programme": "Programme", "running_costs": "Running costs",
-                    "primary_care_cocommissioning": "Primary care co-commissioning"}
-POD_NAMES = {
-    "ae": "A&E attendances", "first_outpatient": "First outpatient appointments",
-    "followup_outpatient": "Follow-up outpatient appointments", "elective": "Elective admissions",
-    "day_case": "Day cases", "non_elective": "Non-elective admissions",
-    "non_elective_zero_los": "Non-elective admissions, zero length of stay",
-    "gp_appointments": "GP appointments", "prescribing_items": "Prescribing items",
-}
-STATUS_NAMES = {"delivered": "Delivered", "in_progress": "In progress", "scoping": "Scoping",
-                "unidentified": "Unidentified", "pipeline": "Pipeline (outside the plan)"}
-BRIDGE_NAMES = {
-    "income": "Income", "expenditure": "Expenditure", "in_year_position": "In-year position",
-    "workforce": "Workforce", "estates": "Estates", "other_enablers": "Other enablers",
-    "future_model": "Future model of care", "baseline_funding": "CCG baseline funding",
-    "stf": "STF (GP Forward View)", "end_state": "End state",
-}
 KIND_NAMES = {"ccg": ("CCG", "CCGs"), "icb": ("ICB", "ICBs"), "provider": ("provider", "providers"),
               "social_care": ("council", "councils")}
 #: each measure's name on a page: the catalogue's (one place for every fact of a measure)

@@ -160,7 +160,7 @@ def test_the_blank_workbook_refuses_its_example_rows_by_cell(tmp_path):
     assert {t.split(": ")[1].split("!")[0] for t in examples} == {
         "Organisations", "Places", "Activity", "Efficiency", "Contracts", "Uncertainty",
         "Sources"}
-    assert any(t.startswith(f"{path}: Scenario!F5: name: required field is missing")
+    assert any(t.startswith(f"{path}: Scenario!G5: name: required field is missing")
                for t in texts), texts
 
 

@@ -19,8 +19,10 @@ from typing import Any
 
 from ..scenario import Place
 from ..vocab import ICB_STREAMS, KINDS, SERVICE_LINES, in_era_words
+from . import words as W
 from .layout import (
     ICB_SHEETS,
+    PARAMS,
     SHEETS,
     TABLES,
     YEAR,
@@ -229,3 +231,26 @@ def _get(node: Any, parts: list[str]) -> Any:
     for p in parts:
         node = node.get(p) if isinstance(node, dict) else None
     return node
+
+
+def labels(kind: str, sheet: str, era: str) -> dict[str, str]:
+    """``{label: dotted path}`` of the parameter rows of an organisation of ``kind`` ("" the
+    scenario) on ``sheet``, in ``era``'s words: what a spare row's drop-down offers and what
+    the reader takes a label typed without its path to mean (rows of a key the data names,
+    such as an age band, need their path)."""
+    out: dict[str, str] = {}
+    for spec in PARAMS.get(kind, []):
+        if spec.sheet == sheet and "<key>" not in spec.path:
+            out.setdefault(say(W.label(spec.path, spec.description), era), spec.path)
+    return out
+
+
+def growth_table_has(provider: str, base_year: str) -> bool:
+    """Whether ``provider``'s published activity growth table (reference data) has figures for
+    ``base_year``: the growth table drop-down offers only those."""
+    from .. import refdata
+
+    try:
+        return bool(refdata.activity_growth(provider, base_year))
+    except (KeyError, ValueError):
+        return False

@@ -304,8 +304,9 @@ TABLES: dict[str, Table] = {t.sheet: t for t in (
            Column("Low", "low", "number", required=True),
            Column("Mode", "mode", "number"),
            Column("High", "high", "number", required=True)), owned=False),
-    Table("Sources", "Where each assumption comes from, keyed by dotted path: a document line "
-          "such as '000:L1981' or 'ASSUMPTION: why'", "sources", True,
+    Table("Sources", "Where each assumption comes from, keyed by its dotted path (the Field "
+          "column): a document and where in it (a page, table or line), or 'ASSUMPTION: why'",
+          "sources", True,
           (Column("Assumption (dotted path)", "@key", "text", required=True),
            Column("Source", "", "text", required=True)), owned=False,
           derived=(("Assumption? (worked out)",
@@ -364,9 +365,12 @@ COVER = (
         "an id (lower-case letters, digits and _) and its name. Every other sheet names the "
         "organisation of each row by that id.",
         "Parameter sheets (Scenario, Allocations, Plan, Demand, Solutions, Bridge, Providers, "
-        "Councils) have one row per assumption: one number for every year goes in 'Value "
-        "(every year)'; a number that changes year by year goes in the year columns instead "
-        "(not both). A blank cell takes the default shown beside it.",
+        "Councils) have one row per assumption, named in plain words in the Assumption column "
+        "(the grey Field column beside it is the name the model and its messages use): one "
+        "number for every year goes in 'Value (every year)'; a number that changes year by "
+        "year goes in the year columns instead (not both). A blank cell takes the default "
+        "shown beside it. To add a row, pick the organisation and the assumption from the "
+        "drop-downs of a spare row at the end.",
         "Record sheets (Activity, QIPP, Contracts, Uncertainty, Sources) have one row per "
         "point of delivery, scheme, contract, range or source. Blank rows are ignored: type "
         "into the spare rows at the end, or copy a row.",
@@ -374,15 +378,16 @@ COVER = (
         "to add more rows than the spare ones, Review > Unprotect Sheet.",
         "To add an organisation, add its row on Organisations, then copy one organisation's "
         "block of rows on each parameter sheet and change the id in the copies.",
-        "Say where each figure comes from on the Sources sheet (a document and line such as "
-        "'000:L1981', or 'ASSUMPTION: why'); the Source column beside each value looks it up.",
+        "Say where each figure comes from on the Sources sheet (a document and where in it: a "
+        "page, table or line; or 'ASSUMPTION: why'); the Source column beside each value looks "
+        "it up.",
         "Then: ccgmodels workbook import plan.xlsx -o scenario.yaml (or ccgmodels run / report "
         "plan.xlsx directly). Every problem is listed at once with its sheet and cell.",
     )),
     ("Units and conventions", (
         "Money: thousands of pounds (£k, £000) throughout.",
-        "Rates and growth: percentages. Type 3.4% (or 0.034); a rate typed as 3.4 is refused "
-        "with 'did you mean 0.034?'.",
+        "Rates and growth (Unit '%' or '% a year'): percentages. Type 3.4% (or 0.034, the "
+        "same); a rate typed as 3.4 is refused with 'did you mean 0.034?'.",
         "Financial years are written 2019/20.",
         "Sign: surplus positive, deficit negative; savings are positive numbers that reduce "
         "spend; primary care bridge enabler costs are negative, as the plans print them.",
@@ -472,11 +477,14 @@ NOTE = "Note"
 NONE = "(none)"
 ORG = "Organisation"
 FIELD = "Field"
+#: a parameter row's plain label (:func:`ccgmodels.inputs.book.words.label`); the Field column
+#: beside it keeps the dotted path, for reference and for the reader
+LABEL = "Assumption"
 
 
 def param_columns(years: list[str]) -> list[str]:
     """The headers of a parameter sheet."""
-    return [ORG, FIELD, "Description", "Unit", "Default", VALUE, *years, "Source",
+    return [ORG, LABEL, FIELD, "Description", "Unit", "Default", VALUE, *years, "Source",
             "Assumption?"]
 
 

@@ -126,10 +126,25 @@ class _Reader:
             if unsaved:
                 self.problem(ref(unsaved[0][0]), "", unsaved[0][1], UNSAVED)
                 continue
+            label = L.read_cell(at(L.LABEL), "text")
+            if fld is L.BLANK and label is not L.BLANK and (has_value or filled):
+                # a row added by its label (the spare rows' drop-down), not its dotted path
+                kind = "" if sheet == "Scenario" else self.kinds.get(org, "")
+                known = E.labels(kind, sheet, self.era) if kind in L.PARAMS else {}
+                fld = known.get(label, L.BLANK)
+                if fld is L.BLANK and kind in L.PARAMS:
+                    hint = difflib.get_close_matches(str(label), list(known), n=1)
+                    self.problem(ref(L.LABEL), "", label, "not an assumption of "
+                                 f"{'the scenario' if not kind else 'a ' + kind} on this sheet"
+                                 + (f"; did you mean {hint[0]!r}?" if hint else "")
+                                 + " (choose one from the drop-down, or give its dotted path "
+                                 "in the Field column)")
+                    continue
             if fld is L.BLANK:
                 if has_value or filled:
                     self.problem(ref(L.FIELD), "", _ABSENT, "a value with no field: name the "
-                                 "assumption in the Field column")
+                                 "assumption in the Assumption column (or its dotted path in "
+                                 "the Field column)")
                 continue
             if sheet == "Scenario":
                 kind, base = "", ""

@@ -21,6 +21,7 @@ from ..celltext import keep_text
 from ..years import format_year, span, start_of
 from . import eras as E
 from . import layout as L
+from . import words as W
 
 HEAD = 4  # the header row of every table
 SPARE = 10  # blank input rows left at the end of each table
@@ -28,7 +29,8 @@ LAST = 5000  # the last row a lookup of the Sources sheet reaches
 INPUT, DERIVED, HEADER, GREY = "FFF2CC", "E7E6E6", "005EB8", "BFBFBF"
 FORMATS = {"money": "#,##0;(#,##0)", "rate": "0.0##%", "int": "0", "number": "#,##0.###",
            "text": "@", "year": "@", "choice": "@", "bool": "@", "list": "@"}
-WIDTHS = {L.ORG: 16, L.FIELD: 46, "Description": 60, "Unit": 11, "Default": 12, L.VALUE: 16,
+WIDTHS = {L.ORG: 16, L.LABEL: 44, L.FIELD: 30, "Description": 60, "Unit": 11, "Default": 12,
+          L.VALUE: 16,
           "Source": 60, "Assumption?": 13, L.NOTE: 45, "Name": 40, "Id": 18, "Scheme id": 26,
           "Point of delivery": 22, "Provider": 14, "Assumption (dotted path)": 62,
           "Category": 16, "Investment line": 16, "Status": 12}
@@ -41,6 +43,8 @@ def _styles():
     return {
         "input": (PatternFill("solid", fgColor=INPUT), Protection(locked=False)),
         "derived": (PatternFill("solid", fgColor=DERIVED), Protection(locked=True)),
+        "reference": (PatternFill("solid", fgColor=DERIVED), Protection(locked=True)),
+        "reference_font": Font(color="808080", size=9),
         "header": (PatternFill("solid", fgColor=HEADER), Font(bold=True, color="FFFFFF")),
         "border": Border(left=thin, right=thin, top=thin, bottom=thin),
         "wrap": Alignment(wrap_text=True, vertical="top"),
@@ -88,12 +92,14 @@ class _Writer:
     def _style_of(self, c, kind: str, scalar: str):
         """The style of a cell of ``kind`` holding a ``scalar``, built once per workbook and
         copied to each such cell (openpyxl looks each style part up by hash on every set)."""
-        filled = kind in ("input", "derived")
+        filled = kind in ("input", "derived", "reference")
         key = (kind, scalar) if filled else ("plain", "")
         if key not in self._styles:
             if filled:
                 c.fill, c.protection = self.st[kind]
                 c.number_format = FORMATS.get(scalar, "General")
+            if kind == "reference":
+                c.font = self.st["reference_font"]
             c.border = self.st["border"]
             self._styles[key] = copy(c._style)
         return self._styles[key]
@@ -204,7 +210,9 @@ class _Writer:
         rows = [(spec, kind, org, node, path) for kind, org, node in owners
                 for spec in L.PARAMS[kind] if spec.sheet == sheet
                 for path in self.expand(spec, node)
-                if E.row_shown(self.era, self.merged, spec, org, node, path)]
+                if E.row_shown(self.era, self.merged, spec, org, node, path)
+                and (spec.path != "demand.growth_table" or self.allowed(spec)
+                     or E.given(spec, node, path))]
         years = self.sheet_years(sheet)
         headers = L.param_columns(years)
         ws = self.sheet(sheet, headers, f"{sheet}: {self.title}")
@@ -213,12 +221,36 @@ class _Writer:
         for spec, kind, org, node, path in rows:
             r += 1
             self.param_row(ws, r, col, years, spec, kind, org, node, path)
-        for _ in range(SPARE):
+        labels = self.labels(sheet)
+        orgs = [o["id"] for o in self.data["organisations"]] if sheet != "Scenario" else []
+        for _ in range(SPARE):  # a row added here names its assumption by label or path
             r += 1
             for h, c in col.items():
                 self.cell(ws, r, c, None, "derived" if h in ("Source", "Assumption?",
-                                                             "Description") else "input")
+                                                             "Description", "Unit",
+                                                             "Default") else "input")
+            if labels:
+                self.choose(ws, r, col[L.LABEL], f"{sheet.lower()}_assumption", labels)
+            if orgs:
+                self.choose(ws, r, col[L.ORG], "organisation", orgs)
         self.table(ws, len(headers), r)
+        ws.freeze_panes = ws.cell(row=HEAD + 1, column=col[L.FIELD] + 1)
+
+    def allowed(self, spec: L.Param) -> tuple:
+        """The values a row's drop-down offers: the field's, but for the activity growth
+        table only the providers whose published table has the base year's figures (none for
+        a base year with no table: the row is then left out unless the scenario gives it)."""
+        if spec.path != "demand.growth_table":
+            return spec.choices
+        return tuple(p for p in spec.choices if E.growth_table_has(p, self.data["base_year"]))
+
+    def labels(self, sheet: str) -> list[str]:
+        """The labels of the assumptions of ``sheet`` for every kind of organisation the
+        scenario holds, in the era's words: the drop-down of a spare row."""
+        kinds = [""] if sheet == "Scenario" else list(dict.fromkeys(
+            o["kind"] for o in self.data["organisations"]))
+        return list(dict.fromkeys(label for kind in kinds
+                                  for label in E.labels(kind, sheet, self.era)))
 
     def sheet_years(self, sheet: str) -> list[str]:
         """The year columns of a parameter sheet: the scenario's years, widened to every year
@@ -249,9 +281,15 @@ class _Writer:
     def param_row(self, ws, r, col, years, spec, kind, org, node, path) -> None:
         where = f"organisations.{org}." if kind else ""
         self.cell(ws, r, col[L.ORG], org or None, "input" if kind else "derived")
-        self.cell(ws, r, col[L.FIELD], path, "input")
-        self.cell(ws, r, col["Description"], E.say(spec.description, self.era), "derived")
-        self.cell(ws, r, col["Unit"], spec.unit, "derived")
+        if kind:
+            self.choose(ws, r, col[L.ORG], "organisation",
+                        [o["id"] for o in self.data["organisations"]])
+        self.cell(ws, r, col[L.LABEL], E.say(W.label(path, spec.description), self.era),
+                  "derived")
+        self.cell(ws, r, col[L.FIELD], path, "reference")  # the dotted path: grey, small
+        self.cell(ws, r, col["Description"], E.say(W.help_text(spec.path, spec.description),
+                                                   self.era), "derived")
+        self.cell(ws, r, col["Unit"], W.unit(spec.unit), "derived")
         default = None if spec.default is None or spec.shape == "years" else \
             L.write_cell(spec.default, spec.scalar)
         self.cell(ws, r, col["Default"], default, "derived", spec.scalar)
@@ -271,11 +309,12 @@ class _Writer:
             self.cell(ws, r, col[y], L.write_cell(by_year.get(y), spec.scalar),
                       "input" if spec.shape in ("by_year", "years") else "derived",
                       spec.scalar)
-        if spec.choices and spec.shape != "list":
-            name = _list_name(spec.path, spec.choices)
+        choices = self.allowed(spec)
+        if choices and spec.shape != "list":
+            name = _list_name(spec.path, choices)
             cells = [col[L.VALUE]] if one else [col[y] for y in years]
             for c in cells:
-                self.choose(ws, r, c, name, spec.choices)
+                self.choose(ws, r, c, name, choices)
         if spec.scalar == "year":
             self.choose(ws, r, col[L.VALUE], "years", self.year_list())
         self.source(ws, r, col["Source"], where + path.split("." + L.YEAR)[0])
@@ -317,11 +356,13 @@ class _Writer:
                               "derived" if derived else "input")
                 self.cell(ws, r, col[L.NOTE], "None: to add some, replace this row with "
                           "them", "input")
+                self.row_lists(ws, r, col, layout, table)
         for _ in range(SPARE):
             r += 1
             for h, c in col.items():
                 derived = h in extra or h in ("Source", "Assumption?")
                 self.cell(ws, r, c, None, "derived" if derived else "input")
+            self.row_lists(ws, r, col, layout, table)
         self.table(ws, len(headers), r)
         totalled = [(h, column) for h, column, _ in layout if column.path in table.totals]
         if totalled:  # totals above the table, to set beside the organisation's own
@@ -364,6 +405,25 @@ class _Writer:
                     yield f"{root}.{v.get('id', i) if isinstance(v, dict) else i}", None, \
                         o["id"], v
 
+    def row_lists(self, ws, r: int, col: dict, layout, table: L.Table) -> None:
+        """The drop-down lists of record row ``r``: every column with allowed values (and a
+        commissioner's id in an owned table's Organisation column), on the rows written and
+        on the spare rows alike."""
+        for header, column, _ in layout:
+            c = col[header]
+            if column.choices:
+                self.choose(ws, r, c, _list_name(column.path, column.choices), column.choices)
+            elif column.scalar == "year":
+                self.choose(ws, r, c, "years", self.year_list())
+            elif column.path == "@org":
+                self.choose(ws, r, c, f"{'_'.join(table.owners)}_id", [
+                    o["id"] for o in self.data["organisations"]
+                    if o.get("kind") in table.owners])
+            elif column.path == "provider" and table.collection == "contracts":
+                self.choose(ws, r, c, "provider_id", [
+                    o["id"] for o in self.data["organisations"]
+                    if o.get("kind") == "provider"])
+
     def record_row(self, ws, r, col, layout, table, path, key, org, rec) -> None:
         for header, column, extra in layout:
             c = col[header]
@@ -381,10 +441,7 @@ class _Writer:
                 elif table.dynamic and column.path == table.dynamic:
                     value = (value or {}).get(extra)
             self.cell(ws, r, c, L.write_cell(value, column.scalar), "input", column.scalar)
-            if column.choices:
-                self.choose(ws, r, c, _list_name(column.path, column.choices), column.choices)
-            elif column.scalar == "year":
-                self.choose(ws, r, c, "years", self.year_list())
+        self.row_lists(ws, r, col, layout, table)
         refs = {column.path: f"{_letter(col[h])}{r}" for h, column, extra in layout}
         for header, template in table.derived:
             if "{age_mix}" in template:
