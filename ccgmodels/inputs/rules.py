@@ -19,6 +19,7 @@ from typing import Any
 from . import refdata
 from . import years as fy
 from .actuals import actuals_problems
+from .efficiency import efficiency_problems
 from .fields import describe
 from .icb import base_of, place_sum_problems, same
 from .limits import MAX_NODES
@@ -86,8 +87,10 @@ def semantic_problems(s) -> list[Row]:
         elif o.kind == "provider":
             in_horizon(f"{root}.stf", o.stf)
             in_horizon(f"{root}.deficit_support", o.deficit_support)
+            out.extend(efficiency_problems(o.efficiency, root, years))
         elif o.kind == "social_care":
             in_horizon(f"{root}.savings", o.savings)
+            out.extend(efficiency_problems(o.efficiency, root, years))
             if o.first_year is not None and o.first_year not in years:
                 out.append((f"{root}.first_year", o.first_year,
                             f"not a modelled year ({years[0]} to {years[-1]})"))
@@ -233,6 +236,7 @@ def range_problems(s) -> list[Row]:
     # the wildcards of every range together walk at most as many steps as a scenario may hold
     # values: many ranges over thousands of schemes are refused, not walked for minutes
     budget = Budget(MAX_NODES)
+    registered = {o.id for o in s.organisations if getattr(o, "efficiency", None) is not None}
     for path, d in s.uncertainty.items():
         where = f"uncertainty.{path}"
         unsupported = any(p in UNSUPPORTED_GROUPS for p in path.split("."))
@@ -251,6 +255,13 @@ def range_problems(s) -> list[Row]:
             out.append((where, path, "names no assumption of any organisation"))
             continue
         targets = [t for t, _ in found]
+        unused = [t.split(".")[1] for t in targets if t.endswith(".efficiency_delivery")
+                  and t.split(".")[1] in registered]
+        if unused:
+            out.append((where, path, f"efficiency_delivery of {', '.join(unused)} is not "
+                        "used: a trust with an efficiency register delivers each scheme at "
+                        "the probability of its status; put the range on "
+                        "efficiency.delivery_probability.<status> instead"))
         numeric = all(is_finite_number(v) for _, v in found)
         if not numeric:
             out.append((where, found[0][1], "only a numeric assumption can have a range"))

@@ -42,6 +42,7 @@ from .commissioner import (  # noqa: F401 (re-exported: the commissioner's model
     _default_probabilities,
     _refuse_old_fields,
 )
+from .efficiency import Efficiency, EfficiencyScheme  # noqa: F401 (re-exported)
 from .footprint import GpAccess, Opportunity  # noqa: F401 (re-exported)
 from .icb import (  # noqa: F401 (re-exported: an ICB's models)
     Convergence,
@@ -147,11 +148,25 @@ class Provider(Strict):
         None, description="Surplus the trust plans as an individual body, every year or "
         "{year: surplus}; breakeven (0) when absent. Judged by the breakeven rule in a "
         "scenario with an ICB (today's rules) [£k]")
+    efficiency: Efficiency | None = Field(
+        None, description="The trust's efficiency register (cost improvement programme): its "
+        "requirement, by default the CIP of efficiency_rate, and the schemes that meet it, "
+        "each delivered with the probability of its status; absent: the CIP is delivered at "
+        "efficiency_delivery")
 
     @model_validator(mode="before")
     @classmethod
     def _renamed(cls, data):
         return _refuse_old_fields(data, RENAMED_PROVIDER_FIELDS, "was replaced by")
+
+    @model_validator(mode="after")
+    def _one_delivery_rule(self) -> Provider:
+        if self.efficiency is not None and self.efficiency_delivery != 1.0:
+            raise ValueError(
+                f"efficiency_delivery is {self.efficiency_delivery:g} on a trust with an "
+                "efficiency register: delivery then follows each scheme's status "
+                "(efficiency.delivery_probability), so leave efficiency_delivery out (1)")
+        return self
 
 
 class SocialCare(Strict):
@@ -182,6 +197,11 @@ class SocialCare(Strict):
         None, description="Year the council's figures are for, when later than the scenario's "
         "base year: budget and cost are that year's, growth runs from it, and the council has "
         "no rows of money before it (zero, outside the modelled books)")
+    efficiency: Efficiency | None = Field(
+        None, description="The council's savings plan as an efficiency register: its "
+        "requirement, by default the cumulative savings, and the schemes that meet it, each "
+        "delivered with the probability of its status; with it, the savings line comes from "
+        "the register")
 
 
 Organisation = Annotated[Commissioner | Icb | Provider | SocialCare, Field(discriminator="kind")]

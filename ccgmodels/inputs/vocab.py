@@ -138,3 +138,43 @@ def in_era_words(text: str, era: str | None = None) -> str:
     for old, new in ICB_WORDS:
         out = out.replace(old, new)
     return out[:1].upper() + out[1:] if text[:1].isupper() else out
+
+
+#: what an efficiency scheme of a trust or a council changes (the efficiency plan's columns,
+#: as the provider financial plans split a cost improvement programme: pay, non-pay, income)
+EFFICIENCY_TYPES = ("pay", "non_pay", "income")
+#: categories of an efficiency scheme (a trust's CIP, a council's savings), after the NHS
+#: efficiency categorisation.
+#:
+#: ASSUMPTION: NHS Improvement's categorisation is "Appendix 4 - Financial efficiency
+#: categorisation" of *Technical guidance for NHS Improvement financial planning return
+#: 2019/20* (NHS Improvement, January 2019; a copy at
+#: https://pdfslide.us/documents/technical-guidance-for-nhs-improvement-financial-planning-1-introduction.html),
+#: whose list of categories could not be read from the sources at hand. The list below is
+#: built instead from the areas of provider efficiency that Lord Carter's review names and
+#: that the plans since have categorised savings by: workforce (temporary staffing, the
+#: establishment, rostering and job planning), hospital pharmacy and medicines optimisation,
+#: procurement, estates and facilities, corporate and clinical support services (*Operational
+#: productivity and performance in English NHS acute hospitals: unwarranted variations*, Lord
+#: Carter of Coles, Department of Health, February 2016; summarised in "Productivity in acute
+#: hospitals - are the recommendations of the Carter Review realistic?", The King's Fund, 2016,
+#: https://www.kingsfund.org.uk/insight-and-analysis/blogs/productivity-acute-hospitals-carter-review),
+#: plus clinical productivity and service redesign (length of stay, theatres, outpatients),
+#: digital, and income generation, the income column of a CIP, and ``other``. Replace it with
+#: the template's list when it is to hand.
+EFFICIENCY_CATEGORIES = (
+    "workforce_agency",         # temporary staffing: agency
+    "workforce_bank",           # temporary staffing: bank, overtime and locums
+    "workforce_establishment",  # substantive establishment and skill mix
+    "workforce_productivity",   # rostering, job planning, sickness absence
+    "medicines",                # pharmacy and medicines optimisation
+    "procurement",              # goods and services bought (not medicines)
+    "estates_facilities",       # estates, facilities and energy
+    "corporate_services",       # back office: finance, HR, IT, payroll, admin
+    "clinical_support",         # pathology, imaging and other clinical support services
+    "clinical_productivity",    # length of stay, theatres, outpatients
+    "service_redesign",         # pathway and service changes, a council's demand management
+    "digital",                  # digital and technology-enabled change
+    "income_generation",        # private patients, commercial and other income
+    "other",
+)

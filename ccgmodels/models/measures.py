@@ -108,7 +108,8 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "mental_health_investment, contract_flows, avoided_cost, stf, social_care, "
             "deficit_support (where given), total",
             "What closes the gap, each its own line (positive improves the position)",
-            "efficiency = delivery * cost base * (1 - prod(1 - e_t)); demand_mitigation = "
+            "efficiency = delivery * cost base * (1 - prod(1 - e_t)), or with a register "
+            "its expected savings (efficiency_plan); demand_mitigation = "
             "(1 - investment) * d * cost of activity growth; schemes = sum p(status) * effect "
             "+ p(unidentified) * gap; "
             "contingency_release = min(contingency, QIPP slippage); primary_care_model = bridge "
@@ -127,7 +128,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             display="Do something cumulative surplus/(deficit)", keep=("",), surplus=True),
     Measure("underlying_surplus", "£k", "", "Recurrent (underlying) surplus/(deficit): the "
             "exit run-rate", "do_something_surplus - STF - contingency release - deficit "
-            "support - non-recurrent scheme savings",
+            "support - non-recurrent scheme savings (QIPP and efficiency registers)",
             display="Underlying (recurrent) surplus/(deficit)",
             keep=("",), surplus=True, control_total=True),
     Measure("income", "£k", "other, contracts, budget, bcf, total",
@@ -204,6 +205,25 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("qipp_category", "£k", "service line", "Scheme savings by expenditure category",
             "sum of qipp_scheme by category", display="QIPP by category",
             eras={"icb": "Efficiency by category"}),
+    Measure("efficiency_plan", "£k",
+            "requirement, identified, pay, non_pay, income, recurrent, non_recurrent, "
+            "risk_adjusted, unidentified, pipeline",
+            "Efficiency plan of a trust (its cost improvement programme) or a council (its "
+            "savings plan) with an efficiency register, cumulative against do nothing",
+            "requirement = stated, else a trust's CIP (cost * (1 - prod(1 - e_t))) or a "
+            "council's cumulative savings; identified = sum of the plan's scheme effects "
+            "(phase * (gross - investment), a trust's indexed with its cost base or income); "
+            "pay, non_pay, income = identified by type; recurrent, non_recurrent = identified "
+            "by recurrence; risk_adjusted = sum p(status) * effect; unidentified = "
+            "max(requirement - identified, 0); pipeline = sum of the pipeline schemes' "
+            "effects (outside the plan). Solution line (efficiency, or social_care) = sum "
+            "p(status) * effect + p(unidentified) * unidentified; one-off schemes out of the "
+            "underlying position", display="CIP and savings plan",
+            eras={"icb": "Efficiency plan"}),
+    Measure("efficiency_scheme", "£k", "scheme id", "An efficiency scheme's net saving "
+            "against do nothing (a trust's or a council's register)",
+            "(gross - investment) * phase, a trust's indexed with its cost base or income",
+            additive=False, display="CIP scheme", eras={"icb": "Efficiency scheme"}),
     Measure("mental_health_investment", "£k", "planned, required, investment, shortfall",
             "Mental health investment standard (000:L2673): the plan's mental health spend, "
             "what the standard requires, and what the plan adds to meet it (costed in the plan "

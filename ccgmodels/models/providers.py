@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..inputs.scenario import Commissioner, Provider, SocialCare
+from . import efficiency as eff
 from . import icb, series
 from .arithmetic import cumulative, efficiency_saving, grow, position
 from .measures import MeasureArrays
@@ -39,8 +40,8 @@ def price_drivers(p: Provider, commissioners: Sequence[Commissioner]) -> tuple[o
 
 
 def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
-             prices: tuple[object, object] = (0.0, 0.0), today: bool = False
-             ) -> MeasureArrays:
+             prices: tuple[object, object] = (0.0, 0.0), today: bool = False,
+             delivery=None, gap_delivery=None, detail: bool = True) -> MeasureArrays:
     """Do nothing and do something of an NHS provider [£k].
 
     ``contracts`` are the footprint commissioners' measures naming this provider
@@ -49,7 +50,9 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
     its cost (every contract). ``prices`` is its price inflation and tariff efficiency
     (:func:`price_drivers`). ``today``: judge the trust by today's breakeven rule, as an
     individual body (:func:`ccgmodels.models.icb.breakeven`): its planned surplus is its
-    ``control_total`` row.
+    ``control_total`` row. ``delivery``, ``gap_delivery``: the delivery factors of its
+    efficiency register's schemes ``(R, S)`` and gap ``(R, 1)`` in Monte Carlo runs
+    (:mod:`ccgmodels.models.uncertainty`); ``detail``: each scheme's row.
 
     Notes
     -----
@@ -60,6 +63,10 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
                           * prod(1 - tariff_efficiency) + contract payments
         do nothing      = income - cost * prod(1 + cost_volume_growth) * price
         efficiency      = delivery * cost * (1 - prod(1 - e_t))   (CIP, counted once)
+                          with an efficiency register: sum_s p_s * effect_s
+                          + p(unidentified) * max(requirement - identified, 0), the
+                          requirement by default the CIP above (models/efficiency.py); its
+                          one-off schemes are left out of the underlying position
         contract_flows  = - income lost on activity contracts
         avoided_cost    = marginal_cost_rate * activity the commissioners avoid
         deficit_support = as given by year (non-recurrent, out of the underlying position)
@@ -82,14 +89,26 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
     cost = grow(p.cost, p.cost_volume_growth, years) * series.index(inflation, years)
     out = income_less_cost(other + paid, cost)
     out[("income", "other")], out[("income", "contracts")] = other * np.ones_like(paid), paid
-    cip = p.efficiency_delivery * efficiency_saving(cost, p.efficiency_rate, years)
+    cip = efficiency_saving(cost, p.efficiency_rate, years)
+    one_off, register = 0.0, {}
+    if p.efficiency is None:
+        cip = p.efficiency_delivery * cip
+    else:  # the register meets the CIP (efficiency_delivery is 1: refused otherwise)
+        # savings grow with what they come out of: the cost base, or the other income
+        cost_index = grow(1.0, p.cost_volume_growth, years) * series.index(inflation, years)
+        index = {"pay": cost_index, "non_pay": cost_index,
+                 "income": grow(1.0, p.other_income_growth, years) * series.combined_index(
+                     [inflation, (efficiency, -1)], years)}
+        pl = eff.plan(p.efficiency, years, cip, index, delivery, gap_delivery)
+        cip, one_off, register = pl.line, pl.one_off, eff.measures(pl, p.efficiency, detail)
     lines = {"efficiency": cip,
              "contract_flows": 0.0 - lost,
              "avoided_cost": p.marginal_cost_rate * avoided,
              "stf": np.array([p.stf.get(y, 0.0) for y in years])}
     if p.deficit_support:
         lines["deficit_support"] = icb.deficit_support(p.deficit_support, years)
-    out.update(position(out[("do_nothing_surplus", "")], lines))
+    out.update(position(out[("do_nothing_surplus", "")], lines, non_recurrent_extra=one_off))
+    out.update(register)
     rule = None
     if today:
         planned = series.levels(0.0 if p.planned_surplus is None else p.planned_surplus, years)
@@ -102,8 +121,8 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
     return out
 
 
-def social_care(sc: SocialCare, years: Sequence[str], pooling: Sequence[dict] = ()
-                ) -> MeasureArrays:
+def social_care(sc: SocialCare, years: Sequence[str], pooling: Sequence[dict] = (),
+                delivery=None, gap_delivery=None, detail: bool = True) -> MeasureArrays:
     """Do nothing and do something of a council's social care [£k].
 
     A council whose figures start after the scenario's base year (``first_year``) has no
@@ -115,6 +134,12 @@ def social_care(sc: SocialCare, years: Sequence[str], pooling: Sequence[dict] = 
     footprint. The council's own budget, cost and savings enter at
     its ``consolidation`` share (a county on a footprint of part of it); the pooled BCF, all
     of it from the footprint's commissioners, in full.
+
+    With an efficiency register (``efficiency``) the savings line is the register's expected
+    savings, ``sum_s p_s * effect_s + p(unidentified) * max(requirement - identified, 0)``,
+    the requirement by default the cumulative ``savings`` (models/efficiency.py; cash, as
+    ``savings`` are); its one-off schemes are left out of the underlying position.
+    ``delivery``, ``gap_delivery``, ``detail``: as :func:`provider`'s.
     """
     k = list(years).index(sc.first_year) if sc.first_year is not None else 0
     own = years[k:]
@@ -124,8 +149,15 @@ def social_care(sc: SocialCare, years: Sequence[str], pooling: Sequence[dict] = 
     out = income_less_cost(budget + pooled,
                            share * _from_year(grow(sc.cost, sc.cost_growth, own), k) + pooled)
     out[("income", "budget")], out[("income", "bcf")] = budget, pooled
-    savings = share * cumulative(np.array([sc.savings.get(y, 0.0) for y in years]))
-    out.update(position(out[("do_nothing_surplus", "")], {"social_care": savings}))
+    savings = cumulative(np.array([sc.savings.get(y, 0.0) for y in years]))
+    if sc.efficiency is None:
+        out.update(position(out[("do_nothing_surplus", "")], {"social_care": share * savings}))
+        return out
+    live = (np.arange(len(years)) >= k) * 1.0  # no savings before the council's first year
+    pl = eff.plan(sc.efficiency, years, savings, None, delivery, gap_delivery, live)
+    out.update(position(out[("do_nothing_surplus", "")], {"social_care": share * pl.line},
+                        non_recurrent_extra=share * pl.one_off))
+    out.update({key: share * v for key, v in eff.measures(pl, sc.efficiency, detail).items()})
     return out
 
 

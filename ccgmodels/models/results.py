@@ -168,7 +168,9 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     fails);
     do_something = do_nothing + solutions total; solutions total = sum of its lines; the
     bridge's subtotals (:func:`ccgmodels.models.primary_care.subtotals`); QIPP
-    unidentified = max(target - identified, 0) for each organisation; an ICB's places sum to
+    unidentified = max(target - identified, 0) for each organisation; an efficiency plan's
+    unidentified = max(requirement - identified, 0) (each organisation) and identified = pay +
+    non_pay + income = recurrent + non_recurrent; an ICB's places sum to
     its allocation, expenditure and surplus. Each within ``tol`` plus
     :data:`REL_TOL` of its size.
     """
@@ -225,6 +227,16 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     residual("qipp unidentified = max(target - identified, 0)",
              col("qipp", "unidentified")[own],
              np.maximum(col("qipp", "target") - col("qipp", "identified"), 0.0)[own])
+    residual("efficiency_plan unidentified = max(requirement - identified, 0)",
+             col("efficiency_plan", "unidentified")[own],
+             np.maximum(col("efficiency_plan", "requirement")
+                        - col("efficiency_plan", "identified"), 0.0)[own])
+    residual("efficiency_plan identified = pay + non_pay + income",
+             col("efficiency_plan", "identified"), col("efficiency_plan", "pay")
+             + col("efficiency_plan", "non_pay") + col("efficiency_plan", "income"))
+    residual("efficiency_plan identified = recurrent + non_recurrent",
+             col("efficiency_plan", "identified"), col("efficiency_plan", "recurrent")
+             + col("efficiency_plan", "non_recurrent"))
     for measure, whole in PLACE_SUMS.items():  # an ICB's places sum to it
         rows = df[df["measure"] == measure]
         if len(rows):
@@ -240,4 +252,4 @@ PLACE_SUMS = {"place_allocation": ("allocation", "total"),
               "place_expenditure": ("expenditure", "total"),
               "place_surplus": ("surplus", "")}
 _CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp",
-            "system", "gp_access")
+            "system", "gp_access", "efficiency_plan")

@@ -191,7 +191,9 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
     not at all (:func:`ccgmodels.models.icb.restated`), and carries the restatement table.
     ``delivery`` maps a commissioner id to keyword arguments of
     :func:`ccgmodels.models.finance.commissioner` (``delivery``, ``gap_delivery``: one delivery
-    factor per run, used by :mod:`ccgmodels.models.uncertainty`). ``growth`` is
+    factor per run, used by :mod:`ccgmodels.models.uncertainty`), and a trust's or a council's
+    id to those of :func:`ccgmodels.models.providers.provider` and
+    :func:`~ccgmodels.models.providers.social_care` (its efficiency register's). ``growth`` is
     :func:`growth_tables`, made once by a caller that evaluates the scenario many times.
     ``trim(measure, item)`` keeps only the commissioner measures it accepts, dropped as soon as
     each commissioner is made (providers and councils still read its :data:`FLOWS`), so that
@@ -253,11 +255,13 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
             prices = providers.price_drivers(o, paying.get(o.id, []))
             yield OrgResult(o.id, o.kind, years,
                             providers.provider(o, years, flowing.get(o.id, []), prices,
-                                               today=today))
+                                               today=today, detail=detail,
+                                               **delivery.get(o.id, {})))
         elif isinstance(o, SocialCare):
             make()
             yield OrgResult(o.id, o.kind, years, providers.social_care(
-                o, years, [flows[c] for c in o.bcf_from]))
+                o, years, [flows[c] for c in o.bcf_from], detail=detail,
+                **delivery.get(o.id, {})))
 
 
 def with_footprint(evaluated: list[OrgResult], s: Scenario | None = None) -> list[OrgResult]:

@@ -190,6 +190,15 @@ def delivery_probabilities(qipp: Qipp, schemes: Sequence[Scheme] | None = None
     return np.concatenate([np.broadcast_to(x, shape) for x in probs], axis=-1), gap
 
 
+def register_probabilities(o) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`delivery_probabilities` of an organisation's register: a commissioner's QIPP
+    (its stated plan's mitigation too, :func:`all_schemes`), a trust's or a council's
+    efficiency register (``o.efficiency``) [fraction]."""
+    if isinstance(o, Commissioner):
+        return delivery_probabilities(o.qipp, all_schemes(o))
+    return delivery_probabilities(o.efficiency, o.efficiency.schemes)
+
+
 def targets(qipp: Qipp, required, identified) -> np.ndarray:
     """The QIPP target of each year [£k]: the requirement, except in the base year the stated
     target or, with a stated gap, the identified schemes plus that gap."""

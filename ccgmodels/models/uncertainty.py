@@ -4,7 +4,9 @@ Ranges live in the scenario's ``uncertainty:`` block, keyed by dotted path (the 
 ``--set``): ``normal80`` (low and high are the 10th and 90th percentiles), ``triangular`` (low,
 mode, high) or ``uniform`` (low to high). Besides those, every QIPP scheme is delivered or not in
 each run (Bernoulli with ``p = delivery_probability[status]``), and so is each commissioner's
-unidentified QIPP gap (``p = delivery_probability['unidentified']``).
+unidentified QIPP gap (``p = delivery_probability['unidentified']``); a trust's or a council's
+efficiency register is drawn the same way, scheme by scheme and its gap, under the same
+programme-wide slippage.
 
 Vectorisation: each uncertain leaf of the frozen scenario is replaced (``model_copy``, no
 validation) by an array of shape ``(R, 1)``; the domain functions broadcast with the year axis
@@ -69,7 +71,7 @@ from ..inputs.paths import get_path, matches, substitute, substitute_many
 from ..inputs.rules import range_problems
 from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
-from . import measures, results, schemes
+from . import efficiency, measures, results, schemes
 from .mcstats import (  # noqa: F401 (re-exported)
     BREAK_EVEN_TOL,
     CONTROL_TOTAL_MEASURES,
@@ -104,6 +106,8 @@ class Spec:
     targets: tuple[tuple[str, ...], ...]  # the assumptions each key sets (* expanded)
     centrals: tuple[tuple[float, ...], ...]  # the scenario value of each target
     correlation: float = 0.0  # programme-wide slippage (Scenario.delivery_correlation)
+    #: (trust or council id, number of schemes) of each efficiency register
+    registers: tuple[tuple[str, int], ...] = ()
 
     @property
     def central(self) -> tuple[float, ...]:
@@ -112,9 +116,9 @@ class Spec:
 
     @property
     def n_uniform(self) -> int:
-        """Uniform columns per run: one per assumption, scheme and unidentified gap, and two
-        for programme-wide slippage (the shared draw and the switch)."""
-        return len(self.paths) + sum(n + 1 for _, n in self.schemes) + 2
+        """Uniform columns per run: one per assumption, scheme and gap (QIPP, then efficiency
+        registers), and two for programme-wide slippage (the shared draw and the switch)."""
+        return len(self.paths) + sum(n + 1 for _, n in (*self.schemes, *self.registers)) + 2
 
 
 def spec_of(scenario: Scenario) -> Spec:
@@ -130,7 +134,8 @@ def spec_of(scenario: Scenario) -> Spec:
                 tuple((m.low, m.high) for m in metas),
                 tuple((o.id, len(schemes.all_schemes(o))) for o in scenario.organisations
                       if isinstance(o, Commissioner)),
-                targets, centrals, float(scenario.delivery_correlation))
+                targets, centrals, float(scenario.delivery_correlation),
+                tuple((o.id, len(o.efficiency.schemes)) for o in efficiency.registered(scenario)))
 
 
 def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, math.inf)):
@@ -185,8 +190,9 @@ class Prepared:
     :func:`simulate` call rather than once per commissioner per chunk."""
 
     growth: dict  # commissioner id -> growth table (:func:`ccgmodels.models.run.growth_tables`)
-    #: commissioner id -> delivery probabilities of its schemes ``(S,)`` and gap ``()``; None
-    #: when a range draws a probability (then they are taken from each chunk's draws)
+    #: commissioner id (and the id of a trust or council with an efficiency register) ->
+    #: delivery probabilities of its schemes ``(S,)`` and gap ``()``; None when a range draws
+    #: a probability (then they are taken from each chunk's draws)
     probabilities: dict[str, tuple[np.ndarray, np.ndarray]] | None
     #: the central run: the deterministic model's held measures of each organisation
     #: (:func:`_held`), ``{org: ({(measure, item): (n,)}, control total or None)}``
@@ -198,9 +204,10 @@ def prepare(scenario: Scenario, spec: Spec,
             keep: Mapping[str, tuple[str, ...] | None] = KEEP) -> Prepared:
     """The :class:`Prepared` of a scenario (the central run holding what ``keep`` keeps)."""
     drawn = any("delivery_probability" in t for ts in spec.targets for t in ts)
+    registered = {o.id for o in efficiency.registered(scenario)}
     probabilities = None if drawn else {
-        o.id: schemes.delivery_probabilities(o.qipp, schemes.all_schemes(o))
-        for o in scenario.organisations if isinstance(o, Commissioner)}
+        o.id: schemes.register_probabilities(o) for o in scenario.organisations
+        if isinstance(o, Commissioner) or o.id in registered}
     growth = growth_tables(scenario)
     kept = _kept(keep)
     central = {r.org: ({k: np.asarray(v, dtype=float) for k, v in r.series.items() if kept(*k)},
@@ -249,10 +256,11 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
     together = switch < spec.correlation
     orgs = {o.id: o for o in s.organisations}
     delivery = {}
-    for org_id, n_schemes in spec.schemes:
+    # QIPP registers, then the trusts' and councils' efficiency registers: each scheme and
+    # gap on its own column
+    for org_id, n_schemes in (*spec.schemes, *spec.registers):
         p, p_gap = (prep.probabilities[org_id] if prep.probabilities is not None else
-                    schemes.delivery_probabilities(orgs[org_id].qipp,
-                                                   schemes.all_schemes(orgs[org_id])))
+                    schemes.register_probabilities(orgs[org_id]))
         p = np.column_stack([np.broadcast_to(p, (m, n_schemes)),
                              np.broadcast_to(p_gap, (m, 1))])
         own = u[:, col:col + n_schemes + 1]

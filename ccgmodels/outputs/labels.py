@@ -25,6 +25,8 @@ from ..inputs.scenario import Scenario
 from ..inputs.vocab import (
     ALLOCATION_TYPES,
     BRIDGE_ITEMS,
+    EFFICIENCY_CATEGORIES,
+    EFFICIENCY_TYPES,
     FOOTPRINT,
     ORGANISATION_KINDS,
     PODS,
@@ -34,6 +36,18 @@ from ..inputs.vocab import (
 )
 from ..models.measures import MEASURES
 
+#: an efficiency scheme's type and category (inputs/vocab.py EFFICIENCY_TYPES, _CATEGORIES)
+EFFICIENCY_TYPE_NAMES = {"pay": "Pay", "non_pay": "Non-pay", "income": "Income"}
+EFFICIENCY_CATEGORY_NAMES = {
+    "workforce_agency": "Workforce: agency", "workforce_bank": "Workforce: bank and locum",
+    "workforce_establishment": "Workforce: establishment and skill mix",
+    "workforce_productivity": "Workforce: rostering and job planning",
+    "medicines": "Medicines optimisation", "procurement": "Procurement",
+    "estates_facilities": "Estates and facilities", "corporate_services": "Corporate services",
+    "clinical_support": "Clinical support services",
+    "clinical_productivity": "Clinical productivity", "service_redesign": "Service redesign",
+    "digital": "Digital", "income_generation": "Income generation", "other": "Other",
+}
 KIND_NAMES = {"ccg": ("CCG", "CCGs"), "icb": ("ICB", "ICBs"), "provider": ("provider", "providers"),
               "social_care": ("council", "councils")}
 #: each measure's name on a page: the catalogue's (one place for every fact of a measure)
@@ -47,6 +61,14 @@ MEASURE_ITEMS = {
              "pipeline_target": "Pipeline target (target + headroom)",
              "pipeline": "Pipeline schemes (outside the plan)",
              "pipeline_cover": "Identified and pipeline over the pipeline target"},
+    "efficiency_plan": {"requirement": "Requirement (CIP; a council's savings)",
+                        "identified": "Identified schemes", "pay": "of which pay",
+                        "non_pay": "of which non-pay", "income": "of which income",
+                        "recurrent": "of which recurrent",
+                        "non_recurrent": "of which non-recurrent (one-off)",
+                        "risk_adjusted": "Risk-adjusted schemes",
+                        "unidentified": "Unidentified (gap)",
+                        "pipeline": "Pipeline schemes (outside the plan)"},
     "gp_access": {"do_nothing": "Do nothing", "do_something": "Left after the strategy",
                   "increasing_capacity": "Increasing capacity",
                   "improved_triage": "Improved triage",
@@ -118,6 +140,9 @@ PAIR_NAMES = {
     ("pods", "activity"): "Base-year activity", ("", "activity"): "Base-year activity",
     ("qipp", "target"): "QIPP target", ("qipp", "unidentified"): "Unidentified QIPP",
     ("qipp", "schemes"): "QIPP schemes", ("primary_care_bridge", "years"): "Primary care bridge",
+    ("efficiency", "requirement"): "CIP / savings requirement",
+    ("efficiency", "delivery_probability"): "CIP delivery probability",
+    ("efficiency", "schemes"): "CIP / savings schemes",
 }
 #: an identifier as code writes it: lower-case words joined by underscores or dots
 IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
@@ -153,6 +178,7 @@ ICB_NAMES: dict[str, dict] = {
               "primary_care_cocommissioning": "Primary medical care (delegated)"},
     "measure_items": {
         "qipp": {"required": "Required to meet the planned surplus"},
+        "efficiency_plan": {"requirement": "Efficiency requirement"},
         "solutions": {"schemes": "Efficiency schemes (risk-adjusted)",
                       "stf": "Non-recurrent support funding"},
         "expenditure": {"unidentified_qipp": "Unidentified efficiency"},
@@ -174,7 +200,10 @@ ICB_NAMES: dict[str, dict] = {
     "pairs": {("solutions", "stf"): "Non-recurrent support funding",
               ("qipp", "target"): "Efficiency target",
               ("qipp", "unidentified"): "Unidentified efficiency",
-              ("qipp", "schemes"): "Efficiency schemes"},
+              ("qipp", "schemes"): "Efficiency schemes",
+              ("efficiency", "requirement"): "Efficiency requirement",
+              ("efficiency", "delivery_probability"): "Efficiency delivery probability",
+              ("efficiency", "schemes"): "Efficiency schemes"},
     "measures": {m.name: m.eras["icb"] for m in MEASURES.values() if "icb" in m.eras},
 }
 _TABLES: dict[str, dict] = {"kinds": KIND_NAMES, "items": ITEMS, "measure_items": MEASURE_ITEMS,
@@ -194,7 +223,8 @@ _ERA_TABLES = {"icb": {t: _merged(t, n) for t, n in ICB_NAMES.items()}}
 #: each vocabulary with its display names, checked to match by the tests
 VOCABULARIES = ((SERVICE_LINES, SERVICE_LINE_NAMES), (PODS, POD_NAMES), (STATUSES, STATUS_NAMES),
                 (BRIDGE_ITEMS, BRIDGE_NAMES), (ALLOCATION_TYPES, ALLOCATION_NAMES),
-                (ORGANISATION_KINDS, KIND_NAMES))
+                (ORGANISATION_KINDS, KIND_NAMES), (EFFICIENCY_TYPES, EFFICIENCY_TYPE_NAMES),
+                (EFFICIENCY_CATEGORIES, EFFICIENCY_CATEGORY_NAMES))
 
 
 def humanise(identifier: str) -> str:

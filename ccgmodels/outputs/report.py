@@ -24,7 +24,7 @@ from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
 from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
 from ..models.seeds import DEFAULT_SEED
-from . import bodies, labels, narrative, plotting, register, summaries, tables
+from . import bodies, labels, narrative, plans, plotting, register, summaries, tables
 from . import document as doc
 from .document import Html
 
@@ -82,6 +82,7 @@ class Report:
         rules: :func:`ccgmodels.outputs.bodies.body_tables`)."""
         book = tables.report_tables(self.results, self.scenario, self.org, self.summary)
         book.update(bodies.body_tables(self.results, self.scenario))
+        book.update(plans.plan_tables(self.results, self.scenario))
         return book
 
     def _figure(self, fig, filename: str) -> Html:
@@ -230,7 +231,38 @@ class Report:
         for key in book:
             if key.startswith(("Places", "Restatement")):
                 parts.append(doc.report_table(book[key]))
-        return Html("".join(parts))
+        return Html("".join(parts) + self.efficiency())
+
+    def efficiency(self) -> Html:
+        """The efficiency plan of each trust and council with an efficiency register, and
+        their schemes (nothing when no body has one). Shown with the bodies
+        (:meth:`bodies`)."""
+        book = self.book
+        if plans.EFFICIENCY_PLAN not in book:
+            return Html("")
+        parts = [doc.report_table(book[plans.EFFICIENCY_PLAN])]
+        reg = plans.efficiency_schemes(self.scenario)
+        money = ["Gross saving", "Investment", "Net saving", "Risk-adjusted saving"]
+        for org, rows in reg.groupby("Organisation", sort=False):
+            frame = rows.drop(columns=["Organisation"]).set_index("Scheme")
+            frame.loc["Total"] = {**{c: "" for c in frame.columns},
+                                  **{c: frame[c].sum() for c in [*money, "WTE"]},
+                                  "Delivery probability": float("nan")}
+            for c in [*money, "Delivery probability", "WTE"]:
+                frame[c] = frame[c].astype(float)
+            parts.append(doc.table(frame, "£k", caption=f"{org}: efficiency schemes (£k a "
+                                   "year, full-year effect; WTE when delivered in full)",
+                                   units={"Delivery probability": "fraction", "WTE": "count"},
+                                   css="schemes"))
+        cip = "efficiency" if self.era == "icb" else "cost improvement (CIP) and savings"
+        return doc.section(plans.EFFICIENCY_PLAN, *parts, intro=(
+            f"The {cip} plan of each trust and council with a register of schemes: what it "
+            "must save (the requirement: as stated, else a trust's CIP at its efficiency rate "
+            "or a council's planned savings), the schemes identified against it, by type (pay, "
+            "non-pay, income) and whether they recur, the risk-adjusted savings (each scheme "
+            "at the delivery probability of its status), and the gap still to identify. "
+            "One-off (non-recurrent) schemes improve the year's position but not the "
+            "underlying position. Pipeline schemes are outside the plan."))
 
     def qipp(self) -> Html:
         book, key = self.book, tables.table_key("QIPP", self.era)
@@ -331,7 +363,8 @@ class Report:
         pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
                     description=s.description or "",
                     assumptions=register.assumptions_register(s, self.base),
-                    schemes=register.scheme_register(s))
+                    schemes=register.scheme_register(s),
+                    efficiency_schemes=plans.efficiency_schemes(s))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
 
 

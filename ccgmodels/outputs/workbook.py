@@ -85,6 +85,9 @@ class Pack:
         :func:`ccgmodels.outputs.register.assumptions_register`.
     schemes : pandas.DataFrame, optional
         :func:`ccgmodels.outputs.register.scheme_register` [£k, fractions].
+    efficiency_schemes : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.plans.efficiency_schemes`: the trusts' and councils'
+        efficiency registers [£k, fractions, WTE].
     """
 
     title: str
@@ -92,6 +95,7 @@ class Pack:
     description: str = ""
     assumptions: pd.DataFrame | None = None
     schemes: pd.DataFrame | None = None
+    efficiency_schemes: pd.DataFrame | None = None
 
 
 def table_name(sheet: str) -> str:
@@ -231,7 +235,8 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     in brackets], ``#,##0`` [count] or ``0.0%`` [fraction]; a table's own Total row in bold.
     With ``pack``, a ``Cover`` sheet first (the run's facts and the contents, linked), and
     after the tables ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL
-    totals row of its money) and ``Assumptions`` (the register, its source column wrapped).
+    totals row of its money), ``Efficiency schemes`` (the trusts' and councils' registers,
+    likewise) and ``Assumptions`` (the register, its source column wrapped).
     With ``results``, a last sheet ``Data`` holds the tidy rows as results.csv does (values
     rounded to its 6 decimals) as an Excel Table (filter buttons on every column), values
     formatted by their unit. Every sheet prints landscape on A4, one page wide, its header
@@ -259,7 +264,9 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     from openpyxl.utils import get_column_letter
 
     extra = ([] if pack is None else
-             [n for n, f in (("Schemes", pack.schemes), ("Assumptions", pack.assumptions))
+             [n for n, f in (("Schemes", pack.schemes),
+                             ("Efficiency schemes", pack.efficiency_schemes),
+                             ("Assumptions", pack.assumptions))
               if f is not None and len(f)])
     names = list(book) + extra + (["Data"] if results is not None else [])
     for name in names:
@@ -311,6 +318,14 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                      {"Organisation": 30, "Scheme": 44, "Category": 22, "Status": 12,
                       "Phasing": 16, "Recurrent": 14, "Delivery probability": 12},
                      wrap=("Scheme",), totals=SCHEME_MONEY)
+    if pack is not None and "Efficiency schemes" in extra:
+        _frame_sheet(wb, "Efficiency schemes", pack.efficiency_schemes, title,
+                     {**{c: NUMBER_FORMATS["£k"] for c in SCHEME_MONEY},
+                      "Delivery probability": NUMBER_FORMATS["fraction"], "WTE": "#,##0.0"},
+                     {"Organisation": 30, "Scheme": 44, "Type": 10, "Category": 26,
+                      "Status": 12, "Phasing": 16, "Recurrent": 14,
+                      "Delivery probability": 12}, wrap=("Scheme",),
+                     totals=(*SCHEME_MONEY, "WTE"))
     if pack is not None and "Assumptions" in extra:
         frame = pack.assumptions.rename(columns={"path": "Path (for --set)"})
         years = [c for c in frame.columns if re.match(r"^\d{4}/\d{2}$", str(c))]
