@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from .risks import Mitigation, Risk
 from .types import (
     FinancialYear,
     Finite,
@@ -366,3 +367,9 @@ class Commissioner(Strict):
     primary_care_bridge: PrimaryCareBridge | None = Field(
         None, description="Primary care financial bridge"
     )
+    risks: list[Risk] = Field(
+        default_factory=list, description="Risk register: named risks to the position, each "
+        "with its likelihood and £ range a year (inputs/risks.py)")
+    mitigations: list[Mitigation] = Field(
+        default_factory=list, description="Mitigations held against the risks, each with its "
+        "value a year and probability of delivery (inputs/risks.py)")

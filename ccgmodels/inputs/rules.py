@@ -24,10 +24,13 @@ from .fields import describe
 from .icb import base_of, place_sum_problems, same
 from .limits import MAX_NODES
 from .paths import Budget, Ids, WalkTooLong, get_path, matched
+from .risks import register_fields, register_problems
 from .vocab import COMMISSIONER_KINDS, FOOTPRINT, POD_SERVICE_LINE
 
 #: groups whose numbers the vectorised model cannot yet take as per-run arrays
 UNSUPPORTED_GROUPS = ("stf", "savings", "schemes", "primary_care_bridge")
+#: the risk register: the Monte Carlo draws it from its own likelihoods and ranges
+REGISTER_GROUPS = ("risks", "mitigations")
 
 Row = tuple[str, Any, str]
 
@@ -78,6 +81,7 @@ def semantic_problems(s) -> list[Row]:
         root = f"organisations.{o.id}"
         for path, value, want, which in by_year_fields(o, root, years):
             out.extend(_by_year(value, path, want, which))
+        out.extend(register_problems(o, root))
         if o.kind in COMMISSIONER_KINDS:
             out.extend(_commissioner_problems(o, root, years))
             in_horizon(f"{root}.solutions.stf", o.solutions.stf)
@@ -208,6 +212,8 @@ def by_year_fields(o, root: str, years: list[str]):
                    f"each year after {o.first_year or 'the base'}")
     for path, value in rates:
         yield f"{root}.{path}", value, later, every[0]
+    for path, value in register_fields(o, root):
+        yield path, value, years, every[1]
 
 
 def _by_year(value, path: str, want: list[str], which: str) -> list[Row]:
@@ -240,6 +246,7 @@ def range_problems(s) -> list[Row]:
     for path, d in s.uncertainty.items():
         where = f"uncertainty.{path}"
         unsupported = any(p in UNSUPPORTED_GROUPS for p in path.split("."))
+        register = any(p in REGISTER_GROUPS for p in path.split("."))
         try:  # one walk finds every path a wildcard names, with its value (linear in them)
             found = (matched(s, path, budget) if "*" in path.split(".")
                      else [(path, get_path(s, path))])
@@ -274,6 +281,12 @@ def range_problems(s) -> list[Row]:
                 out.append((f"{where}.mode", d.mode, f"mode must lie within {d.low}..{d.high}"))
         elif d.mode is not None:
             out.append((f"{where}.mode", d.mode, "mode is only for a triangular range"))
+        if register:
+            out.append((where, path,
+                        "a range is not taken on the risk register: the Monte Carlo draws each "
+                        "risk from its likelihood and low..high range, and each mitigation "
+                        "from its probability; change those instead"))
+            continue
         if unsupported:
             out.append((where, path,
                         "a range is not supported here yet: by-year amounts (stf, savings), "

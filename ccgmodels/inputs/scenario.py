@@ -53,6 +53,7 @@ from .icb import (  # noqa: F401 (re-exported: an ICB's models)
     IcbStreams,
     Place,
 )
+from .risks import Mitigation, Risk  # noqa: F401 (re-exported)
 from .rules import SemanticError, semantic_problems
 from .types import (  # noqa: F401 (re-exported: the scalar types)
     Era,
@@ -153,6 +154,12 @@ class Provider(Strict):
         "requirement, by default the CIP of efficiency_rate, and the schemes that meet it, "
         "each delivered with the probability of its status; absent: the CIP is delivered at "
         "efficiency_delivery")
+    risks: list[Risk] = Field(
+        default_factory=list, description="Risk register: named risks to the position, each "
+        "with its likelihood and £ range a year (inputs/risks.py)")
+    mitigations: list[Mitigation] = Field(
+        default_factory=list, description="Mitigations held against the risks, each with its "
+        "value a year and probability of delivery (inputs/risks.py)")
 
     @model_validator(mode="before")
     @classmethod
@@ -202,6 +209,12 @@ class SocialCare(Strict):
         "requirement, by default the cumulative savings, and the schemes that meet it, each "
         "delivered with the probability of its status; with it, the savings line comes from "
         "the register")
+    risks: list[Risk] = Field(
+        default_factory=list, description="Risk register: named risks to the position, each "
+        "with its likelihood and £ range a year (inputs/risks.py)")
+    mitigations: list[Mitigation] = Field(
+        default_factory=list, description="Mitigations held against the risks, each with its "
+        "value a year and probability of delivery (inputs/risks.py)")
 
 
 Organisation = Annotated[Commissioner | Icb | Provider | SocialCare, Field(discriminator="kind")]
