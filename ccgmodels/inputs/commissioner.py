@@ -295,6 +295,11 @@ class Contract(Strict):
         "activity", description="activity: payment follows activity, so avoided activity "
         "lowers the provider's income; block: a fixed payment that avoided activity does not "
         "change")
+    planned_value: Money | dict[FinancialYear, Money] | None = Field(
+        None, description="The contract's value as the commissioner plans it, for every year or "
+        "{year: £k} for the years stated (contract value triangulation): the commissioner's "
+        "side of the contract, compared with the provider's contract_income; the years not "
+        "stated take the spend its lines derive [£k]")
 
 
 class BridgeYear(Strict):

@@ -84,9 +84,11 @@ from .vocab import (  # noqa: F401 (re-exported: the vocabularies the types are 
     PODS,
     PROVIDERS_WITH_GROWTH_TABLE,
     SERVICE_LINES,
+    STAFF_GROUPS,
     STATUSES,
     era_of,
 )
+from .workforce import StaffGroup, Workforce  # noqa: F401 (re-exported)
 
 #: provider fields of earlier versions, and what replaced them (a clear message, not "extra")
 RENAMED_PROVIDER_FIELDS = {
@@ -149,6 +151,16 @@ class Provider(Strict):
         None, description="Surplus the trust plans as an individual body, every year or "
         "{year: surplus}; breakeven (0) when absent. Judged by the breakeven rule in a "
         "scenario with an ICB (today's rules) [£k]")
+    contract_income: dict[Slug, Money | dict[FinancialYear, Money]] = Field(
+        default_factory=dict,
+        description="Income the trust plans from each commissioner of this scenario that "
+        "contracts with it, {commissioner id: £k every year, or {year: £k} for the years "
+        "stated} (contract value triangulation): the trust's side of the contract, its own "
+        "contract income; a commissioner or year not stated takes the commissioner's side "
+        "[£k]")
+    workforce: Workforce | None = Field(
+        None, description="Staff by group, cost per WTE, pay award and agency and bank premia: "
+        "the pay bill, checked against the pay cost")
     efficiency: Efficiency | None = Field(
         None, description="The trust's efficiency register (cost improvement programme): its "
         "requirement, by default the CIP of efficiency_rate, and the schemes that meet it, "

@@ -91,6 +91,28 @@ def era_of(base_year: str) -> str:
         return "ccg"
     return "2014"
 
+#: a trust's staff groups (its workforce, :mod:`ccgmodels.inputs.workforce`): the staff groups
+#: of NHS Digital's "NHS Workforce Statistics" (NHS Digital, now NHS England, monthly series,
+#: https://digital.nhs.uk/data-and-information/publications/statistical/nhs-workforce-statistics;
+#: the same groups as its "Healthcare Workforce Statistics, September 2016", as reported by The
+#: Clinical Services Journal, https://clinicalservicesjournal.com/story/20216/): HCHS doctors,
+#: nurses and health visitors, midwives, ambulance staff, scientific, therapeutic and technical
+#: staff, support to clinical staff and NHS infrastructure support (central functions, estates,
+#: managers). ``other``: ASSUMPTION, a home for staff a plan does not classify, as the statistics
+#: keep an "unknown classification" group (Department of Health, HPSSS table D4,
+#: http://www.performance.doh.gov.uk/HPSSS/TBL_D4.HTM). Ids are short (``nursing``, as issue 28's
+#: shared design writes them); the outputs print the publication's names.
+STAFF_GROUPS = (
+    "doctors",
+    "nursing",
+    "midwifery",
+    "ambulance",
+    "scientific_therapeutic_technical",
+    "support_to_clinical",
+    "infrastructure_support",
+    "other",
+)
+
 #: primary care bridge lines, in the order the plan prints them (000:L689-715)
 BRIDGE_ITEMS = (
     "income",
