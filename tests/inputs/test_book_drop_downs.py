@@ -83,7 +83,7 @@ def _expected(book, scenario) -> dict[tuple[str, tuple[str, ...]], set[tuple[int
                     add(sheet, ids, r, heads[L.ORG])
             continue
         table = L.TABLES[sheet]
-        columns = [(h, column) for h, column, _ in L.record_columns(table, years[1:], [])
+        columns = [(h, column) for h, column, _ in L.record_columns(table, years, [])
                    if column.choices or column.scalar == "year" or column.path == "@org"
                    or (sheet == "Contracts" and column.path == "provider")]
         for r in range(HEAD + 1, ws.max_row + 1):

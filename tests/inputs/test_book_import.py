@@ -205,7 +205,7 @@ def test_a_formula_without_a_saved_value_and_a_row_given_twice(tmp_path):
     texts = [str(p) for p in problems_of(book)]
     assert f"{book}: {refs[0]}: a formula with no saved value" in texts[0]
     assert any(t.startswith(f"{book}: {refs[1]}: {CPR}.expenditure.base.ambulance: this "
-                            "assumption is given twice: also at Plan!B") for t in texts), texts
+                            "assumption is given twice: also at Plan!C") for t in texts), texts
 
 
 def test_a_point_of_delivery_growth_by_year_or_one_number(tmp_path):

@@ -70,6 +70,8 @@ ERA_WORDS: dict[str, tuple[tuple[str, str], ...]] = {"icb": (
     (r"\bcontrol totals\b", "planned surpluses"),
     (r"\bSTPs?\b", "system"),
     (r"are written 2019/20", "are written 2025/26"),
+    (r"\btariff efficiency\b", "NHS Payment Scheme efficiency"),
+    (r"\bTariff efficiency\b", "NHS Payment Scheme efficiency"),
 )}
 #: what each sheet holds, in an era's words where they are not the CCG era's
 ERA_SHEET_NOTES = {"icb": {
@@ -154,8 +156,8 @@ def sheet_note(sheet: str, era: str) -> str:
 def _era_table(t: Table, era: str) -> Table:
     columns = tuple(replace(c, choices=ERA_KINDS[era]) if t.collection == "organisations"
                     and c.path == "kind" else c for c in t.columns)
-    return replace(t, title=say(t.title, era), columns=columns,
-                   owners=("icb", "ccg") if t.owned else t.owners)
+    owners = tuple(dict.fromkeys(("icb", *t.owners))) if "ccg" in t.owners else t.owners
+    return replace(t, title=say(t.title, era), columns=columns, owners=owners)
 
 
 _ERA_TABLES = {"icb": {**{k: _era_table(t, "icb") for k, t in TABLES.items()},
@@ -181,6 +183,12 @@ def record_sheets(era: str) -> tuple[str, ...]:
 
 def owner_words(table: Table) -> str:
     """The organisations an owned table's rows may name: "commissioner (ccg)", "ICB (icb)"."""
+    if set(table.owners) - {"ccg", "icb"}:  # a register of trusts, councils or any body
+        kinds = table.owners
+        word = {("provider",): "trust", ("provider", "social_care"): "trust or council"}.get(
+            kinds, "organisation")
+        said = f"{', '.join(kinds[:-1])} or {kinds[-1]}" if len(kinds) > 1 else kinds[0]
+        return f"{word} ({said})"
     return ("commissioner" if "ccg" in table.owners else "ICB") + \
         f" ({' or '.join(table.owners)})"
 

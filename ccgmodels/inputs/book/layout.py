@@ -35,7 +35,9 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from ..efficiency import EfficiencyScheme
 from ..fields import unwrap
+from ..risks import Mitigation, Risk
 from ..scenario import (
     Commissioner,
     Contract,
@@ -47,7 +49,8 @@ from ..scenario import (
 )
 from ..scenario import SocialCare as Council
 from ..types import FinancialYear
-from ..vocab import KINDS, PODS, SERVICE_LINES
+from ..vocab import KINDS, PODS, SERVICE_LINES, STAFF_GROUPS
+from ..workforce import StaffGroup
 
 #: the year placeholder of a group by year in a parameter row's field
 YEAR = "{year}"
@@ -85,6 +88,7 @@ class Column:
     choices: tuple[str, ...] = ()
     by_year: bool = False  # a rate or {year: rate}: an "every year" column and year columns
     required: bool = False
+    from_base: bool = False  # by year from the base year (money, WTE), not from the next
 
 
 @dataclass(frozen=True)
@@ -252,17 +256,28 @@ def find_param(kind: str, path: str) -> tuple[Param | None, str]:
 
 
 def _columns(model: type[BaseModel], names: tuple[str, ...] | None = None,
-             labels: dict[str, str] | None = None) -> tuple[Column, ...]:
+             labels: dict[str, str] | None = None,
+             choices: dict[str, tuple[str, ...]] | None = None) -> tuple[Column, ...]:
+    """The columns of ``model``'s fields (``names``: those only), headed by ``labels`` (else
+    the field's name in words); ``choices`` gives a text field its allowed values."""
     out = []
     for name, info in model.model_fields.items():
         if names is not None and name not in names:
             continue
         desc = info.description or ""
-        scalar, choices = _scalar(info.annotation, info.metadata, _unit(desc))
+        scalar, allowed = _scalar(info.annotation, info.metadata, _unit(desc))
+        if name in (choices or {}):
+            scalar, allowed = "choice", (choices or {})[name]
         label = (labels or {}).get(name) or name.replace("_", " ").capitalize()
-        out.append(Column(label, name, scalar, _unit(desc), choices,
+        out.append(Column(label, name, scalar, _unit(desc), allowed,
                           required=info.is_required()))
     return tuple(out)
+
+
+#: the headers of an efficiency scheme's columns that differ from its field names in words
+SCHEME_LABELS = {"id": "Scheme id", "gross_saving": "Gross saving", "wte": "WTE change"}
+#: a scheme's staff group is one of the workforce's (vocab.STAFF_GROUPS)
+STAFF_CHOICES = {"staff_group": STAFF_GROUPS}
 
 
 def _lines(prefix: str) -> tuple[Column, ...]:
@@ -294,7 +309,47 @@ TABLES: dict[str, Table] = {t.sheet: t for t in (
                     'IF(ISNUMBER({gross_saving}),{gross_saving},0)-N({investment}))'),)),
     Table("Contracts", "What each commissioner pays the providers of this scenario: the share "
           "of each service line's spend, by contract", "contracts", False,
-          (*_columns(Contract, ("provider", "basis")), *_lines("lines"))),
+          (*_columns(Contract, ("provider", "basis")), *_lines("lines"),
+           Column("Planned value", "planned_value", "money", "£k", by_year=True,
+                  from_base=True))),
+    # the registers of issue 28: a trust's or a council's efficiency schemes, every body's
+    # risks and mitigations, a trust's workforce by staff group
+    Table("CIP and savings schemes", "Trusts' cost improvement (CIP) and councils' savings "
+          "schemes, one row each: savings positive [£k/yr]; the requirement and the delivery "
+          "probabilities are on the Providers and Councils sheets", "efficiency.schemes", False,
+          _columns(EfficiencyScheme, labels=SCHEME_LABELS, choices=STAFF_CHOICES),
+          owners=("provider", "social_care"),
+          derived=(("Net saving (worked out)",
+                    '=IF(ISNUMBER({gross_saving}),{gross_saving},0)-N({investment})'),)),
+    Table("Workforce", "Each trust's staff by group, one row each: whole-time equivalents "
+          "(WTE) in the base year (or year by year) and the cost of one WTE [£k]; the pay cost, "
+          "pay award and agency and bank premia are on the Providers sheet",
+          "workforce.staff_groups", False,
+          (*_columns(StaffGroup, ("group",), labels={"group": "Staff group"}),
+           Column("WTE", "wte", "number", "WTE", by_year=True, required=True,
+                  from_base=True),
+           *_columns(StaffGroup, ("cost_per_wte",), labels={"cost_per_wte": "Cost per WTE"})),
+          owners=("provider",)),
+    Table("Risks", "Each body's risk register, one row per risk: its likelihood a year and "
+          "its cost to the position if it materialises, low, most likely and high [£k a "
+          "year], every year or year by year", "risks", False,
+          (*_columns(Risk, ("id", "name", "likelihood"), labels={"id": "Risk id"}),
+           *(Column(label, path, "money", "£k/yr", by_year=True, required=path != "most_likely",
+                    from_base=True)
+             for label, path in (("Low", "low"), ("Most likely", "most_likely"),
+                                 ("High", "high"))),
+           *_columns(Risk, ("source",), labels={"source": "Evidence"})),
+          owners=("ccg", "icb", "provider", "social_care")),
+    Table("Mitigations", "Each body's mitigations, one row each: its value a year when "
+          "delivered [£k], the probability it is delivered, and the risks it is held against "
+          "(their ids, comma separated)", "mitigations", False,
+          (*_columns(Mitigation, ("id", "name"), labels={"id": "Mitigation id"}),
+           Column("Value", "value", "money", "£k/yr", by_year=True, required=True,
+                  from_base=True),
+           *_columns(Mitigation, ("probability",)),
+           Column("Held against (risk ids)", "against", "list"),
+           *_columns(Mitigation, ("source",), labels={"source": "Evidence"})),
+          owners=("ccg", "icb", "provider", "social_care")),
     Table("Uncertainty", "Ranges for the Monte Carlo runs, keyed by dotted path "
           "(organisations.<id>.<field>...; organisations.*.<field> is a national driver)",
           "uncertainty", True,
@@ -491,14 +546,17 @@ def param_columns(years: list[str]) -> list[str]:
 def record_columns(table: Table, years: list[str], keys: list[str]) -> list[tuple[str, Column,
                                                                                  str | None]]:
     """``(header, column, year or dynamic key)`` of a record table, left to right, before its
-    derived columns; ``years`` feed by-year columns, ``keys`` the dynamic group."""
+    derived columns; ``years`` (the scenario's, base year first) feed by-year columns (a
+    growth's from the year after the base, a :attr:`Column.from_base` one's from the base),
+    ``keys`` the dynamic group."""
     out: list[tuple[str, Column, str | None]] = []
     if table.owned:
         out.append((ORG, Column(ORG, "@org", "text", required=True), None))
     for col in table.columns:
         if col.by_year:
             out.append((f"{col.label}: every year", col, None))
-            out += [(f"{col.label}: {y}", col, y) for y in years]
+            out += [(f"{col.label}: {y}", col, y) for y in (years if col.from_base
+                                                             else years[1:])]
         else:
             out.append((col.label, col, None))
         if table.dynamic and col.path == "cost_share":

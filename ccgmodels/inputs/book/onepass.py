@@ -18,7 +18,8 @@ bad value aside and validates again, so that the rules across fields run on ever
   lists organisations says it was read without it.
 
 A problem found in a later pass is kept only where it is not at, above or below a value set
-aside (a stand-in's own consequences are not the user's problems). At most :data:`PASSES`
+aside, nor in the same organisation naming that value's field or key (a stand-in's own
+consequences are not the user's problems). At most :data:`PASSES`
 passes; the scenario itself is never built from stand-ins (the caller gets the problems only).
 """
 
@@ -141,6 +142,45 @@ def _names_dropped(problem: Problem, dropped: set[str]) -> bool:
     return any(d in text for d in dropped)
 
 
+def _about_aside(problem: Problem, aside: set[str]) -> bool:
+    """Whether a later problem is about a value set aside: in the same organisation (or
+    anywhere, for a value of the scenario's own), its message names the value's field or key
+    (a saving "larger than the acute spend line" once the acute spend stands in as 0)."""
+    import re
+
+    for path in aside:
+        parts = path.split(".")
+        within = ".".join(parts[:2]) + "." if parts[0] == "organisations" and len(parts) > 2 \
+            else ""
+        word = parts[-1]
+        if problem.path.startswith(within) and re.search(
+                rf"\b({re.escape(word)}|{re.escape(word.replace('_', ' '))})\b",
+                problem.message):
+            return True
+    return False
+
+
+def _fields_stage(data: dict, overrides) -> bool:
+    """Whether validating ``data`` stops at the fields' types and bounds (so the rules across
+    fields have not run), rather than passing or failing on those rules alone."""
+    from pydantic import ValidationError
+
+    from ..loading import apply_overrides
+    from ..rules import SemanticError
+
+    data, problems = apply_overrides(data, overrides, "")
+    if problems:
+        return False
+    try:
+        Scenario.model_validate(data)
+    except ValidationError as exc:
+        return any(not isinstance((e.get("ctx") or {}).get("error"), SemanticError)
+                   for e in exc.errors())
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return False
+
+
 def every_problem(data: dict, name: str, validate, overrides=None
                   ) -> tuple[Any, list[Problem]]:
     """``(scenario, problems)`` of plain workbook ``data``: ``validate(data, name, overrides)``
@@ -148,8 +188,8 @@ def every_problem(data: dict, name: str, validate, overrides=None
     field problems set aside, until the rules across fields have run on the rest (see the
     module's note). The scenario is the first validation's (None when there are problems)."""
     scenario, found = validate(data, name, overrides)
-    if scenario is not None or not found:
-        return scenario, found
+    if scenario is not None or not found or not _fields_stage(data, overrides):
+        return scenario, found  # valid, or every rule has run (or the limits stopped it)
     problems = list(found)
     shown = {(p.path, p.message) for p in problems}
     aside: set[str] = set()
@@ -167,13 +207,16 @@ def every_problem(data: dict, name: str, validate, overrides=None
         again, found = validate(work, name, overrides)
         if again is not None:
             break
+        more = _fields_stage(work, overrides)
         for p in found:
             if (p.path, p.message) in shown or _near(p.path, aside) or \
-                    _names_dropped(p, dropped):
+                    _names_dropped(p, dropped) or _about_aside(p, aside):
                 continue
             shown.add((p.path, p.message))
             if dropped and "organisation" in p.message:  # a list of them lacks the dropped
                 p = Problem(p.file, p.path, p.value, f"{p.message}; read without "
                             f"{', '.join(sorted(dropped))}, whose kind is not known")
             problems.append(p)
+        if not more:  # the rules across fields have run: nothing more to find
+            break
     return None, problems

@@ -92,7 +92,16 @@ LABELS = {
     "bcf_from": "Commissioners pooling their Better Care Fund here",
     "first_year": "Year the council's figures are for",
     "predecessors": "ICBs merged into this one",
+    # the registers of issue 28 on the Providers and Councils sheets
+    "contract_income.*": "Contract income planned from {}",
+    "workforce.pay_cost": "Pay cost, base year", "workforce.pay_award": "Pay award",
+    "workforce.agency_premium": "Agency premium (share of the pay bill)",
+    "workforce.bank_premium": "Bank premium (share of the pay bill)",
+    "efficiency.requirement": "Efficiency requirement (cumulative, by year)",
+    "efficiency.delivery_probability.*": "Delivery probability of a CIP or savings scheme: {}",
 }
+#: labels whose key is an organisation's id, shown as it is
+ID_KEYS = ("contract_income.*",)
 
 #: the workbook's help for a row where the field's description, made plain, is not enough
 DESCRIPTIONS = {
@@ -153,7 +162,8 @@ def label(path: str, description: str = "") -> str:
     if pattern in LABELS:
         text = LABELS[pattern]
         if "{}" in text:
-            text = text.replace("{}", key_name(keys[0]) if keys else "each")
+            key = (keys[0] if pattern in ID_KEYS else key_name(keys[0])) if keys else "each"
+            text = text.replace("{}", key)
         return text[:1].upper() + text[1:]
     words = plain(description).split(";")[0].split(". ")[0].split(", or ")[0].strip()
     words = words if 0 < len(words) <= 70 else path.split(".")[-1].replace("_", " ")

@@ -331,7 +331,7 @@ class _Writer:
             order = [b for o in self.data["organisations"]
                      for b in ((o.get("demand") or {}).get("population_growth") or {})]
             bands = list(dict.fromkeys([*order, *bands]))
-        layout = L.record_columns(table, self.years[1:], bands)
+        layout = L.record_columns(table, self.years, bands)
         ws_name = E.sheet_name(table.sheet, self.era)
         extra = [h for h, _ in table.derived]
         sourced = table.owned
