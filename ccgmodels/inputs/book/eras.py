@@ -60,10 +60,9 @@ ERA_KINDS = {"ccg": KINDS, "icb": ("icb", "provider", "social_care")}
 #: the workbook's own phrases in the ICB era (its lists of sheets and kinds), tried in order
 #: before the era word catalogue (:func:`ccgmodels.inputs.vocab.in_era_words`)
 ERA_WORDS: dict[str, tuple[tuple[str, str], ...]] = {"icb": (
-    (r"\(Activity, QIPP, Contracts, Uncertainty, Sources\)",
-     "(Places, Activity, Efficiency, Contracts, Uncertainty, Sources)"),
-    (r"point of delivery, scheme, contract, range or source",
-     "place, point of delivery, efficiency scheme, contract, range or source"),
+    (r"\(Activity, QIPP, Contracts,", "(Places, Activity, Efficiency, Contracts,"),
+    (r"point of delivery, scheme, contract,", "place, point of delivery, efficiency scheme, "
+     "contract,"),
     (r"\(ccg, provider or social_care\)", "(icb, provider or social_care)"),
     (r"a commissioner \(ccg\)", "an integrated care board (icb)"),
     (r"\ba QIPP scheme", "an efficiency scheme"),

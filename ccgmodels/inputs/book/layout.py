@@ -426,8 +426,10 @@ COVER = (
         "year goes in the year columns instead (not both). A blank cell takes the default "
         "shown beside it. To add a row, pick the organisation and the assumption from the "
         "drop-downs of a spare row at the end.",
-        "Record sheets (Activity, QIPP, Contracts, Uncertainty, Sources) have one row per "
-        "point of delivery, scheme, contract, range or source. Blank rows are ignored: type "
+        "Record sheets (Activity, QIPP, Contracts, CIP and savings schemes, Workforce, Risks, "
+        "Mitigations, Uncertainty, Sources) have one row per "
+        "point of delivery, scheme, contract, staff group, risk, mitigation, range or source; "
+        "a body with none has a row saying (none). Blank rows are ignored: type "
         "into the spare rows at the end, or copy a row.",
         "The sheets are protected without a password, so that grey cells are not typed over; "
         "to add more rows than the spare ones, Review > Unprotect Sheet.",

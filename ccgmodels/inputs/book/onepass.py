@@ -148,6 +148,8 @@ def _about_aside(problem: Problem, aside: set[str]) -> bool:
     (a saving "larger than the acute spend line" once the acute spend stands in as 0)."""
     import re
 
+    if problem.path.startswith(("sources.", "uncertainty.")):
+        return False  # about a key naming an assumption, not about a value
     for path in aside:
         parts = path.split(".")
         within = ".".join(parts[:2]) + "." if parts[0] == "organisations" and len(parts) > 2 \

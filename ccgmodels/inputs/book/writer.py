@@ -33,7 +33,9 @@ WIDTHS = {L.ORG: 16, L.LABEL: 44, L.FIELD: 30, "Description": 60, "Unit": 11, "D
           L.VALUE: 16,
           "Source": 60, "Assumption?": 13, L.NOTE: 45, "Name": 40, "Id": 18, "Scheme id": 26,
           "Point of delivery": 22, "Provider": 14, "Assumption (dotted path)": 62,
-          "Category": 16, "Investment line": 16, "Status": 12}
+          "Category": 22, "Investment line": 16, "Status": 12, "Risk id": 22,
+          "Mitigation id": 22, "Evidence": 40, "Held against (risk ids)": 26,
+          "Staff group": 18, "Type": 10, "Likelihood": 11, "Probability": 11}
 
 
 def _styles():
