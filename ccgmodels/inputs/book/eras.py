@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from ..scenario import Place
@@ -128,6 +129,7 @@ PLACES = Table(
 TOTALS = "Total of the rows (worked out)"
 
 
+@lru_cache(maxsize=4096)  # each row's words, the same for every organisation
 def say(text: str, era: str) -> str:
     """``text`` in the words of ``era``: the workbook's phrases (:data:`ERA_WORDS`), then the
     era word catalogue; a capital kept at its start."""
@@ -252,6 +254,7 @@ def labels(kind: str, sheet: str, era: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=64)  # looked up for each commissioner's row: once per table and year
 def growth_table_has(provider: str, base_year: str) -> bool:
     """Whether ``provider``'s published activity growth table (reference data) has figures for
     ``base_year``: the growth table drop-down offers only those."""

@@ -12,6 +12,7 @@ the Sources sheet name it).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..names import (
     ALLOCATION_NAMES,
@@ -154,6 +155,7 @@ def key_name(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@lru_cache(maxsize=4096)  # the same rows for every organisation of a national workbook
 def label(path: str, description: str = "") -> str:
     """The plain label of a parameter row ``path`` (its path below the organisation; ``<key>``
     and ``{year}`` as the layout writes them, or the key itself): ``expenditure.volume_growth.
@@ -191,6 +193,7 @@ def _drop_brackets(text: str, drop) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
 def help_text(path: str, description: str) -> str:
     """The Description cell of parameter row ``path`` (as the layout writes it): its own help
     (:data:`DESCRIPTIONS`), else its field's description made plain (:func:`plain`)."""

@@ -77,6 +77,7 @@ class _Writer:
         self.lists: dict[str, tuple[str, tuple]] = {}  # (defined name, values) by name
         self.validations: dict[tuple, tuple[Any, list]] = {}  # (sheet, cells) by sheet, list
         self._styles: dict[tuple, Any] = {}
+        self._ids: dict[Any, tuple[str, ...]] = {}  # by kinds, and "years"
 
     # -- cells --------------------------------------------------------------------------
 
@@ -109,8 +110,10 @@ class _Writer:
     def choose(self, ws, row: int, col: int, name: str, values) -> None:
         """A drop-down list of ``values`` (a named range on the Lists sheet) on cell (``row``,
         ``col``): one validation per list and sheet, its cells set once by :func:`_blocks`."""
-        values = tuple(values)
-        if self.lists.get(name, ("", values))[1] != values:  # the name is another list's
+        values = values if isinstance(values, tuple) else tuple(values)
+        known = self.lists.get(name)
+        if known is not None and known[1] is not values and known[1] != values:
+            # the name is another list's
             name = f"{ws.title.lower().replace(' ', '_')}_{name}"
         if name not in self.lists:
             self.lists[name] = (self._list(name, list(values)), values)
@@ -224,7 +227,7 @@ class _Writer:
             r += 1
             self.param_row(ws, r, col, years, spec, kind, org, node, path)
         labels = self.labels(sheet)
-        orgs = [o["id"] for o in self.data["organisations"]] if sheet != "Scenario" else []
+        orgs = self.ids() if sheet != "Scenario" else ()
         for _ in range(SPARE):  # a row added here names its assumption by label or path
             r += 1
             for h, c in col.items():
@@ -237,6 +240,15 @@ class _Writer:
                 self.choose(ws, r, col[L.ORG], "organisation", orgs)
         self.table(ws, len(headers), r)
         ws.freeze_panes = ws.cell(row=HEAD + 1, column=col[L.FIELD] + 1)
+
+    def ids(self, kinds: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The ids of the organisations (of ``kinds``), a drop-down's values: one tuple per
+        kinds, built once (a list per row made a national export quadratic)."""
+        key = kinds or ()
+        if key not in self._ids:
+            self._ids[key] = tuple(o["id"] for o in self.data["organisations"]
+                                   if kinds is None or o.get("kind") in kinds)
+        return self._ids[key]
 
     def allowed(self, spec: L.Param) -> tuple:
         """The values a row's drop-down offers: the field's, but for the activity growth
@@ -284,8 +296,7 @@ class _Writer:
         where = f"organisations.{org}." if kind else ""
         self.cell(ws, r, col[L.ORG], org or None, "input" if kind else "derived")
         if kind:
-            self.choose(ws, r, col[L.ORG], "organisation",
-                        [o["id"] for o in self.data["organisations"]])
+            self.choose(ws, r, col[L.ORG], "organisation", self.ids())
         self.cell(ws, r, col[L.LABEL], E.say(W.label(path, spec.description), self.era),
                   "derived")
         self.cell(ws, r, col[L.FIELD], path, "reference")  # the dotted path: grey, small
@@ -321,9 +332,13 @@ class _Writer:
             self.choose(ws, r, col[L.VALUE], "years", self.year_list())
         self.source(ws, r, col["Source"], where + path.split("." + L.YEAR)[0])
 
-    def year_list(self) -> list[str]:
-        first = start_of(self.years[0])
-        return [format_year(y) for y in range(first - 3, start_of(self.years[-1]) + 6)]
+    def year_list(self) -> tuple[str, ...]:
+        """The years a year's drop-down offers: three before the base to five after the end."""
+        if "years" not in self._ids:
+            first = start_of(self.years[0])
+            self._ids["years"] = tuple(format_year(y) for y in range(
+                first - 3, start_of(self.years[-1]) + 6))
+        return self._ids["years"]
 
     def records(self, table: L.Table) -> None:
         bands = sorted({b for o in self.data["organisations"] if o.get("kind") in table.owners
@@ -418,13 +433,9 @@ class _Writer:
             elif column.scalar == "year":
                 self.choose(ws, r, c, "years", self.year_list())
             elif column.path == "@org":
-                self.choose(ws, r, c, f"{'_'.join(table.owners)}_id", [
-                    o["id"] for o in self.data["organisations"]
-                    if o.get("kind") in table.owners])
+                self.choose(ws, r, c, f"{'_'.join(table.owners)}_id", self.ids(table.owners))
             elif column.path == "provider" and table.collection == "contracts":
-                self.choose(ws, r, c, "provider_id", [
-                    o["id"] for o in self.data["organisations"]
-                    if o.get("kind") == "provider"])
+                self.choose(ws, r, c, "provider_id", self.ids(("provider",)))
 
     def record_row(self, ws, r, col, layout, table, path, key, org, rec) -> None:
         for header, column, extra in layout:
