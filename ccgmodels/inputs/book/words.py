@@ -37,7 +37,7 @@ LABELS = {
     "description": "What the scenario represents", "base_year": "Base year (the plan year)",
     "end_year": "Last year modelled", "era": "Planning era whose words the pages use",
     "deflator": "Deflator (growth of the price level)",
-    "delivery_correlation": "Programme-wide slippage of the schemes (correlation)",
+    "delivery_correlation": "Programme-wide scheme slippage (correlation)",
     "gp_access.unmet_demand": "GP appointments a week beyond capacity",
     "gp_access.growth": "How unmet GP demand grows between stated years",
     "gp_access.solution_shares.*": "Share of the GP gap closed by: {}",
@@ -62,7 +62,7 @@ LABELS = {
     "planned_surplus": "Planned surplus",
     "mhis_uplift": "Mental health investment standard: uplift",
     "demand.population_growth.*": "Population growth, ages {}",
-    "demand.growth_table": "Activity growth table (a provider's published one)",
+    "demand.growth_table": "Activity growth table (published)",
     "demand.tariff_efficiency": "Tariff efficiency factor",
     "qipp.rate": "QIPP planning rule (share of allocation)",
     "qipp.target": "QIPP target, base year", "qipp.headroom_rate": "QIPP pipeline headroom",
@@ -79,7 +79,7 @@ LABELS = {
     "primary_care_bridge.enabler_scale": "Enabler costs multiplier",
     "primary_care_bridge.income_follows_pccc": "Bridge income follows the co-commissioning "
                                                "allocation",
-    "income": "Income from outside the scenario's commissioners, base year",
+    "income": "Income from other sources, base year",
     "other_income_growth": "Growth of that other income (volume)",
     "cost": "Cost base, base year", "cost_volume_growth": "Cost volume growth",
     "price_inflation": "Pay and price inflation", "tariff_efficiency": "Tariff efficiency factor",
@@ -99,7 +99,7 @@ LABELS = {
     "workforce.agency_premium": "Agency premium (share of the pay bill)",
     "workforce.bank_premium": "Bank premium (share of the pay bill)",
     "efficiency.requirement": "Efficiency requirement (cumulative, by year)",
-    "efficiency.delivery_probability.*": "Delivery probability of a CIP or savings scheme: {}",
+    "efficiency.delivery_probability.*": "CIP/savings delivery probability: {}",
 }
 #: labels whose key is an organisation's id, shown as it is
 ID_KEYS = ("contract_income.*",)

@@ -29,7 +29,7 @@ LAST = 5000  # the last row a lookup of the Sources sheet reaches
 INPUT, DERIVED, HEADER, GREY = "FFF2CC", "E7E6E6", "005EB8", "BFBFBF"
 FORMATS = {"money": "#,##0;(#,##0)", "rate": "0.0##%", "int": "0", "number": "#,##0.###",
            "text": "@", "year": "@", "choice": "@", "bool": "@", "list": "@"}
-WIDTHS = {L.ORG: 16, L.LABEL: 44, L.FIELD: 30, "Description": 60, "Unit": 11, "Default": 12,
+WIDTHS = {L.ORG: 16, L.LABEL: 56, L.FIELD: 30, "Description": 60, "Unit": 11, "Default": 12,
           L.VALUE: 16,
           "Source": 60, "Assumption?": 13, L.NOTE: 45, "Name": 40, "Id": 18, "Scheme id": 26,
           "Point of delivery": 22, "Provider": 14, "Assumption (dotted path)": 62,
