@@ -264,3 +264,13 @@ def growth_table_has(provider: str, base_year: str) -> bool:
         return bool(refdata.activity_growth(provider, base_year))
     except (KeyError, ValueError):
         return False
+
+
+def allowed(spec: Param, base_year: str) -> tuple:
+    """The values a parameter row's drop-down offers: the field's, but for the activity growth
+    table only the providers whose published table has the base year's figures (none for a
+    base year with no table: the writer then leaves the row out unless the scenario gives
+    it)."""
+    if spec.path != "demand.growth_table":
+        return spec.choices
+    return tuple(p for p in spec.choices if growth_table_has(p, base_year))

@@ -52,13 +52,15 @@ from ..types import FinancialYear
 from ..vocab import KINDS, PODS, SERVICE_LINES, STAFF_GROUPS
 from ..workforce import StaffGroup
 
+# a cell read and written the way a person means it (book/cells.py), re-exported as L.read_cell
+from .cells import BLANK, BOOL_TEXT, read_cell, read_list, write_cell  # noqa: F401
+
 #: the year placeholder of a group by year in a parameter row's field
 YEAR = "{year}"
 #: the header of a parameter sheet's one-number column
 VALUE = "Value (every year)"
 #: a record row whose note starts with this is the workbook's example, refused on import
 EXAMPLE = "EXAMPLE"
-BOOL_TEXT = {True: "Yes", False: "No"}
 
 Shape = Literal["value", "by_year", "years", "list"]
 
@@ -566,73 +568,3 @@ def record_columns(table: Table, years: list[str], keys: list[str]) -> list[tupl
             out += [(f"{AGE_MIX}: {k}", dyn, k) for k in keys]
     return out
 
-
-# --- reading a cell the way a person meant it -------------------------------------------------
-
-#: a cell with nothing in it (None, or only spaces)
-BLANK = object()
-_NUMBER = re.compile(r"\A[-+]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][-+]?\d+)?\Z")
-
-
-def _number(text: str) -> float | str:
-    """A number typed as text: thousands separators, a £ sign, brackets for a negative and a
-    trailing % (3.4% is 0.034) are read as a person means them; anything else stays text, for
-    validation to refuse with its own message."""
-    t = text.replace("\u00a0", " ").strip().replace(" ", "")
-    negative = t.startswith("(") and t.endswith(")")
-    if negative:
-        t = t[1:-1]
-    per_cent = t.endswith("%")
-    t = t.removesuffix("%").lstrip("£").removeprefix("-£")
-    if text.strip().startswith("-£"):
-        negative = True
-    if not t or not _NUMBER.match(t) or t in (".", "-", "+"):
-        return text.strip()
-    value = float(t.replace(",", ""))
-    value = -value if negative else value
-    return value / 100 if per_cent else value
-
-
-def read_cell(value: Any, scalar: str) -> Any:
-    """The assumption a cell holds: :data:`BLANK`, or its value typed for ``scalar``
-    (money, rate, number, int, bool, text, year, choice); what cannot be read is returned as
-    the text typed, so that validation names it with its usual message."""
-    if value is None:
-        return BLANK
-    if isinstance(value, str):
-        value = value.strip()
-        if not value:
-            return BLANK
-    if scalar in ("money", "rate", "number", "int"):
-        if isinstance(value, str):
-            value = _number(value)
-        if scalar == "int" and isinstance(value, float) and value.is_integer():
-            return int(value)
-        return value
-    if scalar == "bool":
-        if isinstance(value, str):
-            low = value.lower()
-            if low in ("yes", "y", "true"):
-                return True
-            if low in ("no", "n", "false"):
-                return False
-        return value
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return value if isinstance(value, str) else str(value) if scalar == "text" else value
-
-
-def read_list(value: Any) -> Any:
-    """A list typed in one cell, comma separated: ``acute, ambulance``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return BLANK
-    return [part.strip() for part in str(value).split(",") if part.strip()]
-
-
-def write_cell(value: Any, scalar: str) -> Any:
-    """What a cell shows for an assumption: booleans as Yes/No, lists comma separated."""
-    if isinstance(value, bool):
-        return BOOL_TEXT[value]
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return value

@@ -167,12 +167,16 @@ def _fields_stage(data: dict, overrides) -> bool:
     fields have not run), rather than passing or failing on those rules alone."""
     from pydantic import ValidationError
 
-    from ..loading import apply_overrides
+    from ..paths import set_in_place
     from ..rules import SemanticError
 
-    data, problems = apply_overrides(data, overrides, "")
-    if problems:
-        return False
+    if overrides:  # as loading.apply_overrides does (imported from here, it would be a circle)
+        data = copy.deepcopy(data)
+        for path, value in overrides.items():
+            try:
+                set_in_place(data, str(path), copy.deepcopy(value))
+            except KeyError:
+                return False
     try:
         Scenario.model_validate(data)
     except ValidationError as exc:

@@ -26,6 +26,10 @@ from ..celltext import column_letter
 from ..limits import printable
 from . import eras as E
 from . import layout as L
+from .cells import UNSAVED
+from .cells import Unsaved as _Unsaved
+from .cells import formula_text as _formula_text
+from .cells import is_formula as _is_formula
 from .checks import ABSENT, missing_sheets, size_problems, structure_problems
 
 #: rows scanned for a sheet's header row
@@ -345,26 +349,10 @@ class _Reader:
                     self.where(f"{base}.{sub}" if sub else base, ref(c))
 
 
-UNSAVED = ("a formula with no saved value (the workbook was last written by a program that "
-           "does not calculate): open and save it in Excel or LibreOffice, or type the number")
-
-
 def _says_none(value: Any) -> bool:
     """Whether a register's first cell says it has no rows (:data:`L.NONE`, or plain none)."""
     text = L.read_cell(value, "text")
     return isinstance(text, str) and text.lower() in (L.NONE, L.NONE.strip("()"))
-
-
-class _Unsaved(str):
-    """The text of a formula whose value the workbook does not hold."""
-
-
-def _formula_text(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("=")
-
-
-def _is_formula(value: Any) -> bool:
-    return isinstance(value, _Unsaved)
 
 
 def _column_of(table: L.Table, header: str):

@@ -22,6 +22,11 @@ from ..years import format_year, span, start_of
 from . import eras as E
 from . import layout as L
 from . import words as W
+from .sheetkit import blocks as _blocks
+from .sheetkit import letter as _letter
+from .sheetkit import list_name as _list_name
+from .sheetkit import protect as _protect
+from .sheetkit import text as _text
 
 HEAD = 4  # the header row of every table
 SPARE = 10  # blank input rows left at the end of each table
@@ -250,13 +255,8 @@ class _Writer:
                                    if kinds is None or o.get("kind") in kinds)
         return self._ids[key]
 
-    def allowed(self, spec: L.Param) -> tuple:
-        """The values a row's drop-down offers: the field's, but for the activity growth
-        table only the providers whose published table has the base year's figures (none for
-        a base year with no table: the row is then left out unless the scenario gives it)."""
-        if spec.path != "demand.growth_table":
-            return spec.choices
-        return tuple(p for p in spec.choices if E.growth_table_has(p, self.data["base_year"]))
+    def allowed(self, spec: L.Param) -> tuple:  # a row's drop-down (E.allowed)
+        return E.allowed(spec, self.data["base_year"])
 
     def labels(self, sheet: str) -> list[str]:
         """The labels of the assumptions of ``sheet`` for every kind of organisation the
@@ -479,65 +479,9 @@ class _Writer:
         self.cell(ws, r, col[L.NOTE], note, "input")
 
 
-def _text(ws, row: int, col: int, value: Any):  # an unstyled cell, its text kept as text
-    return keep_text(ws.cell(row=row, column=col, value=value))
-
-
-def _protect(ws) -> None:
-    """Protect the sheet without a password: the worked-out (locked) cells cannot be typed
-    over, the yellow (unlocked) ones can; rows may be inserted, deleted, sorted and filtered.
-    Review > Unprotect Sheet lifts it, to add rows beyond the spare ones of a table."""
-    p = ws.protection
-    p.sheet = True
-    # False: the action stays allowed under protection
-    p.insertRows = p.deleteRows = p.formatColumns = p.formatRows = False
-    p.sort = p.autoFilter = p.formatCells = False
-
-
 def _font(**kw):
     from openpyxl.styles import Font
     return Font(**kw)
-
-
-def _letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(c)
-
-
-def _list_name(path: str, choices) -> str:
-    from ..vocab import SERVICE_LINES
-
-    if tuple(choices) == tuple(SERVICE_LINES):
-        return "service_line"
-    return {"kind": "kind", "status": "status", "basis": "basis", "dist": "dist",
-            "@key": "pod", "demand.growth_table": "growth_table"}.get(
-        path, "yes_no" if tuple(choices) == ("Yes", "No") else path.split(".")[-1])
-
-
-def _blocks(cells: list[tuple[int, int]]) -> str:
-    """The cells ``(row, column)`` as few rectangles, an Excel ``sqref`` (``"E5:E40 F7:H9"``):
-    each column's consecutive rows become one run, and runs of the same rows in adjacent
-    columns one block. Covers exactly the cells given, each once; linear in them after a sort.
-    """
-    runs: list[list[int]] = []  # [first row, last row, first column, last column]
-    for row, col in sorted(set(cells), key=lambda rc: (rc[1], rc[0])):
-        last = runs[-1] if runs else None
-        if last and last[2] == col and last[1] == row - 1:
-            last[1] = row
-        else:
-            runs.append([row, row, col, col])
-    blocks: dict[tuple[int, int], list[int]] = {}  # the open block of each row span
-    out: list[list[int]] = []
-    for first, last, col, _ in runs:
-        block = blocks.get((first, last))
-        if block and block[3] == col - 1:
-            block[3] = col
-        else:
-            blocks[(first, last)] = block = [first, last, col, col]
-            out.append(block)
-    return " ".join(
-        f"{_letter(c0)}{r0}" if (r0, c0) == (r1, c1) else f"{_letter(c0)}{r0}:{_letter(c1)}{r1}"
-        for r0, r1, c0, c1 in sorted(out, key=lambda b: (b[2], b[0])))
 
 
 def _get(node: Any, parts: list[str]) -> Any:
