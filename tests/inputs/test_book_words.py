@@ -107,3 +107,14 @@ def test_the_growth_table_is_offered_only_where_it_applies(tmp_path, books):
     help_text = next(c["Description"] for _, c in _rows(books["mid_south_essex_system_2019_20"])
                      if c[L.FIELD] == "demand.growth_table")
     assert "Leave it blank" in help_text and "Activity sheet" in help_text
+
+
+def test_a_rate_typed_as_a_percentage_or_a_fraction_reads_the_same(tmp_path):
+    """The cover and the Unit column say "%": 3% typed as text, as 3% in a percentage cell
+    (stored 0.03) or as 0.03 all give CPR's QIPP planning rule of 3% (000:L2021)."""
+    book = exported(tmp_path, "cpr_2019_20")
+    original = load_scenario("cpr_2019_20").model_dump()
+    assert original["organisations"][0]["qipp"]["rate"] == 0.03
+    for typed in ("3%", " 3.0 % ", 0.03):
+        edit(book, ("Solutions", "cpr_ccg", "qipp.rate", L.VALUE, typed))
+        assert check(book)[0].model_dump() == original, typed
