@@ -128,3 +128,21 @@ def test_a_register_slip_is_named_by_its_cell(registers, tmp_path, sheet, first,
     row = ref.split("!")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     assert any(f": {sheet}!" in t and t.split("!")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
                .startswith(f"{row}: ") and path in t and fragment in t for t in texts), texts
+
+
+def test_a_trust_has_a_contract_income_row_for_each_commissioner_paying_it(tmp_path):
+    """The trust's side of each contract is offered on Providers, blank (the commissioner's
+    side) until typed, and reads back as not stated."""
+    scenario = load_scenario("mid_south_essex_system_2019_20")
+    assert scenario.org("suhft").contract_income == {}
+    path = export_book(scenario, tmp_path / "plan.xlsx")
+    ws = openpyxl.load_workbook(path)["Providers"]
+    heads = {c.value: c.column for c in ws[HEADER_ROW] if c.value}
+    rows = {r[heads[L.FIELD] - 1]: r for r in ws.iter_rows(min_row=HEADER_ROW + 1,
+                                                           values_only=True)
+            if r[0] == "suhft"}
+    for ccg in ("cpr_ccg", "southend_ccg"):
+        row = rows[f"contract_income.{ccg}"]
+        assert row[heads[L.LABEL] - 1] == f"Contract income planned from {ccg}"
+        assert row[heads[L.VALUE] - 1] is None
+    assert check(path)[0].model_dump() == scenario.model_dump()

@@ -111,6 +111,10 @@ DESCRIPTIONS = {
     "and the growth not explained by demography is what is left after it. Leave it blank and "
     "give each point of delivery's non-demographic growth on the Activity sheet instead. The "
     "drop-down offers only the tables that have figures for this workbook's base year.",
+    "contract_income.<key>": "Income the trust plans from this commissioner: the trust's side "
+    "of the contract, one number for every year or year by year. A year left blank takes the "
+    "commissioner's side, so the two agree (contract value triangulation). To add a "
+    "commissioner, type contract_income.<its id> in the Field column of a spare row.",
 }
 
 #: each unit of the models as a person types it

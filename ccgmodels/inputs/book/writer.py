@@ -221,7 +221,7 @@ class _Writer:
                 for spec in L.PARAMS[kind] if spec.sheet == sheet
                 for path in self.expand(spec, node)
                 if E.row_shown(self.era, self.merged, spec, org, node, path)
-                and (spec.path != "demand.growth_table" or self.allowed(spec)
+                and (spec.path != "demand.growth_table" or E.allowed(spec, self.data["base_year"])
                      or E.given(spec, node, path))]
         years = self.sheet_years(sheet)
         headers = L.param_columns(years)
@@ -255,9 +255,6 @@ class _Writer:
                                    if kinds is None or o.get("kind") in kinds)
         return self._ids[key]
 
-    def allowed(self, spec: L.Param) -> tuple:  # a row's drop-down (E.allowed)
-        return E.allowed(spec, self.data["base_year"])
-
     def labels(self, sheet: str) -> list[str]:
         """The labels of the assumptions of ``sheet`` for every kind of organisation the
         scenario holds, in the era's words: the drop-down of a spare row."""
@@ -289,8 +286,12 @@ class _Writer:
     def expand(self, spec: L.Param, node: dict) -> list[str]:
         if not spec.path.endswith(".<key>"):
             return [spec.path]
-        group = _get(node, spec.path[:-6].split("."))
-        return [f"{spec.path[:-6]}.{k}" for k in (group or {})]
+        keys = list(_get(node, spec.path[:-6].split(".")) or {})
+        if spec.path == "contract_income.<key>":  # a row for each commissioner paying it
+            keys += [o["id"] for o in self.data["organisations"] if o["id"] not in keys
+                     and any(c.get("provider") == node.get("id") for c in o.get("contracts")
+                             or [])]
+        return [f"{spec.path[:-6]}.{k}" for k in keys]
 
     def param_row(self, ws, r, col, years, spec, kind, org, node, path) -> None:
         where = f"organisations.{org}." if kind else ""
@@ -322,7 +323,7 @@ class _Writer:
             self.cell(ws, r, col[y], L.write_cell(by_year.get(y), spec.scalar),
                       "input" if spec.shape in ("by_year", "years") else "derived",
                       spec.scalar)
-        choices = self.allowed(spec)
+        choices = E.allowed(spec, self.data["base_year"])
         if choices and spec.shape != "list":
             name = _list_name(spec.path, choices)
             cells = [col[L.VALUE]] if one else [col[y] for y in years]
