@@ -143,6 +143,7 @@ def test_a_trust_has_a_contract_income_row_for_each_commissioner_paying_it(tmp_p
             if r[0] == "suhft"}
     for ccg in ("cpr_ccg", "southend_ccg"):
         row = rows[f"contract_income.{ccg}"]
-        assert row[heads[L.LABEL] - 1] == f"Contract income planned from {ccg}"
+        assert row[heads[L.LABEL] - 1] == \
+            f"Contract income planned from {scenario.org(ccg).name}"
         assert row[heads[L.VALUE] - 1] is None
     assert check(path)[0].model_dump() == scenario.model_dump()

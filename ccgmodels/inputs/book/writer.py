@@ -63,8 +63,7 @@ class _Writer:
         from openpyxl import Workbook
 
         self.data, self.examples, self.title = data, examples, title
-        self.era = E.book_era(data)
-        self.tables = E.tables(self.era)
+        self.era, self.tables = E.book_era(data), E.tables(E.book_era(data))
         self.sheets: list[str] = []  # the sheets written after the cover, in order
         self.merged = E.predecessors(data["organisations"])  # a merger's predecessors
         self.book = Workbook()
@@ -83,6 +82,7 @@ class _Writer:
         self.validations: dict[tuple, tuple[Any, list]] = {}  # (sheet, cells) by sheet, list
         self._styles: dict[tuple, Any] = {}
         self._ids: dict[Any, tuple[str, ...]] = {}  # by kinds, and "years"
+        self.names = {o["id"]: o.get("name") for o in data["organisations"]}
 
     # -- cells --------------------------------------------------------------------------
 
@@ -298,8 +298,10 @@ class _Writer:
         self.cell(ws, r, col[L.ORG], org or None, "input" if kind else "derived")
         if kind:
             self.choose(ws, r, col[L.ORG], "organisation", self.ids())
-        self.cell(ws, r, col[L.LABEL], E.say(W.label(path, spec.description), self.era),
-                  "derived")
+        label = W.label(path, spec.description)
+        if spec.path == "contract_income.<key>":  # the commissioner by its name, not its id
+            label = label.replace(path[16:], self.names.get(path[16:]) or path[16:])
+        self.cell(ws, r, col[L.LABEL], E.say(label, self.era), "derived")
         self.cell(ws, r, col[L.FIELD], path, "reference")  # the dotted path: grey, small
         self.cell(ws, r, col["Description"], E.say(W.help_text(spec.path, spec.description),
                                                    self.era), "derived")
