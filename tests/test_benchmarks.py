@@ -42,3 +42,20 @@ def test_workbook_benchmark_scenarios_validate_with_a_source_per_organisation():
     copied = {k for k in scenario.sources if k.startswith("organisations.ccg_001.")}
     assert len(copied) == len([k for k in scenario.sources
                                if k.startswith("organisations.ccg_004.")]) > 10
+
+
+def test_risk_fan_compares_one_seed_with_and_without_the_registers(tmp_path, capsys):
+    import yaml
+    from risk_scenarios import with_registers
+
+    bench = _bench("risk_fan")
+    path = tmp_path / "registered.yaml"
+    path.write_text(yaml.safe_dump(with_registers()), encoding="utf-8")
+    bench.main([str(path), "--runs", "40", "--seed", "5"])
+    out = capsys.readouterr().out
+    rows = {line.split(" | ")[0].strip("| "): line for line in out.splitlines()
+            if line.startswith("| ") and "P10" not in line}
+    # the registers draw from their own stream: the do-something fan is the same without them
+    without = rows["without registers: do-something"].split(" | ")[1:]
+    assert rows["with registers: do-something"].split(" | ")[1:] == without
+    assert "registers on cpr_ccg, suhft" in out and "fan width" in out

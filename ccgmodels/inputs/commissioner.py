@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from . import years as fy
 from .risks import Mitigation, Risk
 from .types import (
     FinancialYear,
@@ -28,7 +29,7 @@ from .types import (
     Status,
     Strict,
 )
-from .vocab import PROVIDERS_WITH_GROWTH_TABLE
+from .vocab import COMMISSIONER_KINDS, PROVIDERS_WITH_GROWTH_TABLE
 
 # --- commissioner (CCG) -----------------------------------------------------------------------
 
@@ -378,3 +379,45 @@ class Commissioner(Strict):
     mitigations: list[Mitigation] = Field(
         default_factory=list, description="Mitigations held against the risks, each with its "
         "value a year and probability of delivery (inputs/risks.py)")
+
+
+def contract_value_problems(s) -> list[tuple[str, object, str]]:
+    """The two sides of each contract (contract value triangulation): a commissioner's
+    ``planned_value`` and a trust's ``contract_income`` name modelled years only, and a trust
+    plans income only from a commissioner of this scenario that contracts with it.
+    ``(path, value, message)`` rows, as :func:`ccgmodels.inputs.rules.semantic_problems`
+    gives them; organisations told apart by their ``kind`` tag."""
+    try:
+        years = fy.span(s.base_year, s.end_year)
+    except ValueError:  # years out of order: semantic_problems says so
+        years = [s.base_year]
+    out: list[tuple[str, object, str]] = []
+
+    def outside(path: str, value) -> None:
+        for y in value if isinstance(value, dict) else ():
+            if y not in years:
+                out.append((f"{path}.{y}", y, f"year outside the scenario's years {years[0]} "
+                            f"to {years[-1]}"))
+
+    paying: dict[str, list[str]] = {}
+    for o in s.organisations:
+        if o.kind in COMMISSIONER_KINDS:
+            for i, c in enumerate(o.contracts):
+                outside(f"organisations.{o.id}.contracts.{i}.planned_value", c.planned_value)
+                paying.setdefault(c.provider, [])
+                if o.id not in paying[c.provider]:
+                    paying[c.provider].append(o.id)
+    for o in s.organisations:
+        if o.kind != "provider":
+            continue
+        for cid, value in o.contract_income.items():
+            path = f"organisations.{o.id}.contract_income.{cid}"
+            if cid not in paying.get(o.id, []):
+                which = paying.get(o.id)
+                have = (f"the commissioners that contract with it: {', '.join(which)}" if which
+                        else "no commissioner of this scenario contracts with it")
+                out.append((path, cid, f"{o.id} plans contract income from {cid}, which is not "
+                            f"a commissioner of this scenario contracting with {o.id} ({have}); "
+                            "give the commissioner a contract with it, or name one of those"))
+            outside(path, value)
+    return out

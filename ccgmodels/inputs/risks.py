@@ -127,3 +127,17 @@ def register_problems(o, root: str) -> list[tuple[str, object, str]]:
                 out.append((f"{root}.mitigations.{m.id}.against", rid,
                             f"names no risk of {o.id}'s register (its risks: {have})"))
     return out
+
+
+def merged_problems(s) -> list[tuple[str, object, str]]:
+    """A register on an ICB merged into another of the scenario (a predecessor is not
+    evaluated, so its register would count nowhere): ``(path, value, message)`` rows."""
+    out: list[tuple[str, object, str]] = []
+    into = {p: o.id for o in s.organisations for p in getattr(o, "predecessors", [])}
+    for o in s.organisations:
+        if o.id in into and (o.risks or o.mitigations):
+            field = "risks" if o.risks else "mitigations"
+            out.append((f"organisations.{o.id}.{field}", [x.id for x in getattr(o, field)],
+                        f"{o.id} is merged into {into[o.id]} (its predecessors), so it is not "
+                        f"evaluated: give its risks and mitigations to {into[o.id]}"))
+    return out

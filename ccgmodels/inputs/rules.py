@@ -19,13 +19,15 @@ from typing import Any
 from . import refdata
 from . import years as fy
 from .actuals import actuals_problems
+from .commissioner import contract_value_problems
 from .efficiency import efficiency_problems
 from .fields import describe
 from .icb import base_of, place_sum_problems, same
 from .limits import MAX_NODES
 from .paths import Budget, Ids, WalkTooLong, get_path, matched
-from .risks import register_fields, register_problems
-from .vocab import COMMISSIONER_KINDS, FOOTPRINT, POD_SERVICE_LINE, STAFF_GROUPS
+from .risks import merged_problems, register_fields, register_problems
+from .vocab import COMMISSIONER_KINDS, FOOTPRINT, POD_SERVICE_LINE
+from .workforce import workforce_problems
 
 #: groups whose numbers the vectorised model cannot yet take as per-run arrays
 UNSUPPORTED_GROUPS = ("stf", "savings", "schemes", "primary_care_bridge")
@@ -90,7 +92,7 @@ def semantic_problems(s) -> list[Row]:
                 in_horizon(f"{root}.deficit_support", o.deficit_support)
         elif o.kind == "provider":
             in_horizon(f"{root}.stf", o.stf)
-            out.extend(_workforce_problems(o, root))
+            out.extend(workforce_problems(o, root))
             in_horizon(f"{root}.deficit_support", o.deficit_support)
             out.extend(efficiency_problems(o.efficiency, root, years))
         elif o.kind == "social_care":
@@ -115,6 +117,7 @@ def semantic_problems(s) -> list[Row]:
         if x.id in ids[:i]:
             out.append((f"system_opportunities.{x.id}.id", x.id, "duplicate opportunity id"))
     out.extend(_link_problems(s))
+    out.extend(merged_problems(s))
     out.extend(_joint_scheme_problems(s))
     out.extend(actuals_problems(s))
     out.extend(range_problems(s))
@@ -158,82 +161,11 @@ def _link_problems(s) -> list[Row]:
                     out.append((f"{root}.bcf_from.{i}", ccg,
                                 f"{ccg} merged into {merged[ccg]}, which is modelled in its "
                                 f"place: name {merged[ccg]}"))
-    out.extend(_triangulation_problems(s))
+    out.extend(contract_value_problems(s))
     pooled = [c for o in s.organisations if o.kind == "social_care" for c in o.bcf_from]
     counted = Counter(pooled)  # not pooled.count per name: thousands of names pooled
     for ccg in sorted(c for c, n in counted.items() if n > 1):
         out.append(("organisations", ccg, f"{ccg}'s BCF is pooled with two councils"))
-    return out
-
-
-def _triangulation_problems(s) -> list[Row]:
-    """The two sides of each contract (contract value triangulation): a commissioner's
-    ``planned_value`` and a trust's ``contract_income`` name modelled years only, and a trust
-    plans income only from a commissioner of this scenario that contracts with it."""
-    try:
-        years = fy.span(s.base_year, s.end_year)
-    except ValueError:  # years out of order: semantic_problems says so
-        years = [s.base_year]
-    out: list[Row] = []
-
-    def outside(path: str, value) -> None:
-        for y in value if isinstance(value, dict) else ():
-            if y not in years:
-                out.append((f"{path}.{y}", y, f"year outside the scenario's years {years[0]} "
-                            f"to {years[-1]}"))
-
-    paying: dict[str, list[str]] = {}
-    for o in s.organisations:
-        if o.kind in COMMISSIONER_KINDS:
-            for i, c in enumerate(o.contracts):
-                outside(f"organisations.{o.id}.contracts.{i}.planned_value", c.planned_value)
-                paying.setdefault(c.provider, [])
-                if o.id not in paying[c.provider]:
-                    paying[c.provider].append(o.id)
-    for o in s.organisations:
-        if o.kind != "provider":
-            continue
-        for cid, value in o.contract_income.items():
-            path = f"organisations.{o.id}.contract_income.{cid}"
-            if cid not in paying.get(o.id, []):
-                which = paying.get(o.id)
-                have = (f"the commissioners that contract with it: {', '.join(which)}" if which
-                        else "no commissioner of this scenario contracts with it")
-                out.append((path, cid, f"{o.id} plans contract income from {cid}, which is not "
-                            f"a commissioner of this scenario contracting with {o.id} ({have}); "
-                            "give the commissioner a contract with it, or name one of those"))
-            outside(path, value)
-    return out
-
-
-def _workforce_problems(o, root: str) -> list[Row]:
-    """A trust's workforce names each staff group once, and an efficiency scheme's WTE change
-    names a staff group of the vocabulary, one of the trust's workforce where it has one."""
-    w = getattr(o, "workforce", None)
-    out: list[Row] = []
-    register = getattr(o, "efficiency", None)
-    groups = [g.group for g in w.staff_groups] if w is not None else list(STAFF_GROUPS)
-    for x in register.schemes if register is not None else ():
-        if x.wte is None or x.wte == 0:
-            continue
-        path = f"{root}.efficiency.schemes.{x.id}"
-        if x.staff_group is None and w is not None:
-            out.append((f"{path}.staff_group", None, f"the scheme changes WTE by {x.wte:g}: "
-                        "name its staff group, one of the trust's workforce "
-                        f"({', '.join(groups)})"))
-        elif x.staff_group is not None and x.staff_group not in groups:
-            where = "the trust's workforce" if w is not None else "the staff groups"
-            out.append((f"{path}.staff_group", x.staff_group, f"not a staff group of {where} "
-                        f"({', '.join(groups)})"))
-    if w is None:
-        return out
-    seen: list[str] = []
-    for i, g in enumerate(w.staff_groups):
-        if g.group in seen:
-            out.append((f"{root}.workforce.staff_groups.{i}.group", g.group,
-                        "staff group given twice: give each group once, its WTE and cost "
-                        "per WTE together"))
-        seen.append(g.group)
     return out
 
 

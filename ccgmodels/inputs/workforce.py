@@ -54,3 +54,36 @@ class Workforce(Strict):
         "bill [fraction]")
     staff_groups: list[StaffGroup] = Field(
         min_length=1, description="Staff by group, each group once")
+
+
+def workforce_problems(o, root: str) -> list[tuple[str, object, str]]:
+    """A trust's workforce names each staff group once, and an efficiency scheme's WTE change
+    names a staff group of the vocabulary, one of the trust's workforce where it has one.
+    ``(path, value, message)`` rows at ``root`` (``organisations.<id>``), as
+    :func:`ccgmodels.inputs.rules.semantic_problems` gives them."""
+    w = getattr(o, "workforce", None)
+    out: list[tuple[str, object, str]] = []
+    register = getattr(o, "efficiency", None)
+    groups = [g.group for g in w.staff_groups] if w is not None else list(STAFF_GROUPS)
+    for x in register.schemes if register is not None else ():
+        if x.wte is None or x.wte == 0:
+            continue
+        path = f"{root}.efficiency.schemes.{x.id}"
+        if x.staff_group is None and w is not None:
+            out.append((f"{path}.staff_group", None, f"the scheme changes WTE by {x.wte:g}: "
+                        "name its staff group, one of the trust's workforce "
+                        f"({', '.join(groups)})"))
+        elif x.staff_group is not None and x.staff_group not in groups:
+            where = "the trust's workforce" if w is not None else "the staff groups"
+            out.append((f"{path}.staff_group", x.staff_group, f"not a staff group of {where} "
+                        f"({', '.join(groups)})"))
+    if w is None:
+        return out
+    seen: list[str] = []
+    for i, g in enumerate(w.staff_groups):
+        if g.group in seen:
+            out.append((f"{root}.workforce.staff_groups.{i}.group", g.group,
+                        "staff group given twice: give each group once, its WTE and cost "
+                        "per WTE together"))
+        seen.append(g.group)
+    return out

@@ -21,7 +21,7 @@ SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "contingency_rel
                   "avoided_cost", "stf", "social_care")
 #: solution lines written only for an organisation that has them (today's rules), so a plan of
 #: an earlier era has no row of them
-OPTIONAL_ITEMS = ("deficit_support",)
+OPTIONAL_ITEMS = ("deficit_support", "contract_value")
 #: non-recurrent income and savings: left out of the underlying position
 NON_RECURRENT_ITEMS = ("stf", "contingency_release", "deficit_support")
 
@@ -54,7 +54,8 @@ def position(do_nothing_surplus, lines: Mapping[str, object],
     ::
 
         solutions total      = sum of the lines in SOLUTION_ITEMS (absent lines are 0), and of
-                               OPTIONAL_ITEMS given (deficit support)
+                               OPTIONAL_ITEMS given (deficit support; a commissioner's
+                               stated contract values against what its lines derive)
         do_something_surplus = do_nothing_surplus + solutions total              (exactly)
         underlying_surplus   = do_something_surplus - non-recurrent income and savings (STF,
                                contingency release, deficit support, non-recurrent schemes):

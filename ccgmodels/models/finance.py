@@ -489,7 +489,7 @@ def commissioner(
     mitigated = mitigation_by_line(o, lines, n)
     # the contracts are the plan's spend (its QIPP schemes agreed in them); the activity they
     # see change is demand mitigation
-    flows = system.contract_flows(o, plan_spend, mitigated, n)
+    flows = system.contract_flows(o, plan_spend, mitigated, n, years)
     bridge, reconciliation = system.bridge_in_plan(
         o, years, types["primary_care_cocommissioning"],
         plan_spend["primary_care_cocommissioning"], lines=bridge_lines)
@@ -500,6 +500,8 @@ def commissioner(
                         mhis=mhis, sums=sums)
     if isinstance(o, Icb):  # non-recurrent income, its own line (today's rules)
         closing["deficit_support"] = icb.deficit_support(o.deficit_support, years)
+    if ("solutions", "contract_value") in flows:  # stated contract values: its own side
+        closing["contract_value"] = flows.pop(("solutions", "contract_value"))
 
     out: MeasureArrays = {("allocation", k): v for k, v in alloc.items()}
     out.update(icb_rows)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +154,22 @@ def write_summary(sim, folder: Path) -> Path:
     path = Path(folder) / "uncertainty.csv"
     results.write_tidy(summarise(sim), path)
     return path
+
+
+def check_finite(values: Mapping[OrgKey, np.ndarray], ranges: Mapping) -> None:
+    """Refuse a simulation whose draws made a figure overflow or lose its meaning, rather than
+    leave those runs out of the statistics without a word.
+
+    Raises
+    ------
+    ValueError
+        Naming the first measure affected, how many runs, and the ranges to look at.
+    """
+    for (org, measure, item), v in values.items():
+        bad = ~np.isfinite(v)
+        if bad.any():
+            runs = int(bad.any(axis=-1).sum())
+            raise ValueError(
+                f"{runs} Monte Carlo run(s) give {org} {measure}{f'[{item}]' if item else ''} "
+                "no finite value: a range is too wide for the model (check "
+                f"{', '.join(sorted(ranges)) or 'the uncertainty block'})")

@@ -106,7 +106,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("solutions", "£k",
             "efficiency, demand_mitigation, schemes, contingency_release, primary_care_model, "
             "mental_health_investment, contract_flows, avoided_cost, stf, social_care, "
-            "deficit_support (where given), total",
+            "deficit_support (where given), contract_value (where stated), total",
             "What closes the gap, each its own line (positive improves the position)",
             "efficiency = delivery * cost base * (1 - prod(1 - e_t)), or with a register "
             "its expected savings (efficiency_plan); demand_mitigation = "
@@ -118,7 +118,9 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "a block contract gives back (commissioner) or - income lost on activity contracts "
             "(provider); "
             "avoided_cost = marginal cost rate * avoided activity; stf includes the bridge's "
-            "GPFV STF; deficit_support = as given by year (non-recurrent income); total = sum",
+            "GPFV STF; deficit_support = as given by year (non-recurrent income); "
+            "contract_value = what a commissioner's lines derive for its contracts - the "
+            "planned_value it states (its own side of the contract); total = sum",
             display="Solutions", keep=None),
     Measure("do_something_surplus", "£k", "", "Surplus/(deficit) after solutions",
             "do_nothing_surplus + solutions total", display="Do something surplus/(deficit)",
@@ -131,6 +133,20 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "support - non-recurrent scheme savings (QIPP and efficiency registers)",
             display="Underlying (recurrent) surplus/(deficit)",
             keep=("",), surplus=True, control_total=True),
+    Measure("risk_register", "£k", "gross_risk, net_risk, mitigations",
+            "A body's risk and mitigation register (only a body that has one): its risks' cost "
+            "if every one materialised at its most likely size, their expected cost, and the "
+            "expected value of its mitigations; in the Monte Carlo, what each run drew",
+            "gross_risk = sum_k most_likely_k; net_risk = sum_k likelihood_k * (low_k + "
+            "most_likely_k + high_k) / 3 (most likely: the midpoint when not given); "
+            "mitigations = sum_m probability_m * value_m; each at the body's consolidation "
+            "share", display="Risks and mitigations", keep=None),
+    Measure("risk_adjusted_surplus", "£k", "", "Surplus/(deficit) after the net risk and the "
+            "mitigations of the register (a body with one; the footprint's counts a body "
+            "without one at its do-something position)",
+            "do_something_surplus - net_risk + mitigations", additive=False,
+            display="Risk-adjusted surplus/(deficit)", eras={"icb": "Risk-adjusted position"},
+            keep=("",), surplus=True, control_total=True),
     Measure("income", "£k", "other, contracts, budget, bcf, total",
             "Provider income (from outside the footprint's commissioners, and their contracts) "
             "or social care budget (and the BCF pooled with it)",
@@ -138,9 +154,21 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "total = sum", display="Income", keep=("total",)),
     Measure("contract_payments", "£k", "provider id",
             "What a commissioner pays a footprint provider: the contract value, its plan's "
-            "spend (net of the QIPP schemes agreed in the contract)",
+            "spend (net of the QIPP schemes agreed in the contract), or the planned_value it "
+            "states; the commissioner's view in the contract triangulation",
+            "stated planned_value in the years it states, else sum over lines of share * plan "
+            "line spend", additive=False, display="Contract payments"),
+    Measure("contract_derived", "£k", "provider id",
+            "What a commissioner's plan lines derive for its contracts with a provider, beside "
+            "the planned_value it states (written only for a commissioner that states one)",
             "sum over lines of share * plan line spend", additive=False,
-            display="Contract payments"),
+            display="Contract value its plan lines derive"),
+    Measure("contract_mismatch", "£k", "commissioner id, total",
+            "Contract value triangulation: the trust's planned income from a commissioner less "
+            "what that commissioner plans to pay it (written only for a trust that states its "
+            "contract_income); at the trust's footprint share",
+            "provider view - commissioner view = contract income - contract payments",
+            display="Contract mismatch (provider less commissioner view)"),
     Measure("contract_income_lost", "£k", "provider id", "Income a provider loses on activity "
             "contracts when the commissioner avoids activity", "share * avoided spend",
             additive=False, display="Contract income lost"),
@@ -155,11 +183,29 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "organisations, left out of system income and expenditure (footprint only)",
             "sum of contract payments to footprint providers + BCF pooled with footprint "
             "councils", additive=False, display="Eliminations"),
-    Measure("system", "£k", "income, expenditure, do_nothing_surplus", "The footprint's income "
-            "and expenditure net of eliminations, do nothing (footprint only)",
+    Measure("system", "£k", "income, expenditure, do_nothing_surplus, contract_mismatch "
+            "(where a side is stated)", "The footprint's income "
+            "and expenditure net of eliminations, do nothing (footprint only); the "
+            "eliminations take the commissioners' side of each contract, so a contract "
+            "mismatch stays in the system position, its own line",
             "sum of allocations and incomes - eliminations; sum of expenditure - "
-            "eliminations; surplus = income - expenditure = sum of surpluses", additive=False,
+            "eliminations; surplus = income - expenditure = sum of surpluses; "
+            "contract_mismatch = sum of the trusts' contract_mismatch total", additive=False,
             display="System position"),
+    Measure("workforce_wte", "WTE", "staff group, total",
+            "A trust's whole-time equivalent staff by staff group (the whole trust, before its "
+            "footprint share), after its efficiency schemes' WTE changes",
+            "stated WTE (the base year's kept, or by year) + sum_s p(status_s) * wte_s * "
+            "phase_s", additive=False, display="Workforce (WTE)"),
+    Measure("pay_bill", "£k", "staff group, total",
+            "A trust's pay bill built from its workforce (the whole trust, before its "
+            "footprint share)", "wte_g * cost_per_wte_g * prod(1 + pay_award) * (1 + "
+            "agency_premium + bank_premium); total = sum", additive=False,
+            display="Pay bill"),
+    Measure("pay_cost_reconciliation", "£k", "pay_cost, pay_bill, difference",
+            "The workforce's base-year pay bill against the pay cost the finance plan states "
+            "(base year only); more than 1% apart is flagged", "difference = pay_bill - "
+            "pay_cost", additive=False, display="Pay bill against pay cost"),
     Measure("pc_bridge_reconciliation", "£k", "income, expenditure", "Primary care bridge "
             "against the plan: bridge income less the co-commissioning allocation, bridge "
             "expenditure less the plan's co-commissioning line", "bridge - plan, years both "

@@ -7,13 +7,13 @@ may be given year by year.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from ..inputs.scenario import Commissioner, Provider, SocialCare
 from . import efficiency as eff
-from . import icb, series
+from . import icb, series, triangulation, workforce
 from .arithmetic import cumulative, efficiency_saving, grow, position
 from .measures import MeasureArrays
 
@@ -39,20 +39,23 @@ def price_drivers(p: Provider, commissioners: Sequence[Commissioner]) -> tuple[o
     return inflation, efficiency
 
 
-def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
+def provider(p: Provider, years: Sequence[str],
+             contracts: Mapping[str, dict] | Sequence[dict] = (),
              prices: tuple[object, object] = (0.0, 0.0), today: bool = False,
              delivery=None, gap_delivery=None, detail: bool = True) -> MeasureArrays:
     """Do nothing and do something of an NHS provider [£k].
 
     ``contracts`` are the footprint commissioners' measures naming this provider
-    (:func:`ccgmodels.models.system.contract_flows`): their payments are its contract income;
-    activity they avoid lowers its income (activity contracts) and, at ``marginal_cost_rate``,
-    its cost (every contract). ``prices`` is its price inflation and tariff efficiency
-    (:func:`price_drivers`). ``today``: judge the trust by today's breakeven rule, as an
-    individual body (:func:`ccgmodels.models.icb.breakeven`): its planned surplus is its
-    ``control_total`` row. ``delivery``, ``gap_delivery``: the delivery factors of its
-    efficiency register's schemes ``(R, S)`` and gap ``(R, 1)`` in Monte Carlo runs
-    (:mod:`ccgmodels.models.uncertainty`); ``detail``: each scheme's row.
+    (:func:`ccgmodels.models.system.contract_flows`), by commissioner id: their payments are
+    its contract income, except where the trust states its own (``contract_income``: its side
+    of the contract, :mod:`ccgmodels.models.triangulation`, whose mismatch with theirs is its
+    ``contract_mismatch`` row); activity they avoid lowers its income (activity contracts) and,
+    at ``marginal_cost_rate``, its cost (every contract). ``prices`` is its price inflation
+    and tariff efficiency (:func:`price_drivers`). ``today``: judge the trust by today's
+    breakeven rule, as an individual body (:func:`ccgmodels.models.icb.breakeven`): its
+    planned surplus is its ``control_total`` row. ``delivery``, ``gap_delivery``: the delivery
+    factors of its efficiency register's schemes ``(R, S)`` and gap ``(R, 1)`` in Monte Carlo
+    runs (:mod:`ccgmodels.models.uncertainty`); ``detail``: each scheme's row.
 
     Notes
     -----
@@ -60,7 +63,10 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
 
         price[t]        = prod (1 + inflation)                  (pay and prices)
         income          = other income * prod(1 + other_income_growth) * price
-                          * prod(1 - tariff_efficiency) + contract payments
+                          * prod(1 - tariff_efficiency) + contract income
+        contract income = the trust's stated contract_income where given, else the
+                          commissioners' contract payments (triangulation)
+        contract_mismatch = contract income - contract payments, by commissioner (stated only)
         do nothing      = income - cost * prod(1 + cost_volume_growth) * price
         efficiency      = delivery * cost * (1 - prod(1 - e_t))   (CIP, counted once)
                           with an efficiency register: sum_s p_s * effect_s
@@ -82,13 +88,18 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
         [inflation, (efficiency, -1)], years)
     n = len(years)
     paid, lost, avoided = np.zeros(n), np.zeros(n), np.zeros(n)
-    for c in contracts:
-        paid = paid + c.get(("contract_payments", p.id), 0.0)
+    by_commissioner = contracts if isinstance(contracts, Mapping) else dict(enumerate(contracts))
+    views = {cid: c.get(("contract_payments", p.id), 0.0) for cid, c in by_commissioner.items()}
+    for income in triangulation.trust_side(p, views, years).values():
+        paid = paid + income
+    for c in by_commissioner.values():
         lost = lost + c.get(("contract_income_lost", p.id), 0.0)
         avoided = avoided + c.get(("contract_activity_avoided", p.id), 0.0)
     cost = grow(p.cost, p.cost_volume_growth, years) * series.index(inflation, years)
     out = income_less_cost(other + paid, cost)
     out[("income", "other")], out[("income", "contracts")] = other * np.ones_like(paid), paid
+    out.update({("contract_mismatch", k): v
+                for k, v in triangulation.mismatches(p, views, years).items()})
     cip = efficiency_saving(cost, p.efficiency_rate, years)
     one_off, register = 0.0, {}
     if p.efficiency is None:
@@ -118,6 +129,8 @@ def provider(p: Provider, years: Sequence[str], contracts: Sequence[dict] = (),
         out = {k: p.consolidation * v for k, v in out.items()}
     if rule is not None:  # a flag, not money: not scaled by the footprint's share
         out[("business_rule", "breakeven")] = rule
+    if p.workforce is not None:  # the whole trust's staff and pay bill, as its plan gives them
+        out.update(workforce.rows(p.id, p.workforce, years, getattr(p, "efficiency", None)))
     return out
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..inputs.celltext import FORMULA_START, QUOTE, csv_read, csv_text
 from ..inputs.vocab import BRIDGE_ITEMS, FOOTPRINT
-from . import primary_care
+from . import primary_care, risks
 from .measures import MEASURES, MeasureArrays
 
 COLUMNS = ["scenario", "org", "year", "measure", "item", "value", "value_real", "unit", "kind"]
@@ -140,8 +140,16 @@ class FootprintSum:
             self.sums[(measure, item)] = (total + np.where(ok, v, 0.0), seen | ok)
 
     def result(self) -> dict[tuple[str, str], np.ndarray]:
-        """The footprint of the organisations added so far."""
-        return {key: np.where(seen, total, np.nan) for key, (total, seen) in self.sums.items()}
+        """The footprint of the organisations added so far; with a risk register among them,
+        the footprint's risk-adjusted position too: its do-something less its net risk plus its
+        mitigations (:func:`ccgmodels.models.risks.adjusted`), so a body without a register
+        counts at its do-something position."""
+        out = {key: np.where(seen, total, np.nan) for key, (total, seen) in self.sums.items()}
+        parts = [("do_something_surplus", ""), ("risk_register", "net_risk"),
+                 ("risk_register", "mitigations")]
+        if all(k in out for k in parts):
+            out[("risk_adjusted_surplus", "")] = risks.adjusted(*(out[k] for k in parts))
+        return out
 
 
 def compare(a: pd.DataFrame, b: pd.DataFrame, tol: float = 1e-6,
@@ -237,6 +245,10 @@ def check_identities(df: pd.DataFrame, tol: float = 1e-6) -> pd.DataFrame:
     residual("efficiency_plan identified = recurrent + non_recurrent",
              col("efficiency_plan", "identified"), col("efficiency_plan", "recurrent")
              + col("efficiency_plan", "non_recurrent"))
+    residual("risk_adjusted = do_something - net_risk + mitigations",
+             col("risk_adjusted_surplus"), risks.adjusted(
+                 col("do_something_surplus"), col("risk_register", "net_risk"),
+                 col("risk_register", "mitigations")))
     for measure, whole in PLACE_SUMS.items():  # an ICB's places sum to it
         rows = df[df["measure"] == measure]
         if len(rows):
@@ -252,4 +264,4 @@ PLACE_SUMS = {"place_allocation": ("allocation", "total"),
               "place_expenditure": ("expenditure", "total"),
               "place_surplus": ("surplus", "")}
 _CHECKED = ("do_something_surplus", "do_nothing_surplus", "solutions", "pc_bridge", "qipp",
-            "system", "gp_access", "efficiency_plan")
+            "system", "gp_access", "efficiency_plan", "risk_register", "risk_adjusted_surplus")

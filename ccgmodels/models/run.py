@@ -21,7 +21,7 @@ from ..inputs import refdata
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Commissioner, Provider, Scenario, SocialCare
 from ..inputs.vocab import FOOTPRINT
-from . import access, finance, icb, outturn, primary_care, providers, results, series, system
+from . import access, finance, icb, outturn, primary_care, providers, results, risks, series, system
 from .measures import MEASURES, Measure, MeasureArrays
 
 
@@ -181,7 +181,8 @@ def evaluate(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = Non
 
 def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None = None, *,
                   growth: Mapping[str, Mapping[str, float | None] | None] | None = None,
-                  trim: Callable[[str, str], bool] | None = None, detail: bool = True
+                  trim: Callable[[str, str], bool] | None = None, detail: bool = True,
+                  register: Mapping[str, risks.Draws] | None = None
                   ) -> Iterator[OrgResult]:
     """Every organisation's measures as arrays, one organisation at a time in the scenario's
     order.
@@ -202,6 +203,9 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
     ``detail=False`` leaves out each scheme's row and the sums by status and category, and has
     a commissioner given one delivery factor per run make its scheme sums as matrix products
     (``detail`` of :func:`ccgmodels.models.finance.commissioner`).
+    ``register`` maps an organisation id to the Monte Carlo's draws of its risk register
+    (:class:`ccgmodels.models.risks.Draws`); a body with a register and no draws gets its
+    expected values (:func:`ccgmodels.models.risks.register`).
 
     A commissioner is made when its turn comes, or earlier when a provider or council before it
     needs its flows; a provider reads the flows of the commissioners that contract with it
@@ -212,6 +216,14 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
     today = s.era == "icb"  # today's rules (the era's, vocab.era_of): every body judged alone
     years = s.years
     delivery = delivery or {}
+    register = register or {}
+
+    def with_register(o, out: MeasureArrays) -> MeasureArrays:
+        """``out`` and the body's risk register rows (none without a register)."""
+        if risks.has_register(o):
+            out.update(risks.register(o, years, out[("do_something_surplus", "")],
+                                      register.get(o.id)))
+        return out
     commissioners = [o for o in s.organisations if isinstance(o, Commissioner)]
     pending = iter(commissioners)
     made: dict[str, tuple[dict, dict | None]] = {}  # made, not yet given out
@@ -222,8 +234,9 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
         for o in pending:
             bridge = primary_care.bridge_of(o)
             table = growth[o.id] if growth is not None else growth_table(o, s.base_year)
-            out = finance.commissioner(o, years, table, bridge_lines=bridge,
-                                       detail=detail, **delivery.get(o.id, {}))
+            out = with_register(o, finance.commissioner(o, years, table, bridge_lines=bridge,
+                                                        detail=detail,
+                                                        **delivery.get(o.id, {})))
             flows[o.id] = {k: v for k, v in out.items() if k[0] in FLOWS}
             made[o.id] = ({k: v for k, v in out.items() if trim(*k)} if trim else out, bridge)
             if o.id == until:
@@ -233,7 +246,7 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
     for c in commissioners:
         for p_id in dict.fromkeys(k.provider for k in c.contracts):
             paying.setdefault(p_id, []).append(c)
-    flowing: dict[str, list[dict]] | None = None  # provider -> flows naming it, in order
+    flowing: dict[str, dict[str, dict]] | None = None  # provider -> flows naming it, in order
     for o in s.organisations:
         if isinstance(o, Commissioner):
             if o.id not in made:
@@ -249,19 +262,18 @@ def evaluate_iter(s: Scenario, delivery: Mapping[str, Mapping[str, Any]] | None 
             make()
             if flowing is None:  # a commissioner without this provider's flows adds nothing
                 flowing = {}
-                for f in flows.values():
+                for c_id, f in flows.items():
                     for p_id in dict.fromkeys(item for m, item in f if m != "bcf_pool"):
-                        flowing.setdefault(p_id, []).append(f)
+                        flowing.setdefault(p_id, {})[c_id] = f
             prices = providers.price_drivers(o, paying.get(o.id, []))
-            yield OrgResult(o.id, o.kind, years,
-                            providers.provider(o, years, flowing.get(o.id, []), prices,
-                                               today=today, detail=detail,
-                                               **delivery.get(o.id, {})))
+            yield OrgResult(o.id, o.kind, years, with_register(o, providers.provider(
+                o, years, flowing.get(o.id, {}), prices, today=today, detail=detail,
+                **delivery.get(o.id, {}))))
         elif isinstance(o, SocialCare):
             make()
-            yield OrgResult(o.id, o.kind, years, providers.social_care(
+            yield OrgResult(o.id, o.kind, years, with_register(o, providers.social_care(
                 o, years, [flows[c] for c in o.bcf_from], detail=detail,
-                **delivery.get(o.id, {})))
+                **delivery.get(o.id, {}))))
 
 
 def with_footprint(evaluated: list[OrgResult], s: Scenario | None = None) -> list[OrgResult]:

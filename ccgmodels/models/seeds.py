@@ -6,7 +6,9 @@ the seed is recorded in the result, so any run can be repeated). A report's Mont
 drawn in blocks of :data:`BLOCK`: block ``b`` draws from the child ``SeedSequence(seed,
 spawn_key=(b,))`` (:func:`block_rng`), so the draws of run ``r`` (block ``r // BLOCK``, row
 ``r % BLOCK``) depend on the seed and the run index only, never on how runs are chunked or
-spread over workers.
+spread over workers. The risk registers draw from a stream of their own,
+``SeedSequence(seed, spawn_key=(b, 1))`` (:func:`register_rng`), so adding a register to a
+scenario leaves its other draws as they were.
 """
 
 from __future__ import annotations
@@ -29,3 +31,9 @@ def block_rng(seed: int, block: int) -> np.random.Generator:
     """The generator of block ``block`` of runs (runs ``block * BLOCK`` to
     ``(block + 1) * BLOCK - 1``) of a simulation seeded ``seed``."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+
+
+def register_rng(seed: int, block: int) -> np.random.Generator:
+    """The generator of the risk registers' draws in block ``block`` of runs of a simulation
+    seeded ``seed``: a stream apart from :func:`block_rng`'s."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 1)))

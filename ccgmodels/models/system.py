@@ -36,7 +36,7 @@ import numpy as np
 from ..inputs import years as fy
 from ..inputs.scenario import Commissioner, Provider, SocialCare
 from ..inputs.vocab import BRIDGE_ENABLERS, COMMISSIONER_KINDS
-from . import primary_care
+from . import primary_care, triangulation
 from .measures import MeasureArrays
 
 #: what a report says beside the system position (one source for the words)
@@ -53,7 +53,8 @@ EXPLANATION = (
 
 
 def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
-                   avoided: Mapping[str, object], n: int) -> MeasureArrays:
+                   avoided: Mapping[str, object], n: int,
+                   years: Sequence[str] | None = None) -> MeasureArrays:
     """What the commissioner pays each footprint provider, and what its avoided activity does
     to them [£k].
 
@@ -65,23 +66,34 @@ def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
     avoided : mapping
         Spend each line avoids in do something through activity: demand mitigation (QIPP
         schemes are netted off the plan's lines, so taken as agreed in the contracts) [£k].
+    years : sequence of str, optional
+        The modelled years: needed only when a contract states its ``planned_value``.
 
     Returns
     -------
     dict
-        ``("contract_payments", provider)`` (the plan's), ``("contract_income_lost",
+        ``("contract_payments", provider)`` (the commissioner's side: a contract's stated
+        ``planned_value``, else what the plan's lines derive), ``("contract_income_lost",
         provider)`` (activity contracts), ``("contract_activity_avoided", provider)`` (every
         contract), and ``("solutions", "given_back")``: the savings a block contract gives back,
-        which the commissioner's ``contract_flows`` solution takes off [£k].
+        which the commissioner's ``contract_flows`` solution takes off [£k]. With a
+        ``planned_value`` stated: ``("contract_derived", provider)``, what the lines derive, and
+        ``("solutions", "contract_value")`` = derived - stated, the commissioner's own side in
+        its own position (:mod:`ccgmodels.models.triangulation`) [£k].
     """
     out: MeasureArrays = {}
     given_back = np.zeros(n)
+    stating = any(c.planned_value is not None for c in o.contracts)
     for c in o.contracts:
         pay, moved = np.zeros(n), np.zeros(n)
         for line, share in c.lines.items():
             pay = pay + share * plan_spend[line]
             moved = moved + share * np.asarray(avoided.get(line, 0.0))
         key = c.provider
+        if stating:
+            out[("contract_derived", key)] = out.get(("contract_derived", key), 0.0) + pay
+            if c.planned_value is not None:
+                pay = triangulation.side(pay, c.planned_value, years)
         out[("contract_payments", key)] = out.get(("contract_payments", key), 0.0) + pay
         out[("contract_activity_avoided", key)] = (
             out.get(("contract_activity_avoided", key), 0.0) + moved)
@@ -90,6 +102,10 @@ def contract_flows(o: Commissioner, plan_spend: Mapping[str, np.ndarray],
         if c.basis == "block":
             given_back = given_back + moved
     out[("solutions", "given_back")] = given_back
+    if stating:
+        out[("solutions", "contract_value")] = sum(
+            out[k] - out[("contract_payments", k[1])] for k in list(out)
+            if k[0] == "contract_derived")
     return out
 
 
@@ -173,6 +189,11 @@ def system_position(s, evaluated: Sequence[tuple[str, str, MeasureArrays]], shap
         system income      = sum of allocations and incomes - eliminations
         system expenditure = sum of do-nothing expenditure - eliminations
         system surplus     = income - expenditure   (= the sum of the organisations')
+        contract_mismatch  = sum of the trusts' contract_mismatch (at their footprint share)
+
+    The eliminations take the commissioners' side of each contract; where a trust states its
+    own (contract value triangulation), the mismatch stays in system income, and is shown as
+    its own line, ``("system", "contract_mismatch")``, written only when a side is stated.
     """
     ccgs = [(org, series) for org, kind, series in evaluated if kind in COMMISSIONER_KINDS]
     pooled = {c for o in s.organisations if isinstance(o, SocialCare) for c in o.bcf_from}
@@ -186,4 +207,8 @@ def system_position(s, evaluated: Sequence[tuple[str, str, MeasureArrays]], shap
     out[("system", "expenditure")] = spend - elim["total"]
     out[("system", "do_nothing_surplus")] = (out[("system", "income")]
                                              - out[("system", "expenditure")])
+    if triangulation.any_stated(s):
+        out[("system", "contract_mismatch")] = sum(
+            (m.get(("contract_mismatch", "total"), 0.0) for _, kind, m in evaluated
+             if kind == "provider"), np.zeros(shape))
     return out

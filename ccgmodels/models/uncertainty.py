@@ -6,7 +6,8 @@ mode, high) or ``uniform`` (low to high). Besides those, every QIPP scheme is de
 each run (Bernoulli with ``p = delivery_probability[status]``), and so is each commissioner's
 unidentified QIPP gap (``p = delivery_probability['unidentified']``); a trust's or a council's
 efficiency register is drawn the same way, scheme by scheme and its gap, under the same
-programme-wide slippage.
+programme-wide slippage. So is a body's risk register (:func:`ccgmodels.models.risks.draws_of`),
+moving its risk-adjusted position only.
 
 Vectorisation: each uncertain leaf of the frozen scenario is replaced (``model_copy``, no
 validation) by an array of shape ``(R, 1)``; the domain functions broadcast with the year axis
@@ -71,13 +72,14 @@ from ..inputs.paths import get_path, matches, substitute, substitute_many
 from ..inputs.rules import range_problems
 from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
-from . import efficiency, measures, results, schemes
+from . import efficiency, measures, results, risks, schemes
 from .mcstats import (  # noqa: F401 (re-exported)
     BREAK_EVEN_TOL,
     CONTROL_TOTAL_MEASURES,
     PERCENTILES,
     SURPLUS_MEASURES,
     Accumulator,
+    check_finite,
     percentile_error,
     reduce,
     summarise,
@@ -108,6 +110,8 @@ class Spec:
     correlation: float = 0.0  # programme-wide slippage (Scenario.delivery_correlation)
     #: (trust or council id, number of schemes) of each efficiency register
     registers: tuple[tuple[str, int], ...] = ()
+    #: (org id, risks, mitigations) of each risk register
+    risk_registers: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def central(self) -> tuple[float, ...]:
@@ -135,7 +139,8 @@ def spec_of(scenario: Scenario) -> Spec:
                 tuple((o.id, len(schemes.all_schemes(o))) for o in scenario.organisations
                       if isinstance(o, Commissioner)),
                 targets, centrals, float(scenario.delivery_correlation),
-                tuple((o.id, len(o.efficiency.schemes)) for o in efficiency.registered(scenario)))
+                tuple((o.id, len(o.efficiency.schemes)) for o in efficiency.registered(scenario)),
+                risks.registers_of(scenario))
 
 
 def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, math.inf)):
@@ -147,13 +152,9 @@ def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, 
     if d.dist == "uniform":
         return low + (high - low) * u
     mode = d.mode if d.mode is not None else (low + high) / 2
-    width = high - low
-    if width == 0:
+    if high - low == 0:
         return np.full_like(u, low)
-    c = (mode - low) / width
-    left = low + np.sqrt(u * width * (mode - low))
-    right = high - np.sqrt((1 - u) * width * (high - mode))
-    return np.where(u < c, left, right)
+    return risks.triangular_quantile(u, low, mode, high)
 
 
 def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
@@ -267,6 +268,8 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
         factor = (np.where(together, shared, own) < p) * 1.0
         delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
         col += n_schemes + 1
+    register = (risks.draws_of(spec.risk_registers, s, seed, start, stop, first)
+                if spec.risk_registers and m else {})
     kept = _kept(keep)
 
     def rows(central, v):  # run 0 (when in this chunk) on top of the random runs
@@ -280,7 +283,7 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
                        None if ct is None else np.broadcast_to(ct, (1, n)))
             return
         for r in evaluate_iter(s, delivery, growth=prep.growth, trim=_held(keep),
-                               detail=False):
+                               detail=False, register=register):
             if r.years != s.years:
                 continue  # the primary care bridge has its own years
             series, c = prep.central[r.org]
@@ -451,25 +454,6 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     return Simulation(s, seed, s.years, values, drawn, controls, acc.statistics(), runs)
 
 
-def check_finite(values: Mapping[OrgKey, np.ndarray], ranges: Mapping) -> None:
-    """Refuse a simulation whose draws made a figure overflow or lose its meaning, rather than
-    leave those runs out of the statistics without a word.
-
-    Raises
-    ------
-    ValueError
-        Naming the first measure affected, how many runs, and the ranges to look at.
-    """
-    for (org, measure, item), v in values.items():
-        bad = ~np.isfinite(v)
-        if bad.any():
-            runs = int(bad.any(axis=-1).sum())
-            raise ValueError(
-                f"{runs} Monte Carlo run(s) give {org} {measure}{f'[{item}]' if item else ''} "
-                "no finite value: a range is too wide for the model (check "
-                f"{', '.join(sorted(ranges)) or 'the uncertainty block'})")
-
-
 def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: int,
                    prep: Prepared | None = None) -> dict:
     """Runs ``a..b-1`` evaluated, checked finite and reduced to their sums and kept rows
@@ -555,22 +539,26 @@ def dependence(scenario: Scenario, name: Callable[[str], str] | None = None) -> 
 
 
 def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
-            measure: str = "do_something_surplus", item: str = "",
+            measure: str | None = None, item: str = "",
             year: str | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity: each uncertain assumption at its low and its high.
 
     All ``2K + 1`` cases (central, then low and high of each of K assumptions) are evaluated in
-    one vectorised call; scheme delivery stays at its expected value.
+    one vectorised call; scheme delivery stays at its expected value. Where ``org`` has a risk
+    register, ``measure`` defaults to its risk-adjusted position, each risk and mitigation a
+    row of it too (:func:`~ccgmodels.models.risks.tornado_rows`).
 
     Returns
     -------
     pandas.DataFrame
-        ``assumption, dist, low, high, value_low, value_high, central, swing`` sorted by swing
-        descending; values in the measure's unit (£k for money), swing = |high - low|.
+        ``assumption, name, dist, low, high, value_low, value_high, central, swing`` sorted by
+        swing descending; values in the measure's unit (£k for money), swing = |high - low|;
+        ``name`` a register row's ("Risk: <its name>"), "" for an assumption.
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     spec = spec_of(s)
     year = year or s.years[-1]
+    measure = measure or risks.tornado_measure(s, org)
     t = s.years.index(year)
     k = len(spec.paths)
     case = s
@@ -579,20 +567,24 @@ def tornado(scenario: Scenario | str | Path, org: str = FOOTPRINT,
             x = np.full((2 * k + 1, 1), value)
             x[2 * i + 1], x[2 * i + 2] = d.low, d.high
             case = substitute(case, target, x)
+    parts = ({"do_something_surplus", "risk_register"} if measure == "risk_adjusted_surplus"
+             else set())
     values: dict[OrgKey, np.ndarray] = {}
     for r in evaluate(case):
-        if r.years == s.years and (measure, item) in r.series:
-            values[(r.org, measure, item)] = np.broadcast_to(
-                np.asarray(r.series[(measure, item)], dtype=float), (2 * k + 1, len(r.years)))
+        if r.years == s.years:
+            values.update({(r.org, m, i): np.broadcast_to(
+                np.asarray(v, dtype=float), (2 * k + 1, len(r.years)))
+                for (m, i), v in r.series.items() if (m, i) == (measure, item) or m in parts})
     values.update(_footprint(values))
     v = values[(org, measure, item)][:, t]
     df = pd.DataFrame({
-        "assumption": list(spec.paths), "dist": [d.dist for d in spec.dists],
+        "assumption": list(spec.paths), "name": "", "dist": [d.dist for d in spec.dists],
         "low": [d.low for d in spec.dists], "high": [d.high for d in spec.dists],
         "value_low": v[1::2], "value_high": v[2::2], "central": v[0],
     })
+    if measure == "risk_adjusted_surplus" and item == "":
+        df = risks.with_tornado_rows(df, s, org, year, float(v[0]))
     df["swing"] = (df["value_high"] - df["value_low"]).abs()
     df.attrs.update(scenario=s.name, org=org, measure=measure, item=item, year=year,
                     unit=measures.MEASURES[measure].unit)
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-

@@ -31,11 +31,21 @@ from ..inputs.vocab import (
     ORGANISATION_KINDS,
     PODS,
     SERVICE_LINES,
+    STAFF_GROUPS,
     STATUSES,
     in_era_words,
 )
 from ..models.measures import MEASURES
 
+#: the staff groups of NHS Digital's workforce statistics, as the publication names them
+#: (:data:`ccgmodels.inputs.vocab.STAFF_GROUPS` gives the source)
+STAFF_GROUP_NAMES = {
+    "doctors": "HCHS doctors", "nursing": "Nurses and health visitors",
+    "midwifery": "Midwives", "ambulance": "Ambulance staff",
+    "scientific_therapeutic_technical": "Scientific, therapeutic and technical staff",
+    "support_to_clinical": "Support to clinical staff",
+    "infrastructure_support": "NHS infrastructure support", "other": "Other staff",
+}
 #: an efficiency scheme's type and category (inputs/vocab.py EFFICIENCY_TYPES, _CATEGORIES)
 EFFICIENCY_TYPE_NAMES = {"pay": "Pay", "non_pay": "Non-pay", "income": "Income"}
 EFFICIENCY_CATEGORY_NAMES = {
@@ -83,9 +93,18 @@ MEASURE_ITEMS = {
                   "primary_care_model": "Primary care model of care",
                   "mental_health_investment": "Mental health investment standard",
                   "contract_flows": "Contract flows", "avoided_cost": "Avoided cost",
-                  "stf": "STF", "social_care": "Social care savings", "total": "Total"},
+                  "stf": "STF", "social_care": "Social care savings",
+                  "contract_value": "Contract values stated, against the plan's lines",
+                  "total": "Total"},
     "system": {"income": "Income", "expenditure": "Expenditure",
-               "do_nothing_surplus": "Do nothing surplus/(deficit)"},
+               "do_nothing_surplus": "Do nothing surplus/(deficit)",
+               "contract_mismatch": "Contract mismatch (trusts' less commissioners' view), "
+                                    "not eliminated"},
+    "workforce_wte": {**STAFF_GROUP_NAMES, "total": "All staff groups"},
+    "pay_bill": {**STAFF_GROUP_NAMES, "total": "All staff groups"},
+    "pay_cost_reconciliation": {"pay_cost": "Pay cost (finance plan)",
+                                "pay_bill": "Pay bill (workforce)",
+                                "difference": "Difference"},
     "eliminations": {"contracts": "Contracts", "bcf": "Better Care Fund", "total": "Total"},
     "income": {"other": "Other income", "contracts": "Contracts", "budget": "Budget",
                "bcf": "Better Care Fund", "total": "Total"},
@@ -224,7 +243,8 @@ _ERA_TABLES = {"icb": {t: _merged(t, n) for t, n in ICB_NAMES.items()}}
 VOCABULARIES = ((SERVICE_LINES, SERVICE_LINE_NAMES), (PODS, POD_NAMES), (STATUSES, STATUS_NAMES),
                 (BRIDGE_ITEMS, BRIDGE_NAMES), (ALLOCATION_TYPES, ALLOCATION_NAMES),
                 (ORGANISATION_KINDS, KIND_NAMES), (EFFICIENCY_TYPES, EFFICIENCY_TYPE_NAMES),
-                (EFFICIENCY_CATEGORIES, EFFICIENCY_CATEGORY_NAMES))
+                (EFFICIENCY_CATEGORIES, EFFICIENCY_CATEGORY_NAMES),
+                (STAFF_GROUPS, STAFF_GROUP_NAMES))
 
 
 def humanise(identifier: str) -> str:
@@ -324,6 +344,10 @@ def assumption_name(scenario: Scenario, path: str, with_org: bool = True) -> str
     ``organisations.cpr_ccg.expenditure.volume_growth.acute`` as ``Volume growth: Acute (NHS
     Castle Point and Rochford CCG)``; ``organisations.*.`` paths say "all organisations"."""
     parts = path.split(".")
+    entry = register_entry(scenario, parts)
+    if entry:  # a risk or a mitigation (a tornado row): by the name the register gives it
+        who = org_name(scenario, parts[1])
+        return f"{entry} ({who})" if with_org else entry
     who = ""
     if parts[0] == "organisations" and len(parts) > 2:
         who = "all organisations" if parts[1] == "*" else org_name(scenario, parts[1])
@@ -353,6 +377,20 @@ def assumption_name(scenario: Scenario, path: str, with_org: bool = True) -> str
     detail = ", ".join(_key_name(k, scenario.era) for k in keys)
     text = f"{name}: {detail}" if detail else name
     return f"{text} ({who})" if who and with_org else text
+
+
+def register_entry(scenario: Scenario, parts: list[str]) -> str:
+    """``Risk: <name>`` or ``Mitigation: <name>`` for the path parts
+    ``organisations.<org>.risks.<id>`` or ``...mitigations.<id>``; "" for any other path."""
+    if len(parts) != 4 or parts[0] != "organisations" or parts[2] not in ("risks",
+                                                                          "mitigations"):
+        return ""
+    o = next((o for o in scenario.organisations if o.id == parts[1]), None)
+    entries = getattr(o, parts[2], None) or []
+    name = next((e.name for e in entries if e.id == parts[3]), None)
+    if name is None:
+        return ""
+    return f"{'Risk' if parts[2] == 'risks' else 'Mitigation'}: {name}"
 
 
 def _is_key(root, parts: list[str], i: int) -> bool:

@@ -122,6 +122,9 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         out.append(f"After solutions, {name} is at {position(ds[end])} in {end}, meeting "
                    f"{goal}; the cumulative position by {end} is {position(ds.sum())}.")
     out.append(balance_sentence(ds))
+    risked = risk_sentence(results, org, end)
+    if risked:
+        out.append(risked)
     identified = identified_sentence(results, org, era)
     if identified:
         out.append(identified)
@@ -135,9 +138,28 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         top = tornado.head(3)
         parts = [f"{labels.assumption_name(scenario, r.assumption)} ({position(r.value_low)} "
                  f"at its low, {position(r.value_high)} at its high)" for r in top.itertuples()]
-        out.append(f"The {len(top)} assumptions that move the {end} do-something position "
-                   f"most are {_join(parts)}.")
+        what = ("risk-adjusted position" if tornado.attrs.get("measure")
+                == "risk_adjusted_surplus" else "do-something position")
+        out.append(f"The {len(top)} assumptions that move the {end} {what} most are "
+                   f"{_join(parts)}.")
     return out
+
+
+def risk_sentence(results: pd.DataFrame, org: str, year: str) -> str:
+    """The ``year`` risk-adjusted position of ``org`` and what makes it [£k]; "" without a
+    risk register."""
+    adjusted = _series(results, org, "risk_adjusted_surplus")
+    if year not in adjusted:
+        return ""
+    net = _series(results, org, "risk_register", "net_risk")
+    mit = _series(results, org, "risk_register", "mitigations")
+    whose = "the risk registers of its bodies" if org == FOOTPRINT else "its risk register"
+    held = mit.get(year, 0.0)
+    back = (f" and the expected value of its mitigations ({pounds(held)}) added back"
+            if round(held) else ", with no mitigation held that year")
+    return (f"Against {whose}, the {year} position is {position(adjusted[year])} "
+            f"once the expected cost of its risks ({pounds(net.get(year, 0.0))}) is taken "
+            f"off{back}: the risk-adjusted position.")
 
 
 def identified_sentence(results: pd.DataFrame, org: str, era: str | None = None) -> str:
@@ -208,6 +230,11 @@ def _uncertainty_sentences(summary: pd.DataFrame, org: str, year: str, runs: int
     if summaries.PROB not in stat:
         return []
     runs_text = f"{runs:,} Monte Carlo runs" if runs else "the Monte Carlo runs"
+    risked = summary[(summary["org"] == org) & (summary["measure"] == "risk_adjusted_surplus")
+                     & (summary["year"] == year) & (summary["stat"] == summaries.PROB)]
+    also = (f" With the risk register drawn as well, the chance that the {year} risk-adjusted "
+            f"position is at least break-even is {float(risked['value'].iloc[0]):.0%}."
+            if len(risked) else "")
     text = (f"Across {runs_text}, the chance that the {year} do-something position is at least "
             f"break-even is {stat[summaries.PROB]:.0%}")
     if {"p5", "p95"} <= set(stat.index):
@@ -217,7 +244,7 @@ def _uncertainty_sentences(summary: pd.DataFrame, org: str, year: str, runs: int
         else:
             text += (f"; nine runs in ten fall between {position(stat['p5'])} and "
                      f"{position(stat['p95'])}")
-    return [text + "."]
+    return [text + "." + also]
 
 
 def stp_notes(table: pd.DataFrame, scenario: Scenario) -> dict[str, str]:

@@ -330,7 +330,11 @@ def to_png(fig: Figure, dpi: int = 90) -> bytes:
 # --- uncertainty charts (data from ccgmodels.models.uncertainty) ----------------------------
 
 _FAN_MEASURES = {"do_nothing_surplus": ("Do nothing", "#E69F00"),
-                 "do_something_surplus": ("Do something", COLOURS["total"])}
+                 "do_something_surplus": ("Do something", COLOURS["total"]),
+                 "risk_adjusted_surplus": ("Risk-adjusted", COLOURS["down"])}
+#: the measures a fan chart can draw, in order (the risk-adjusted one where there is a risk
+#: register: the do-something position with the register drawn)
+FAN_MEASURES = tuple(_FAN_MEASURES)
 
 
 def _source_line(fig: Figure, scenario: str) -> None:
@@ -340,7 +344,7 @@ def _source_line(fig: Figure, scenario: str) -> None:
 
 
 def fan_chart(summary: pd.DataFrame, org: str = FOOTPRINT,
-              measures: Sequence[str] = tuple(_FAN_MEASURES), name: str | None = None
+              measures: Sequence[str] = FAN_MEASURES[:2], name: str | None = None
               ) -> Figure:
     """Fan chart of surplus/(deficit) by year: median line, p10-p90 and p5-p95 bands [£k].
 
@@ -423,7 +427,9 @@ def tornado_chart(table: pd.DataFrame, scenario: str | None = None, top: int = 1
     scenario = scenario or meta.get("scenario", "")
     t = table.head(top).iloc[::-1]
     centre = float(t["central"].iloc[0]) if len(t) else 0.0
-    shown = [(names or {}).get(a) or _assumption(a) for a in t["assumption"]]
+    given = t["name"] if "name" in t else [""] * len(t)  # a risk's or mitigation's name
+    shown = [(names or {}).get(a) or g or _assumption(a)
+             for a, g in zip(t["assumption"], given, strict=True)]
     fig = new_figure(9.0, 1.4 + 0.4 * max(len(t), 1))
     ax = _axes(fig)
     y = np.arange(len(t))

@@ -4,7 +4,8 @@
 finds the scenario it varies (for the what-if marks of the assumptions register) and returns a
 :class:`Report` whose methods each give one section as :class:`~ccgmodels.outputs.document.Html`:
 the cover, the executive summary, key figures, the position and its charts, the STP summary,
-the system view, QIPP and its scheme register, the primary care bridge, activity, uncertainty,
+the system view, QIPP and its scheme register, the risk-adjusted plan, the primary care bridge,
+activity, uncertainty,
 the assumptions register and the methods. Money in £k; surplus positive, deficits in brackets.
 """
 
@@ -24,8 +25,19 @@ from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
 from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
 from ..models.seeds import DEFAULT_SEED
-from . import bodies, labels, narrative, plans, plotting, register, summaries, tables
+from . import (
+    bodies,
+    labels,
+    narrative,
+    plans,
+    plotting,
+    register,
+    riskplan,
+    summaries,
+    tables,
+)
 from . import document as doc
+from . import triangulation as contracts
 from .document import Html
 
 #: the figures of the key figures table: (measure, item, label, unit); years across
@@ -36,6 +48,7 @@ KEY_ROWS = (
     ("do_something_surplus", "", "Do something surplus/(deficit)", "£k"),
     ("do_something_cumulative_surplus", "", "Do something, cumulative", "£k"),
     ("underlying_surplus", "", "Underlying (recurrent) surplus/(deficit)", "£k"),
+    ("risk_adjusted_surplus", "", "Risk-adjusted surplus/(deficit)", "£k"),
     ("qipp", "required", "Requirement: savings needed to meet the control total", "£k"),
     ("qipp", "unidentified", "QIPP still to identify", "£k"),
 )
@@ -44,6 +57,7 @@ ICB_KEY_LABELS = {
     "Requirement: savings needed to meet the control total":
         "Requirement: savings needed to meet the planned surplus",
     "QIPP still to identify": "Efficiency still to identify",
+    "Risk-adjusted surplus/(deficit)": "Risk-adjusted position",
 }
 CONVENTIONS = ("Money in £k (thousands of pounds); surplus positive, deficits in brackets, as "
                "NHS plans print Surplus/(Deficit).")
@@ -83,6 +97,9 @@ class Report:
         book = tables.report_tables(self.results, self.scenario, self.org, self.summary)
         book.update(bodies.body_tables(self.results, self.scenario))
         book.update(plans.plan_tables(self.results, self.scenario))
+        plan = riskplan.plan_table(self.results, self.scenario, self.org)
+        if plan is not None:
+            book[riskplan.PLAN_KEY] = plan
         return book
 
     def _figure(self, fig, filename: str) -> Html:
@@ -209,10 +226,52 @@ class Report:
                 "is eliminated and the system position is the sum of the organisations."]),
                 doc.report_table(book["System position"]))
         scope = narrative.scope_sentence(self.scenario)
+        from ..models.triangulation import SIDE_USED, any_stated
+
+        sides = [SIDE_USED.replace("footprint", where)] if any_stated(self.scenario) else []
         return doc.section("System position",
-                           doc.paragraphs([EXPLANATION, *([scope] if scope else [])]),
+                           doc.paragraphs([EXPLANATION, *sides, *([scope] if scope else [])]),
                            doc.report_table(book["System position"]),
                            doc.report_table(flows))
+
+    def triangulation(self) -> Html:
+        """The contract value triangulation, whenever a commissioner contracts with a trust of
+        the scenario: each pair's two sides and their mismatch by year, and which side the
+        system position uses (nothing otherwise)."""
+        from ..models.triangulation import SIDE_USED
+
+        frame = contracts.contract_frame(self.scenario, self.cash, self.org)
+        if frame is None:
+            return Html("")
+        where = labels.term("footprint", self.era).lower()
+        return doc.section(
+            "Contract triangulation",
+            doc.paragraphs([*contracts.contract_sentences(frame),
+                            SIDE_USED.replace("footprint", where)]),
+            doc.report_table(contracts.contract_table(frame)),
+            intro="Each commissioner's planned spend with each trust against the trust's "
+            "planned income from it, as the two sides agree them in the contract round: "
+            "each side as its plan states it, else the commissioner's plan lines (the "
+            "trust's side then equals the commissioner's). Each body's own position uses its "
+            "own side. Cash, £k.")
+
+    def workforce(self) -> Html:
+        """Each trust's workforce beside its pay bill, reconciled to its pay cost (nothing for
+        a scenario whose trusts give no workforce)."""
+        tables_ = contracts.workforce_tables(self.scenario, self.cash, self.org)
+        if not tables_:
+            return Html("")
+        parts = []
+        for staff, bill, sentence in tables_:
+            parts += [doc.paragraphs([sentence]), doc.report_table(staff),
+                      doc.report_table(bill)]
+        return doc.section(
+            "Workforce", *parts,
+            intro="Each trust's whole-time equivalent staff by staff group (NHS Digital's "
+            "workforce statistics groups), after the WTE its efficiency schemes change, "
+            "beside the pay bill they make: WTE times cost per WTE, moved by the pay award, "
+            "with the agency and bank premia. The base-year pay bill should reconcile to "
+            f"the pay cost of the finance plan within {wf_tolerance():.0%}. Cash, £k.")
 
     def bodies(self) -> Html:
         """Today's rules: the breakeven rule body by body, each ICB's places and a merger's
@@ -283,6 +342,17 @@ class Report:
                                      "delivery probability of its status."))
         return doc.section(labels.term("QIPP", self.era), *parts) if parts else Html("")
 
+    def risk_adjusted_plan(self) -> Html:
+        """Each body's plan against its risk register, and the register (nothing for a
+        scenario without one)."""
+        book = self.book
+        if riskplan.PLAN_KEY not in book:
+            return Html("")
+        frame = riskplan.register_frame(self.scenario, self.org)
+        return doc.section("Risk-adjusted plan", doc.report_table(book[riskplan.PLAN_KEY]),
+                           riskplan.register_html(frame),
+                           intro=riskplan.intro(self.scenario))
+
     def bridge(self) -> Html:
         book = self.book
         if "Primary care bridge" not in book:
@@ -308,7 +378,9 @@ class Report:
             return doc.section("Uncertainty", doc.paragraphs([
                 "No Monte Carlo runs were made for this report, so it shows no range."]))
         book = self.book
-        parts = [self._figure(plotting.fan_chart(self.summary, self.org, name=self.name),
+        fans = [m for m in plotting.FAN_MEASURES if m in set(
+            self.summary.loc[self.summary["org"] == self.org, "measure"])]
+        parts = [self._figure(plotting.fan_chart(self.summary, self.org, fans, name=self.name),
                               "fan_chart"), doc.paragraphs([self.dependence()])]
         if self.sensitivity is not None and len(self.sensitivity):
             names = {p: labels.assumption_name(self.scenario, p)
@@ -321,7 +393,11 @@ class Report:
             f"The spread of the surplus/(deficit) over {self.runs:,} Monte Carlo runs, each "
             "drawing every uncertain assumption from its range, and the assumptions that move "
             "the end-year position most, each taken alone from the low to the high end of its "
-            "range."))
+            "range." + (" With a risk register, the risk-adjusted panel draws each risk (in or "
+                        "out of a run on its likelihood, at one size from its range) and each "
+                        "mitigation (delivered or not on its probability); the tornado is then "
+                        "of the risk-adjusted position, a risk or a mitigation a row of it."
+                        if "risk_adjusted_surplus" in fans else "")))
 
     def dependence(self) -> str:
         """How the Monte Carlo draws depend on each other, by display names."""
@@ -364,8 +440,19 @@ class Report:
                     description=s.description or "",
                     assumptions=register.assumptions_register(s, self.base),
                     schemes=register.scheme_register(s),
-                    efficiency_schemes=plans.efficiency_schemes(s))
+                    efficiency_schemes=plans.efficiency_schemes(s),
+                    contracts=contracts.contract_frame(s, self.cash),
+                    workforce=contracts.workforce_frame(s, self.cash),
+                    risks=riskplan.register_frame(s))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
+
+
+def wf_tolerance() -> float:
+    """How far a base-year pay bill may be from the pay cost [fraction]
+    (:data:`ccgmodels.models.workforce.TOLERANCE`)."""
+    from ..models.workforce import TOLERANCE
+
+    return TOLERANCE
 
 
 #: the org id of the commissioners' sum (the allocation chart of a system footprint)
@@ -437,7 +524,9 @@ def build(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None =
     opened = summaries.open_scenario(scenario, overrides, org, real_terms)
     s = opened.scenario
     summary = uncertainty.summarise(uncertainty.simulate(s, runs, seed)) if runs > 0 else None
-    sensitivity = (uncertainty.tornado(s, org) if runs > 0 and s.uncertainty else None)
+    registers = any(o.risks or o.mitigations for o in s.organisations)
+    sensitivity = (uncertainty.tornado(s, org) if runs > 0 and (s.uncertainty or registers)
+                   else None)
     return Report(s, opened.shown, opened.results, org, runs, seed, base_of(
         scenario, overrides, baseline), summary, sensitivity, dict(provenance or {}),
         output_dir, real_terms)

@@ -30,11 +30,13 @@ HEADLINE = {
     ("solutions", "total"): "Solutions",
     ("do_something_surplus", ""): "Do something surplus/(deficit)",
     ("underlying_surplus", ""): "Underlying (recurrent) surplus/(deficit)",
+    ("risk_adjusted_surplus", ""): "Risk-adjusted surplus/(deficit)",
     ("do_something_cumulative_surplus", ""): "Do something cumulative",
     ("qipp", "required"): "QIPP required to meet the control total",
 }
 #: the headline rows whose words differ in the ICB era (2022/23 on)
-ICB_HEADLINE = {("qipp", "required"): "Efficiency required to meet the planned surplus"}
+ICB_HEADLINE = {("qipp", "required"): "Efficiency required to meet the planned surplus",
+                ("risk_adjusted_surplus", ""): "Risk-adjusted position"}
 #: the key figures of a scenario (index and comparison pages): key -> (measure, item, year
 #: ("base" or "end"), heading) [£k]
 KEY_FIGURES = {

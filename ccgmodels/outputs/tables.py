@@ -101,11 +101,16 @@ UNCERTAINTY_ROWS = {
     ("do_something_surplus", "p5"): "Do something surplus/(deficit), 5th percentile",
     ("do_something_surplus", "p50"): "Do something surplus/(deficit), median",
     ("do_something_surplus", "p95"): "Do something surplus/(deficit), 95th percentile",
+    ("risk_adjusted_surplus", "p5"): "Risk-adjusted surplus/(deficit), 5th percentile",
+    ("risk_adjusted_surplus", "p50"): "Risk-adjusted surplus/(deficit), median",
+    ("risk_adjusted_surplus", "p95"): "Risk-adjusted surplus/(deficit), 95th percentile",
 }
 #: rows of the probability of balance table: (measure, stat) -> label
 BALANCE_ROWS = {
     ("do_nothing_surplus", "prob_surplus_ge_0"): "Chance do nothing is at least break-even",
     ("do_something_surplus", "prob_surplus_ge_0"): "Chance do something is at least break-even",
+    ("risk_adjusted_surplus", "prob_surplus_ge_0"):
+        "Chance the risk-adjusted position is at least break-even",
 }
 #: tables of one measure by year: sheet name -> (measure, title)
 BY_YEAR_TABLES = {

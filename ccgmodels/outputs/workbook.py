@@ -21,7 +21,9 @@ import pandas as pd
 
 from ..inputs.celltext import keep_text
 from ..models.results import COLUMNS, write_tidy
+from .riskplan import REGISTER_KEY, REGISTER_MONEY
 from .tables import NUMBER_FORMATS, ReportTable, money, sheet_name_problem
+from .triangulation import CONTRACT_MONEY
 
 
 def _cell(v):
@@ -65,8 +67,13 @@ DATA_FORMATS = {"£k": "#,##0.0;(#,##0.0)", "fraction": "0.00%", "count": "#,##0
 #: the keyword of every workbook ccgmodels writes outside a report folder (compare.xlsx), so that
 #: it never replaces a workbook of yours
 MARK = "ccgmodels"
+#: the sheets of finance triangulated with contracts and workforce (issue 28), and the
+#: contract sheet's money columns, totalled in its Excel Table [£k]
+CONTRACTS, WORKFORCE = "Contract triangulation", "Workforce"
 #: the scheme register's money columns, totalled in its Excel Table [£k]
 SCHEME_MONEY = ("Gross saving", "Investment", "Net saving", "Risk-adjusted saving")
+#: the risk and mitigation register's sheet and money columns [£k]
+RISKS_SHEET, RISK_MONEY = REGISTER_KEY, REGISTER_MONEY
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,15 @@ class Pack:
     efficiency_schemes : pandas.DataFrame, optional
         :func:`ccgmodels.outputs.plans.efficiency_schemes`: the trusts' and councils'
         efficiency registers [£k, fractions, WTE].
+    contracts : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.triangulation.contract_frame`: the contract value
+        triangulation by pair and year [£k].
+    workforce : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.triangulation.workforce_frame`: each trust's WTE and pay bill
+        by staff group and year [WTE, £k].
+    risks : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.riskplan.register_frame`: the risk and mitigation registers
+        [£k, fractions].
     """
 
     title: str
@@ -96,6 +112,9 @@ class Pack:
     assumptions: pd.DataFrame | None = None
     schemes: pd.DataFrame | None = None
     efficiency_schemes: pd.DataFrame | None = None
+    contracts: pd.DataFrame | None = None
+    workforce: pd.DataFrame | None = None
+    risks: pd.DataFrame | None = None
 
 
 def table_name(sheet: str) -> str:
@@ -234,9 +253,12 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     (:func:`table_name`); numbers stored as numbers formatted ``#,##0;(#,##0)`` [£k, deficits
     in brackets], ``#,##0`` [count] or ``0.0%`` [fraction]; a table's own Total row in bold.
     With ``pack``, a ``Cover`` sheet first (the run's facts and the contents, linked), and
-    after the tables ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL
-    totals row of its money), ``Efficiency schemes`` (the trusts' and councils' registers,
-    likewise) and ``Assumptions`` (the register, its source column wrapped).
+    after the tables ``Contract triangulation`` (by pair and year, its money totalled) and
+    ``Workforce`` (WTE and pay bill by trust, staff group and year) where the scenario has
+    them, ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL totals row of
+    its money), ``Efficiency schemes`` (the trusts' and councils' registers, likewise),
+    ``Risks and mitigations`` (the risk registers, where a body has one) and ``Assumptions``
+    (the register, its source column wrapped).
     With ``results``, a last sheet ``Data`` holds the tidy rows as results.csv does (values
     rounded to its 6 decimals) as an Excel Table (filter buttons on every column), values
     formatted by their unit. Every sheet prints landscape on A4, one page wide, its header
@@ -264,8 +286,10 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     from openpyxl.utils import get_column_letter
 
     extra = ([] if pack is None else
-             [n for n, f in (("Schemes", pack.schemes),
+             [n for n, f in ((CONTRACTS, pack.contracts), (WORKFORCE, pack.workforce),
+                             ("Schemes", pack.schemes),
                              ("Efficiency schemes", pack.efficiency_schemes),
+                             (RISKS_SHEET, pack.risks),
                              ("Assumptions", pack.assumptions))
               if f is not None and len(f)])
     names = list(book) + extra + (["Data"] if results is not None else [])
@@ -310,6 +334,19 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
             ws.column_dimensions[get_column_letter(j)].width = _width(texts)
         _add_table(ws, table_name(name), len(frame), len(frame.columns) + 1)
         _print_setup(ws, title or table.title)
+    if pack is not None and CONTRACTS in extra:
+        money_fmt = NUMBER_FORMATS["£k"]
+        _frame_sheet(wb, CONTRACTS, pack.contracts, title,
+                     {c: money_fmt for c in CONTRACT_MONEY},
+                     {"Commissioner": 30, "Trust": 30, "Year": 10,
+                      **{c: 16 for c in CONTRACT_MONEY}}, totals=CONTRACT_MONEY)
+    if pack is not None and WORKFORCE in extra:
+        money_fmt = NUMBER_FORMATS["£k"]
+        _frame_sheet(wb, WORKFORCE, pack.workforce, title,
+                     {"WTE": "#,##0.0", "Pay bill": money_fmt,
+                      "Pay cost (finance plan)": money_fmt, "Difference": money_fmt},
+                     {"Trust": 30, "Staff group": 36, "Year": 10, "WTE": 12, "Pay bill": 14,
+                      "Pay cost (finance plan)": 16, "Difference": 14})
     if pack is not None and "Schemes" in extra:
         money_fmt = NUMBER_FORMATS["£k"]
         _frame_sheet(wb, "Schemes", pack.schemes, title,
@@ -326,6 +363,14 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                       "Status": 12, "Phasing": 16, "Recurrent": 14,
                       "Delivery probability": 12}, wrap=("Scheme",),
                      totals=(*SCHEME_MONEY, "WTE"))
+    if pack is not None and RISKS_SHEET in extra:
+        money_fmt = NUMBER_FORMATS["£k"]
+        _frame_sheet(wb, RISKS_SHEET, pack.risks, title,
+                     {**{c: money_fmt for c in RISK_MONEY},
+                      "Likelihood or probability": NUMBER_FORMATS["fraction"]},
+                     {"Organisation": 28, "Type": 11, "Name": 40,
+                      "Likelihood or probability": 12, "Held against": 30, "Source": 60,
+                      "Id": 24}, wrap=("Name", "Held against", "Source"), unprinted=("Id",))
     if pack is not None and "Assumptions" in extra:
         frame = pack.assumptions.rename(columns={"path": "Path (for --set)"})
         years = [c for c in frame.columns if re.match(r"^\d{4}/\d{2}$", str(c))]

@@ -20,8 +20,9 @@ from ccgmodels.outputs import document, labels, narrative, report, summaries, ta
 FORBIDDEN = (r"\bCCGs?\b", r"\bSTPs?\b", r"\bQIPP\b", r"[Cc]ontrol totals?", r"\bSTF\b",
              r"[Tt]ariff efficiency", r"[Ff]ootprint", r"GPFV", r"GP Forward View",
              r"[Ss]ustainability and transformation", r"[Cc]o-commissioning")
-SECTIONS = ("cover", "executive_summary", "key_figures", "position", "stp", "system", "bodies",
-            "qipp", "bridge", "activity", "uncertainty", "assumptions", "methods")
+SECTIONS = ("cover", "executive_summary", "key_figures", "position", "stp", "system",
+            "triangulation", "bodies", "workforce", "qipp", "bridge", "activity", "uncertainty",
+            "assumptions", "methods")
 #: the ICB example (kind icb, places, a merger, deficit support; base year 2025/26)
 ICB_EXAMPLE = Path(__file__).parents[1] / "scenarios" / "icb_example_2025_26.yaml"
 
