@@ -221,3 +221,27 @@ def refresh() -> None:
 
 if __name__ == "__main__" and sys.argv[1:] == ["--refresh"]:
     refresh()
+
+
+@pytest.mark.parametrize("name", ["commissioner_plan", "uncertainty"])
+def test_tables_read_as_the_report(name, tmp_path):
+    """Issue 29: the notebooks' tables use the report's display names and number formats: no
+    dotted path, distribution code, raw float or pandas header row of ids."""
+    import re
+
+    pytest.importorskip("papermill")
+    params = {"runs": 200} if name == "uncertainty" else {}
+    out = tmp_path / f"{name}.ipynb"
+    _execute(name, out, params, tmp_path)
+    shown = [str(o.get("data", {}).get("text/html", "")) for c in code_cells(
+        nbformat.read(out, as_version=4)) for o in c.outputs]
+    tables = [t for t in shown if "<table" in t]
+    assert tables, f"{name}: no table shown"
+    for t in tables:
+        assert 'class="dataframe"' not in t, "a raw pandas table"
+        assert 'class="report-table' in t
+        for bad in (r"organisations\.", r"normal80", r"\d\.\d{5,}", r"\(Cpr ccg\)",
+                    r">footprint \(£k\)<", r">solutions<"):
+            assert not re.search(bad, t), f"{name}: {bad!r} in a table"
+    if name == "uncertainty":
+        assert any("Price inflation (all organisations)" in t for t in tables)

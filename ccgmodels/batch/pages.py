@@ -273,7 +273,7 @@ def _key_html(df: pd.DataFrame, diff: bool = False, era: str = "ccg") -> str:
     heads = ["Scenario", "Years"] + comparison.key_headings(era) + [PROB_HEADING]
     th = "".join(f'<th class="num">{h}</th>' if i > 1 else f"<th>{h}</th>"
                  for i, h in enumerate(heads))
-    body = "".join(f"<tr><td>{esc(name)}<br><span class=\"small\">{esc(row['title'])}</span>"
+    body = "".join(f"<tr><td>{esc(row['title'])}<br><span class=\"small\">{esc(name)}</span>"
                    f"</td><td>{esc(row['years'])}</td>{_cells(row, diff)}</tr>"
                    for name, row in df.iterrows())
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
@@ -295,23 +295,32 @@ def _img(fig) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{esc(alt_text(fig))}">'
 
 
+def titles(g: GroupComparison) -> dict[str, str]:
+    """Each scenario of a group by its title (its name added where two titles are alike)."""
+    shown = {name: str(row["title"] or name) for name, row in g.table.iterrows()}
+    twice = {v for v in shown.values() if list(shown.values()).count(v) > 1}
+    return {k: f"{v} ({k})" if v in twice else v for k, v in shown.items()}
+
+
 def _group_html(g: GroupComparison) -> str:
     from ..outputs import plotting
 
+    title = titles(g)
+    base = title.get(g.base, g.base)
     parts = [f"<h2>{esc(g.name)}</h2>",
-             f"<p>Baseline: <strong>{esc(g.base)}</strong>, {esc(g.how)}. Every scenario "
+             f"<p>Baseline: <strong>{esc(base)}</strong>, {esc(g.how)}. Every scenario "
              "below models the same organisations over the same years, so each figure "
              "compares like with like.</p>",
              f"<h3>Key measures, {esc(g.name)} [£k]</h3>", _key_html(g.table, era=g.era),
-             f"<h3>Differences from the baseline scenario, {esc(g.base)} [£k]</h3>",
+             f"<h3>Differences from the baseline scenario, {esc(base)} [£k]</h3>",
              "<p>Each figure is the scenario's value minus the baseline's.</p>",
              _key_html(g.diff, diff=True, era=g.era)]
     if g.steps is not None:
         end, qipp = g.end_year, "efficiency" if g.era == "icb" else "QIPP"
         # the steps' group names in the group's era (the ICB era delivers efficiency)
         steps = g.steps.rename(index={"QIPP delivery": f"{qipp[:1].upper()}{qipp[1:]} "
-                                                       "delivery"})
-        parts += [f"<h3>Variance bridge: do something {esc(end)}, from {esc(g.base)} "
+                                                       "delivery"}, columns=title)
+        parts += [f"<h3>Variance bridge: do something {esc(end)}, from {esc(base)} "
                   "[£k]</h3>",
                   "<p>From the baseline's end-year do-something position to each scenario's: "
                   "each group of assumptions that changed is applied in turn (funding, demand, "
@@ -320,10 +329,11 @@ def _group_html(g: GroupComparison) -> str:
                   _frame_html(steps, "Step")]
         for col in list(steps.columns)[:MAX_BRIDGE_CHARTS]:
             parts.append(_img(plotting.variance_waterfall(
-                steps[col], f"Do something {end}, {g.base} to {col}")))
+                steps[col], f"Do something {end}, {base} to {col}")))
+    by_year = g.by_year.rename(index=title)
     parts += ["<h3>Do something surplus/(deficit) by year [£k]</h3>",
-              _img(plotting.scenarios_by_year(g.by_year, ORG, g.name.split(":")[0])),
-              _frame_html(g.by_year, "Scenario")]
+              _img(plotting.scenarios_by_year(by_year, ORG, g.name.split(":")[0])),
+              _frame_html(by_year, "Scenario")]
     if g.notes:
         parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in g.notes) + "</ul>")
     return "\n".join(parts)
@@ -352,7 +362,8 @@ def compare_batch(out: Path, records: list[dict], baseline: str | None) -> Compa
         sections.append(_group_html(g))
         compared.append(g)
     if alone and found:
-        items = "".join(f"<li>{esc(e.name)} ({esc(comparison.group_name([e]))})</li>"
+        items = "".join(f"<li><strong>{esc(e.title)}</strong> <span class=\"small\">"
+                        f"{esc(e.name)}</span>: {esc(comparison.group_name([e]))}</li>"
                         for e in alone)
         sections.append("<h2>Not compared</h2><p>No other complete report models the same "
                         f"organisations over the same years as these:</p><ul>{items}</ul>")

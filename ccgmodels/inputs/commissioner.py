@@ -202,8 +202,8 @@ class Scheme(Strict):
 
 
 def _default_probabilities() -> dict[str, float]:
-    # ASSUMPTION: the documents give no delivery probabilities (NOTES.md 2.6 suggests 0.5-0.8 for
-    # schemes in progress and 0 for scoping and the unidentified gap).
+    # ASSUMPTION: the documents give no delivery probabilities; 0.7 for schemes in progress (a
+    # judgement: most, not all, deliver) and 0 for scoping and the unidentified gap.
     return {"delivered": 1.0, "in_progress": 0.7, "scoping": 0.0, "unidentified": 0.0,
             "pipeline": 0.0}
 

@@ -14,8 +14,9 @@ The bridge's identities, written once in :func:`subtotals` (which computes them 
     end_state        = in_year_position + future_model + baseline_funding + stf
 
 The shipped bridges are realigned: the plan's baseline funding and STF rows reconcile only when
-moved one column right (NOTES.md 1.1.5), so the GPFV STF arrives in 2020/21 only. Reproduced end
-states (£m): Castle Point & Rochford 0.6, -0.6, 1.1; Southend 0.4 (printed 0.5), -0.5, 1.6.
+moved one column right (000:L700-L701 and L713-L714; only then does the end state identity hold to
+within 0.1), so the GPFV STF arrives in 2020/21 only. Reproduced end states (£m): Castle Point &
+Rochford 0.6, -0.6, 1.1; Southend 0.4 (printed 0.5), -0.5, 1.6.
 
 Levers: ``stf_arrives`` (no STF at all), ``stf_delay_years`` (the money moves later; money pushed
 past the last bridge year is lost to the bridge), ``enabler_scale`` (multiplies every enabler

@@ -18,6 +18,7 @@ from html import escape
 
 import pandas as pd
 
+from ..inputs import documents
 from . import labels
 from .tables import NUMBER_FORMATS, ReportTable, money
 
@@ -128,6 +129,31 @@ def cover(title: str, description: str, facts: Sequence[tuple[str, str]],
                 f"<p class=\"small\">{esc(conventions)}</p></section>")
 
 
+def cited(text: str) -> Html:
+    """A source text for a reader: short-key citations written out (``000:L1997`` as ``CPR &
+    Southend operational plan 2019/20, line 1997 [000]``) and every document it cites linked to
+    its entry in the sources appendix (:func:`sources_list`)."""
+    docs = documents.cited_in(text)
+    out = esc(documents.expand(text))
+    for d in docs:
+        link = f'<a href="#{d.anchor}" class="cite">[{esc(d.key)}]</a>'
+        marker = f"[{esc(d.key)}]"
+        out = out.replace(marker, link) if marker in out else f"{out} {link}"
+    return Html(out)
+
+
+def sources_list(docs: Sequence[documents.Document]) -> Html:
+    """The sources appendix: one entry per document, its key as the anchor the citations link
+    to, then title, publisher, date and where to get it."""
+    rows = "".join(
+        f'<tr id="{esc(d.anchor)}"><th scope="row">[{esc(d.key)}]</th><td><strong>'
+        f"{esc(d.title)}</strong>. {esc(d.publisher)}; date: {esc(d.date)}. Where to get it: "
+        f"{esc(d.where)}."
+        "</td></tr>" for d in docs)
+    cols = '<colgroup><col style="width:9%"><col style="width:91%"></colgroup>'
+    return Html(f'<table class="definitions sources">{cols}<tbody>{rows}</tbody></table>')
+
+
 def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
     """The assumptions register, one table per organisation, without the dotted paths: the
     value in each year it applies to (or under "All years"), the flag as a badge (Source,
@@ -151,7 +177,7 @@ def register_table(reg: pd.DataFrame, years: Sequence[str]) -> Html:
             cls = "whatif" if flag == "What-if" else ""
             body.append(f'<tbody class="entry {cls}"><tr><th scope="row">{esc(r["Assumption"])}'
                         f'</th><td>{esc(r["Unit"])}</td>{values}<td>{badge}</td></tr>'
-                        f'<tr class="source"><td colspan="{width}">{esc(r["Source"])}</td>'
+                        f'<tr class="source"><td colspan="{width}">{cited(r["Source"])}</td>'
                         "</tr></tbody>")
         lead = (25, 7) if len(used) > 4 else (34, 9)
         share = (100.0 - sum(lead) - 11.0) / max(len(used), 1)
@@ -171,22 +197,27 @@ SCHEME_HEADINGS = {"Gross saving": "Gross", "Net saving": "Net",
 
 
 def scheme_table(reg: pd.DataFrame, era: str | None = None) -> Html:
-    """The QIPP scheme register, one table per organisation with its totals, in ``era``'s
-    words."""
+    """The QIPP scheme register, one table per organisation, in ``era``'s words: the schemes
+    of each status with its subtotal, the total of the plan, then the pipeline (outside the
+    plan) with its own subtotal, never added to the plan's total."""
+    from .register import scheme_subtotals
+
     money_cols = ["Gross", "Investment", "Net", "Risk-adjusted"]
     out = []
     for org, rows in reg.groupby("Organisation", sort=False):
-        frame = rows.drop(columns=["Organisation"]).set_index("Scheme").rename(
+        parts, totals = [], []
+        for kind, part in scheme_subtotals(rows, era):
+            parts.append(part)
+            if kind != "schemes":
+                totals += list(part["Scheme"])
+        frame = pd.concat(parts).drop(columns=["Organisation"]).set_index("Scheme").rename(
             columns=SCHEME_HEADINGS)
         frame.index.name = "Scheme"
-        total = {c: frame[c].sum() for c in money_cols}
-        frame.loc["Total"] = {**{c: "" for c in frame.columns}, **total,
-                              "Probability": float("nan")}
         for c in [*money_cols, "Probability"]:
             frame[c] = frame[c].astype(float)
         out.append(table(frame, "£k", caption=f"{org}: {labels.term('qipp_schemes', era)} "
                                               "(£k a year, full-year effect)",
-                         units={"Probability": "fraction"}, css="schemes"))
+                         units={"Probability": "fraction"}, totals=totals, css="schemes"))
     return Html("".join(out))
 
 

@@ -3,10 +3,10 @@
 No widgets here: :mod:`ccgmodels.outputs.widgets` is a thin view over :class:`ExplorerState`,
 and tests drive this module directly.
 
-* **Changes per organisation.** Each commissioner keeps its own ``{assumption: value}`` of
+* **Changes per organisation.** Each organisation keeps its own ``{assumption: value}`` of
   changes against the base scenario; switching the organisation shown loses nothing. The
-  footprint (:data:`~ccgmodels.inputs.vocab.FOOTPRINT`) is a view over every commissioner: a
-  footprint-wide change sets the assumption for every commissioner that has it, and
+  footprint (:data:`~ccgmodels.inputs.vocab.FOOTPRINT`) is a view over every organisation: a
+  footprint-wide change sets the assumption for every organisation that has it, and
   :meth:`ExplorerState.differs` says when their values differ.
 * **The changes list.** :meth:`ExplorerState.rows` lists every change (organisation,
   assumption, base, new), each removable; :meth:`ExplorerState.overrides` is exactly that list
@@ -37,6 +37,13 @@ from ..inputs.loading import ScenarioError, bundled_scenarios, check, validate_d
 from ..inputs.paths import get_path
 from ..inputs.scenario import Commissioner, Scenario
 from ..inputs.vocab import FOOTPRINT
+from .levers import (  # noqa: F401 (CONTROLS, ControlSpec re-exported)
+    CONTROLS,
+    ICB_CONTROL_LABELS,
+    ControlSpec,
+    controls_of,
+    plain,
+)
 
 #: units shown and entered as per cent [fraction -> %]
 PERCENT_UNITS = {"fraction": "%", "fraction/yr": "% a year"}
@@ -46,46 +53,6 @@ ENV_SCENARIO, ENV_FOLDER = "CCGMODELS_APP_SCENARIO", "CCGMODELS_APP_FOLDER"
 #: folder the explorer saves into by default, under the checkout (git-ignored) or the current
 #: folder
 SAVE_FOLDER = "my_scenarios"
-
-
-@dataclass(frozen=True)
-class ControlSpec:
-    """One assumption the explorer shows: a path below a commissioner and its label.
-
-    ``path`` may hold ``{band}`` (every age band of ``demand.population_growth``) or
-    ``{status}`` (every status of ``qipp.delivery_probability``); ``span`` is how far either
-    side of the base value a slider reaches [unit of the assumption], clipped to the field's
-    bounds; a commissioner that gives ``unless`` (a path) does not get the control (its
-    allocation stated as levels by year has no growth to change).
-    """
-
-    path: str
-    label: str
-    span: float = 0.0
-    unless: str = ""
-
-
-CONTROLS = (
-    ControlSpec("allocation.growth_adjustment", "Allocation growth: change to the settlement, "
-                "every year", 0.03),
-    ControlSpec("expenditure.price_inflation", "Price inflation, every service line", 0.03),
-    ControlSpec("solutions.demand_mitigation_rate", "Demand mitigation: share of activity "
-                "growth avoided", 0.5),
-    ControlSpec("qipp.delivery_probability.{status}", "QIPP delivery probability, {status}",
-                1.0),
-    ControlSpec("demand.population_growth.{band}", "Population growth, ages {band}", 0.02),
-    ControlSpec("contingency_rate", "Contingency reserve, share of allocation", 0.01,
-                unless="contingency"),
-    ControlSpec("contingency", "Contingency as the plan states it"),
-    ControlSpec("control_total", "Control total (surplus to reach)"),
-    ControlSpec("primary_care_bridge.stf_arrives", "GPFV STF arrives"),
-)
-#: the controls' labels in the ICB era's words where they differ, by path
-ICB_CONTROL_LABELS = {
-    "qipp.delivery_probability.{status}": "Efficiency delivery probability, {status}",
-    "control_total": "Planned surplus (breakeven duty: surplus to reach)",
-    "primary_care_bridge.stf_arrives": "Primary care transformation funding arrives",
-}
 
 
 # --- the display rule -------------------------------------------------------------------------
@@ -123,6 +90,8 @@ def text(kind: str, value: Any) -> str:
         return ""
     if kind == "toggle":
         return "Yes" if value else "No"
+    if kind == "switch":  # a register's risk or mitigation: off is a likelihood of 0
+        return f"On ({value * 100:.{decimals(value)}f}%)" if value else "Off"
     if kind == "percent":
         return f"{value * 100:.{decimals(value)}f}%"
     if kind == "money":
@@ -137,25 +106,30 @@ def decimals(value: float) -> int:
     return 1 if abs(value * 1000 - round(value * 1000)) < 1e-6 else 2
 
 
+#: a number as typed: digits with commas only between thousands (``1,250``, not ``3,5``)
+NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
 def parse(kind: str, entry: str) -> float:
     """What an analyst typed, back to the stored value [unit of the field].
 
     A rate is typed as per cent (``3``, ``3.0``, ``3.0%``), money in £k with or without
-    separators or brackets (``(1,250)`` is -1250).
+    thousands separators or brackets (``(1,250)`` is -1250). A comma anywhere but between
+    thousands (``3,5``) is refused, not guessed at: a decimal point is written ``.``.
 
     Raises
     ------
     ValueError
-        If ``entry`` is no number.
+        If ``entry`` is no number, with what to type instead.
     """
-    s = entry.strip().replace(",", "").replace("£", "").removesuffix("%").removesuffix("k")
-    s = s.strip()
+    s = entry.strip().replace("£", "").removesuffix("%").removesuffix("k").strip()
     negative = s.startswith("(") and s.endswith(")")
     s = s.strip("()").strip()
-    try:
-        number = float(s)
-    except ValueError:
-        raise ValueError(f"{entry!r} is not a number") from None
+    if not s or not NUMBER.match(s) or not any(c.isdigit() for c in s):
+        hint = (f"; write the decimal point as a point ({s.replace(',', '.')})"
+                if re.fullmatch(r"[-+]?\d+,\d+", s) else "")
+        raise ValueError(f"{entry.strip()!r} is not a number{hint}")
+    number = float(s.replace(",", ""))
     if not math.isfinite(number):
         raise ValueError(f"{entry!r} is not a finite number")
     return from_shown(kind, -number if negative else number)
@@ -166,9 +140,9 @@ def parse(kind: str, entry: str) -> float:
 
 @dataclass(frozen=True)
 class Assumption:
-    """One editable value of a commissioner: a scalar, or one year of a by-year value."""
+    """One editable value of an organisation: a scalar, or one year of a by-year value."""
 
-    key: str  # dotted path below the commissioner, with the year for a by-year value
+    key: str  # dotted path below the organisation, with the year for a by-year value
     path: str  # the field's path (no year)
     year: str | None
     label: str  # full label with unit, e.g. "Allocation growth, programme [% a year]"
@@ -178,33 +152,49 @@ class Assumption:
     low: float  # [unit]
     high: float  # [unit]
     span: float  # [unit]
+    help: str = ""  # the tooltip, in plain words
 
     def text(self, value: Any) -> str:
         return text(self.kind, value)
 
-    def parse(self, entry: str) -> float:
-        """``entry`` as typed, checked against the field's bounds [unit].
+    def range(self, base: float) -> tuple[float, float]:
+        """The values this control accepts [unit]: ``base`` plus or minus :attr:`span`,
+        within the field's bounds (the bounds alone when it has no span)."""
+        if not self.span or self.kind == "toggle":
+            return self.low, self.high
+        return max(self.low, base - self.span), min(self.high, base + self.span)
+
+    def parse(self, entry: str, base: float | None = None) -> float:
+        """``entry`` as typed, checked against :meth:`range` around ``base`` (the field's
+        bounds when no base is given) [unit].
 
         Raises
         ------
         ValueError
-            If it is no number or outside the bounds.
+            If it is no number or outside the range: the message says the range; nothing is
+            clamped.
         """
         value = parse(self.kind, entry)
-        if not self.low <= value <= self.high:
-            raise ValueError(f"{self.label}: {entry} is outside {self.text(self.low)} to "
-                             f"{self.text(self.high)}")
+        low, high = (self.low, self.high) if base is None else self.range(base)
+        if not low - 1e-12 <= value <= high + 1e-12:
+            if math.isinf(high):
+                allowed = f"at least {self.text(low)}"
+            elif math.isinf(low):
+                allowed = f"at most {self.text(high)}"
+            else:
+                allowed = f"from {self.text(low)} to {self.text(high)}"
+            raise ValueError(f"{entry.strip()} is out of range: this control takes {allowed}")
         return value
 
 
-def assumptions_of(org: Commissioner, era: str | None = None
-                   ) -> dict[str, tuple[Assumption, Any]]:
-    """``{key: (assumption, base value)}`` of every :data:`CONTROLS` entry ``org`` has, in
-    display order, labelled in ``era``'s words; a by-year value gives one entry a year."""
-    plain = org.model_dump(mode="python")
+def assumptions_of(org: Any, era: str | None = None) -> dict[str, tuple[Assumption, Any]]:
+    """``{key: (assumption, base value)}`` of every lever of ``org`` (:func:`controls_of`: a
+    commissioner's, a trust's or a council's) that it has, in display order, labelled in
+    ``era``'s words; a by-year value gives one entry a year."""
+    dumped = org.model_dump(mode="python")
     out: dict[str, tuple[Assumption, Any]] = {}
-    for spec in CONTROLS:
-        if spec.unless and _get(plain, spec.unless) is not None:
+    for spec in controls_of(org):
+        if spec.unless and _get(dumped, spec.unless) is not None:
             continue
         fills = [{}]
         if "{band}" in spec.path:
@@ -217,12 +207,12 @@ def assumptions_of(org: Commissioner, era: str | None = None
             path, label = spec.path.format(**fill), words.format(**fill)
             label = label.replace("in_progress", "in progress")
             try:
-                start = get_path(plain, path)
+                start = get_path(dumped, path)
             except KeyError:
                 continue  # this organisation has no such assumption (no bridge, no demand)
             if start is None:
                 continue
-            meta = describe(Commissioner, path)
+            meta = describe(type(org), path)
             cells = (list(start.items()) if isinstance(start, Mapping) else [(None, start)])
             for year, value in cells:
                 kind = kind_of(meta.unit, value)
@@ -230,7 +220,25 @@ def assumptions_of(org: Commissioner, era: str | None = None
                 full = f"{label} [{unit}]" if unit and kind != "toggle" else label
                 key = path if year is None else f"{path}.{year}"
                 out[key] = (Assumption(key, path, year, full, meta.description, meta.unit,
-                                       kind, meta.low, meta.high, spec.span), value)
+                                       kind, meta.low, meta.high, spec.span,
+                                       spec.help or plain(meta.description)), value)
+    return out
+
+
+def switches_of(org: Any) -> dict[str, tuple[Assumption, Any]]:
+    """``{key: (assumption, base value)}`` of the risks and mitigations of ``org``'s register
+    (issue 28), each a switch: on as the register gives it, off as if it could not happen
+    (a risk's likelihood, a mitigation's probability, set to 0). Keys are the dotted paths of
+    those fields below the organisation (``risks.<id>.likelihood``)."""
+    out: dict[str, tuple[Assumption, Any]] = {}
+    for field, what, kind in (("risks", "likelihood", "Risk"),
+                              ("mitigations", "probability", "Mitigation")):
+        for item in getattr(org, field, None) or []:
+            key = f"{field}.{item.id}.{what}"
+            help_ = (f"Untick to plan as if this {kind.lower()} could not happen (its "
+                     f"{what} set to 0); tick to take it as the register gives it.")
+            out[key] = (Assumption(key, key, None, f"{kind}: {item.name}", help_, "fraction",
+                                   "switch", 0.0, 1.0, 0.0, help_), getattr(item, what))
     return out
 
 
@@ -244,6 +252,18 @@ class ChangeRow:
     base: str  # as shown
     new: str  # as shown
     path: str  # dotted path from the scenario root, as in ``overrides:``
+
+
+def scenario_title(name: str) -> str:
+    """A bundled scenario's title as its file gives it (``title:``), for the scenario list;
+    anything else (a file's path) as it is."""
+    path = bundled_scenarios().get(name)
+    if path is not None:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = re.match(r"title:\s*(.+?)\s*$", line)
+            if match:
+                return str(yaml.safe_load(match.group(1)))
+    return name
 
 
 def slug(name: str) -> str:
@@ -264,7 +284,8 @@ def default_folder(start: Path | None = None) -> Path:
 
 
 class ExplorerState:
-    """Changes to one scenario's commissioner assumptions, per organisation.
+    """Changes to one scenario's assumptions, per organisation (commissioners, trusts,
+    councils).
 
     Parameters
     ----------
@@ -288,33 +309,55 @@ class ExplorerState:
         self.source, self.base, self._data = source, scenario, data
         # a merged ICB's predecessors are restated into it, not modelled: not shown
         merged = {p for o in scenario.organisations for p in getattr(o, "predecessors", ())}
-        ccgs = [o for o in scenario.organisations
-                if isinstance(o, Commissioner) and o.id not in merged]
-        self.commissioners = [o.id for o in ccgs]
-        self.names = {o.id: o.name for o in ccgs}
+        bodies = [o for o in scenario.organisations
+                  if o.id not in merged and controls_of(o)]
+        #: every organisation with levers: commissioners, then trusts and councils
+        self.bodies = [o.id for o in sorted(bodies, key=lambda o: not isinstance(
+            o, Commissioner))]
+        self.commissioners = [o.id for o in bodies if isinstance(o, Commissioner)]
+        self.names = {o.id: o.name for o in bodies}
         self.era = scenario.era  # whose words the labels use
-        self._table = {o.id: assumptions_of(o, self.era) for o in ccgs}
-        self.changes: dict[str, dict[str, Any]] = {o: {} for o in self.commissioners}
+        self._table = {o.id: assumptions_of(o, self.era) for o in bodies}
+        #: the risk and mitigation switches of each organisation with a register
+        self._switches = {o.id: switches_of(o) for o in bodies}
+        for o in bodies:
+            self._table[o.id].update(self._switches[o.id])
+        self.changes: dict[str, dict[str, Any]] = {o: {} for o in self.bodies}
 
     # -- what there is
 
     @property
     def orgs(self) -> list[str]:
-        """Organisations the explorer can show: the commissioners, then the footprint when
-        there are several."""
-        return [*self.commissioners, FOOTPRINT] if len(self.commissioners) > 1 else list(
-            self.commissioners)
+        """Organisations the explorer can show: the commissioners, the trusts and councils,
+        then the footprint when there are several."""
+        return [*self.bodies, FOOTPRINT] if len(self.bodies) > 1 else list(self.bodies)
 
     def targets(self, org: str) -> list[str]:
-        """Commissioners a change made while showing ``org`` applies to."""
-        return list(self.commissioners) if org == FOOTPRINT else [org]
+        """Organisations a change made while showing ``org`` applies to (the footprint:
+        every one that has the assumption)."""
+        return list(self.bodies) if org == FOOTPRINT else [org]
 
     def keys(self, org: str) -> list[str]:
-        """Assumption keys shown for ``org`` (the footprint: every commissioner's, in order)."""
+        """Assumption keys shown for ``org`` (the footprint: every organisation's, in order),
+        its risk and mitigation switches apart (:meth:`switches`)."""
         out: dict[str, None] = {}
         for o in self.targets(org):
-            out.update(dict.fromkeys(self._table[o]))
+            out.update(dict.fromkeys(k for k in self._table[o] if k not in self._switches[o]))
         return list(out)
+
+    def switches(self, org: str) -> list[tuple[str, str]]:
+        """``[(organisation, key)]`` of the risk and mitigation switches shown for ``org``
+        (the footprint: every organisation's, each switched for its own organisation)."""
+        return [(o, k) for o in self.targets(org) for k in self._switches[o]]
+
+    def switched_on(self, org: str, key: str) -> bool:
+        """Whether ``org``'s risk or mitigation ``key`` is on (its likelihood above 0)."""
+        return bool(self.changes[org].get(key, self._table[org][key][1]))
+
+    def switch(self, org: str, key: str, on: bool) -> None:
+        """Switch ``org``'s risk or mitigation ``key`` on (as its register gives it) or off
+        (likelihood or probability 0)."""
+        self.set(org, key, self._table[org][key][1] if on else 0.0)
 
     def assumption(self, org: str, key: str) -> Assumption:
         for o in self.targets(org):
@@ -323,11 +366,11 @@ class ExplorerState:
         raise KeyError(f"{org} has no assumption {key!r}")
 
     def base_value(self, org: str, key: str) -> Any:
-        """Value in the base scenario (the footprint: the first commissioner that has it)."""
+        """Value in the base scenario (the footprint: the first organisation that has it)."""
         return self.values(org, key, base=True)[0][1]
 
     def values(self, org: str, key: str, base: bool = False) -> list[tuple[str, Any]]:
-        """``[(commissioner, value)]`` of every commissioner ``org`` covers that has ``key``."""
+        """``[(organisation, value)]`` of every organisation ``org`` covers that has ``key``."""
         out = []
         for o in self.targets(org):
             if key in self._table[o]:
@@ -338,12 +381,12 @@ class ExplorerState:
         return out
 
     def value(self, org: str, key: str) -> Any:
-        """Current value of ``key`` for ``org``; for the footprint, the first commissioner's
+        """Current value of ``key`` for ``org``; for the footprint, the first organisation's
         (see :meth:`differs`)."""
         return self.values(org, key)[0][1]
 
     def differs(self, org: str, key: str) -> bool:
-        """Whether the commissioners ``org`` covers hold different values of ``key``."""
+        """Whether the organisations ``org`` covers hold different values of ``key``."""
         return len({v for _, v in self.values(org, key)}) > 1
 
     def by_year(self, org: str) -> dict[str, list[str]]:
@@ -358,7 +401,7 @@ class ExplorerState:
     # -- changing
 
     def set(self, org: str, key: str, value: Any) -> None:
-        """Set ``key`` to ``value`` [unit of the field] for every commissioner ``org`` covers
+        """Set ``key`` to ``value`` [unit of the field] for every organisation ``org`` covers
         that has it; a value equal to the base removes the change."""
         for o, _ in self.values(org, key):
             start = self._table[o][key][1]
@@ -368,18 +411,18 @@ class ExplorerState:
                 self.changes[o][key] = value
 
     def remove(self, org: str, key: str) -> None:
-        """Undo the change of ``key`` for every commissioner ``org`` covers."""
+        """Undo the change of ``key`` for every organisation ``org`` covers."""
         for o in self.targets(org):
             self.changes[o].pop(key, None)
 
     def clear(self) -> None:
-        for o in self.commissioners:
+        for o in self.bodies:
             self.changes[o].clear()
 
     def rows(self) -> list[ChangeRow]:
-        """Every change against the base, commissioner by commissioner, in display order."""
+        """Every change against the base, organisation by organisation, in display order."""
         out = []
-        for o in self.commissioners:
+        for o in self.bodies:
             for key, (a, start) in self._table[o].items():
                 if key in self.changes[o]:
                     label = a.label if a.year is None else f"{a.label}, {a.year}"
@@ -391,7 +434,7 @@ class ExplorerState:
     def overrides(self) -> dict[str, Any]:
         """``{dotted.path: value}``: the overrides opened with, then every change."""
         out = dict(self.fixed)
-        for o in self.commissioners:
+        for o in self.bodies:
             for key in self._table[o]:
                 if key in self.changes[o]:
                     out[f"organisations.{o}.{key}"] = self.changes[o][key]
@@ -453,9 +496,9 @@ class ExplorerState:
         return self.save(folder / f"{slug(name)}.yaml", overwrite)
 
 
-def _get(plain: dict, path: str) -> Any:
+def _get(data: dict, path: str) -> Any:
     try:
-        return get_path(plain, path)
+        return get_path(data, path)
     except KeyError:
         return None
 

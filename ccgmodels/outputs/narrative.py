@@ -25,10 +25,34 @@ def pounds(value: float) -> str:
     return f"£{money(abs(value))}k"
 
 
-def position(value: float) -> str:
+#: materiality of a position: a surplus/(deficit) smaller than this share of the allocation,
+#: and never more than :data:`MATERIALITY_CAP` [£k], is break-even in words (a rounding or
+#: timing residual is not a result)
+MATERIALITY_SHARE = 0.001
+MATERIALITY_CAP = 500.0
+
+
+def materiality(results: pd.DataFrame, org: str) -> float:
+    """The size below which a surplus/(deficit) of ``org`` is break-even in the report's words
+    [£k]: 0.1% of its base-year allocation, at most £500k (£500k when it has no allocation);
+    never below the rounding of £0.5k."""
+    alloc = _series(results, org, "allocation", "total")
+    if not len(alloc) or alloc.iloc[0] <= 0:
+        return MATERIALITY_CAP
+    return max(min(MATERIALITY_SHARE * float(alloc.iloc[0]), MATERIALITY_CAP), 0.5)
+
+
+def materiality_sentence(tolerance: float) -> str:
+    """The materiality rule, stated once where the summary first applies it."""
+    return (f"A position within {pounds(tolerance)} of zero is called break-even: 0.1% of the "
+            "base-year allocation, at most £500k, is the materiality of this report's words "
+            "(the tables print every figure as it is).")
+
+
+def position(value: float, tolerance: float = 0.5) -> str:
     """A surplus/(deficit) [£k] in words: ``a deficit of £8,909k``, ``a surplus of £622k`` or
-    ``break-even``."""
-    if round(value) == 0:
+    ``break-even`` when smaller than ``tolerance`` [£k] either way (:func:`materiality`)."""
+    if abs(value) < tolerance or round(value) == 0:
         return "break-even"
     return f"a {'surplus' if value > 0 else 'deficit'} of {pounds(value)}"
 
@@ -86,14 +110,19 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         assumptions that matter most.
     """
     name, era = subject(scenario, org), scenario.era
+    tol = materiality(results, org)
+
+    def pos(value: float) -> str:
+        return position(value, tol)
+
     years = summaries.years_of(results, org)
     base, end = years[0], years[-1]
     dn = _series(results, org, "do_nothing_surplus")
     ds = _series(results, org, "do_something_surplus")
     dn_cum = float(dn.sum())
-    out = [f"If nothing changes, {name} moves from {position(dn[base])} in {base} to "
-           f"{position(dn[end])} in {end}; over the {len(years)} years to {end} that adds up "
-           f"to {position(dn_cum)}."]
+    out = [f"If nothing changes, {name} moves from {pos(dn[base])} in {base} to "
+           f"{pos(dn[end])} in {end}; over the {len(years)} years to {end} that adds up "
+           f"to {pos(dn_cum)}."]
     sol = results[(results["org"] == org) & (results["measure"] == "solutions")
                   & (results["year"] == end) & (results["item"] != "total")]
     sol = sol.groupby("item")["value"].sum()
@@ -115,13 +144,16 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
     goal = ("break-even" if round(target) == 0
             else f"its {labels.term('control_total', era)} of {pounds(target)}")
     if left > 0.5:
-        out.append(f"After solutions, {name} is at {position(ds[end])} in {end}: a further "
+        out.append(f"After solutions, {name} is at {pos(ds[end])} in {end}: a further "
                    f"{pounds(left)} a year is still needed to reach {goal}, and the cumulative "
-                   f"position by {end} is {position(ds.sum())}.")
+                   f"position by {end} is {pos(ds.sum())}.")
     else:
-        out.append(f"After solutions, {name} is at {position(ds[end])} in {end}, meeting "
-                   f"{goal}; the cumulative position by {end} is {position(ds.sum())}.")
-    out.append(balance_sentence(ds))
+        at = ("breaks even" if pos(ds[end]) == "break-even" and goal == "break-even"
+              else f"is at {pos(ds[end])}, meeting {goal},")
+        out.append(f"After solutions, {name} {at} in {end}; the cumulative position by {end} "
+                   f"is {pos(ds.sum())}.")
+    out.append(balance_sentence(ds, tol))
+    out.append(materiality_sentence(tol))
     risked = risk_sentence(results, org, end)
     if risked:
         out.append(risked)
@@ -133,15 +165,15 @@ def executive_summary(results: pd.DataFrame, scenario: Scenario, org: str = FOOT
         if scope:
             out.append(scope)
     if summary is not None:
-        out += _uncertainty_sentences(summary, org, end, runs)
+        out += _uncertainty_sentences(summary, org, end, runs, tol)
     if tornado is not None and len(tornado):
         top = tornado.head(3)
-        parts = [f"{labels.assumption_name(scenario, r.assumption)} ({position(r.value_low)} "
-                 f"at its low, {position(r.value_high)} at its high)" for r in top.itertuples()]
+        parts = [f"{labels.assumption_name(scenario, r.assumption)}, from {pos(r.value_low)} "
+                 f"at its low to {pos(r.value_high)} at its high" for r in top.itertuples()]
+        many = {1: "one assumption", 2: "two assumptions", 3: "three assumptions"}[len(top)]
         what = ("risk-adjusted position" if tornado.attrs.get("measure")
                 == "risk_adjusted_surplus" else "do-something position")
-        out.append(f"The {len(top)} assumptions that move the {end} {what} most are "
-                   f"{_join(parts)}.")
+        out.append(f"The {many} that move the {end} {what} most: {'; '.join(parts)}.")
     return out
 
 
@@ -204,26 +236,38 @@ def scope_sentence(scenario: Scenario) -> str:
             "organisation in full.")
 
 
-def balance_sentence(surplus: pd.Series) -> str:
-    """When the do-something position [£k] by year is in balance (at least break-even)."""
+def balance_sentence(surplus: pd.Series, tolerance: float = 0.5) -> str:
+    """Whether the do-something position [£k] is in balance (at least break-even, within
+    ``tolerance`` [£k]) in each year of the horizon, every year said: runs of years in the
+    same state, in order."""
     years = list(surplus.index)
-    ok = [y for y, v in surplus.items() if v >= -0.5]
-    end = years[-1]
-    if not ok:
-        return f"The do-something position is not in balance in any year to {end}."
-    if len(ok) == len(years):
-        return f"The do-something position is in balance in every year from {years[0]} to {end}."
-    if surplus[end] >= -0.5:
-        last_deficit = max(i for i, y in enumerate(years) if y not in ok)
-        before = float(surplus.iloc[: last_deficit + 1].clip(upper=0).sum())
-        return (f"The do-something position is in balance from {years[last_deficit + 1]} to "
-                f"{end}, after deficits adding up to {pounds(before)}.")
-    return (f"The do-something position is in balance only in {_join(ok)}, and in deficit in "
-            f"{end}.")
+    ok = [bool(v >= -tolerance) for v in surplus]
+    start, end = years[0], years[-1]
+    if all(ok):
+        return f"The do-something position is in balance in every year from {start} to {end}."
+    deficits = float(surplus[[not b for b in ok]].sum())
+    if not any(ok):
+        return (f"The do-something position is in deficit in every year from {start} to {end}, "
+                f"the deficits adding up to {pounds(deficits)}.")
+    runs: list[tuple[bool, list[str]]] = []
+    for y, b in zip(years, ok, strict=True):
+        if runs and runs[-1][0] == b:
+            runs[-1][1].append(y)
+        else:
+            runs.append((b, [y]))
+    seen: set[bool] = set()
+    parts = []
+    for b, ys in runs:
+        when = f"in {ys[0]}" if len(ys) == 1 else f"from {ys[0]} to {ys[-1]}"
+        again = " again" if b in seen else ""
+        parts.append(f"{'in balance' if b else 'in deficit'}{again} {when}")
+        seen.add(b)
+    return (f"The do-something position is {_join(parts)}; the deficits add up to "
+            f"{pounds(deficits)}.")
 
 
-def _uncertainty_sentences(summary: pd.DataFrame, org: str, year: str, runs: int = 0
-                           ) -> list[str]:
+def _uncertainty_sentences(summary: pd.DataFrame, org: str, year: str, runs: int = 0,
+                           tolerance: float = 0.5) -> list[str]:
     sel = summary[(summary["org"] == org) & (summary["measure"] == "do_something_surplus")
                   & (summary["year"] == year) & (summary["item"].fillna("") == "")]
     stat = sel.set_index("stat")["value"]
@@ -239,11 +283,11 @@ def _uncertainty_sentences(summary: pd.DataFrame, org: str, year: str, runs: int
             f"break-even is {stat[summaries.PROB]:.0%}")
     if {"p5", "p95"} <= set(stat.index):
         if round(stat["p5"]) == round(stat["p95"]):  # nothing uncertain moves this figure
-            text += (f"; every run gives {position(stat['p5'])}, as no uncertain assumption "
-                     "of the scenario moves it")
+            text += (f"; every run gives {position(stat['p5'], tolerance)}, as no uncertain "
+                     "assumption of the scenario moves it")
         else:
-            text += (f"; nine runs in ten fall between {position(stat['p5'])} and "
-                     f"{position(stat['p95'])}")
+            text += (f"; nine runs in ten fall between {position(stat['p5'], tolerance)} and "
+                     f"{position(stat['p95'], tolerance)}")
     return [text + "." + also]
 
 
@@ -317,3 +361,17 @@ def methods(era: str | None = None) -> list[tuple[str, str]]:
                                    "position is at least break-even; each run draws every "
                                    "uncertain assumption from its range."),
     ]
+
+
+def scheme_register_intro(scenario: Scenario) -> str:
+    """What the scheme register holds and how it ties to the QIPP (ICB era: efficiency) table,
+    in ``scenario``'s words."""
+    q, base = labels.term("QIPP", scenario.era), scenario.base_year
+    return (f"Each scheme's full-year saving at base-year ({base}) values, before growth: the "
+            "risk-adjusted saving is the net saving times the delivery probability of its "
+            "status. Schemes are grouped by status with a subtotal each; the total in the plan "
+            f"is what the {q} table counts as identified, and the pipeline, outside the plan, "
+            f"has its own subtotal and is never added to it. The {q} table counts what the "
+            f"plan's schemes save in each year (nothing before a scheme starts, part of its "
+            "first year, grown with its expenditure line after that), so the table below takes "
+            f"the register's total to the {q} table's {base} figures; the difference is zero.")

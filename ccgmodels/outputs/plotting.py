@@ -133,6 +133,42 @@ def bridge_waterfall(results: pd.DataFrame, org: str, year: str | None = None,
     return _finish(fig, ax, title, MONEY_UNIT, bridge)
 
 
+#: the lines of the surplus and the allocation charts, ``{(measure, item): label}``, and their
+#: titles before ": <organisation>": one definition for the report and the app
+#: (:mod:`ccgmodels.outputs.livecharts`)
+SURPLUS_LINES = {("do_nothing_surplus", ""): "Do nothing", ("do_something_surplus", ""):
+                 "Do something", ("surplus", ""): "Commissioner plan"}
+SURPLUS_TITLE = "Surplus/(deficit), do nothing and do something"
+ALLOCATION_LINES = {("allocation", "total"): "Allocation",
+                    ("expenditure", "total"): "Plan expenditure",
+                    ("do_nothing_expenditure", "total"): "Do nothing expenditure"}
+ALLOCATION_TITLE = "Allocation and expenditure"
+
+
+def end_label(ax, x, y: float, colour: str, text=None):
+    """The value of a line's last point written beside it [£k, as the tables print it]; an
+    existing label ``text`` is moved instead (the app's live charts)."""
+    if text is None:
+        return ax.annotate(money_tick(y), (x, y), xytext=(0, 7), textcoords="offset points",
+                           ha="center", fontsize=8, color=colour, fontweight="bold")
+    text.xy = (x, y)
+    text.set_text(money_tick(y))
+    return text
+
+
+def spread_end_labels(ax, texts) -> None:
+    """Keep the end labels of lines that finish close together apart: going down from the
+    highest, a label within 7% of the axis of the one above goes under its point."""
+    lo, hi = ax.get_ylim()
+    near = 0.07 * (hi - lo)
+    shown = sorted((t for t in texts if t.get_visible()), key=lambda t: -t.xy[1])
+    above = None
+    for t in shown:
+        below = above is not None and above - t.xy[1] < near
+        t.xyann = (0, -13) if below else (0, 7)
+        above = None if below else t.xy[1]
+
+
 def _lines(results: pd.DataFrame, org: str, lines: dict, ax) -> tuple[list, dict]:
     used, series = [], {}
     for (measure, item), label in lines.items():
@@ -142,7 +178,8 @@ def _lines(results: pd.DataFrame, org: str, lines: dict, ax) -> tuple[list, dict
             continue
         sel = sel.groupby("year", as_index=False).agg(value=("value", "sum"),
                                                       scenario=("scenario", "first"))
-        ax.plot(sel["year"], sel["value"], marker="o", label=label)
+        line = ax.plot(sel["year"], sel["value"], marker="o", label=label)[0]
+        end_label(ax, sel["year"].iloc[-1], float(sel["value"].iloc[-1]), line.get_color())
         used.append(sel)
         series[label] = (list(sel["year"]), list(sel["value"]))
     return used, series
@@ -181,13 +218,12 @@ def do_nothing_vs_something(results: pd.DataFrame, org: str, name: str | None = 
     """Lines of the do-nothing and do-something surplus/(deficit) of ``org`` by year [£k]."""
     fig = new_figure()
     ax = _axes(fig)
-    lines = {("do_nothing_surplus", ""): "Do nothing", ("do_something_surplus", ""):
-             "Do something", ("surplus", ""): "Commissioner plan"}
-    used, series = _lines(results, org, lines, ax)
+    used, series = _lines(results, org, SURPLUS_LINES, ax)
     if not used:
         raise ValueError(f"no surplus rows for org {org!r}")
+    spread_end_labels(ax, ax.texts)
     ax.legend()
-    title = f"Surplus/(deficit), do nothing and do something: {_name(org, name)}"
+    title = f"{SURPLUS_TITLE}: {_name(org, name)}"
     fig.alt_text = lines_alt(title, series)
     return _finish(fig, ax, title, MONEY_UNIT, pd.concat(used))
 
@@ -283,15 +319,13 @@ def allocation_vs_expenditure(results: pd.DataFrame, org: str, name: str | None 
     axis spans the lines (not from zero), so the gap between them shows."""
     fig = new_figure()
     ax = _axes(fig)
-    lines = {("allocation", "total"): "Allocation",
-             ("expenditure", "total"): "Plan expenditure",
-             ("do_nothing_expenditure", "total"): "Do nothing expenditure"}
-    used, series = _lines(results, org, lines, ax)
+    used, series = _lines(results, org, ALLOCATION_LINES, ax)
     if not used:
         raise ValueError(f"no allocation or expenditure rows for org {org!r}")
     ax.set_ylim(*span_limits([v for _, vs in series.values() for v in vs]))
+    spread_end_labels(ax, ax.texts)
     ax.legend()
-    title = f"Allocation and expenditure: {_name(org, name)}"
+    title = f"{ALLOCATION_TITLE}: {_name(org, name)}"
     fig.alt_text = lines_alt(title, series)
     return _finish(fig, ax, title, MONEY_UNIT, pd.concat(used))
 

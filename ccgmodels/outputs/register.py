@@ -278,3 +278,107 @@ def scheme_register(scenario: Scenario) -> pd.DataFrame:
                 "Phasing": f"{start} Q{s.start_quarter}",
                 "Recurrent": "Yes" if s.recurrent else "No (one year)"})
     return pd.DataFrame(rows, columns=SCHEME_COLUMNS)
+
+
+#: the order of the scheme register's statuses: the plan's, then the pipeline outside it
+STATUS_ORDER = ("delivered", "in_progress", "scoping", "unidentified", "pipeline")
+#: the scheme register's money columns [£k a year]
+SCHEME_MONEY = ("Gross saving", "Investment", "Net saving", "Risk-adjusted saving")
+
+
+def scheme_subtotals(reg: pd.DataFrame, era: str | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """The rows of one organisation's scheme register (:func:`scheme_register`) grouped for
+    the page: each status's schemes with its subtotal, the total of the plan, then the
+    pipeline (outside the plan) with its own subtotal, never added to the plan.
+
+    Returns
+    -------
+    list of (str, pandas.DataFrame)
+        ``(kind, rows)`` in order: ``"schemes"`` (the schemes of one status),
+        ``"subtotal"`` (one row: that status), ``"plan"`` (one row: every status but the
+        pipeline) and ``"pipeline"`` (one row) [£k a year, full-year effect].
+    """
+    out: list[tuple[str, pd.DataFrame]] = []
+    pipeline = labels.label("pipeline", era=era)
+    names = [labels.label(s, era=era) for s in STATUS_ORDER]
+    order = [n for n in names if n in set(reg["Status"])] + sorted(
+        set(reg["Status"]) - set(names))
+    plan = reg[reg["Status"] != pipeline]
+
+    def total(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+        row = {c: "" for c in reg.columns}
+        row.update({c: rows[c].sum() for c in SCHEME_MONEY})
+        row.update({"Scheme": name, "Delivery probability": float("nan")})
+        return pd.DataFrame([row], columns=reg.columns)
+
+    for status in order:
+        rows = reg[reg["Status"] == status]
+        if status == pipeline:
+            continue
+        out += [("schemes", rows), ("subtotal", total(rows, f"Subtotal: {status}"))]
+    if len(plan):
+        out.append(("plan", total(plan, f"Total in the plan ({labels.term('qipp', era)} "
+                                        "identified, full-year)")))
+    if (reg["Status"] == pipeline).any():
+        rows = reg[reg["Status"] == pipeline]
+        out += [("schemes", rows), ("pipeline", total(rows, f"Subtotal: {pipeline}"))]
+    return out
+
+
+def scheme_reconciliation(scenario: Scenario, results: pd.DataFrame, org: str,
+                          year: str | None = None) -> pd.DataFrame:
+    """How the scheme register's plan total (full-year effect) becomes the QIPP table's
+    identified and risk-adjusted savings of ``year`` (the base year unless given).
+
+    The register gives each scheme's full-year saving before any growth; the QIPP table counts
+    what the plan's schemes save in the year: nothing before a scheme starts, part of the year
+    in its first year, grown with its expenditure line after the base year. The pipeline is
+    outside both. A plan stated year by year (the 2014 Essex plan) adds its mitigation of each
+    line, which is not a scheme of the register.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: the register's subtotals (full-year); phasing and growth in ``year``; the
+        stated plan's mitigation (when there is one); the schemes in ``year``; the QIPP table's
+        figures; the difference (zero when they tie). Columns ``Net saving`` and
+        ``Risk-adjusted saving`` of the plan and ``Pipeline net saving`` (outside the plan,
+        the QIPP table's pipeline schemes) [£k]. Empty when ``org`` has no QIPP.
+    """
+    from ..models import schemes as model
+
+    o = next((x for x in scenario.organisations if x.id == org), None)
+    q = getattr(o, "qipp", None)
+    cols = ["Net saving", "Risk-adjusted saving", "Pipeline net saving"]
+    if q is None:
+        return pd.DataFrame(columns=cols)
+    year = year or scenario.base_year
+    sel = results[(results["org"] == org) & (results["year"] == year)]
+    effect = sel[sel["measure"] == "qipp_scheme"].groupby("item")["value"].sum()
+    qipp = sel[sel["measure"] == "qipp"].groupby("item")["value"].sum()
+    full, in_year, stated = [0.0] * 3, [0.0] * 3, [0.0] * 3
+    for s in model.all_schemes(o):
+        p = float(q.delivery_probability.get(s.status, 0.0))
+        e = float(effect.get(s.id, 0.0))
+        net = s.net * s.share if s.costed else 0.0
+        if not model.in_plan(s):  # the pipeline: its own column, outside the plan
+            full[2] += net
+            in_year[2] += e
+        elif s not in q.schemes:  # a plan stated year by year: its mitigation of a line
+            stated = [stated[0] + e, stated[1] + p * e, 0.0]
+        else:
+            full = [full[0] + net, full[1] + p * net, full[2]]
+            in_year = [in_year[0] + e, in_year[1] + p * e, in_year[2]]
+    made = [a + b for a, b in zip(in_year, stated, strict=True)]
+    table = [float(qipp.get(k, 0.0)) for k in ("identified", "risk_adjusted", "pipeline")]
+    qname = labels.term("QIPP", scenario.era)
+    rows = {"Register subtotals, full-year": full,
+            f"Phasing and growth in {year}": [a - b for a, b in zip(in_year, full, strict=True)]}
+    if any(abs(v) >= 0.5 for v in stated):
+        rows["Stated plan's mitigation, not in the register"] = stated
+    rows[f"Schemes in {year}"] = made
+    rows[f"{qname} table, {year}"] = table
+    rows["Difference"] = [a - b for a, b in zip(made, table, strict=True)]
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
+    frame.index.name = f"{year} (£k)"
+    return frame

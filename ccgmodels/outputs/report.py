@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..inputs import documents
 from ..inputs.lineage import extends_of
 from ..inputs.loading import load_scenario
 from ..inputs.scenario import Scenario
@@ -152,8 +153,14 @@ class Report:
         frame = pd.DataFrame(rows).T
         frame = frame[sorted(frame.columns)]
         frame.index.name = f"{self.name} (£k)"
+        scopes = {words.get(label, label): tables.scope_of(self.results, self.scenario, m)
+                  for m, _, label, _ in KEY_ROWS} if self.org == FOOTPRINT else {}
+        if any(scopes.values()):  # a system of more than one kind: say whose each row is
+            frame.insert(0, "Scope", [scopes.get(r, "") for r in frame.index])
         parts = [doc.table(frame, "£k", totals=("Do something surplus/(deficit)",),
                            css="key-figures")]
+        if tables.BY_ORGANISATION in self.book:
+            parts.append(doc.report_table(self.book[tables.BY_ORGANISATION]))
         if self.summary is not None:
             balance = tables.uncertainty_tables(self.summary, self.org, self.name)
             if "Probability of balance" in balance:
@@ -335,11 +342,14 @@ class Report:
         if self.org != FOOTPRINT:
             schemes = schemes[schemes["Organisation"] == self.name]
         if len(schemes):
+            ties = [doc.table(register.scheme_reconciliation(self.scenario, self.results, o.id),
+                              caption=f"From the register to the {key} table: {o.name}",
+                              totals=("Difference",)) for o in self.scenario.organisations
+                    if o.name in set(schemes["Organisation"])]
             parts.append(doc.section(labels.term("scheme_register", self.era),
-                                     doc.scheme_table(schemes, self.era),
-                                     level=3, intro="Each scheme's full-year saving; the "
-                                     "risk-adjusted saving is the net saving times the "
-                                     "delivery probability of its status."))
+                                     doc.scheme_table(schemes, self.era), *ties,
+                                     level=3, intro=narrative.scheme_register_intro(
+                                         self.scenario)))
         return doc.section(labels.term("QIPP", self.era), *parts) if parts else Html("")
 
     def risk_adjusted_plan(self) -> Html:
@@ -420,6 +430,24 @@ class Report:
         return doc.section("Assumptions register", doc.register_table(reg, years),
                            intro=intro + ".")
 
+    def cited(self) -> list[documents.Document]:
+        """The documents the scenario's sources cite (:mod:`ccgmodels.inputs.documents`), in
+        the order of the list."""
+        cited = {d.key for text in self.scenario.sources.values()
+                 for d in documents.cited_in(text)}
+        return [d for k, d in documents.documents().items() if k in cited]
+
+    def sources(self) -> Html:
+        """The sources appendix: every document the scenario's sources cite, each the target
+        of the register's links."""
+        docs = self.cited()
+        if not docs:
+            return Html("")
+        return doc.section("Sources", doc.sources_list(docs), intro=(
+            "Every document the assumptions cite, under the key in square brackets that the "
+            "citations use and link to; a line number is a line of the text copy the entry "
+            "names."))
+
     def methods(self) -> Html:
         return doc.section("Methods and definitions", doc.definitions(narrative.methods(self.era)),
                            doc.paragraphs([
@@ -436,14 +464,18 @@ class Report:
         from .workbook import Pack, write_report_files
 
         s = self.scenario
+        reg = register.assumptions_register(s, self.base)
+        reg["Source"] = reg["Source"].map(documents.expand)  # citations as the report writes them
         pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
                     description=s.description or "",
-                    assumptions=register.assumptions_register(s, self.base),
+                    assumptions=reg,
                     schemes=register.scheme_register(s),
                     efficiency_schemes=plans.efficiency_schemes(s),
                     contracts=contracts.contract_frame(s, self.cash),
                     workforce=contracts.workforce_frame(s, self.cash),
-                    risks=riskplan.register_frame(s))
+                    risks=riskplan.register_frame(s), sources=pd.DataFrame(
+                        [(d.key, d.title, d.publisher, d.date, d.where) for d in self.cited()],
+                        columns=["Key", "Title", "Publisher", "Date", "Where to get it"]))
         return write_report_files(self.output_dir, self.cash, self.book, self.summary, pack)
 
 

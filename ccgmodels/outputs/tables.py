@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..inputs.scenario import Scenario
-from ..inputs.vocab import FOOTPRINT
+from ..inputs.vocab import COMMISSIONER_KINDS, FOOTPRINT
 from . import labels, summaries
 
 
@@ -193,7 +193,9 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
     Returns
     -------
     dict of str to ReportTable
-        ``Headline``, ``STP summary <base year>``, ``STP summary <end year>``, ``Solutions``,
+        ``Headline``, ``By organisation`` (a footprint of more than one organisation: the
+        do-something position of each, :func:`by_organisation`), ``STP summary <base year>``,
+        ``STP summary <end year>``, ``Solutions``,
         ``QIPP``, ``Primary care bridge``, ``Activity``, ``Uncertainty``, ``Probability of
         balance``; a table with no rows for ``org`` is left out. Surplus positive, deficit
         negative.
@@ -205,6 +207,8 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
     head = summaries.headline(results, org, era)
     head.index.name = f"{name} (£k)"
     book = {"Headline": ReportTable(f"Headline: {name} (£k)", head, "£k")}
+    if org == FOOTPRINT and len(labels.modelled(scenario)) > 1:
+        book[BY_ORGANISATION] = by_organisation(results, scenario)
     for year in dict.fromkeys([scenario.base_year, scenario.end_year]):
         book[stp_key(year, era)] = ReportTable(
             f"{'System' if era == 'icb' else 'STP'} {year} summary (£k)",
@@ -236,6 +240,8 @@ def report_tables(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRIN
     return book
 
 
+#: the sheet name of the table by organisation across years (a footprint of more than one)
+BY_ORGANISATION = "By organisation"
 #: the sheet name of the variance to plan table
 PLAN_VS_ACTUAL = "Variance to plan"
 BASIS_NAMES = {"actual": "Actual", "forecast_outturn": "Forecast outturn"}
@@ -282,6 +288,16 @@ def _labelled(frame: pd.DataFrame, measure: str, era: str | None = None) -> pd.D
     out.index = pd.Index([labels.label(str(i), measure, era) for i in frame.index],
                          name=labels.label(measure, era=era))
     return out
+
+
+def measure_table(results: pd.DataFrame, scenario: Scenario, org: str, measure: str,
+                  title: str) -> ReportTable:
+    """``org``'s ``measure`` by item and year as the report prints a table: items by display
+    name, titled ``"<title>: <organisation> (£k)"`` (for a notebook showing a table the report
+    has no key for, e.g. expenditure by service line) [£k]."""
+    name = labels.org_name(scenario, org)
+    return ReportTable(f"{title}: {name} (£k)",
+                       _labelled(by_year(results, org, measure), measure, scenario.era), "£k")
 
 
 def _stat_rows(summary: pd.DataFrame, org: str, rows: Mapping[tuple[str, str], str]
@@ -338,3 +354,40 @@ def headline_lines(results, uncertainty=None, org: str = FOOTPRINT, era: str | N
         second.append(f"chance do something is at least break-even in {end}: "
                       f"{h[summaries.PROB]:.0%}")
     return [f"{end} (£k): " + "; ".join(first), "; ".join(second)]
+
+
+def scope_of(results: pd.DataFrame, scenario: Scenario, measure: str) -> str:
+    """Whose figures a footprint row of ``measure`` adds up, in words: ``""`` when the
+    footprint holds one organisation or one kind, ``"commissioners only"`` when only its
+    commissioners have the measure, ``"all 5 organisations"`` when every kind of its
+    organisations does, else the kinds that do (``"CCGs and providers only"``)."""
+    orgs = labels.modelled(scenario)
+    kinds = {o.kind for o in orgs}
+    if len(orgs) < 2 or len(kinds) < 2:
+        return ""
+    have = set(results.loc[(results["measure"] == measure) & (results["org"] != FOOTPRINT),
+                           "kind"])
+    if have >= kinds:
+        return f"all {len(orgs)} organisations"
+    if have and have <= set(COMMISSIONER_KINDS):
+        return "commissioners only"
+    names = [labels.kind_name(k, 2, scenario.era) for k in sorted(have)]
+    return " and ".join(names) + " only"
+
+
+def by_organisation(results: pd.DataFrame, scenario: Scenario,
+                    measure: str = "do_something_surplus", item: str = "") -> ReportTable:
+    """``measure`` of every organisation by year, the footprint's total last [£k]: the table
+    by organisation across years of a scenario of more than one organisation."""
+    orgs = labels.modelled(scenario)
+    sel = results[(results["measure"] == measure) & (results["item"].fillna("") == item)]
+    rows = {}
+    for o in orgs:
+        rows[labels.org_name(scenario, o.id)] = sel[sel["org"] == o.id].groupby("year")[
+            "value"].sum()
+    rows["Total"] = sel[sel["org"] == FOOTPRINT].groupby("year")["value"].sum()
+    frame = pd.DataFrame(rows).T.fillna(0.0)
+    frame = frame[sorted(frame.columns)]
+    name = labels.label(measure, era=scenario.era)
+    frame.index.name = "Organisation"
+    return ReportTable(f"{name} by organisation (£k)", frame, "£k")

@@ -3,10 +3,15 @@
 Everything the explorer knows (the changes per organisation, the footprint-wide view, the
 changes list, the overrides, save-as) lives in the state, in plain Python; this module only
 draws it and passes the analyst's moves to it. One control per assumption of the organisation
-shown, labelled in full with its unit: a rate as a per-cent slider (its readout can be typed
-in), a value given by year as a row of per-year boxes, money in £k with separators, a yes/no
-choice whose look says which. On the footprint a control sets every commissioner and says when
-their values differ.
+shown, labelled in full with its unit, its tooltip in plain words: a rate as a per-cent
+slider with a box beside it to type in, a value given by year as a row of per-year boxes, money
+in £k with separators, a yes/no choice whose look says which. A typed value that is no number
+(``3,5``) or outside the control's range (``25`` for a rate that reaches 5.5%) is refused, with
+the reason beside the control; nothing is clamped. Every kind of organisation has its levers:
+commissioners, trusts (CIP, cost growth), councils (cost growth, savings). On the footprint a
+control sets every organisation that has it and says when their values differ. Scenarios and
+organisations are offered by name; charts are the report's (:mod:`.livecharts`), each an image
+with its alt text.
 
 Speed: one change validates and runs the scenario once, rewrites the headline, the table and
 the changes list, and redraws only the chart on screen (the tabs), a figure kept alive and
@@ -18,6 +23,7 @@ served by Voila: :mod:`ccgmodels.app.launch`).
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 from pathlib import Path
@@ -40,6 +46,7 @@ from .explorer import (
     decimals,
     default_folder,
     from_shown,
+    scenario_title,
     slug,
     to_shown,
 )
@@ -54,15 +61,25 @@ CHANGE_COLUMNS = (("Organisation", "150px"), ("Assumption", "250px"), ("Base", "
                   ("New", "60px"))
 #: the rows of the headline figures above the charts: (row of summaries.headline, short label)
 HEADLINES = (("Do nothing surplus/(deficit)", "Do nothing"),
-             ("Do something surplus/(deficit)", "Do something"))
+             ("Do something surplus/(deficit)", "Do something"),
+             ("Risk-adjusted surplus/(deficit)", "Risk-adjusted"))
+#: the measure of each headline row (summaries.HEADLINE's words); the risk-adjusted position
+#: exists where an organisation has a risk register
+HEADLINE_MEASURES = {"Do nothing surplus/(deficit)": "do_nothing_surplus",
+                     "Do something surplus/(deficit)": "do_something_surplus",
+                     "Risk-adjusted surplus/(deficit)": "risk_adjusted_surplus"}
 CSS = """<style>
 .ccg-explorer .widget-label, .ccg-label { white-space: normal; }
 .ccg-headline { font-size: 1.35em; margin-right: 2em; }
-.ccg-note { color: #768692; font-size: 0.9em; }
+.ccg-note { color: #4C6272; font-size: 0.9em; }
+.ccg-refused { color: #B00020; font-weight: bold; }
 .ccg-explorer .widget-toggle-button.mod-active { background: #005EB8; color: white; }
 .ccg-table table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .ccg-table td, .ccg-table th { padding: 2px 10px; text-align: right; }
-.ccg-table th:first-child { text-align: left; }
+.ccg-table th:first-child, .ccg-table td:first-child { text-align: left; }
+.ccg-explorer .lm-TabBar-tab, .ccg-explorer .lm-TabBar-tabLabel { color: #212B32 !important;
+  opacity: 1 !important; }
+.ccg-explorer .ccg-entry { margin-left: 14px; }
 </style>"""
 
 
@@ -107,22 +124,32 @@ class Explorer:
         scenario = str(scenario)
         self.state = self._states.setdefault(scenario, ExplorerState(scenario, overrides))
         self.scenario_dropdown = w.Dropdown(
-            options=names if scenario in names else [*names, scenario], value=scenario,
-            description="Scenario", layout=w.Layout(width="420px"))
+            options=[(scenario_title(n), n) for n in
+                     (names if scenario in names else [*names, scenario])],
+            value=scenario, description="Scenario", layout=w.Layout(width="520px"))
         self.org_dropdown = w.Dropdown(description="Organisation",
                                        style={"description_width": "90px"},
                                        layout=w.Layout(width="460px"))
         self.controls: dict[str, w.ValueWidget] = {}
+        #: the box beside each slider, where a rate is typed [per cent]
+        self.entries: dict[str, w.Text] = {}
         self.notes: dict[str, w.HTML] = {}
         self.controls_box = w.VBox()
         self.headline = w.HTML()
+        self.headline.add_class("ccg-headlines")
         self.table = w.HTML()
         self.table.add_class("ccg-table")
         self.changes_box = w.VBox()
         self.remove_buttons: list[tuple[Any, w.Button]] = []
         self.charts = [cls() for _, cls in CHARTS]
-        self.images = [w.Image(format="png", layout=w.Layout(width="720px", height="360px"))
+        #: each chart as an image with its alt text (an ``<img>`` in an HTML widget: the
+        #: Image widget has no alt attribute)
+        self.images = [w.HTML(layout=w.Layout(width="730px", height="370px"))
                        for _ in self.charts]
+        #: the PNG bytes each image shows (empty until drawn)
+        self.pictures: list[bytes] = [b"" for _ in self.charts]
+        for image in self.images:
+            image.add_class("ccg-chart-box")
         self.tabs = w.Tab(children=self.images, titles=[t for t, _ in CHARTS])
         self.save_folder = w.Text(value=str(folder or default_folder()), description="Folder",
                                   continuous_update=False,
@@ -155,10 +182,11 @@ class Explorer:
 
     def _set_orgs(self, org: str | None) -> None:
         s = self.state
-        options = [(f"{s.names[o]} ({o})", o) for o in s.commissioners]
+        options = [(s.names[o], o) for o in s.bodies]
         if FOOTPRINT in s.orgs:
-            options.append((f"{labels.term('footprint', s.era)}: every commissioner",
-                            FOOTPRINT))
+            every = "every commissioner" if s.bodies == s.commissioners else \
+                "every organisation"
+            options.append((f"{labels.term('footprint', s.era)}: {every}", FOOTPRINT))
         ids = [o for _, o in options]
         self._quiet = True  # setting the dropdown fires _on_org; the controls are built below
         try:
@@ -170,7 +198,7 @@ class Explorer:
 
     def _build_controls(self) -> None:
         s, org = self.state, self.org
-        self.controls, self.notes = {}, {}
+        self.controls, self.notes, self.entries = {}, {}, {}
         rows: list[w.Widget] = []
         grids = s.by_year(org)
         done: set[str] = set()
@@ -185,20 +213,43 @@ class Explorer:
             control.observe(lambda change, k=key: self._on_control(k, change), names="value")
             self.controls[key] = control
             self.notes[key] = w.HTML(layout=w.Layout(width="260px"))
-            rows.append(w.HBox([_label(a.label), control, self.notes[key]]))
+            shown: list[w.Widget] = [control]
+            if isinstance(control, w.FloatSlider):
+                entry = w.Text(value=a.text(s.value(org, key)), continuous_update=False,
+                               tooltip=a.help, description_allow_html=False,
+                               layout=w.Layout(width="80px"))
+                entry.add_class("ccg-entry")
+                entry.observe(lambda change, k=key: self._on_entry(k, change), names="value")
+                self.entries[key] = entry
+                shown.append(entry)
+            rows.append(w.HBox([_label(a.label), *shown, self.notes[key]]))
+        self.switch_boxes: dict[tuple[str, str], w.Checkbox] = {}
+        switches = s.switches(org)
+        if switches:
+            rows.append(w.HTML("<b>Risks and mitigations</b> <span class='ccg-note'>(untick "
+                               "one to plan as if it could not happen)</span>"))
+        for o, key in switches:
+            a = s.assumption(o, key)
+            words = a.label if org != FOOTPRINT else f"{a.label} ({s.names[o]})"
+            box = w.Checkbox(value=s.switched_on(o, key), description=words, indent=False,
+                             tooltip=a.help, layout=w.Layout(width="640px"))
+            box.add_class("ccg-switch")
+            box.observe(lambda change, o=o, k=key: self._on_switch(o, k, change),
+                        names="value")
+            self.switch_boxes[(o, key)] = box
+            rows.append(box)
         self.controls_box.children = rows
         self._sync_controls()
 
     def _control(self, a: Assumption, value: Any) -> w.ValueWidget:
-        tip = a.description
+        tip = a.help
         if a.kind == "toggle":
             return w.ToggleButtons(options=[("Yes", True), ("No", False)], value=value,
                                    tooltips=[tip, tip], style={"button_width": "70px"})
         if a.kind == "percent":
-            low = max(a.low, value - a.span) if a.span else a.low
-            high = min(a.high, value + a.span) if a.span else a.high
+            low, high = a.range(value)
             return w.FloatSlider(value=to_shown("percent", value), min=to_shown("percent", low),
-                                 max=to_shown("percent", high), step=0.1,
+                                 max=to_shown("percent", high), step=0.1, readout=False,
                                  readout_format=f".{decimals(value)}f",
                                  continuous_update=False, tooltip=tip,
                                  layout=w.Layout(width=CONTROL))
@@ -210,7 +261,7 @@ class Explorer:
         for key in keys:
             a = self.state.assumption(self.org, key)
             box = w.Text(value=a.text(self.state.value(self.org, key)), continuous_update=False,
-                         tooltip=f"{a.description} ({a.year})",
+                         tooltip=f"{a.help} ({a.year})",
                          layout=w.Layout(width="100%"))
             box.observe(lambda change, k=key: self._on_control(k, change), names="value")
             self.controls[key] = box
@@ -233,10 +284,13 @@ class Explorer:
                 if isinstance(control, w.FloatSlider):
                     control.readout_format = f".{decimals(value)}f"
                     control.value = to_shown("percent", value)
+                    self.entries[key].value = a.text(value)
                 elif isinstance(control, w.Text):
                     control.value = a.text(value)
                 else:
                     control.value = value
+            for (o, key), box in self.switch_boxes.items():
+                box.value = s.switched_on(o, key)
             notes: dict[int, list[str]] = {}  # a by-year row shares one note
             for key in self.controls:
                 a = s.assumption(org, key)
@@ -247,7 +301,9 @@ class Explorer:
                                              for o, v in s.values(org, key)))
             for note in self.notes.values():
                 lines = notes.get(id(note), [])
-                text = "; ".join(lines) or ("Every commissioner" if org == FOOTPRINT else "")
+                every = "Every commissioner" if s.bodies == s.commissioners else \
+                    "Every organisation that has it"
+                text = "; ".join(lines) or (every if org == FOOTPRINT else "")
                 note.value = f"<span class='ccg-note'>{html.escape(text)}</span>"
         finally:
             self._quiet = False
@@ -269,7 +325,9 @@ class Explorer:
         """Headline table of the organisation shown (numbers) [£k]."""
         if self.results is None:
             self.recompute()
-        return summaries.headline(self.results, self.org, self.state.era)
+        table = summaries.headline(self.results, self.org, self.state.era)
+        table.index.name = f"{self.org_name} (£k)"
+        return table
 
     def figures(self) -> list:
         """The charts (matplotlib figures) for the organisation shown, each brought up to date."""
@@ -284,35 +342,62 @@ class Explorer:
                 out.append(chart.fig)
         return out
 
+    @property
+    def org_name(self) -> str:
+        """The organisation shown, by its name (the footprint by the era's word)."""
+        return self._name()
+
     def _name(self) -> str:
         return (labels.term("footprint", self.state.era) if self.org == FOOTPRINT
                 else self.state.names[self.org])
 
     def redraw(self) -> None:
-        """Rewrite the headline, table and changes list; redraw the chart on screen."""
-        table = self.summary()
-        end = table.columns[-1]
-        self.headline.value = "".join(
-            f"<span class='ccg-headline' data-row='{html.escape(row)}' "
-            f"data-value='{table.loc[row, end]:.3f}'>{short} {end}: "
-            f"<b>{tables.money(table.loc[row, end])}</b> £k</span>"
-            for row, short in HEADLINES if row in table.index)
-        shown = tables.money_table(table)
-        shown.columns.name, shown.index.name = None, f"{self._name()} (£k)"
-        self.table.value = shown.to_html(border=0)
-        self._draw_changes()
+        """Rewrite the headline, redraw the chart on screen, then the table and the changes
+        list: what the eye goes to first is sent first."""
+        self.headline.value = self._headline()
         for chart in self.charts:
             chart.stale = True
         self._draw_chart(self.tabs.selected_index or 0)
+        table = self.summary()
+        shown = tables.money_table(table)
+        shown.columns.name = None
+        # one header row, every heading named (an empty <th> is read as nothing)
+        self.table.value = shown.reset_index().to_html(border=0, index=False)
+        self._draw_changes()
+
+    def _headline(self) -> str:
+        """The end-year do-nothing and do-something positions of the organisation shown, from
+        its rows alone (the whole headline table comes after the chart) [£k]."""
+        r = self.results
+        rows = r[(r["org"] == self.org) & r["measure"].isin(list(HEADLINE_MEASURES.values()))]
+        if rows.empty:
+            return ""
+        end = rows["year"].max()
+        rows = rows[rows["year"] == end].groupby("measure")["value"].sum()
+        out = []
+        for row, short in HEADLINES:
+            measure = HEADLINE_MEASURES[row]
+            if measure in rows.index:
+                v = float(rows[measure])
+                out.append(f"<span class='ccg-headline' data-row='{html.escape(row)}' "
+                           f"data-value='{v:.3f}'>{short} {end}: "
+                           f"<b>{tables.money(v)}</b> £k</span>")
+        return "".join(out)
 
     def _draw_chart(self, i: int) -> None:
         chart, image = self.charts[i], self.images[i]
         if not chart.available(self.results, self.org):
             chart.stale = False
-            image.value = b""
+            self.pictures[i] = b""
+            image.value = ("<p class='ccg-note'>Nothing to draw for "
+                           f"{html.escape(self._name())}.</p>")
             return
         chart.update(self.results, self.org, self._name())
-        image.value = chart.png()
+        self.pictures[i] = chart.png()
+        data = base64.b64encode(self.pictures[i]).decode("ascii")
+        image.value = (f"<img class='ccg-chart' width='720' height='360' "
+                       f"alt='{html.escape(chart.alt, quote=True)}' "
+                       f"src='data:image/png;base64,{data}'>")
 
     def _draw_changes(self) -> None:
         s = self.state
@@ -351,14 +436,45 @@ class Explorer:
                     return  # the slider snapping to its step, not a move
                 value = from_shown("percent", change["new"])
             elif isinstance(control, w.Text):
-                value = a.parse(change["new"])
+                value = a.parse(change["new"], s.base_value(org, key))
             else:
                 value = change["new"]
         except ValueError as exc:
-            self.message.value = f"<b>Not changed:</b> {html.escape(str(exc))}"
+            self._refuse(key, str(exc))
             return
         s.set(org, key, value)
         self._changed()
+
+    def _on_entry(self, key: str, change) -> None:
+        """A rate typed in the box beside its slider: checked against the slider's range, set
+        when it lies in it, refused with the reason beside it otherwise (never clamped)."""
+        if self._quiet:
+            return
+        s, org = self.state, self.org
+        a = s.assumption(org, key)
+        try:
+            value = a.parse(change["new"], s.base_value(org, key))
+        except ValueError as exc:
+            self._refuse(key, str(exc))
+            return
+        s.set(org, key, value)
+        self._changed()
+
+    def _on_switch(self, org: str, key: str, change) -> None:
+        """A risk or mitigation switched on or off: the positions, the risk-adjusted one
+        included, redraw."""
+        if self._quiet:
+            return
+        self.state.switch(org, key, bool(change["new"]))
+        self._changed()
+
+    def _refuse(self, key: str, why: str) -> None:
+        """Say beside the control (and above the save button) why an entry was refused, and
+        show the value still in force."""
+        self._sync_controls()
+        text = f"<b>Not changed:</b> {html.escape(why)}"
+        self.notes[key].value = f"<span class='ccg-refused' role='alert'>{text}</span>"
+        self.message.value = text
 
     def _changed(self) -> None:
         try:

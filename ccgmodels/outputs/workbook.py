@@ -104,6 +104,8 @@ class Pack:
     risks : pandas.DataFrame, optional
         :func:`ccgmodels.outputs.riskplan.register_frame`: the risk and mitigation registers
         [£k, fractions].
+    sources : pandas.DataFrame, optional
+        The documents cited (key, title, publisher, date, where to get it).
     """
 
     title: str
@@ -115,6 +117,7 @@ class Pack:
     contracts: pd.DataFrame | None = None
     workforce: pd.DataFrame | None = None
     risks: pd.DataFrame | None = None
+    sources: pd.DataFrame | None = None
 
 
 def table_name(sheet: str) -> str:
@@ -257,8 +260,9 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     ``Workforce`` (WTE and pay bill by trust, staff group and year) where the scenario has
     them, ``Schemes`` (the QIPP scheme register, an Excel Table with a SUBTOTAL totals row of
     its money), ``Efficiency schemes`` (the trusts' and councils' registers, likewise),
-    ``Risks and mitigations`` (the risk registers, where a body has one) and ``Assumptions``
-    (the register, its source column wrapped).
+    ``Risks and mitigations`` (the risk registers, where a body has one), ``Assumptions``
+    (the register, its source column wrapped) and ``Sources`` (the documents its citations
+    name).
     With ``results``, a last sheet ``Data`` holds the tidy rows as results.csv does (values
     rounded to its 6 decimals) as an Excel Table (filter buttons on every column), values
     formatted by their unit. Every sheet prints landscape on A4, one page wide, its header
@@ -290,7 +294,7 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                              ("Schemes", pack.schemes),
                              ("Efficiency schemes", pack.efficiency_schemes),
                              (RISKS_SHEET, pack.risks),
-                             ("Assumptions", pack.assumptions))
+                             ("Assumptions", pack.assumptions), ("Sources", pack.sources))
               if f is not None and len(f)])
     names = list(book) + extra + (["Data"] if results is not None else [])
     for name in names:
@@ -379,6 +383,10 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                       "Source": 80, "Flag": 12, "Path (for --set)": 50,
                       **{y: 9 for y in years}}, wrap=("Assumption", "Source", "All years"),
                      unprinted=("Path (for --set)",))
+    if pack is not None and "Sources" in extra:
+        _frame_sheet(wb, "Sources", pack.sources, title, {},
+                     {"Key": 8, "Title": 50, "Publisher": 32, "Date": 16, "Where to get it": 64},
+                     wrap=("Title", "Publisher", "Date", "Where to get it"))
     if results is not None:
         ws = wb.create_sheet("Data")
         data = results[COLUMNS]

@@ -4,8 +4,8 @@ Starts ``python -m ccgmodels app footprint_2019_20`` on a free localhost port (i
 group, ended at the end), reads the URL it prints, and opens it in Debian's chromium through
 chromedriver (the set-up of ``test_browser.py``). Passes when the page shows the explorer with no
 code, no SEVERE browser log entry and nothing fetched from outside localhost; typing a new
-allocation growth into a slider's readout changes the headline number on the page and lists the
-change; Save as scenario writes a file that ``ccgmodels run`` reproduces (the page's
+allocation growth into the box beside its slider changes the headline number on the page and
+lists the change; Save as scenario writes a file that ``ccgmodels run`` reproduces (the page's
 headline figure equals the run's results.csv); switching to one commissioner and back shows
 the change kept; and Remove takes one change away, the footprint control then saying the
 commissioners differ. A screenshot after the change is saved under the
@@ -99,6 +99,15 @@ def driver(app, tmp_path_factory):
         session.quit()
 
 
+def growth_readout(d):
+    """The box beside the allocation growth slider, where a rate is typed [per cent]."""
+    from selenium.webdriver.common.by import By
+
+    return d.find_element(By.XPATH, (
+        f"//div[contains(@class,'widget-hbox')][.//span[starts-with(text(),'{GROWTH}')]]"
+        "//input[@type='text']"))
+
+
 def headline(driver) -> float:
     """The page's footprint end-year do-something surplus/(deficit) [£k]."""
     from selenium.webdriver.common.by import By
@@ -143,11 +152,10 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     assert "None yet: move a control." in page  # loading changed nothing
     before = headline(driver)
 
-    # the footprint's allocation growth, typed into its slider's readout as per cent
-    readout = driver.find_element(By.XPATH, (
-        f"//div[contains(@class,'widget-hbox')][.//span[starts-with(text(),'{GROWTH}')]]"
-        "//div[contains(@class,'widget-readout')]"))
-    assert readout.text == "0.0"  # the settlement as published (footprint_2019_20.yaml)
+    # the footprint's allocation growth, typed into the box beside its slider as per cent
+    readout = growth_readout(driver)
+    # the settlement as published (footprint_2019_20.yaml)
+    assert readout.get_attribute("value") == "0.0%"
     readout.click()
     readout.send_keys(Keys.CONTROL, "a")
     readout.send_keys("1.0", Keys.ENTER)
@@ -164,7 +172,8 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
 
     rows = wait(driver, listed, 30, "the changes list did not show both commissioners")
     assert [r[2:4] for r in rows] == [["0.0%", "1.0%"], ["0.0%", "1.0%"]], rows
-    assert readout.text == "1.0"
+    wait(driver, lambda d: growth_readout(d).get_attribute("value") == "1.0%", 30,
+         "the box does not show the new value")
     shots = tmp_path_factory.mktemp("app_screenshots", numbered=False)
     height = driver.execute_script(
         "return document.querySelector('.ccg-explorer').getBoundingClientRect().bottom")
@@ -176,8 +185,13 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     name = driver.execute_script(
         "return Array.from(document.querySelectorAll('input'))"
         ".find(i => i.placeholder === 'name of the new scenario');")
-    name.clear()
+    # the name replaced in one commit (select all, type, Tab): clear() commits "" first, and
+    # the kernel's echo of it can land while the new name is typed on a busy machine
+    name.click()
+    name.send_keys(Keys.CONTROL, "a")
     name.send_keys("app what if", Keys.TAB)
+    wait(driver, lambda d: name.get_attribute("value") == "app what if", 30,
+         "the name box does not hold the name typed")
     driver.find_element(By.XPATH, "//button[.//text()[contains(.,'Save as scenario')]]").click()
     saved = folder / "app_what_if.yaml"
     wait(driver, lambda d: saved.is_file() and d.find_elements(By.CSS_SELECTOR, ".ccg-saved"),
@@ -187,22 +201,17 @@ def test_served_explorer_changes_saves_and_reproduces(app, driver, tmp_path_fact
     # switch to one commissioner and back: each shows its values, nothing is lost
     from selenium.webdriver.support.ui import Select
 
-    def growth_readout(d):
-        return d.find_element(By.XPATH, (
-            f"//div[contains(@class,'widget-hbox')][.//span[starts-with(text(),'{GROWTH}')]]"
-            "//div[contains(@class,'widget-readout')]"))
-
     organisation = driver.find_element(
         By.XPATH, "//div[contains(@class,'widget-dropdown')][.//label[.='Organisation']]"
         "//select")
-    Select(organisation).select_by_visible_text("NHS Castle Point and Rochford CCG (cpr_ccg)")
+    Select(organisation).select_by_visible_text("NHS Castle Point and Rochford CCG")
     wait(driver, lambda d: "Castle Point" in d.find_element(
         By.CSS_SELECTOR, ".ccg-table").text, 30, "the table did not switch to cpr_ccg")
-    assert growth_readout(driver).text == "1.0"
+    assert growth_readout(driver).get_attribute("value") == "1.0%"
     Select(organisation).select_by_visible_text("Footprint: every commissioner")
     wait(driver, lambda d: "Footprint" in d.find_element(By.CSS_SELECTOR, ".ccg-table").text,
          30, "the table did not switch back to the footprint")
-    assert growth_readout(driver).text == "1.0"
+    assert growth_readout(driver).get_attribute("value") == "1.0%"
     # remove one change: the panel shrinks and the footprint control says they now differ
     driver.find_elements(By.CSS_SELECTOR, ".ccg-change button")[0].click()
     wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".ccg-change")) == 1, 30,

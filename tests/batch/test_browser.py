@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.outputs import labels
 
 pytestmark = pytest.mark.browser
@@ -238,10 +239,12 @@ def test_compare_page_compares_like_with_like(driver, reports, shots):
     tables = driver.execute_script(HEADINGS_JS)
     assert tables[0][:2] == ["Scenario", "Years"]
     key_rows = driver.find_elements(By.CSS_SELECTOR, "table:first-of-type tbody tr td:first-child")
-    names = sorted(td.text.splitlines()[0] for td in key_rows)
+    # each scenario by its title, its name small under it
+    names = sorted(td.text.splitlines()[-1] for td in key_rows)
     assert names == sorted(SCENARIOS[1:]), names  # the two footprints; cpr is one CCG
     text = driver.find_element(By.TAG_NAME, "body").text
-    assert "Baseline: footprint_2019_20, the scenario the others extend" in text
+    base = load_scenario("footprint_2019_20").title
+    assert f"Baseline: {base}, the scenario the others extend" in text
     h3 = [h.text for h in driver.find_elements(By.TAG_NAME, "h3")]
     assert any(h.startswith("Differences from the baseline") for h in h3), h3
     assert any(h.startswith("Variance bridge") for h in h3), h3

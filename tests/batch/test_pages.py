@@ -240,7 +240,7 @@ def test_scenarios_of_other_organisations_are_not_set_against_each_other(out, re
     page = parse(pages.write_pages(out, records)[1])
     assert "nothing to compare like with like" in page.all_text
     assert "Not compared" in page.all_text and page.imgs == []
-    assert "cpr_2019_20 (Footprint (1 CCG): " in page.all_text
+    assert "cpr_2019_20: Footprint (1 CCG): " in page.all_text
     assert not (out / "compare.xlsx").exists()
 
 
@@ -283,22 +283,25 @@ def test_compare_groups_like_with_like_and_defaults_to_the_extended_scenario(
     assert ("Footprint (2 CCGs): NHS Castle Point and Rochford CCG, NHS Southend CCG, 2019/20 "
             "to 2023/24") in text
     # the what-if comes first in the records, but its baseline is the scenario it extends
-    assert "Baseline: footprint_2019_20, the scenario the others extend" in text
+    # scenarios by their titles (the records' "Title of <name>"), the name small under it
+    assert "Baseline: Title of footprint_2019_20, the scenario the others extend" in text
     values, diffs = page.tables[0], page.tables[1]
-    assert [r[0].split("Title")[0] for r in values[1:]] == [WHAT_IF, "footprint_2019_20"]
+    assert [r[0] for r in values[1:]] == [f"Title of {n}{n}" for n in
+                                          (WHAT_IF, "footprint_2019_20")]
     exp = {n: expected_measures(alike_out / n) for n in (WHAT_IF, "footprint_2019_20")}
     for row, drow in zip(values[1:], diffs[1:], strict=True):
-        name = row[0].split("Title")[0]
+        name = {f"Title of {n}{n}": n for n in exp}[row[0]]
         assert row[2:9] == [money(v) for v in exp[name]["values"]]
         assert drow[2:9] == [money(v - b) for v, b in zip(
             exp[name]["values"], exp["footprint_2019_20"]["values"], strict=True)]
-    assert "cpr_2019_20 (Footprint (1 CCG): NHS Castle Point and Rochford CCG" in text
+    assert "Title of cpr_2019_20 cpr_2019_20: Footprint (1 CCG): NHS Castle Point and Rochford " \
+        "CCG" in text
 
 
 def test_variance_bridge_steps_add_up_with_a_zero_residual(alike_out, alike_records, alike):
     page = parse(pages.write_pages(alike_out, alike_records)[1])
     bridge = next(t for t in page.tables if t[0][0] == "Step")
-    assert bridge[0] == ["Step", WHAT_IF]
+    assert bridge[0] == ["Step", f"Title of {WHAT_IF}"]
     steps = {r[0]: r[1] for r in bridge[1:]}
     assert list(steps) == ["Opening", "Funding", "Demand", "Prices", "QIPP delivery",
                            "Solutions", "Other", "Residual", "Closing"]
@@ -319,12 +322,12 @@ def test_variance_bridge_steps_add_up_with_a_zero_residual(alike_out, alike_reco
 
 def test_asked_for_baseline_and_one_not_in_the_group(alike_out, alike_records):
     page = parse(pages.write_pages(alike_out, alike_records, baseline=WHAT_IF)[1])
-    assert f"Baseline: {WHAT_IF}, as asked" in page.all_text
+    assert f"Baseline: Title of {WHAT_IF}, as asked" in page.all_text
     diffs = page.tables[1]
-    assert next(r for r in diffs if r[0].startswith(WHAT_IF))[2:9] == ["0"] * 7
+    assert next(r for r in diffs if r[0].startswith(f"Title of {WHAT_IF}"))[2:9] == ["0"] * 7
     page = parse(pages.write_pages(alike_out, alike_records, baseline="cpr_2019_20")[1])
-    assert ("Baseline: footprint_2019_20, the scenario the others extend (asked-for baseline "
-            "cpr_2019_20 is not in this group") in page.all_text
+    assert ("Baseline: Title of footprint_2019_20, the scenario the others extend (asked-for "
+            "baseline cpr_2019_20 is not in this group") in page.all_text
 
 
 def test_compare_workbook_holds_the_comparison_as_excel_tables(alike_out, alike_records):

@@ -1,7 +1,7 @@
 """Tests for ccgmodels.models.demand: demographic and non-demographic growth, activity and its cost.
 
-Sources: 000 = the 2019/20 CPR & Southend operational plan; ``000:L2488`` is its line 2488 (see
-/work/shared/sources/NOTES.md). Other expected values are hand calculations written out.
+Sources: 000 = the 2019/20 CPR & Southend operational plan; ``000:L2488`` is its line 2488 (keys
+as in ccgmodels/data/documents.yaml). Other expected values are hand calculations written out.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Tests for ccgmodels.models.finance: commissioner plan, do nothing, solutions, do something.
 
 Sources: 000 = the 2019/20 CPR & Southend operational plan, ``000:L2013`` its line 2013;
-004 = the NHS England STP plans on a page examples; NOTES.md = /work/shared/sources/NOTES.md.
+004 = the NHS England STP plans on a page examples (keys as in ccgmodels/data/documents.yaml).
 Sign: surplus positive, deficit negative; solutions positive.
 """
 
@@ -37,8 +37,8 @@ def fp():
 ])
 def test_plan_reproduces_the_documents(fp, org, allocation, surplus, total):
     assert series(fp, "allocation", "total", org)[0] == allocation
-    # CPR's printed lines sum to 274,640 against 274,641 printed (NOTES.md 1.5 issue 5), and
-    # the model keeps the unrounded 0.5% contingency: the surplus is within 1 £k
+    # CPR's printed lines (000:L1999-L2011) sum to 274,640 against 274,641 printed (000:L2012),
+    # and the model keeps the unrounded 0.5% contingency: the surplus is within 1 £k
     assert series(fp, "surplus", "", org)[0] == pytest.approx(surplus, abs=1)
     assert series(fp, "expenditure", "total", org)[0] == pytest.approx(total, abs=1)
 

@@ -1,8 +1,9 @@
 """Tests for ccgmodels.models.primary_care: the primary care financial bridge and its levers.
 
-Sources: 000 = the 2019/20 CPR & Southend operational plan (bridges at 000:L691-L715, in £m);
-NOTES.md = /work/shared/sources/NOTES.md (1.1.5 realigns the baseline funding and STF rows;
-2.5 gives the "no STF" end states). The model works in £k.
+Sources: 000 = the 2019/20 CPR & Southend operational plan (bridges at 000:L691-L715, in £m).
+The baseline funding and STF rows (000:L700-L701, L713-L714) are read one column right, the only
+alignment under which the printed end states (000:L702, L715) hold; the "no STF" end states are
+those end states less the STF, written out below. The model works in £k.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ BRIDGE_YEARS = ["2018/19", "2019/20", "2020/21"]
 # printed end states, £m -> £k: CPR 000:L702, Southend 000:L715
 PRINTED_END = {"cpr_ccg": [600, -600, 1100], "southend_ccg": [500, -500, 1600]}
 SCENARIO = {"cpr_ccg": "cpr_2019_20", "southend_ccg": "southend_2019_20"}
-ROUNDING = 100 + 1e-6  # the plan prints £m to one decimal (NOTES.md 1.5 issues 2-3)
+ROUNDING = 100 + 1e-6  # the plan prints £m to one decimal (000:L695, L702, L715: ±0.1)
 
 
 def bridge_of(org: str, **update) -> dict[str, np.ndarray]:
@@ -41,7 +42,7 @@ def test_end_states_reproduce_the_plan(org):
 
 
 def test_cpr_end_states_exactly():
-    # in-year + future model + baseline + STF (realigned, NOTES.md 1.1.5):
+    # in-year + future model + baseline + STF (realigned, 000:L695-L702):
     # 2018/19: 0 - 1,400 + 2,000 + 0 = 600; 2019/20: (24,400 - 24,500) - 2,600 + 2,100 = -600;
     # 2020/21: -300 - 3,400 + 2,300 + 2,500 = 1,100
     got = end_states("cpr_ccg")
@@ -59,7 +60,8 @@ def test_future_model_is_the_subtotal_of_enablers(org):
 
 
 def test_no_stf_gives_the_notes_end_states():
-    # NOTES.md 2.5: without STF, 2020/21 is CPR -1.4 (1.1 - 2.5) and Southend -1.0 (1.6 - 2.6)
+    # without STF, 2020/21 is CPR -1.4 (1.1 - 2.5, 000:L701-L702) and Southend -1.0 (1.6 - 2.6,
+    # 000:L714-L715)
     assert end_states("cpr_ccg", stf_arrives=False)["2020/21"] == pytest.approx(-1400)
     assert end_states("southend_ccg", stf_arrives=False)["2020/21"] == pytest.approx(-1000)
     assert end_states("cpr_ccg", stf_arrives=False)["2019/20"] == pytest.approx(-600)
@@ -94,7 +96,8 @@ def test_enabler_scale_broadcasts_one_value_per_run():
 
 
 def test_income_follows_pccc_growth():
-    # CPR 2017/18 income 22,900 grown at the 3.07% co-commissioning growth (NOTES.md 1.1.9)
+    # CPR 2017/18 income 22,900 grown at the 3.07% co-commissioning growth (23,587 to 24,311,
+    # 000:L1980-L1984)
     b = load_scenario("cpr_2019_20").org("cpr_ccg").primary_care_bridge
     lines = pc.bridge(b.model_copy(update={"income_follows_pccc": True}), 0.0307)
     np.testing.assert_allclose(lines["income"], 22900 * 1.0307 ** np.arange(4))

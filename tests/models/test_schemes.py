@@ -1,7 +1,7 @@
 """Tests for ccgmodels.models.schemes: QIPP phasing, delivery risk, target, gap and headroom.
 
-Sources: 000 = the 2019/20 CPR & Southend operational plan, ``000:L2035`` its line 2035; NOTES.md
-is /work/shared/sources/NOTES.md (section 1.1.11 checks the QIPP arithmetic).
+Sources: 000 = the 2019/20 CPR & Southend operational plan, ``000:L2035`` its line 2035 (keys as
+in ccgmodels/data/documents.yaml); the QIPP arithmetic is written out beside each check.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def test_savings_are_indexed_with_their_line_and_investment_booked_to_its_own():
 
 def test_a_net_cost_scheme_is_allowed():
     # the children's programme: investment 2,121,916 against reductions of 1,997,878
-    # (000:L1007, L1018; NOTES.md 1.1.6): a net cost of 124 £k
+    # (000:L1007, L1018): 1,997.878 - 2,121.916 = a net cost of 124 £k
     s = scheme(net_saving=None, gross_saving=1997.878, investment=2121.916)
     assert s.net == pytest.approx(-124.038)
     np.testing.assert_allclose(sch.effects([s], YEARS), [[-124.038] * 3])
@@ -172,12 +172,12 @@ def test_cpr_qipp_reproduces_the_plan(cpr):
     # 20% x 8,264 = 1,652.8, printed 1,653 (000:L2036)
     assert value(cpr, "qipp", "headroom_target") == pytest.approx(1652.8)
     assert round(value(cpr, "qipp", "headroom_target")) == 1653
-    # pipeline 8,264 + 1,652.8 = 9,916.8; NOTES.md 1.1.11 prints 9,917
+    # pipeline 8,264 + 1,652.8 = 9,916.8, i.e. 9,917 (000:L2035 + 20%, 000:L2036 prints 1,653)
     assert value(cpr, "qipp", "pipeline_target") == pytest.approx(9917, abs=0.5)
 
 
 def test_cpr_qipp_by_status_and_category(cpr):
-    # NOTES.md 1.1.11: delivered 1,045+811+726+84+65 = 2,731; in progress 5,127; scoping 0
+    # 000:L2041-L2068: delivered 1,045+811+726+84+65 = 2,731; in progress 5,127; scoping 0
     assert value(cpr, "qipp_status", "delivered") == pytest.approx(2731)
     assert value(cpr, "qipp_status", "in_progress") == pytest.approx(5127)
     assert value(cpr, "qipp_status", "scoping") == 0

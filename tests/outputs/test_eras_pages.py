@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ccgmodels.inputs import documents
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.inputs.scenario import Scenario
 from ccgmodels.models import measures
@@ -48,8 +49,16 @@ def authored(scenario) -> list[str]:
                 walk(v)
         elif isinstance(node, str) and not labels.IDENTIFIER.fullmatch(node):
             found.append(" ".join(html.unescape(node).split()))
+            # a source as the register prints it: its citations written out, each key a link
+            # (a tag, so a space either side in the visible text)
+            cited = re.sub(r"(\[(?:\d{3}|W\d\d)\])", r" \1 ",
+                           documents.expand(html.unescape(node)))
+            found.append(" ".join(cited.split()))
 
     walk(scenario.model_dump(mode="json"))
+    # the cited documents' own names (ccgmodels/data/documents.yaml): their authors' words
+    for d in documents.documents().values():
+        found += [d.short, d.title, d.publisher, d.date, d.where]
     return sorted(set(found), key=len, reverse=True)
 
 

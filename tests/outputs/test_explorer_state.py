@@ -3,6 +3,7 @@ changes list, save with a relative ``extends:`` and reload."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,8 @@ from ccgmodels.outputs.explorer import (
     default_folder,
     from_shown,
     parse,
+    plain,
+    scenario_title,
     text,
     to_shown,
 )
@@ -152,14 +155,14 @@ def test_each_control_is_bounded_by_its_field_type(state, key, low, high, refuse
     # inputs/scenario.py and inputs/types.py, and an entry outside them is refused
     a = state.assumption("cpr_ccg", key)
     assert (a.low, a.high) == (low, high)
-    with pytest.raises(ValueError, match=f"{refused} is outside"):
+    with pytest.raises(ValueError, match=f"{refused} is out of range"):
         a.parse(refused)
 
 
 def test_entry_outside_the_bounds_is_refused(state):
     a = state.assumption("cpr_ccg", "qipp.delivery_probability.scoping")
     assert a.parse("40") == 0.4
-    with pytest.raises(ValueError, match="outside 0.0% to 100.0%"):
+    with pytest.raises(ValueError, match="from 0.0% to 100.0%"):
         a.parse("140")
 
 
@@ -182,7 +185,7 @@ def test_every_bundled_scenario(name):
     key = state.keys(org)[0]
     a = state.assumption(org, key)
     state.set(org, key, min(a.high, state.value(org, key) + 0.01))
-    assert len(state.rows()) == len(state.targets(org))
+    assert len(state.rows()) == len(state.values(org, key))
     assert run_scenario(state.scenario())["value"].notna().any()
 
 
@@ -200,3 +203,58 @@ def test_money_by_year_is_entered_in_thousands_with_separators():
     # a stated contingency replaces the rate: no rate control then
     assert "contingency_rate" not in state.keys("essex_ccgs")
     assert "contingency_rate" in ExplorerState("cpr_2019_20").keys("cpr_ccg")
+
+
+def test_a_typed_rate_outside_the_controls_range_or_malformed_is_refused_not_clamped(state):
+    # cpr_ccg price inflation 2.5% a year (footprint_2019_20.yaml), its control reaching 3
+    # points either side: -0.5% to 5.5%; "25" once became 5.5%, "-3" -0.5% and "3,5" 3.0%
+    a = state.assumption("cpr_ccg", "expenditure.price_inflation")
+    base = state.base_value("cpr_ccg", "expenditure.price_inflation")
+    assert a.range(base) == pytest.approx((-0.005, 0.055))
+    for typed in ("25", "-3"):
+        with pytest.raises(ValueError, match=rf"^{typed} is out of range: this control takes "
+                                             r"from -0\.5% to 5\.5%$"):
+            a.parse(typed, base)
+    with pytest.raises(ValueError, match=r"'3,5' is not a number; write the decimal point as "
+                                         r"a point \(3\.5\)"):
+        a.parse("3,5", base)
+    assert a.parse("3.5", base) == 0.035 and a.parse("3.5%", base) == 0.035
+    for slip in ("3..5", "1,00", "--3", "%", "3 5 1"):
+        with pytest.raises(ValueError, match="is not a number"):
+            parse("percent", slip)
+    assert parse("money", "1,250,000") == 1250000  # commas between thousands are fine
+
+
+def test_every_kind_of_organisation_has_its_levers_with_plain_help():
+    # the system scenario: two CCGs, a trust (SUHFT) and two councils; most of its gap is the
+    # trust's and the councils' (mid_south_essex_system_2019_20.yaml)
+    s = ExplorerState("mid_south_essex_system_2019_20")
+    assert s.bodies == ["cpr_ccg", "southend_ccg", "suhft", "essex_cc", "southend_bc"]
+    assert s.orgs[-1] == "footprint"
+    assert {"efficiency_rate", "efficiency_delivery", "cost_volume_growth"} <= set(
+        s.keys("suhft"))
+    assert "budget_growth" in s.keys("essex_cc") and any(
+        k.startswith("cost_growth.") for k in s.keys("essex_cc"))
+    cip = s.assumption("suhft", "efficiency_rate")
+    assert cip.label.startswith("Cost improvement (CIP)") and cip.kind == "percent"
+    s.set("suhft", "efficiency_rate", 0.03)
+    assert s.overrides() == {"organisations.suhft.efficiency_rate": 0.03}
+    s.scenario()  # validates
+    # help in plain words: no units in brackets, no schema, no dotted paths, no citations
+    for org in s.orgs:
+        for key in s.keys(org):
+            help_ = s.assumption(org, key).help
+            assert help_ and not re.search(r"\[|\{|\w\.\w+\.|\d{3}:L\d|fraction", help_), help_
+
+
+def test_plain_words_from_a_schema_description():
+    assert plain("Population growth a year by age band: a rate or {year: rate} "
+                 "[fraction/yr]") == "Population growth a year by age band."
+    assert plain("Contingency reserve as a share of allocation (000:L2015) [fraction]") == \
+        "Contingency reserve as a share of allocation."
+
+
+def test_scenarios_are_offered_by_their_titles():
+    assert scenario_title("footprint_2019_20") == \
+        "South east Essex CCGs 2019/20 plans (footprint)"
+    assert scenario_title("my_file.yaml") == "my_file.yaml"

@@ -101,6 +101,12 @@ def stat_table(unc: pd.DataFrame, org: str, rows: dict) -> pd.DataFrame:
 def expected_from_csv(key: str, csv: pd.DataFrame, unc: pd.DataFrame, scenario) -> pd.DataFrame:
     if key == "Headline":
         return summaries.headline(csv, ORG)
+    if key == "By organisation":  # each organisation's do-something position, then the total
+        ds = csv[(csv["measure"] == "do_something_surplus") & (csv["item"] == "")]
+        want = {labels.org_name(scenario, o.id): ds[ds["org"] == o.id].groupby("year")[
+            "value"].sum() for o in labels.modelled(scenario)}
+        want["Total"] = ds[ds["org"] == ORG].groupby("year")["value"].sum()
+        return pd.DataFrame(want).T
     if key.startswith("STP summary "):
         year = key.removeprefix("STP summary ").replace("-", "/")
         return summaries.stp_summary(csv, year)  # results.csv carries kind
@@ -131,6 +137,7 @@ def expected_from_csv(key: str, csv: pd.DataFrame, unc: pd.DataFrame, scenario) 
 
 
 def test_book_has_the_report_tables_in_order(book, scenario):
+    # one organisation: no table by organisation (tests/outputs/test_key_figures_scope.py)
     assert list(book) == ["Headline", "STP summary 2019-20", "STP summary 2023-24", "Solutions",
                           "QIPP", "Primary care bridge", "System position", "Eliminations",
                           "Activity", "Uncertainty", "Probability of balance"]

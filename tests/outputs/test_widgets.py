@@ -190,10 +190,14 @@ def test_redraw_fills_the_visible_chart_and_others_on_their_tab():
     assert "Do something 2023/24" in ex.headline.value
     # three charts: do nothing vs something, allocation vs expenditure, bridge waterfall
     assert len(ex.images) == 3
-    assert ex.images[0].value[:4] == b"\x89PNG"
-    assert ex.images[2].value == b"" and ex.charts[2].stale  # not drawn until shown
+    assert ex.pictures[0][:4] == b"\x89PNG"
+    # each chart an image with its alt text: what it shows and its key numbers
+    assert "<img" in ex.images[0].value and "alt='Line chart, Surplus/(deficit)" in \
+        ex.images[0].value
+    assert ex.pictures[2] == b"" and ex.charts[2].stale  # not drawn until shown
     ex.tabs.selected_index = 2
-    assert ex.images[2].value[:4] == b"\x89PNG" and not ex.charts[2].stale
+    assert ex.pictures[2][:4] == b"\x89PNG" and not ex.charts[2].stale
+    assert "alt='Waterfall chart, Primary care bridge" in ex.images[2].value
     assert len(ex.figures()) == 3
 
 
@@ -222,13 +226,18 @@ def test_a_rate_given_by_year_gets_a_box_a_year():
 def test_every_bundled_scenario_draws(name):
     ex = Explorer(name, draw=True)
     ex.widget()
-    assert ex.images[0].value[:4] == b"\x89PNG"
+    assert ex.pictures[0][:4] == b"\x89PNG"
     for org in [o for _, o in ex.org_dropdown.options]:
         ex.org_dropdown.value = org
-        slider = next(c for c in ex.controls.values() if isinstance(c, w.FloatSlider))
-        slider.value = min(slider.max, slider.value + 1)
+        slider = next((c for c in ex.controls.values() if isinstance(c, w.FloatSlider)), None)
+        if slider is not None:
+            slider.value = min(slider.max, slider.value + 1)
+        else:  # a council whose rates are all by year: its first box
+            key = next(iter(ex.controls))
+            a, value = ex.state.assumption(org, key), ex.state.value(org, key)
+            ex.controls[key].value = a.text(value + (0.001 if a.kind == "percent" else 1))
         assert ex.overrides(), f"{name}, {org}: a moved control changed nothing"
-        assert ex.images[0].value[:4] == b"\x89PNG"
+        assert ex.pictures[0][:4] == b"\x89PNG"
 
 
 def test_money_by_year_is_a_row_of_boxes_in_thousands():
@@ -260,3 +269,73 @@ def test_a_by_year_row_on_the_footprint_says_which_years_differ():
     assert "Differs in 2021/22: NHS Castle Point and Rochford CCG 4.0%" in ex.notes[key].value
     ex.controls[key].value = "2.5"  # the footprint sets both back to 2.5%: no change left
     assert "Differs" not in ex.notes[key].value and ex.overrides() == ex.state.fixed
+
+
+def test_a_typed_rate_is_refused_beside_its_control_and_nothing_changes(explorer):
+    # footprint price inflation 2.5% a year (footprint_2019_20.yaml): the slider reaches
+    # -0.5% to 5.5%; "25" was clamped to 5.5% without a word
+    key = "expenditure.price_inflation"
+    entry, slider = explorer.entries[key], explorer.controls[key]
+    assert slider.readout is False and entry.value == "2.5%"
+    for typed in ("25", "-3", "3,5"):
+        entry.value = typed
+        assert "Not changed" in explorer.notes[key].value, typed
+        assert explorer.overrides() == {} and entry.value == "2.5%"
+        assert slider.value == pytest.approx(2.5)
+    assert "out of range" in explorer.notes[key].value or "decimal point" in \
+        explorer.notes[key].value
+    entry.value = "3.5"
+    assert explorer.overrides()["organisations.cpr_ccg.expenditure.price_inflation"] == 0.035
+    assert slider.value == pytest.approx(3.5) and "Not changed" not in \
+        explorer.notes[key].value
+
+
+def test_dropdowns_show_names_and_a_trust_has_its_levers():
+    ex = Explorer("mid_south_essex_system_2019_20", draw=False)
+    ex.recompute()
+    assert ("Mid and south Essex system 2019/20 (CCGs, SUHFT, their councils)",
+            "mid_south_essex_system_2019_20") in ex.scenario_dropdown.options
+    shown = [t for t, _ in ex.org_dropdown.options]
+    assert "Southend University Hospital NHS Foundation Trust" in shown
+    assert not any(re.search(r"\(\w+_\w+\)|_ccg|suhft", t) for t in shown), shown
+    before = ex.summary().loc["Do something surplus/(deficit)"].iloc[-1]
+    ex.org_dropdown.value = "suhft"
+    ex.entries["efficiency_rate"].value = "3"  # CIP 2% -> 3% a year
+    assert ex.overrides() == {"organisations.suhft.efficiency_rate": 0.03}
+    assert ex.summary().loc["Do something surplus/(deficit)"].iloc[-1] > 0
+    ex.org_dropdown.value = "footprint"
+    assert ex.summary().loc["Do something surplus/(deficit)"].iloc[-1] > before
+
+
+def test_a_risk_switched_off_redraws_the_risk_adjusted_headline(tmp_path):
+    # issue 28 item 6: a checkbox per risk and mitigation of a register; tests/risk_scenarios.py
+    # gives the provider a certain risk of 1,000 £k a year at a 50% consolidation share, 500 in
+    # the footprint's position (ASSUMPTION: illustrative figures of the tests)
+    from risk_scenarios import with_registers
+
+    path = tmp_path / "with_registers.yaml"
+    path.write_text(yaml.safe_dump(with_registers(), sort_keys=False), encoding="utf-8")
+    ex = Explorer(str(path), draw=True, folder=tmp_path / "saved")
+    ex.widget()
+    key = "risks.pay_award_unfunded.likelihood"
+    assert set(ex.switch_boxes) == {
+        ("cpr_ccg", "risks.elective_income_shortfall.likelihood"),
+        ("cpr_ccg", "mitigations.vacancy_control.probability"), ("suhft", key)}
+    box = ex.switch_boxes[("suhft", key)]
+    assert box.value is True and box.description.startswith("Risk: Pay award above funding")
+    assert "Risk-adjusted" in ex.headline.value
+
+    def risk_adjusted() -> float:
+        found = re.search(r"data-row='Risk-adjusted surplus/\(deficit\)' data-value='([-\d.]+)'",
+                          ex.headline.value)
+        assert found, ex.headline.value
+        return float(found.group(1))
+
+    before = risk_adjusted()
+    box.value = False
+    assert ex.overrides() == {f"organisations.suhft.{key}": 0.0}
+    assert risk_adjusted() == pytest.approx(before + 500, abs=0.01)
+    assert [(r.label, r.base, r.new) for r in ex.state.rows()] == [
+        ("Risk: Pay award above funding", "On (100.0%)", "Off")]
+    box.value = True  # and back on: no change left
+    assert ex.overrides() == {} and risk_adjusted() == pytest.approx(before, abs=0.01)

@@ -23,7 +23,7 @@ def pack(tmp_path_factory):
 def test_cover_first_with_the_run_metadata_and_contents(pack):
     rep, wb = pack
     assert wb.sheetnames[0] == "Cover"
-    assert wb.sheetnames[-3:] == ["Schemes", "Assumptions", "Data"]
+    assert wb.sheetnames[-4:] == ["Schemes", "Assumptions", "Sources", "Data"]
     ws = wb["Cover"]
     assert ws["A1"].value == rep.scenario.title
     facts = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, 20)}
@@ -109,3 +109,19 @@ def test_table_sheets_keep_their_numbers_and_formats(pack):
     assert ws["B2"].number_format == MONEY and isinstance(ws["B2"].value, int | float)
     total = [r for r in wb["Solutions"].iter_rows(min_row=2) if r[0].value == "Total"]
     assert total and all(c.font.b for c in total[0])
+
+
+def test_sources_sheet_names_every_document_the_assumptions_cite(pack):
+    """The pack's Sources sheet lists what the report's appendix lists; its Assumptions sheet
+    writes citations out as the report does (no bare 000:L1997 left)."""
+    from ccgmodels.inputs import documents
+
+    rep, wb = pack
+    rows = list(wb["Sources"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("Key", "Title", "Publisher", "Date", "Where to get it")
+    assert [r[0] for r in rows[1:]] == [d.key for d in rep.cited()]
+    assert {"000", "W01"} <= {r[0] for r in rows[1:]}
+    ws = wb["Assumptions"]
+    col = [c.value for c in ws[1]].index("Source")
+    for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
+        assert not documents.CITATION.search(str(cell.value or "")), cell.value
