@@ -348,8 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
         "index and a comparison page",
         description="Execute the report notebook once per scenario with papermill, "
         "in parallel, into OUT/<scenario>/ (report.html, report.pdf, report.xlsx, "
-        "results.csv, report.ipynb, manifest.json) plus OUT/index.html, OUT/compare.html and "
-        "OUT/compare.xlsx. Every scenario is validated before any kernel starts. Exit status: "
+        "results.csv, report.ipynb, manifest.json) plus OUT/index.html and OUT/compare.html; "
+        "OUT/compare.xlsx too when two or more reports model the same organisations over the "
+        "same years (a single scenario has nothing to compare, and compare.html says so). "
+        "Without --runs, a scenario's uncertainty ranges (a workbook's Uncertainty sheet) are "
+        "not drawn, and the batch says so. "
+        "Every scenario is validated before any kernel starts. Exit status: "
         "0 all reports made or current, 1 a report failed, 2 a scenario is invalid, 130 "
         "interrupted.")
     b.add_argument("scenarios", nargs="+",
@@ -358,7 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="reports", help="output folder (default: reports)")
     b.add_argument("--set", **setter)
     b.add_argument("--runs", type=int, default=0,
-                   help="Monte Carlo runs per scenario; writes uncertainty.csv (default 0)")
+                   help="Monte Carlo runs per scenario over its uncertainty ranges (a "
+                        "workbook's Uncertainty sheet); writes uncertainty.csv (default 0: "
+                        "none, and the ranges are not drawn)")
     b.add_argument("--seed", type=int, default=DEFAULT_SEED,
                    help=f"random seed of the Monte Carlo runs (default {DEFAULT_SEED})")
     b.add_argument("--org", default=FOOTPRINT,

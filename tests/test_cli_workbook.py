@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from books import edit
 
-from ccgmodels.batch.reports import expand_sources, plan
+from ccgmodels.batch.reports import expand_sources, plan, undrawn_line
 from ccgmodels.inputs.loading import load_scenario
 
 #: slow: every test starts the command line in a new process
@@ -58,7 +58,7 @@ def test_new_writes_a_blank_that_names_what_to_fill(tmp_path):
     r = run_cli("validate", str(blank))
     assert r.returncode == 2
     assert f"{blank}: Efficiency!" in r.stderr and "example row" in r.stderr  # 2025/26: ICB era
-    assert f"{blank}: Scenario!F5: name: required field is missing" in r.stderr
+    assert f"{blank}: Scenario!G5: name: required field is missing" in r.stderr
     bad = run_cli("workbook", "new", "-o", str(tmp_path / "x.xlsx"), "--org", "trust:x")
     assert bad.returncode == 2 and "expected KIND:ID[:NAME]" in bad.stderr
     assert run_cli("workbook", "new", "-o", str(tmp_path / "x.yaml")).returncode == 2
@@ -88,6 +88,21 @@ def test_report_planning_takes_workbooks_and_lists_their_problems(tmp_path):
     (invalid,) = planned.invalid
     assert invalid["error"]["problems"][0].startswith(f"{bad}: {refs[0]}: name: ")
 
+
+
+def test_a_report_without_runs_says_its_uncertainty_sheet_is_not_drawn(tmp_path):
+    """A report made from a workbook with ranges and no --runs says aloud that the ranges are
+    not drawn (issue 29), and --help says when compare.xlsx is written."""
+    book = tmp_path / "plan.xlsx"
+    assert run_cli("workbook", "export", "cpr_2019_20", "-o", str(book)).returncode == 0
+    planned = plan([str(book)], tmp_path / "reports")
+    ranges = len(load_scenario("cpr_2019_20").uncertainty)
+    line = undrawn_line(planned, 0)
+    assert ranges > 0 and f"cpr_2019_20 ({ranges})" in line, line
+    assert "Uncertainty sheet" in line and "--runs 1000" in line, line
+    assert undrawn_line(planned, 500) == ""
+    helped = run_cli("report", "--help").stdout.replace("\n", " ")
+    assert "compare.xlsx too when two or more reports" in " ".join(helped.split())
 
 # --- issue 25: -o follows the safe writer's rules ------------------------------------------
 

@@ -382,6 +382,9 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                 refresh()  # a full disk: the reports go on, the index later
 
         _log.info(start_line(p, out, runs, n, pdf))
+        undrawn = undrawn_line(p, runs)
+        if undrawn:
+            _log.warning(undrawn)
         for name in p.unchanged:
             _log.info(f"{name}: unchanged (inputs as for its report; --force to remake)")
         for name, files in p.edited.items():
@@ -484,6 +487,25 @@ def _terminate_as_interrupt(restore: bool = False) -> None:
         if hasattr(signal, name):
             sig = getattr(signal, name)
             _SIGTERM_DEFAULT.append((sig, signal.signal(sig, interrupt)))
+
+
+def undrawn_line(p: Plan, runs: int) -> str:
+    """What a batch of no Monte Carlo runs leaves out, said aloud (issue 29): the scenarios
+    about to be made whose uncertainty ranges (a workbook's Uncertainty sheet) are not drawn;
+    "" when runs are asked for or none has ranges."""
+    if runs > 0:
+        return ""
+    ranged = [(t.name, len(t.assumptions.get("uncertainty") or {}), t.source) for t in p.tasks
+              if t.assumptions.get("uncertainty")]
+    if not ranged:
+        return ""
+    sheet = any(str(src).lower().endswith(".xlsx") for _, _, src in ranged)
+    listed = ", ".join(f"{name} ({n})" for name, n, _ in ranged[:6]) + (
+        f" and {len(ranged) - 6} more" if len(ranged) > 6 else "")
+    return (f"no Monte Carlo runs (--runs 0): the uncertainty ranges of {listed} "
+            + ("(a workbook's Uncertainty sheet) " if sheet else "")
+            + "are not drawn, so the reports show no fan or probabilities; pass --runs 1000 "
+            "(or more) to draw them")
 
 
 def start_line(p: Plan, out: Path, runs: int, workers: int, pdf: bool = True) -> str:

@@ -364,6 +364,7 @@ def check_workbook(source: str | Path, overrides: Mapping[str, Any] | None = Non
     """Read an assumptions workbook in memory and validate it as :func:`check` does a file:
     every problem names the sheet and cell its value came from (``plan.xlsx: QIPP!H9:
     organisations.cpr_ccg.qipp.schemes.avastin.net_saving: ...``)."""
+    from .book.onepass import every_problem
     from .book.reader import ABSENT, explain, place, read_book, sheet_of
 
     name = printable(str(source))
@@ -372,7 +373,9 @@ def check_workbook(source: str | Path, overrides: Mapping[str, Any] | None = Non
                 for where, value, message in rows]
     if data is None:
         return None, None, problems
-    scenario, found = validate_data(data, name, overrides)
+    # every problem in one import: the rules across fields run on the values that are well
+    # typed even where others are not (book.onepass)
+    scenario, found = every_problem(data, name, validate_data, overrides)
     for p in found:
         cell = place(p.path, cells) or sheet_of(p.path, cells)  # a deleted row: its sheet
         message = explain(p.path, p.message, data)

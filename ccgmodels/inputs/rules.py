@@ -434,9 +434,11 @@ def _demand_problems(o, root: str, base_year: str) -> list[Row]:
                         "left to model its activity from"))
         if p.non_demographic_growth is None and table.get(pod) is None and (
                 d.growth_table is None or table):
-            why = (f"the {d.growth_table} growth table has no value for it"
-                   if d.growth_table else "no demand.growth_table is named")
-            out.append((f"{path}.non_demographic_growth", None, f"required: {why}"))
+            why = (f"the {d.growth_table} activity growth table has no value for it"
+                   if d.growth_table else "no activity growth table (demand.growth_table) is "
+                   "chosen to work it out from")
+            out.append((f"{path}.non_demographic_growth", None, "required: give the growth a "
+                        f"year not explained by demography, because {why}"))
         line = POD_SERVICE_LINE[pod]
         shares[line] = shares.get(line, 0.0) + p.cost_share
     for line, total in shares.items():

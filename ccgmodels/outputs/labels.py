@@ -14,6 +14,13 @@ import re
 from collections import Counter
 
 from ..inputs import fields
+from ..inputs.names import (
+    ALLOCATION_NAMES,
+    BRIDGE_NAMES,
+    POD_NAMES,
+    SERVICE_LINE_NAMES,
+    STATUS_NAMES,
+)
 from ..inputs.scenario import Scenario
 from ..inputs.vocab import (
     ALLOCATION_TYPES,
@@ -30,25 +37,6 @@ from ..inputs.vocab import (
 )
 from ..models.measures import MEASURES
 
-SERVICE_LINE_NAMES = {
-    "acute": "Acute", "ambulance": "Ambulance", "mental_health": "Mental health",
-    "community": "Community", "continuing_care": "Continuing healthcare",
-    "prescribing": "Prescribing", "other_primary_care": "Other primary care",
-    "primary_care_cocommissioning": "Primary care co-commissioning",
-    "bcf": "Better Care Fund", "other_programme": "Other programme",
-    "running_costs": "Running costs",
-}
-ALLOCATION_NAMES = {"programme": "Programme", "running_costs": "Running costs",
-                    "primary_care_cocommissioning": "Primary care co-commissioning"}
-POD_NAMES = {
-    "ae": "A&E attendances", "first_outpatient": "First outpatient appointments",
-    "followup_outpatient": "Follow-up outpatient appointments", "elective": "Elective admissions",
-    "day_case": "Day cases", "non_elective": "Non-elective admissions",
-    "non_elective_zero_los": "Non-elective admissions, zero length of stay",
-    "gp_appointments": "GP appointments", "prescribing_items": "Prescribing items",
-}
-STATUS_NAMES = {"delivered": "Delivered", "in_progress": "In progress", "scoping": "Scoping",
-                "unidentified": "Unidentified", "pipeline": "Pipeline (outside the plan)"}
 #: the staff groups of NHS Digital's workforce statistics, as the publication names them
 #: (:data:`ccgmodels.inputs.vocab.STAFF_GROUPS` gives the source)
 STAFF_GROUP_NAMES = {
@@ -57,12 +45,6 @@ STAFF_GROUP_NAMES = {
     "scientific_therapeutic_technical": "Scientific, therapeutic and technical staff",
     "support_to_clinical": "Support to clinical staff",
     "infrastructure_support": "NHS infrastructure support", "other": "Other staff",
-}
-BRIDGE_NAMES = {
-    "income": "Income", "expenditure": "Expenditure", "in_year_position": "In-year position",
-    "workforce": "Workforce", "estates": "Estates", "other_enablers": "Other enablers",
-    "future_model": "Future model of care", "baseline_funding": "CCG baseline funding",
-    "stf": "STF (GP Forward View)", "end_state": "End state",
 }
 #: an efficiency scheme's type and category (inputs/vocab.py EFFICIENCY_TYPES, _CATEGORIES)
 EFFICIENCY_TYPE_NAMES = {"pay": "Pay", "non_pay": "Non-pay", "income": "Income"}

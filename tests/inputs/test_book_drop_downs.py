@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
+from ccgmodels.inputs.book import eras as E
 from ccgmodels.inputs.book import layout as L
 from ccgmodels.inputs.book.writer import HEAD, SPARE, _blocks, _Writer, export_book
 from ccgmodels.inputs.loading import load_scenario, validate_data
@@ -41,11 +42,15 @@ def _listed(book, dv) -> tuple[str, ...]:
 
 def _expected(book, scenario) -> dict[tuple[str, tuple[str, ...]], set[tuple[int, int]]]:
     """``{(sheet, the list's values): cells}``: the cells the layout gives each list, row by
-    row as the sheets hold them."""
+    row as the sheets hold them, the spare rows at each table's end included (issue 29): a
+    parameter row's organisation, and its value where the field has allowed values; a spare
+    parameter row's organisation and assumption (by label); every record row's columns with
+    allowed values, its organisation (an owned table) and a contract's provider."""
     years = span(scenario.base_year, scenario.end_year)
     year_list = tuple(format_year(y) for y in range(start_of(years[0]) - 3,
                                                      start_of(years[-1]) + 6))
     kind = {o.id: o.kind for o in scenario.organisations}
+    ids = tuple(kind)
     out: dict = {}
 
     def add(sheet, values, row, col):
@@ -55,29 +60,38 @@ def _expected(book, scenario) -> dict[tuple[str, tuple[str, ...]], set[tuple[int
     for sheet in L.SHEETS[1:]:
         ws = book[sheet]
         heads = {c.value: c.column for c in ws[HEAD] if c.value}
-        last = ws.max_row - SPARE  # the spare rows at a table's end have no list
+        last = ws.max_row - SPARE  # then the spare rows
         if sheet in L.PARAM_SHEETS:
             year_cols = [c for h, c in heads.items() if h[:2].isdigit() and "/" in h]
             for r in range(HEAD + 1, last + 1):
                 org, path = ws.cell(r, heads[L.ORG]).value, ws.cell(r, heads[L.FIELD]).value
                 spec, _ = L.find_param(kind[org] if org else "", path)
                 assert spec is not None, (sheet, r, org, path)
+                if org:
+                    add(sheet, ids, r, heads[L.ORG])
                 if spec.choices and spec.shape != "list":
                     for c in ([heads[L.VALUE]] if spec.shape in ("value", "by_year")
                               else year_cols):
                         add(sheet, spec.choices, r, c)
                 if spec.scalar == "year":
                     add(sheet, year_list, r, heads[L.VALUE])
+            kinds = [""] if sheet == "Scenario" else list(dict.fromkeys(kind.values()))
+            labels = tuple(dict.fromkeys(t for k in kinds for t in E.labels(k, sheet, "ccg")))
+            for r in range(last + 1, ws.max_row + 1):
+                add(sheet, labels, r, heads[L.LABEL])
+                if sheet != "Scenario":
+                    add(sheet, ids, r, heads[L.ORG])
             continue
         table = L.TABLES[sheet]
-        columns = [(h, column) for h, column, _ in L.record_columns(table, years[1:], [])
-                   if column.choices or column.scalar == "year"]
-        first = next(c for h, c in heads.items() if h != L.ORG)  # (none) marks an empty register
-        for r in range(HEAD + 1, last + 1):
-            if ws.cell(r, first).value == L.NONE:
-                continue
+        columns = [(h, column) for h, column, _ in L.record_columns(table, years, [])
+                   if column.choices or column.scalar == "year" or column.path == "@org"
+                   or (sheet == "Contracts" and column.path == "provider")]
+        for r in range(HEAD + 1, ws.max_row + 1):
             for h, column in columns:
-                add(sheet, column.choices or year_list, r, heads[h])
+                values = column.choices or (year_list if column.scalar == "year" else tuple(
+                    i for i, k in kind.items()
+                    if k in (table.owners if column.path == "@org" else ("provider",))))
+                add(sheet, values, r, heads[h])
     return out
 
 

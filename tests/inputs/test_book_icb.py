@@ -103,10 +103,10 @@ def test_an_icb_workbook_has_places_and_todays_sheet_names_and_words(tmp_path):
     assert cell_of(wb, "Places", "merged_icb", "south", "Allocation: core services").value \
         == 400000
     assert cell_of(wb, "Places", "north_icb", None, "Place id").value == L.NONE
-    fields = [c.value for c in wb["Plan"]["B"] if c.row > HEADER_ROW]
+    fields = [c.value for c in wb["Plan"]["C"] if c.row > HEADER_ROW]  # the Field column
     assert "control_total" not in fields and "solutions.stf" not in fields
     # a predecessor shows its base year only (the rest of it is not evaluated), where blank
-    rows = {(r[0], r[1]) for r in wb["Allocations"].iter_rows(min_row=HEADER_ROW + 1,
+    rows = {(r[0], r[2]) for r in wb["Allocations"].iter_rows(min_row=HEADER_ROW + 1,
                                                               values_only=True)}
     assert ("north_icb", "allocation.base.specialised") in rows
     assert ("north_icb", "allocation.growth.core_services") not in rows

@@ -9,6 +9,8 @@ made up.
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 from books import edit, exported, problems_of
@@ -106,6 +108,32 @@ def test_every_problem_at_once(tmp_path):
         assert any(f": {ref}: " in t for t in texts), (ref, texts)
 
 
+def test_ten_slips_on_ten_sheets_in_one_import(tmp_path):
+    """Ten slips, one on each of ten sheets, of every stage of the checks (a field's type or
+    bounds, an organisation's kind, the rules across fields: an age mix, a contract's provider,
+    a range, a source) are all reported by one import, each at its cell, and nothing else is:
+    no rounds (issue 29)."""
+    book = exported(tmp_path)
+    slips = [
+        ("Scenario", None, "deflator", VALUE, 2),  # 2% typed as 2
+        ("Organisations", "provider", None, "Kind", "trust"),
+        *[e for c in (CASES[6], CASES[1], CASES[7], CASES[3], CASES[0], CASES[8], CASES[9],
+                      CASES[10]) for e in c[0]],
+    ]
+    refs = edit(book, *slips)
+    assert len({r.split("!")[0] for r in refs}) == 10, refs
+    texts = [str(p) for p in problems_of(book)]
+    for ref in refs:  # a rule on a group (the age mix) names its first cell, on the row edited
+        sheet, row = ref.split("!")[0], ref.split("!")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        at = [t for t in texts if re.search(rf": {sheet}![A-Z]+{row}: ", t)]
+        assert len(at) == 1 and (f": {ref}: " in at[0] or sheet == "Activity"), (ref, texts)
+    assert len(texts) == 10, texts
+    # the contract that names the organisation of an unknown kind is not reported as a slip,
+    # and the one that names no provider says it was read without it
+    assert not any("southend_ccg.contracts" in t for t in texts), texts
+    assert any("read without suhft, whose kind is not known" in t for t in texts), texts
+
+
 def test_cells_read_the_way_a_person_meant_them(tmp_path):
     """Blank rows, trailing spaces, thousands separators, brackets and per cents typed as
     text give the scenario unchanged."""
@@ -132,7 +160,7 @@ def test_the_blank_workbook_refuses_its_example_rows_by_cell(tmp_path):
     assert {t.split(": ")[1].split("!")[0] for t in examples} == {
         "Organisations", "Places", "Activity", "Efficiency", "Contracts", "Uncertainty",
         "Sources"}
-    assert any(t.startswith(f"{path}: Scenario!F5: name: required field is missing")
+    assert any(t.startswith(f"{path}: Scenario!G5: name: required field is missing")
                for t in texts), texts
 
 
@@ -177,7 +205,7 @@ def test_a_formula_without_a_saved_value_and_a_row_given_twice(tmp_path):
     texts = [str(p) for p in problems_of(book)]
     assert f"{book}: {refs[0]}: a formula with no saved value" in texts[0]
     assert any(t.startswith(f"{book}: {refs[1]}: {CPR}.expenditure.base.ambulance: this "
-                            "assumption is given twice: also at Plan!B") for t in texts), texts
+                            "assumption is given twice: also at Plan!C") for t in texts), texts
 
 
 def test_a_point_of_delivery_growth_by_year_or_one_number(tmp_path):

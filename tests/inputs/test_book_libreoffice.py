@@ -113,7 +113,7 @@ def test_a_workbook_saved_by_libreoffice_imports_to_the_same_scenario(books):
     ws = wb["Plan"]
     heads = {c.value: c.column for c in ws[4] if c.value}
     row = next(r for r in ws.iter_rows(min_row=5)
-               if r[0].value == "cpr_ccg" and r[1].value == "expenditure.base.acute")
+               if r[0].value == "cpr_ccg" and r[2].value == "expenditure.base.acute")
     row[heads["Value (every year)"] - 1].value = "=141000+916"  # 141,916: 000:L1997-L2009
     wb.save(source)
     saved = convert(source, "xlsx", books["tmp"] / "saved")

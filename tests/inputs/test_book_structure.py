@@ -41,7 +41,7 @@ def test_a_deleted_column_or_header_row_is_an_error_naming_it(tmp_path):
     book = exported(tmp_path)
     wb = openpyxl.load_workbook(book)
     wb["QIPP"].delete_cols(7)  # Investment line: its values would be lost
-    wb["Plan"].delete_cols(9)  # a year column: 2021/22
+    wb["Plan"].delete_cols(10)  # a year column: 2021/22
     wb["Sources"].delete_rows(4)  # its header row
     wb.save(book)
     texts = [str(p) for p in problems_of(book)]

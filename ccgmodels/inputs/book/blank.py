@@ -79,9 +79,9 @@ def new_data(base_year: str = "2025/26", end_year: str | None = None,
     return {"name": None, "title": None, "description": None, "base_year": base,
             "end_year": end, "organisations": out,
             "uncertainty": {first: src["uncertainty"][first]},
-            "sources": {f"organisations.{ccgs[0]}.allocation.base": "000:L1980-L1984 (where "
-                        "the CPR plan prints its allocations: write your own document and "
-                        "line, or ASSUMPTION: why)"}}
+            "sources": {f"organisations.{ccgs[0]}.allocation.base": "Your plan document and "
+                        "where in it the figure is (e.g. 'Operational plan, allocations "
+                        "table'), or ASSUMPTION: why"}}
 
 
 def example_notes(sheets) -> dict[str, str]:

@@ -209,7 +209,7 @@ def needed_columns(sheet: str, years: list[str], era: str = "ccg") -> list[str]:
     from . import layout as L
 
     if sheet in E.tables(era):
-        return [h for h, _, _ in L.record_columns(E.tables(era)[sheet], years[1:], [])]
+        return [h for h, _, _ in L.record_columns(E.tables(era)[sheet], years, [])]
     return [L.ORG, L.FIELD, L.VALUE, *years]
 
 

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from ..scenario import Place
 from ..vocab import ICB_STREAMS, KINDS, SERVICE_LINES, in_era_words
+from . import words as W
 from .layout import (
     ICB_SHEETS,
+    PARAMS,
     SHEETS,
     TABLES,
     YEAR,
@@ -58,16 +61,17 @@ ERA_KINDS = {"ccg": KINDS, "icb": ("icb", "provider", "social_care")}
 #: the workbook's own phrases in the ICB era (its lists of sheets and kinds), tried in order
 #: before the era word catalogue (:func:`ccgmodels.inputs.vocab.in_era_words`)
 ERA_WORDS: dict[str, tuple[tuple[str, str], ...]] = {"icb": (
-    (r"\(Activity, QIPP, Contracts, Uncertainty, Sources\)",
-     "(Places, Activity, Efficiency, Contracts, Uncertainty, Sources)"),
-    (r"point of delivery, scheme, contract, range or source",
-     "place, point of delivery, efficiency scheme, contract, range or source"),
+    (r"\(Activity, QIPP, Contracts,", "(Places, Activity, Efficiency, Contracts,"),
+    (r"point of delivery, scheme, contract,", "place, point of delivery, efficiency scheme, "
+     "contract,"),
     (r"\(ccg, provider or social_care\)", "(icb, provider or social_care)"),
     (r"a commissioner \(ccg\)", "an integrated care board (icb)"),
     (r"\ba QIPP scheme", "an efficiency scheme"),
     (r"\bcontrol totals\b", "planned surpluses"),
     (r"\bSTPs?\b", "system"),
     (r"are written 2019/20", "are written 2025/26"),
+    (r"\btariff efficiency\b", "NHS Payment Scheme efficiency"),
+    (r"\bTariff efficiency\b", "NHS Payment Scheme efficiency"),
 )}
 #: what each sheet holds, in an era's words where they are not the CCG era's
 ERA_SHEET_NOTES = {"icb": {
@@ -125,6 +129,7 @@ PLACES = Table(
 TOTALS = "Total of the rows (worked out)"
 
 
+@lru_cache(maxsize=4096)  # each row's words, the same for every organisation
 def say(text: str, era: str) -> str:
     """``text`` in the words of ``era``: the workbook's phrases (:data:`ERA_WORDS`), then the
     era word catalogue; a capital kept at its start."""
@@ -152,8 +157,8 @@ def sheet_note(sheet: str, era: str) -> str:
 def _era_table(t: Table, era: str) -> Table:
     columns = tuple(replace(c, choices=ERA_KINDS[era]) if t.collection == "organisations"
                     and c.path == "kind" else c for c in t.columns)
-    return replace(t, title=say(t.title, era), columns=columns,
-                   owners=("icb", "ccg") if t.owned else t.owners)
+    owners = tuple(dict.fromkeys(("icb", *t.owners))) if "ccg" in t.owners else t.owners
+    return replace(t, title=say(t.title, era), columns=columns, owners=owners)
 
 
 _ERA_TABLES = {"icb": {**{k: _era_table(t, "icb") for k, t in TABLES.items()},
@@ -179,6 +184,12 @@ def record_sheets(era: str) -> tuple[str, ...]:
 
 def owner_words(table: Table) -> str:
     """The organisations an owned table's rows may name: "commissioner (ccg)", "ICB (icb)"."""
+    if set(table.owners) - {"ccg", "icb"}:  # a register of trusts, councils or any body
+        kinds = table.owners
+        word = {("provider",): "trust", ("provider", "social_care"): "trust or council"}.get(
+            kinds, "organisation")
+        said = f"{', '.join(kinds[:-1])} or {kinds[-1]}" if len(kinds) > 1 else kinds[0]
+        return f"{word} ({said})"
     return ("commissioner" if "ccg" in table.owners else "ICB") + \
         f" ({' or '.join(table.owners)})"
 
@@ -229,3 +240,37 @@ def _get(node: Any, parts: list[str]) -> Any:
     for p in parts:
         node = node.get(p) if isinstance(node, dict) else None
     return node
+
+
+def labels(kind: str, sheet: str, era: str) -> dict[str, str]:
+    """``{label: dotted path}`` of the parameter rows of an organisation of ``kind`` ("" the
+    scenario) on ``sheet``, in ``era``'s words: what a spare row's drop-down offers and what
+    the reader takes a label typed without its path to mean (rows of a key the data names,
+    such as an age band, need their path)."""
+    out: dict[str, str] = {}
+    for spec in PARAMS.get(kind, []):
+        if spec.sheet == sheet and "<key>" not in spec.path:
+            out.setdefault(say(W.label(spec.path, spec.description), era), spec.path)
+    return out
+
+
+@lru_cache(maxsize=64)  # looked up for each commissioner's row: once per table and year
+def growth_table_has(provider: str, base_year: str) -> bool:
+    """Whether ``provider``'s published activity growth table (reference data) has figures for
+    ``base_year``: the growth table drop-down offers only those."""
+    from .. import refdata
+
+    try:
+        return bool(refdata.activity_growth(provider, base_year))
+    except (KeyError, ValueError):
+        return False
+
+
+def allowed(spec: Param, base_year: str) -> tuple:
+    """The values a parameter row's drop-down offers: the field's, but for the activity growth
+    table only the providers whose published table has the base year's figures (none for a
+    base year with no table: the writer then leaves the row out unless the scenario gives
+    it)."""
+    if spec.path != "demand.growth_table":
+        return spec.choices
+    return tuple(p for p in spec.choices if growth_table_has(p, base_year))

@@ -35,7 +35,9 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from ..efficiency import EfficiencyScheme
 from ..fields import unwrap
+from ..risks import Mitigation, Risk
 from ..scenario import (
     Commissioner,
     Contract,
@@ -47,7 +49,11 @@ from ..scenario import (
 )
 from ..scenario import SocialCare as Council
 from ..types import FinancialYear
-from ..vocab import KINDS, PODS, SERVICE_LINES
+from ..vocab import KINDS, PODS, SERVICE_LINES, STAFF_GROUPS
+from ..workforce import StaffGroup
+
+# a cell read and written the way a person means it (book/cells.py), re-exported as L.read_cell
+from .cells import BLANK, BOOL_TEXT, read_cell, read_list, write_cell  # noqa: F401
 
 #: the year placeholder of a group by year in a parameter row's field
 YEAR = "{year}"
@@ -55,7 +61,6 @@ YEAR = "{year}"
 VALUE = "Value (every year)"
 #: a record row whose note starts with this is the workbook's example, refused on import
 EXAMPLE = "EXAMPLE"
-BOOL_TEXT = {True: "Yes", False: "No"}
 
 Shape = Literal["value", "by_year", "years", "list"]
 
@@ -85,6 +90,7 @@ class Column:
     choices: tuple[str, ...] = ()
     by_year: bool = False  # a rate or {year: rate}: an "every year" column and year columns
     required: bool = False
+    from_base: bool = False  # by year from the base year (money, WTE), not from the next
 
 
 @dataclass(frozen=True)
@@ -252,17 +258,28 @@ def find_param(kind: str, path: str) -> tuple[Param | None, str]:
 
 
 def _columns(model: type[BaseModel], names: tuple[str, ...] | None = None,
-             labels: dict[str, str] | None = None) -> tuple[Column, ...]:
+             labels: dict[str, str] | None = None,
+             choices: dict[str, tuple[str, ...]] | None = None) -> tuple[Column, ...]:
+    """The columns of ``model``'s fields (``names``: those only), headed by ``labels`` (else
+    the field's name in words); ``choices`` gives a text field its allowed values."""
     out = []
     for name, info in model.model_fields.items():
         if names is not None and name not in names:
             continue
         desc = info.description or ""
-        scalar, choices = _scalar(info.annotation, info.metadata, _unit(desc))
+        scalar, allowed = _scalar(info.annotation, info.metadata, _unit(desc))
+        if name in (choices or {}):
+            scalar, allowed = "choice", (choices or {})[name]
         label = (labels or {}).get(name) or name.replace("_", " ").capitalize()
-        out.append(Column(label, name, scalar, _unit(desc), choices,
+        out.append(Column(label, name, scalar, _unit(desc), allowed,
                           required=info.is_required()))
     return tuple(out)
+
+
+#: the headers of an efficiency scheme's columns that differ from its field names in words
+SCHEME_LABELS = {"id": "Scheme id", "gross_saving": "Gross saving", "wte": "WTE change"}
+#: a scheme's staff group is one of the workforce's (vocab.STAFF_GROUPS)
+STAFF_CHOICES = {"staff_group": STAFF_GROUPS}
 
 
 def _lines(prefix: str) -> tuple[Column, ...]:
@@ -294,7 +311,47 @@ TABLES: dict[str, Table] = {t.sheet: t for t in (
                     'IF(ISNUMBER({gross_saving}),{gross_saving},0)-N({investment}))'),)),
     Table("Contracts", "What each commissioner pays the providers of this scenario: the share "
           "of each service line's spend, by contract", "contracts", False,
-          (*_columns(Contract, ("provider", "basis")), *_lines("lines"))),
+          (*_columns(Contract, ("provider", "basis")), *_lines("lines"),
+           Column("Planned value", "planned_value", "money", "£k", by_year=True,
+                  from_base=True))),
+    # the registers of issue 28: a trust's or a council's efficiency schemes, every body's
+    # risks and mitigations, a trust's workforce by staff group
+    Table("CIP and savings schemes", "Trusts' cost improvement (CIP) and councils' savings "
+          "schemes, one row each: savings positive [£k/yr]; the requirement and the delivery "
+          "probabilities are on the Providers and Councils sheets", "efficiency.schemes", False,
+          _columns(EfficiencyScheme, labels=SCHEME_LABELS, choices=STAFF_CHOICES),
+          owners=("provider", "social_care"),
+          derived=(("Net saving (worked out)",
+                    '=IF(ISNUMBER({gross_saving}),{gross_saving},0)-N({investment})'),)),
+    Table("Workforce", "Each trust's staff by group, one row each: whole-time equivalents "
+          "(WTE) in the base year (or year by year) and the cost of one WTE [£k]; the pay cost, "
+          "pay award and agency and bank premia are on the Providers sheet",
+          "workforce.staff_groups", False,
+          (*_columns(StaffGroup, ("group",), labels={"group": "Staff group"}),
+           Column("WTE", "wte", "number", "WTE", by_year=True, required=True,
+                  from_base=True),
+           *_columns(StaffGroup, ("cost_per_wte",), labels={"cost_per_wte": "Cost per WTE"})),
+          owners=("provider",)),
+    Table("Risks", "Each body's risk register, one row per risk: its likelihood a year and "
+          "its cost to the position if it materialises, low, most likely and high [£k a "
+          "year], every year or year by year", "risks", False,
+          (*_columns(Risk, ("id", "name", "likelihood"), labels={"id": "Risk id"}),
+           *(Column(label, path, "money", "£k/yr", by_year=True, required=path != "most_likely",
+                    from_base=True)
+             for label, path in (("Low", "low"), ("Most likely", "most_likely"),
+                                 ("High", "high"))),
+           *_columns(Risk, ("source",), labels={"source": "Evidence"})),
+          owners=("ccg", "icb", "provider", "social_care")),
+    Table("Mitigations", "Each body's mitigations, one row each: its value a year when "
+          "delivered [£k], the probability it is delivered, and the risks it is held against "
+          "(their ids, comma separated)", "mitigations", False,
+          (*_columns(Mitigation, ("id", "name"), labels={"id": "Mitigation id"}),
+           Column("Value", "value", "money", "£k/yr", by_year=True, required=True,
+                  from_base=True),
+           *_columns(Mitigation, ("probability",)),
+           Column("Held against (risk ids)", "against", "list"),
+           *_columns(Mitigation, ("source",), labels={"source": "Evidence"})),
+          owners=("ccg", "icb", "provider", "social_care")),
     Table("Uncertainty", "Ranges for the Monte Carlo runs, keyed by dotted path "
           "(organisations.<id>.<field>...; organisations.*.<field> is a national driver)",
           "uncertainty", True,
@@ -304,8 +361,9 @@ TABLES: dict[str, Table] = {t.sheet: t for t in (
            Column("Low", "low", "number", required=True),
            Column("Mode", "mode", "number"),
            Column("High", "high", "number", required=True)), owned=False),
-    Table("Sources", "Where each assumption comes from, keyed by dotted path: a document line "
-          "such as '000:L1981' or 'ASSUMPTION: why'", "sources", True,
+    Table("Sources", "Where each assumption comes from, keyed by its dotted path (the Field "
+          "column): a document and where in it (a page, table or line), or 'ASSUMPTION: why'",
+          "sources", True,
           (Column("Assumption (dotted path)", "@key", "text", required=True),
            Column("Source", "", "text", required=True)), owned=False,
           derived=(("Assumption? (worked out)",
@@ -364,25 +422,31 @@ COVER = (
         "an id (lower-case letters, digits and _) and its name. Every other sheet names the "
         "organisation of each row by that id.",
         "Parameter sheets (Scenario, Allocations, Plan, Demand, Solutions, Bridge, Providers, "
-        "Councils) have one row per assumption: one number for every year goes in 'Value "
-        "(every year)'; a number that changes year by year goes in the year columns instead "
-        "(not both). A blank cell takes the default shown beside it.",
-        "Record sheets (Activity, QIPP, Contracts, Uncertainty, Sources) have one row per "
-        "point of delivery, scheme, contract, range or source. Blank rows are ignored: type "
+        "Councils) have one row per assumption, named in plain words in the Assumption column "
+        "(the grey Field column beside it is the name the model and its messages use): one "
+        "number for every year goes in 'Value (every year)'; a number that changes year by "
+        "year goes in the year columns instead (not both). A blank cell takes the default "
+        "shown beside it. To add a row, pick the organisation and the assumption from the "
+        "drop-downs of a spare row at the end.",
+        "Record sheets (Activity, QIPP, Contracts, CIP and savings schemes, Workforce, Risks, "
+        "Mitigations, Uncertainty, Sources) have one row per "
+        "point of delivery, scheme, contract, staff group, risk, mitigation, range or source; "
+        "a body with none has a row saying (none). Blank rows are ignored: type "
         "into the spare rows at the end, or copy a row.",
         "The sheets are protected without a password, so that grey cells are not typed over; "
         "to add more rows than the spare ones, Review > Unprotect Sheet.",
         "To add an organisation, add its row on Organisations, then copy one organisation's "
         "block of rows on each parameter sheet and change the id in the copies.",
-        "Say where each figure comes from on the Sources sheet (a document and line such as "
-        "'000:L1981', or 'ASSUMPTION: why'); the Source column beside each value looks it up.",
+        "Say where each figure comes from on the Sources sheet (a document and where in it: a "
+        "page, table or line; or 'ASSUMPTION: why'); the Source column beside each value looks "
+        "it up.",
         "Then: ccgmodels workbook import plan.xlsx -o scenario.yaml (or ccgmodels run / report "
         "plan.xlsx directly). Every problem is listed at once with its sheet and cell.",
     )),
     ("Units and conventions", (
         "Money: thousands of pounds (£k, £000) throughout.",
-        "Rates and growth: percentages. Type 3.4% (or 0.034); a rate typed as 3.4 is refused "
-        "with 'did you mean 0.034?'.",
+        "Rates and growth (Unit '%' or '% a year'): percentages. Type 3.4% (or 0.034, the "
+        "same); a rate typed as 3.4 is refused with 'did you mean 0.034?'.",
         "Financial years are written 2019/20.",
         "Sign: surplus positive, deficit negative; savings are positive numbers that reduce "
         "spend; primary care bridge enabler costs are negative, as the plans print them.",
@@ -472,25 +536,31 @@ NOTE = "Note"
 NONE = "(none)"
 ORG = "Organisation"
 FIELD = "Field"
+#: a parameter row's plain label (:func:`ccgmodels.inputs.book.words.label`); the Field column
+#: beside it keeps the dotted path, for reference and for the reader
+LABEL = "Assumption"
 
 
 def param_columns(years: list[str]) -> list[str]:
     """The headers of a parameter sheet."""
-    return [ORG, FIELD, "Description", "Unit", "Default", VALUE, *years, "Source",
+    return [ORG, LABEL, FIELD, "Description", "Unit", "Default", VALUE, *years, "Source",
             "Assumption?"]
 
 
 def record_columns(table: Table, years: list[str], keys: list[str]) -> list[tuple[str, Column,
                                                                                  str | None]]:
     """``(header, column, year or dynamic key)`` of a record table, left to right, before its
-    derived columns; ``years`` feed by-year columns, ``keys`` the dynamic group."""
+    derived columns; ``years`` (the scenario's, base year first) feed by-year columns (a
+    growth's from the year after the base, a :attr:`Column.from_base` one's from the base),
+    ``keys`` the dynamic group."""
     out: list[tuple[str, Column, str | None]] = []
     if table.owned:
         out.append((ORG, Column(ORG, "@org", "text", required=True), None))
     for col in table.columns:
         if col.by_year:
             out.append((f"{col.label}: every year", col, None))
-            out += [(f"{col.label}: {y}", col, y) for y in years]
+            out += [(f"{col.label}: {y}", col, y) for y in (years if col.from_base
+                                                             else years[1:])]
         else:
             out.append((col.label, col, None))
         if table.dynamic and col.path == "cost_share":
@@ -498,73 +568,3 @@ def record_columns(table: Table, years: list[str], keys: list[str]) -> list[tupl
             out += [(f"{AGE_MIX}: {k}", dyn, k) for k in keys]
     return out
 
-
-# --- reading a cell the way a person meant it -------------------------------------------------
-
-#: a cell with nothing in it (None, or only spaces)
-BLANK = object()
-_NUMBER = re.compile(r"\A[-+]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][-+]?\d+)?\Z")
-
-
-def _number(text: str) -> float | str:
-    """A number typed as text: thousands separators, a £ sign, brackets for a negative and a
-    trailing % (3.4% is 0.034) are read as a person means them; anything else stays text, for
-    validation to refuse with its own message."""
-    t = text.replace("\u00a0", " ").strip().replace(" ", "")
-    negative = t.startswith("(") and t.endswith(")")
-    if negative:
-        t = t[1:-1]
-    per_cent = t.endswith("%")
-    t = t.removesuffix("%").lstrip("£").removeprefix("-£")
-    if text.strip().startswith("-£"):
-        negative = True
-    if not t or not _NUMBER.match(t) or t in (".", "-", "+"):
-        return text.strip()
-    value = float(t.replace(",", ""))
-    value = -value if negative else value
-    return value / 100 if per_cent else value
-
-
-def read_cell(value: Any, scalar: str) -> Any:
-    """The assumption a cell holds: :data:`BLANK`, or its value typed for ``scalar``
-    (money, rate, number, int, bool, text, year, choice); what cannot be read is returned as
-    the text typed, so that validation names it with its usual message."""
-    if value is None:
-        return BLANK
-    if isinstance(value, str):
-        value = value.strip()
-        if not value:
-            return BLANK
-    if scalar in ("money", "rate", "number", "int"):
-        if isinstance(value, str):
-            value = _number(value)
-        if scalar == "int" and isinstance(value, float) and value.is_integer():
-            return int(value)
-        return value
-    if scalar == "bool":
-        if isinstance(value, str):
-            low = value.lower()
-            if low in ("yes", "y", "true"):
-                return True
-            if low in ("no", "n", "false"):
-                return False
-        return value
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return value if isinstance(value, str) else str(value) if scalar == "text" else value
-
-
-def read_list(value: Any) -> Any:
-    """A list typed in one cell, comma separated: ``acute, ambulance``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return BLANK
-    return [part.strip() for part in str(value).split(",") if part.strip()]
-
-
-def write_cell(value: Any, scalar: str) -> Any:
-    """What a cell shows for an assumption: booleans as Yes/No, lists comma separated."""
-    if isinstance(value, bool):
-        return BOOL_TEXT[value]
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return value

@@ -26,6 +26,10 @@ from ..celltext import column_letter
 from ..limits import printable
 from . import eras as E
 from . import layout as L
+from .cells import UNSAVED
+from .cells import Unsaved as _Unsaved
+from .cells import formula_text as _formula_text
+from .cells import is_formula as _is_formula
 from .checks import ABSENT, missing_sheets, size_problems, structure_problems
 
 #: rows scanned for a sheet's header row
@@ -126,10 +130,25 @@ class _Reader:
             if unsaved:
                 self.problem(ref(unsaved[0][0]), "", unsaved[0][1], UNSAVED)
                 continue
+            label = L.read_cell(at(L.LABEL), "text")
+            if fld is L.BLANK and label is not L.BLANK and (has_value or filled):
+                # a row added by its label (the spare rows' drop-down), not its dotted path
+                kind = "" if sheet == "Scenario" else self.kinds.get(org, "")
+                known = E.labels(kind, sheet, self.era) if kind in L.PARAMS else {}
+                fld = known.get(label, L.BLANK)
+                if fld is L.BLANK and kind in L.PARAMS:
+                    hint = difflib.get_close_matches(str(label), list(known), n=1)
+                    self.problem(ref(L.LABEL), "", label, "not an assumption of "
+                                 f"{'the scenario' if not kind else 'a ' + kind} on this sheet"
+                                 + (f"; did you mean {hint[0]!r}?" if hint else "")
+                                 + " (choose one from the drop-down, or give its dotted path "
+                                 "in the Field column)")
+                    continue
             if fld is L.BLANK:
                 if has_value or filled:
                     self.problem(ref(L.FIELD), "", _ABSENT, "a value with no field: name the "
-                                 "assumption in the Field column")
+                                 "assumption in the Assumption column (or its dotted path in "
+                                 "the Field column)")
                 continue
             if sheet == "Scenario":
                 kind, base = "", ""
@@ -330,26 +349,10 @@ class _Reader:
                     self.where(f"{base}.{sub}" if sub else base, ref(c))
 
 
-UNSAVED = ("a formula with no saved value (the workbook was last written by a program that "
-           "does not calculate): open and save it in Excel or LibreOffice, or type the number")
-
-
 def _says_none(value: Any) -> bool:
     """Whether a register's first cell says it has no rows (:data:`L.NONE`, or plain none)."""
     text = L.read_cell(value, "text")
     return isinstance(text, str) and text.lower() in (L.NONE, L.NONE.strip("()"))
-
-
-class _Unsaved(str):
-    """The text of a formula whose value the workbook does not hold."""
-
-
-def _formula_text(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("=")
-
-
-def _is_formula(value: Any) -> bool:
-    return isinstance(value, _Unsaved)
 
 
 def _column_of(table: L.Table, header: str):

@@ -21,6 +21,12 @@ from ..celltext import keep_text
 from ..years import format_year, span, start_of
 from . import eras as E
 from . import layout as L
+from . import words as W
+from .sheetkit import blocks as _blocks
+from .sheetkit import letter as _letter
+from .sheetkit import list_name as _list_name
+from .sheetkit import protect as _protect
+from .sheetkit import text as _text
 
 HEAD = 4  # the header row of every table
 SPARE = 10  # blank input rows left at the end of each table
@@ -28,10 +34,13 @@ LAST = 5000  # the last row a lookup of the Sources sheet reaches
 INPUT, DERIVED, HEADER, GREY = "FFF2CC", "E7E6E6", "005EB8", "BFBFBF"
 FORMATS = {"money": "#,##0;(#,##0)", "rate": "0.0##%", "int": "0", "number": "#,##0.###",
            "text": "@", "year": "@", "choice": "@", "bool": "@", "list": "@"}
-WIDTHS = {L.ORG: 16, L.FIELD: 46, "Description": 60, "Unit": 11, "Default": 12, L.VALUE: 16,
+WIDTHS = {L.ORG: 16, L.LABEL: 56, L.FIELD: 30, "Description": 60, "Unit": 11, "Default": 12,
+          L.VALUE: 16,
           "Source": 60, "Assumption?": 13, L.NOTE: 45, "Name": 40, "Id": 18, "Scheme id": 26,
           "Point of delivery": 22, "Provider": 14, "Assumption (dotted path)": 62,
-          "Category": 16, "Investment line": 16, "Status": 12}
+          "Category": 22, "Investment line": 16, "Status": 12, "Risk id": 22,
+          "Mitigation id": 22, "Evidence": 40, "Held against (risk ids)": 26,
+          "Staff group": 18, "Type": 10, "Likelihood": 11, "Probability": 11}
 
 
 def _styles():
@@ -41,6 +50,8 @@ def _styles():
     return {
         "input": (PatternFill("solid", fgColor=INPUT), Protection(locked=False)),
         "derived": (PatternFill("solid", fgColor=DERIVED), Protection(locked=True)),
+        "reference": (PatternFill("solid", fgColor=DERIVED), Protection(locked=True)),
+        "reference_font": Font(color="808080", size=9),
         "header": (PatternFill("solid", fgColor=HEADER), Font(bold=True, color="FFFFFF")),
         "border": Border(left=thin, right=thin, top=thin, bottom=thin),
         "wrap": Alignment(wrap_text=True, vertical="top"),
@@ -52,8 +63,7 @@ class _Writer:
         from openpyxl import Workbook
 
         self.data, self.examples, self.title = data, examples, title
-        self.era = E.book_era(data)
-        self.tables = E.tables(self.era)
+        self.era, self.tables = E.book_era(data), E.tables(E.book_era(data))
         self.sheets: list[str] = []  # the sheets written after the cover, in order
         self.merged = E.predecessors(data["organisations"])  # a merger's predecessors
         self.book = Workbook()
@@ -71,6 +81,8 @@ class _Writer:
         self.lists: dict[str, tuple[str, tuple]] = {}  # (defined name, values) by name
         self.validations: dict[tuple, tuple[Any, list]] = {}  # (sheet, cells) by sheet, list
         self._styles: dict[tuple, Any] = {}
+        self._ids: dict[Any, tuple[str, ...]] = {}  # by kinds, and "years"
+        self.names = {o["id"]: o.get("name") for o in data["organisations"]}
 
     # -- cells --------------------------------------------------------------------------
 
@@ -88,12 +100,14 @@ class _Writer:
     def _style_of(self, c, kind: str, scalar: str):
         """The style of a cell of ``kind`` holding a ``scalar``, built once per workbook and
         copied to each such cell (openpyxl looks each style part up by hash on every set)."""
-        filled = kind in ("input", "derived")
+        filled = kind in ("input", "derived", "reference")
         key = (kind, scalar) if filled else ("plain", "")
         if key not in self._styles:
             if filled:
                 c.fill, c.protection = self.st[kind]
                 c.number_format = FORMATS.get(scalar, "General")
+            if kind == "reference":
+                c.font = self.st["reference_font"]
             c.border = self.st["border"]
             self._styles[key] = copy(c._style)
         return self._styles[key]
@@ -101,8 +115,10 @@ class _Writer:
     def choose(self, ws, row: int, col: int, name: str, values) -> None:
         """A drop-down list of ``values`` (a named range on the Lists sheet) on cell (``row``,
         ``col``): one validation per list and sheet, its cells set once by :func:`_blocks`."""
-        values = tuple(values)
-        if self.lists.get(name, ("", values))[1] != values:  # the name is another list's
+        values = values if isinstance(values, tuple) else tuple(values)
+        known = self.lists.get(name)
+        if known is not None and known[1] is not values and known[1] != values:
+            # the name is another list's
             name = f"{ws.title.lower().replace(' ', '_')}_{name}"
         if name not in self.lists:
             self.lists[name] = (self._list(name, list(values)), values)
@@ -204,7 +220,9 @@ class _Writer:
         rows = [(spec, kind, org, node, path) for kind, org, node in owners
                 for spec in L.PARAMS[kind] if spec.sheet == sheet
                 for path in self.expand(spec, node)
-                if E.row_shown(self.era, self.merged, spec, org, node, path)]
+                if E.row_shown(self.era, self.merged, spec, org, node, path)
+                and (spec.path != "demand.growth_table" or E.allowed(spec, self.data["base_year"])
+                     or E.given(spec, node, path))]
         years = self.sheet_years(sheet)
         headers = L.param_columns(years)
         ws = self.sheet(sheet, headers, f"{sheet}: {self.title}")
@@ -213,12 +231,37 @@ class _Writer:
         for spec, kind, org, node, path in rows:
             r += 1
             self.param_row(ws, r, col, years, spec, kind, org, node, path)
-        for _ in range(SPARE):
+        labels = self.labels(sheet)
+        orgs = self.ids() if sheet != "Scenario" else ()
+        for _ in range(SPARE):  # a row added here names its assumption by label or path
             r += 1
             for h, c in col.items():
                 self.cell(ws, r, c, None, "derived" if h in ("Source", "Assumption?",
-                                                             "Description") else "input")
+                                                             "Description", "Unit",
+                                                             "Default") else "input")
+            if labels:
+                self.choose(ws, r, col[L.LABEL], f"{sheet.lower()}_assumption", labels)
+            if orgs:
+                self.choose(ws, r, col[L.ORG], "organisation", orgs)
         self.table(ws, len(headers), r)
+        ws.freeze_panes = ws.cell(row=HEAD + 1, column=col[L.FIELD] + 1)
+
+    def ids(self, kinds: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The ids of the organisations (of ``kinds``), a drop-down's values: one tuple per
+        kinds, built once (a list per row made a national export quadratic)."""
+        key = kinds or ()
+        if key not in self._ids:
+            self._ids[key] = tuple(o["id"] for o in self.data["organisations"]
+                                   if kinds is None or o.get("kind") in kinds)
+        return self._ids[key]
+
+    def labels(self, sheet: str) -> list[str]:
+        """The labels of the assumptions of ``sheet`` for every kind of organisation the
+        scenario holds, in the era's words: the drop-down of a spare row."""
+        kinds = [""] if sheet == "Scenario" else list(dict.fromkeys(
+            o["kind"] for o in self.data["organisations"]))
+        return list(dict.fromkeys(label for kind in kinds
+                                  for label in E.labels(kind, sheet, self.era)))
 
     def sheet_years(self, sheet: str) -> list[str]:
         """The year columns of a parameter sheet: the scenario's years, widened to every year
@@ -243,15 +286,26 @@ class _Writer:
     def expand(self, spec: L.Param, node: dict) -> list[str]:
         if not spec.path.endswith(".<key>"):
             return [spec.path]
-        group = _get(node, spec.path[:-6].split("."))
-        return [f"{spec.path[:-6]}.{k}" for k in (group or {})]
+        keys = list(_get(node, spec.path[:-6].split(".")) or {})
+        if spec.path == "contract_income.<key>":  # a row for each commissioner paying it
+            keys += [o["id"] for o in self.data["organisations"] if o["id"] not in keys
+                     and any(c.get("provider") == node.get("id") for c in o.get("contracts")
+                             or [])]
+        return [f"{spec.path[:-6]}.{k}" for k in keys]
 
     def param_row(self, ws, r, col, years, spec, kind, org, node, path) -> None:
         where = f"organisations.{org}." if kind else ""
         self.cell(ws, r, col[L.ORG], org or None, "input" if kind else "derived")
-        self.cell(ws, r, col[L.FIELD], path, "input")
-        self.cell(ws, r, col["Description"], E.say(spec.description, self.era), "derived")
-        self.cell(ws, r, col["Unit"], spec.unit, "derived")
+        if kind:
+            self.choose(ws, r, col[L.ORG], "organisation", self.ids())
+        label = W.label(path, spec.description)
+        if spec.path == "contract_income.<key>":  # the commissioner by its name, not its id
+            label = label.replace(path[16:], self.names.get(path[16:]) or path[16:])
+        self.cell(ws, r, col[L.LABEL], E.say(label, self.era), "derived")
+        self.cell(ws, r, col[L.FIELD], path, "reference")  # the dotted path: grey, small
+        self.cell(ws, r, col["Description"], E.say(W.help_text(spec.path, spec.description),
+                                                   self.era), "derived")
+        self.cell(ws, r, col["Unit"], W.unit(spec.unit), "derived")
         default = None if spec.default is None or spec.shape == "years" else \
             L.write_cell(spec.default, spec.scalar)
         self.cell(ws, r, col["Default"], default, "derived", spec.scalar)
@@ -271,18 +325,23 @@ class _Writer:
             self.cell(ws, r, col[y], L.write_cell(by_year.get(y), spec.scalar),
                       "input" if spec.shape in ("by_year", "years") else "derived",
                       spec.scalar)
-        if spec.choices and spec.shape != "list":
-            name = _list_name(spec.path, spec.choices)
+        choices = E.allowed(spec, self.data["base_year"])
+        if choices and spec.shape != "list":
+            name = _list_name(spec.path, choices)
             cells = [col[L.VALUE]] if one else [col[y] for y in years]
             for c in cells:
-                self.choose(ws, r, c, name, spec.choices)
+                self.choose(ws, r, c, name, choices)
         if spec.scalar == "year":
             self.choose(ws, r, col[L.VALUE], "years", self.year_list())
         self.source(ws, r, col["Source"], where + path.split("." + L.YEAR)[0])
 
-    def year_list(self) -> list[str]:
-        first = start_of(self.years[0])
-        return [format_year(y) for y in range(first - 3, start_of(self.years[-1]) + 6)]
+    def year_list(self) -> tuple[str, ...]:
+        """The years a year's drop-down offers: three before the base to five after the end."""
+        if "years" not in self._ids:
+            first = start_of(self.years[0])
+            self._ids["years"] = tuple(format_year(y) for y in range(
+                first - 3, start_of(self.years[-1]) + 6))
+        return self._ids["years"]
 
     def records(self, table: L.Table) -> None:
         bands = sorted({b for o in self.data["organisations"] if o.get("kind") in table.owners
@@ -292,7 +351,7 @@ class _Writer:
             order = [b for o in self.data["organisations"]
                      for b in ((o.get("demand") or {}).get("population_growth") or {})]
             bands = list(dict.fromkeys([*order, *bands]))
-        layout = L.record_columns(table, self.years[1:], bands)
+        layout = L.record_columns(table, self.years, bands)
         ws_name = E.sheet_name(table.sheet, self.era)
         extra = [h for h, _ in table.derived]
         sourced = table.owned
@@ -317,11 +376,13 @@ class _Writer:
                               "derived" if derived else "input")
                 self.cell(ws, r, col[L.NOTE], "None: to add some, replace this row with "
                           "them", "input")
+                self.row_lists(ws, r, col, layout, table)
         for _ in range(SPARE):
             r += 1
             for h, c in col.items():
                 derived = h in extra or h in ("Source", "Assumption?")
                 self.cell(ws, r, c, None, "derived" if derived else "input")
+            self.row_lists(ws, r, col, layout, table)
         self.table(ws, len(headers), r)
         totalled = [(h, column) for h, column, _ in layout if column.path in table.totals]
         if totalled:  # totals above the table, to set beside the organisation's own
@@ -364,6 +425,21 @@ class _Writer:
                     yield f"{root}.{v.get('id', i) if isinstance(v, dict) else i}", None, \
                         o["id"], v
 
+    def row_lists(self, ws, r: int, col: dict, layout, table: L.Table) -> None:
+        """The drop-down lists of record row ``r``: every column with allowed values (and a
+        commissioner's id in an owned table's Organisation column), on the rows written and
+        on the spare rows alike."""
+        for header, column, _ in layout:
+            c = col[header]
+            if column.choices:
+                self.choose(ws, r, c, _list_name(column.path, column.choices), column.choices)
+            elif column.scalar == "year":
+                self.choose(ws, r, c, "years", self.year_list())
+            elif column.path == "@org":
+                self.choose(ws, r, c, f"{'_'.join(table.owners)}_id", self.ids(table.owners))
+            elif column.path == "provider" and table.collection == "contracts":
+                self.choose(ws, r, c, "provider_id", self.ids(("provider",)))
+
     def record_row(self, ws, r, col, layout, table, path, key, org, rec) -> None:
         for header, column, extra in layout:
             c = col[header]
@@ -381,10 +457,7 @@ class _Writer:
                 elif table.dynamic and column.path == table.dynamic:
                     value = (value or {}).get(extra)
             self.cell(ws, r, c, L.write_cell(value, column.scalar), "input", column.scalar)
-            if column.choices:
-                self.choose(ws, r, c, _list_name(column.path, column.choices), column.choices)
-            elif column.scalar == "year":
-                self.choose(ws, r, c, "years", self.year_list())
+        self.row_lists(ws, r, col, layout, table)
         refs = {column.path: f"{_letter(col[h])}{r}" for h, column, extra in layout}
         for header, template in table.derived:
             if "{age_mix}" in template:
@@ -409,65 +482,9 @@ class _Writer:
         self.cell(ws, r, col[L.NOTE], note, "input")
 
 
-def _text(ws, row: int, col: int, value: Any):  # an unstyled cell, its text kept as text
-    return keep_text(ws.cell(row=row, column=col, value=value))
-
-
-def _protect(ws) -> None:
-    """Protect the sheet without a password: the worked-out (locked) cells cannot be typed
-    over, the yellow (unlocked) ones can; rows may be inserted, deleted, sorted and filtered.
-    Review > Unprotect Sheet lifts it, to add rows beyond the spare ones of a table."""
-    p = ws.protection
-    p.sheet = True
-    # False: the action stays allowed under protection
-    p.insertRows = p.deleteRows = p.formatColumns = p.formatRows = False
-    p.sort = p.autoFilter = p.formatCells = False
-
-
 def _font(**kw):
     from openpyxl.styles import Font
     return Font(**kw)
-
-
-def _letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(c)
-
-
-def _list_name(path: str, choices) -> str:
-    from ..vocab import SERVICE_LINES
-
-    if tuple(choices) == tuple(SERVICE_LINES):
-        return "service_line"
-    return {"kind": "kind", "status": "status", "basis": "basis", "dist": "dist",
-            "@key": "pod", "demand.growth_table": "growth_table"}.get(
-        path, "yes_no" if tuple(choices) == ("Yes", "No") else path.split(".")[-1])
-
-
-def _blocks(cells: list[tuple[int, int]]) -> str:
-    """The cells ``(row, column)`` as few rectangles, an Excel ``sqref`` (``"E5:E40 F7:H9"``):
-    each column's consecutive rows become one run, and runs of the same rows in adjacent
-    columns one block. Covers exactly the cells given, each once; linear in them after a sort.
-    """
-    runs: list[list[int]] = []  # [first row, last row, first column, last column]
-    for row, col in sorted(set(cells), key=lambda rc: (rc[1], rc[0])):
-        last = runs[-1] if runs else None
-        if last and last[2] == col and last[1] == row - 1:
-            last[1] = row
-        else:
-            runs.append([row, row, col, col])
-    blocks: dict[tuple[int, int], list[int]] = {}  # the open block of each row span
-    out: list[list[int]] = []
-    for first, last, col, _ in runs:
-        block = blocks.get((first, last))
-        if block and block[3] == col - 1:
-            block[3] = col
-        else:
-            blocks[(first, last)] = block = [first, last, col, col]
-            out.append(block)
-    return " ".join(
-        f"{_letter(c0)}{r0}" if (r0, c0) == (r1, c1) else f"{_letter(c0)}{r0}:{_letter(c1)}{r1}"
-        for r0, r1, c0, c1 in sorted(out, key=lambda b: (b[2], b[0])))
 
 
 def _get(node: Any, parts: list[str]) -> Any:
