@@ -271,7 +271,10 @@ def html_tokens(page_html: str) -> set[str]:
     """The words of the tables of an HTML page, and the pieces a line may break them into."""
     found: set[str] = set()
     for table in re.findall(r"<table.*?</table>", page_html, flags=re.S):
-        text = htmllib.unescape(re.sub(r"<[^>]+>", " ", table))
+        # an inline tag (a link, a badge's span) joins the text around it as the page prints
+        # it ("[000])"); any other tag parts words
+        inline = re.sub(r"</?(?:a|span|strong|em|b|i|sup|sub)\b[^>]*>", "", table)
+        text = htmllib.unescape(re.sub(r"<[^>]+>", " ", inline))
         for token in normal(text).split():
             pieces = [p for p in BREAK.split(token) if p]
             for i in range(len(pieces)):

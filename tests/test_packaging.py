@@ -206,7 +206,7 @@ def test_wheel_contains_reference_data_scenarios_and_schema(wheel):
 # --- dependencies as used ------------------------------------------------------------------------
 
 #: import name -> distribution name, where they differ
-DISTRIBUTIONS = {"yaml": "pyyaml", "jupyter_client": "jupyter_client",
+DISTRIBUTIONS = {"yaml": "pyyaml", "PIL": "pillow", "jupyter_client": "jupyter_client",
                  "jupyter_core": "jupyter_core"}
 #: packages of the extras the library never imports but needs: the kernel reports run in, the
 #: XML serialiser openpyxl writes workbooks through when it is installed, and the servers the

@@ -143,6 +143,14 @@ def _is_default(root: type, parts: list[str], value: Any) -> bool:
     return default == value
 
 
+#: registers listed by a section of their own, pointed at by the assumptions register rather
+#: than written out in one cell
+LISTED_ELSEWHERE = {".efficiency.schemes": "the efficiency plan",
+                    ".risks": "the risk-adjusted plan",
+                    ".mitigations": "the risk-adjusted plan",
+                    ".workforce.staff_groups": "the workforce"}
+
+
 def assumptions_register(scenario: Scenario, base: Scenario | None = None) -> pd.DataFrame:
     """Every assumption ``scenario`` uses, one row each.
 
@@ -193,11 +201,15 @@ def assumptions_register(scenario: Scenario, base: Scenario | None = None) -> pd
                else "All organisations",
                "Assumption": labels.assumption_name(scenario, path, with_org=False),
                "Unit": _unit_name(unit), "path": path}
-        if path.endswith(".qipp.schemes"):
+        listed = next((where for end, where in LISTED_ELSEWHERE.items()
+                       if path.endswith(end)), None)
+        if path.endswith(".qipp.schemes") or listed:
             for y in [*years, ALL_YEARS]:
                 row[y] = ""
-            row[ALL_YEARS] = (f"{len(value or [])} schemes: see "
-                              f"{labels.term('the_scheme_register', era)}")
+            what = "schemes" if "schemes" in path else "entries"
+            row[ALL_YEARS] = (f"{len(value or [])} {what}: see "
+                              f"{listed or labels.term('the_scheme_register', era)}"
+                              if value else "none")
         elif r["by_year"]:
             for y in years:
                 row[y] = format_value(value.get(y), unit, era) if y in value else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..inputs import documents
 from ..inputs.risks import amount
 from ..inputs.scenario import Scenario
 from ..inputs.vocab import FOOTPRINT
@@ -71,14 +72,16 @@ def plan_table(results: pd.DataFrame, scenario: Scenario, org: str = FOOTPRINT
 
 def register_frame(scenario: Scenario, org: str = FOOTPRINT) -> pd.DataFrame:
     """The register of the bodies shown: one row per risk and per mitigation, with its
-    likelihood (or probability), range (or value) and expected value in the base year, what
-    a mitigation is held against and the source [£k, fraction]. Empty when none has one.
+    likelihood (or probability), range (or value) and expected value in its year (the year of
+    the plan in which it is largest: its most likely size, or a mitigation's value, the first
+    such year), what a mitigation is held against and the source [£k, fraction]. Empty when
+    none has one.
 
     A risk's expected value is ``likelihood * (low + most likely + high) / 3``, a
     mitigation's ``probability * value``; both for the whole body (before a provider's or
     council's consolidation share, which the plan table applies).
     """
-    year = scenario.base_year
+    years = scenario.years
     recs = []
     for body in with_register(scenario, org):
         if body == FOOTPRINT:
@@ -86,17 +89,19 @@ def register_frame(scenario: Scenario, org: str = FOOTPRINT) -> pd.DataFrame:
         o = scenario.org(body)
         names = {r.id: r.name for r in o.risks}
         for r in o.risks:
+            year = max(years, key=lambda y: (r.range_in(y)[1], -years.index(y)))
             low, mode, high = r.range_in(year)
-            recs.append({"Organisation": o.name, "Type": "Risk", "Name": r.name,
+            recs.append({"Organisation": o.name, "Type": "Risk", "Name": r.name, "Year": year,
                          "Likelihood or probability": r.likelihood, "Low": low,
                          "Most likely": mode, "High": high, "Value": NAN,
                          "Expected value": r.likelihood * (low + mode + high) / 3,
                          "Held against": "", "Source": r.source, "Id": r.id})
         for m in o.mitigations:
+            year = max(years, key=lambda y: (amount(m.value, y), -years.index(y)))
             value = amount(m.value, year)
             recs.append({"Organisation": o.name, "Type": "Mitigation", "Name": m.name,
-                         "Likelihood or probability": m.probability, "Low": NAN,
-                         "Most likely": NAN, "High": NAN, "Value": value,
+                         "Year": year, "Likelihood or probability": m.probability,
+                         "Low": NAN, "Most likely": NAN, "High": NAN, "Value": value,
                          "Expected value": m.probability * value,
                          "Held against": "; ".join(names.get(a, a) for a in m.against),
                          "Source": m.source, "Id": m.id})
@@ -104,7 +109,7 @@ def register_frame(scenario: Scenario, org: str = FOOTPRINT) -> pd.DataFrame:
 
 
 #: the register's columns, and its money columns [£k]
-REGISTER_COLUMNS = ["Organisation", "Type", "Name", "Likelihood or probability", "Low",
+REGISTER_COLUMNS = ["Organisation", "Type", "Name", "Year", "Likelihood or probability", "Low",
                     "Most likely", "High", "Value", "Expected value", "Held against", "Source",
                     "Id"]
 REGISTER_MONEY = ("Low", "Most likely", "High", "Value", "Expected value")
@@ -119,20 +124,36 @@ def intro(scenario: Scenario) -> str:
             "the risk-adjusted position = plan - net risk + mitigations. A provider's or "
             "council's figures are at the share of it that belongs to "
             f"{labels.term('the_footprint', scenario.era)}. The register below gives each risk "
-            f"and mitigation as the plan states it, in {scenario.base_year}; a risk's amounts "
-            "are what it would cost if it materialised.")
+            "and mitigation as the plan states it, in the year it is largest (its Year); a "
+            "risk's amounts are what it would cost in that year if it materialised, and each "
+            "item's source follows its body's table.")
 
 
 def register_html(frame: pd.DataFrame) -> Html:
-    """The register (:func:`register_frame`), one table per organisation: each risk with its
-    likelihood, range and expected value, each mitigation with its value and probability,
-    and their sources [£k, fraction]."""
+    """The register (:func:`register_frame`), for each organisation a table of its risks (year,
+    likelihood, range, expected value) and one of its mitigations (year, probability, value,
+    expected value, what it is held against) [£k, fraction]; the sources in a note under them
+    (a table as wide as the page holds no paragraph of citation)."""
+    shapes = (("Risk", "risks", ["Year", "Likelihood or probability", "Low", "Most likely",
+                                 "High", "Expected value"], "Likelihood"),
+              ("Mitigation", "mitigations", ["Year", "Likelihood or probability", "Value",
+                                             "Expected value", "Held against"], "Probability"))
     out = []
     for org, rows in frame.groupby("Organisation", sort=False):
-        t = rows.drop(columns=["Organisation", "Id"]).set_index("Name")
-        t.index.name = "Risk or mitigation"
-        for c in REGISTER_MONEY:
-            t[c] = t[c].astype(float)
-        out.append(doc.table(t, "£k", caption=f"{org}: risks and mitigations (£k a year)",
-                             units={"Likelihood or probability": "fraction"}, totals=()))
+        for kind, plural, columns, chance in shapes:
+            part = rows[rows["Type"] == kind]
+            if not len(part):
+                continue
+            t = part.set_index("Name")[columns].rename(
+                columns={"Likelihood or probability": chance})
+            t.index.name = kind
+            for c in columns:
+                if c in REGISTER_MONEY:
+                    t[c] = t[c].astype(float)
+            out.append(doc.table(t, "£k", caption=f"{org}: {plural} (£k a year)",
+                                 units={chance: "fraction"}, totals=()))
+        cited = [f"{n}: {documents.expand(src)}"
+                 for n, src in zip(rows["Name"], rows["Source"], strict=True) if src]
+        if cited:
+            out.append(doc.paragraphs(["Sources. " + "; ".join(cited)], "note"))
     return Html("".join(out))

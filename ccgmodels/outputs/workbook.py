@@ -453,7 +453,7 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
         _frame_sheet(wb, RISKS_SHEET, pack.risks, title,
                      {**{c: money_fmt for c in RISK_MONEY},
                       "Likelihood or probability": NUMBER_FORMATS["fraction"]},
-                     {"Organisation": 18, "Type": 11, "Name": 30,
+                     {"Organisation": 18, "Type": 11, "Name": 30, "Year": 10,
                       "Likelihood or probability": 12, "Held against": 20, "Source": 44,
                       "Id": 24}, wrap=("Organisation", "Name", "Held against", "Source"),
                      unprinted=("Id",))

@@ -104,7 +104,9 @@ def test_the_pdf_has_bookmarks_for_page_one_each_section_and_each_appendix(repor
     titles = pdfcheck.outline_titles(reports / name / "report.pdf")
     assert "Executive summary" in titles and "Key figures" in titles, titles
     appendices = [t for t in titles if t.startswith("Appendix ")]
-    assert [t.split(":")[0] for t in appendices] == ["Appendix A", "Appendix B", "Appendix C"]
+    assert [t.split(":")[0] for t in appendices] == ["Appendix A", "Appendix B", "Appendix C",
+                                                     "Appendix D"]
+    assert appendices[-1] == "Appendix D: Sources", appendices
     assert appendices[1] == "Appendix B: Assumptions register", appendices
     body = titles[: titles.index(appendices[0])]
     assert "Assumptions register" not in " ".join(body)  # registers are not in the body

@@ -29,8 +29,9 @@ def test_section_shows_each_body_and_its_register(registered):
     assert "NHS Castle Point and Rochford CCG: net risk (likelihood x expected size) 2,133" \
         in text
     assert "mitigations (probability x value) 1,800" in text
-    assert "Elective activity below plan Risk 40.0% 2,000 5,000 9,000 2,133" in text
-    assert "Vacancy control Mitigation 60.0% 3,000 1,800 Elective activity below plan" in text
+    assert "Elective activity below plan 2019/20 40.0% 2,000 5,000 9,000 2,133" in text
+    assert "Vacancy control 2019/20 60.0% 3,000 1,800 Elective activity below plan" \
+        in text
     frame = rep.book[riskplan.PLAN_KEY].frame
     fp = labels.org_name(registered, "footprint")
     row = frame.loc[f"{fp}: risk-adjusted surplus/(deficit)"]
@@ -55,14 +56,14 @@ def test_excel_pack_has_the_register_as_a_table(registered, tmp_path):
     assert {riskplan.PLAN_KEY, riskplan.REGISTER_KEY} <= set(wb.sheetnames)
     ws = wb[riskplan.REGISTER_KEY]
     assert list(ws.tables) == ["Risks_and_mitigations"]
-    assert ws.tables["Risks_and_mitigations"].ref == "A1:L4"  # header and 3 entries
+    assert ws.tables["Risks_and_mitigations"].ref == "A1:M4"  # header and 3 entries
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     names = [r[2] for r in rows]
     assert names == ["Elective activity below plan", "Vacancy control",
                      "Pay award above funding"]
-    assert rows[0][8] == pytest.approx(6400 / 3) and rows[1][8] == pytest.approx(1800)
-    assert ws["D2"].number_format == "0.0%"
+    assert rows[0][9] == pytest.approx(6400 / 3) and rows[1][9] == pytest.approx(1800)
+    assert ws["E2"].number_format == "0.0%"
 
 
 def test_tornado_chart_labels_a_risk_by_its_name(registered):
