@@ -210,7 +210,7 @@ def variants(draw):
 
 
 @pytest.mark.slow  # 30 generated scenarios, each exported and read back: ~10 s
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(variants().filter(lambda s: s is not None))
 def test_generated_variants_come_back_exactly(tmp_path_factory, scenario):
