@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from . import years as fy
-from .risks import Mitigation, Risk
+from .risks import Mitigation, Risk, mitigations_field, risks_field
 from .types import (
     FinancialYear,
     Finite,
@@ -373,12 +373,8 @@ class Commissioner(Strict):
     primary_care_bridge: PrimaryCareBridge | None = Field(
         None, description="Primary care financial bridge"
     )
-    risks: list[Risk] = Field(
-        default_factory=list, description="Risk register: named risks to the position, each "
-        "with its likelihood and £ range a year (inputs/risks.py)")
-    mitigations: list[Mitigation] = Field(
-        default_factory=list, description="Mitigations held against the risks, each with its "
-        "value a year and probability of delivery (inputs/risks.py)")
+    risks: list[Risk] = risks_field()
+    mitigations: list[Mitigation] = mitigations_field()
 
 
 def contract_value_problems(s) -> list[tuple[str, object, str]]:

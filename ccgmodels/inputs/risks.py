@@ -141,3 +141,15 @@ def merged_problems(s) -> list[tuple[str, object, str]]:
                         f"{o.id} is merged into {into[o.id]} (its predecessors), so it is not "
                         f"evaluated: give its risks and mitigations to {into[o.id]}"))
     return out
+
+
+def risks_field():
+    """The ``risks`` field every kind of organisation carries (one description for all)."""
+    return Field(default_factory=list, description="Risk register: named risks to the "
+                 "position, each with its likelihood and £ range a year (inputs/risks.py)")
+
+
+def mitigations_field():
+    """The ``mitigations`` field every kind of organisation carries."""
+    return Field(default_factory=list, description="Mitigations held against the risks, each "
+                 "with its value a year and probability of delivery (inputs/risks.py)")

@@ -53,7 +53,7 @@ from .icb import (  # noqa: F401 (re-exported: an ICB's models)
     IcbStreams,
     Place,
 )
-from .risks import Mitigation, Risk  # noqa: F401 (re-exported)
+from .risks import Mitigation, Risk, mitigations_field, risks_field  # noqa: F401 (re-exported)
 from .rules import SemanticError, semantic_problems
 from .types import (  # noqa: F401 (re-exported: the scalar types)
     Era,
@@ -166,12 +166,8 @@ class Provider(Strict):
         "requirement, by default the CIP of efficiency_rate, and the schemes that meet it, "
         "each delivered with the probability of its status; absent: the CIP is delivered at "
         "efficiency_delivery")
-    risks: list[Risk] = Field(
-        default_factory=list, description="Risk register: named risks to the position, each "
-        "with its likelihood and £ range a year (inputs/risks.py)")
-    mitigations: list[Mitigation] = Field(
-        default_factory=list, description="Mitigations held against the risks, each with its "
-        "value a year and probability of delivery (inputs/risks.py)")
+    risks: list[Risk] = risks_field()
+    mitigations: list[Mitigation] = mitigations_field()
 
     @model_validator(mode="before")
     @classmethod
@@ -221,12 +217,8 @@ class SocialCare(Strict):
         "requirement, by default the cumulative savings, and the schemes that meet it, each "
         "delivered with the probability of its status; with it, the savings line comes from "
         "the register")
-    risks: list[Risk] = Field(
-        default_factory=list, description="Risk register: named risks to the position, each "
-        "with its likelihood and £ range a year (inputs/risks.py)")
-    mitigations: list[Mitigation] = Field(
-        default_factory=list, description="Mitigations held against the risks, each with its "
-        "value a year and probability of delivery (inputs/risks.py)")
+    risks: list[Risk] = risks_field()
+    mitigations: list[Mitigation] = mitigations_field()
 
 
 Organisation = Annotated[Commissioner | Icb | Provider | SocialCare, Field(discriminator="kind")]
