@@ -601,10 +601,10 @@ def workbook_cases(add) -> None:
         lambda f: _book_case(f, "no_col.xlsx", _delete_col("QIPP", 7)),
         "no_col.xlsx", "QIPP!A4: the header row lacks 'Investment line'")
     add("a year column deleted (Plan 2021/22)", sheet,
-        lambda f: _book_case(f, "no_year.xlsx", _delete_col("Plan", 9)),
+        lambda f: _book_case(f, "no_year.xlsx", _delete_col("Plan", 10)),
         "no_year.xlsx", "Plan!A4: the header row lacks '2021/22'")
     add("the Field column deleted (Scenario)", sheet,
-        lambda f: _book_case(f, "no_field.xlsx", _delete_col("Scenario", 2)),
+        lambda f: _book_case(f, "no_field.xlsx", _delete_col("Scenario", 3)),
         "no_field.xlsx", "Scenario!A4: the header row lacks 'Field'")
     add("a header row deleted (Sources)", sheet,
         lambda f: _book_case(f, "no_head.xlsx", lambda b: b["Sources"].delete_rows(4)),
