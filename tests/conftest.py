@@ -43,6 +43,10 @@ QUICK_SAMPLE = {
     "test_a_deleted_or_renamed_sheet_is_an_error_naming_it": (2, None),
     "test_every_bundled_scenario_draws": (1, None),
     "test_footprint_is_the_sum_of_every_additive_row_of_every_bundled_scenario": (2, None),
+    "test_every_citation_resolves_to_a_named_document_of_the_appendix": (2, None),
+    "test_a_register_slip_is_named_by_its_cell": (2, None),
+    "test_each_list_covers_exactly_the_cells_the_layout_gives_it": (1, None),
+    "test_a_limit_passed_is_refused_by_name_before_reading": (2, None),
 }
 
 

@@ -113,6 +113,7 @@ ICB_EDIT = st.one_of(
 )
 
 
+@pytest.mark.slow  # the quick tier keeps the CCG workbook's case
 @settings(QUICK, max_examples=2)
 @given(edits=st.lists(ICB_EDIT, min_size=1, max_size=4))
 @example(edits=[("delete_sheet", "Places")])

@@ -129,6 +129,7 @@ def test_a_scenario_moved_to_2025_26_is_in_the_icb_era_and_its_pages_say_so(move
     assert forbidden_in(sheets) == [] and "System summary 2025-26" in sheets
 
 
+@pytest.mark.slow  # two whole reports with their Monte Carlo
 @pytest.mark.parametrize("source", [str(ICB_EXAMPLE), "west_yorkshire_2026_27"],
                          ids=["icb_example", "current_plan"])
 def test_an_icb_plan_s_pages_print_no_2019_term_and_no_identifier(source):
