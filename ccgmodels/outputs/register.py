@@ -394,3 +394,18 @@ def scheme_reconciliation(scenario: Scenario, results: pd.DataFrame, org: str,
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
     frame.index.name = f"{year} (£k)"
     return frame
+
+
+def scheme_subtotal_frame(reg: pd.DataFrame, era: str | None = None) -> pd.DataFrame:
+    """The subtotals of :func:`scheme_subtotals` for every organisation of the scheme register,
+    as one frame (the Excel pack's *Scheme subtotals* sheet): for each organisation each
+    status's subtotal, the total in the plan and the pipeline's subtotal, never added to it
+    [£k a year, full-year effect]."""
+    rows = []
+    for org, part in reg.groupby("Organisation", sort=False):
+        for kind, frame in scheme_subtotals(part, era):
+            if kind != "schemes":
+                row = frame.iloc[0]
+                rows.append({"Organisation": org, "Line": row["Scheme"],
+                             **{c: float(row[c]) for c in SCHEME_MONEY}})
+    return pd.DataFrame(rows, columns=["Organisation", "Line", *SCHEME_MONEY])

@@ -467,6 +467,8 @@ class Report(Registers):
                     description=s.description or "",
                     assumptions=reg,
                     schemes=register.scheme_register(s),
+                    scheme_subtotals=register.scheme_subtotal_frame(
+                        register.scheme_register(s), self.era),
                     efficiency_schemes=plans.efficiency_schemes(s),
                     contracts=contracts.contract_frame(s, self.cash),
                     workforce=contracts.workforce_frame(s, self.cash),

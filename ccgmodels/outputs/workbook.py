@@ -141,6 +141,9 @@ class Pack:
         :func:`ccgmodels.outputs.register.assumptions_register`.
     schemes : pandas.DataFrame, optional
         :func:`ccgmodels.outputs.register.scheme_register` [£k, fractions].
+    scheme_subtotals : pandas.DataFrame, optional
+        :func:`ccgmodels.outputs.register.scheme_subtotal_frame`: the scheme register's
+        subtotals by status, the total in the plan and the pipeline apart [£k].
     efficiency_schemes : pandas.DataFrame, optional
         :func:`ccgmodels.outputs.plans.efficiency_schemes`: the trusts' and councils'
         efficiency registers [£k, fractions, WTE].
@@ -162,6 +165,7 @@ class Pack:
     description: str = ""
     assumptions: pd.DataFrame | None = None
     schemes: pd.DataFrame | None = None
+    scheme_subtotals: pd.DataFrame | None = None
     efficiency_schemes: pd.DataFrame | None = None
     contracts: pd.DataFrame | None = None
     workforce: pd.DataFrame | None = None
@@ -364,6 +368,7 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
     extra = ([] if pack is None else
              [n for n, f in ((CONTRACTS, pack.contracts), (WORKFORCE, pack.workforce),
                              ("Schemes", pack.schemes),
+                             ("Scheme subtotals", pack.scheme_subtotals),
                              ("Efficiency schemes", pack.efficiency_schemes),
                              (RISKS_SHEET, pack.risks),
                              ("Assumptions", pack.assumptions), ("Sources", pack.sources))
@@ -439,6 +444,11 @@ def write_workbook(book: Mapping[str, ReportTable], path: str | Path,
                      {"Organisation": 18, "Scheme": 40, "Category": 16, "Status": 12,
                       "Phasing": 12, "Recurrent": 11, "Delivery probability": 12},
                      wrap=("Organisation", "Scheme", "Category"), totals=SCHEME_MONEY)
+    if pack is not None and "Scheme subtotals" in extra:
+        _frame_sheet(wb, "Scheme subtotals", pack.scheme_subtotals, title,
+                     {c: NUMBER_FORMATS["£k"] for c in SCHEME_MONEY},
+                     {"Organisation": 30, "Line": 48, **{c: 14 for c in SCHEME_MONEY}},
+                     wrap=("Organisation", "Line"))
     if pack is not None and "Efficiency schemes" in extra:
         _frame_sheet(wb, "Efficiency schemes", pack.efficiency_schemes, title,
                      {**{c: NUMBER_FORMATS["£k"] for c in SCHEME_MONEY},

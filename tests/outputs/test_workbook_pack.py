@@ -23,7 +23,8 @@ def pack(tmp_path_factory):
 def test_cover_first_with_the_run_metadata_and_contents(pack):
     rep, wb = pack
     assert wb.sheetnames[0] == "Cover"
-    assert wb.sheetnames[-4:] == ["Schemes", "Assumptions", "Sources", "Data"]
+    assert wb.sheetnames[-5:] == ["Schemes", "Scheme subtotals", "Assumptions", "Sources",
+                                  "Data"]
     ws = wb["Cover"]
     assert ws["A1"].value == rep.scenario.title
     facts = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, 20)}
@@ -154,3 +155,28 @@ def test_a_residual_is_stored_as_zero_not_as_a_tiny_deficit():
     assert workbook._cell(-5.8e-11) == 0.0 and str(workbook._cell(-5.8e-11)) == "0.0"
     assert workbook._cell(-1234.56789012) == -1234.56789012  # the number as shown, exactly
     assert workbook._cell(float("nan")) is None and workbook._cell("text") == "text"
+
+
+def test_scheme_subtotals_sheet_totals_the_plan_by_status_and_keeps_the_pipeline_apart(pack):
+    """The pack's scheme register subtotals as the report's do: each status, the total in the
+    plan (every status but the pipeline), the pipeline on its own line, never added in."""
+    _, wb = pack
+    schemes = list(wb["Schemes"].iter_rows(values_only=True))
+    head, body = schemes[0], [r for r in schemes[1:] if r[0] and r[0] != "Total"]
+    org, status, net = (head.index(c) for c in ("Organisation", "Status", "Net saving"))
+    lines = list(wb["Scheme subtotals"].iter_rows(values_only=True))
+    assert lines[0][:3] == ("Organisation", "Line", "Gross saving")
+    n = lines[0].index("Net saving")
+    for who in {r[org] for r in body}:
+        mine = [r for r in body if r[org] == who]
+        subs = {r[1]: r[n] for r in lines[1:] if r[0] == who}
+        in_plan = sum(r[net] or 0 for r in mine if not str(r[status]).startswith("Pipeline"))
+        plan = next(v for k, v in subs.items() if k.startswith("Total in the plan"))
+        assert plan == pytest.approx(in_plan)
+        statuses = [v for k, v in subs.items() if k.startswith("Subtotal:")
+                    and "Pipeline" not in k]
+        assert sum(statuses) == pytest.approx(plan)
+        pipeline = [r[net] or 0 for r in mine if str(r[status]).startswith("Pipeline")]
+        if pipeline:
+            assert subs["Subtotal: Pipeline (outside the plan)"] == pytest.approx(sum(pipeline))
+
