@@ -89,6 +89,15 @@ def chromedriver() -> str | None:
     return _binary("CCGMODELS_CHROMEDRIVER", DRIVERS)
 
 
+def _chromium_or_raise() -> str:
+    """The Chromium binary (:func:`chromium`), or :class:`PdfError` saying how to get one."""
+    binary = chromium()
+    if binary is None:
+        raise PdfError("no Chromium found (install Debian's chromium, `make browser`, or set "
+                       "CCGMODELS_CHROMIUM)")
+    return binary
+
+
 def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
     """Print ``html`` (a local file) to ``pdf`` with this process's kept browser
     (:class:`Browser`, started at the first print), or, without selenium or a driver, with a
@@ -99,10 +108,7 @@ def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
     PdfError
         If no Chromium is found, it fails or times out, or writes no PDF.
     """
-    binary = chromium()
-    if binary is None:
-        raise PdfError("no Chromium found (install Debian's chromium, `make browser`, or set "
-                       "CCGMODELS_CHROMIUM)")
+    binary = _chromium_or_raise()
     driver = chromedriver()
     if driver is None or not _has_selenium():
         return print_once(html, pdf, timeout)
@@ -327,10 +333,7 @@ def print_once(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
     PdfError
         If no Chromium is found, it fails or times out, or writes no PDF.
     """
-    binary = chromium()
-    if binary is None:
-        raise PdfError("no Chromium found (install Debian's chromium, `make browser`, or set "
-                       "CCGMODELS_CHROMIUM)")
+    binary = _chromium_or_raise()
     html, pdf = Path(html).resolve(), Path(pdf).resolve()
     with tempfile.TemporaryDirectory(prefix="ccgmodels-pdf-") as profile:
         cmd = [binary, *FLAGS, *PRINT_FLAGS, f"--user-data-dir={profile}",
