@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from . import series
+from .kernels import running_sum
 from .measures import MeasureArrays
 
 SOLUTION_ITEMS = ("efficiency", "demand_mitigation", "schemes", "contingency_release",
@@ -33,7 +34,7 @@ def grow(base, rate, years: Sequence[str]) -> np.ndarray:
 
 def cumulative(values) -> np.ndarray:
     """Running total along the year axis [unit of values]."""
-    return np.cumsum(values, axis=-1)
+    return running_sum(values)
 
 
 def efficiency_saving(cost_base, rate, years: Sequence[str]) -> np.ndarray:

@@ -36,6 +36,7 @@ import numpy as np
 from ..inputs.scenario import Demand
 from ..inputs.vocab import POD_SERVICE_LINE, TARIFF_LINES
 from . import series
+from .kernels import running_product
 
 
 def demographic_growth(age_mix: Mapping[str, float], population_growth: Mapping[str, object],
@@ -116,7 +117,7 @@ def project_pods(
         else:
             non_demo = residual_growth(series.rates(table[pod], years), demo)
         growth = combine_growth(demo, non_demo)
-        activity = p.activity * np.cumprod(1 + growth, axis=-1)
+        activity = p.activity * running_product(1 + growth)
         unit_cost = np.divide(np.multiply(line_base[line], p.cost_share), p.activity,
                               out=np.zeros(np.broadcast_shapes(np.shape(line_base[line]),
                                                                np.shape(p.activity))),

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import measures, results
+from . import kernels, measures, results
 from .measures import OrgKey
 
 #: a position within half a £k of break-even (or of the control total) is at it: every table
@@ -77,10 +77,11 @@ class Accumulator:
 def reduce(a: int, b: int, part: dict, stride: int) -> dict:
     """A chunk of runs ``a..b-1`` reduced to what :class:`Accumulator` keeps: per measure the
     sums and counts over its random runs (and run 0 itself, when the chunk holds it), and the
-    rows of every ``stride``-th run."""
-    rows = np.arange(a, b)
-    rand = rows > 0
-    take = rows % stride == 0
+    rows of every ``stride``-th run (:mod:`ccgmodels.models.kernels` does the passes over the
+    runs)."""
+    rand = slice(1, None) if a == 0 else slice(None)  # run 0 is not random
+    first = -a % stride  # the chunk's first kept run: run a + first
+    take = slice(first, None, stride)
     controls = part["controls"]
     exact: dict[OrgKey, dict[str, np.ndarray]] = {}
     for key, v in part["values"].items():
@@ -88,13 +89,18 @@ def reduce(a: int, b: int, part: dict, stride: int) -> dict:
         if a == 0:
             acc["central"] = v[0].copy()
         x = v[rand]
-        acc["sum"] = x.sum(axis=0)
-        if key[1] in SURPLUS_MEASURES:
-            acc["ge0"] = (x >= -BREAK_EVEN_TOL).sum(axis=0)
-            if key[1] in CONTROL_TOTAL_MEASURES and key[0] in controls:
-                acc["meets"] = (x >= controls[key[0]][rand] - BREAK_EVEN_TOL).sum(axis=0)
-    return {"exact": exact, "at": rows[take] // stride,
-            "rows": {name: {key: v[take] for key, v in arrays.items()}
+        surplus = key[1] in SURPLUS_MEASURES
+        control = (controls[key[0]][rand] if surplus and key[1] in CONTROL_TOTAL_MEASURES
+                   and key[0] in controls else None)
+        total, ge, meets = kernels.reduce_runs(x, -BREAK_EVEN_TOL if surplus else np.nan,
+                                               control)
+        acc["sum"] = total
+        if ge is not None:
+            acc["ge0"] = ge
+        if meets is not None:
+            acc["meets"] = meets
+    return {"exact": exact, "at": np.arange(a + first, b, stride) // stride,
+            "rows": {name: {key: v[take].copy() for key, v in arrays.items()}
                      for name, arrays in part.items()}}
 
 

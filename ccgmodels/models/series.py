@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .kernels import running_product
+
 
 def _stack(columns: list) -> np.ndarray:
     """Columns of shape ``()`` or ``(R, 1)`` side by side: ``(n,)`` or ``(R, n)``."""
@@ -57,7 +59,7 @@ def rates(value, years: Sequence[str]) -> np.ndarray:
 
 def index(value, years: Sequence[str]) -> np.ndarray:
     """Compound index of a rate, ``prod_{s <= t} (1 + rate_s)``, base year 1 [index]."""
-    return np.cumprod(1 + rates(value, years), axis=-1)
+    return running_product(1 + rates(value, years))
 
 
 def combined_index(factors: Sequence, years: Sequence[str]) -> np.ndarray:
@@ -67,7 +69,7 @@ def combined_index(factors: Sequence, years: Sequence[str]) -> np.ndarray:
     for f in factors:
         rate, sign = f if isinstance(f, tuple) else (f, 1)
         per_year = per_year * (1 + sign * rates(rate, years))
-    return np.cumprod(per_year, axis=-1)
+    return running_product(per_year)
 
 
 def levels(value, years: Sequence[str]) -> np.ndarray:

@@ -72,7 +72,7 @@ from ..inputs.paths import get_path, matches, substitute, substitute_many
 from ..inputs.rules import range_problems
 from ..inputs.scenario import Commissioner, Distribution, Scenario
 from ..inputs.vocab import FOOTPRINT
-from . import efficiency, measures, results, risks, schemes
+from . import efficiency, measures, pool, results, risks, schemes
 from .mcstats import (  # noqa: F401 (re-exported)
     BREAK_EVEN_TOL,
     CONTROL_TOTAL_MEASURES,
@@ -170,6 +170,81 @@ def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, 
     return np.concatenate(us), np.concatenate(zs)
 
 
+def delivery_bits(spec: Spec, seed: int, start: int, stop: int,
+                  probabilities: Mapping[str, tuple[np.ndarray, np.ndarray]] | None,
+                  scenario: Scenario) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The draws of runs ``start..stop-1`` (:func:`draws`), and whether each scheme and gap
+    is delivered in each run, ``(m, columns)`` booleans in the order of :class:`Spec`'s
+    registers: the uniforms of :func:`uniforms`, a block of runs at a time, each compared
+    with its probability as soon as it is drawn, so that a chunk never holds a float for
+    every scheme of every run (at 200 commissioners that is 60 kB a run). Programme-wide
+    slippage: in a share ``correlation`` of runs every scheme and gap is delivered or not on
+    one shared uniform draw, otherwise each on its own. ``probabilities``: those of
+    :class:`Prepared`, or None when a range draws one (then each run's, from the scenario
+    with that run's draws)."""
+    k = len(spec.paths)
+    cols = spec.n_uniform - k - 2  # schemes and gaps
+    u_paths, z = np.empty((stop - start, k)), np.empty((stop - start, k))
+    bits = np.empty((stop - start, cols), dtype=bool)
+    fixed = None
+    if probabilities is not None:
+        fixed = np.concatenate([np.append(*probabilities[o]) for o, _ in
+                                (*spec.schemes, *spec.registers)]) if cols else np.empty(0)
+    blocks = []
+    for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
+        rng = block_rng(seed, b)
+        u = rng.random((BLOCK, spec.n_uniform))
+        zb = rng.standard_normal((BLOCK, k))
+        lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
+        at = slice(b * BLOCK + lo - start, b * BLOCK + hi - start)
+        u_paths[at], z[at] = u[lo:hi, :k], zb[lo:hi]
+        own = u[lo:hi, k:k + cols]
+        if spec.correlation > 0:
+            own = np.where(u[lo:hi, -1:] < spec.correlation, u[lo:hi, -2:-1], own)
+        if fixed is not None:
+            np.less(own, fixed, out=bits[at])
+        else:
+            blocks.append((at, own))
+    drawn = draws(spec, seed, start, stop, (u_paths, z))
+    if fixed is None:  # a probability drawn: each random run's, from its own scenario
+        first = 1 if start == 0 else 0
+        m = stop - start - first
+        orgs = {o.id: o for o in substitute_draws(
+            scenario, spec, {k: v[first:] for k, v in drawn.items()}, False).organisations}
+        p = np.concatenate([np.column_stack([np.broadcast_to(pr[0], (m, n_s)),
+                                             np.broadcast_to(pr[1], (m, 1))])
+                            for o, n_s in (*spec.schemes, *spec.registers)
+                            for pr in [schemes.register_probabilities(orgs[o])]], axis=1)
+        p = np.concatenate([np.zeros((first, cols)), p])  # run 0's row: never read
+        for at, own in blocks:
+            np.less(own, p[at], out=bits[at])
+    return drawn, bits
+
+
+class Delivery(Mapping):
+    """Each register's delivery factors from :func:`delivery_bits`, made as floats when its
+    organisation is evaluated (``{id: {"delivery": (m, S), "gap_delivery": (m, 1)}}``, the
+    keyword arguments of the models), not all at once."""
+
+    def __init__(self, spec: Spec, bits: np.ndarray):
+        self.bits, self.at = bits, {}
+        col = 0
+        for org_id, n_schemes in (*spec.schemes, *spec.registers):
+            self.at[org_id] = (col, n_schemes)
+            col += n_schemes + 1
+
+    def __getitem__(self, org_id: str) -> dict[str, np.ndarray]:
+        col, n_s = self.at[org_id]
+        factor = self.bits[:, col:col + n_s + 1] * 1.0
+        return {"delivery": factor[:, :n_s], "gap_delivery": factor[:, -1:]}
+
+    def __iter__(self):
+        return iter(self.at)
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+
 def draws(spec: Spec, seed: int, start: int, stop: int, made=None) -> dict[str, np.ndarray]:
     """Value of every uncertain assumption in runs ``start..stop-1``; run 0 is central.
     ``made``: the :func:`uniforms` of those runs, when the caller has them."""
@@ -242,32 +317,13 @@ def _organisations(scenario: Scenario, spec: Spec, seed: int, start: int, stop: 
     n = len(scenario.years)
     if prep is None or prep.keep is not keep:
         prep = prepare(scenario, spec, keep)
-    made = uniforms(spec, seed, start, stop)
-    drawn = draws(spec, seed, start, stop, made)
     # run 0 is the deterministic model itself (made once, Prepared.central); the model is
     # evaluated for the random runs only
     first = 1 if start == 0 else 0
     m = stop - start - first
+    drawn, bits = delivery_bits(spec, seed, start, stop, prep.probabilities, scenario)
     s = substitute_draws(scenario, spec, {k: v[first:] for k, v in drawn.items()}, False)
-    u = made[0][first:]
-    col = len(spec.paths)
-    # programme-wide slippage: in a share `correlation` of runs every scheme and gap is
-    # delivered or not on one shared uniform draw, otherwise each on its own
-    shared, switch = u[:, -2:-1], u[:, -1:]
-    together = switch < spec.correlation
-    orgs = {o.id: o for o in s.organisations}
-    delivery = {}
-    # QIPP registers, then the trusts' and councils' efficiency registers: each scheme and
-    # gap on its own column
-    for org_id, n_schemes in (*spec.schemes, *spec.registers):
-        p, p_gap = (prep.probabilities[org_id] if prep.probabilities is not None else
-                    schemes.register_probabilities(orgs[org_id]))
-        p = np.column_stack([np.broadcast_to(p, (m, n_schemes)),
-                             np.broadcast_to(p_gap, (m, 1))])
-        own = u[:, col:col + n_schemes + 1]
-        factor = (np.where(together, shared, own) < p) * 1.0
-        delivery[org_id] = {"delivery": factor[:, :n_schemes], "gap_delivery": factor[:, -1:]}
-        col += n_schemes + 1
+    delivery = Delivery(spec, bits[first:])
     register = (risks.draws_of(spec.risk_registers, s, seed, start, stop, first)
                 if spec.risk_registers and m else {})
     kept = _kept(keep)
@@ -402,7 +458,7 @@ def bytes_per_run(scenario: Scenario) -> int:
 def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None = None,
              chunk_size: int = 10_000, workers: int | None = None,
              scheduler: str | None = None, keep_budget: int = 512 * 2**20,
-             chunk_budget: int = 512 * 2**20) -> Simulation:
+             chunk_budget: int = 512 * 2**20, engine: str = "process") -> Simulation:
     """Monte Carlo runs of a scenario, all runs of a chunk evaluated at once.
 
     Parameters
@@ -417,13 +473,20 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
         Most runs evaluated together; lowered to fit ``chunk_budget``; never changes the
         numbers [count].
     workers : int, optional
-        Spread chunks over a local ``dask.distributed`` cluster of this many processes.
+        Spread chunks over this many local processes (``engine``); one, or None, evaluates
+        them in this process.
     scheduler : str, optional
-        Address of a running dask scheduler to spread chunks over.
+        Address of a running dask scheduler to spread chunks over (implies dask).
     keep_budget : int
         Memory for the kept runs; beyond it a systematic sample is kept [bytes].
     chunk_budget : int
-        Memory for the model's arrays of one chunk [bytes].
+        Memory for the model's arrays of the chunks evaluated at once, shared by the
+        ``workers`` [bytes].
+    engine : {"process", "dask"}
+        What ``workers`` are: a pool of processes started for the call (forked where the
+        platform can), or a local ``dask.distributed`` cluster. Either way each chunk is
+        reduced where it was evaluated and the results are taken in chunk order, so the
+        numbers are identical to one process's, bit for bit.
 
     Returns
     -------
@@ -435,16 +498,24 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     seed = run_seed(seed)
     spec = spec_of(s)
     prep = prepare(s, spec)
+    if engine not in ("process", "dask"):
+        raise ValueError(f"engine must be 'process' or 'dask', not {engine!r}")
     per_run, kept_bytes = layout(s, growth=prep.growth)
+    per_run += spec.n_uniform  # the delivery bits (delivery_bits)
     stride = max(1, math.ceil(runs / max(keep_budget // max(kept_bytes, 1), 2)))
-    # a run takes what a chunk holds while evaluated, and a kept run its rows
-    chunk_size = max(1, min(chunk_size,
-                            chunk_budget // (per_run + math.ceil(kept_bytes / stride))))
+    # a run takes what a chunk holds while evaluated, and a kept run its rows; the workers'
+    # chunks are evaluated at once, so they share the budget
+    chunk_size = max(1, min(chunk_size, chunk_budget // max(workers or 1, 1)
+                            // (per_run + math.ceil(kept_bytes / stride))))
     bounds = [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
     acc = Accumulator(runs, stride)
-    if workers or scheduler:  # each worker reduces its own chunks
+    if scheduler or (engine == "dask" and workers):  # each worker reduces its own chunks
         acc.merge(_reduced_chunk(s, spec, seed, *bounds[0], stride, prep))
         for reduced in _map_dask(s, spec, seed, bounds[1:], workers, scheduler, stride, prep):
+            acc.merge(reduced)
+    elif workers and workers > 1 and len(bounds) > 1:
+        for reduced in pool.ordered_map(_pool_chunk, (s, spec, seed, stride, prep), bounds,
+                                        workers):
             acc.merge(reduced)
     else:  # lazily, so that only one chunk's intermediates are alive at a time
         for a, b in bounds:
@@ -484,6 +555,12 @@ def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: i
     take({(FOOTPRINT, measure, item): v for (measure, item), v in footprint.result().items()},
          fp_control)
     return out
+
+
+def _pool_chunk(s: Scenario, spec: Spec, seed: int, stride: int, prep: Prepared, a: int,
+                b: int) -> dict:
+    """:func:`_reduced_chunk` in a worker of :func:`ccgmodels.models.pool.ordered_map`."""
+    return _reduced_chunk(s, spec, seed, a, b, stride, prep)
 
 
 def _map_dask(s, spec, seed, bounds, workers, scheduler, stride, prep=None):

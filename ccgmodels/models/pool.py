@@ -1,0 +1,78 @@
+"""Chunks of Monte Carlo runs over local worker processes, their results taken in chunk order.
+
+A pool of ``workers`` processes is started for one call and ended with it, whatever happens
+(a chunk that raises, Ctrl-C): no process outlives the command. The work's shared inputs (the
+scenario, the seed, what is made once) reach each worker once, when it starts: inherited by
+``fork`` where the platform has it and this process runs no other thread, else pickled to a
+``spawn``ed worker. Each chunk's result comes back as soon as it is done, and is given out in
+chunk order, so whatever the caller adds up is added in the same order as one process would
+(identical numbers); at most ``2 * workers`` chunks are handed out ahead of the one awaited,
+so results waiting for an earlier chunk stay few.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+_shared: tuple = ()  # the worker's shared inputs (set once, when it starts)
+_task: Callable | None = None
+
+
+def _start(task: Callable, shared: tuple) -> None:
+    global _task, _shared
+    _task, _shared = task, shared
+
+
+def _run(a: int, b: int) -> Any:
+    return _task(*_shared, a, b)
+
+
+def context() -> multiprocessing.context.BaseContext:
+    """``fork`` where it is safe (the platform has it, no other thread runs here), else
+    ``spawn``."""
+    safe = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return multiprocessing.get_context("fork" if safe else "spawn")
+
+
+def ordered_map(task: Callable, shared: tuple, bounds: Sequence[tuple[int, int]],
+                workers: int) -> Iterator[Any]:
+    """``task(*shared, a, b)`` for each ``(a, b)`` of ``bounds`` on ``workers`` processes,
+    given out in the order of ``bounds``. ``task`` must be a module-level function.
+
+    Raises
+    ------
+    RuntimeError
+        When a worker process died (killed, out of memory), naming the chunk.
+    """
+    ex = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_start,
+                             initargs=(task, shared))
+    ahead = 2 * workers
+    pending: deque = deque()
+    todo = iter(bounds)
+    try:
+        for a, b in todo:
+            pending.append(((a, b), ex.submit(_run, a, b)))
+            if len(pending) >= ahead:
+                break
+        while pending:
+            (a, b), future = pending.popleft()
+            try:
+                result = future.result()
+            except BrokenProcessPool as e:
+                raise RuntimeError(f"a worker process ended while evaluating runs {a}..{b - 1} "
+                                   "(out of memory? try fewer workers or a smaller "
+                                   "chunk_budget)") from e
+            for nxt in todo:  # hand out the next before giving this one out
+                pending.append((nxt, ex.submit(_run, *nxt)))
+                break
+            yield result
+    finally:
+        for _, future in pending:
+            future.cancel()
+        ex.shutdown(wait=True, cancel_futures=True)
