@@ -135,8 +135,8 @@ def cmd_run(args) -> int:
     if problems:
         _print_problems(problems)
         return EXIT_INPUT
-    if args.runs > 0 and args.scheduler:
-        _needs("dask", "ccgmodels run --scheduler")
+    if args.runs > 0 and (args.scheduler or (args.engine == "dask" and args.workers)):
+        _needs("dask", "ccgmodels run --engine dask")
     out = Path(args.out)
     failed = 0
     try:
@@ -152,7 +152,7 @@ def cmd_run(args) -> int:
                         from .models.uncertainty import simulate, summarise
 
                         sim = simulate(scenario, args.runs, args.seed, workers=args.workers,
-                                       scheduler=args.scheduler)
+                                       scheduler=args.scheduler, engine=args.engine)
                         seed, extra = sim.seed, {"uncertainty.csv": summarise(sim)}
                     target = write_run(scenario, label, text, df, out, overrides=overrides,
                                        seed=seed, runs=args.runs, started=started,
@@ -339,8 +339,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "uncertainty.csv (default 0: none)")
     r.add_argument("--seed", type=int, default=None, help="random seed of the Monte Carlo runs")
     r.add_argument("--workers", type=int, default=None,
-                   help="spread runs over a local dask cluster of this many processes")
-    r.add_argument("--scheduler", default=None, help="address of a dask scheduler to use")
+                   help="spread the Monte Carlo runs over this many local processes "
+                        "(default: one; the numbers are the same either way)")
+    r.add_argument("--engine", choices=("process", "dask"), default="process",
+                   help="the workers as a process pool (default) or a local dask cluster")
+    r.add_argument("--scheduler", default=None,
+                   help="address of a dask scheduler to use (implies --engine dask)")
     r.set_defaults(func=cmd_run)
 
     b = sub.add_parser(

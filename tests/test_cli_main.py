@@ -36,3 +36,13 @@ def test_the_command_line_refuses_a_lost_sheet_with_exit_2(tmp_path, capsys):
     assert main(["validate", str(book)]) == 2
     err = capsys.readouterr().err
     assert "sheet 'QIPP' is missing" in err and "Traceback" not in err
+
+
+def test_cli_run_on_worker_processes_writes_the_same_uncertainty_csv(tmp_path):
+    # the runs spread over two local processes (chunks of 10,000: two of them) give the same
+    # file, byte for byte, as one process
+    args = ["run", "footprint_2019_20", "--runs", "12000", "--seed", "4"]
+    assert main([*args, "--out", str(tmp_path / "one")]) == 0
+    assert main([*args, "--workers", "2", "--out", str(tmp_path / "two")]) == 0
+    one, two = (tmp_path / d / "footprint_2019_20" / "uncertainty.csv" for d in ("one", "two"))
+    assert one.read_bytes() == two.read_bytes() and len(one.read_bytes()) > 10_000

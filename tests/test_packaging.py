@@ -40,7 +40,7 @@ CONDA_SPLIT = {("dask", frozenset({"distributed"})): ["dask", "distributed"]}
 #: the core, as issue 26 states it: the model, validate and run need these four only
 CORE = {"numpy", "pandas", "pydantic", "pyyaml"}
 #: the extras the package's own commands and notebooks need (dev is tooling, all gathers them)
-EXTRAS = ("workbook", "reports", "dask", "lab", "app")
+EXTRAS = ("workbook", "reports", "dask", "lab", "app", "fast")
 
 
 def pip_requirements(groups: list[str]) -> dict[str, SpecifierSet]:

@@ -8,11 +8,13 @@ year (a column) at a time (measured at ``R = 10,000``, ``n = 5``); these functio
 same additions and multiplications in the same order, so their results are equal to numpy's
 to the last bit (tested), only faster.
 
-Two paths behind one API: numpy's (always there), and numba's compiled loops when numba is
-installed (the ``fast`` extra) and ``CCGMODELS_KERNEL`` is not ``numpy``. :func:`use` switches
-them (the tests run both); :data:`PATH` says which is in use. A compiled loop pays only where
-one pass over the runs replaces several: the reduction of a kept measure to its sum and its
-break-even counts (:func:`reduce_runs`).
+Two paths behind one API: numpy's (always there), and numba's compiled loop, one pass over
+the runs for a kept measure's sum and its break-even counts (:func:`reduce_runs`), where numpy
+makes three. :data:`PATH` says which: ``"auto"`` (the default, or ``CCGMODELS_KERNEL``) takes
+numba's for chunks of at least :data:`MIN_RUNS` runs when numba is installed (the ``fast``
+extra), where its start (an import and a compiled function read from numba's cache, about a
+second the first time) is paid back; ``"numba"`` or ``"numpy"`` forces one (:func:`use`; the
+tests run both).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import os
 
 import numpy as np
 
-#: the kernels in use: "numba" or "numpy" (None until first needed: then numba's when it is
-#: installed and ``CCGMODELS_KERNEL`` is not "numpy", so importing this costs nothing)
-PATH: str | None = None
+#: the kernels in use: "auto", "numba" or "numpy"
+PATH = os.environ.get("CCGMODELS_KERNEL", "auto")
+#: the fewest runs a chunk has for "auto" to take numba's path [count]
+MIN_RUNS = 4096
 _numba = None  # the compiled functions, once made
 
 
@@ -78,10 +81,8 @@ def reduce_runs(x: np.ndarray, floor: float = np.nan, control: np.ndarray | None
     given, how many runs are at least ``floor`` (break-even within its tolerance) and, when
     ``control`` ``(R, n)`` is given, how many are at least ``control + floor`` [unit of
     ``x``; counts as float]."""
-    if PATH is None:
-        use("numba" if os.environ.get("CCGMODELS_KERNEL", "") != "numpy" and available()
-            else "numpy")
-    if PATH == "numba" and x.ndim == 2 and x.flags.c_contiguous:
+    compiled = PATH == "numba" or (PATH == "auto" and len(x) >= MIN_RUNS and _ready())
+    if compiled and x.ndim == 2 and x.flags.c_contiguous:
         c = control if control is None or control.flags.c_contiguous else \
             np.ascontiguousarray(control)
         total, ge, meets = _numba["reduce"](x, floor, c if c is not None else x,
@@ -124,17 +125,28 @@ def available() -> bool:
     return True
 
 
-def use(path: str) -> str:
-    """Switch the kernels to ``"numba"`` or ``"numpy"``; returns the previous path. Raises
-    ImportError for numba when it is not installed (``pip install ccgmodels[fast]``)."""
-    global PATH, _numba
-    if path not in ("numba", "numpy"):
-        raise ValueError(f"kernel path must be 'numba' or 'numpy', not {path!r}")
-    before = PATH
-    if path == "numba" and _numba is None:
-        if not available():
-            raise ImportError("the numba kernels need numba: pip install 'ccgmodels[fast]'")
+_AVAILABLE: bool | None = None
+
+
+def _ready() -> bool:
+    """Whether numba's path can be taken (compiled on the first call that can)."""
+    global _AVAILABLE, _numba
+    if _AVAILABLE is None:
+        _AVAILABLE = available()
+    if _AVAILABLE and _numba is None:
         _numba = _compile()
-    PATH = path
-    return before or "numpy"
+    return _AVAILABLE
+
+
+def use(path: str) -> str:
+    """Switch the kernels to ``"auto"``, ``"numba"`` or ``"numpy"``; returns the previous
+    path. Raises ImportError for numba when it is not installed (``pip install
+    'ccgmodels[fast]'``)."""
+    global PATH
+    if path not in ("auto", "numba", "numpy"):
+        raise ValueError(f"kernel path must be 'auto', 'numba' or 'numpy', not {path!r}")
+    if path == "numba" and not _ready():
+        raise ImportError("the numba kernels need numba: pip install 'ccgmodels[fast]'")
+    before, PATH = PATH, path
+    return before
 

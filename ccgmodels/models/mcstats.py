@@ -50,8 +50,14 @@ class Accumulator:
         for key, partial in reduced["exact"].items():
             acc = self.exact.setdefault(key, {})
             for stat, v in partial.items():
-                acc[stat] = v if stat == "central" else acc.get(stat, 0.0) + v
-        at = reduced["at"]
+                if stat == "central":
+                    acc[stat] = v
+                elif stat not in acc:
+                    acc[stat] = v + 0.0  # 0.0 + v, as a sum starts (a -0.0 becomes 0.0)
+                else:
+                    acc[stat] += v
+        at = reduced["at"]  # consecutive: a slice
+        at = slice(int(at[0]), int(at[0]) + len(at)) if len(at) else at
         for name, arrays in reduced["rows"].items():
             store = self.store.setdefault(name, {})
             for key, v in arrays.items():

@@ -55,23 +55,24 @@ def ordered_map(task: Callable, shared: tuple, bounds: Sequence[tuple[int, int]]
     ahead = 2 * workers
     pending: deque = deque()
     todo = iter(bounds)
+    awaited = bounds[0] if bounds else (0, 0)
     try:
         for a, b in todo:
             pending.append(((a, b), ex.submit(_run, a, b)))
             if len(pending) >= ahead:
                 break
         while pending:
-            (a, b), future = pending.popleft()
-            try:
-                result = future.result()
-            except BrokenProcessPool as e:
-                raise RuntimeError(f"a worker process ended while evaluating runs {a}..{b - 1} "
-                                   "(out of memory? try fewer workers or a smaller "
-                                   "chunk_budget)") from e
+            awaited, future = pending.popleft()
+            result = future.result()
             for nxt in todo:  # hand out the next before giving this one out
                 pending.append((nxt, ex.submit(_run, *nxt)))
                 break
             yield result
+    except BrokenProcessPool as e:
+        a, b = awaited
+        raise RuntimeError(f"a worker process ended while evaluating runs {a}..{b - 1} "
+                           "(out of memory? try fewer workers or a smaller chunk_budget)"
+                           ) from e
     finally:
         for _, future in pending:
             future.cancel()
