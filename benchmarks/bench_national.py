@@ -29,7 +29,7 @@ from ccgmodels.inputs.synthetic import national
 from ccgmodels.models import uncertainty as u
 from ccgmodels import run_scenario
 kind, n, runs, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-overrides = sys.argv[5] == "1"
+overrides, engine = sys.argv[5] == "1", sys.argv[6]
 out = {"load": os.getloadavg()[0]}
 if n > 500:  # a national scenario of 1,000 commissioners is past the limits of one file
     limits.MAX_NODES, limits.MAX_FILE_BYTES = 10_000_000, 1 << 30
@@ -57,10 +57,17 @@ else:
     t = time.perf_counter(); run_scenario(s); out["run_s"] = time.perf_counter() - t
 if runs:
     t, c = time.perf_counter(), time.process_time()
-    sim = u.simulate(s, runs=runs, seed=1, workers=workers or None)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    how = {"workers": workers, "engine": engine} if workers else {}  # (the code before knew
+    sim = u.simulate(s, runs=runs, seed=1, **how)                    # no engine)
     u.summarise(sim)
     out["mc_s"] = time.perf_counter() - t
-    out["mc_cpu_s"] = time.process_time() - c
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of this process and of the worker processes it waited for (a dask cluster's
+    # workers are not its children: their CPU is not counted)
+    out["mc_cpu_s"] = (time.process_time() - c + done.ru_utime - children.ru_utime
+                       + done.ru_stime - children.ru_stime)
+    out["worker_peak_mb"] = done.ru_maxrss / 1024 if workers else 0.0
     out["kept"] = sim.kept_runs
     key = ("footprint", "do_something_surplus", "")
     out["mean"] = [float(x) for x in sim.exact[key]["mean"]] if key in sim.exact else None
@@ -87,65 +94,83 @@ print(json.dumps(out))
 
 
 def case(kind: str, n: int, runs: int, workers: int = 0, code: str | None = None,
-         overrides: bool = True) -> dict:
+         overrides: bool = True, engine: str = "process") -> dict:
     """One case in its own process, with the code of ``code`` (a checkout) when given;
-    ``overrides`` times applying overrides too."""
+    ``overrides`` times applying overrides too; ``workers`` processes of ``engine`` (a pool,
+    or a local dask cluster)."""
     env = dict(os.environ, PYTHONPATH=code) if code else None
     r = subprocess.run([sys.executable, "-c", CASE, kind, str(n), str(runs), str(workers),
-                        "1" if overrides else "0"],
+                        "1" if overrides else "0", engine],
                        capture_output=True, text=True, check=True, cwd=code, env=env)
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def row(kind: str, n: int, runs: int, r: dict, workers: int = 0, code: str = "") -> str:
+def row(kind: str, n: int, runs: int, r: dict, workers: int = 0, code: str = "",
+        engine: str = "process") -> str:
     name = f"{n} synthetic CCGs" if kind == "national" else "footprint_2019_20"
-    how = f", dask {workers} workers" if workers else (", in-process" if runs else "")
+    how = ((f", dask {workers} workers" if engine == "dask" else f", {workers} processes")
+           if workers else (", in-process" if runs else ""))
     ov = (f"{r['overrides_s']:.2f} / {r['overrides_copy_each_s']:.1f}"
           if "overrides_s" in r else "")
     us = (f"{r['mc_s'] / runs * 1e6:,.0f} / {r['mc_cpu_s'] / runs * 1e6:,.0f} "
           f"(floor {r['floor_us']:,.0f})" if runs and "floor_us" in r else
           f"{r['mc_s'] / runs * 1e6:,.0f} / {r['mc_cpu_s'] / runs * 1e6:,.0f}"
           if runs and "mc_cpu_s" in r else "")
+    peak = (f"{r['peak_mb']:.0f} + {workers} x {r['worker_peak_mb']:.0f}"
+            if workers and engine == "process" else f"{r['peak_mb']:.0f}")
     return (f"| {name}, {runs:,} runs{how}{f' ({code})' if code else ''} | "
             f"{r.get('validate_s', float('nan')):.2f} | {ov} | "
             f"{r.get('run_s', float('nan')):.2f} | {r.get('mc_s', float('nan')):.1f} | {us} | "
-            f"{r.get('kept', '')} | {r['peak_mb']:.0f} | {r['load']:.1f}-{r['load_end']:.1f} |")
+            f"{r.get('kept', '')} | {peak} | {r['load']:.1f}-{r['load_end']:.1f} |")
 
 
 def main() -> None:
-    """Every case once; with ``--dask``, each Monte Carlo case also with ``--workers 2``
-    (dask.distributed LocalCluster) in the same run; ``--quick`` leaves out the cases over a
-    minute; ``--full`` adds 200 CCGs x 1,000,000 runs (hours on 2 cores)."""
+    """Every case once, in-process and on ``--workers`` processes (2 by default; the numbers
+    are the same); with ``--dask``, each Monte Carlo case also on a local dask cluster of as
+    many workers, in the same run; ``--quick`` leaves out the cases over a minute; ``--full``
+    adds 200 CCGs x 1,000,000 runs on the worker processes alone. ``--against DIR`` runs
+    the other checkout in-process only (the code before had no process pool)."""
     quick, full, dask = "--quick" in sys.argv, "--full" in sys.argv, "--dask" in sys.argv
     scaling = "--scaling" in sys.argv
     against = sys.argv[sys.argv.index("--against") + 1] if "--against" in sys.argv else None
+    workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 2
     cases = [("national", 20, 0), ("national", 200, 0), ("national", 20, 10_000),
              ("footprint", 2, 100_000), ("footprint", 2, 1_000_000)]
     if not quick:
         cases += [("national", 200, 10_000), ("national", 20, 1_000_000)]
     if scaling:  # cost a run against the organisations, the same runs at each size
         cases = [("national", 200, 600), ("national", 1000, 600)]
+    if "--only-full" in sys.argv:
+        cases = []
     if full:
         cases.append(("national", 200, 1_000_000))
+    print(f"load average at the start: {os.getloadavg()[0]:.2f}; {os.cpu_count()} CPUs")
     print("| case | validate (s) | 5 overrides a CCG: one copy / copy each (s) | run (s) "
           "| Monte Carlo (s) | µs a run: wall / CPU | runs kept | peak memory (MB) "
           "| load average (1 min, start-end) |")
     print("|---|---|---|---|---|---|---|---|---|")
     cost: dict[tuple, float] = {}
     for kind, n, runs in cases:
-        for code in ([None, against] if against else [None]):
-            r = case(kind, n, runs, code=code, overrides=not (scaling or against))
-            print(row(kind, n, runs, r, code=code or ""), flush=True)
-            if runs:
-                cost[(code, n)] = r["mc_cpu_s"] / runs
-            if against and runs and r.get("mean") is not None:  # the same seed, both codes
+        alone = full and (kind, n, runs) == ("national", 200, 1_000_000)
+        for code in ([None, against] if against and not alone else [None]):
+            means = []
+            ways = [0] if code or scaling else ([workers] if alone else [0, workers])
+            for w in ways if runs else [0]:
+                r = case(kind, n, runs, workers=w, code=code,
+                         overrides=not (scaling or against or w))
+                print(row(kind, n, runs, r, workers=w, code=code or ""), flush=True)
+                if runs and not w:
+                    cost[(code, n)] = r["mc_cpu_s"] / runs
+                if r.get("mean") is not None:
+                    means.append((w, r["mean"]))
+            for w, mean in means if against or len(means) > 1 else []:
                 print(f"| footprint mean do-something surplus by year [£k], "
-                      f"{code or 'this code'}: {', '.join(repr(x) for x in r['mean'])} |",
-                      flush=True)
-            if dask and runs:
-                print(row(kind, n, runs, case(kind, n, runs, workers=2, code=code,
-                                              overrides=False),
-                          workers=2, code=code or ""), flush=True)
+                      f"{code or 'this code'}{f', {w} processes' if w else ''}: "
+                      f"{', '.join(repr(x) for x in mean)} |", flush=True)
+            if dask and runs and not code:
+                print(row(kind, n, runs, case(kind, n, runs, workers=workers, code=code,
+                                              overrides=False, engine="dask"),
+                          workers=workers, code=code or "", engine="dask"), flush=True)
     for code in ([None, against] if against else [None]):
         if (code, 200) in cost and (code, 1000) in cost:
             print(f"\nCost a run (CPU) at 1,000 organisations / at 200, {code or 'this code'}: "

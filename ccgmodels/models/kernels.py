@@ -53,9 +53,13 @@ def running_sum(a) -> np.ndarray:
 
 
 def sum_runs(x: np.ndarray) -> np.ndarray:
-    """Sum over the runs (axis 0) of ``(R, n)``, added run by run as ``x.sum(axis=0)`` does
-    [unit of ``x``]."""
-    return np.einsum("ij->j", x) if x.ndim == 2 else x.sum(axis=0)
+    """Sum over the runs (axis 0) of ``(R, n)``, added run by run (numpy's ``sum(axis=0)`` of
+    a C-ordered array, to the bit, as ``einsum`` does in a quarter of the time); an array of
+    another layout (a transposed one) is taken in C order first, so that the result never
+    depends on how an array was laid out [unit of ``x``]."""
+    if x.ndim != 2:
+        return x.sum(axis=0)
+    return np.einsum("ij->j", np.ascontiguousarray(x))
 
 
 def count_runs(mask: np.ndarray) -> np.ndarray:
@@ -82,9 +86,9 @@ def reduce_runs(x: np.ndarray, floor: float = np.nan, control: np.ndarray | None
     ``control`` ``(R, n)`` is given, how many are at least ``control + floor`` [unit of
     ``x``; counts as float]."""
     compiled = PATH == "numba" or (PATH == "auto" and len(x) >= MIN_RUNS and _ready())
-    if compiled and x.ndim == 2 and x.flags.c_contiguous:
-        c = control if control is None or control.flags.c_contiguous else \
-            np.ascontiguousarray(control)
+    if compiled and x.ndim == 2:
+        x = np.ascontiguousarray(x)  # run by run, whatever the layout (sum_runs)
+        c = None if control is None else np.ascontiguousarray(control)
         total, ge, meets = _numba["reduce"](x, floor, c if c is not None else x,
                                             c is not None)
         return total, (None if np.isnan(floor) else ge), (None if c is None else meets)

@@ -129,14 +129,20 @@ class FootprintSum:
         self.additive = {m.name for m in MEASURES.values() if m.additive}
         self.sums: dict[tuple[str, str], tuple] = {}  # (measure, item) -> (total, any value)
 
-    def add(self, org_series: Mapping[tuple[str, str], object]) -> None:
-        """Add one organisation's ``{(measure, item): array}``."""
+    def add(self, org_series: Mapping[tuple[str, str], object], finite: bool = False
+            ) -> None:
+        """Add one organisation's ``{(measure, item): array}``; ``finite``: the caller has
+        checked that every value is finite (the Monte Carlo), so none is masked (the same
+        additions, the same results)."""
         for (measure, item), v in org_series.items():
             if measure not in self.additive:
                 continue
             v = np.asarray(v, dtype=float)
-            ok = np.isfinite(v)
             total, seen = self.sums.get((measure, item), (0.0, False))
+            if finite:
+                self.sums[(measure, item)] = (total + v, True)
+                continue
+            ok = np.isfinite(v)
             self.sums[(measure, item)] = (total + np.where(ok, v, 0.0), seen | ok)
 
     def result(self) -> dict[tuple[str, str], np.ndarray]:

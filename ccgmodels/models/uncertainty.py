@@ -537,8 +537,10 @@ def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: i
     controls, with_control = 0.0, 0
 
     def take(values: dict, control: dict) -> None:
-        check_finite(values, s.uncertainty)
         part = reduce(a, b, {"values": values, "controls": control}, stride)
+        if not all(np.isfinite(x["sum"]).all() for x in part["exact"].values()):
+            check_finite(values, s.uncertainty)  # a run lost its value: name it (a sum of
+            # finite values is finite unless it overflows, which check_finite lets pass)
         out["exact"].update(part["exact"])
         for name, rows in part["rows"].items():
             out["rows"].setdefault(name, {}).update(rows)
@@ -548,7 +550,7 @@ def _reduced_chunk(s: Scenario, spec: Spec, seed: int, a: int, b: int, stride: i
         if ct is not None:
             controls, with_control = controls + ct, with_control + 1
         take({(org, measure, item): v for (measure, item), v in series.items()}, control)
-        footprint.add(series)
+        footprint.add(series, finite=True)
         del series, control, ct
     fp_control = ({FOOTPRINT: controls}
                   if with_control and with_control == len(s.organisations) else {})

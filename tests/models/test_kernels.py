@@ -49,6 +49,9 @@ def test_reduce_runs_is_the_sum_and_counts_over_runs(path):
     total, ge, meets = kernels.reduce_runs(x[:, :3])  # no floor: the sum alone
     np.testing.assert_array_equal(total, x[:, :3].sum(axis=0))
     assert ge is None and meets is None
+    # a transposed layout is summed run by run too: the result never depends on the layout
+    f = np.asfortranarray(x)
+    np.testing.assert_array_equal(kernels.reduce_runs(f[1:], -0.5)[0], x[1:].sum(axis=0))
     # a strided view (every other run) gives the same as its copy
     view = kernels.reduce_runs(x[::2], -0.5, control[::2])
     np.testing.assert_array_equal(view[0], x[::2].sum(axis=0))
