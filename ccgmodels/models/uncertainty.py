@@ -66,13 +66,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..inputs.fields import describe
 from ..inputs.loading import load_scenario
-from ..inputs.paths import get_path, matches, substitute, substitute_many
-from ..inputs.rules import range_problems
-from ..inputs.scenario import Commissioner, Distribution, Scenario
+from ..inputs.paths import substitute
+from ..inputs.scenario import Commissioner, Scenario
 from ..inputs.vocab import FOOTPRINT
 from . import efficiency, measures, pool, results, risks, schemes
+from .mcdraws import (  # noqa: F401 (re-exported)
+    Z90,
+    Delivery,
+    Spec,
+    delivery_bits,
+    draws,
+    spec_of,
+    substitute_draws,
+    transform,
+    uniforms,
+)
 from .mcstats import (  # noqa: F401 (re-exported)
     BREAK_EVEN_TOL,
     CONTROL_TOTAL_MEASURES,
@@ -87,174 +96,10 @@ from .mcstats import (  # noqa: F401 (re-exported)
 )
 from .measures import OrgKey
 from .run import FLOWS, evaluate, evaluate_iter, growth_tables
-from .seeds import BLOCK, block_rng, run_seed
+from .seeds import run_seed
 
-Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 #: measures kept for every run, ``{measure: items}`` (None keeps every item): the catalogue's
 KEEP: dict[str, tuple[str, ...] | None] = measures.kept()
-
-
-# --- draws -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Spec:
-    """What is uncertain in a scenario: ranges, central values, bounds and schemes."""
-
-    paths: tuple[str, ...]  # the uncertainty keys, one draw a run each
-    dists: tuple[Distribution, ...]
-    bounds: tuple[tuple[float, float], ...]
-    schemes: tuple[tuple[str, int], ...]  # (commissioner id, number of schemes)
-    targets: tuple[tuple[str, ...], ...]  # the assumptions each key sets (* expanded)
-    centrals: tuple[tuple[float, ...], ...]  # the scenario value of each target
-    correlation: float = 0.0  # programme-wide slippage (Scenario.delivery_correlation)
-    #: (trust or council id, number of schemes) of each efficiency register
-    registers: tuple[tuple[str, int], ...] = ()
-    #: (org id, risks, mitigations) of each risk register
-    risk_registers: tuple[tuple[str, int, int], ...] = ()
-
-    @property
-    def central(self) -> tuple[float, ...]:
-        """Each key's central value: its first target's (a shared driver may have several)."""
-        return tuple(c[0] for c in self.centrals)
-
-    @property
-    def n_uniform(self) -> int:
-        """Uniform columns per run: one per assumption, scheme and gap (QIPP, then efficiency
-        registers), and two for programme-wide slippage (the shared draw and the switch)."""
-        return len(self.paths) + sum(n + 1 for _, n in (*self.schemes, *self.registers)) + 2
-
-
-def spec_of(scenario: Scenario) -> Spec:
-    """The :class:`Spec` of a scenario; raises ValueError for a range outside its bounds."""
-    bad = range_problems(scenario)
-    if bad:
-        raise ValueError("; ".join(f"{p}: {m} (got {v})" for p, v, m in bad))
-    paths = tuple(scenario.uncertainty)
-    targets = tuple(tuple(matches(scenario, p)) for p in paths)
-    centrals = tuple(tuple(float(get_path(scenario, t)) for t in ts) for ts in targets)
-    metas = [describe(type(scenario), ts[0], scenario) for ts in targets]
-    return Spec(paths, tuple(scenario.uncertainty.values()),
-                tuple((m.low, m.high) for m in metas),
-                tuple((o.id, len(schemes.all_schemes(o))) for o in scenario.organisations
-                      if isinstance(o, Commissioner)),
-                targets, centrals, float(scenario.delivery_correlation),
-                tuple((o.id, len(o.efficiency.schemes)) for o in efficiency.registered(scenario)),
-                risks.registers_of(scenario))
-
-
-def transform(d: Distribution, u: np.ndarray, z: np.ndarray, bounds=(-math.inf, math.inf)):
-    """Values of distribution ``d`` from uniform ``u`` and standard normal ``z`` draws."""
-    low, high = d.low, d.high
-    if d.dist == "normal80":
-        x = (low + high) / 2 + (high - low) / (2 * Z90) * z
-        return np.clip(x, *bounds)
-    if d.dist == "uniform":
-        return low + (high - low) * u
-    mode = d.mode if d.mode is not None else (low + high) / 2
-    if high - low == 0:
-        return np.full_like(u, low)
-    return risks.triangular_quantile(u, low, mode, high)
-
-
-def uniforms(spec: Spec, seed: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-    """Uniform ``(m, n_uniform)`` and normal ``(m, n_paths)`` draws of runs ``start..stop-1``."""
-    us, zs = [], []
-    for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
-        rng = block_rng(seed, b)
-        u = rng.random((BLOCK, spec.n_uniform))
-        z = rng.standard_normal((BLOCK, len(spec.paths)))
-        lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
-        us.append(u[lo:hi])
-        zs.append(z[lo:hi])
-    return np.concatenate(us), np.concatenate(zs)
-
-
-def delivery_bits(spec: Spec, seed: int, start: int, stop: int,
-                  probabilities: Mapping[str, tuple[np.ndarray, np.ndarray]] | None,
-                  scenario: Scenario) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """The draws of runs ``start..stop-1`` (:func:`draws`), and whether each scheme and gap
-    is delivered in each run, ``(m, columns)`` booleans in the order of :class:`Spec`'s
-    registers: the uniforms of :func:`uniforms`, a block of runs at a time, each compared
-    with its probability as soon as it is drawn, so that a chunk never holds a float for
-    every scheme of every run (at 200 commissioners that is 60 kB a run). Programme-wide
-    slippage: in a share ``correlation`` of runs every scheme and gap is delivered or not on
-    one shared uniform draw, otherwise each on its own. ``probabilities``: those of
-    :class:`Prepared`, or None when a range draws one (then each run's, from the scenario
-    with that run's draws)."""
-    k = len(spec.paths)
-    cols = spec.n_uniform - k - 2  # schemes and gaps
-    u_paths, z = np.empty((stop - start, k)), np.empty((stop - start, k))
-    bits = np.empty((stop - start, cols), dtype=bool)
-    fixed = None
-    if probabilities is not None:
-        fixed = np.concatenate([np.append(*probabilities[o]) for o, _ in
-                                (*spec.schemes, *spec.registers)]) if cols else np.empty(0)
-    blocks = []
-    for b in range(start // BLOCK, (stop - 1) // BLOCK + 1):
-        rng = block_rng(seed, b)
-        u = rng.random((BLOCK, spec.n_uniform))
-        zb = rng.standard_normal((BLOCK, k))
-        lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
-        at = slice(b * BLOCK + lo - start, b * BLOCK + hi - start)
-        u_paths[at], z[at] = u[lo:hi, :k], zb[lo:hi]
-        own = u[lo:hi, k:k + cols]
-        if spec.correlation > 0:
-            own = np.where(u[lo:hi, -1:] < spec.correlation, u[lo:hi, -2:-1], own)
-        if fixed is not None:
-            np.less(own, fixed, out=bits[at])
-        else:
-            blocks.append((at, own))
-    drawn = draws(spec, seed, start, stop, (u_paths, z))
-    if fixed is None:  # a probability drawn: each random run's, from its own scenario
-        first = 1 if start == 0 else 0
-        m = stop - start - first
-        orgs = {o.id: o for o in substitute_draws(
-            scenario, spec, {k: v[first:] for k, v in drawn.items()}, False).organisations}
-        p = np.concatenate([np.column_stack([np.broadcast_to(pr[0], (m, n_s)),
-                                             np.broadcast_to(pr[1], (m, 1))])
-                            for o, n_s in (*spec.schemes, *spec.registers)
-                            for pr in [schemes.register_probabilities(orgs[o])]], axis=1)
-        p = np.concatenate([np.zeros((first, cols)), p])  # run 0's row: never read
-        for at, own in blocks:
-            np.less(own, p[at], out=bits[at])
-    return drawn, bits
-
-
-class Delivery(Mapping):
-    """Each register's delivery factors from :func:`delivery_bits`, made as floats when its
-    organisation is evaluated (``{id: {"delivery": (m, S), "gap_delivery": (m, 1)}}``, the
-    keyword arguments of the models), not all at once."""
-
-    def __init__(self, spec: Spec, bits: np.ndarray):
-        self.bits, self.at = bits, {}
-        col = 0
-        for org_id, n_schemes in (*spec.schemes, *spec.registers):
-            self.at[org_id] = (col, n_schemes)
-            col += n_schemes + 1
-
-    def __getitem__(self, org_id: str) -> dict[str, np.ndarray]:
-        col, n_s = self.at[org_id]
-        factor = self.bits[:, col:col + n_s + 1] * 1.0
-        return {"delivery": factor[:, :n_s], "gap_delivery": factor[:, -1:]}
-
-    def __iter__(self):
-        return iter(self.at)
-
-    def __len__(self) -> int:
-        return len(self.at)
-
-
-def draws(spec: Spec, seed: int, start: int, stop: int, made=None) -> dict[str, np.ndarray]:
-    """Value of every uncertain assumption in runs ``start..stop-1``; run 0 is central.
-    ``made``: the :func:`uniforms` of those runs, when the caller has them."""
-    u, z = uniforms(spec, seed, start, stop) if made is None else made
-    runs = np.arange(start, stop)
-    out = {}
-    for k, (path, d) in enumerate(zip(spec.paths, spec.dists, strict=True)):
-        x = transform(d, u[:, k], z[:, k], spec.bounds[k])
-        out[path] = np.where(runs == 0, spec.central[k], x)
-    return out
 
 
 # --- evaluation of a chunk of runs -----------------------------------------------------------
@@ -274,6 +119,8 @@ class Prepared:
     #: (:func:`_held`), ``{org: ({(measure, item): (n,)}, control total or None)}``
     central: dict[str, tuple[dict, np.ndarray | None]] = field(default_factory=dict)
     keep: Mapping[str, tuple[str, ...] | None] = field(default_factory=lambda: KEEP)
+    #: :func:`layout`, measured on the same evaluation [bytes]
+    sizes: tuple[int, int] = (0, 0)
 
 
 def prepare(scenario: Scenario, spec: Spec,
@@ -286,11 +133,14 @@ def prepare(scenario: Scenario, spec: Spec,
         if isinstance(o, Commissioner) or o.id in registered}
     growth = growth_tables(scenario)
     kept = _kept(keep)
-    central = {r.org: ({k: np.asarray(v, dtype=float) for k, v in r.series.items() if kept(*k)},
-                       r.series.get(("control_total", "")))
-               for r in evaluate_iter(scenario, growth=growth, trim=_held(keep), detail=False)
-               if r.years == scenario.years}
-    return Prepared(growth, probabilities, central, keep)
+    sizes = _Sizes(scenario, keep)
+    central = {}
+    for r in evaluate_iter(scenario, growth=growth, detail=False):  # as a chunk makes them
+        sizes.add(r)
+        if r.years == scenario.years:
+            central[r.org] = ({k: np.asarray(v, dtype=float) for k, v in r.series.items()
+                               if kept(*k)}, r.series.get(("control_total", "")))
+    return Prepared(growth, probabilities, central, keep, sizes.result())
 
 
 def _kept(keep: Mapping[str, tuple[str, ...] | None]) -> Callable[[str, str], bool]:
@@ -370,17 +220,6 @@ def _chunk(scenario: Scenario, spec: Spec, seed: int, start: int, stop: int,
     return {"values": out, "controls": controls, "draws": drawn}
 
 
-def substitute_draws(scenario: Scenario, spec: Spec, drawn: Mapping[str, np.ndarray],
-                     central_run) -> Scenario:
-    """The scenario with each key's draw in every assumption it sets (a shared driver: the
-    same draw in every organisation); in the central run each keeps its own value."""
-    values = {}
-    for k, path in enumerate(spec.paths):
-        for target, value in zip(spec.targets[k], spec.centrals[k], strict=True):
-            values[target] = np.where(central_run, value, drawn[path])[:, None]
-    return substitute_many(scenario, values)
-
-
 def _footprint(values: Mapping[OrgKey, np.ndarray]) -> dict[OrgKey, np.ndarray]:
     """Per-run footprint of ``{(org, measure, item): (m, n)}`` by the one footprint rule
     (:func:`ccgmodels.models.results.footprint`)."""
@@ -423,31 +262,48 @@ class Simulation:
         return self.values[(org, measure, item)]
 
 
+class _Sizes:
+    """:func:`layout` taken one organisation's result at a time."""
+
+    def __init__(self, scenario: Scenario, keep: Mapping[str, tuple[str, ...] | None]):
+        self.years, self.kept = scenario.years, _kept(keep)
+        self.largest = self.flows = self.kept_keys = 0
+        self.footprint: set[tuple[str, str]] = set()
+
+    def add(self, r) -> None:
+        size = sum(np.asarray(v).size * 8 for v in r.series.values())
+        self.largest = max(self.largest, size)
+        self.flows += sum(np.asarray(v).size * 8 for k, v in r.series.items() if k[0] in FLOWS)
+        if r.years == self.years:
+            keys = [k for k in r.series if self.kept(*k)]
+            self.kept_keys += len(keys)
+            self.footprint.update(k for k in keys if measures.MEASURES[k[0]].additive)
+
+    def result(self) -> tuple[int, int]:
+        n = len(self.years)
+        # x3: an organisation's intermediates besides its measures
+        return (3 * self.largest + self.flows + 2 * len(self.footprint) * n * 8,
+                (self.kept_keys + len(self.footprint)) * n * 8)
+
+
 def layout(scenario: Scenario, keep: Mapping[str, tuple[str, ...] | None] = KEEP,
            growth: Mapping | None = None) -> tuple[int, int]:
     """What one run takes: the memory a chunk holds while it is evaluated, and the kept
     measures [bytes].
 
-    A chunk holds one organisation's arrays at a time (the largest of them, and twice as much
-    again for its intermediates), the flows every commissioner leaves for the providers and
-    councils (:data:`ccgmodels.models.run.FLOWS`), and the footprint's running sums of what is
-    kept; the kept measures are every organisation's and the footprint's (what
+    A chunk holds one organisation's arrays at a time (the largest of them, as a chunk makes
+    them: no scheme's own row, and twice as much again for its intermediates), the flows
+    every commissioner leaves for the providers and councils
+    (:data:`ccgmodels.models.run.FLOWS`), and the footprint's running sums of what is kept;
+    the kept measures are every organisation's and the footprint's (what
     :class:`~ccgmodels.models.mcstats.Accumulator` stores of a kept run). ``growth``:
-    :func:`ccgmodels.models.run.growth_tables`, when the caller has them.
+    :func:`ccgmodels.models.run.growth_tables`, when the caller has them. :func:`prepare`
+    measures the same on the evaluation it makes anyway (:attr:`Prepared.sizes`).
     """
-    kept, n = _kept(keep), len(scenario.years)
-    largest = flows = kept_keys = 0
-    footprint: set[tuple[str, str]] = set()
-    for r in evaluate_iter(scenario, growth=growth):
-        size = sum(np.asarray(v).size * 8 for v in r.series.values())
-        largest = max(largest, size)
-        flows += sum(np.asarray(v).size * 8 for k, v in r.series.items() if k[0] in FLOWS)
-        if r.years == scenario.years:
-            keys = [k for k in r.series if kept(*k)]
-            kept_keys += len(keys)
-            footprint.update(k for k in keys if measures.MEASURES[k[0]].additive)
-    # x3: an organisation's intermediates besides its measures
-    return 3 * largest + flows + 2 * len(footprint) * n * 8, (kept_keys + len(footprint)) * n * 8
+    sizes = _Sizes(scenario, keep)
+    for r in evaluate_iter(scenario, growth=growth, detail=False):
+        sizes.add(r)
+    return sizes.result()
 
 
 def bytes_per_run(scenario: Scenario) -> int:
@@ -500,7 +356,7 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     prep = prepare(s, spec)
     if engine not in ("process", "dask"):
         raise ValueError(f"engine must be 'process' or 'dask', not {engine!r}")
-    per_run, kept_bytes = layout(s, growth=prep.growth)
+    per_run, kept_bytes = prep.sizes
     per_run += spec.n_uniform  # the delivery bits (delivery_bits)
     stride = max(1, math.ceil(runs / max(keep_budget // max(kept_bytes, 1), 2)))
     # a run takes what a chunk holds while evaluated, and a kept run its rows; the workers'

@@ -10,7 +10,7 @@ import pytest
 
 from ccgmodels.inputs import fields
 from ccgmodels.inputs.loading import ScenarioError, check, load_scenario, validate_data
-from ccgmodels.inputs.scenario import Scenario
+from ccgmodels.inputs.scenario import Distribution, Scenario
 from ccgmodels.models import run as model
 from ccgmodels.models import schemes
 from ccgmodels.models import uncertainty as u
@@ -161,7 +161,7 @@ def test_normal80_draws_have_low_and_high_as_10th_and_90th_percentiles():
 
 
 def test_triangular_draws_have_the_triangular_mean():
-    d = u.Distribution(dist="triangular", low=0.0, mode=0.01, high=0.05)
+    d = Distribution(dist="triangular", low=0.0, mode=0.01, high=0.05)
     v = np.linspace(0, 1, 100_001)[:-1] + 0.5e-5  # stratified uniforms
     assert u.transform(d, v, v).mean() == pytest.approx((0.0 + 0.01 + 0.05) / 3, abs=1e-6)
 
