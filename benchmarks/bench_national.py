@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 CASE = r"""
 import json, os, resource, sys, time
@@ -97,16 +98,59 @@ print(json.dumps(out))
 """
 
 
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it (from /proc)."""
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(c for c, pp in parent.items() if pp == p)
+    return out
+
+
+def _pss_mb(pids: list[int]) -> float:
+    """Proportional set size of ``pids`` together [MB]: a page shared by processes (a
+    forked worker's copy-on-write pages) counted once, split between them."""
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
 def case(kind: str, n: int, runs: int, workers: int = 0, code: str | None = None,
          overrides: bool = True, engine: str = "process") -> dict:
     """One case in its own process, with the code of ``code`` (a checkout) when given;
     ``overrides`` times applying overrides too; ``workers`` processes of ``engine`` (a pool,
-    or a local dask cluster)."""
+    or a local dask cluster). The process and its workers' memory together is sampled every
+    quarter second (``tree_peak_mb``, Linux)."""
     env = dict(os.environ, PYTHONPATH=code) if code else None
-    r = subprocess.run([sys.executable, "-c", CASE, kind, str(n), str(runs), str(workers),
-                        "1" if overrides else "0", engine],
-                       capture_output=True, text=True, check=True, cwd=code, env=env)
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    proc = subprocess.Popen([sys.executable, "-c", CASE, kind, str(n), str(runs), str(workers),
+                             "1" if overrides else "0", engine],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=code, env=env)
+    peak = 0.0
+    while proc.poll() is None:
+        if os.path.isdir("/proc"):
+            peak = max(peak, _pss_mb(_descendants(proc.pid)))
+        time.sleep(0.25)
+    out, err = proc.communicate()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, "case", out, err)
+    r = json.loads(out.strip().splitlines()[-1])
+    r["tree_peak_mb"] = peak
+    return r
 
 
 def row(kind: str, n: int, runs: int, r: dict, workers: int = 0, code: str = "",
@@ -120,8 +164,9 @@ def row(kind: str, n: int, runs: int, r: dict, workers: int = 0, code: str = "",
           f"(floor {r['floor_us']:,.0f})" if runs and "floor_us" in r else
           f"{r['mc_s'] / runs * 1e6:,.0f} / {r['mc_cpu_s'] / runs * 1e6:,.0f}"
           if runs and "mc_cpu_s" in r else "")
-    peak = (f"{r['peak_mb']:.0f} + {workers} x {r['worker_peak_mb']:.0f}"
-            if workers and engine == "process" else f"{r['peak_mb']:.0f}")
+    peak = (f"{r['tree_peak_mb']:.0f} ({r['peak_mb']:.0f} + {workers} x "
+            f"{r['worker_peak_mb']:.0f})" if workers and engine == "process"
+            else f"{r['peak_mb']:.0f}")
     return (f"| {name}, {runs:,} runs{how}{f' ({code})' if code else ''} | "
             f"{r.get('validate_s', float('nan')):.2f} | {ov} | "
             f"{r.get('run_s', float('nan')):.2f} | {r.get('mc_s', float('nan')):.1f} | {us} | "
@@ -150,7 +195,8 @@ def main() -> None:
         cases.append(("national", 200, 1_000_000))
     print(f"load average at the start: {os.getloadavg()[0]:.2f}; {os.cpu_count()} CPUs")
     print("| case | validate (s) | 5 overrides a CCG: one copy / copy each (s) | run (s) "
-          "| Monte Carlo (s) | µs a run: wall / CPU | runs kept | peak memory (MB) "
+          "| Monte Carlo (s) | µs a run: wall / CPU | runs kept | peak memory (MB; on "
+          "workers: the processes together, sampled, and each one's own peak) "
           "| load average (1 min, start-end) |")
     print("|---|---|---|---|---|---|---|---|---|")
     cost: dict[tuple, float] = {}
