@@ -159,7 +159,8 @@ def activity(lines: PlanLines) -> MeasureArrays:
         for measure, rate in (("growth_demographic", pp.demographic),
                               ("growth_non_demographic", pp.non_demographic),
                               ("growth_total", pp.growth)):
-            rate = np.array(np.broadcast_to(rate, np.shape(pp.cost)), dtype=float)
+            # at the rate's own shape (a rate no draw moves is one row for every run)
+            rate = np.array(rate, dtype=float)
             rate[..., 0] = np.nan
             out[(measure, pp.pod)] = rate
     return out
