@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+import pytest
 from conftest import REPO
 
 from ccgmodels.inputs.loading import check
@@ -59,3 +60,16 @@ def test_risk_fan_compares_one_seed_with_and_without_the_registers(tmp_path, cap
     without = rows["without registers: do-something"].split(" | ")[1:]
     assert rows["with registers: do-something"].split(" | ")[1:] == without
     assert "registers on cpr_ccg, suhft" in out and "fan width" in out
+
+
+@pytest.mark.slow  # new processes
+def test_national_benchmark_case_runs_on_worker_processes():
+    # one small case as the benchmark runs it (its own process, the worker pool, the memory
+    # of the processes sampled together): the same mean as in-process, and its row printed
+    bench = _bench("bench_national")
+    one = bench.case("footprint", 2, 25_000, overrides=False)  # three chunks
+    two = bench.case("footprint", 2, 25_000, workers=2, overrides=False)
+    assert one["mean"] == two["mean"] and len(one["mean"]) == 5
+    assert two["tree_peak_mb"] > 0 and two["worker_peak_mb"] > 0
+    row = bench.row("footprint", 2, 25_000, two, workers=2)
+    assert row.startswith("| footprint_2019_20, 25,000 runs, 2 processes |")
