@@ -1,7 +1,8 @@
 """Chunks of Monte Carlo runs over local worker processes, their results taken in chunk order.
 
 A pool of ``workers`` processes is started for one call and ended with it, whatever happens
-(a chunk that raises, Ctrl-C): no process outlives the command. The work's shared inputs (the
+(a chunk that raises, Ctrl-C; on Linux a worker is killed with the process that started it,
+even by ``kill -9``): no process outlives the command. The work's shared inputs (the
 scenario, the seed, what is made once) reach each worker once, when it starts: inherited by
 ``fork`` where the platform has it and this process runs no other thread, else pickled to a
 ``spawn``ed worker. Each chunk's result comes back as soon as it is done, and is given out in
@@ -12,7 +13,11 @@ so results waiting for an earlier chunk stay few.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -24,9 +29,15 @@ _shared: tuple = ()  # the worker's shared inputs (set once, when it starts)
 _task: Callable | None = None
 
 
-def _start(task: Callable, shared: tuple) -> None:
+def _start(task: Callable, shared: tuple, parent: int) -> None:
     global _task, _shared
     _task, _shared = task, shared
+    if sys.platform.startswith("linux"):  # killed with the process that started it (even
+        # by kill -9, which leaves it no moment to end its workers)
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # it had already gone
+            os._exit(1)
 
 
 def _run(a: int, b: int) -> Any:
@@ -51,7 +62,7 @@ def ordered_map(task: Callable, shared: tuple, bounds: Sequence[tuple[int, int]]
         When a worker process died (killed, out of memory), naming the chunk.
     """
     ex = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_start,
-                             initargs=(task, shared))
+                             initargs=(task, shared, os.getpid()))
     ahead = 2 * workers
     pending: deque = deque()
     todo = iter(bounds)

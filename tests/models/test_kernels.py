@@ -80,16 +80,7 @@ def test_simulation_is_the_same_on_both_kernel_paths():
 
 def children() -> set[int]:
     """This process's live child processes (from /proc)."""
-    me, out = os.getpid(), set()
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == me and fields[0] != "Z":
-            out.add(int(pid))
-    return out
+    return _children_of(os.getpid())
 
 
 def test_workers_give_identical_numbers_and_leave_no_process():
@@ -157,3 +148,55 @@ def test_delivery_bits_follow_the_seed_rule():
     assert bits.dtype == bool and bits.any() and not bits.all()
     for key, v in u.draws(spec, 6, start, stop).items():
         np.testing.assert_array_equal(drawn[key], v)
+
+
+@pytest.mark.slow  # a process killed
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc (Linux)")
+def test_workers_die_with_a_killed_command():
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = ("from ccgmodels.models import uncertainty as u\n"
+            "u.simulate('footprint_2019_20', 2_000_000, seed=1, workers=2)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while len(workers) < 2 and time.monotonic() < deadline:  # the pool started
+            workers = _children_of(proc.pid)
+            time.sleep(0.1)
+        assert len(workers) == 2, "the pool never started"
+    finally:
+        proc.send_signal(signal.SIGKILL)  # no moment to end its workers
+        proc.wait()
+    deadline = time.monotonic() + 30
+    while _alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(workers), "a worker outlived the killed command"
+
+
+def _children_of(pid: int) -> set[int]:
+    out = set()
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.add(int(entry))
+    return out
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    alive.add(p)
+        except OSError:
+            continue
+    return alive
