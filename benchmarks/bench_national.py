@@ -188,7 +188,7 @@ def main() -> None:
     if not quick:
         cases += [("national", 200, 10_000), ("national", 20, 1_000_000)]
     if scaling:  # cost a run against the organisations, the same runs at each size
-        cases = [("national", 200, 600), ("national", 1000, 600)]
+        cases = [("national", 200, 3000), ("national", 1000, 3000)]
     if "--only-full" in sys.argv:
         cases = []
     if full:
