@@ -109,9 +109,18 @@ def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
         If no Chromium is found, it fails or times out, or writes no PDF.
     """
     binary = _chromium_or_raise()
+    browser = _kept(binary)
+    if browser is None:
+        return print_once(html, pdf, timeout)
+    return browser.print(html, pdf, timeout)
+
+
+def _kept(binary: str) -> Browser | None:
+    """This thread's kept browser of ``binary`` (made, not started, if there is none), or None
+    without selenium or a driver."""
     driver = chromedriver()
     if driver is None or not _has_selenium():
-        return print_once(html, pdf, timeout)
+        return None
     me = _me()
     browser = _BROWSERS.get(me)
     if browser is not None and (browser.binary, browser.driver) != (binary, driver):
@@ -119,7 +128,17 @@ def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
         browser = None
     if browser is None:
         browser = _BROWSERS[me] = Browser(binary, driver)
-    return browser.print(html, pdf, timeout)
+    return browser
+
+
+def warm() -> None:
+    """Start this thread's kept browser now, in the background, so that its first print does
+    not wait for its start (a batch worker: while its kernel runs the first report). Nothing
+    without Chromium, selenium or a driver; a start that fails is tried again by the print."""
+    binary = chromium()
+    browser = _kept(binary) if binary is not None else None
+    if browser is not None:
+        browser.start_soon()
 
 
 def kept() -> Browser | None:
@@ -167,6 +186,7 @@ class Browser:
         self._web = self._service = None
         self._sentinel: subprocess.Popen | None = None
         self._profile: tempfile.TemporaryDirectory | None = None
+        self._starting: threading.Thread | None = None
 
     @property
     def running(self) -> bool:
@@ -204,6 +224,32 @@ class Browser:
         finally:
             self._service = service
 
+    def start_soon(self) -> None:
+        """Start the browser in a thread of its own (:meth:`print` and :meth:`close` wait for
+        it); nothing if it is running or starting. A start that fails leaves none running:
+        the next print starts one and says why if it cannot."""
+        if self.running or self._starting is not None:
+            return
+
+        def start() -> None:
+            try:
+                self._start()
+            except Exception:  # noqa: BLE001 - the print tries again and raises
+                self._stop()
+
+        self._starting = threading.Thread(target=start, name="ccgmodels-browser-start",
+                                          daemon=True)
+        self._starting.start()
+
+    def _started(self, timeout: float) -> None:
+        """Wait (up to ``timeout`` seconds) for a start begun by :meth:`start_soon`."""
+        starting, self._starting = self._starting, None
+        if starting is not None:
+            starting.join(max(timeout, 0.0))
+            if starting.is_alive():  # hung: killed, so the thread ends (stopping all)
+                self._kill()
+                starting.join()
+
     def print(self, html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
         """Print ``html`` (a local file) to ``pdf``, starting the browser first if none is
         running (or it has made :data:`RECYCLE_AFTER` prints). A browser that fails between
@@ -217,6 +263,7 @@ class Browser:
         """
         html, pdf = Path(html).resolve(), Path(pdf).resolve()
         deadline = time.monotonic() + timeout
+        self._started(timeout)
         if self.running and self.prints >= RECYCLE_AFTER:
             self.close()
         for attempt in (1, 2):
@@ -290,6 +337,14 @@ class Browser:
         Killed, not quit through the driver: nothing of the browser's state is kept (its
         profile is removed), and a hung browser does not answer.
         """
+        starting = self._starting
+        if starting is not None and starting.is_alive():  # a start under way is given up
+            self._kill()
+        self._started(TIMEOUT)
+        self._stop()
+
+    def _stop(self) -> None:
+        """:meth:`close` once no start is under way."""
         self._kill()
         self._web = None
         for proc in (self._sentinel, getattr(self._service, "process", None)):
