@@ -14,7 +14,6 @@ import gc
 import json
 import os
 import shutil
-import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -79,13 +78,12 @@ from .kernels import (  # noqa: E402
 def _worker_start(parent: int | None = None, prints: bool = False) -> None:
     """A pool worker's start (:func:`~ccgmodels.batch.kernels._worker_init`), then what every
     report of it needs, started at once and made ready in the background while the worker
-    imports and takes its first task: its kernel (with the report's imports), its browser
-    when the batch prints PDFs (``prints``), and the HTML exporter."""
+    imports and takes its first task: its kernel (with the report's imports) and its browser
+    when the batch prints PDFs (``prints``)."""
     _worker_init(parent)
     warm()
     if prints:
         pdf.warm()
-    threading.Thread(target=_exporter, name="ccgmodels-exporter-warm", daemon=True).start()
 
 
 @functools.cache

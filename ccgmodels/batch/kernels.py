@@ -249,6 +249,9 @@ def warm() -> None:
     state at start (:data:`SNAPSHOT`, with the report's imports), while this one goes on (a
     pool worker: its own imports, its first task). The first :func:`ready_kernel` waits for
     it; a kernel that failed to warm is replaced there as at any start."""
+    from jupyter_client.blocking import BlockingKernelClient  # noqa: F401 (imported here:
+    # a thread importing while the worker is told to stop could wait for ever on the lock)
+
     km = _kernel()
 
     def snapshot() -> None:

@@ -64,6 +64,9 @@ SENTINEL = ("/bin/sh", "-c",
             "kill -9 0")
 #: prints one kept browser makes before it is replaced by a fresh one [count]
 RECYCLE_AFTER = 50
+#: seconds :meth:`Browser.close` waits for a start under way (a process that ends, told to
+#: stop, is not held up by a browser it no longer needs)
+STOP_WAIT = 5
 
 
 class PdfError(RuntimeError):
@@ -230,6 +233,11 @@ class Browser:
         the next print starts one and says why if it cannot."""
         if self.running or self._starting is not None:
             return
+        # what the start imports, imported here: a thread importing while this process is
+        # told to stop (SIGTERM in a batch worker) could wait for ever on the import lock
+        import selenium.webdriver.chrome.options
+        import selenium.webdriver.chrome.service
+        import selenium.webdriver.chrome.webdriver  # noqa: F401
 
         def start() -> None:
             try:
@@ -242,13 +250,15 @@ class Browser:
         self._starting.start()
 
     def _started(self, timeout: float) -> None:
-        """Wait (up to ``timeout`` seconds) for a start begun by :meth:`start_soon`."""
+        """Wait (up to ``timeout`` seconds) for a start begun by :meth:`start_soon`; a start
+        still under way then is killed and given up (its thread a daemon; the sentinel ends
+        whatever it started with this process)."""
         starting, self._starting = self._starting, None
         if starting is not None:
             starting.join(max(timeout, 0.0))
-            if starting.is_alive():  # hung: killed, so the thread ends (stopping all)
+            if starting.is_alive():
                 self._kill()
-                starting.join()
+                starting.join(STOP_WAIT)
 
     def print(self, html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
         """Print ``html`` (a local file) to ``pdf``, starting the browser first if none is
@@ -340,7 +350,7 @@ class Browser:
         starting = self._starting
         if starting is not None and starting.is_alive():  # a start under way is given up
             self._kill()
-        self._started(TIMEOUT)
+        self._started(STOP_WAIT)
         self._stop()
 
     def _stop(self) -> None:
