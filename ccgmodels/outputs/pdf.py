@@ -8,8 +8,9 @@ with their content; no header or footer of the browser's; bookmarks from the hea
 (``make browser`` installs it); another binary can be named with ``CCGMODELS_CHROMIUM``. Without
 one, reports are made without a PDF and the batch says so.
 
-One browser per process (:func:`print_pdf`): started at the first PDF and kept for the next
-ones, driven through its WebDriver (selenium and Debian's ``chromedriver``, package
+One browser per process (:func:`print_pdf`): started at the first PDF (a batch worker starts
+it in the background when the worker starts, :func:`warm`) and kept for the next ones,
+driven through its WebDriver (selenium and Debian's ``chromedriver``, package
 ``chromium-driver``; another can be named with ``CCGMODELS_CHROMEDRIVER``), printing with the
 DevTools command ``Page.printToPDF``, as ``--print-to-pdf`` does. A batch worker pays the
 browser's start once, not once per report. The browser and its driver run in a process group
