@@ -23,7 +23,9 @@ an earlier commit), right after this one's, and prints the ratio. ``--pdf-step``
 batch's ``report.html`` files again in this process, alternating one at a time: with a browser
 started for each PDF (``pdf.print_once``, the way before one browser per worker) and with one
 kept browser (``pdf.Browser``), and prints the ratio (the PDF step alone, like for like).
-``--abba`` makes the two batches with PDFs in the order this, that, that, this and compares
+With ``--against``, a bundled scenario the other checkout does not have is left out (both
+batches make the same reports: ``--variants 10`` with the 6 bundled scenarios of c4d0994 makes
+16). ``--abba`` makes the two batches with PDFs in the order this, that, that, this and compares
 their means (a drift of a shared machine's load cancels). ``--no-naive`` leaves out the naive
 loop (and the speed-ups against it).
 
@@ -216,7 +218,18 @@ def main(argv: list[str] | None = None) -> None:
                 keep = True
                 fail(f"generated variants do not validate (exit {proc.returncode}); "
                      f"kept in {variants_dir}", proc.stdout + proc.stderr)
-        scenarios = [(n, n) for n in sorted(bundled_scenarios())]
+        bundled = sorted(bundled_scenarios())
+        if args.against:  # like for like: only the bundled scenarios both checkouts have
+            there = set(subprocess.run([*CCGMODELS, "list"], cwd=args.against.resolve(),
+                                       capture_output=True, text=True,
+                                       env={**os.environ, "PYTHONPATH": str(args.against)}
+                                       ).stdout.split())
+            left = [b for b in bundled if b not in there]
+            if left:
+                print(f"bench_reports: not in {args.against}, left out: {', '.join(left)}",
+                      file=sys.stderr)
+            bundled = [b for b in bundled if b in there]
+        scenarios = [(n, n) for n in bundled]
         scenarios += [(p.stem, str(p)) for p in variants]
         names = [n for n, _ in scenarios]
         n = len(scenarios)

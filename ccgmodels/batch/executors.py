@@ -71,7 +71,19 @@ from .kernels import (  # noqa: E402
     _parent_alive,
     _worker_init,
     report_kernel,
+    warm,
 )
+
+
+def _worker_start(parent: int | None = None, prints: bool = False) -> None:
+    """A pool worker's start (:func:`~ccgmodels.batch.kernels._worker_init`), then what every
+    report of it needs, started at once and made ready in the background while the worker
+    imports and takes its first task: its kernel (with the report's imports) and its browser
+    when the batch prints PDFs (``prints``)."""
+    _worker_init(parent)
+    warm()
+    if prints:
+        pdf.warm()
 
 
 @functools.cache
@@ -335,8 +347,8 @@ def run_processes(tasks: list[Task], workers: int, done: Done) -> None:
     queue, attempts = deque(tasks), Counter()
     ctx = multiprocessing.get_context("spawn")
     while queue:
-        ex = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
-                                 initargs=(os.getpid(),))
+        ex = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_start,
+                                 initargs=(os.getpid(), any(t.pdf for t in queue)))
         running: dict = {}
         broken = False
         try:

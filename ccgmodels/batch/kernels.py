@@ -51,6 +51,10 @@ if "_ccgmodels_kernel_state" not in _sys.modules:
     _st.py_rng = random.getstate()
     _sys.modules["_ccgmodels_kernel_state"] = _st
     del os, random, types, warnings, matplotlib, numpy, pandas, _st
+    try:  # what every report imports, once per kernel (state it sets is in the snapshot)
+        import ccgmodels.outputs.report, ccgmodels.outputs.workbook
+    except ImportError:  # another template's kernel, without ccgmodels
+        pass
 del _sys
 """
 RESET = """\
@@ -76,6 +80,7 @@ def _ccgmodels_reset():
     random.setstate(st.py_rng)
 _ccgmodels_reset()
 get_ipython().reset(new_session=True)
+__import__("gc").freeze()
 """
 
 _KERNELS: dict[int, Any] = {}
@@ -216,8 +221,9 @@ def _execute(kc, code: str, timeout: float) -> None:
         raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
 
 
-def _prepare(km, folder: Path, timeout: float = READY_TIMEOUT) -> None:
-    """Reset the kernel to its state at start (:data:`RESET`) in ``folder``."""
+def _prepare(km, folder: Path | None, timeout: float = READY_TIMEOUT) -> None:
+    """Reset the kernel to its state at start (:data:`RESET`) in ``folder``; with ``folder``
+    None, only take that state (:data:`SNAPSHOT`, what :func:`warm` does)."""
     from jupyter_client.blocking import BlockingKernelClient
     from jupyter_core.utils import run_sync
 
@@ -226,7 +232,7 @@ def _prepare(km, folder: Path, timeout: float = READY_TIMEOUT) -> None:
     kc.start_channels()
     try:
         run_sync(wait_ready)(kc, timeout)
-        for code in (SNAPSHOT, RESET.format(folder=str(folder))):
+        for code in (SNAPSHOT, *([RESET.format(folder=str(folder))] if folder else [])):
             _execute(kc, code, timeout)
     finally:
         kc.stop_channels()
@@ -234,9 +240,37 @@ def _prepare(km, folder: Path, timeout: float = READY_TIMEOUT) -> None:
             kc.context.destroy(linger=0)
 
 
+#: the thread started by :func:`warm`, by the thread whose kernel it warms
+_WARMING: dict[int, threading.Thread] = {}
+
+
+def warm() -> None:
+    """Start this thread's kernel now and, in a thread of its own, wait for it and take its
+    state at start (:data:`SNAPSHOT`, with the report's imports), while this one goes on (a
+    pool worker: its own imports, its first task). The first :func:`ready_kernel` waits for
+    it; a kernel that failed to warm is replaced there as at any start."""
+    from jupyter_client.blocking import BlockingKernelClient  # noqa: F401 (imported here:
+    # a thread importing while the worker is told to stop could wait for ever on the lock)
+
+    km = _kernel()
+
+    def snapshot() -> None:
+        try:
+            _prepare(km, None)
+        except Exception:  # noqa: BLE001 - ready_kernel finds it dead and replaces it
+            pass
+
+    thread = threading.Thread(target=snapshot, name="ccgmodels-kernel-warm", daemon=True)
+    _WARMING[threading.get_ident()] = thread
+    thread.start()
+
+
 def ready_kernel(folder: Path):
     """This thread's kernel, answering and reset in ``folder``: a kernel that dies or does not
     answer at start is replaced, up to :data:`START_ATTEMPTS` times (a busy machine)."""
+    warming = _WARMING.pop(threading.get_ident(), None)
+    if warming is not None:
+        warming.join(READY_TIMEOUT)
     for attempt in range(1, START_ATTEMPTS + 1):
         km = _kernel()
         try:

@@ -295,6 +295,33 @@ def _img(fig) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{esc(alt_text(fig))}">'
 
 
+#: the charts of compare.html drawn in this process (as ``<img>``), by what they show: a batch
+#: compares as its reports arrive (:func:`compare_batch`, to keep) and again at its end
+_CHARTS: dict[str, str] = {}
+#: charts kept at most [count]
+MAX_CHARTS_KEPT = 256
+
+
+def _chart(draw: Callable[..., object], *args: object) -> str:
+    """``_img(draw(*args))``, drawn once for the same ``draw`` and arguments (series and
+    frames by their values and labels)."""
+    def exact(a: object) -> object:  # every value in full (json writes floats as repr)
+        if isinstance(a, pd.Series):
+            return [a.name, a.index.tolist(), a.tolist()]
+        if isinstance(a, pd.DataFrame):
+            return [a.index.tolist(), a.columns.tolist(), a.to_numpy().tolist()]
+        return a
+
+    key = json.dumps([draw.__name__, *map(exact, args)], default=str)
+    img = _CHARTS.get(key)
+    if img is None:
+        img = _img(draw(*args))
+        if len(_CHARTS) >= MAX_CHARTS_KEPT:
+            _CHARTS.clear()
+        _CHARTS[key] = img
+    return img
+
+
 def titles(g: GroupComparison) -> dict[str, str]:
     """Each scenario of a group by its title (its name added where two titles are alike)."""
     shown = {name: str(row["title"] or name) for name, row in g.table.iterrows()}
@@ -307,6 +334,7 @@ def _group_html(g: GroupComparison) -> str:
 
     title = titles(g)
     base = title.get(g.base, g.base)
+    steps = _steps(g)
     parts = [f"<h2>{esc(g.name)}</h2>",
              f"<p>Baseline: <strong>{esc(base)}</strong>, {esc(g.how)}. Every scenario "
              "below models the same organisations over the same years, so each figure "
@@ -315,28 +343,54 @@ def _group_html(g: GroupComparison) -> str:
              f"<h3>Differences from the baseline scenario, {esc(base)} [£k]</h3>",
              "<p>Each figure is the scenario's value minus the baseline's.</p>",
              _key_html(g.diff, diff=True, era=g.era)]
-    if g.steps is not None:
+    if steps is not None:
         end, qipp = g.end_year, "efficiency" if g.era == "icb" else "QIPP"
-        # the steps' group names in the group's era (the ICB era delivers efficiency)
-        steps = g.steps.rename(index={"QIPP delivery": f"{qipp[:1].upper()}{qipp[1:]} "
-                                                       "delivery"}, columns=title)
         parts += [f"<h3>Variance bridge: do something {esc(end)}, from {esc(base)} "
                   "[£k]</h3>",
                   "<p>From the baseline's end-year do-something position to each scenario's: "
                   "each group of assumptions that changed is applied in turn (funding, demand, "
                   f"prices, {qipp} delivery, solutions, other) and the model re-run; the "
                   "residual is what the steps leave unexplained, zero when they are exact.</p>",
-                  _frame_html(steps, "Step")]
-        for col in list(steps.columns)[:MAX_BRIDGE_CHARTS]:
-            parts.append(_img(plotting.variance_waterfall(
-                steps[col], f"Do something {end}, {base} to {col}")))
+                  _frame_html(steps, "Step"), *_waterfalls(g, steps)]
     by_year = g.by_year.rename(index=title)
     parts += ["<h3>Do something surplus/(deficit) by year [£k]</h3>",
-              _img(plotting.scenarios_by_year(by_year, ORG, g.name.split(":")[0])),
+              _chart(plotting.scenarios_by_year, by_year, ORG, g.name.split(":")[0]),
               _frame_html(by_year, "Scenario")]
     if g.notes:
         parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in g.notes) + "</ul>")
     return "\n".join(parts)
+
+
+def _steps(g: GroupComparison) -> pd.DataFrame | None:
+    """A group's variance bridges as shown: the steps' group names in the group's era (the
+    ICB era delivers efficiency), the scenarios by their titles."""
+    if g.steps is None:
+        return None
+    qipp = "Efficiency" if g.era == "icb" else "QIPP"
+    return g.steps.rename(index={"QIPP delivery": f"{qipp} delivery"}, columns=titles(g))
+
+
+def _waterfalls(g: GroupComparison, steps: pd.DataFrame) -> list[str]:
+    """The waterfall charts of a group's variance bridges (``steps``: :func:`_steps`)."""
+    from ..outputs import plotting
+
+    base = titles(g).get(g.base, g.base)
+    return [_chart(plotting.variance_waterfall, steps[col],
+                   f"Do something {g.end_year}, {base} to {col}")
+            for col in list(steps.columns)[:MAX_BRIDGE_CHARTS]]
+
+
+def compare_ahead(out: Path, records: list[dict], baseline: str | None) -> None:
+    """Make and keep the variance bridges of ``records``' groups and their charts, as
+    :func:`compare_batch` does, writing nothing (a batch, as its reports arrive: at its end
+    the comparison makes only what is new)."""
+    found, _ = entries(out, records)
+    for group in comparison.groups(found):
+        if len(group) >= 2:
+            g = comparison.compare_group(group, baseline)
+            steps = _steps(g)
+            if steps is not None:
+                _waterfalls(g, steps)
 
 
 @dataclass

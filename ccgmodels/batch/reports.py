@@ -357,12 +357,18 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
 
         corrupt = batchlog.say_once()
 
+        ahead = Ahead(lambda records: pages.compare_ahead(out, records, baseline))
+
         def refresh(compare: bool = False) -> None:
+            if compare:  # what was compared ahead is reused: only new reports are compared
+                ahead.wait()
+            records = collect(out, current, p.order, corrupt)
             try:
-                pages.write_pages(out, collect(out, current, p.order, corrupt),
-                                  baseline=baseline, compare=compare)
+                pages.write_pages(out, records, baseline=baseline, compare=compare)
             except OSError as exc:  # a full disk: the reports are what matter; said once each
                 _log.warning(f"{'pages' if compare else 'index.html'} not rewritten: {exc}")
+            if not compare and record_made(records):
+                ahead.start(records)
 
         def done(record: dict) -> None:
             with lock:
@@ -425,6 +431,61 @@ def run_batch(sources: list[str], out: Path | str, *, overrides: Mapping | None 
                           collect(out, current, p.order, corrupt))
         _log.info(summary.line(), extra={"console": False})  # the command prints it
     return summary
+
+
+def record_made(records: list[dict]) -> bool:
+    """Whether any of ``records`` is a report made or current (something to compare)."""
+    return any(r.get("status") in ("ok", "unchanged") for r in records)
+
+
+class Ahead:
+    """The comparison of a batch made ahead, in a thread, as reports arrive: its variance
+    bridges and charts are kept (:mod:`ccgmodels.outputs.compare`,
+    :mod:`ccgmodels.batch.pages`), so that the comparison at the batch's end makes only those
+    of its last reports instead of all of them while the workers wait for nothing. Writes
+    nothing; a failure here is left to the comparison at the end, which says it.
+
+    Parameters
+    ----------
+    compare : callable
+        Called with the batch's records (:func:`collect`).
+    """
+
+    def __init__(self, compare: Callable[[list[dict]], object]):
+        self.compare = compare
+        self._lock = threading.Lock()
+        self._next: list[dict] | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, records: list[dict]) -> None:
+        """Compare ``records`` ahead: now, or after the comparison under way (only the
+        newest records are compared then)."""
+        with self._lock:
+            self._next = records
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="ccgmodels-compare-ahead")
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                records, self._next = self._next, None
+                if records is None:
+                    self._thread = None
+                    return
+            try:
+                self.compare(records)
+            except Exception:  # noqa: BLE001 - the comparison at the end says it
+                pass
+
+    def wait(self) -> None:
+        """Wait for the comparison under way (none is started after)."""
+        with self._lock:
+            self._next = None
+            thread = self._thread
+        if thread is not None:
+            thread.join()
 
 
 def _outcome(out: Path, record: dict, tally: str, show_tally: bool) -> None:

@@ -10,6 +10,10 @@ methods read the report's scenario, results and book, and each returns one secti
 
 from __future__ import annotations
 
+from functools import cached_property
+
+import pandas as pd
+
 from ..inputs import documents
 from ..inputs.vocab import FOOTPRINT
 from . import document as doc
@@ -20,6 +24,25 @@ from .document import Html
 
 class Registers:
     """The register and plan sections of a :class:`~ccgmodels.outputs.report.Report`."""
+
+    @cached_property
+    def _assumptions_register(self) -> pd.DataFrame:
+        """The assumptions register, made once for the appendix and the Excel pack (a copy
+        each: :meth:`assumptions_frame`)."""
+        return register.assumptions_register(self.scenario, self.base)
+
+    def assumptions_frame(self) -> pd.DataFrame:
+        """The assumptions register (:func:`ccgmodels.outputs.register.assumptions_register`)."""
+        return self._assumptions_register.copy()
+
+    @cached_property
+    def _scheme_register(self) -> pd.DataFrame:
+        return register.scheme_register(self.scenario)
+
+    def scheme_frame(self) -> pd.DataFrame:
+        """The scheme register (:func:`ccgmodels.outputs.register.scheme_register`), made once
+        for the QIPP section, its appendix and the Excel pack (a copy each)."""
+        return self._scheme_register.copy()
 
     def triangulation(self) -> Html:
         """The contract value triangulation, whenever a commissioner contracts with a trust of
@@ -93,7 +116,7 @@ class Registers:
 
     def schemes(self) -> Html:
         """The scheme register (an appendix): each scheme's full-year saving."""
-        schemes = register.scheme_register(self.scenario)
+        schemes = self.scheme_frame()
         if self.org != FOOTPRINT:
             schemes = schemes[schemes["Organisation"] == self.name]
         if not len(schemes):
@@ -119,7 +142,7 @@ class Registers:
                            intro=riskplan.intro(self.scenario))
 
     def assumptions(self) -> Html:
-        reg = register.assumptions_register(self.scenario, self.base)
+        reg = self.assumptions_frame()
         counts = reg["Flag"].value_counts()
         intro = (f"Every assumption the scenario uses ({len(reg)}), with its value by year, "
                  f"its unit and where it comes from: {counts.get(register.FLAG_SOURCE, 0)} "

@@ -155,13 +155,26 @@ def bridges(group: list[Entry], base: Entry) -> tuple[pd.DataFrame | None, list[
         if e.assumptions is None:
             notes.append(f"{e.name}: its manifest has no assumptions, so no variance bridge")
             continue
-        try:
-            steps = variance.bridge(b, Scenario.model_validate(e.assumptions), FOOTPRINT)
-        except ValueError as exc:  # NotComparable, or an intermediate case that is invalid
-            notes.append(f"{e.name}: no variance bridge ({exc})")
-            continue
+        key = json.dumps([base.assumptions, e.assumptions], sort_keys=True, default=str)
+        steps = _BRIDGES.get(key)
+        if steps is None:
+            try:
+                steps = variance.bridge(b, Scenario.model_validate(e.assumptions), FOOTPRINT)
+            except ValueError as exc:  # NotComparable, or an intermediate case that is invalid
+                notes.append(f"{e.name}: no variance bridge ({exc})")
+                continue
+            if len(_BRIDGES) >= MAX_BRIDGES_KEPT:
+                _BRIDGES.clear()
+            _BRIDGES[key] = steps
         cols[e.name] = steps.set_index("step")["value"]
     return (pd.DataFrame(cols) if cols else None), notes
+
+
+#: the variance bridges made in this process, by their two scenarios' assumptions: a batch
+#: compares as its reports arrive and again at its end, and re-runs only what is new
+_BRIDGES: dict[str, pd.DataFrame] = {}
+#: bridges kept at most [count]
+MAX_BRIDGES_KEPT = 512
 
 
 @dataclass

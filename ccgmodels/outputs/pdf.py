@@ -8,8 +8,9 @@ with their content; no header or footer of the browser's; bookmarks from the hea
 (``make browser`` installs it); another binary can be named with ``CCGMODELS_CHROMIUM``. Without
 one, reports are made without a PDF and the batch says so.
 
-One browser per process (:func:`print_pdf`): started at the first PDF and kept for the next
-ones, driven through its WebDriver (selenium and Debian's ``chromedriver``, package
+One browser per process (:func:`print_pdf`): started at the first PDF (a batch worker starts
+it in the background when the worker starts, :func:`warm`) and kept for the next ones,
+driven through its WebDriver (selenium and Debian's ``chromedriver``, package
 ``chromium-driver``; another can be named with ``CCGMODELS_CHROMEDRIVER``), printing with the
 DevTools command ``Page.printToPDF``, as ``--print-to-pdf`` does. A batch worker pays the
 browser's start once, not once per report. The browser and its driver run in a process group
@@ -64,6 +65,9 @@ SENTINEL = ("/bin/sh", "-c",
             "kill -9 0")
 #: prints one kept browser makes before it is replaced by a fresh one [count]
 RECYCLE_AFTER = 50
+#: seconds :meth:`Browser.close` waits for a start under way (a process that ends, told to
+#: stop, is not held up by a browser it no longer needs)
+STOP_WAIT = 5
 
 
 class PdfError(RuntimeError):
@@ -109,9 +113,18 @@ def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
         If no Chromium is found, it fails or times out, or writes no PDF.
     """
     binary = _chromium_or_raise()
+    browser = _kept(binary)
+    if browser is None:
+        return print_once(html, pdf, timeout)
+    return browser.print(html, pdf, timeout)
+
+
+def _kept(binary: str) -> Browser | None:
+    """This thread's kept browser of ``binary`` (made, not started, if there is none), or None
+    without selenium or a driver."""
     driver = chromedriver()
     if driver is None or not _has_selenium():
-        return print_once(html, pdf, timeout)
+        return None
     me = _me()
     browser = _BROWSERS.get(me)
     if browser is not None and (browser.binary, browser.driver) != (binary, driver):
@@ -119,7 +132,17 @@ def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
         browser = None
     if browser is None:
         browser = _BROWSERS[me] = Browser(binary, driver)
-    return browser.print(html, pdf, timeout)
+    return browser
+
+
+def warm() -> None:
+    """Start this thread's kept browser now, in the background, so that its first print does
+    not wait for its start (a batch worker: while its kernel runs the first report). Nothing
+    without Chromium, selenium or a driver; a start that fails is tried again by the print."""
+    binary = chromium()
+    browser = _kept(binary) if binary is not None else None
+    if browser is not None:
+        browser.start_soon()
 
 
 def kept() -> Browser | None:
@@ -167,6 +190,7 @@ class Browser:
         self._web = self._service = None
         self._sentinel: subprocess.Popen | None = None
         self._profile: tempfile.TemporaryDirectory | None = None
+        self._starting: threading.Thread | None = None
 
     @property
     def running(self) -> bool:
@@ -204,6 +228,39 @@ class Browser:
         finally:
             self._service = service
 
+    def start_soon(self) -> None:
+        """Start the browser in a thread of its own (:meth:`print` and :meth:`close` wait for
+        it); nothing if it is running or starting. A start that fails leaves none running:
+        the next print starts one and says why if it cannot."""
+        if self.running or self._starting is not None:
+            return
+        # what the start imports, imported here: a thread importing while this process is
+        # told to stop (SIGTERM in a batch worker) could wait for ever on the import lock
+        import selenium.webdriver.chrome.options
+        import selenium.webdriver.chrome.service
+        import selenium.webdriver.chrome.webdriver  # noqa: F401
+
+        def start() -> None:
+            try:
+                self._start()
+            except Exception:  # noqa: BLE001 - the print tries again and raises
+                self._stop()
+
+        self._starting = threading.Thread(target=start, name="ccgmodels-browser-start",
+                                          daemon=True)
+        self._starting.start()
+
+    def _started(self, timeout: float) -> None:
+        """Wait (up to ``timeout`` seconds) for a start begun by :meth:`start_soon`; a start
+        still under way then is killed and given up (its thread a daemon; the sentinel ends
+        whatever it started with this process)."""
+        starting, self._starting = self._starting, None
+        if starting is not None:
+            starting.join(max(timeout, 0.0))
+            if starting.is_alive():
+                self._kill()
+                starting.join(STOP_WAIT)
+
     def print(self, html: Path, pdf: Path, timeout: float = TIMEOUT) -> Path:
         """Print ``html`` (a local file) to ``pdf``, starting the browser first if none is
         running (or it has made :data:`RECYCLE_AFTER` prints). A browser that fails between
@@ -217,6 +274,7 @@ class Browser:
         """
         html, pdf = Path(html).resolve(), Path(pdf).resolve()
         deadline = time.monotonic() + timeout
+        self._started(timeout)
         if self.running and self.prints >= RECYCLE_AFTER:
             self.close()
         for attempt in (1, 2):
@@ -290,6 +348,14 @@ class Browser:
         Killed, not quit through the driver: nothing of the browser's state is kept (its
         profile is removed), and a hung browser does not answer.
         """
+        starting = self._starting
+        if starting is not None and starting.is_alive():  # a start under way is given up
+            self._kill()
+        self._started(STOP_WAIT)
+        self._stop()
+
+    def _stop(self) -> None:
+        """:meth:`close` once no start is under way."""
         self._kill()
         self._web = None
         for proc in (self._sentinel, getattr(self._service, "process", None)):

@@ -386,7 +386,7 @@ class Report(Registers):
         if not parts:
             return Html("")
         where = ("The scheme register, scheme by scheme, is in an appendix."
-                 if len(register.scheme_register(self.scenario)) else None)
+                 if len(self.scheme_frame()) else None)
         return doc.section(labels.term("QIPP", self.era), *parts, intro=where)
 
     def bridge(self) -> Html:
@@ -461,14 +461,14 @@ class Report(Registers):
         from .workbook import Pack, write_report_files
 
         s = self.scenario
-        reg = register.assumptions_register(s, self.base)
+        reg = self.assumptions_frame()
         reg["Source"] = reg["Source"].map(documents.expand)  # citations as the report writes them
         pack = Pack(title=s.title, cover=[*self.facts(), ("Conventions", CONVENTIONS)],
                     description=s.description or "",
                     assumptions=reg,
-                    schemes=register.scheme_register(s),
-                    scheme_subtotals=register.scheme_subtotal_frame(
-                        register.scheme_register(s), self.era),
+                    schemes=self.scheme_frame(),
+                    scheme_subtotals=register.scheme_subtotal_frame(self.scheme_frame(),
+                                                                     self.era),
                     efficiency_schemes=plans.efficiency_schemes(s),
                     contracts=contracts.contract_frame(s, self.cash),
                     workforce=contracts.workforce_frame(s, self.cash),

@@ -320,6 +320,31 @@ def test_variance_bridge_steps_add_up_with_a_zero_residual(alike_out, alike_reco
     assert "Residual 0" in page.imgs[0]["alt"]
 
 
+def test_a_comparison_made_ahead_is_reused_and_the_same(alike_out, alike_records,
+                                                       monkeypatch):
+    """A batch compares as its reports arrive (``compare_ahead``); the page at its end reuses
+    those variance bridges and charts and says exactly what a page made afresh says."""
+    from ccgmodels.outputs import compare, plotting, variance
+
+    monkeypatch.setattr(compare, "_BRIDGES", {})
+    monkeypatch.setattr(pages, "_CHARTS", {})
+    fresh = pages.compare_html(alike_out, alike_records, None, "now")
+    bridges, waterfalls = [], []
+    bridge, waterfall = variance.bridge, plotting.variance_waterfall
+    monkeypatch.setattr(variance, "bridge", lambda *a, **k: bridges.append(a) or bridge(*a, **k))
+    monkeypatch.setattr(plotting, "variance_waterfall",
+                        lambda *a: waterfalls.append(a) or waterfall(*a))
+    monkeypatch.setattr(compare, "_BRIDGES", {})
+    monkeypatch.setattr(pages, "_CHARTS", {})
+    pages.compare_ahead(alike_out, alike_records, None)
+    assert (len(bridges), len(waterfalls)) == (1, 1)  # the what-if from its footprint
+    assert pages.compare_html(alike_out, alike_records, None, "now") == fresh
+    assert (len(bridges), len(waterfalls)) == (1, 1)  # nothing made twice
+    # another baseline is another bridge, not the kept one
+    other = pages.compare_html(alike_out, alike_records, WHAT_IF, "now")
+    assert len(bridges) == 2 and other != fresh
+
+
 def test_asked_for_baseline_and_one_not_in_the_group(alike_out, alike_records):
     page = parse(pages.write_pages(alike_out, alike_records, baseline=WHAT_IF)[1])
     assert f"Baseline: Title of {WHAT_IF}, as asked" in page.all_text

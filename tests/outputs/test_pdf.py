@@ -134,6 +134,42 @@ def test_closing_leaves_no_browser_process_and_no_profile(page, tmp_path, counte
 
 
 @pytest.mark.slow  # starts Chromium
+def test_a_browser_warmed_in_the_background_is_the_one_that_prints(page, tmp_path, counted):
+    pdf.warm()  # a batch worker at its start: the browser starts while the kernel runs
+    browser = pdf.kept()
+    assert browser is not None and browser._starting is not None
+    outs = [pdf.print_pdf(page, tmp_path / f"page{i}.pdf") for i in range(2)]
+    assert [a4_pages(o) for o in outs] == [2, 2]
+    assert starts(counted) == 1 and (browser.starts, browser.prints) == (1, 2)
+    group, profile = browser._sentinel.pid, Path(browser._profile.name)
+    pdf.close()
+    assert gone(group) and not profile.exists()
+
+
+@pytest.mark.slow  # starts Chromium
+def test_closing_while_the_browser_starts_leaves_nothing(tmp_path, counted, monkeypatch):
+    started = []
+    start = pdf.Browser._start
+
+    def recorded(self):
+        try:
+            start(self)
+        finally:  # what the start made, whether the close let it finish or not
+            started.append((self._sentinel.pid if self._sentinel else None,
+                            Path(self._profile.name) if self._profile else None))
+
+    monkeypatch.setattr(pdf.Browser, "_start", recorded)
+    pdf.warm()
+    browser = pdf.kept()
+    pdf.close()  # the process ends before its first print (a batch of fewer reports)
+    assert browser._starting is None and not browser.running and browser._profile is None
+    assert len(started) == 1
+    group, profile = started[0]
+    assert group is None or gone(group), group_members(group)
+    assert profile is None or not profile.exists()
+
+
+@pytest.mark.slow  # starts Chromium
 def test_a_hung_page_times_out_and_the_next_print_gets_a_new_browser(page, tmp_path, counted):
     hung = tmp_path / "hung.html"
     hung.write_text("<!DOCTYPE html><html><body><p>never loads</p><script>for (;;) {}"
