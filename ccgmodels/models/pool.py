@@ -4,11 +4,11 @@ A pool of ``workers`` processes is started for one call and ended with it, whate
 (a chunk that raises, Ctrl-C; on Linux a worker is killed with the process that started it,
 even by ``kill -9``): no process outlives the command. The work's shared inputs (the
 scenario, the seed, what is made once) reach each worker once, when it starts: inherited by
-``fork`` where the platform has it and this process runs no other thread, else pickled to a
-``spawn``ed worker. Each chunk's result comes back as soon as it is done, and is given out in
-chunk order, so whatever the caller adds up is added in the same order as one process would
-(identical numbers); at most ``2 * workers`` chunks are handed out ahead of the one awaited,
-so results waiting for an earlier chunk stay few.
+``fork`` where the platform has it, else pickled to a ``spawn``ed worker. Each chunk's result
+comes back as soon as it is done, and is given out in chunk order, so whatever the caller adds
+up is added in the same order as one process would (identical numbers); at most
+``2 * workers`` chunks are handed out ahead of the one awaited, so results waiting for an
+earlier chunk stay few.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -45,10 +44,11 @@ def _run(a: int, b: int) -> Any:
 
 
 def context() -> multiprocessing.context.BaseContext:
-    """``fork`` where it is safe (the platform has it, no other thread runs here), else
-    ``spawn``."""
-    safe = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    return multiprocessing.get_context("fork" if safe else "spawn")
+    """``fork`` where the platform has it (Linux: Python 3.11's own default, and the one that
+    needs no ``if __name__ == "__main__"`` guard in a script or a notebook), else ``spawn``
+    (macOS, Windows: the caller's script needs that guard)."""
+    return multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 
 
 def ordered_map(task: Callable, shared: tuple, bounds: Sequence[tuple[int, int]],
@@ -81,9 +81,11 @@ def ordered_map(task: Callable, shared: tuple, bounds: Sequence[tuple[int, int]]
             yield result
     except BrokenProcessPool as e:
         a, b = awaited
-        raise RuntimeError(f"a worker process ended while evaluating runs {a}..{b - 1} "
-                           "(out of memory? try fewer workers or a smaller chunk_budget)"
-                           ) from e
+        raise RuntimeError(f"a worker process ended while evaluating runs {a}..{b - 1}: "
+                           "killed, out of memory (try fewer workers or a smaller "
+                           "chunk_budget), or it could not start (a spawned worker imports "
+                           "the caller's script: it needs an if __name__ == '__main__' "
+                           "guard)") from e
     finally:
         for _, future in pending:
             future.cancel()
