@@ -7,11 +7,17 @@ clusters or the command line in a new process, a second or more a test). Here: t
 under ``notebooks/`` (run by nbval, not Python files, so they carry no marker), and every test
 marked ``dask`` or ``browser``. And the long parametrised lists of :data:`QUICK_SAMPLE`: the
 quick tier runs the first cases of each (of each kind, for the hostile corpus), the slow tier
-the rest, so ``make test`` still runs every case."""
+the rest, so ``make test`` still runs every case.
+
+And :func:`shared_reports`: one ``ccgmodels report`` run over three bundled scenarios, made once
+for the whole run (both pytest-xdist workers): tests/batch/test_browser.py opens its pages, and
+tests/batch/test_print.py's run over every bundled scenario starts from its reports."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -65,3 +71,36 @@ def pytest_collection_modifyitems(config, items):
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > keep:
                 item.add_marker(slow)
+
+
+#: the bundled scenarios of :func:`shared_reports` (tests/batch/test_browser.py's)
+SHARED_SCENARIOS = ("cpr_2019_20", "footprint_2019_20", "footprint_2019_20_tight_funding")
+#: how :func:`shared_reports` runs ``ccgmodels report`` (after the scenario names)
+SHARED_REPORT_OPTIONS = ("--runs", "200", "--workers", "2")
+
+
+@pytest.fixture(scope="session")
+def shared_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of one ``ccgmodels report`` run over :data:`SHARED_SCENARIOS` (with a
+    Monte Carlo: :data:`SHARED_REPORT_OPTIONS`), read, never written, by the tests.
+
+    Made once per test run: under pytest-xdist the workers share the parent of their temporary
+    folders, so the first to ask makes it holding a file lock and the other waits, then reads
+    it (its outcome, failure included, is kept beside it: a failed run is not run again)."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the workers of this run
+    out, outcome = base / "shared_reports", base / "shared_reports.json"
+    with FileLock(str(base / "shared_reports.lock")):
+        if not outcome.is_file():
+            cmd = [sys.executable, "-m", "ccgmodels", "report", *SHARED_SCENARIOS,
+                   "--out", str(out), *SHARED_REPORT_OPTIONS]
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
+            outcome.write_text(json.dumps({"cmd": cmd, "returncode": done.returncode,
+                                           "stderr": done.stderr}), encoding="utf-8")
+    made = json.loads(outcome.read_text(encoding="utf-8"))
+    assert made["returncode"] == 0, (
+        f"{' '.join(made['cmd'])} exited {made['returncode']}:\n{made['stderr']}")
+    return out

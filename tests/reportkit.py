@@ -1,5 +1,6 @@
 """The batch tests' stand-in report (a file of helpers, not tests): the quick template, scenario
-variants and a silent log, shared by tests/batch/test_reports.py and test_reports_resume.py.
+variants and a silent log, shared by tests/batch/test_reports.py, test_reports_resume.py and
+test_reports_interrupt.py.
 
 The stand-in template (``quick_template``) is the real report's parameters cell, then the
 model and the data files, without charts, and switches read from the scenario's description:

@@ -1,6 +1,7 @@
 """The batch report pages open in headless Chromium with no console errors and visible charts.
 
-Makes two bundled scenarios' reports once (``ccgmodels report``), then opens ``index.html``,
+Makes three bundled scenarios' reports once (``ccgmodels report``, ``shared_reports`` of
+tests/conftest.py: tests/batch/test_print.py starts from them), then opens ``index.html``,
 ``compare.html`` and a scenario's ``report.html`` as ``file://`` URLs in Debian's ``chromium``
 driven by Selenium through Debian's ``chromedriver`` (never Selenium Manager, so nothing is
 downloaded). A page passes when the browser log has no SEVERE entry (console errors, failed
@@ -19,12 +20,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from conftest import SHARED_SCENARIOS
 
 from ccgmodels.inputs.loading import load_scenario
 from ccgmodels.outputs import labels
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCENARIOS = ("cpr_2019_20", "footprint_2019_20", "footprint_2019_20_tight_funding")
+SCENARIOS = SHARED_SCENARIOS  # cpr_2019_20 and the two footprints of 2019/20
 REPORT = f"{SCENARIOS[0]}/report.html"
 #: viewport [px]; the pages are laid out for a laptop screen
 WINDOW = (1280, 1024)
@@ -97,14 +98,10 @@ def browser_problem() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The output folder of one ``ccgmodels report`` run over :data:`SCENARIOS`."""
-    out = tmp_path_factory.mktemp("browser_reports")
-    cmd = [sys.executable, "-m", "ccgmodels", "report", *SCENARIOS, "--out", str(out),
-           "--runs", "200", "--workers", "2"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr}"
-    return out
+def reports(shared_reports: Path) -> Path:
+    """The output folder of one ``ccgmodels report`` run over :data:`SCENARIOS` (made once for
+    the test run: tests/conftest.py)."""
+    return shared_reports
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,19 @@ bookmarks and a body under 12 pages before its appendices; and the Excel pack pr
 LibreOffice shows every sheet, one page wide, its headings whole, no "(0)" for a residual and
 no line printed over another.
 
-One ``ccgmodels report`` run over every bundled scenario (module fixture) makes the PDFs and
-the packs. Without Chromium the PDF tests skip (``CCGMODELS_REQUIRE_BROWSER=1``, set by ``make
-test``, makes that a failure); without LibreOffice the pack tests skip likewise
-(``CCGMODELS_REQUIRE_LIBREOFFICE=1``).
+One ``ccgmodels report`` run over every bundled scenario (module fixture; it starts from the
+reports tests/batch/test_browser.py opens, ``shared_reports`` of tests/conftest.py) makes the
+PDFs and the packs, and one LibreOffice start prints the packs. Without Chromium the PDF tests skip
+(``CCGMODELS_REQUIRE_BROWSER=1``, set by ``make test``, makes that a failure); without
+LibreOffice the pack tests skip likewise (``CCGMODELS_REQUIRE_LIBREOFFICE=1``).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +50,10 @@ def page_margins() -> tuple[float, float]:
     return left, right
 
 
+#: a report's PDF read once for the tests that read it (pdfminer takes seconds a report)
+read_report = functools.cache(pdfcheck.read)
+
+
 def _require(variable: str, why: str) -> None:
     if os.environ.get(variable) == "1":
         pytest.fail(f"{variable}=1 but {why}")
@@ -54,22 +61,30 @@ def _require(variable: str, why: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One ``ccgmodels report`` run over every bundled scenario, with a Monte Carlo."""
+def reports(tmp_path_factory: pytest.TempPathFactory, shared_reports: Path) -> Path:
+    """One ``ccgmodels report`` run over every bundled scenario, with a Monte Carlo: the
+    reports of ``shared_reports`` (tests/conftest.py: the same options) copied in first, which
+    it finds current, so that it makes only the others."""
+    from conftest import SHARED_REPORT_OPTIONS, SHARED_SCENARIOS
+
     if printer.chromium() is None:
         _require("CCGMODELS_REQUIRE_BROWSER", "no Chromium here (make browser installs it)")
     out = tmp_path_factory.mktemp("printed")
+    for name in SHARED_SCENARIOS:
+        shutil.copytree(shared_reports / name, out / name)
     cmd = [sys.executable, "-m", "ccgmodels", "report", *SCENARIOS, "--out", str(out),
-           "--runs", "200", "--workers", "2"]
+           *SHARED_REPORT_OPTIONS]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
     assert done.returncode == 0, f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr}"
+    made = f"{len(SCENARIOS) - len(SHARED_SCENARIOS)} made, {len(SHARED_SCENARIOS)} unchanged"
+    assert made in done.stdout, done.stdout
     return out
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_no_word_outside_its_page_table_or_cell_and_none_broken(reports, name):
     path = reports / name / "report.pdf"
-    pages = pdfcheck.read(path)
+    pages = read_report(path)
     found = sum(len(pdfcheck.tables(p)) for p in pages)
     assert found >= 5, f"{name}: the checker found only {found} tables in {len(pages)} pages"
     tokens = pdfcheck.html_tokens((reports / name / "report.html").read_text(encoding="utf-8"))
@@ -81,7 +96,7 @@ def test_no_word_outside_its_page_table_or_cell_and_none_broken(reports, name):
 def test_page_one_carries_the_answer_and_the_body_is_short(reports):
     name = "footprint_2019_20"
     path = reports / name / "report.pdf"
-    pages = pdfcheck.read(path)
+    pages = read_report(path)
     first = " ".join(w.text for w in pages[0].words)
     manifest = (reports / name / "manifest.json").read_text(encoding="utf-8")
     for words in ("THE GAP", "THE PLAN", "AFTER THE PLAN", "THE RISK", "Executive summary",
@@ -157,16 +172,30 @@ def soffice() -> str:
     return found
 
 
-def printed(book: Path, tmp: Path) -> Path:
-    """``book`` printed to PDF by headless LibreOffice (its print set-up: scale, areas)."""
+def printed(books: list[Path], tmp: Path) -> list[Path]:
+    """``books`` printed to PDF by one headless LibreOffice (each its print set-up: scale,
+    areas), in their order; their file names differ (each PDF is named by its book's)."""
     out = tmp / "out"
     cmd = [soffice(), f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless",
-           "--norestore", "--convert-to", "pdf", "--outdir", str(out), str(book)]
+           "--norestore", "--convert-to", "pdf", "--outdir", str(out), *map(str, books)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    target = out / f"{book.stem}.pdf"
-    assert done.returncode == 0 and target.is_file(), (
+    targets = [out / f"{book.stem}.pdf" for book in books]
+    assert done.returncode == 0 and all(t.is_file() for t in targets), (
         f"{' '.join(cmd)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
-    return target
+    return targets
+
+
+#: the packs printed by LibreOffice
+PACKS = ["footprint_2019_20", "mid_south_essex_system_2019_20"]
+
+
+@pytest.fixture(scope="module")
+def packs(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The Excel pack of each of :data:`PACKS` printed to PDF, by one LibreOffice start."""
+    tmp = tmp_path_factory.mktemp("packs")
+    books = [shutil.copyfile(reports / name / "report.xlsx", tmp / f"{name}.xlsx")
+             for name in PACKS]
+    return dict(zip(PACKS, printed(books, tmp), strict=True))
 
 
 def overprinted(pages: list[pdfcheck.Page]) -> list[str]:
@@ -186,10 +215,10 @@ def overprinted(pages: list[pdfcheck.Page]) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("name", ["footprint_2019_20", "mid_south_essex_system_2019_20"])
-def test_the_excel_pack_prints_every_sheet_readably(reports, name, tmp_path):
+@pytest.mark.parametrize("name", PACKS)
+def test_the_excel_pack_prints_every_sheet_readably(reports, packs, name):
     book = reports / name / "report.xlsx"
-    pages = pdfcheck.read(printed(book, tmp_path))
+    pages = pdfcheck.read(packs[name])
     text = [" ".join(w.text for w in p.words) for p in pages]
     words = {w.text for p in pages for w in p.words}
     wb = openpyxl.load_workbook(book)

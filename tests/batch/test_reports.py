@@ -1,5 +1,6 @@
 """The batch runner (``ccgmodels report``): planning, outputs, failure isolation, logs, unsafe
-names, dask, and the real report (test_reports_resume.py: reruns, PDFs, failures, interruption).
+names, dask, and the real report (test_reports_resume.py: reruns, PDFs, failures;
+test_reports_interrupt.py: dead kernels, timeouts, interruption).
 
 Most tests run the small stand-in template of ``tests/reportkit.py`` (``quick_template``); the
 real template runs once, in the ``real`` fixture at the end.
