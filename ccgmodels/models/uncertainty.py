@@ -314,7 +314,7 @@ def bytes_per_run(scenario: Scenario) -> int:
 def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None = None,
              chunk_size: int = 10_000, workers: int | None = None,
              scheduler: str | None = None, keep_budget: int = 512 * 2**20,
-             chunk_budget: int = 512 * 2**20, engine: str = "process") -> Simulation:
+             chunk_budget: int = 256 * 2**20, engine: str = "process") -> Simulation:
     """Monte Carlo runs of a scenario, all runs of a chunk evaluated at once.
 
     Parameters
@@ -327,7 +327,7 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
         in the result).
     chunk_size : int
         Most runs evaluated together; lowered to fit ``chunk_budget``; never changes the
-        numbers [count].
+        runs (their sums at most in the last bits, relative 1e-14) [count].
     workers : int, optional
         Spread chunks over this many local processes (``engine``); one, or None, evaluates
         them in this process.
@@ -336,13 +336,14 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     keep_budget : int
         Memory for the kept runs; beyond it a systematic sample is kept [bytes].
     chunk_budget : int
-        Memory for the model's arrays of the chunks evaluated at once, shared by the
-        ``workers`` [bytes].
+        Memory for the model's arrays of one chunk, in this process or in each worker: the
+        chunks are the same however many workers there are [bytes].
     engine : {"process", "dask"}
         What ``workers`` are: a pool of processes started for the call (forked where the
         platform can), or a local ``dask.distributed`` cluster. Either way each chunk is
-        reduced where it was evaluated and the results are taken in chunk order, so the
-        numbers are identical to one process's, bit for bit.
+        reduced where it was evaluated. The pool's results are taken in chunk order, so the
+        numbers are identical to one process's, bit for bit; dask's as they complete, so the
+        sums may differ from them in the last bits (relative 1e-15), the runs not at all.
 
     Returns
     -------
@@ -359,9 +360,9 @@ def simulate(scenario: Scenario | str | Path, runs: int = 1000, seed: int | None
     per_run, kept_bytes = prep.sizes
     per_run += spec.n_uniform  # the delivery bits (delivery_bits)
     stride = max(1, math.ceil(runs / max(keep_budget // max(kept_bytes, 1), 2)))
-    # a run takes what a chunk holds while evaluated, and a kept run its rows; the workers'
-    # chunks are evaluated at once, so they share the budget
-    chunk_size = max(1, min(chunk_size, chunk_budget // max(workers or 1, 1)
+    # a run takes what a chunk holds while evaluated, and a kept run its rows; the chunks do
+    # not depend on the workers (the sums are added chunk by chunk)
+    chunk_size = max(1, min(chunk_size, chunk_budget
                             // (per_run + math.ceil(kept_bytes / stride))))
     bounds = [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
     acc = Accumulator(runs, stride)

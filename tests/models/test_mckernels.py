@@ -109,6 +109,18 @@ def test_workers_give_identical_numbers_and_leave_no_process():
         np.testing.assert_array_equal(v, two.draws[k])
 
 
+def test_workers_make_the_chunks_one_process_makes():
+    # chunks sized by the memory budget (about 700 runs here) are the same on workers, so
+    # the sums, added chunk by chunk, are the same to the bit
+    s = load_scenario("footprint_2019_20")
+    budget = u.bytes_per_run(s) * 700
+    one = u.simulate(s, 3000, seed=13, chunk_budget=budget)
+    two = u.simulate(s, 3000, seed=13, chunk_budget=budget, workers=2)
+    for key, stats in one.exact.items():
+        for stat, v in stats.items():
+            np.testing.assert_array_equal(v, two.exact[key][stat], err_msg=f"{key} {stat}")
+
+
 def _task(fail_at, a, b):
     if a == fail_at:
         raise ValueError(f"chunk {a}..{b - 1} refused")
