@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from books import exported, without
 
 from ccgmodels.cli import main
@@ -38,6 +39,7 @@ def test_the_command_line_refuses_a_lost_sheet_with_exit_2(tmp_path, capsys):
     assert "sheet 'QIPP' is missing" in err and "Traceback" not in err
 
 
+@pytest.mark.slow  # worker processes
 def test_cli_run_on_worker_processes_writes_the_same_uncertainty_csv(tmp_path):
     # the runs spread over two local processes (chunks of 10,000: two of them) give the same
     # file, byte for byte, as one process

@@ -93,6 +93,7 @@ def children() -> set[int]:
     return out
 
 
+@pytest.mark.slow  # worker processes
 def test_workers_give_identical_numbers_and_leave_no_process():
     s = load_scenario("footprint_2019_20")
     before = children()
@@ -109,6 +110,7 @@ def test_workers_give_identical_numbers_and_leave_no_process():
         np.testing.assert_array_equal(v, two.draws[k])
 
 
+@pytest.mark.slow  # worker processes
 def test_workers_make_the_chunks_one_process_makes():
     # chunks sized by the memory budget (about 700 runs here) are the same on workers, so
     # the sums, added chunk by chunk, are the same to the bit
@@ -129,11 +131,13 @@ def _task(fail_at, a, b):
     return a, b
 
 
+@pytest.mark.slow  # worker processes
 def test_pool_gives_chunks_in_order():
     bounds = [(a, a + 10) for a in range(0, 200, 10)]
     assert list(pool.ordered_map(_task, (999,), bounds, 2)) == bounds
 
 
+@pytest.mark.slow  # worker processes
 def test_a_chunk_that_raises_stops_the_pool_with_its_error():
     bounds = [(a, a + 10) for a in range(0, 200, 10)]
     before = children()
@@ -145,6 +149,7 @@ def test_a_chunk_that_raises_stops_the_pool_with_its_error():
     assert children() <= before
 
 
+@pytest.mark.slow  # worker processes
 def test_a_worker_that_dies_is_named():
     bounds = [(a, a + 10) for a in range(0, 100, 10)]
     with pytest.raises(RuntimeError,
