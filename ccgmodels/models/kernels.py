@@ -30,26 +30,28 @@ MIN_RUNS = 4096
 _numba = None  # the compiled functions, once made
 
 
+def _running(step: np.ufunc, whole, a) -> np.ndarray:
+    """``whole(a, axis=-1)`` (numpy's ``cumprod`` or ``cumsum``) along the last (year) axis,
+    taken a year at a time with ``step``: the same operations in the same order; a new
+    array."""
+    out = np.array(a, dtype=float)
+    if out.ndim < 2:
+        return whole(out, axis=-1)
+    for t in range(1, out.shape[-1]):
+        step(out[..., t - 1], out[..., t], out=out[..., t])
+    return out
+
+
 def running_product(a) -> np.ndarray:
     """``cumprod`` along the last (year) axis, equal to ``np.cumprod(a, axis=-1)`` [unit of
     the factors]; a new array."""
-    out = np.array(a, dtype=float)
-    if out.ndim < 2:
-        return np.cumprod(out, axis=-1)
-    for t in range(1, out.shape[-1]):
-        np.multiply(out[..., t - 1], out[..., t], out=out[..., t])
-    return out
+    return _running(np.multiply, np.cumprod, a)
 
 
 def running_sum(a) -> np.ndarray:
     """``cumsum`` along the last (year) axis, equal to ``np.cumsum(a, axis=-1)`` [unit of
     ``a``]; a new array."""
-    out = np.array(a, dtype=float)
-    if out.ndim < 2:
-        return np.cumsum(out, axis=-1)
-    for t in range(1, out.shape[-1]):
-        np.add(out[..., t - 1], out[..., t], out=out[..., t])
-    return out
+    return _running(np.add, np.cumsum, a)
 
 
 def sum_runs(x: np.ndarray) -> np.ndarray:
